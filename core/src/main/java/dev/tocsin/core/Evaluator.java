@@ -1,0 +1,202 @@
+package dev.tocsin.core;
+
+import dev.tocsin.core.internal.DefaultEvaluator;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * Reads the registered {@link MetricSource}s, evaluates the registered {@link Rule}s with Prometheus's alerting
+ * semantics, and tells {@link AlertListener}s and {@link Notifier}s about every transition.
+ *
+ * <p>Either call {@link #start()} (evaluations every {@link Builder#interval(Duration) interval} on one scheduler
+ * thread, or on an executor you pass), or step it yourself with {@link #evaluate(Instant)}; do not mix both.
+ * Thread-safe: rules may be added and removed while it runs. {@link #close()} stops it and closes the notifiers.
+ *
+ * <pre>{@code
+ * try (Evaluator evaluator = Evaluator.builder()
+ *         .source(lb)
+ *         .rule(HaproxyRules.backendDown())
+ *         .listener(alert -> log.warn("{}", alert))
+ *         .build()) {
+ *     evaluator.start();
+ *     ...
+ * }
+ * }</pre>
+ */
+public interface Evaluator extends AutoCloseable {
+
+    /** Returns a new builder. */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts periodic evaluation: the first one at once, then every interval.
+     *
+     * @throws IllegalStateException if already started or closed
+     */
+    void start();
+
+    /**
+     * Runs one evaluation at {@code now}: reads every source, evaluates every rule, calls listeners and notifiers.
+     * Never throws because of a source, rule, listener or notifier; their failures are logged.
+     *
+     * @param now the evaluation time (normally the clock's instant)
+     * @return the transitions of this evaluation, in order
+     * @throws IllegalStateException if closed
+     */
+    List<Alert> evaluate(Instant now);
+
+    /**
+     * Registers a rule; it takes part from the next evaluation on.
+     *
+     * @throws TemplateException if a custom rule's template cannot be parsed
+     * @throws IllegalArgumentException if the rule is invalid
+     */
+    void addRule(Rule rule);
+
+    /**
+     * Removes every registered rule with this name, and their alerts (without sending anything).
+     *
+     * @return whether a rule was removed
+     */
+    boolean removeRule(String name);
+
+    /** Returns the registered rules, in registration order. */
+    List<Rule> rules();
+
+    /** Returns every current alert (PENDING, FIRING, and RESOLVED ones still retained), ordered by rule then labels. */
+    List<Alert> alerts();
+
+    /** Stops evaluating (waits for a running evaluation to finish, bounded) and closes every notifier. Idempotent. */
+    @Override
+    void close();
+
+    /**
+     * Configures an {@link Evaluator}. Defaults: interval 5 s, system UTC clock, one daemon scheduler thread, no
+     * external labels, sources held on failure for at most 5 minutes.
+     */
+    final class Builder {
+        private final List<MetricSource> sources = new ArrayList<>();
+        private final List<Rule> rules = new ArrayList<>();
+        private final List<AlertListener> listeners = new ArrayList<>();
+        private final List<Notifier> notifiers = new ArrayList<>();
+        private Duration interval = Duration.ofSeconds(5);
+        private Clock clock = Clock.systemUTC();
+        private ScheduledExecutorService executor;
+        private Labels externalLabels = Labels.empty();
+        private String externalUrl = "";
+        private boolean holdOnSourceFailure = true;
+        private Duration sourceStaleness = Duration.ofMinutes(5);
+
+        private Builder() {
+        }
+
+        /** Adds a source. Two sources may not share both {@code instance} and {@code job}. */
+        public Builder source(MetricSource source) {
+            sources.add(Objects.requireNonNull(source, "source"));
+            return this;
+        }
+
+        /** Adds a rule. */
+        public Builder rule(Rule rule) {
+            rules.add(Objects.requireNonNull(rule, "rule"));
+            return this;
+        }
+
+        /** Adds rules. */
+        public Builder rules(Iterable<? extends Rule> rules) {
+            rules.forEach(this::rule);
+            return this;
+        }
+
+        /** Adds a listener, called on every transition. */
+        public Builder listener(AlertListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** Adds a notifier, called after every evaluation. */
+        public Builder notifier(Notifier notifier) {
+            notifiers.add(Objects.requireNonNull(notifier, "notifier"));
+            return this;
+        }
+
+        /** Sets the evaluation interval (default 5 s; at least 1 ms). */
+        public Builder interval(Duration interval) {
+            Objects.requireNonNull(interval, "interval");
+            if (interval.toMillis() < 1) {
+                throw new IllegalArgumentException("interval must be at least 1 ms: " + interval);
+            }
+            this.interval = interval;
+            return this;
+        }
+
+        /** Sets the clock that {@link Evaluator#start()} reads (default {@link Clock#systemUTC()}). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Runs periodic evaluations on this executor instead of the evaluator's own thread. The caller owns it: it is
+         * not shut down by {@link Evaluator#close()}.
+         */
+        public Builder executor(ScheduledExecutorService executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /** Sets the external labels: {@code $externalLabels} in templates, and added to alerts sent out. */
+        public Builder externalLabels(Labels externalLabels) {
+            this.externalLabels = Objects.requireNonNull(externalLabels, "externalLabels");
+            return this;
+        }
+
+        /** Sets the external URL: {@code $externalURL} in templates, and the base of generator URLs. */
+        public Builder externalUrl(String externalUrl) {
+            this.externalUrl = Objects.requireNonNull(externalUrl, "externalUrl");
+            return this;
+        }
+
+        /**
+         * Whether alerts built on a failed source's series hold their state (neither resolve nor start) while the
+         * source is down, up to {@link #sourceStaleness(Duration)}. Default {@code true}; {@code false} gives
+         * Prometheus's behaviour, where a failed scrape makes the series vanish and firing alerts resolve.
+         */
+        public Builder holdOnSourceFailure(boolean hold) {
+            this.holdOnSourceFailure = hold;
+            return this;
+        }
+
+        /**
+         * How long after a source's last successful read its series are still trusted while it fails (default 5
+         * minutes). After that they count as gone.
+         */
+        public Builder sourceStaleness(Duration staleness) {
+            Objects.requireNonNull(staleness, "staleness");
+            if (staleness.isNegative()) {
+                throw new IllegalArgumentException("staleness must not be negative: " + staleness);
+            }
+            this.sourceStaleness = staleness;
+            return this;
+        }
+
+        /**
+         * Returns the evaluator (not started).
+         *
+         * @throws IllegalArgumentException if two sources share instance and job, or a rule is invalid
+         */
+        public Evaluator build() {
+            return new DefaultEvaluator(List.copyOf(sources), List.copyOf(rules), List.copyOf(listeners),
+                    List.copyOf(notifiers), interval, clock, executor, externalLabels, externalUrl,
+                    holdOnSourceFailure, sourceStaleness);
+        }
+    }
+}

@@ -1,0 +1,300 @@
+package dev.tocsin.core;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import java.util.regex.Pattern;
+
+/**
+ * An immutable, sorted set of label name/value pairs, as in Prometheus.
+ *
+ * <p>Names match {@code [a-zA-Z_][a-zA-Z0-9_]*}; values are any string. The metric name is held under the reserved
+ * label {@value #METRIC_NAME}. A label whose value is empty is the same as an absent label (Prometheus semantics), so
+ * empty values are dropped on construction. Equality and hash code are those of the sorted pairs; the hash is
+ * computed once.
+ */
+public final class Labels implements Comparable<Labels> {
+
+    /** The reserved label holding the metric name. */
+    public static final String METRIC_NAME = "__name__";
+
+    private static final Labels EMPTY = new Labels(new String[0]);
+    private static final Pattern NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+
+    /** Alternating names and values, sorted by name, names unique. */
+    private final String[] pairs;
+    private final int hash;
+
+    private Labels(String[] pairs) {
+        this.pairs = pairs;
+        this.hash = Arrays.hashCode(pairs);
+    }
+
+    /** Returns the empty label set. */
+    public static Labels empty() {
+        return EMPTY;
+    }
+
+    /**
+     * Returns a label set of the given alternating names and values, e.g. {@code Labels.of("backend", "app")}.
+     *
+     * @throws IllegalArgumentException if the count is odd, a name is invalid or repeated
+     */
+    public static Labels of(String... namesAndValues) {
+        Objects.requireNonNull(namesAndValues, "namesAndValues");
+        if (namesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("Labels.of needs name/value pairs, got an odd count: "
+                    + namesAndValues.length);
+        }
+        Builder b = builder();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            String name = namesAndValues[i];
+            if (b.map.containsKey(name)) {
+                throw new IllegalArgumentException("label name repeated: " + name);
+            }
+            b.put(name, namesAndValues[i + 1]);
+        }
+        return b.build();
+    }
+
+    /**
+     * Returns a label set holding the entries of the given map.
+     *
+     * @throws IllegalArgumentException if a name is invalid
+     */
+    public static Labels of(Map<String, String> labels) {
+        Objects.requireNonNull(labels, "labels");
+        Builder b = builder();
+        labels.forEach(b::put);
+        return b.build();
+    }
+
+    /** Returns a new, empty builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Returns a builder holding this set's labels, to derive a changed copy. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        for (int i = 0; i < pairs.length; i += 2) {
+            b.map.put(pairs[i], pairs[i + 1]);
+        }
+        return b;
+    }
+
+    /** Returns whether {@code name} is a valid label name. */
+    public static boolean isValidName(String name) {
+        return name != null && NAME.matcher(name).matches();
+    }
+
+    /** Returns the number of labels. */
+    public int size() {
+        return pairs.length / 2;
+    }
+
+    /** Returns whether this set has no labels. */
+    public boolean isEmpty() {
+        return pairs.length == 0;
+    }
+
+    /** Returns the name of the {@code index}-th label in sorted order. */
+    public String name(int index) {
+        return pairs[2 * index];
+    }
+
+    /** Returns the value of the {@code index}-th label in sorted order. */
+    public String value(int index) {
+        return pairs[2 * index + 1];
+    }
+
+    /** Returns the value of the label, or the empty string when absent (Prometheus semantics). */
+    public String get(String name) {
+        int i = indexOf(name);
+        return i < 0 ? "" : pairs[2 * i + 1];
+    }
+
+    /** Returns whether the label is present. */
+    public boolean has(String name) {
+        return indexOf(name) >= 0;
+    }
+
+    /** Returns the metric name ({@value #METRIC_NAME}), or the empty string. */
+    public String metricName() {
+        return get(METRIC_NAME);
+    }
+
+    /** Returns a copy without the named labels (this instance when none of them is present). */
+    public Labels without(String... names) {
+        boolean any = false;
+        for (String n : names) {
+            any |= has(n);
+        }
+        if (!any) {
+            return this;
+        }
+        int keep = 0;
+        String[] tmp = new String[pairs.length];
+        outer:
+        for (int i = 0; i < pairs.length; i += 2) {
+            for (String n : names) {
+                if (pairs[i].equals(n)) {
+                    continue outer;
+                }
+            }
+            tmp[keep++] = pairs[i];
+            tmp[keep++] = pairs[i + 1];
+        }
+        return keep == 0 ? EMPTY : new Labels(Arrays.copyOf(tmp, keep));
+    }
+
+    /** Returns a copy without {@value #METRIC_NAME}. */
+    public Labels withoutMetricName() {
+        return without(METRIC_NAME);
+    }
+
+    /** Returns a copy with {@code name} set to {@code value} (removed when {@code value} is empty). */
+    public Labels with(String name, String value) {
+        return toBuilder().put(name, value).build();
+    }
+
+    /** Calls {@code action} for every label in sorted order. */
+    public void forEach(BiConsumer<String, String> action) {
+        for (int i = 0; i < pairs.length; i += 2) {
+            action.accept(pairs[i], pairs[i + 1]);
+        }
+    }
+
+    /** Returns the labels as an unmodifiable sorted map. */
+    public Map<String, String> asMap() {
+        TreeMap<String, String> m = new TreeMap<>();
+        forEach(m::put);
+        return Collections.unmodifiableMap(m);
+    }
+
+    private int indexOf(String name) {
+        int lo = 0;
+        int hi = pairs.length / 2 - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = pairs[2 * mid].compareTo(name);
+            if (c < 0) {
+                lo = mid + 1;
+            } else if (c > 0) {
+                hi = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof Labels)) {
+            return false;
+        }
+        Labels other = (Labels) o;
+        return hash == other.hash && Arrays.equals(pairs, other.pairs);
+    }
+
+    @Override
+    public int hashCode() {
+        return hash;
+    }
+
+    /** Orders label sets as Prometheus does: label by label, name first, then value; shorter first. */
+    @Override
+    public int compareTo(Labels o) {
+        int n = Math.min(pairs.length, o.pairs.length);
+        for (int i = 0; i < n; i++) {
+            int c = pairs[i].compareTo(o.pairs[i]);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(pairs.length, o.pairs.length);
+    }
+
+    /** Returns the Prometheus form, e.g. {@code {backend="app", instance="lb1:8404"}}. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("{");
+        for (int i = 0; i < pairs.length; i += 2) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            sb.append(pairs[i]).append("=\"");
+            String v = pairs[i + 1];
+            for (int j = 0; j < v.length(); j++) {
+                char c = v.charAt(j);
+                switch (c) {
+                    case '\\': sb.append("\\\\"); break;
+                    case '"': sb.append("\\\""); break;
+                    case '\n': sb.append("\\n"); break;
+                    default: sb.append(c);
+                }
+            }
+            sb.append('"');
+        }
+        return sb.append('}').toString();
+    }
+
+    /** A mutable builder of {@link Labels}; not thread-safe. */
+    public static final class Builder {
+        private final TreeMap<String, String> map = new TreeMap<>();
+
+        private Builder() {
+        }
+
+        /**
+         * Sets a label; an empty value removes it.
+         *
+         * @throws IllegalArgumentException if the name is invalid
+         */
+        public Builder put(String name, String value) {
+            if (!isValidName(name)) {
+                throw new IllegalArgumentException("invalid label name: '" + name + "' (must match "
+                        + NAME.pattern() + ")");
+            }
+            Objects.requireNonNull(value, () -> "value of label " + name);
+            if (value.isEmpty()) {
+                map.remove(name);
+            } else {
+                map.put(name, value);
+            }
+            return this;
+        }
+
+        /** Removes a label if present. */
+        public Builder remove(String name) {
+            map.remove(name);
+            return this;
+        }
+
+        /** Returns whether the label is set in this builder. */
+        public boolean has(String name) {
+            return map.containsKey(name);
+        }
+
+        /** Returns the immutable label set. */
+        public Labels build() {
+            if (map.isEmpty()) {
+                return EMPTY;
+            }
+            String[] pairs = new String[map.size() * 2];
+            int i = 0;
+            for (Map.Entry<String, String> e : map.entrySet()) {
+                pairs[i++] = e.getKey();
+                pairs[i++] = e.getValue();
+            }
+            return new Labels(pairs);
+        }
+    }
+}

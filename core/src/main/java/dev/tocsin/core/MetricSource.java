@@ -1,0 +1,36 @@
+package dev.tocsin.core;
+
+import java.util.List;
+
+/**
+ * Something the evaluator reads each cycle: an HAProxy, the host's own gauges, any scrape target.
+ *
+ * <p>As Prometheus does for a scrape target, the evaluator adds the labels {@code instance} = {@link #instance()} and
+ * {@code job} = {@link #job()} to every sample that does not already carry them, and publishes the source's health as
+ * the series {@link #healthMetric()}{@code {instance, job}}: 1 after a successful {@link #collect()}, 0 after a failed
+ * one.
+ *
+ * <p>Implementations must bound the time {@link #collect()} takes (every I/O with a timeout); the evaluator calls it
+ * on its own thread once per cycle.
+ */
+public interface MetricSource {
+
+    /** Returns the value of the {@code instance} label, e.g. {@code host:port} or a socket path. */
+    String instance();
+
+    /** Returns the value of the {@code job} label. */
+    String job();
+
+    /** Returns the name of the health series; {@code up} unless overridden ({@code haproxy_up} for HAProxy). */
+    default String healthMetric() {
+        return "up";
+    }
+
+    /**
+     * Reads the current samples.
+     *
+     * @return the samples, each with its metric name in {@code __name__}
+     * @throws Exception when the source cannot be read; the evaluator logs it and marks the source down
+     */
+    List<Sample> collect() throws Exception;
+}

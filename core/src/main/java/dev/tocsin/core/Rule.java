@@ -1,0 +1,162 @@
+package dev.tocsin.core;
+
+import dev.tocsin.core.internal.BuiltRule;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An alerting rule: a condition evaluated each cycle, with Prometheus's {@code for}, {@code keep_firing_for},
+ * templated labels and annotations, and an optional {@link Runbook}.
+ *
+ * <p>Build one with {@link #alert(String)}, using a PromQL expression or a Java {@link RuleCondition}:
+ * <pre>{@code
+ * Rule rule = Rule.alert("CheckoutThin")
+ *         .expr("haproxy_backend_current_server{backend=\"checkout\"} < 2")
+ *         .forDuration(Duration.ofMinutes(1))
+ *         .label("severity", "warning")
+ *         .annotation("summary", "checkout has {{ $value }} servers")
+ *         .build();
+ * }</pre>
+ * Host applications may also implement this interface directly; the evaluator then parses the templates of
+ * {@link #labels()} and {@link #annotations()} when the rule is registered. Implementations must be immutable.
+ */
+public interface Rule {
+
+    /** Returns the alert name ({@code alertname}); a valid metric name. */
+    String name();
+
+    /**
+     * Returns the series for which the condition holds now.
+     *
+     * @param metrics the metrics of this evaluation
+     * @return matching series; each one is an alert candidate
+     * @throws Exception when the rule cannot be evaluated; this evaluation then changes none of its alerts
+     */
+    List<Sample> evaluate(MetricsView metrics) throws Exception;
+
+    /** Returns how long the condition must hold before the alert fires; zero by default. */
+    default Duration forDuration() {
+        return Duration.ZERO;
+    }
+
+    /** Returns how long a firing alert keeps firing after its condition stopped holding; zero by default. */
+    default Duration keepFiringFor() {
+        return Duration.ZERO;
+    }
+
+    /** Returns the labels added to every alert, as templates; they win over series labels. */
+    default Map<String, String> labels() {
+        return Map.of();
+    }
+
+    /** Returns the annotations, as templates. */
+    default Map<String, String> annotations() {
+        return Map.of();
+    }
+
+    /** Returns the runbook attached to every alert of this rule, if any. */
+    default Optional<Runbook> runbook() {
+        return Optional.empty();
+    }
+
+    /**
+     * Returns extra diagnostic facts for an active alert (see {@link Alert#context()}); none by default.
+     *
+     * @throws Exception on failure; the alert then carries no context for this evaluation
+     */
+    default Map<String, String> context(Labels alertLabels, MetricsView metrics) throws Exception {
+        return Map.of();
+    }
+
+    /** Starts building an alerting rule with the given name. */
+    static Builder alert(String name) {
+        return new Builder(name);
+    }
+
+    /**
+     * Builds a {@link Rule}. {@link #build()} checks everything: the name, the expression (with its position on
+     * error), the templates and the durations.
+     */
+    final class Builder {
+        private final BuiltRule.Spec spec;
+
+        private Builder(String name) {
+            this.spec = new BuiltRule.Spec(name);
+        }
+
+        /** Sets the condition as a PromQL expression; exclusive with {@link #condition(RuleCondition)}. */
+        public Builder expr(String expression) {
+            spec.expr(expression);
+            return this;
+        }
+
+        /** Sets the condition as Java code; exclusive with {@link #expr(String)}. */
+        public Builder condition(RuleCondition condition) {
+            spec.condition(condition);
+            return this;
+        }
+
+        /** Sets {@code for}: how long the condition must hold before firing (default zero). */
+        public Builder forDuration(Duration duration) {
+            spec.forDuration(duration);
+            return this;
+        }
+
+        /** Sets {@code keep_firing_for} (default zero). */
+        public Builder keepFiringFor(Duration duration) {
+            spec.keepFiringFor(duration);
+            return this;
+        }
+
+        /** Adds a label (its value is a template). */
+        public Builder label(String name, String valueTemplate) {
+            spec.label(name, valueTemplate);
+            return this;
+        }
+
+        /** Adds labels (values are templates). */
+        public Builder labels(Map<String, String> labels) {
+            labels.forEach(spec::label);
+            return this;
+        }
+
+        /** Adds an annotation (its value is a template). */
+        public Builder annotation(String name, String valueTemplate) {
+            spec.annotation(name, valueTemplate);
+            return this;
+        }
+
+        /** Adds annotations (values are templates). */
+        public Builder annotations(Map<String, String> annotations) {
+            annotations.forEach(spec::annotation);
+            return this;
+        }
+
+        /** Attaches a runbook to every alert of the rule. */
+        public Builder runbook(Runbook runbook) {
+            spec.runbook(runbook);
+            return this;
+        }
+
+        /** Sets a computation of extra diagnostic facts for active alerts. */
+        public Builder context(AlertContext context) {
+            spec.context(context);
+            return this;
+        }
+
+        /**
+         * Returns the rule.
+         *
+         * @throws ExpressionException if the expression is malformed or unsupported (with its position)
+         * @throws TemplateException if a label or annotation template cannot be parsed
+         * @throws IllegalArgumentException if the name, a label name or a duration is invalid, or both or neither of
+         *     an expression and a condition were given
+         */
+        public Rule build() {
+            return spec.build();
+        }
+    }
+}

@@ -1,0 +1,234 @@
+package dev.tocsin.core;
+
+import dev.tocsin.core.internal.runbook.RunbookMarkdownParser;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What an on-call engineer reads when an alert fires: what it means, its impact, how to diagnose it and how to
+ * mitigate it, in ordered steps.
+ *
+ * <p>Build one with {@link #builder(String)} or parse the Markdown runbook format (front matter, an {@code # Title}, a
+ * summary line, an optional {@code <details>} block holding the rule, and {@code ## Meaning}, {@code ## Impact},
+ * {@code ## Diagnosis}, {@code ## Mitigation} sections with numbered steps) with {@link #parseMarkdown(String)}.
+ */
+public final class Runbook {
+
+    private final String title;
+    private final String summary;
+    private final String meaning;
+    private final String impact;
+    private final List<String> impactPoints;
+    private final List<String> diagnosis;
+    private final List<String> mitigation;
+    private final String notes;
+    private final URI url;
+    private final String ruleDefinition;
+
+    private Runbook(Builder b) {
+        this.title = b.title;
+        this.summary = b.summary;
+        this.meaning = b.meaning;
+        this.impact = b.impact;
+        this.impactPoints = List.copyOf(b.impactPoints);
+        this.diagnosis = List.copyOf(b.diagnosis);
+        this.mitigation = List.copyOf(b.mitigation);
+        this.notes = b.notes;
+        this.url = b.url;
+        this.ruleDefinition = b.ruleDefinition;
+    }
+
+    /**
+     * Parses a runbook in the Markdown format described above.
+     *
+     * @throws RunbookFormatException with the line number when the document does not follow the format
+     */
+    public static Runbook parseMarkdown(String markdown) {
+        Objects.requireNonNull(markdown, "markdown");
+        return RunbookMarkdownParser.parse(markdown);
+    }
+
+    /**
+     * Parses a runbook from a UTF-8 classpath resource.
+     *
+     * @throws IllegalArgumentException if the resource does not exist
+     * @throws RunbookFormatException if it does not follow the format
+     */
+    public static Runbook fromResource(Class<?> anchor, String resource) {
+        try (InputStream in = anchor.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalArgumentException("runbook resource not found: " + resource);
+            }
+            return parseMarkdown(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read runbook resource " + resource, e);
+        }
+    }
+
+    /** Returns a builder for a runbook with the given title. */
+    public static Builder builder(String title) {
+        return new Builder(title);
+    }
+
+    /** Returns the title, usually the alert name. */
+    public String title() {
+        return title;
+    }
+
+    /** Returns the one-line summary (may be empty). */
+    public String summary() {
+        return summary;
+    }
+
+    /** Returns the Meaning section's text. */
+    public String meaning() {
+        return meaning;
+    }
+
+    /** Returns the Impact section's prose (without its bullet points). */
+    public String impact() {
+        return impact;
+    }
+
+    /** Returns the Impact section's bullet points, in order. */
+    public List<String> impactPoints() {
+        return impactPoints;
+    }
+
+    /** Returns the Diagnosis steps, in order. */
+    public List<String> diagnosis() {
+        return diagnosis;
+    }
+
+    /** Returns the Mitigation steps, in order. */
+    public List<String> mitigation() {
+        return mitigation;
+    }
+
+    /** Returns closing remarks that follow the sections (may be empty). */
+    public String notes() {
+        return notes;
+    }
+
+    /** Returns where the runbook is published, if known. */
+    public Optional<URI> url() {
+        return Optional.ofNullable(url);
+    }
+
+    /** Returns the alert rule the runbook documents (YAML, as in its {@code <details>} block), if present. */
+    public Optional<String> ruleDefinition() {
+        return Optional.ofNullable(ruleDefinition);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof Runbook)) {
+            return false;
+        }
+        Runbook r = (Runbook) o;
+        return title.equals(r.title) && summary.equals(r.summary) && meaning.equals(r.meaning)
+                && impact.equals(r.impact) && impactPoints.equals(r.impactPoints) && diagnosis.equals(r.diagnosis)
+                && mitigation.equals(r.mitigation) && notes.equals(r.notes) && Objects.equals(url, r.url)
+                && Objects.equals(ruleDefinition, r.ruleDefinition);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(title, summary, meaning, impact, impactPoints, diagnosis, mitigation, notes, url,
+                ruleDefinition);
+    }
+
+    @Override
+    public String toString() {
+        return "Runbook[" + title + (url == null ? "" : ", " + url) + ", " + diagnosis.size() + " diagnosis steps, "
+                + mitigation.size() + " mitigation steps]";
+    }
+
+    /** Builds a {@link Runbook}; every text defaults to empty and every list to no steps. */
+    public static final class Builder {
+        private final String title;
+        private String summary = "";
+        private String meaning = "";
+        private String impact = "";
+        private final List<String> impactPoints = new ArrayList<>();
+        private final List<String> diagnosis = new ArrayList<>();
+        private final List<String> mitigation = new ArrayList<>();
+        private String notes = "";
+        private URI url;
+        private String ruleDefinition;
+
+        private Builder(String title) {
+            this.title = Objects.requireNonNull(title, "title");
+        }
+
+        /** Sets the one-line summary. */
+        public Builder summary(String summary) {
+            this.summary = Objects.requireNonNull(summary, "summary");
+            return this;
+        }
+
+        /** Sets the Meaning text. */
+        public Builder meaning(String meaning) {
+            this.meaning = Objects.requireNonNull(meaning, "meaning");
+            return this;
+        }
+
+        /** Sets the Impact prose. */
+        public Builder impact(String impact) {
+            this.impact = Objects.requireNonNull(impact, "impact");
+            return this;
+        }
+
+        /** Appends an Impact bullet point. */
+        public Builder impactPoint(String point) {
+            impactPoints.add(Objects.requireNonNull(point, "point"));
+            return this;
+        }
+
+        /** Appends a Diagnosis step. */
+        public Builder diagnosisStep(String step) {
+            diagnosis.add(Objects.requireNonNull(step, "step"));
+            return this;
+        }
+
+        /** Appends a Mitigation step. */
+        public Builder mitigationStep(String step) {
+            mitigation.add(Objects.requireNonNull(step, "step"));
+            return this;
+        }
+
+        /** Sets the closing notes. */
+        public Builder notes(String notes) {
+            this.notes = Objects.requireNonNull(notes, "notes");
+            return this;
+        }
+
+        /** Sets where the runbook is published. */
+        public Builder url(URI url) {
+            this.url = Objects.requireNonNull(url, "url");
+            return this;
+        }
+
+        /** Sets the documented rule (YAML). */
+        public Builder ruleDefinition(String yaml) {
+            this.ruleDefinition = Objects.requireNonNull(yaml, "yaml");
+            return this;
+        }
+
+        /** Returns the runbook. */
+        public Runbook build() {
+            return new Runbook(this);
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package dev.tocsin.core.internal;
+
+import dev.tocsin.core.AlertContext;
+import dev.tocsin.core.Labels;
+import dev.tocsin.core.MetricsView;
+import dev.tocsin.core.Rule;
+import dev.tocsin.core.RuleCondition;
+import dev.tocsin.core.Runbook;
+import dev.tocsin.core.Sample;
+import dev.tocsin.core.internal.expr.Expression;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/** The {@link Rule} made by {@link Rule.Builder}: either a parsed expression or a Java condition. */
+public final class BuiltRule implements Rule {
+
+    private final String name;
+    private final Expression expression;
+    private final RuleCondition condition;
+    private final Duration forDuration;
+    private final Duration keepFiringFor;
+    private final Map<String, String> labels;
+    private final Map<String, String> annotations;
+    private final Runbook runbook;
+    private final AlertContext context;
+    private final RuleTemplates templates;
+
+    private BuiltRule(Spec s) {
+        this.name = s.name;
+        this.expression = s.expr == null ? null : Expression.parse(s.expr);
+        this.condition = s.condition;
+        this.forDuration = s.forDuration;
+        this.keepFiringFor = s.keepFiringFor;
+        this.labels = Collections.unmodifiableMap(new LinkedHashMap<>(s.labels));
+        this.annotations = Collections.unmodifiableMap(new LinkedHashMap<>(s.annotations));
+        this.runbook = s.runbook;
+        this.context = s.context;
+        this.templates = RuleTemplates.compile(name, labels, annotations);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** Returns the parsed expression, if this rule has one. */
+    public Optional<Expression> expression() {
+        return Optional.ofNullable(expression);
+    }
+
+    /** Returns the compiled label and annotation templates. */
+    public RuleTemplates templates() {
+        return templates;
+    }
+
+    @Override
+    public List<Sample> evaluate(MetricsView metrics) throws Exception {
+        if (condition != null) {
+            return condition.evaluate(metrics);
+        }
+        if (metrics instanceof ExpressionContextProvider) {
+            return expression.evaluate(((ExpressionContextProvider) metrics).expressionContext()).samples();
+        }
+        throw new IllegalStateException("expression rule evaluated outside a Tocsin evaluator");
+    }
+
+    @Override
+    public Duration forDuration() {
+        return forDuration;
+    }
+
+    @Override
+    public Duration keepFiringFor() {
+        return keepFiringFor;
+    }
+
+    @Override
+    public Map<String, String> labels() {
+        return labels;
+    }
+
+    @Override
+    public Map<String, String> annotations() {
+        return annotations;
+    }
+
+    @Override
+    public Optional<Runbook> runbook() {
+        return Optional.ofNullable(runbook);
+    }
+
+    @Override
+    public Map<String, String> context(Labels alertLabels, MetricsView metrics) throws Exception {
+        return context == null ? Map.of() : context.compute(alertLabels, metrics);
+    }
+
+    @Override
+    public String toString() {
+        return "Rule[" + name + ": " + (expression != null ? expression.text() : "<java condition>")
+                + (forDuration.isZero() ? "" : " for " + forDuration) + "]";
+    }
+
+    /** The mutable settings behind {@link Rule.Builder}. */
+    public static final class Spec {
+        private final String name;
+        private String expr;
+        private RuleCondition condition;
+        private Duration forDuration = Duration.ZERO;
+        private Duration keepFiringFor = Duration.ZERO;
+        private final Map<String, String> labels = new LinkedHashMap<>();
+        private final Map<String, String> annotations = new LinkedHashMap<>();
+        private Runbook runbook;
+        private AlertContext context;
+
+        /** Starts a spec for the named rule. */
+        public Spec(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+        }
+
+        /** Sets the expression. */
+        public void expr(String expression) {
+            this.expr = Objects.requireNonNull(expression, "expression");
+        }
+
+        /** Sets the Java condition. */
+        public void condition(RuleCondition c) {
+            this.condition = Objects.requireNonNull(c, "condition");
+        }
+
+        /** Sets {@code for}. */
+        public void forDuration(Duration d) {
+            this.forDuration = nonNegative(d, "for");
+        }
+
+        /** Sets {@code keep_firing_for}. */
+        public void keepFiringFor(Duration d) {
+            this.keepFiringFor = nonNegative(d, "keep_firing_for");
+        }
+
+        /** Adds a label template. */
+        public void label(String n, String v) {
+            labels.put(Objects.requireNonNull(n, "label name"), Objects.requireNonNull(v, () -> "label " + n));
+        }
+
+        /** Adds an annotation template. */
+        public void annotation(String n, String v) {
+            annotations.put(Objects.requireNonNull(n, "annotation name"),
+                    Objects.requireNonNull(v, () -> "annotation " + n));
+        }
+
+        /** Sets the runbook. */
+        public void runbook(Runbook r) {
+            this.runbook = Objects.requireNonNull(r, "runbook");
+        }
+
+        /** Sets the context computation. */
+        public void context(AlertContext c) {
+            this.context = Objects.requireNonNull(c, "context");
+        }
+
+        /** Validates and builds. */
+        public Rule build() {
+            if (!Sample.isValidMetricName(name)) {
+                throw new IllegalArgumentException("invalid alert name '" + name
+                        + "': must match [a-zA-Z_:][a-zA-Z0-9_:]*");
+            }
+            if ((expr == null) == (condition == null)) {
+                throw new IllegalArgumentException("rule " + name
+                        + ": give exactly one of expr(...) and condition(...)");
+            }
+            return new BuiltRule(this);
+        }
+
+        private static Duration nonNegative(Duration d, String what) {
+            Objects.requireNonNull(d, what);
+            if (d.isNegative()) {
+                throw new IllegalArgumentException(what + " must not be negative: " + d);
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Runnable examples of embedding Tocsin. */
+package dev.tocsin.examples;
