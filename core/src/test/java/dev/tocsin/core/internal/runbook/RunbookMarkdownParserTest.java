@@ -143,6 +143,28 @@ class RunbookMarkdownParserTest {
         assertThat(r.ruleDefinition()).contains("a:\n    b: c\n");
     }
 
+    @Test
+    void theDocumentationExampleParsesAsDocumented() {
+        // The example of docs/runbooks.md, copied verbatim.
+        Runbook r = Runbook.fromResource(RunbookMarkdownParserTest.class, "CheckoutThin.md");
+        assertThat(r.title()).isEqualTo("CheckoutThin");
+        assertThat(r.summary()).isEqualTo("The checkout backend runs on fewer than two servers");
+        assertThat(r.ruleDefinition()).hasValueSatisfying(rule -> assertThat(rule)
+                .startsWith("alert: CheckoutThin\n").endsWith("runbook: https://runbooks.example.org/CheckoutThin.md\n"));
+        assertThat(r.url()).contains(URI.create("https://runbooks.example.org/CheckoutThin.md"));
+        assertThat(r.meaning()).isEqualTo("Fewer than two servers of the checkout backend pass their health checks.");
+        assertThat(r.impact()).isEqualTo("One more failure takes checkout down:");
+        assertThat(r.impactPoints()).containsExactly("No redundancy left", "Higher latency on the remaining server");
+        assertThat(r.diagnosis()).containsExactly(
+                "Read the alert's context: it lists the servers that are down with their last `check_status`.",
+                "Run `echo \"show stat\" | socat stdio /run/haproxy/admin.sock` and compare the `status` column of "
+                        + "every checkout server.",
+                "Read the application logs of the failing servers.");
+        assertThat(r.mitigation()).containsExactly("Restart the failing servers.",
+                "Add a server to the backend if they cannot be restarted.");
+        assertThat(r.notes()).isEqualTo("Record what you found in the incident notes.");
+    }
+
     // ------------------------------------------------------------------ errors
 
     @Test
