@@ -40,6 +40,10 @@ public final class RegexTranslator {
             Map.entry("graph", "\\p{Graph}"), Map.entry("lower", "\\p{Lower}"), Map.entry("print", "\\p{Print}"),
             Map.entry("punct", "\\p{Punct}"), Map.entry("space", "\\s\\x0B"), Map.entry("upper", "\\p{Upper}"),
             Map.entry("word", "\\w"), Map.entry("xdigit", "\\p{XDigit}"));
+    private static final Pattern HEX = Pattern.compile("\\\\x(?:\\{([0-9a-fA-F]+)\\}|([0-9a-fA-F]{2}))");
+    private static final Set<String> CATEGORIES = Set.of("C", "Cc", "Cf", "Co", "Cs", "L", "Ll", "Lm", "Lo", "Lt",
+            "Lu", "M", "Mc", "Me", "Mn", "N", "Nd", "Nl", "No", "P", "Pc", "Pd", "Pe", "Pf", "Pi", "Po", "Ps", "S",
+            "Sc", "Sk", "Sm", "So", "Z", "Zl", "Zp", "Zs");
     private static final Pattern REPEAT = Pattern.compile("\\{(\\d+)(,(\\d*))?\\}");
 
     private final String re;
@@ -47,6 +51,8 @@ public final class RegexTranslator {
     private int i;
     private int depth;
     private boolean multiline;
+    /** Whether the previous item can take a repetition operator (RE2: "missing argument to repetition"). */
+    private boolean canRepeat;
     /** Literal alternatives while the pattern is nothing but literals and top-level '|'; null once it is not. */
     private List<String> literals = new ArrayList<>();
     private StringBuilder current = new StringBuilder();
@@ -116,26 +122,36 @@ public final class RegexTranslator {
             switch (c) {
                 case '\\':
                     escape(false);
+                    canRepeat = true;
                     break;
                 case '[':
                     charClass();
+                    canRepeat = true;
                     break;
                 case '(':
                     group();
                     break;
                 case ')':
                     notLiteral();
+                    if (depth == 0) {
+                        throw error("unexpected )");
+                    }
                     depth--;
                     out.append(')');
                     i++;
+                    canRepeat = true;
                     break;
                 case '*':
                 case '+':
                 case '?':
                     notLiteral();
+                    if (!canRepeat) {
+                        throw error("missing argument to repetition operator: `" + c + "`");
+                    }
                     out.append(c);
                     i++;
                     afterRepetition(String.valueOf(c));
+                    canRepeat = false;
                     break;
                 case '{':
                     repetitionOrBrace();
@@ -146,6 +162,7 @@ public final class RegexTranslator {
                     i++;
                     break;
                 case '|':
+                    canRepeat = false;
                     if (literals != null) {
                         if (depth != 0) {
                             notLiteral();
@@ -162,11 +179,13 @@ public final class RegexTranslator {
                     notLiteral();
                     out.append(c);
                     i++;
+                    canRepeat = true;
                     break;
                 default:
                     literal(String.valueOf(c));
                     out.append(c);
                     i++;
+                    canRepeat = true;
             }
         }
         if (depth > 0) {
@@ -192,9 +211,14 @@ public final class RegexTranslator {
             literal("{");
             out.append("\\{");
             i++;
+            canRepeat = true;
             return;
         }
         notLiteral();
+        if (!canRepeat) {
+            throw error("missing argument to repetition operator: `" + m.group() + "`");
+        }
+        canRepeat = false;
         long min = parseCount(m.group(1));
         long max = m.group(2) == null ? min : m.group(3).isEmpty() ? -1 : parseCount(m.group(3));
         if (min > MAX_REPEAT || max > MAX_REPEAT || (max >= 0 && max < min)) {
@@ -214,6 +238,7 @@ public final class RegexTranslator {
         if (++depth > MAX_DEPTH) {
             throw error("expression nests too deeply");
         }
+        canRepeat = false;
         if (!re.startsWith("(?", i)) {
             out.append('(');
             i++;
@@ -259,6 +284,7 @@ public final class RegexTranslator {
                 out.append("(?").append(flags).append(f);
                 if (f == ')') {
                     depth--;
+                    canRepeat = false;
                 }
                 i = j + 1;
                 return;
@@ -279,9 +305,11 @@ public final class RegexTranslator {
             out.append('^');
             i++;
         }
+        int prev = -1;
         if (i < n && re.charAt(i) == ']') {
             out.append("\\]");
             i++;
+            prev = ']';
         }
         while (true) {
             if (i >= n) {
@@ -309,12 +337,19 @@ public final class RegexTranslator {
             }
             if (c == '\\') {
                 escape(true);
+                prev = -1;
             } else if (c == '[' || c == '&') {
                 out.append('\\').append(c);
                 i++;
+                prev = c;
             } else {
+                if (c == '-' && prev >= 0 && i + 1 < n && re.charAt(i + 1) != ']' && re.charAt(i + 1) != '\\'
+                        && re.charAt(i + 1) != '[' && re.charAt(i + 1) < prev) {
+                    throw error("invalid character class range: `" + re.substring(i - 1, i + 2) + "`");
+                }
                 out.append(c);
                 i++;
+                prev = c == '-' ? -1 : c;
             }
         }
     }
@@ -395,7 +430,20 @@ public final class RegexTranslator {
                 out.append("[^\\t\\n\\f\\r ]");
                 i += 2;
                 return;
-            case 'x':
+            case 'x': {
+                Matcher hex = HEX.matcher(re).region(i, n);
+                if (!hex.lookingAt()) {
+                    throw error("invalid escape sequence: `" + re.substring(i, Math.min(n, i + 4)) + "`");
+                }
+                String digits = hex.group(1) != null ? hex.group(1) : hex.group(2);
+                if (digits.length() > 8 || Long.parseLong(digits, 16) > Character.MAX_CODE_POINT) {
+                    throw error("invalid escape sequence: `" + hex.group() + "`");
+                }
+                notLiteral();
+                out.append("\\x{").append(digits).append('}');
+                i = hex.end();
+                return;
+            }
             case 'd': case 'D': case 'w': case 'W':
                 notLiteral();
                 out.append('\\').append(d);
@@ -454,6 +502,13 @@ public final class RegexTranslator {
                 out.append(inClass ? any : "[" + any + "]");
             }
             return;
+        }
+        if (!CATEGORIES.contains(name)) {
+            try {
+                Character.UnicodeScript.forName(name);
+            } catch (IllegalArgumentException e) {
+                throw error("invalid character class range: `" + re.substring(start, i) + "`");
+            }
         }
         out.append(negated ? "\\P{Is" : "\\p{Is").append(name).append('}');
     }
