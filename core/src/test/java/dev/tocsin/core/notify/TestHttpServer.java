@@ -39,7 +39,8 @@ final class TestHttpServer implements AutoCloseable {
             try (ex) {
                 requests.incrementAndGet();
                 byte[] body = ex.getRequestBody().readAllBytes();
-                if (status == 0) {
+                int answer0 = this.status;
+                if (answer0 == 0) {
                     release.await(60, TimeUnit.SECONDS);
                     return;
                 }
@@ -48,8 +49,8 @@ final class TestHttpServer implements AutoCloseable {
                 } catch (IOException e) {
                     // not JSON: kept out of bodies
                 }
-                byte[] answer = status == 200 ? new byte[0] : ("{\"error\":\"test " + status + "\"}").getBytes();
-                ex.sendResponseHeaders(status, answer.length == 0 ? -1 : answer.length);
+                byte[] answer = answer0 == 200 ? new byte[0] : ("{\"error\":\"test " + answer0 + "\"}").getBytes();
+                ex.sendResponseHeaders(answer0, answer.length == 0 ? -1 : answer.length);
                 ex.getResponseBody().write(answer);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -202,7 +202,8 @@ public final class DeliveryWorker<K, V> {
 
     private synchronized void noteFailure(Throwable t, int n) {
         episodeFailures += n;
-        String what = t instanceof CallNotPermittedException ? "circuit breaker open" : String.valueOf(t.getMessage());
+        String what = t instanceof CallNotPermittedException ? "circuit breaker open"
+                : t.getMessage() == null ? "no detail" : t.getMessage();
         if (!failing) {
             failing = true;
             log.warn("Delivery of {} notification(s) to {} failed after the retry budget: {} ({}); {}; further "
