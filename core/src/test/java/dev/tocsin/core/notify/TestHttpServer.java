@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A loopback HTTP server for tests: records JSON bodies and answers with a fixed status, or hangs (until closed)
+ * A loopback HTTP server for tests: records the JSON bodies it accepts (2xx) and answers with a fixed status, or hangs (until closed)
  * when the status is 0.
  */
 final class TestHttpServer implements AutoCloseable {
@@ -45,7 +45,9 @@ final class TestHttpServer implements AutoCloseable {
                     return;
                 }
                 try {
-                    bodies.add(JSON.readTree(body));
+                    if (answer0 / 100 == 2) { // only what was delivered
+                        bodies.add(JSON.readTree(body));
+                    }
                 } catch (IOException e) {
                     // not JSON: kept out of bodies
                 }
