@@ -716,9 +716,7 @@ final class Parser {
             return null;
         }
         if (digits.contains("_")) {
-            String check = prefixed ? "_" + digits : digits;
-            if (prefixed ? check.startsWith("__") || check.endsWith("_") || check.contains("__")
-                    : !underscoreOk(digits)) {
+            if (prefixed ? digits.endsWith("_") || digits.contains("__") : !underscoreOk(digits)) {
                 return null;
             }
             digits = digits.replace("_", "");
