@@ -85,10 +85,8 @@ final class Parser {
     }
 
     private Item next() {
-        Item it = items.get(i);
-        if (i < items.size() - 1) {
-            i++;
-        }
+        Item it = items.get(Math.min(i, items.size() - 1));
+        i++;
         lastPos = it.pos();
         if (it.type() == T.ERROR) {
             throw new ParseError(it.pos(), it.val());
@@ -101,7 +99,7 @@ final class Parser {
     }
 
     private Item peek() {
-        Item it = items.get(i);
+        Item it = items.get(Math.min(i, items.size() - 1));
         if (it.type() == T.ERROR) {
             throw new ParseError(it.pos(), it.val());
         }
