@@ -1,6 +1,7 @@
 package dev.tocsin.core.internal;
 
 import dev.tocsin.core.Labels;
+import dev.tocsin.core.TemplateException;
 import dev.tocsin.core.internal.template.Template;
 
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ public final class RuleTemplates {
                 throw new IllegalArgumentException("rule " + ruleName + ": invalid label name '" + e.getKey() + "'");
             }
             ln.add(e.getKey());
-            lt.add(Template.parse(e.getKey(), e.getValue()));
+            lt.add(parse(ruleName, "label", e.getKey(), e.getValue()));
         }
         List<String> an = new ArrayList<>();
         List<Template> at = new ArrayList<>();
@@ -47,10 +48,23 @@ public final class RuleTemplates {
                         + e.getKey() + "'");
             }
             an.add(e.getKey());
-            at.add(Template.parse(e.getKey(), e.getValue()));
+            at.add(parse(ruleName, "annotation", e.getKey(), e.getValue()));
         }
         return new RuleTemplates(Collections.unmodifiableList(ln), Collections.unmodifiableList(lt),
                 Collections.unmodifiableList(an), Collections.unmodifiableList(at));
+    }
+
+    /**
+     * Parses one template under Prometheus's name for it ({@code __alert_<rule>}, which appears in expansion errors),
+     * and reports a parse error with the rule and the label or annotation it belongs to.
+     */
+    private static Template parse(String ruleName, String kind, String key, String text) {
+        try {
+            return Template.parse("__alert_" + ruleName, text);
+        } catch (TemplateException e) {
+            throw new TemplateException(kind + " '" + key + "' of rule " + ruleName, e.line(), e.column(),
+                    e.detail());
+        }
     }
 
     /** Returns the label names, in definition order. */

@@ -3,7 +3,6 @@ package dev.tocsin.core.internal.template;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.tocsin.core.Labels;
 import dev.tocsin.core.TemplateException;
-import org.junit.jupiter.api.BeforeAll;
 
 import java.nio.charset.StandardCharsets;
 
@@ -28,11 +27,6 @@ class TemplateFuzzTest {
      * template's own patterns is the documented semantics of reReplaceAll and match (as in Prometheus), and an
      * invalid pattern becomes Prometheus's error text, so that hook is disabled for this target.
      */
-    @BeforeAll
-    static void allowTemplateRegexes() {
-        System.setProperty("jazzer.disabled_hooks", "com.code_intelligence.jazzer.sanitizers.RegexInjection");
-    }
-
     @FuzzTest(maxDuration = "60s")
     void parseAndExpand(byte[] input) {
         String text = new String(input, StandardCharsets.UTF_8);
