@@ -25,7 +25,7 @@ class TemplateFuzzTest {
     /**
      * Jazzer's regex-injection sanitizer reports every PatternSyntaxException from Pattern.compile. Compiling the
      * template's own patterns is the documented semantics of reReplaceAll and match (as in Prometheus), and an
-     * invalid pattern becomes Prometheus's error text, so that hook is disabled for this target.
+     * invalid pattern becomes Prometheus's error text, so that hook is disabled (core/pom.xml, surefire).
      */
     @FuzzTest(maxDuration = "60s")
     void parseAndExpand(byte[] input) {
