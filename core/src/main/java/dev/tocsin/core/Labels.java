@@ -181,7 +181,7 @@ public final class Labels implements Comparable<Labels> {
         int insert = -(insertionPoint(name)) - 1;
         String[] copy = new String[pairs.length + 2];
         System.arraycopy(pairs, 0, copy, 0, 2 * insert);
-        copy[2 * insert] = name;
+        copy[2 * insert] = name.intern();
         copy[2 * insert + 1] = value;
         System.arraycopy(pairs, 2 * insert, copy, 2 * insert + 2, pairs.length - 2 * insert);
         return new Labels(copy);
@@ -263,6 +263,13 @@ public final class Labels implements Comparable<Labels> {
     }
 
     private int indexOf(String name) {
+        // names are interned on construction, and so are the names callers usually pass (literals, parsed
+        // matchers): an identity scan finds them without comparing characters
+        for (int i = 0; i < pairs.length; i += 2) {
+            if (pairs[i] == name) {
+                return i >> 1;
+            }
+        }
         int i = insertionPoint(name);
         return i < 0 ? -1 : i;
     }
@@ -342,7 +349,7 @@ public final class Labels implements Comparable<Labels> {
             if (value.isEmpty()) {
                 map.remove(name);
             } else {
-                map.put(name, value);
+                map.put(name.intern(), value);
             }
             return this;
         }

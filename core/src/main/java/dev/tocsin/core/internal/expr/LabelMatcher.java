@@ -68,14 +68,42 @@ public record LabelMatcher(String name, MatchOp op, String value, Pos pos, Predi
                 p = v -> !value.equals(v);
                 break;
             case REGEX:
-                p = RegexTranslator.compileAnchored(value);
+                p = new Memo(RegexTranslator.compileAnchored(value));
                 break;
             default:
-                Predicate<String> re = RegexTranslator.compileAnchored(value);
+                Predicate<String> re = new Memo(RegexTranslator.compileAnchored(value));
                 p = v -> !re.test(v);
                 break;
         }
-        return new LabelMatcher(name, op, value, pos, p);
+        return new LabelMatcher(name.intern(), op, value, pos, p);
+    }
+
+    /**
+     * Remembers a regex's verdict per label value: label values repeat across series (server and backend names), so
+     * most evaluations become one hash lookup. Bounded: past {@link #MAX} values it stops remembering new ones.
+     */
+    static final class Memo implements Predicate<String> {
+        static final int MAX = 4096;
+        private final Predicate<String> regex;
+        private final java.util.concurrent.ConcurrentHashMap<String, Boolean> seen =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        Memo(Predicate<String> regex) {
+            this.regex = regex;
+        }
+
+        @Override
+        public boolean test(String v) {
+            Boolean b = seen.get(v);
+            if (b != null) {
+                return b;
+            }
+            boolean r = regex.test(v);
+            if (seen.size() < MAX) {
+                seen.put(v, r);
+            }
+            return r;
+        }
     }
 
     /** Returns whether a series whose label has {@code labelValue} ("" when absent) is selected. */
