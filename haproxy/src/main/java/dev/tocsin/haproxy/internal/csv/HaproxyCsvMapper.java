@@ -45,6 +45,21 @@ public final class HaproxyCsvMapper {
     private static final int BAD = 2;
     private static final int MAX_EXCERPT = 40;
 
+    private static final Slot[][] SLOTS = new Slot[3][];
+    private static final Kind[][] KINDS = new Kind[3][];
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    static {
+        for (int t = 0; t < 3; t++) {
+            SLOTS[t] = Columns.slots(t).toArray(new Slot[0]);
+            KINDS[t] = new Kind[SLOTS[t].length];
+            for (int i = 0; i < SLOTS[t].length; i++) {
+                KINDS[t][i] = SLOTS[t][i].kind();
+            }
+        }
+    }
+
     private final MappingOptions options;
     private final StatusMapping statusMapping;
     private final Set<String> serverFields;
@@ -228,6 +243,12 @@ public final class HaproxyCsvMapper {
                 if (pos >= length || b[pos] == '\n') {
                     break;
                 }
+                if (nf == need) {
+                    // the remaining fields are not used: skip to the end of the line (quotes cannot span lines)
+                    nf++;
+                    pos = indexOfNewline(b, pos, length);
+                    break;
+                }
                 pos++;
             }
             int rowLine = line;
@@ -285,19 +306,21 @@ public final class HaproxyCsvMapper {
             }
             int state = StatusRules.state(status);
             int[] slotCols = p.slotColumns[type];
-            List<Slot> slots = Columns.slots(type);
+            Slot[] slots = SLOTS[type];
+            Kind[] kinds = KINDS[type];
             for (int i = 0; i < slotCols.length; i++) {
                 int col = slotCols[i];
                 if (col < 0 || col >= nf) {
                     continue;
                 }
-                Slot slot = slots.get(i);
+                Slot slot = slots[i];
+                Kind kind = kinds[i];
                 double v;
                 Labels labels;
-                switch (slot.kind()) {
+                switch (kind) {
                     case INT:
                     case MS: {
-                        int r = parseNumber(b, fs[col], fe[col], fq[col], slot.kind() == Kind.MS);
+                        int r = parseNumber(b, fs[col], fe[col], fq[col], kind == Kind.MS);
                         if (r == EMPTY) {
                             continue;
                         }
@@ -663,6 +686,24 @@ public final class HaproxyCsvMapper {
             sb.append("...");
         }
         return sb.toString();
+    }
+
+    /** Index of the first '\n' in [from, to), or {@code to}; eight bytes at a time. */
+    static int indexOfNewline(byte[] b, int from, int to) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long x = (long) LONGS.get(b, i) ^ 0x0A0A0A0A0A0A0A0AL;
+            long t = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+            if (t != 0) {
+                return i + (Long.numberOfTrailingZeros(t) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (b[i] == '\n') {
+                return i;
+            }
+        }
+        return to;
     }
 
     private static int indexOf(byte[] b, byte c, int from, int to) {

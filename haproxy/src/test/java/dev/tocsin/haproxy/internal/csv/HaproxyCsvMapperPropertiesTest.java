@@ -109,6 +109,29 @@ class HaproxyCsvMapperPropertiesTest {
         });
     }
 
+    @Test
+    void wordAtATimeNewlineSearchAgreesWithAByteLoop() {
+        Gen<byte[]> docs = lists().of(integers().between(0, 12)).ofSizeBetween(0, 40).map(l -> {
+            byte[] b = new byte[l.size()];
+            for (int i = 0; i < b.length; i++) {
+                int v = l.get(i);
+                b[i] = (byte) (v == 0 ? '\n' : v == 1 ? 0x8A : v == 2 ? 0x0B : v == 3 ? 0x09 : 'a' + v);
+            }
+            return b;
+        });
+        qt().withExamples(500).forAll(docs, integers().between(0, 40)).checkAssert((b, from) -> {
+            int start = Math.min(from, b.length);
+            int expected = b.length;
+            for (int i = start; i < b.length; i++) {
+                if (b[i] == '\n') {
+                    expected = i;
+                    break;
+                }
+            }
+            assertThat(HaproxyCsvMapper.indexOfNewline(b, start, b.length)).isEqualTo(expected);
+        });
+    }
+
     private static long countDataRows(String csv) {
         long n = 0;
         boolean first = true;
