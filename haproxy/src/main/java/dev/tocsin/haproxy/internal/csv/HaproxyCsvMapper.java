@@ -148,23 +148,42 @@ public final class HaproxyCsvMapper {
         }
     }
 
+    /** The lists and counters of one scrape. */
+    private static final class Scrape {
+        final int gen;
+        final List<Sample> out;
+        final List<ServerState> servers;
+        final List<SkippedRow> skipped = new ArrayList<>(0);
+        final List<FieldError> fieldErrors = new ArrayList<>(0);
+        final Map<String, int[]> perBackend = new HashMap<>();
+        final List<RowTable.Entry> backends = new ArrayList<>();
+        int failures;
+        int skippedCount;
+        int rows;
+        int seen;
+
+        Scrape(int gen, int samples, int servers) {
+            this.gen = gen;
+            this.out = new ArrayList<>(samples);
+            this.servers = new ArrayList<>(servers);
+        }
+
+        void skip(int line, String reason) {
+            failures++;
+            skippedCount++;
+            if (skipped.size() < MAX_REPORTED_ERRORS) {
+                skipped.add(new SkippedRow(line, reason));
+            }
+        }
+    }
+
+    // results of tokenize(); guarded by this
+    private int rowFields;
+    private String rowError;
+
     private ScrapeResult mapRows(Plan p, byte[] b, int start, int length) {
-        int gen = ++generation;
-        List<Sample> out = new ArrayList<>(lastSampleCount + 16);
-        List<ServerState> servers = new ArrayList<>(lastServerCount + 4);
-        List<SkippedRow> skipped = new ArrayList<>(0);
-        List<FieldError> fieldErrors = new ArrayList<>(0);
-        Map<String, int[]> perBackend = new HashMap<>();
-        List<RowTable.Entry> backends = new ArrayList<>();
-        int failures = 0;
-        int skippedCount = 0;
-        int rows = 0;
-        int seen = 0;
+        Scrape sc = new Scrape(++generation, lastSampleCount + 16, lastServerCount + 4);
         int line = 1;
-        int[] fs = fieldStart;
-        int[] fe = fieldEnd;
-        boolean[] fq = fieldQuoted;
-        int need = p.fieldsNeeded;
         int pos = start;
         while (pos < length) {
             line++;
@@ -178,214 +197,241 @@ public final class HaproxyCsvMapper {
                 continue;
             }
             if (c0 == '#') {
-                pos = indexOf(b, (byte) '\n', pos, length) + 1;
+                pos = indexOfNewline(b, pos, length) + 1;
                 continue;
             }
-            rows++;
-            // split the row into fields, remembering the first `need` of them
-            int nf = 0;
-            String bad = null;
-            while (true) {
-                int s = pos;
-                int e;
-                boolean q = false;
-                if (pos < length && b[pos] == '"') {
-                    q = true;
+            sc.rows++;
+            pos = tokenize(b, pos, length, p.fieldsNeeded);
+            pos = pos < length ? pos + 1 : length;
+            processRow(sc, p, b, line, rowFields, rowError);
+        }
+        emitAggregates(sc.out, sc.backends, sc.perBackend);
+        table.retain(sc.gen, sc.seen);
+        lastSampleCount = sc.out.size();
+        lastServerCount = sc.servers.size();
+        return new ScrapeResult(Collections.unmodifiableList(sc.out), sc.rows, sc.rows - sc.skippedCount, sc.skipped,
+                Collections.unmodifiableList(sc.servers), sc.fieldErrors, sc.failures);
+    }
+
+    /**
+     * Splits the row starting at {@code pos} into fields, remembering the first {@code need} of them in
+     * fieldStart/fieldEnd/fieldQuoted; sets {@link #rowFields} and {@link #rowError}.
+     *
+     * @return the index of the row's '\n', or {@code length}
+     */
+    private int tokenize(byte[] b, int pos, int length, int need) {
+        int[] fs = fieldStart;
+        int[] fe = fieldEnd;
+        boolean[] fq = fieldQuoted;
+        int nf = 0;
+        String bad = null;
+        while (true) {
+            int s = pos;
+            int e;
+            boolean q = false;
+            if (pos < length && b[pos] == '"') {
+                q = true;
+                pos++;
+                boolean closed = false;
+                while (pos < length) {
+                    byte c = b[pos];
+                    if (c == '"') {
+                        if (pos + 1 < length && b[pos + 1] == '"') {
+                            pos += 2;
+                            continue;
+                        }
+                        closed = true;
+                        pos++;
+                        break;
+                    }
+                    if (c == '\n') {
+                        break;
+                    }
                     pos++;
-                    boolean closed = false;
-                    while (pos < length) {
-                        byte c = b[pos];
-                        if (c == '"') {
-                            if (pos + 1 < length && b[pos + 1] == '"') {
-                                pos += 2;
-                                continue;
-                            }
-                            closed = true;
-                            pos++;
-                            break;
-                        }
-                        if (c == '\n') {
-                            break;
-                        }
-                        pos++;
-                    }
-                    if (!closed) {
-                        bad = "unterminated quote in field " + (nf + 1);
-                        break;
-                    }
-                    e = pos;
-                    if (pos < length && b[pos] == '\r' && (pos + 1 == length || b[pos + 1] == '\n')) {
-                        pos++;
-                    } else if (pos < length && b[pos] != ',' && b[pos] != '\n') {
-                        bad = "text after the closing quote of field " + (nf + 1);
-                        pos = indexOf(b, (byte) '\n', pos, length);
-                        break;
-                    }
-                } else {
-                    while (pos < length) {
-                        byte c = b[pos];
-                        if (c == ',' || c == '\n') {
-                            break;
-                        }
-                        pos++;
-                    }
-                    e = pos;
-                    if (e > s && b[e - 1] == '\r' && (pos == length || b[pos] == '\n')) {
-                        e--;
-                    }
                 }
-                if (nf < need) {
-                    fs[nf] = s;
-                    fe[nf] = e;
-                    fq[nf] = q;
-                }
-                nf++;
-                if (pos >= length || b[pos] == '\n') {
+                if (!closed) {
+                    bad = "unterminated quote in field " + (nf + 1);
                     break;
                 }
-                if (nf == need) {
-                    // the remaining fields are not used: skip to the end of the line (quotes cannot span lines)
-                    nf++;
+                e = pos;
+                if (pos < length && b[pos] == '\r' && (pos + 1 == length || b[pos + 1] == '\n')) {
+                    pos++;
+                } else if (pos < length && b[pos] != ',' && b[pos] != '\n') {
+                    bad = "text after the closing quote of field " + (nf + 1);
                     pos = indexOfNewline(b, pos, length);
                     break;
                 }
-                pos++;
-            }
-            int rowLine = line;
-            pos = pos < length ? pos + 1 : length;
-            if (bad == null && nf <= p.idColumnsMax) {
-                bad = "only " + nf + " fields, column '" + p.missingIdColumn(nf) + "' missing";
-            }
-            int type = -1;
-            if (bad == null) {
-                type = smallInt(b, fs[p.typeCol], fe[p.typeCol], fq[p.typeCol]);
-                if (type < 0) {
-                    bad = "type '" + excerpt(b, fs[p.typeCol], fe[p.typeCol]) + "' is not a row type number";
-                }
-            }
-            if (bad != null) {
-                failures++;
-                skippedCount++;
-                if (skipped.size() < MAX_REPORTED_ERRORS) {
-                    skipped.add(new SkippedRow(rowLine, bad));
-                }
-                continue;
-            }
-            if (type > Columns.SERVER) {
-                continue; // listener (3) or a future row type: not exported, like the exporter
-            }
-            int ps = fs[p.pxCol];
-            int pe = fe[p.pxCol];
-            int ss = fs[p.svCol];
-            int se = fe[p.svCol];
-            int hash = RowTable.hash(type, b, ps, pe, ss, se);
-            RowTable.Entry en = table.find(type, b, ps, pe, ss, se, hash);
-            if (en == null) {
-                en = new RowTable.Entry(type, Arrays.copyOfRange(b, ps, pe), Arrays.copyOfRange(b, ss, se), hash,
-                        decode(b, ps, pe, fq[p.pxCol], Integer.MAX_VALUE),
-                        decode(b, ss, se, fq[p.svCol], Integer.MAX_VALUE), Columns.slots(type).size());
-                table.insert(en);
-            } else if (en.generation == gen) {
-                failures++;
-                skippedCount++;
-                if (skipped.size() < MAX_REPORTED_ERRORS) {
-                    skipped.add(new SkippedRow(rowLine, "duplicate row for " + en.proxy + "/" + en.server
-                            + " (first at line " + en.firstLine + ")"));
-                }
-                continue;
-            }
-            en.generation = gen;
-            en.firstLine = rowLine;
-            seen++;
-            String status = "";
-            if (p.statusCol >= 0 && p.statusCol < nf) {
-                status = status(en, b, fs[p.statusCol], fe[p.statusCol], fq[p.statusCol]);
-            }
-            if (type == Columns.SERVER && !excludedStates.isEmpty() && excludedStates.contains(status)) {
-                continue;
-            }
-            int state = StatusRules.state(status);
-            int[] slotCols = p.slotColumns[type];
-            Slot[] slots = SLOTS[type];
-            Kind[] kinds = KINDS[type];
-            for (int i = 0; i < slotCols.length; i++) {
-                int col = slotCols[i];
-                if (col < 0 || col >= nf) {
-                    continue;
-                }
-                Slot slot = slots[i];
-                Kind kind = kinds[i];
-                double v;
-                Labels labels;
-                switch (kind) {
-                    case INT:
-                    case MS: {
-                        int r = parseNumber(b, fs[col], fe[col], fq[col], kind == Kind.MS);
-                        if (r == EMPTY) {
-                            continue;
-                        }
-                        if (r == BAD) {
-                            failures++;
-                            if (fieldErrors.size() < MAX_REPORTED_ERRORS) {
-                                fieldErrors.add(new FieldError(rowLine, slot.column(), "'"
-                                        + excerpt(b, fs[col], fe[col]) + "' is not a number"));
-                            }
-                            continue;
-                        }
-                        v = number;
-                        labels = fixedLabels(en, i, slot);
+            } else {
+                while (pos < length) {
+                    byte c = b[pos];
+                    if (c == ',' || c == '\n') {
                         break;
                     }
-                    case UP:
-                        if (fs[col] == fe[col]) {
-                            continue;
-                        }
-                        v = StatusRules.up(statusMapping, status);
-                        labels = fixedLabels(en, i, slot);
-                        break;
-                    case STATE:
-                        if (fs[col] == fe[col]) {
-                            continue;
-                        }
-                        v = state >= 0 && Columns.STATES.get(state).equals(slot.labelValue()) ? 1 : 0;
-                        labels = fixedLabels(en, i, slot);
-                        break;
-                    case CHECK_STATUS:
-                        labels = checkLabels(p, en, b, nf);
-                        if (labels == null) {
-                            continue;
-                        }
-                        v = 1;
-                        break;
-                    case CHECK_INFO:
-                        labels = infoLabels(en, b, fs[col], fe[col], fq[col]);
-                        if (labels == null) {
-                            continue;
-                        }
-                        v = 1;
-                        break;
-                    default:
-                        continue; // aggregates: after all rows
+                    pos++;
                 }
-                emit(out, en, i, labels, v);
+                e = pos;
+                if (e > s && b[e - 1] == '\r' && (pos == length || b[pos] == '\n')) {
+                    e--;
+                }
             }
-            if (type == Columns.SERVER) {
-                int[] counts = perBackend.computeIfAbsent(en.proxy, k -> new int[1 + Columns.STATES.size()]);
-                counts[0]++;
-                if (state >= 0) {
-                    counts[1 + state]++;
-                }
-                servers.add(serverState(p, en, b, nf, status));
-            } else if (type == Columns.BACKEND) {
-                backends.add(en);
+            if (nf < need) {
+                fs[nf] = s;
+                fe[nf] = e;
+                fq[nf] = q;
+            }
+            nf++;
+            if (pos >= length || b[pos] == '\n') {
+                break;
+            }
+            if (nf == need) {
+                // the remaining fields are not used: skip to the end of the line (quotes cannot span lines)
+                nf++;
+                pos = indexOfNewline(b, pos, length);
+                break;
+            }
+            pos++;
+        }
+        rowFields = nf;
+        rowError = bad;
+        return pos;
+    }
+
+    private void processRow(Scrape sc, Plan p, byte[] b, int rowLine, int nf, String error) {
+        int[] fs = fieldStart;
+        int[] fe = fieldEnd;
+        boolean[] fq = fieldQuoted;
+        String bad = error;
+        if (bad == null && nf <= p.idColumnsMax) {
+            bad = "only " + nf + " fields, column '" + p.missingIdColumn(nf) + "' missing";
+        }
+        int type = -1;
+        if (bad == null) {
+            type = smallInt(b, fs[p.typeCol], fe[p.typeCol], fq[p.typeCol]);
+            if (type < 0) {
+                bad = "type '" + excerpt(b, fs[p.typeCol], fe[p.typeCol]) + "' is not a row type number";
             }
         }
-        emitAggregates(out, backends, perBackend);
-        table.retain(gen, seen);
-        lastSampleCount = out.size();
-        lastServerCount = servers.size();
-        return new ScrapeResult(Collections.unmodifiableList(out), rows, rows - skippedCount, skipped,
-                Collections.unmodifiableList(servers), fieldErrors, failures);
+        if (bad != null) {
+            sc.skip(rowLine, bad);
+            return;
+        }
+        if (type > Columns.SERVER) {
+            return; // listener (3) or a future row type: not exported, like the exporter
+        }
+        int ps = fs[p.pxCol];
+        int pe = fe[p.pxCol];
+        int ss = fs[p.svCol];
+        int se = fe[p.svCol];
+        int hash = RowTable.hash(type, b, ps, pe, ss, se);
+        RowTable.Entry en = table.find(type, b, ps, pe, ss, se, hash);
+        if (en == null) {
+            en = new RowTable.Entry(type, Arrays.copyOfRange(b, ps, pe), Arrays.copyOfRange(b, ss, se), hash,
+                    decode(b, ps, pe, fq[p.pxCol], Integer.MAX_VALUE),
+                    decode(b, ss, se, fq[p.svCol], Integer.MAX_VALUE), Columns.slots(type).size());
+            table.insert(en);
+        } else if (en.generation == sc.gen) {
+            sc.skip(rowLine, "duplicate row for " + en.proxy + "/" + en.server + " (first at line " + en.firstLine
+                    + ")");
+            return;
+        }
+        en.generation = sc.gen;
+        en.firstLine = rowLine;
+        sc.seen++;
+        String status = "";
+        int state = StatusRules.NO_STATE;
+        if (p.statusCol >= 0 && p.statusCol < nf) {
+            status = status(en, b, fs[p.statusCol], fe[p.statusCol], fq[p.statusCol]);
+            state = en.stateIndex;
+        }
+        if (type == Columns.SERVER && !excludedStates.isEmpty() && excludedStates.contains(status)) {
+            return;
+        }
+        emitRow(sc, p, b, rowLine, nf, type, en, status, state);
+        if (type == Columns.SERVER) {
+            int[] counts = sc.perBackend.get(en.proxy);
+            if (counts == null) {
+                counts = new int[1 + Columns.STATES.size()];
+                sc.perBackend.put(en.proxy, counts);
+            }
+            counts[0]++;
+            if (state >= 0) {
+                counts[1 + state]++;
+            }
+            sc.servers.add(serverState(p, en, b, nf, status));
+        } else if (type == Columns.BACKEND) {
+            sc.backends.add(en);
+        }
+    }
+
+    private void emitRow(Scrape sc, Plan p, byte[] b, int rowLine, int nf, int type, RowTable.Entry en,
+                         String status, int state) {
+        int[] fs = fieldStart;
+        int[] fe = fieldEnd;
+        boolean[] fq = fieldQuoted;
+        List<Sample> out = sc.out;
+        int[] slotCols = p.slotColumns[type];
+        Slot[] slots = SLOTS[type];
+        Kind[] kinds = KINDS[type];
+        for (int i = 0; i < slotCols.length; i++) {
+            int col = slotCols[i];
+            if (col < 0 || col >= nf) {
+                continue;
+            }
+            Kind kind = kinds[i];
+            double v;
+            Labels labels;
+            switch (kind) {
+                case INT:
+                case MS: {
+                    int r = parseNumber(b, fs[col], fe[col], fq[col], kind == Kind.MS);
+                    if (r == EMPTY) {
+                        continue;
+                    }
+                    if (r == BAD) {
+                        sc.failures++;
+                        if (sc.fieldErrors.size() < MAX_REPORTED_ERRORS) {
+                            sc.fieldErrors.add(new FieldError(rowLine, slots[i].column(), "'"
+                                    + excerpt(b, fs[col], fe[col]) + "' is not a number"));
+                        }
+                        continue;
+                    }
+                    v = number;
+                    labels = fixedLabels(en, i, slots[i]);
+                    break;
+                }
+                case UP:
+                    if (fs[col] == fe[col]) {
+                        continue;
+                    }
+                    v = statusMapping == StatusMapping.FIXED ? en.upFixed : en.upStrict;
+                    labels = fixedLabels(en, i, slots[i]);
+                    break;
+                case STATE:
+                    if (fs[col] == fe[col]) {
+                        continue;
+                    }
+                    v = state >= 0 && Columns.STATES.get(state).equals(slots[i].labelValue()) ? 1 : 0;
+                    labels = fixedLabels(en, i, slots[i]);
+                    break;
+                case CHECK_STATUS:
+                    labels = checkLabels(p, en, b, nf);
+                    if (labels == null) {
+                        continue;
+                    }
+                    v = 1;
+                    break;
+                case CHECK_INFO:
+                    labels = infoLabels(en, b, fs[col], fe[col], fq[col]);
+                    if (labels == null) {
+                        continue;
+                    }
+                    v = 1;
+                    break;
+                default:
+                    continue; // aggregates: after all rows
+            }
+            emit(out, en, i, labels, v);
+        }
     }
 
     private void emitAggregates(List<Sample> out, List<RowTable.Entry> backends, Map<String, int[]> perBackend) {
@@ -405,14 +451,16 @@ public final class HaproxyCsvMapper {
     }
 
     private static void emit(List<Sample> out, RowTable.Entry en, int slot, Labels labels, double v) {
+        long bits = Double.doubleToRawLongBits(v);
         Sample prev = en.samples[slot];
-        if (prev != null && prev.labels() == labels
-                && Double.doubleToRawLongBits(prev.value()) == Double.doubleToRawLongBits(v)) {
-            out.add(prev);
+        if (prev != null && en.bits[slot] == bits && en.sampleLabels[slot] == labels) {
+            out.add(prev); // unchanged: reuse without dereferencing the old sample
             return;
         }
         Sample s = new Sample(labels, v);
         en.samples[slot] = s;
+        en.bits[slot] = bits;
+        en.sampleLabels[slot] = labels;
         out.add(s);
     }
 
@@ -442,10 +490,12 @@ public final class HaproxyCsvMapper {
     }
 
     private String status(RowTable.Entry en, byte[] b, int s, int e, boolean q) {
-        byte[] prev = en.statusBytes;
-        if (prev == null || !Arrays.equals(prev, 0, prev.length, b, s, e)) {
+        if (!same(en.statusBytes, b, s, e)) {
             en.statusBytes = Arrays.copyOfRange(b, s, e);
             en.status = decode(b, s, e, q, MAX_LABEL_LENGTH);
+            en.stateIndex = StatusRules.state(en.status);
+            en.upStrict = StatusRules.up(StatusMapping.EXPORTER_STRICT, en.status);
+            en.upFixed = StatusRules.up(StatusMapping.FIXED, en.status);
         }
         return en.status;
     }
@@ -544,8 +594,17 @@ public final class HaproxyCsvMapper {
         return st;
     }
 
+    /** Whether {@code prev} holds the bytes b[s, e); a plain loop, cheaper than Arrays.equals for short values. */
     private static boolean same(byte[] prev, byte[] b, int s, int e) {
-        return prev != null && Arrays.equals(prev, 0, prev.length, b, s, e);
+        if (prev == null || prev.length != e - s) {
+            return false;
+        }
+        for (int i = 0; i < prev.length; i++) {
+            if (prev[i] != b[s + i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Parses a non-negative decimal of at most 9 digits, or returns -1. */
@@ -591,16 +650,28 @@ public final class HaproxyCsvMapper {
         }
         long v = 0;
         int digits = 0;
-        for (; i < e; i++) {
-            int d = b[i] - '0';
-            if (d < 0 || d > 9) {
-                break;
+        if (e - i <= 18) {
+            // at most 18 digits: cannot overflow a long
+            for (; i < e; i++) {
+                int d = b[i] - '0';
+                if (d < 0 || d > 9) {
+                    break;
+                }
+                v = v * 10 + d;
+                digits++;
             }
-            if (v > (Long.MAX_VALUE - d) / 10) {
-                return ms ? slowDouble(b, s, e) : BAD;
+        } else {
+            for (; i < e; i++) {
+                int d = b[i] - '0';
+                if (d < 0 || d > 9) {
+                    break;
+                }
+                if (v > (Long.MAX_VALUE - d) / 10) {
+                    return ms ? slowDouble(b, s, e) : BAD;
+                }
+                v = v * 10 + d;
+                digits++;
             }
-            v = v * 10 + d;
-            digits++;
         }
         if (i == e && digits > 0) {
             long r = neg ? -v : v;

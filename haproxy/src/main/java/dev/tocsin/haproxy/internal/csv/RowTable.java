@@ -3,8 +3,6 @@ package dev.tocsin.haproxy.internal.csv;
 import dev.tocsin.core.Labels;
 import dev.tocsin.core.Sample;
 
-import java.util.Arrays;
-
 /**
  * The rows of the previous scrapes, keyed by (type, raw pxname bytes, raw svname bytes), so that label values,
  * {@link Labels} and unchanged {@link Sample}s are reused instead of rebuilt every scrape. Open addressing, no
@@ -22,10 +20,16 @@ final class RowTable {
         final String server;
         final Labels[] labels;
         final Sample[] samples;
+        /** The raw bits of samples[i].value() and the labels it was built with, to avoid touching the Sample. */
+        final long[] bits;
+        final Labels[] sampleLabels;
         int generation = -1;
         int firstLine;
         byte[] statusBytes;
         String status = "";
+        int stateIndex = StatusRules.NO_STATE;
+        int upStrict;
+        int upFixed;
         byte[] checkStatusBytes;
         byte[] checkDescBytes;
         byte[] checkCodeBytes;
@@ -46,6 +50,8 @@ final class RowTable {
             this.server = server;
             this.labels = new Labels[slots];
             this.samples = new Sample[slots];
+            this.bits = new long[slots];
+            this.sampleLabels = new Labels[slots];
         }
     }
 
@@ -71,11 +77,23 @@ final class RowTable {
             if (e == null) {
                 return null;
             }
-            if (e.hash == hash && e.type == type && Arrays.equals(e.px, 0, e.px.length, b, ps, pe)
-                    && Arrays.equals(e.sv, 0, e.sv.length, b, ss, se)) {
+            if (e.hash == hash && e.type == type && same(e.px, b, ps, pe) && same(e.sv, b, ss, se)) {
                 return e;
             }
         }
+    }
+
+    /** Byte comparison for short names (cheaper than the vectorized Arrays.equals set-up). */
+    private static boolean same(byte[] a, byte[] b, int s, int e) {
+        if (a.length != e - s) {
+            return false;
+        }
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] != b[s + i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     void insert(Entry e) {
