@@ -75,6 +75,13 @@ public final class HaproxyCsvMapper {
     private int[] fieldEnd = new int[0];
     private boolean[] fieldQuoted = new boolean[0];
     private double number;
+    /**
+     * The last sample of every (row, slot) and its value's raw bits, at row.base + slot: one contiguous region per
+     * row, laid out in CSV order (see {@link #compact}) so that a scrape walks them sequentially.
+     */
+    private Sample[] cachedSamples = new Sample[0];
+    private long[] cachedBits = new long[0];
+    private int cachedUsed;
 
     /**
      * Creates a mapper with the given options. Thread-safe; reuse it across scrapes of the same HAProxy.
@@ -157,15 +164,23 @@ public final class HaproxyCsvMapper {
         final List<FieldError> fieldErrors = new ArrayList<>(0);
         final Map<String, int[]> perBackend = new HashMap<>();
         final List<RowTable.Entry> backends = new ArrayList<>();
+        /** The rows kept in this scrape, in CSV order. */
+        final List<RowTable.Entry> order;
+        boolean inserted;
+        /** The per-backend counts of the last server row, and its raw pxname range in the CSV. */
+        int[] runCounts;
+        int runStart;
+        int runEnd;
         int failures;
         int skippedCount;
         int rows;
         int seen;
 
-        Scrape(int gen, int samples, int servers) {
+        Scrape(int gen, int samples, int servers, int rows) {
             this.gen = gen;
             this.out = new ArrayList<>(samples);
             this.servers = new ArrayList<>(servers);
+            this.order = new ArrayList<>(rows);
         }
 
         void skip(int line, String reason) {
@@ -182,7 +197,7 @@ public final class HaproxyCsvMapper {
     private String rowError;
 
     private ScrapeResult mapRows(Plan p, byte[] b, int start, int length) {
-        Scrape sc = new Scrape(++generation, lastSampleCount + 16, lastServerCount + 4);
+        Scrape sc = new Scrape(++generation, lastSampleCount + 16, lastServerCount + 4, table.size() + 16);
         int line = 1;
         int pos = start;
         while (pos < length) {
@@ -201,12 +216,16 @@ public final class HaproxyCsvMapper {
                 continue;
             }
             sc.rows++;
-            pos = tokenize(b, pos, length, p.fieldsNeeded);
+            pos = tokenize(b, pos, length, p);
             pos = pos < length ? pos + 1 : length;
             processRow(sc, p, b, line, rowFields, rowError);
         }
         emitAggregates(sc.out, sc.backends, sc.perBackend);
+        boolean dropped = table.size() != sc.seen;
         table.retain(sc.gen, sc.seen);
+        if (dropped || sc.inserted) {
+            compact(sc.order);
+        }
         lastSampleCount = sc.out.size();
         lastServerCount = sc.servers.size();
         return new ScrapeResult(Collections.unmodifiableList(sc.out), sc.rows, sc.rows - sc.skippedCount, sc.skipped,
@@ -214,12 +233,14 @@ public final class HaproxyCsvMapper {
     }
 
     /**
-     * Splits the row starting at {@code pos} into fields, remembering the first {@code need} of them in
+     * Splits the row starting at {@code pos} into fields, remembering the fields the plan needs in
      * fieldStart/fieldEnd/fieldQuoted; sets {@link #rowFields} and {@link #rowError}.
      *
      * @return the index of the row's '\n', or {@code length}
      */
-    private int tokenize(byte[] b, int pos, int length, int need) {
+    private int tokenize(byte[] b, int pos, int length, Plan p) {
+        int need = p.fieldsNeeded;
+        int typeCol = p.typeCol;
         int[] fs = fieldStart;
         int[] fe = fieldEnd;
         boolean[] fq = fieldQuoted;
@@ -278,6 +299,9 @@ public final class HaproxyCsvMapper {
                 fs[nf] = s;
                 fe[nf] = e;
                 fq[nf] = q;
+                if (nf == typeCol && e == s + 1 && b[s] >= '0' && b[s] <= '2') {
+                    need = p.fieldsNeededByType[b[s] - '0']; // fewer columns for this row type
+                }
             }
             nf++;
             if (pos >= length || b[pos] == '\n') {
@@ -329,6 +353,8 @@ public final class HaproxyCsvMapper {
                     decode(b, ps, pe, fq[p.pxCol], Integer.MAX_VALUE),
                     decode(b, ss, se, fq[p.svCol], Integer.MAX_VALUE), Columns.slots(type).size());
             table.insert(en);
+            en.base = allocateSlots(en.samplesCount);
+            sc.inserted = true;
         } else if (en.generation == sc.gen) {
             sc.skip(rowLine, "duplicate row for " + en.proxy + "/" + en.server + " (first at line " + en.firstLine
                     + ")");
@@ -337,6 +363,7 @@ public final class HaproxyCsvMapper {
         en.generation = sc.gen;
         en.firstLine = rowLine;
         sc.seen++;
+        sc.order.add(en);
         String status = "";
         int state = StatusRules.NO_STATE;
         if (p.statusCol >= 0 && p.statusCol < nf) {
@@ -348,11 +375,18 @@ public final class HaproxyCsvMapper {
         }
         emitRow(sc, p, b, rowLine, nf, type, en, status, state);
         if (type == Columns.SERVER) {
-            int[] counts = sc.perBackend.get(en.proxy);
-            if (counts == null) {
-                counts = new int[1 + Columns.STATES.size()];
-                sc.perBackend.put(en.proxy, counts);
+            // servers of a backend are consecutive: look the backend up once per run of rows
+            int[] counts = sc.runCounts;
+            if (counts == null || !sameRange(b, sc.runStart, sc.runEnd, ps, pe)) {
+                counts = sc.perBackend.get(en.proxy);
+                if (counts == null) {
+                    counts = new int[1 + Columns.STATES.size()];
+                    sc.perBackend.put(en.proxy, counts);
+                }
+                sc.runCounts = counts;
             }
+            sc.runStart = ps;
+            sc.runEnd = pe;
             counts[0]++;
             if (state >= 0) {
                 counts[1 + state]++;
@@ -395,24 +429,22 @@ public final class HaproxyCsvMapper {
                         }
                         continue;
                     }
-                    v = number;
-                    labels = fixedLabels(en, i, slots[i]);
-                    break;
+                    emitFixed(out, en, i, slots[i], number);
+                    continue;
                 }
                 case UP:
                     if (fs[col] == fe[col]) {
                         continue;
                     }
-                    v = statusMapping == StatusMapping.FIXED ? en.upFixed : en.upStrict;
-                    labels = fixedLabels(en, i, slots[i]);
-                    break;
+                    emitFixed(out, en, i, slots[i], statusMapping == StatusMapping.FIXED ? en.upFixed : en.upStrict);
+                    continue;
                 case STATE:
                     if (fs[col] == fe[col]) {
                         continue;
                     }
-                    v = state >= 0 && Columns.STATES.get(state).equals(slots[i].labelValue()) ? 1 : 0;
-                    labels = fixedLabels(en, i, slots[i]);
-                    break;
+                    emitFixed(out, en, i, slots[i],
+                            state >= 0 && Columns.STATES.get(state).equals(slots[i].labelValue()) ? 1 : 0);
+                    continue;
                 case CHECK_STATUS:
                     labels = checkLabels(p, en, b, nf);
                     if (labels == null) {
@@ -430,7 +462,7 @@ public final class HaproxyCsvMapper {
                 default:
                     continue; // aggregates: after all rows
             }
-            emit(out, en, i, labels, v);
+            emitDynamic(out, en, i, labels, v);
         }
     }
 
@@ -441,26 +473,77 @@ public final class HaproxyCsvMapper {
             for (int i = 0; i < slots.size(); i++) {
                 Slot slot = slots.get(i);
                 if (slot.kind() == Kind.AGG_TOTAL) {
-                    emit(out, en, i, fixedLabels(en, i, slot), counts == null ? 0 : counts[0]);
+                    emitFixed(out, en, i, slot, counts == null ? 0 : counts[0]);
                 } else if (slot.kind() == Kind.AGG_STATE) {
                     int st = Columns.STATES.indexOf(slot.labelValue());
-                    emit(out, en, i, fixedLabels(en, i, slot), counts == null ? 0 : counts[1 + st]);
+                    emitFixed(out, en, i, slot, counts == null ? 0 : counts[1 + st]);
                 }
             }
         }
     }
 
-    private static void emit(List<Sample> out, RowTable.Entry en, int slot, Labels labels, double v) {
+    private int allocateSlots(int n) {
+        if (cachedUsed + n > cachedSamples.length) {
+            int cap = Math.max(cachedUsed + n, cachedSamples.length * 2);
+            cachedSamples = Arrays.copyOf(cachedSamples, cap);
+            cachedBits = Arrays.copyOf(cachedBits, cap);
+        }
+        int base = cachedUsed;
+        cachedUsed += n;
+        return base;
+    }
+
+    /** Re-lays the per-row caches in the order of the last scrape, dropping vanished rows. */
+    private void compact(List<RowTable.Entry> order) {
+        int total = 0;
+        for (RowTable.Entry en : order) {
+            total += en.samplesCount;
+        }
+        Sample[] samples = new Sample[total + total / 8 + 64];
+        long[] bits = new long[samples.length];
+        int next = 0;
+        for (RowTable.Entry en : order) {
+            System.arraycopy(cachedSamples, en.base, samples, next, en.samplesCount);
+            System.arraycopy(cachedBits, en.base, bits, next, en.samplesCount);
+            en.base = next;
+            next += en.samplesCount;
+        }
+        cachedSamples = samples;
+        cachedBits = bits;
+        cachedUsed = next;
+    }
+
+    /**
+     * Adds the sample of a slot whose labels never change for a row: the cached sample when its value is the same
+     * (touching only the row's samples/bits arrays, not the sample or its labels), else a new one.
+     */
+    private void emitFixed(List<Sample> out, RowTable.Entry en, int slot, Slot def, double v) {
         long bits = Double.doubleToRawLongBits(v);
-        Sample prev = en.samples[slot];
-        if (prev != null && en.bits[slot] == bits && en.sampleLabels[slot] == labels) {
-            out.add(prev); // unchanged: reuse without dereferencing the old sample
+        int k = en.base + slot;
+        Sample prev = cachedSamples[k];
+        if (prev != null && cachedBits[k] == bits) {
+            out.add(prev);
+            return;
+        }
+        Sample s = new Sample(fixedLabels(en, slot, def), v);
+        cachedSamples[k] = s;
+        cachedBits[k] = bits;
+        out.add(s);
+    }
+
+    /** Adds the sample of a slot whose labels follow the row (check status/info); en.labels[slot] = its labels. */
+    private void emitDynamic(List<Sample> out, RowTable.Entry en, int slot, Labels labels, double v) {
+        long bits = Double.doubleToRawLongBits(v);
+        int k = en.base + slot;
+        Sample prev = cachedSamples[k];
+        if (prev != null && cachedBits[k] == bits && en.labels[slot] == labels) {
+            out.add(prev);
             return;
         }
         Sample s = new Sample(labels, v);
-        en.samples[slot] = s;
-        en.bits[slot] = bits;
-        en.sampleLabels[slot] = labels;
+        cachedSamples[k] = s;
+        cachedBits[k] = bits;
+        en.labels[slot] = labels;
         out.add(s);
     }
 
@@ -583,15 +666,31 @@ public final class HaproxyCsvMapper {
                 false) == OK) {
             lastChange = (long) number;
         }
-        ServerState st = en.state;
-        if (st != null && st.status() == status && st.checkStatus() == en.checkStatus
-                && st.checkDescription() == en.checkDesc && st.lastCheck() == en.lastChk
-                && st.lastChangeSeconds() == lastChange) {
-            return st;
+        // compare with copies held in the entry, so that the old ServerState object is not touched
+        if (en.state != null && en.stStatus == status && en.stCheck == en.checkStatus && en.stDesc == en.checkDesc
+                && en.stLast == en.lastChk && en.stChange == lastChange) {
+            return en.state;
         }
-        st = new ServerState(en.proxy, en.server, status, en.checkStatus, en.checkDesc, en.lastChk, lastChange);
-        en.state = st;
-        return st;
+        en.stStatus = status;
+        en.stCheck = en.checkStatus;
+        en.stDesc = en.checkDesc;
+        en.stLast = en.lastChk;
+        en.stChange = lastChange;
+        en.state = new ServerState(en.proxy, en.server, status, en.checkStatus, en.checkDesc, en.lastChk,
+                lastChange);
+        return en.state;
+    }
+
+    private static boolean sameRange(byte[] b, int s1, int e1, int s2, int e2) {
+        if (e1 - s1 != e2 - s2) {
+            return false;
+        }
+        for (int i = 0; i < e1 - s1; i++) {
+            if (b[s1 + i] != b[s2 + i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether {@code prev} holds the bytes b[s, e); a plain loop, cheaper than Arrays.equals for short values. */
@@ -800,6 +899,8 @@ public final class HaproxyCsvMapper {
         final int lastchgCol;
         final int idColumnsMax;
         final int fieldsNeeded;
+        /** Fields needed by rows of type 0, 1, 2 (each &lt;= fieldsNeeded and &gt; the type column). */
+        final int[] fieldsNeededByType = new int[3];
         final int[][] slotColumns = new int[3][];
 
         private Plan(byte[] header, Map<String, Integer> cols, Set<String> serverFields) {
@@ -814,9 +915,11 @@ public final class HaproxyCsvMapper {
             lastChkCol = cols.getOrDefault("last_chk", -1);
             lastchgCol = cols.getOrDefault("lastchg", -1);
             idColumnsMax = Math.max(pxCol, Math.max(svCol, typeCol));
-            int max = Math.max(idColumnsMax, Math.max(statusCol, Math.max(checkStatusCol,
+            int common = Math.max(idColumnsMax, Math.max(statusCol, Math.max(checkStatusCol,
                     Math.max(checkDescCol, Math.max(checkCodeCol, Math.max(lastChkCol, lastchgCol))))));
+            int max = common;
             for (int t = 0; t < 3; t++) {
+                int typeMax = common;
                 List<Slot> slots = Columns.slots(t);
                 int[] sc = new int[slots.size()];
                 for (int i = 0; i < sc.length; i++) {
@@ -824,9 +927,11 @@ public final class HaproxyCsvMapper {
                     boolean off = t == Columns.SERVER && s.exporter() && !serverFields.isEmpty()
                             && !serverFields.contains(s.column());
                     sc[i] = off || s.column().isEmpty() ? -1 : cols.getOrDefault(s.column(), -1);
-                    max = Math.max(max, sc[i]);
+                    typeMax = Math.max(typeMax, sc[i]);
                 }
                 slotColumns[t] = sc;
+                fieldsNeededByType[t] = typeMax + 1;
+                max = Math.max(max, typeMax);
             }
             fieldsNeeded = max + 1;
         }

@@ -1,7 +1,6 @@
 package dev.tocsin.haproxy.internal.csv;
 
 import dev.tocsin.core.Labels;
-import dev.tocsin.core.Sample;
 
 /**
  * The rows of the previous scrapes, keyed by (type, raw pxname bytes, raw svname bytes), so that label values,
@@ -19,10 +18,9 @@ final class RowTable {
         final String proxy;
         final String server;
         final Labels[] labels;
-        final Sample[] samples;
-        /** The raw bits of samples[i].value() and the labels it was built with, to avoid touching the Sample. */
-        final long[] bits;
-        final Labels[] sampleLabels;
+        /** Number of slots (samples) of this row; they live in the mapper's caches from {@link #base}. */
+        final int samplesCount;
+        int base;
         int generation = -1;
         int firstLine;
         byte[] statusBytes;
@@ -40,6 +38,11 @@ final class RowTable {
         Labels infoLabels;
         String lastChk = "";
         ServerState state;
+        String stStatus;
+        String stCheck;
+        String stDesc;
+        String stLast;
+        long stChange;
 
         Entry(int type, byte[] px, byte[] sv, int hash, String proxy, String server, int slots) {
             this.type = type;
@@ -49,9 +52,7 @@ final class RowTable {
             this.proxy = proxy;
             this.server = server;
             this.labels = new Labels[slots];
-            this.samples = new Sample[slots];
-            this.bits = new long[slots];
-            this.sampleLabels = new Labels[slots];
+            this.samplesCount = slots;
         }
     }
 
