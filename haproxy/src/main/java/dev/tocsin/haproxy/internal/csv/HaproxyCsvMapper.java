@@ -158,7 +158,7 @@ public final class HaproxyCsvMapper {
     /** The lists and counters of one scrape. */
     private static final class Scrape {
         final int gen;
-        final List<Sample> out;
+        final ChunkedList<Sample> out;
         final List<ServerState> servers;
         final List<SkippedRow> skipped = new ArrayList<>(0);
         final List<FieldError> fieldErrors = new ArrayList<>(0);
@@ -178,7 +178,7 @@ public final class HaproxyCsvMapper {
 
         Scrape(int gen, int samples, int servers, int rows) {
             this.gen = gen;
-            this.out = new ArrayList<>(samples);
+            this.out = new ChunkedList<>();
             this.servers = new ArrayList<>(servers);
             this.order = new ArrayList<>(rows);
         }
@@ -228,7 +228,7 @@ public final class HaproxyCsvMapper {
         }
         lastSampleCount = sc.out.size();
         lastServerCount = sc.servers.size();
-        return new ScrapeResult(Collections.unmodifiableList(sc.out), sc.rows, sc.rows - sc.skippedCount, sc.skipped,
+        return new ScrapeResult(sc.out, sc.rows, sc.rows - sc.skippedCount, sc.skipped,
                 Collections.unmodifiableList(sc.servers), sc.fieldErrors, sc.failures);
     }
 
@@ -402,7 +402,7 @@ public final class HaproxyCsvMapper {
         int[] fs = fieldStart;
         int[] fe = fieldEnd;
         boolean[] fq = fieldQuoted;
-        List<Sample> out = sc.out;
+        ChunkedList<Sample> out = sc.out;
         int[] slotCols = p.slotColumns[type];
         Slot[] slots = SLOTS[type];
         Kind[] kinds = KINDS[type];
@@ -466,7 +466,8 @@ public final class HaproxyCsvMapper {
         }
     }
 
-    private void emitAggregates(List<Sample> out, List<RowTable.Entry> backends, Map<String, int[]> perBackend) {
+    private void emitAggregates(ChunkedList<Sample> out, List<RowTable.Entry> backends,
+                                Map<String, int[]> perBackend) {
         List<Slot> slots = Columns.BACKEND_SLOTS;
         for (RowTable.Entry en : backends) {
             int[] counts = perBackend.get(en.proxy);
@@ -517,34 +518,34 @@ public final class HaproxyCsvMapper {
      * Adds the sample of a slot whose labels never change for a row: the cached sample when its value is the same
      * (touching only the row's samples/bits arrays, not the sample or its labels), else a new one.
      */
-    private void emitFixed(List<Sample> out, RowTable.Entry en, int slot, Slot def, double v) {
+    private void emitFixed(ChunkedList<Sample> out, RowTable.Entry en, int slot, Slot def, double v) {
         long bits = Double.doubleToRawLongBits(v);
         int k = en.base + slot;
         Sample prev = cachedSamples[k];
         if (prev != null && cachedBits[k] == bits) {
-            out.add(prev);
+            out.append(prev);
             return;
         }
         Sample s = new Sample(fixedLabels(en, slot, def), v);
         cachedSamples[k] = s;
         cachedBits[k] = bits;
-        out.add(s);
+        out.append(s);
     }
 
     /** Adds the sample of a slot whose labels follow the row (check status/info); en.labels[slot] = its labels. */
-    private void emitDynamic(List<Sample> out, RowTable.Entry en, int slot, Labels labels, double v) {
+    private void emitDynamic(ChunkedList<Sample> out, RowTable.Entry en, int slot, Labels labels, double v) {
         long bits = Double.doubleToRawLongBits(v);
         int k = en.base + slot;
         Sample prev = cachedSamples[k];
         if (prev != null && cachedBits[k] == bits && en.labels[slot] == labels) {
-            out.add(prev);
+            out.append(prev);
             return;
         }
         Sample s = new Sample(labels, v);
         cachedSamples[k] = s;
         cachedBits[k] = bits;
         en.labels[slot] = labels;
-        out.add(s);
+        out.append(s);
     }
 
     private static Labels fixedLabels(RowTable.Entry en, int i, Slot slot) {
