@@ -127,6 +127,35 @@ class ExporterTableTest {
         assertThat(r.parseFailures()).isZero();
     }
 
+    /** Many rows (several result chunks), then rows removed, renamed and changed: the row caches must follow. */
+    @Test
+    void largeDocumentsAndChangingRowSetsStayExact() {
+        String[] lines = CsvSamples.text("haproxy-2.6-http.csv").split("\n");
+        HaproxyCsvMapper m = new HaproxyCsvMapper(new MappingOptions(dev.tocsin.haproxy.StatusMapping.EXPORTER_STRICT,
+                java.util.Set.of(), java.util.Set.of()));
+        for (int round = 0; round < 4; round++) {
+            StringBuilder sb = new StringBuilder(lines[0]).append('\n');
+            int copies = round == 2 ? 150 : 300;
+            for (int c = 0; c < copies; c++) {
+                for (int i = 1; i < lines.length; i++) {
+                    String[] f = lines[i].split(",", -1);
+                    if (round == 3 && c % 3 == 0) {
+                        continue; // rows vanish
+                    }
+                    f[0] = f[0] + "_" + c + (round == 3 && c % 5 == 0 ? "_renamed" : "");
+                    if (f.length > 7 && !f[7].isEmpty()) {
+                        f[7] = Long.toString(Long.parseLong(f[7]) + round * 1000L + c); // stot changes
+                    }
+                    sb.append(String.join(",", f)).append('\n');
+                }
+            }
+            String csv = sb.toString();
+            ScrapeResult r = CsvSamples.map(m, csv);
+            assertThat(exporterMetricsOnly(CsvSamples.byLabels(r.samples()))).isEqualTo(exporterReference(csv));
+            assertThat(r.samples().size()).isGreaterThan(4096);
+        }
+    }
+
     @Test
     void newerColumnsChangeNothing() {
         HaproxyCsvMapper m = new HaproxyCsvMapper(MappingOptions.defaults());
