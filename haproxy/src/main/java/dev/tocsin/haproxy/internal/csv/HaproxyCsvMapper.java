@@ -1,15 +1,103 @@
 package dev.tocsin.haproxy.internal.csv;
 
+import dev.tocsin.core.Labels;
+import dev.tocsin.core.Sample;
+import dev.tocsin.haproxy.CsvFormatException;
+import dev.tocsin.haproxy.StatusMapping;
+import dev.tocsin.haproxy.internal.csv.Columns.Kind;
+import dev.tocsin.haproxy.internal.csv.Columns.Slot;
+import dev.tocsin.haproxy.internal.csv.ScrapeResult.FieldError;
+import dev.tocsin.haproxy.internal.csv.ScrapeResult.SkippedRow;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
 /**
- * Parses HAProxy's CSV statistics and maps them to haproxy_exporter v1 metrics. PLACEHOLDER: being written.
+ * Parses HAProxy's CSV statistics and maps them to haproxy_exporter v1 metrics plus a few extra series (see
+ * {@code docs/haproxy-metrics.md}).
+ *
+ * <p>Columns are read by header name, so CSVs from HAProxy 1.5 to 3.x (missing or added columns, the {@code -}
+ * separator and module counters after it) all work. Malformed rows are skipped and reported in
+ * {@link ScrapeResult#skippedRows()}; a document that is not HAProxy CSV at all raises {@link CsvFormatException}.
+ * No other exception escapes for any input bytes.
+ *
+ * <p>The mapper parses the bytes directly (no String per numeric field) and keeps, per mapper instance, the column
+ * plan of the last header and the label sets and unchanged samples of the last scrape's rows, so that repeated
+ * scrapes of the same HAProxy allocate little. Calls are serialized on the instance (thread-safe; use one mapper per
+ * HAProxy).
  */
 public final class HaproxyCsvMapper {
 
-    private final MappingOptions options;
+    /** Longest label value taken from free text (last_chk, check_desc); longer values are cut. */
+    public static final int MAX_LABEL_LENGTH = 200;
+    /** At most this many skipped rows and field errors are listed per scrape (all are counted). */
+    public static final int MAX_REPORTED_ERRORS = 100;
 
-    /** Creates a mapper with the given options. Thread-safe; reuse it across scrapes. */
+    private static final int EMPTY = 0;
+    private static final int OK = 1;
+    private static final int BAD = 2;
+    private static final int MAX_EXCERPT = 40;
+
+    private static final Slot[][] SLOTS = new Slot[3][];
+    private static final Kind[][] KINDS = new Kind[3][];
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    static {
+        for (int t = 0; t < 3; t++) {
+            SLOTS[t] = Columns.slots(t).toArray(new Slot[0]);
+            KINDS[t] = new Kind[SLOTS[t].length];
+            for (int i = 0; i < SLOTS[t].length; i++) {
+                KINDS[t][i] = SLOTS[t][i].kind();
+            }
+        }
+    }
+
+    private final MappingOptions options;
+    private final StatusMapping statusMapping;
+    private final Set<String> serverFields;
+    private final Set<String> excludedStates;
+
+    // state of the last scrapes; guarded by this
+    private Plan plan;
+    private final RowTable table = new RowTable();
+    private int generation;
+    private int lastSampleCount = 64;
+    private int lastServerCount = 16;
+    private int[] fieldStart = new int[0];
+    private int[] fieldEnd = new int[0];
+    private boolean[] fieldQuoted = new boolean[0];
+    private double number;
+    /**
+     * The last sample of every (row, slot) and its value's raw bits, at row.base + slot: one contiguous region per
+     * row, laid out in CSV order (see {@link #compact}) so that a scrape walks them sequentially.
+     */
+    private Sample[] cachedSamples = new Sample[0];
+    private long[] cachedBits = new long[0];
+    private int cachedUsed;
+
+    /**
+     * Creates a mapper with the given options. Thread-safe; reuse it across scrapes of the same HAProxy.
+     *
+     * @param options the mapping options
+     */
     public HaproxyCsvMapper(MappingOptions options) {
-        this.options = options;
+        this.options = Objects.requireNonNull(options, "options");
+        this.statusMapping = options.statusMapping();
+        this.serverFields = options.serverMetricColumnNames();
+        this.excludedStates = options.excludedServerStates();
+    }
+
+    /** Returns the options this mapper was created with. */
+    public MappingOptions options() {
+        return options;
     }
 
     /**
@@ -17,11 +105,868 @@ public final class HaproxyCsvMapper {
      *
      * @param csv the bytes (UTF-8/ASCII) as HAProxy sent them
      * @param length how many bytes of {@code csv} are valid
-     * @return the samples and skipped rows
-     * @throws dev.tocsin.haproxy.CsvFormatException when the document as a whole is unusable (no header, not CSV),
-     *     with the line number
+     * @return the samples, skipped rows and server states
+     * @throws CsvFormatException when the document as a whole is unusable (empty, no {@code # } header, not text,
+     *     an HTML page, a header without pxname/svname/type), with the line and column
+     * @throws IndexOutOfBoundsException if {@code length} is negative or larger than {@code csv.length}
      */
-    public ScrapeResult map(byte[] csv, int length) {
-        throw new UnsupportedOperationException("not yet implemented " + options);
+    public synchronized ScrapeResult map(byte[] csv, int length) {
+        Objects.requireNonNull(csv, "csv");
+        Objects.checkFromIndexSize(0, length, csv.length);
+        int pos = 0;
+        if (length >= 3 && (csv[0] & 0xFF) == 0xEF && (csv[1] & 0xFF) == 0xBB && (csv[2] & 0xFF) == 0xBF) {
+            pos = 3; // UTF-8 byte order mark
+        }
+        int lineEnd = indexOf(csv, (byte) '\n', pos, length);
+        int headerEnd = lineEnd > pos && csv[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd;
+        checkHeader(csv, pos, headerEnd, length);
+        Plan p = plan;
+        if (p == null || !Arrays.equals(p.header, 0, p.header.length, csv, pos, headerEnd)) {
+            p = Plan.build(csv, pos, headerEnd, serverFields);
+            plan = p;
+            fieldStart = new int[p.fieldsNeeded];
+            fieldEnd = new int[p.fieldsNeeded];
+            fieldQuoted = new boolean[p.fieldsNeeded];
+        }
+        return mapRows(p, csv, lineEnd + 1, length);
+    }
+
+    private static void checkHeader(byte[] b, int pos, int headerEnd, int length) {
+        int first = pos;
+        while (first < length && (b[first] == ' ' || b[first] == '\t' || b[first] == '\r' || b[first] == '\n')) {
+            first++;
+        }
+        if (first >= length) {
+            throw new CsvFormatException(1, 0, "empty document: no header line '# pxname,svname,...'");
+        }
+        if (b[first] == '<') {
+            throw new CsvFormatException(1, 1, "an HTML page, not CSV (does the stats URI end with ';csv'?)");
+        }
+        if (headerEnd - pos < 2 || b[pos] != '#' || b[pos + 1] != ' ') {
+            throw new CsvFormatException(1, 1, "expected the header line '# pxname,svname,...', got '"
+                    + excerpt(b, pos, headerEnd) + "'");
+        }
+        for (int i = pos; i < headerEnd; i++) {
+            int c = b[i] & 0xFF;
+            if (c < 0x20 || c > 0x7E) {
+                throw new CsvFormatException(1, i - pos + 1, String.format(
+                        "the header contains the non-text byte 0x%02X: not HAProxy CSV", c));
+            }
+        }
+    }
+
+    /** The lists and counters of one scrape. */
+    private static final class Scrape {
+        final int gen;
+        final ChunkedList<Sample> out;
+        final List<ServerState> servers;
+        final List<SkippedRow> skipped = new ArrayList<>(0);
+        final List<FieldError> fieldErrors = new ArrayList<>(0);
+        final Map<String, int[]> perBackend = new HashMap<>();
+        final List<RowTable.Entry> backends = new ArrayList<>();
+        /** The rows kept in this scrape, in CSV order. */
+        final List<RowTable.Entry> order;
+        boolean inserted;
+        /** The per-backend counts of the last server row, and its raw pxname range in the CSV. */
+        int[] runCounts;
+        int runStart;
+        int runEnd;
+        int failures;
+        int skippedCount;
+        int rows;
+        int seen;
+
+        Scrape(int gen, int samples, int servers, int rows) {
+            this.gen = gen;
+            this.out = new ChunkedList<>();
+            this.servers = new ArrayList<>(servers);
+            this.order = new ArrayList<>(rows);
+        }
+
+        void skip(int line, String reason) {
+            failures++;
+            skippedCount++;
+            if (skipped.size() < MAX_REPORTED_ERRORS) {
+                skipped.add(new SkippedRow(line, reason));
+            }
+        }
+    }
+
+    // results of tokenize(); guarded by this
+    private int rowFields;
+    private String rowError;
+
+    private ScrapeResult mapRows(Plan p, byte[] b, int start, int length) {
+        Scrape sc = new Scrape(++generation, lastSampleCount + 16, lastServerCount + 4, table.size() + 16);
+        int line = 1;
+        int pos = start;
+        while (pos < length) {
+            line++;
+            byte c0 = b[pos];
+            if (c0 == '\n') {
+                pos++;
+                continue;
+            }
+            if (c0 == '\r' && (pos + 1 == length || b[pos + 1] == '\n')) {
+                pos += 2;
+                continue;
+            }
+            if (c0 == '#') {
+                pos = indexOfNewline(b, pos, length) + 1;
+                continue;
+            }
+            sc.rows++;
+            pos = tokenize(b, pos, length, p);
+            pos = pos < length ? pos + 1 : length;
+            processRow(sc, p, b, line, rowFields, rowError);
+        }
+        emitAggregates(sc.out, sc.backends, sc.perBackend);
+        boolean dropped = table.size() != sc.seen;
+        table.retain(sc.gen, sc.seen);
+        if (dropped || sc.inserted) {
+            compact(sc.order);
+        }
+        lastSampleCount = sc.out.size();
+        lastServerCount = sc.servers.size();
+        return new ScrapeResult(sc.out, sc.rows, sc.rows - sc.skippedCount, sc.skipped,
+                Collections.unmodifiableList(sc.servers), sc.fieldErrors, sc.failures);
+    }
+
+    /**
+     * Splits the row starting at {@code pos} into fields, remembering the fields the plan needs in
+     * fieldStart/fieldEnd/fieldQuoted; sets {@link #rowFields} and {@link #rowError}.
+     *
+     * @return the index of the row's '\n', or {@code length}
+     */
+    private int tokenize(byte[] b, int pos, int length, Plan p) {
+        int need = p.fieldsNeeded;
+        int typeCol = p.typeCol;
+        int[] fs = fieldStart;
+        int[] fe = fieldEnd;
+        boolean[] fq = fieldQuoted;
+        int nf = 0;
+        String bad = null;
+        while (true) {
+            int s = pos;
+            int e;
+            boolean q = false;
+            if (pos < length && b[pos] == '"') {
+                q = true;
+                pos++;
+                boolean closed = false;
+                while (pos < length) {
+                    byte c = b[pos];
+                    if (c == '"') {
+                        if (pos + 1 < length && b[pos + 1] == '"') {
+                            pos += 2;
+                            continue;
+                        }
+                        closed = true;
+                        pos++;
+                        break;
+                    }
+                    if (c == '\n') {
+                        break;
+                    }
+                    pos++;
+                }
+                if (!closed) {
+                    bad = "unterminated quote in field " + (nf + 1);
+                    break;
+                }
+                e = pos;
+                if (pos < length && b[pos] == '\r' && (pos + 1 == length || b[pos + 1] == '\n')) {
+                    pos++;
+                } else if (pos < length && b[pos] != ',' && b[pos] != '\n') {
+                    bad = "text after the closing quote of field " + (nf + 1);
+                    pos = indexOfNewline(b, pos, length);
+                    break;
+                }
+            } else {
+                while (pos < length) {
+                    byte c = b[pos];
+                    if (c == ',' || c == '\n') {
+                        break;
+                    }
+                    pos++;
+                }
+                e = pos;
+                if (e > s && b[e - 1] == '\r' && (pos == length || b[pos] == '\n')) {
+                    e--;
+                }
+            }
+            if (nf < need) {
+                fs[nf] = s;
+                fe[nf] = e;
+                fq[nf] = q;
+                if (nf == typeCol && e == s + 1 && b[s] >= '0' && b[s] <= '2') {
+                    need = p.fieldsNeededByType[b[s] - '0']; // fewer columns for this row type
+                }
+            }
+            nf++;
+            if (pos >= length || b[pos] == '\n') {
+                break;
+            }
+            if (nf == need) {
+                // the remaining fields are not used: skip to the end of the line (quotes cannot span lines)
+                nf++;
+                pos = indexOfNewline(b, pos, length);
+                break;
+            }
+            pos++;
+        }
+        rowFields = nf;
+        rowError = bad;
+        return pos;
+    }
+
+    private void processRow(Scrape sc, Plan p, byte[] b, int rowLine, int nf, String error) {
+        int[] fs = fieldStart;
+        int[] fe = fieldEnd;
+        boolean[] fq = fieldQuoted;
+        String bad = error;
+        if (bad == null && nf <= p.idColumnsMax) {
+            bad = "only " + nf + " fields, column '" + p.missingIdColumn(nf) + "' missing";
+        }
+        int type = -1;
+        if (bad == null) {
+            type = smallInt(b, fs[p.typeCol], fe[p.typeCol], fq[p.typeCol]);
+            if (type < 0) {
+                bad = "type '" + excerpt(b, fs[p.typeCol], fe[p.typeCol]) + "' is not a row type number";
+            }
+        }
+        if (bad != null) {
+            sc.skip(rowLine, bad);
+            return;
+        }
+        if (type > Columns.SERVER) {
+            return; // listener (3) or a future row type: not exported, like the exporter
+        }
+        int ps = fs[p.pxCol];
+        int pe = fe[p.pxCol];
+        int ss = fs[p.svCol];
+        int se = fe[p.svCol];
+        int hash = RowTable.hash(type, b, ps, pe, ss, se);
+        RowTable.Entry en = table.find(type, b, ps, pe, ss, se, hash);
+        if (en == null) {
+            en = new RowTable.Entry(type, Arrays.copyOfRange(b, ps, pe), Arrays.copyOfRange(b, ss, se), hash,
+                    decode(b, ps, pe, fq[p.pxCol], Integer.MAX_VALUE),
+                    decode(b, ss, se, fq[p.svCol], Integer.MAX_VALUE), Columns.slots(type).size());
+            table.insert(en);
+            en.base = allocateSlots(en.samplesCount);
+            sc.inserted = true;
+        } else if (en.generation == sc.gen) {
+            sc.skip(rowLine, "duplicate row for " + en.proxy + "/" + en.server + " (first at line " + en.firstLine
+                    + ")");
+            return;
+        }
+        en.generation = sc.gen;
+        en.firstLine = rowLine;
+        sc.seen++;
+        sc.order.add(en);
+        String status = "";
+        int state = StatusRules.NO_STATE;
+        if (p.statusCol >= 0 && p.statusCol < nf) {
+            status = status(en, b, fs[p.statusCol], fe[p.statusCol], fq[p.statusCol]);
+            state = en.stateIndex;
+        }
+        if (type == Columns.SERVER && !excludedStates.isEmpty() && excludedStates.contains(status)) {
+            return;
+        }
+        emitRow(sc, p, b, rowLine, nf, type, en, status, state);
+        if (type == Columns.SERVER) {
+            // servers of a backend are consecutive: look the backend up once per run of rows
+            int[] counts = sc.runCounts;
+            if (counts == null || !sameRange(b, sc.runStart, sc.runEnd, ps, pe)) {
+                counts = sc.perBackend.get(en.proxy);
+                if (counts == null) {
+                    counts = new int[1 + Columns.STATES.size()];
+                    sc.perBackend.put(en.proxy, counts);
+                }
+                sc.runCounts = counts;
+            }
+            sc.runStart = ps;
+            sc.runEnd = pe;
+            counts[0]++;
+            if (state >= 0) {
+                counts[1 + state]++;
+            }
+            sc.servers.add(serverState(p, en, b, nf, status));
+        } else if (type == Columns.BACKEND) {
+            sc.backends.add(en);
+        }
+    }
+
+    private void emitRow(Scrape sc, Plan p, byte[] b, int rowLine, int nf, int type, RowTable.Entry en,
+                         String status, int state) {
+        int[] fs = fieldStart;
+        int[] fe = fieldEnd;
+        boolean[] fq = fieldQuoted;
+        ChunkedList<Sample> out = sc.out;
+        int[] slotCols = p.slotColumns[type];
+        Slot[] slots = SLOTS[type];
+        Kind[] kinds = KINDS[type];
+        for (int i = 0; i < slotCols.length; i++) {
+            int col = slotCols[i];
+            if (col < 0 || col >= nf) {
+                continue;
+            }
+            Kind kind = kinds[i];
+            double v;
+            Labels labels;
+            switch (kind) {
+                case INT:
+                case MS: {
+                    int r = parseNumber(b, fs[col], fe[col], fq[col], kind == Kind.MS);
+                    if (r == EMPTY) {
+                        continue;
+                    }
+                    if (r == BAD) {
+                        sc.failures++;
+                        if (sc.fieldErrors.size() < MAX_REPORTED_ERRORS) {
+                            sc.fieldErrors.add(new FieldError(rowLine, slots[i].column(), "'"
+                                    + excerpt(b, fs[col], fe[col]) + "' is not a number"));
+                        }
+                        continue;
+                    }
+                    emitFixed(out, en, i, slots[i], number);
+                    continue;
+                }
+                case UP:
+                    if (fs[col] == fe[col]) {
+                        continue;
+                    }
+                    emitFixed(out, en, i, slots[i], statusMapping == StatusMapping.FIXED ? en.upFixed : en.upStrict);
+                    continue;
+                case STATE:
+                    if (fs[col] == fe[col]) {
+                        continue;
+                    }
+                    emitFixed(out, en, i, slots[i],
+                            state >= 0 && Columns.STATES.get(state).equals(slots[i].labelValue()) ? 1 : 0);
+                    continue;
+                case CHECK_STATUS:
+                    labels = checkLabels(p, en, b, nf);
+                    if (labels == null) {
+                        continue;
+                    }
+                    v = 1;
+                    break;
+                case CHECK_INFO:
+                    labels = infoLabels(en, b, fs[col], fe[col], fq[col]);
+                    if (labels == null) {
+                        continue;
+                    }
+                    v = 1;
+                    break;
+                default:
+                    continue; // aggregates: after all rows
+            }
+            emitDynamic(out, en, i, labels, v);
+        }
+    }
+
+    private void emitAggregates(ChunkedList<Sample> out, List<RowTable.Entry> backends,
+                                Map<String, int[]> perBackend) {
+        List<Slot> slots = Columns.BACKEND_SLOTS;
+        for (RowTable.Entry en : backends) {
+            int[] counts = perBackend.get(en.proxy);
+            for (int i = 0; i < slots.size(); i++) {
+                Slot slot = slots.get(i);
+                if (slot.kind() == Kind.AGG_TOTAL) {
+                    emitFixed(out, en, i, slot, counts == null ? 0 : counts[0]);
+                } else if (slot.kind() == Kind.AGG_STATE) {
+                    int st = Columns.STATES.indexOf(slot.labelValue());
+                    emitFixed(out, en, i, slot, counts == null ? 0 : counts[1 + st]);
+                }
+            }
+        }
+    }
+
+    private int allocateSlots(int n) {
+        if (cachedUsed + n > cachedSamples.length) {
+            int cap = Math.max(cachedUsed + n, cachedSamples.length * 2);
+            cachedSamples = Arrays.copyOf(cachedSamples, cap);
+            cachedBits = Arrays.copyOf(cachedBits, cap);
+        }
+        int base = cachedUsed;
+        cachedUsed += n;
+        return base;
+    }
+
+    /** Re-lays the per-row caches in the order of the last scrape, dropping vanished rows. */
+    private void compact(List<RowTable.Entry> order) {
+        int total = 0;
+        for (RowTable.Entry en : order) {
+            total += en.samplesCount;
+        }
+        Sample[] samples = new Sample[total + total / 8 + 64];
+        long[] bits = new long[samples.length];
+        int next = 0;
+        for (RowTable.Entry en : order) {
+            System.arraycopy(cachedSamples, en.base, samples, next, en.samplesCount);
+            System.arraycopy(cachedBits, en.base, bits, next, en.samplesCount);
+            en.base = next;
+            next += en.samplesCount;
+        }
+        cachedSamples = samples;
+        cachedBits = bits;
+        cachedUsed = next;
+    }
+
+    /**
+     * Adds the sample of a slot whose labels never change for a row: the cached sample when its value is the same
+     * (touching only the row's samples/bits arrays, not the sample or its labels), else a new one.
+     */
+    private void emitFixed(ChunkedList<Sample> out, RowTable.Entry en, int slot, Slot def, double v) {
+        long bits = Double.doubleToRawLongBits(v);
+        int k = en.base + slot;
+        Sample prev = cachedSamples[k];
+        if (prev != null && cachedBits[k] == bits) {
+            out.append(prev);
+            return;
+        }
+        Sample s = new Sample(fixedLabels(en, slot, def), v);
+        cachedSamples[k] = s;
+        cachedBits[k] = bits;
+        out.append(s);
+    }
+
+    /** Adds the sample of a slot whose labels follow the row (check status/info); en.labels[slot] = its labels. */
+    private void emitDynamic(ChunkedList<Sample> out, RowTable.Entry en, int slot, Labels labels, double v) {
+        long bits = Double.doubleToRawLongBits(v);
+        int k = en.base + slot;
+        Sample prev = cachedSamples[k];
+        if (prev != null && cachedBits[k] == bits && en.labels[slot] == labels) {
+            out.append(prev);
+            return;
+        }
+        Sample s = new Sample(labels, v);
+        cachedSamples[k] = s;
+        cachedBits[k] = bits;
+        en.labels[slot] = labels;
+        out.append(s);
+    }
+
+    private static Labels fixedLabels(RowTable.Entry en, int i, Slot slot) {
+        Labels l = en.labels[i];
+        if (l == null) {
+            Labels.Builder lb = Labels.builder().put(Labels.METRIC_NAME, slot.metric());
+            rowLabels(lb, en);
+            if (!slot.labelName().isEmpty()) {
+                lb.put(slot.labelName(), slot.labelValue());
+            }
+            l = lb.build();
+            en.labels[i] = l;
+        }
+        return l;
+    }
+
+    private static void rowLabels(Labels.Builder lb, RowTable.Entry en) {
+        if (en.type == Columns.FRONTEND) {
+            lb.put("frontend", en.proxy);
+        } else {
+            lb.put("backend", en.proxy);
+            if (en.type == Columns.SERVER) {
+                lb.put("server", en.server);
+            }
+        }
+    }
+
+    private String status(RowTable.Entry en, byte[] b, int s, int e, boolean q) {
+        if (!same(en.statusBytes, b, s, e)) {
+            en.statusBytes = Arrays.copyOfRange(b, s, e);
+            en.status = decode(b, s, e, q, MAX_LABEL_LENGTH);
+            en.stateIndex = StatusRules.state(en.status);
+            en.upStrict = StatusRules.up(StatusMapping.EXPORTER_STRICT, en.status);
+            en.upFixed = StatusRules.up(StatusMapping.FIXED, en.status);
+        }
+        return en.status;
+    }
+
+    /** The labels of haproxy_server_check_status, or null when the row has no check status. */
+    private Labels checkLabels(Plan p, RowTable.Entry en, byte[] b, int nf) {
+        int col = p.checkStatusCol;
+        int s = fieldStart[col];
+        int e = fieldEnd[col];
+        boolean q = fieldQuoted[col];
+        int ds = 0;
+        int de = 0;
+        boolean dq = false;
+        if (p.checkDescCol >= 0 && p.checkDescCol < nf) {
+            ds = fieldStart[p.checkDescCol];
+            de = fieldEnd[p.checkDescCol];
+            dq = fieldQuoted[p.checkDescCol];
+        }
+        int cs = 0;
+        int ce = 0;
+        boolean cq = false;
+        if (p.checkCodeCol >= 0 && p.checkCodeCol < nf) {
+            cs = fieldStart[p.checkCodeCol];
+            ce = fieldEnd[p.checkCodeCol];
+            cq = fieldQuoted[p.checkCodeCol];
+        }
+        if (same(en.checkStatusBytes, b, s, e) && same(en.checkDescBytes, b, ds, de)
+                && same(en.checkCodeBytes, b, cs, ce)) {
+            return en.checkLabels;
+        }
+        en.checkStatusBytes = Arrays.copyOfRange(b, s, e);
+        en.checkDescBytes = Arrays.copyOfRange(b, ds, de);
+        en.checkCodeBytes = Arrays.copyOfRange(b, cs, ce);
+        String st = decode(b, s, e, q, MAX_LABEL_LENGTH);
+        if (st.startsWith("* ")) {
+            st = st.substring(2); // a check is running
+        }
+        st = st.trim();
+        en.checkStatus = st;
+        en.checkDesc = decode(b, ds, de, dq, MAX_LABEL_LENGTH);
+        if (st.isEmpty()) {
+            en.checkLabels = null;
+            return null;
+        }
+        Labels.Builder lb = Labels.builder().put(Labels.METRIC_NAME, "haproxy_server_check_status");
+        rowLabels(lb, en);
+        lb.put("check_status", st).put("check_desc", en.checkDesc)
+                .put("check_code", decode(b, cs, ce, cq, MAX_LABEL_LENGTH));
+        en.checkLabels = lb.build();
+        return en.checkLabels;
+    }
+
+    /** The labels of haproxy_server_check_info, or null when last_chk is empty. */
+    private static Labels infoLabels(RowTable.Entry en, byte[] b, int s, int e, boolean q) {
+        if (same(en.lastChkBytes, b, s, e)) {
+            return en.infoLabels;
+        }
+        en.lastChkBytes = Arrays.copyOfRange(b, s, e);
+        en.lastChk = decode(b, s, e, q, MAX_LABEL_LENGTH);
+        if (en.lastChk.isEmpty()) {
+            en.infoLabels = null;
+        } else {
+            Labels.Builder lb = Labels.builder().put(Labels.METRIC_NAME, "haproxy_server_check_info");
+            rowLabels(lb, en);
+            en.infoLabels = lb.put("last_chk", en.lastChk).build();
+        }
+        return en.infoLabels;
+    }
+
+    private ServerState serverState(Plan p, RowTable.Entry en, byte[] b, int nf, String status) {
+        if (p.checkStatusCol < 0 || p.checkStatusCol >= nf) {
+            en.checkStatus = "";
+            en.checkDesc = "";
+            en.checkStatusBytes = null;
+            en.checkLabels = null;
+        }
+        if (p.lastChkCol < 0 || p.lastChkCol >= nf) {
+            en.lastChk = "";
+            en.lastChkBytes = null;
+            en.infoLabels = null;
+        }
+        long lastChange = -1;
+        if (p.lastchgCol >= 0 && p.lastchgCol < nf
+                && parseNumber(b, fieldStart[p.lastchgCol], fieldEnd[p.lastchgCol], fieldQuoted[p.lastchgCol],
+                false) == OK) {
+            lastChange = (long) number;
+        }
+        // compare with copies held in the entry, so that the old ServerState object is not touched
+        if (en.state != null && en.stStatus == status && en.stCheck == en.checkStatus && en.stDesc == en.checkDesc
+                && en.stLast == en.lastChk && en.stChange == lastChange) {
+            return en.state;
+        }
+        en.stStatus = status;
+        en.stCheck = en.checkStatus;
+        en.stDesc = en.checkDesc;
+        en.stLast = en.lastChk;
+        en.stChange = lastChange;
+        en.state = new ServerState(en.proxy, en.server, status, en.checkStatus, en.checkDesc, en.lastChk,
+                lastChange);
+        return en.state;
+    }
+
+    private static boolean sameRange(byte[] b, int s1, int e1, int s2, int e2) {
+        if (e1 - s1 != e2 - s2) {
+            return false;
+        }
+        for (int i = 0; i < e1 - s1; i++) {
+            if (b[s1 + i] != b[s2 + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code prev} holds the bytes b[s, e); a plain loop, cheaper than Arrays.equals for short values. */
+    private static boolean same(byte[] prev, byte[] b, int s, int e) {
+        if (prev == null || prev.length != e - s) {
+            return false;
+        }
+        for (int i = 0; i < prev.length; i++) {
+            if (prev[i] != b[s + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Parses a non-negative decimal of at most 9 digits, or returns -1. */
+    private static int smallInt(byte[] b, int s, int e, boolean q) {
+        if (q) {
+            s++;
+            e--;
+        }
+        if (s >= e || e - s > 9) {
+            return -1;
+        }
+        int v = 0;
+        for (int i = s; i < e; i++) {
+            int d = b[i] - '0';
+            if (d < 0 || d > 9) {
+                return -1;
+            }
+            v = v * 10 + d;
+        }
+        return v;
+    }
+
+    /**
+     * Parses a field as a number into {@link #number}: an integer (like Go's strconv.ParseInt, base 10, 64 bit)
+     * or, for millisecond columns, a decimal (like strconv.ParseFloat) divided by 1000.
+     */
+    private int parseNumber(byte[] b, int s, int e, boolean q, boolean ms) {
+        if (q) {
+            s++;
+            e--;
+        }
+        if (s >= e) {
+            return EMPTY;
+        }
+        int i = s;
+        boolean neg = false;
+        if (b[i] == '-' || b[i] == '+') {
+            neg = b[i] == '-';
+            i++;
+        }
+        if (i >= e) {
+            return BAD;
+        }
+        long v = 0;
+        int digits = 0;
+        if (e - i <= 18) {
+            // at most 18 digits: cannot overflow a long
+            for (; i < e; i++) {
+                int d = b[i] - '0';
+                if (d < 0 || d > 9) {
+                    break;
+                }
+                v = v * 10 + d;
+                digits++;
+            }
+        } else {
+            for (; i < e; i++) {
+                int d = b[i] - '0';
+                if (d < 0 || d > 9) {
+                    break;
+                }
+                if (v > (Long.MAX_VALUE - d) / 10) {
+                    return ms ? slowDouble(b, s, e) : BAD;
+                }
+                v = v * 10 + d;
+                digits++;
+            }
+        }
+        if (i == e && digits > 0) {
+            long r = neg ? -v : v;
+            number = ms ? r / 1000.0 : (double) r;
+            return OK;
+        }
+        if (!ms) {
+            return BAD;
+        }
+        if (b[i] == '.' && v < (1L << 53)) {
+            int j = i + 1;
+            int frac = 0;
+            long m = v;
+            for (; j < e && frac < 15; j++) {
+                int d = b[j] - '0';
+                if (d < 0 || d > 9) {
+                    break;
+                }
+                m = m * 10 + d;
+                frac++;
+            }
+            if (j == e && (digits > 0 || frac > 0) && m < (1L << 53)) {
+                double x = (double) m / POW10[frac];
+                number = (neg ? -x : x) / 1000;
+                return OK;
+            }
+        }
+        return slowDouble(b, s, e);
+    }
+
+    private static final double[] POW10 = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
+        1e14, 1e15, 1e16};
+
+    private int slowDouble(byte[] b, int s, int e) {
+        if (e - s > 64) {
+            return BAD;
+        }
+        for (int i = s; i < e; i++) {
+            byte c = b[i];
+            boolean ok = (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-';
+            if (!ok) {
+                return BAD;
+            }
+        }
+        try {
+            number = Double.parseDouble(new String(b, s, e - s, StandardCharsets.ISO_8859_1)) / 1000;
+            return OK;
+        } catch (NumberFormatException ex) {
+            return BAD;
+        }
+    }
+
+    /** Decodes a field (removing quotes, undoubling inner quotes) as UTF-8, cut to {@code max} characters. */
+    static String decode(byte[] b, int s, int e, boolean q, int max) {
+        String str;
+        if (q) {
+            str = new String(b, s + 1, Math.max(0, e - s - 2), StandardCharsets.UTF_8).replace("\"\"", "\"");
+        } else {
+            str = new String(b, s, e - s, StandardCharsets.UTF_8);
+        }
+        if (str.length() > max) {
+            int cut = max;
+            if (Character.isHighSurrogate(str.charAt(cut - 1))) {
+                cut--;
+            }
+            str = str.substring(0, cut);
+        }
+        return str;
+    }
+
+    /** A printable, bounded excerpt of a byte range for error messages. */
+    private static String excerpt(byte[] b, int s, int e) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = s; i < e && sb.length() < MAX_EXCERPT; i++) {
+            int c = b[i] & 0xFF;
+            if (c >= 0x20 && c < 0x7F) {
+                sb.append((char) c);
+            } else {
+                sb.append(String.format("\\x%02X", c));
+            }
+        }
+        if (e - s > MAX_EXCERPT) {
+            sb.append("...");
+        }
+        return sb.toString();
+    }
+
+    /** Index of the first '\n' in [from, to), or {@code to}; eight bytes at a time. */
+    static int indexOfNewline(byte[] b, int from, int to) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long x = (long) LONGS.get(b, i) ^ 0x0A0A0A0A0A0A0A0AL;
+            long t = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+            if (t != 0) {
+                return i + (Long.numberOfTrailingZeros(t) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (b[i] == '\n') {
+                return i;
+            }
+        }
+        return to;
+    }
+
+    private static int indexOf(byte[] b, byte c, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] == c) {
+                return i;
+            }
+        }
+        return to;
+    }
+
+    /** The column plan of one header: which CSV column feeds which slot. Immutable. */
+    static final class Plan {
+        final byte[] header;
+        final int pxCol;
+        final int svCol;
+        final int typeCol;
+        final int statusCol;
+        final int checkStatusCol;
+        final int checkDescCol;
+        final int checkCodeCol;
+        final int lastChkCol;
+        final int lastchgCol;
+        final int idColumnsMax;
+        final int fieldsNeeded;
+        /** Fields needed by rows of type 0, 1, 2 (each &lt;= fieldsNeeded and &gt; the type column). */
+        final int[] fieldsNeededByType = new int[3];
+        final int[][] slotColumns = new int[3][];
+
+        private Plan(byte[] header, Map<String, Integer> cols, Set<String> serverFields) {
+            this.header = header;
+            pxCol = cols.get("pxname");
+            svCol = cols.get("svname");
+            typeCol = cols.get("type");
+            statusCol = cols.getOrDefault("status", -1);
+            checkStatusCol = cols.getOrDefault("check_status", -1);
+            checkDescCol = cols.getOrDefault("check_desc", -1);
+            checkCodeCol = cols.getOrDefault("check_code", -1);
+            lastChkCol = cols.getOrDefault("last_chk", -1);
+            lastchgCol = cols.getOrDefault("lastchg", -1);
+            idColumnsMax = Math.max(pxCol, Math.max(svCol, typeCol));
+            int common = Math.max(idColumnsMax, Math.max(statusCol, Math.max(checkStatusCol,
+                    Math.max(checkDescCol, Math.max(checkCodeCol, Math.max(lastChkCol, lastchgCol))))));
+            int max = common;
+            for (int t = 0; t < 3; t++) {
+                int typeMax = common;
+                List<Slot> slots = Columns.slots(t);
+                int[] sc = new int[slots.size()];
+                for (int i = 0; i < sc.length; i++) {
+                    Slot s = slots.get(i);
+                    boolean off = t == Columns.SERVER && s.exporter() && !serverFields.isEmpty()
+                            && !serverFields.contains(s.column());
+                    sc[i] = off || s.column().isEmpty() ? -1 : cols.getOrDefault(s.column(), -1);
+                    typeMax = Math.max(typeMax, sc[i]);
+                }
+                slotColumns[t] = sc;
+                fieldsNeededByType[t] = typeMax + 1;
+                max = Math.max(max, typeMax);
+            }
+            fieldsNeeded = max + 1;
+        }
+
+        String missingIdColumn(int fields) {
+            if (pxCol >= fields) {
+                return "pxname";
+            }
+            return svCol >= fields ? "svname" : "type";
+        }
+
+        static Plan build(byte[] b, int pos, int end, Set<String> serverFields) {
+            Map<String, Integer> cols = new HashMap<>();
+            int s = pos + 2;
+            int index = 0;
+            while (s <= end) {
+                int e = indexOf(b, (byte) ',', s, end);
+                String name = new String(b, s, e - s, StandardCharsets.ISO_8859_1).trim();
+                if (name.equals("-")) {
+                    break; // module counters follow, in no fixed order
+                }
+                if (!name.isEmpty()) {
+                    cols.putIfAbsent(name, index);
+                }
+                index++;
+                s = e + 1;
+            }
+            for (String required : List.of("pxname", "svname", "type")) {
+                if (!cols.containsKey(required)) {
+                    throw new CsvFormatException(1, 0, "the header has no '" + required
+                            + "' column: not HAProxy statistics CSV");
+                }
+            }
+            return new Plan(Arrays.copyOfRange(b, pos, end), cols, serverFields);
+        }
     }
 }

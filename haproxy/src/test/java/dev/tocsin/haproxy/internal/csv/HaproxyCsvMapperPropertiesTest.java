@@ -1,0 +1,149 @@
+package dev.tocsin.haproxy.internal.csv;
+
+import dev.tocsin.haproxy.CsvFormatException;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+
+/** Random field mutations and row truncations of a real CSV never break the mapper. */
+class HaproxyCsvMapperPropertiesTest {
+
+    private static final String[] LINES = CsvSamples.text("haproxy-2.6-socket.csv").split("\n");
+    private static final String[] TOKENS = {"", "\"", "\"\"", "\"a,b\"", "\"x\"\"y\"", "abc", "-1", "1.5", "-",
+        "99999999999999999999", "\r", "UP 1/2", "MAINT (via a/b)", "* L4CON", "\u00e9\u0000", ",", "3", "#"};
+
+    /** A mutation: which data row, which field, which token (or a truncation when token index is negative). */
+    private static Gen<List<int[]>> mutations() {
+        Gen<int[]> one = integers().between(1, LINES.length - 1)
+                .zip(integers().between(0, 130), integers().between(-3, TOKENS.length - 1),
+                        (row, field, token) -> new int[] {row, field, token});
+        return lists().of(one).ofSizeBetween(0, 8);
+    }
+
+    @Test
+    void mutatedRealCsvNeverThrowsAndEveryRowIsKeptOrSkipped() {
+        qt().withExamples(300).forAll(mutations()).checkAssert(ms -> {
+            List<String> lines = new ArrayList<>(Arrays.asList(LINES));
+            List<Integer> truncatedBeforeType = new ArrayList<>();
+            for (int[] m : ms) {
+                String line = lines.get(m[0]);
+                if (line.isEmpty()) {
+                    continue;
+                }
+                String[] f = line.split(",", -1);
+                int idx = Math.min(m[1], f.length - 1);
+                if (m[2] < 0) {
+                    // truncate the row to idx fields (no trailing comma)
+                    lines.set(m[0], String.join(",", Arrays.copyOf(f, Math.max(1, idx))));
+                } else {
+                    f[idx] = TOKENS[m[2]];
+                    lines.set(m[0], String.join(",", f));
+                }
+            }
+            String csv = String.join("\n", lines) + "\n";
+            long dataRows = countDataRows(csv);
+            byte[] b = csv.getBytes(StandardCharsets.UTF_8);
+            try {
+                ScrapeResult r = new HaproxyCsvMapper(MappingOptions.defaults()).map(b, b.length);
+                assertThat((long) r.rows()).isEqualTo(dataRows);
+                assertThat(r.keptRows() + r.skippedRows().size()).isEqualTo(r.rows());
+                assertThat(r.skippedRows()).allMatch(s -> s.line() >= 2 && s.line() <= lines.size());
+            } catch (CsvFormatException e) {
+                throw new AssertionError("the header was never mutated, yet: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    @Test
+    void truncatedRowsBeforeTheTypeColumnAreSkippedOthersKept() {
+        int typeIndex = Arrays.asList(LINES[0].substring(2).split(",")).indexOf("type");
+        qt().withExamples(200).forAll(integers().between(1, LINES.length - 2), integers().between(1, 128))
+                .checkAssert((row, keep) -> {
+                    String[] lines = LINES.clone();
+                    String[] f = lines[row].split(",", -1);
+                    lines[row] = String.join(",", Arrays.copyOf(f, Math.min(keep, f.length)));
+                    byte[] b = (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
+                    ScrapeResult r = new HaproxyCsvMapper(MappingOptions.defaults()).map(b, b.length);
+                    if (keep <= typeIndex) {
+                        assertThat(r.skippedRows()).extracting(ScrapeResult.SkippedRow::line)
+                                .containsExactly(row + 1);
+                    } else {
+                        assertThat(r.skippedRows()).isEmpty();
+                    }
+                });
+    }
+
+    @Test
+    void arbitraryBytesAfterAValidHeaderNeverThrow() {
+        Gen<byte[]> bodies = lists().of(integers().between(0, 255)).ofSizeBetween(0, 400)
+                .map(l -> {
+                    byte[] b = new byte[l.size()];
+                    for (int i = 0; i < b.length; i++) {
+                        b[i] = (byte) (int) l.get(i);
+                    }
+                    return b;
+                });
+        Gen<byte[]> mixed = Generate.pick(List.of((byte) ',', (byte) '"', (byte) '\n', (byte) '2', (byte) '\r'))
+                .zip(bodies, (c, body) -> {
+                    for (int i = 0; i < body.length; i += 3) {
+                        body[i] = c;
+                    }
+                    return body;
+                });
+        byte[] header = (LINES[0] + "\n").getBytes(StandardCharsets.UTF_8);
+        qt().withExamples(300).forAll(mixed).checkAssert(body -> {
+            byte[] doc = Arrays.copyOf(header, header.length + body.length);
+            System.arraycopy(body, 0, doc, header.length, body.length);
+            ScrapeResult r = new HaproxyCsvMapper(MappingOptions.defaults()).map(doc, doc.length);
+            assertThat(r.keptRows()).isBetween(0, r.rows());
+        });
+    }
+
+    @Test
+    void wordAtATimeNewlineSearchAgreesWithAByteLoop() {
+        Gen<byte[]> docs = lists().of(integers().between(0, 12)).ofSizeBetween(0, 40).map(l -> {
+            byte[] b = new byte[l.size()];
+            for (int i = 0; i < b.length; i++) {
+                int v = l.get(i);
+                b[i] = (byte) (v == 0 ? '\n' : v == 1 ? 0x8A : v == 2 ? 0x0B : v == 3 ? 0x09 : 'a' + v);
+            }
+            return b;
+        });
+        qt().withExamples(500).forAll(docs, integers().between(0, 40)).checkAssert((b, from) -> {
+            int start = Math.min(from, b.length);
+            int expected = b.length;
+            for (int i = start; i < b.length; i++) {
+                if (b[i] == '\n') {
+                    expected = i;
+                    break;
+                }
+            }
+            assertThat(HaproxyCsvMapper.indexOfNewline(b, start, b.length)).isEqualTo(expected);
+        });
+    }
+
+    private static long countDataRows(String csv) {
+        long n = 0;
+        boolean first = true;
+        for (String l : csv.split("\n", -1)) {
+            if (first) {
+                first = false;
+                continue;
+            }
+            if (!l.isEmpty() && !l.equals("\r") && !l.startsWith("#")) {
+                n++;
+            }
+        }
+        return n;
+    }
+}
