@@ -156,9 +156,78 @@ public final class Labels implements Comparable<Labels> {
         return without(METRIC_NAME);
     }
 
-    /** Returns a copy with {@code name} set to {@code value} (removed when {@code value} is empty). */
+    /**
+     * Returns a copy with {@code name} set to {@code value} (removed when {@code value} is empty).
+     *
+     * @throws IllegalArgumentException if the name is invalid
+     */
     public Labels with(String name, String value) {
-        return toBuilder().put(name, value).build();
+        if (value.isEmpty()) {
+            return without(name);
+        }
+        int i = indexOf(name);
+        if (i >= 0) {
+            if (pairs[2 * i + 1].equals(value)) {
+                return this;
+            }
+            String[] copy = pairs.clone();
+            copy[2 * i + 1] = value;
+            return new Labels(copy);
+        }
+        if (!isValidName(name)) {
+            throw new IllegalArgumentException("invalid label name: '" + name + "' (must match "
+                    + NAME.pattern() + ")");
+        }
+        int insert = -(insertionPoint(name)) - 1;
+        String[] copy = new String[pairs.length + 2];
+        System.arraycopy(pairs, 0, copy, 0, 2 * insert);
+        copy[2 * insert] = name;
+        copy[2 * insert + 1] = value;
+        System.arraycopy(pairs, 2 * insert, copy, 2 * insert + 2, pairs.length - 2 * insert);
+        return new Labels(copy);
+    }
+
+    /**
+     * Returns a copy to which every label of {@code defaults} that this set lacks is added; labels already present
+     * keep their value. Returns this instance when nothing is added. This is how a scrape target's {@code instance}
+     * and {@code job} are attached.
+     */
+    public Labels withDefaults(Labels defaults) {
+        int missing = 0;
+        for (int j = 0; j < defaults.pairs.length; j += 2) {
+            if (indexOf(defaults.pairs[j]) < 0) {
+                missing++;
+            }
+        }
+        if (missing == 0) {
+            return this;
+        }
+        String[] out = new String[pairs.length + 2 * missing];
+        int a = 0;
+        int b = 0;
+        int o = 0;
+        while (a < pairs.length || b < defaults.pairs.length) {
+            int c;
+            if (a >= pairs.length) {
+                c = 1;
+            } else if (b >= defaults.pairs.length) {
+                c = -1;
+            } else {
+                c = pairs[a].compareTo(defaults.pairs[b]);
+            }
+            if (c < 0) {
+                out[o++] = pairs[a++];
+                out[o++] = pairs[a++];
+            } else if (c > 0) {
+                out[o++] = defaults.pairs[b++];
+                out[o++] = defaults.pairs[b++];
+            } else {
+                out[o++] = pairs[a++];
+                out[o++] = pairs[a++];
+                b += 2;
+            }
+        }
+        return new Labels(out);
     }
 
     /** Calls {@code action} for every label in sorted order. */
@@ -175,7 +244,8 @@ public final class Labels implements Comparable<Labels> {
         return Collections.unmodifiableMap(m);
     }
 
-    private int indexOf(String name) {
+    /** Returns the label index, or {@code -(insertion point) - 1} when absent. */
+    private int insertionPoint(String name) {
         int lo = 0;
         int hi = pairs.length / 2 - 1;
         while (lo <= hi) {
@@ -189,7 +259,12 @@ public final class Labels implements Comparable<Labels> {
                 return mid;
             }
         }
-        return -1;
+        return -(lo + 1);
+    }
+
+    private int indexOf(String name) {
+        int i = insertionPoint(name);
+        return i < 0 ? -1 : i;
     }
 
     @Override

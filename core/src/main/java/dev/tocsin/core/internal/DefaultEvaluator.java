@@ -5,54 +5,341 @@ import dev.tocsin.core.AlertListener;
 import dev.tocsin.core.Evaluator;
 import dev.tocsin.core.Labels;
 import dev.tocsin.core.MetricSource;
+import dev.tocsin.core.Notification;
 import dev.tocsin.core.Notifier;
 import dev.tocsin.core.Rule;
+import dev.tocsin.core.Sample;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
-/** PLACEHOLDER evaluator, being written. */
+/** The {@link Evaluator} built by {@link Evaluator.Builder}. */
 public final class DefaultEvaluator implements Evaluator {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dev.tocsin.core.Evaluator");
+    private static final long CLOSE_WAIT_MILLIS = 10_000;
+
+    private final List<SourceRuntime> sources;
+    private final CopyOnWriteArrayList<RuleRuntime> rules = new CopyOnWriteArrayList<>();
+    private final List<AlertListener> listeners;
+    private final List<Notifier> notifiers;
+    private final Duration interval;
+    private final Clock clock;
+    private final ScheduledExecutorService externalExecutor;
+    private final Labels externalLabels;
+    private final String externalUrl;
+    private final boolean holdOnSourceFailure;
+    private final Duration sourceStaleness;
+
+    private final ReentrantLock evalLock = new ReentrantLock();
+    private final Object lifecycle = new Object();
+    private ScheduledExecutorService ownExecutor;
+    private ScheduledFuture<?> task;
+    private volatile boolean closed;
+    private volatile List<Alert> current = List.of();
 
     /** Creates the evaluator from the builder's settings. */
     public DefaultEvaluator(List<MetricSource> sources, List<Rule> rules, List<AlertListener> listeners,
                             List<Notifier> notifiers, Duration interval, Clock clock,
                             ScheduledExecutorService executor, Labels externalLabels, String externalUrl,
                             boolean holdOnSourceFailure, Duration sourceStaleness) {
+        List<SourceRuntime> rs = new ArrayList<>();
+        Set<Labels> targets = new HashSet<>();
+        for (MetricSource s : sources) {
+            SourceRuntime r = new SourceRuntime(s);
+            if (!targets.add(r.target)) {
+                throw new IllegalArgumentException("two sources share instance and job " + r.target);
+            }
+            rs.add(r);
+        }
+        this.sources = List.copyOf(rs);
+        for (Rule r : rules) {
+            this.rules.add(new RuleRuntime(r));
+        }
+        this.listeners = listeners;
+        this.notifiers = notifiers;
+        this.interval = interval;
+        this.clock = clock;
+        this.externalExecutor = executor;
+        this.externalLabels = externalLabels;
+        this.externalUrl = externalUrl;
+        this.holdOnSourceFailure = holdOnSourceFailure;
+        this.sourceStaleness = sourceStaleness;
     }
 
     @Override
     public void start() {
+        synchronized (lifecycle) {
+            if (closed) {
+                throw new IllegalStateException("evaluator is closed");
+            }
+            if (task != null) {
+                throw new IllegalStateException("evaluator already started");
+            }
+            ScheduledExecutorService ex = externalExecutor;
+            if (ex == null) {
+                ownExecutor = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "tocsin-evaluator");
+                    t.setDaemon(true);
+                    return t;
+                });
+                ex = ownExecutor;
+            }
+            task = ex.scheduleAtFixedRate(this::tick, 0, interval.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void tick() {
+        try {
+            if (!closed) {
+                evaluate(clock.instant());
+            }
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            // never let the scheduled task die
+            LOG.error("evaluation failed unexpectedly", e);
+        }
     }
 
     @Override
     public List<Alert> evaluate(Instant now) {
-        return List.of();
+        if (closed) {
+            throw new IllegalStateException("evaluator is closed");
+        }
+        evalLock.lock();
+        try {
+            Snapshot snapshot = readSources(now);
+            List<Alert> transitions = new ArrayList<>();
+            for (RuleRuntime r : rules) {
+                if (!r.removed) {
+                    r.evaluate(snapshot, now, externalLabels, externalUrl, transitions);
+                }
+            }
+            List<Alert> all = new ArrayList<>();
+            List<Alert> sendable = new ArrayList<>();
+            for (RuleRuntime r : rules) {
+                if (!r.removed) {
+                    r.allAlerts(all);
+                    r.sendableAlerts(sendable);
+                }
+            }
+            current = List.copyOf(all);
+            notifyListeners(transitions);
+            notifyNotifiers(new Notification(now, interval, transitions, sendable));
+            return List.copyOf(transitions);
+        } finally {
+            evalLock.unlock();
+        }
+    }
+
+    private Snapshot readSources(Instant now) {
+        Map<String, List<SourceRuntime.Read>> byName = new HashMap<>();
+        List<SourceRuntime.Read> reads = new ArrayList<>(sources.size());
+        boolean anyHeld = false;
+        for (SourceRuntime s : sources) {
+            SourceRuntime.Read r = s.read(now, holdOnSourceFailure, sourceStaleness);
+            reads.add(r);
+            anyHeld |= r.held;
+        }
+        Map<String, Snapshot.Group> groups = new HashMap<>();
+        if (reads.size() == 1) {
+            SourceRuntime.Read r = reads.get(0);
+            for (Map.Entry<String, Sample[]> e : r.groups.entrySet()) {
+                groups.put(e.getKey(), new Snapshot.Group(e.getValue(), flags(e.getValue().length, r.held)));
+            }
+        } else {
+            Map<String, List<Sample[]>> parts = new HashMap<>();
+            Map<String, List<Boolean>> partHeld = new HashMap<>();
+            for (SourceRuntime.Read r : reads) {
+                for (Map.Entry<String, Sample[]> e : r.groups.entrySet()) {
+                    parts.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
+                    partHeld.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(r.held);
+                }
+            }
+            for (Map.Entry<String, List<Sample[]>> e : parts.entrySet()) {
+                int n = 0;
+                for (Sample[] a : e.getValue()) {
+                    n += a.length;
+                }
+                Sample[] all = new Sample[n];
+                boolean[] held = new boolean[n];
+                int o = 0;
+                List<Boolean> hs = partHeld.get(e.getKey());
+                for (int i = 0; i < e.getValue().size(); i++) {
+                    Sample[] a = e.getValue().get(i);
+                    System.arraycopy(a, 0, all, o, a.length);
+                    if (hs.get(i)) {
+                        java.util.Arrays.fill(held, o, o + a.length, true);
+                    }
+                    o += a.length;
+                }
+                groups.put(e.getKey(), new Snapshot.Group(all, held));
+            }
+        }
+        // health series: never held
+        Map<String, List<Sample>> health = new HashMap<>();
+        for (SourceRuntime.Read r : reads) {
+            health.computeIfAbsent(r.health.metricName(), k -> new ArrayList<>()).add(r.health);
+        }
+        for (Map.Entry<String, List<Sample>> e : health.entrySet()) {
+            Snapshot.Group existing = groups.get(e.getKey());
+            List<Sample> merged = new ArrayList<>(e.getValue());
+            List<Boolean> mergedHeld = new ArrayList<>();
+            merged.forEach(x -> mergedHeld.add(false));
+            if (existing != null) {
+                for (int i = 0; i < existing.samples.length; i++) {
+                    merged.add(existing.samples[i]);
+                    mergedHeld.add(existing.held[i]);
+                }
+            }
+            boolean[] h = new boolean[merged.size()];
+            for (int i = 0; i < h.length; i++) {
+                h[i] = mergedHeld.get(i);
+            }
+            groups.put(e.getKey(), new Snapshot.Group(merged.toArray(new Sample[0]), h));
+        }
+        return new Snapshot(now, groups, anyHeld);
+    }
+
+    private static boolean[] flags(int n, boolean value) {
+        boolean[] f = new boolean[n];
+        if (value) {
+            java.util.Arrays.fill(f, true);
+        }
+        return f;
+    }
+
+    private void notifyListeners(List<Alert> transitions) {
+        for (Alert a : transitions) {
+            for (AlertListener l : listeners) {
+                try {
+                    l.onTransition(a);
+                } catch (VirtualMachineError e) {
+                    throw e;
+                } catch (Throwable e) {
+                    LOG.warn("alert listener {} failed on {} {}: {}", l.getClass().getName(), a.state(),
+                            a.ruleName(), e.toString());
+                    LOG.debug("listener failure detail", e);
+                }
+            }
+        }
+    }
+
+    private void notifyNotifiers(Notification n) {
+        for (Notifier notifier : notifiers) {
+            try {
+                notifier.accept(n);
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
+                LOG.warn("notifier {} failed: {}", notifier.getClass().getName(), e.toString());
+                LOG.debug("notifier failure detail", e);
+            }
+        }
     }
 
     @Override
     public void addRule(Rule rule) {
+        if (closed) {
+            throw new IllegalStateException("evaluator is closed");
+        }
+        rules.add(new RuleRuntime(java.util.Objects.requireNonNull(rule, "rule")));
     }
 
     @Override
     public boolean removeRule(String name) {
-        return false;
+        boolean any = false;
+        for (RuleRuntime r : rules) {
+            if (r.rule.name().equals(name)) {
+                r.removed = true;
+                any |= rules.remove(r);
+            }
+        }
+        if (any) {
+            List<Alert> kept = new ArrayList<>();
+            for (Alert a : current) {
+                if (!a.ruleName().equals(name)) {
+                    kept.add(a);
+                }
+            }
+            current = List.copyOf(kept);
+        }
+        return any;
     }
 
     @Override
     public List<Rule> rules() {
-        return List.of();
+        List<Rule> out = new ArrayList<>();
+        for (RuleRuntime r : rules) {
+            out.add(r.rule);
+        }
+        return List.copyOf(out);
     }
 
     @Override
     public List<Alert> alerts() {
-        return List.of();
+        return current;
     }
 
     @Override
     public void close() {
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (task != null) {
+                task.cancel(false);
+            }
+            if (ownExecutor != null) {
+                ownExecutor.shutdown();
+                try {
+                    if (!ownExecutor.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                        ownExecutor.shutdownNow();
+                    }
+                } catch (InterruptedException e) {
+                    ownExecutor.shutdownNow();
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        // wait (bounded) for an evaluation in progress, so notifiers are not closed under it
+        try {
+            if (evalLock.tryLock(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                evalLock.unlock();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Notifier n : notifiers) {
+            try {
+                n.close();
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
+                LOG.warn("notifier {} failed to close: {}", n.getClass().getName(), e.toString());
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Evaluator[" + sources.size() + " sources, " + rules.size() + " rules, interval " + interval + "]";
     }
 }

@@ -1,0 +1,285 @@
+package dev.tocsin.core.internal;
+
+import dev.tocsin.core.Alert;
+import dev.tocsin.core.AlertState;
+import dev.tocsin.core.Labels;
+import dev.tocsin.core.Rule;
+import dev.tocsin.core.Sample;
+import dev.tocsin.core.internal.expr.Vector;
+import dev.tocsin.core.internal.template.Template;
+import dev.tocsin.core.internal.template.TemplateData;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One registered rule and its alerts: Prometheus's alerting state machine (rules/alerting.go), plus Tocsin's hold of
+ * alerts built on a failed source's series.
+ */
+final class RuleRuntime {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dev.tocsin.core.Evaluator");
+
+    /** How long a resolved alert is kept so it can be re-sent as resolved (Prometheus's resolvedRetention). */
+    static final Duration RESOLVED_RETENTION = Duration.ofMinutes(15);
+
+    final Rule rule;
+    private final RuleTemplates templates;
+    private final BuiltRule built;
+    private final Duration forDuration;
+    private final Duration keepFiringFor;
+    private final Map<Labels, ActiveAlert> active = new LinkedHashMap<>();
+    private String lastError;
+    volatile boolean removed;
+
+    RuleRuntime(Rule rule) {
+        this.rule = rule;
+        String name = rule.name();
+        if (!Sample.isValidMetricName(name)) {
+            throw new IllegalArgumentException("invalid alert name '" + name + "'");
+        }
+        this.forDuration = requireNonNegative(rule.forDuration(), name, "for");
+        this.keepFiringFor = requireNonNegative(rule.keepFiringFor(), name, "keep_firing_for");
+        if (rule instanceof BuiltRule) {
+            this.built = (BuiltRule) rule;
+            this.templates = built.templates();
+        } else {
+            this.built = null;
+            this.templates = RuleTemplates.compile(name, rule.labels(), rule.annotations());
+        }
+    }
+
+    private static Duration requireNonNegative(Duration d, String rule, String what) {
+        if (d == null || d.isNegative()) {
+            throw new IllegalArgumentException("rule " + rule + ": " + what + " must be a non-negative duration, got "
+                    + d);
+        }
+        return d;
+    }
+
+    /** Mutable state of one alert instance. */
+    static final class ActiveAlert {
+        final Labels labels;
+        Map<String, String> annotations;
+        AlertState state;
+        double value;
+        Instant activeAt;
+        Instant firedAt;
+        Instant resolvedAt;
+        Instant keepFiringSince;
+        Map<String, String> context = Map.of();
+
+        ActiveAlert(Labels labels) {
+            this.labels = labels;
+        }
+    }
+
+    /** One candidate from the rule's result. */
+    private static final class Candidate {
+        final Labels labels;
+        final Map<String, String> annotations;
+        final double value;
+        final boolean held;
+
+        Candidate(Labels labels, Map<String, String> annotations, double value, boolean held) {
+            this.labels = labels;
+            this.annotations = annotations;
+            this.value = value;
+            this.held = held;
+        }
+    }
+
+    /**
+     * Evaluates the rule at {@code ts}, updating its alerts and appending transitions.
+     *
+     * @return false when the evaluation failed (nothing changed)
+     */
+    boolean evaluate(Snapshot snapshot, Instant ts, Labels externalLabels, String externalUrl,
+                     List<Alert> transitions) {
+        Map<Labels, Candidate> candidates;
+        try {
+            candidates = candidates(snapshot, externalLabels, externalUrl);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            String msg = e.getClass().getSimpleName() + ": " + e.getMessage();
+            if (!msg.equals(lastError)) {
+                LOG.warn("rule {} failed to evaluate, its alerts are unchanged: {}", rule.name(), msg);
+                LOG.debug("rule failure detail", e);
+            }
+            lastError = msg;
+            return false;
+        }
+        lastError = null;
+
+        for (Candidate c : candidates.values()) {
+            ActiveAlert a = active.get(c.labels);
+            if (a != null && a.state != AlertState.RESOLVED) {
+                if (c.held) {
+                    continue; // frozen: a failed source's replayed data neither updates nor promotes it
+                }
+                a.value = c.value;
+                a.annotations = c.annotations;
+                continue;
+            }
+            if (c.held) {
+                // a failed source's replayed data never starts an alert
+                continue;
+            }
+            ActiveAlert n = new ActiveAlert(c.labels);
+            n.annotations = c.annotations;
+            n.state = AlertState.PENDING;
+            n.value = c.value;
+            n.activeAt = ts;
+            active.remove(c.labels); // a retained resolved alert is replaced by a fresh one (re-inserted last)
+            active.put(c.labels, n);
+        }
+
+        for (Iterator<ActiveAlert> it = active.values().iterator(); it.hasNext(); ) {
+            ActiveAlert a = it.next();
+            Candidate c = candidates.get(a.labels);
+            // a held candidate keeps an active alert present (frozen) but never revives a resolved one
+            boolean present = c != null && (!c.held || a.state != AlertState.RESOLVED);
+            if (!present) {
+                boolean keepFiring = false;
+                if (a.state == AlertState.FIRING && !keepFiringFor.isZero()) {
+                    if (a.keepFiringSince == null) {
+                        a.keepFiringSince = ts;
+                    }
+                    if (Duration.between(a.keepFiringSince, ts).compareTo(keepFiringFor) < 0) {
+                        keepFiring = true;
+                    }
+                }
+                if (a.state == AlertState.PENDING || (a.resolvedAt != null
+                        && Duration.between(a.resolvedAt, ts).compareTo(RESOLVED_RETENTION) > 0)) {
+                    it.remove();
+                }
+                if (a.state == AlertState.FIRING && !keepFiring) {
+                    a.state = AlertState.RESOLVED;
+                    a.resolvedAt = ts;
+                    transitions.add(snapshot(a));
+                }
+                continue;
+            }
+            boolean isFrozen = c.held;
+            if (!isFrozen) {
+                a.keepFiringSince = null;
+            }
+            if (a.state == AlertState.PENDING && !isFrozen
+                    && Duration.between(a.activeAt, ts).compareTo(forDuration) >= 0) {
+                a.state = AlertState.FIRING;
+                a.firedAt = ts;
+                a.context = context(a.labels, snapshot);
+                transitions.add(snapshot(a));
+            } else if (a.state == AlertState.PENDING && a.activeAt.equals(ts)) {
+                a.context = context(a.labels, snapshot);
+                transitions.add(snapshot(a));
+            } else if (a.state == AlertState.FIRING && !isFrozen) {
+                a.context = context(a.labels, snapshot);
+            }
+        }
+        return true;
+    }
+
+    private Map<String, String> context(Labels labels, Snapshot snapshot) {
+        try {
+            Map<String, String> c = rule.context(labels, snapshot);
+            return c == null ? Map.of() : c;
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            LOG.debug("rule {}: context computation failed: {}", rule.name(), e.toString());
+            return Map.of();
+        }
+    }
+
+    private Map<Labels, Candidate> candidates(Snapshot snapshot, Labels externalLabels, String externalUrl)
+            throws Exception {
+        List<Sample> samples;
+        boolean[] held;
+        if (built != null && built.expression().isPresent()) {
+            Vector v = built.expression().get().evaluate(snapshot);
+            samples = v.samples();
+            held = new boolean[v.size()];
+            for (int i = 0; i < held.length; i++) {
+                held[i] = v.held(i);
+            }
+        } else {
+            samples = rule.evaluate(snapshot);
+            if (samples == null) {
+                throw new IllegalStateException("rule returned null");
+            }
+            held = new boolean[samples.size()];
+            for (int i = 0; i < held.length; i++) {
+                Sample s = samples.get(i);
+                if (s == null) {
+                    throw new IllegalStateException("rule returned a null sample");
+                }
+                held[i] = snapshot.isHeld(s);
+            }
+        }
+        if (samples.isEmpty()) {
+            return Map.of();
+        }
+        Map<Labels, Candidate> out = new HashMap<>(samples.size() * 2);
+        for (int i = 0; i < samples.size(); i++) {
+            Sample s = samples.get(i);
+            TemplateData data = new TemplateData(s.labels(), s.value(), externalLabels, externalUrl);
+            Labels.Builder lb = s.labels().toBuilder().remove(Labels.METRIC_NAME);
+            List<String> ln = templates.labelNames();
+            List<Template> lt = templates.labelTemplates();
+            for (int j = 0; j < ln.size(); j++) {
+                lb.put(ln.get(j), lt.get(j).expand(data));
+            }
+            lb.put("alertname", rule.name());
+            Labels labels = lb.build();
+            Map<String, String> annotations;
+            List<String> an = templates.annotationNames();
+            if (an.isEmpty()) {
+                annotations = Map.of();
+            } else {
+                annotations = new TreeMap<>();
+                List<Template> at = templates.annotationTemplates();
+                for (int j = 0; j < an.size(); j++) {
+                    annotations.put(an.get(j), at.get(j).expand(data));
+                }
+            }
+            Candidate prev = out.put(labels, new Candidate(labels, annotations, s.value(), held[i]));
+            if (prev != null) {
+                throw new IllegalStateException("vector contains metrics with the same labelset after applying "
+                        + "alert labels: " + labels);
+            }
+        }
+        return out;
+    }
+
+    /** Returns a snapshot of one alert. */
+    Alert snapshot(ActiveAlert a) {
+        return new Alert(rule.name(), a.labels, a.annotations, a.state, a.value, a.activeAt, a.firedAt,
+                a.resolvedAt, rule.runbook().orElse(null), a.context);
+    }
+
+    /** Appends snapshots of every alert (any state) to {@code out}. */
+    void allAlerts(List<Alert> out) {
+        for (ActiveAlert a : active.values()) {
+            out.add(snapshot(a));
+        }
+    }
+
+    /** Appends snapshots of FIRING and retained RESOLVED alerts to {@code out}. */
+    void sendableAlerts(List<Alert> out) {
+        for (ActiveAlert a : active.values()) {
+            if (a.state != AlertState.PENDING) {
+                out.add(snapshot(a));
+            }
+        }
+    }
+}

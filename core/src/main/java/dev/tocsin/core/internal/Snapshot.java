@@ -1,0 +1,113 @@
+package dev.tocsin.core.internal;
+
+import dev.tocsin.core.MetricsView;
+import dev.tocsin.core.Sample;
+import dev.tocsin.core.internal.expr.EvalContext;
+import dev.tocsin.core.internal.expr.Family;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The metrics of one evaluation, grouped by metric name; immutable once built. */
+final class Snapshot implements MetricsView, EvalContext, ExpressionContextProvider {
+
+    /** One metric's samples with their held flags. */
+    static final class Group {
+        final Sample[] samples;
+        final boolean[] held;
+        final Family family;
+        final List<Sample> list;
+
+        Group(Sample[] samples, boolean[] held) {
+            this.samples = samples;
+            this.held = held;
+            this.family = new Family(samples, held);
+            this.list = Collections.unmodifiableList(Arrays.asList(samples));
+        }
+    }
+
+    private final Instant time;
+    private final Map<String, Group> groups;
+    private final boolean anyHeld;
+    private Set<Sample> heldSamples;
+
+    Snapshot(Instant time, Map<String, Group> groups, boolean anyHeld) {
+        this.time = time;
+        this.groups = groups;
+        this.anyHeld = anyHeld;
+    }
+
+    @Override
+    public Instant time() {
+        return time;
+    }
+
+    @Override
+    public List<Sample> series(String metricName) {
+        Group g = groups.get(metricName);
+        return g == null ? List.of() : g.list;
+    }
+
+    @Override
+    public Family family(String metricName) {
+        Group g = groups.get(metricName);
+        return g == null ? Family.empty() : g.family;
+    }
+
+    /** Returns every family, for selectors without a fixed metric name. */
+    public Iterable<Family> families() {
+        return () -> groups.values().stream().map(g -> g.family).iterator();
+    }
+
+    @Override
+    public EvalContext expressionContext() {
+        return this;
+    }
+
+    /** Returns the number of series in this snapshot. */
+    int seriesCount() {
+        int n = 0;
+        for (Group g : groups.values()) {
+            n += g.samples.length;
+        }
+        return n;
+    }
+
+    /**
+     * Returns whether a sample returned by a Java rule comes from a held source: the very sample object, or one with
+     * the same labels as a held series.
+     */
+    boolean isHeld(Sample s) {
+        if (!anyHeld) {
+            return false;
+        }
+        if (heldSamples == null) {
+            Set<Sample> set = Collections.newSetFromMap(new IdentityHashMap<>());
+            for (Group g : groups.values()) {
+                for (int i = 0; i < g.samples.length; i++) {
+                    if (g.held[i]) {
+                        set.add(g.samples[i]);
+                    }
+                }
+            }
+            heldSamples = set;
+        }
+        if (heldSamples.contains(s)) {
+            return true;
+        }
+        Group g = groups.get(s.metricName());
+        if (g != null) {
+            for (int i = 0; i < g.samples.length; i++) {
+                if (g.held[i] && g.samples[i].labels().equals(s.labels())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,141 @@
+package dev.tocsin.core.internal;
+
+import dev.tocsin.core.Labels;
+import dev.tocsin.core.MetricSource;
+import dev.tocsin.core.Sample;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** One source's state across evaluations: its last good scrape (grouped by metric name) and its health. */
+final class SourceRuntime {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dev.tocsin.core.Evaluator");
+
+    final MetricSource source;
+    final Labels target;
+    final String healthMetric;
+    private final Sample healthUp;
+    private final Sample healthDown;
+
+    private Map<String, Sample[]> lastGood;
+    private Instant lastSuccess;
+    private boolean down;
+    private String lastError;
+    private int invalidSamplesLogged;
+
+    SourceRuntime(MetricSource source) {
+        this.source = source;
+        String instance = source.instance();
+        String job = source.job();
+        if (instance == null || instance.isEmpty() || job == null || job.isEmpty()) {
+            throw new IllegalArgumentException("source " + source.getClass().getName()
+                    + " must have a non-empty instance and job");
+        }
+        this.healthMetric = source.healthMetric();
+        if (!Sample.isValidMetricName(healthMetric)) {
+            throw new IllegalArgumentException("source " + instance + ": invalid health metric name '"
+                    + healthMetric + "'");
+        }
+        this.target = Labels.of("instance", instance, "job", job);
+        Labels h = target.with(Labels.METRIC_NAME, healthMetric);
+        this.healthUp = new Sample(h, 1);
+        this.healthDown = new Sample(h, 0);
+    }
+
+    /** The outcome of reading the source in one evaluation. */
+    static final class Read {
+        final Map<String, Sample[]> groups;
+        final boolean held;
+        final Sample health;
+
+        Read(Map<String, Sample[]> groups, boolean held, Sample health) {
+            this.groups = groups;
+            this.held = held;
+            this.health = health;
+        }
+    }
+
+    /** Reads the source; never throws (except VM errors). */
+    Read read(Instant now, boolean holdOnFailure, Duration staleness) {
+        List<Sample> raw;
+        try {
+            raw = source.collect();
+            if (raw == null) {
+                throw new IllegalStateException("collect() returned null");
+            }
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            return failed(now, holdOnFailure, staleness, e);
+        }
+        Map<String, Sample[]> groups = group(raw);
+        lastGood = groups;
+        lastSuccess = now;
+        if (down) {
+            LOG.info("source {} (job {}) is readable again", target.get("instance"), target.get("job"));
+        }
+        down = false;
+        lastError = null;
+        return new Read(groups, false, healthUp);
+    }
+
+    private Read failed(Instant now, boolean holdOnFailure, Duration staleness, Throwable e) {
+        String msg = e.getClass().getSimpleName() + ": " + e.getMessage();
+        if (!down || !msg.equals(lastError)) {
+            LOG.warn("source {} (job {}) cannot be read: {}", target.get("instance"), target.get("job"), msg);
+            LOG.debug("source failure detail", e);
+        } else {
+            LOG.debug("source {} still cannot be read: {}", target.get("instance"), msg);
+        }
+        down = true;
+        lastError = msg;
+        if (holdOnFailure && lastGood != null
+                && Duration.between(lastSuccess, now).compareTo(staleness) <= 0) {
+            return new Read(lastGood, true, healthDown);
+        }
+        return new Read(Map.of(), false, healthDown);
+    }
+
+    private Map<String, Sample[]> group(List<Sample> raw) {
+        Map<String, List<Sample>> tmp = new HashMap<>();
+        int invalid = 0;
+        String lastName = null;
+        List<Sample> lastList = null;
+        for (Sample s : raw) {
+            if (s == null) {
+                invalid++;
+                continue;
+            }
+            String name = s.labels().metricName();
+            if (name.isEmpty()) {
+                invalid++;
+                continue;
+            }
+            if (name.equals(healthMetric)) {
+                // the evaluator owns the health series; a source's own copy would duplicate it
+                continue;
+            }
+            Labels l = s.labels().withDefaults(target);
+            Sample t = l == s.labels() ? s : new Sample(l, s.value());
+            if (!name.equals(lastName)) {
+                lastList = tmp.computeIfAbsent(name, k -> new ArrayList<>());
+                lastName = name;
+            }
+            lastList.add(t);
+        }
+        if (invalid > 0 && invalidSamplesLogged++ < 5) {
+            LOG.warn("source {} returned {} samples without a metric name (ignored)", target.get("instance"),
+                    invalid);
+        }
+        Map<String, Sample[]> out = new HashMap<>(tmp.size() * 2);
+        tmp.forEach((k, v) -> out.put(k, v.toArray(new Sample[0])));
+        return out;
+    }
+}

@@ -1,0 +1,111 @@
+package dev.tocsin.core;
+
+import dev.tocsin.core.testing.RecordingListener;
+import dev.tocsin.core.testing.TestSource;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** Rules added and removed and listeners throwing while the evaluator runs on its own thread. */
+class EvaluatorConcurrencyTest {
+
+    static Rule rule(String name) {
+        return Rule.alert(name).condition(m -> m.series("x").stream().filter(s -> s.value() == 0)
+                .collect(Collectors.toList())).build();
+    }
+
+    @Test
+    void rulesChangeWhileRunningAndThrowingListenersDoNotStopEvaluation() throws Exception {
+        TestSource source = new TestSource("h:1", "j").set(Sample.of("x", 0));
+        RecordingListener recorder = new RecordingListener();
+        ConcurrentLinkedQueue<Throwable> escaped = new ConcurrentLinkedQueue<>();
+        Thread.UncaughtExceptionHandler old = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> escaped.add(e));
+        try (Evaluator ev = Evaluator.builder().source(source).interval(Duration.ofMillis(5))
+                .listener(a -> {
+                    throw new IllegalStateException("listener bug");
+                })
+                .listener(recorder)
+                .rule(rule("Base"))
+                .build()) {
+            ev.start();
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread mutator = new Thread(() -> {
+                int i = 0;
+                while (!stop.get()) {
+                    String name = "R" + (i++ % 7);
+                    ev.addRule(rule(name));
+                    ev.alerts();
+                    ev.removeRule(name);
+                }
+            });
+            mutator.start();
+            int before = source.collects();
+            await().atMost(Duration.ofSeconds(20)).until(() -> source.collects() > before + 50);
+            stop.set(true);
+            mutator.join(10_000);
+            assertThat(mutator.isAlive()).isFalse();
+            // the base rule kept firing throughout; removed rules left no alerts behind
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(ev.alerts()).extracting(Alert::ruleName).containsExactly("Base"));
+            assertThat(recorder.events()).anySatisfy(a -> assertThat(a.ruleName()).isEqualTo("Base"));
+            assertThat(ev.rules()).extracting(Rule::name).containsExactly("Base");
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(old);
+        }
+        assertThat(escaped).isEmpty();
+    }
+
+    @Test
+    void runsOnAGivenExecutorWhichItDoesNotShutDown() {
+        ScheduledExecutorService ex = Executors.newSingleThreadScheduledExecutor();
+        try {
+            TestSource source = new TestSource("h:1", "j").set(Sample.of("x", 0));
+            Evaluator ev = Evaluator.builder().source(source).executor(ex).interval(Duration.ofMillis(5))
+                    .rule(rule("Base")).build();
+            ev.start();
+            assertThatThrownBy(ev::start).isInstanceOf(IllegalStateException.class);
+            await().atMost(Duration.ofSeconds(10)).until(() -> source.collects() > 3);
+            ev.close();
+            assertThat(ex.isShutdown()).isFalse();
+            int after = source.collects();
+            // closed: no further evaluations are scheduled
+            await().during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(2))
+                    .until(() -> source.collects() <= after + 1);
+            assertThatThrownBy(ev::start).isInstanceOf(IllegalStateException.class);
+        } finally {
+            ex.shutdownNow();
+        }
+    }
+
+    @Test
+    void closeClosesNotifiersOnce() {
+        List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Notifier n = new Notifier() {
+            @Override
+            public void accept(Notification notification) {
+                calls.add("accept");
+            }
+
+            @Override
+            public void close() {
+                calls.add("close");
+            }
+        };
+        Evaluator ev = Evaluator.builder().notifier(n).build();
+        ev.evaluate(java.time.Instant.EPOCH);
+        ev.close();
+        ev.close();
+        assertThat(calls).containsExactly("accept", "close");
+    }
+}
