@@ -1,0 +1,598 @@
+package dev.tocsin.haproxy;
+
+import dev.tocsin.core.MetricSource;
+import dev.tocsin.core.Sample;
+import dev.tocsin.haproxy.internal.FetchException;
+import dev.tocsin.haproxy.internal.HttpStatsTransport;
+import dev.tocsin.haproxy.internal.ResilientFetcher;
+import dev.tocsin.haproxy.internal.RuntimeApiTransport;
+import dev.tocsin.haproxy.internal.SkippedRowLog;
+import dev.tocsin.haproxy.internal.StatsTransport;
+import dev.tocsin.haproxy.internal.csv.HaproxyCsvMapper;
+import dev.tocsin.haproxy.internal.csv.MappingOptions;
+import dev.tocsin.haproxy.internal.csv.ScrapeResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Reads one HAProxy's statistics and turns them into haproxy_exporter v1 metrics ({@code haproxy_backend_up},
+ * {@code haproxy_server_up}, ...), so the public HAProxy rule packs work unchanged. Its health series is
+ * {@code haproxy_up}.
+ *
+ * <p>Transports: the HTTP(S) stats page's CSV ({@link Builder#statsUri(URI)}), or the Runtime API over a unix socket
+ * ({@link Builder#runtimeApi(Path)}) or TCP ({@link Builder#runtimeApi(String, int)}). Every fetch has a connect
+ * timeout, a whole-response deadline and a size cap, goes through a retry and a circuit breaker, and never follows
+ * redirects. A failed {@link #collect()} throws an exception whose message says what happened (the evaluator then
+ * sets {@code haproxy_up} to 0 and logs it).
+ *
+ * <pre>{@code
+ * HaproxySource lb = HaproxySource.builder()
+ *         .statsUri(URI.create("https://lb1:8404/stats;csv"))
+ *         .basicAuth("monitor", password)
+ *         .build();
+ * }</pre>
+ *
+ * <p>Watch several HAProxy instances with several sources; they share nothing mutable. Thread-safe.
+ */
+public final class HaproxySource implements MetricSource {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HaproxySource.class);
+
+    private final StatsTransport transport;
+    private final String instance;
+    private final String job;
+    private final boolean basicAuth;
+    private final boolean versionInfo;
+    private final HaproxyCsvMapper mapper;
+    private final ResilientFetcher fetcher;
+    private final SkippedRowLog skippedRowLog;
+    private final AtomicLong scrapes = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong parseFailures = new AtomicLong();
+    private volatile Sample versionSample;
+    private volatile boolean infoStale = true;
+
+    private HaproxySource(Builder b, StatsTransport transport) {
+        this.transport = transport;
+        this.instance = b.instance != null ? b.instance : b.defaultInstance();
+        this.job = b.job;
+        this.basicAuth = b.authorization != null;
+        this.versionInfo = b.versionInfo;
+        this.mapper = new HaproxyCsvMapper(new MappingOptions(b.statusMapping, b.serverMetricFields,
+                b.excludedServerStates));
+        this.fetcher = new ResilientFetcher(transport.describe(), b.maxAttempts, b.backoff, b.failuresToOpen,
+                b.openFor, b.clock);
+        this.skippedRowLog = new SkippedRowLog(transport.describe());
+    }
+
+    /** Returns a new builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String instance() {
+        return instance;
+    }
+
+    @Override
+    public String job() {
+        return job;
+    }
+
+    /** Returns {@code haproxy_up}. */
+    @Override
+    public String healthMetric() {
+        return "haproxy_up";
+    }
+
+    /**
+     * Fetches the statistics once and maps them.
+     *
+     * <p>Besides the exporter's metrics the result holds {@code haproxy_exporter_scrapes_total},
+     * {@code haproxy_exporter_csv_parse_failures_total}, {@code tocsin_haproxy_fetch_retries_total},
+     * {@code tocsin_haproxy_circuit_open_total} and, on Runtime API transports, {@code haproxy_version_info}.
+     *
+     * @throws java.io.IOException when the statistics cannot be read or are not HAProxy CSV; the message says what
+     *     happened (connection refused, timeout after 5s, HTTP 401, response larger than the cap, not CSV at line N)
+     */
+    @Override
+    public synchronized List<Sample> collect() throws java.io.IOException {
+        scrapes.incrementAndGet();
+        StatsTransport.Payload payload;
+        try {
+            payload = fetcher.call(transport::fetchStat);
+        } catch (FetchException e) {
+            failures.incrementAndGet();
+            infoStale = true;
+            throw e;
+        }
+        ScrapeResult result;
+        try {
+            result = mapper.map(payload.bytes(), payload.length());
+        } catch (CsvFormatException e) {
+            failures.incrementAndGet();
+            parseFailures.incrementAndGet();
+            throw new FetchException("the answer of " + transport.describe() + " is not HAProxy CSV: "
+                    + e.getMessage(), false, e);
+        } catch (RuntimeException e) {
+            failures.incrementAndGet();
+            throw new FetchException("cannot map the CSV from " + transport.describe() + ": " + e, false, e);
+        }
+        if (!result.skippedRows().isEmpty()) {
+            parseFailures.addAndGet(result.skippedRows().size());
+            skippedRowLog.log(result.skippedRows());
+        }
+        if (versionInfo && infoStale) {
+            refreshVersionInfo();
+        }
+        List<Sample> out = new ArrayList<>(result.samples().size() + 5);
+        out.addAll(result.samples());
+        out.add(Sample.of("haproxy_exporter_scrapes_total", scrapes.get()));
+        out.add(Sample.of("haproxy_exporter_csv_parse_failures_total", parseFailures.get()));
+        out.add(Sample.of("tocsin_haproxy_fetch_retries_total", fetcher.retries()));
+        out.add(Sample.of("tocsin_haproxy_circuit_open_total", fetcher.circuitOpened()));
+        Sample version = versionSample;
+        if (version != null) {
+            out.add(version);
+        }
+        return out;
+    }
+
+    private void refreshVersionInfo() {
+        infoStale = false;
+        try {
+            Optional<Map<String, String>> info = transport.fetchInfo();
+            if (info.isPresent()) {
+                String version = info.get().getOrDefault("Version", "");
+                String date = info.get().getOrDefault("Release_date", "");
+                if (!version.isEmpty()) {
+                    versionSample = Sample.of("haproxy_version_info", 1, "release_date", date, "version", version);
+                }
+            }
+        } catch (FetchException | RuntimeException e) {
+            LOG.debug("'show info' on {} failed, haproxy_version_info not updated: {}", transport.describe(),
+                    e.getMessage());
+        }
+    }
+
+    /** Returns counters about this source's fetches (for host metrics or health pages). */
+    public Stats stats() {
+        return new Stats(scrapes.get(), failures.get(), parseFailures.get(), fetcher.retries(),
+                fetcher.circuitOpened(), fetcher.rejected(), fetcher.circuitState());
+    }
+
+    /** Returns where it reads from and its labels; never credentials. */
+    @Override
+    public String toString() {
+        return "HaproxySource[" + transport.describe() + ", instance=" + instance + ", job=" + job
+                + (basicAuth ? ", basic auth" : "") + "]";
+    }
+
+    /**
+     * Counters of one source since it was built.
+     *
+     * @param scrapes calls of {@link #collect()} (also exported as {@code haproxy_exporter_scrapes_total})
+     * @param failures scrapes that failed (fetch or whole-document CSV failure)
+     * @param csvParseFailures malformed rows skipped plus unusable documents
+     *     ({@code haproxy_exporter_csv_parse_failures_total})
+     * @param retries retried fetch attempts ({@code tocsin_haproxy_fetch_retries_total})
+     * @param circuitOpened times the circuit breaker opened ({@code tocsin_haproxy_circuit_open_total})
+     * @param rejectedByOpenCircuit scrapes refused at once because the circuit was open
+     * @param circuitState {@code CLOSED}, {@code OPEN}, {@code HALF_OPEN} or {@code DISABLED}
+     */
+    public record Stats(long scrapes, long failures, long csvParseFailures, long retries, long circuitOpened,
+                        long rejectedByOpenCircuit, String circuitState) {
+    }
+
+    /**
+     * Configures a {@link HaproxySource}. Exactly one transport must be chosen. Defaults: job {@code haproxy},
+     * instance {@code host:port} or the socket path, connect timeout 2 s, read timeout 5 s (the whole response),
+     * response cap 16 MiB, TLS verified with the JVM's trust store, 2 attempts per scrape 100 ms apart, circuit opens
+     * after 5 consecutive failed scrapes for 10 s, {@link StatusMapping#FIXED}, every server field, no excluded server
+     * states, {@code haproxy_version_info} on Runtime API transports.
+     */
+    public static final class Builder {
+        private URI statsUri;
+        private Path socketPath;
+        private String tcpHost;
+        private int tcpPort;
+        private byte[] authorization;
+        private SSLContext sslContext;
+        private KeyStore trustStore;
+        private boolean insecure;
+        private Duration connectTimeout = Duration.ofSeconds(2);
+        private Duration readTimeout = Duration.ofSeconds(5);
+        private long maxResponseBytes = 16L * 1024 * 1024;
+        private String instance;
+        private String job = "haproxy";
+        private StatusMapping statusMapping = StatusMapping.FIXED;
+        private Set<String> serverMetricFields = Set.of();
+        private Set<String> excludedServerStates = Set.of();
+        private int maxAttempts = 2;
+        private Duration backoff = Duration.ofMillis(100);
+        private int failuresToOpen = 5;
+        private Duration openFor = Duration.ofSeconds(10);
+        private Clock clock = Clock.systemUTC();
+        private boolean versionInfo = true;
+
+        private Builder() {
+        }
+
+        /**
+         * Reads the HTTP or HTTPS stats page, e.g. {@code http://lb1:8404/stats;csv}. When the URI does not contain
+         * {@code ;csv}, it is appended (so {@code http://lb1:8404/stats} works too). The URI must not hold user info:
+         * use {@link #basicAuth(String, char[])}.
+         *
+         * @throws IllegalArgumentException if the scheme is not http/https, the host is missing or user info is present
+         */
+        public Builder statsUri(URI uri) {
+            Objects.requireNonNull(uri, "uri");
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                throw new IllegalArgumentException("statsUri must be http or https, got scheme '" + scheme + "'");
+            }
+            if (uri.getRawUserInfo() != null) {
+                // do not echo the URI: it holds credentials
+                throw new IllegalArgumentException("statsUri must not contain user info; use basicAuth(user, password)");
+            }
+            if (uri.getHost() == null) {
+                throw new IllegalArgumentException("statsUri has no host: " + uri);
+            }
+            clearTransport();
+            this.statsUri = uri;
+            return this;
+        }
+
+        /** Reads {@code show stat} from the Runtime API on a unix socket ({@code stats socket /path level ...}). */
+        public Builder runtimeApi(Path unixSocket) {
+            Objects.requireNonNull(unixSocket, "unixSocket");
+            clearTransport();
+            this.socketPath = unixSocket;
+            return this;
+        }
+
+        /**
+         * Reads {@code show stat} from the Runtime API over TCP ({@code stats socket ipv4@host:port ...}).
+         *
+         * @throws IllegalArgumentException if the port is outside 1..65535 or the host is empty
+         */
+        public Builder runtimeApi(String host, int port) {
+            Objects.requireNonNull(host, "host");
+            if (host.isEmpty()) {
+                throw new IllegalArgumentException("host must not be empty");
+            }
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("port must be 1..65535: " + port);
+            }
+            clearTransport();
+            this.tcpHost = host;
+            this.tcpPort = port;
+            return this;
+        }
+
+        private void clearTransport() {
+            statsUri = null;
+            socketPath = null;
+            tcpHost = null;
+        }
+
+        /**
+         * Sends HTTP basic authentication ({@code stats auth user:pass}). The password array is copied; clear yours
+         * afterwards if you like. Credentials never appear in logs, {@code toString()} or exception messages.
+         *
+         * @throws IllegalArgumentException if the user is empty or contains a colon
+         */
+        public Builder basicAuth(String user, char[] password) {
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(password, "password");
+            if (user.isEmpty() || user.indexOf(':') >= 0) {
+                throw new IllegalArgumentException("basic auth user must be non-empty and contain no ':'");
+            }
+            char[] joined = new char[user.length() + 1 + password.length];
+            user.getChars(0, user.length(), joined, 0);
+            joined[user.length()] = ':';
+            System.arraycopy(password, 0, joined, user.length() + 1, password.length);
+            java.nio.ByteBuffer utf8 = StandardCharsets.UTF_8.encode(CharBuffer.wrap(joined));
+            byte[] raw = new byte[utf8.remaining()];
+            utf8.get(raw);
+            Arrays.fill(joined, '\0');
+            if (utf8.hasArray()) {
+                Arrays.fill(utf8.array(), (byte) 0);
+            }
+            byte[] b64 = Base64.getEncoder().encode(raw);
+            Arrays.fill(raw, (byte) 0);
+            byte[] header = new byte[6 + b64.length];
+            System.arraycopy("Basic ".getBytes(StandardCharsets.US_ASCII), 0, header, 0, 6);
+            System.arraycopy(b64, 0, header, 6, b64.length);
+            Arrays.fill(b64, (byte) 0);
+            this.authorization = header;
+            return this;
+        }
+
+        /** Uses this TLS context for {@code https} (its trust managers decide which certificates are accepted). */
+        public Builder sslContext(SSLContext context) {
+            this.sslContext = Objects.requireNonNull(context, "context");
+            return this;
+        }
+
+        /** Trusts the certificates in this key store for {@code https} (e.g. a self-signed stats certificate). */
+        public Builder trustStore(KeyStore trustStore) {
+            this.trustStore = Objects.requireNonNull(trustStore, "trustStore");
+            return this;
+        }
+
+        /**
+         * Accepts any certificate and host name for {@code https}. Only for tests or trusted networks: it allows
+         * man-in-the-middle attacks. A warning is logged when the source is built.
+         */
+        public Builder insecureSkipTlsVerify() {
+            this.insecure = true;
+            return this;
+        }
+
+        /** Sets the TCP connect timeout (default 2 s). */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout, "connectTimeout");
+            return this;
+        }
+
+        /**
+         * Sets the deadline for the whole exchange after connecting: TLS handshake, request and the complete
+         * response (default 5 s). A server that answers slowly, byte by byte, is cut off at this deadline.
+         */
+        public Builder readTimeout(Duration timeout) {
+            this.readTimeout = positive(timeout, "readTimeout");
+            return this;
+        }
+
+        /** Sets the largest response body accepted (default 16 MiB); a larger one is aborted and the scrape fails. */
+        public Builder maxResponseBytes(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("maxResponseBytes must be positive: " + bytes);
+            }
+            this.maxResponseBytes = bytes;
+            return this;
+        }
+
+        /** Sets the {@code instance} label (default {@code host:port}, or the socket path). */
+        public Builder instance(String instance) {
+            this.instance = nonEmpty(instance, "instance");
+            return this;
+        }
+
+        /** Sets the {@code job} label (default {@code haproxy}). */
+        public Builder job(String job) {
+            this.job = nonEmpty(job, "job");
+            return this;
+        }
+
+        /** Sets how status strings map to {@code haproxy_*_up} (default {@link StatusMapping#FIXED}). */
+        public Builder statusMapping(StatusMapping mapping) {
+            this.statusMapping = Objects.requireNonNull(mapping, "mapping");
+            return this;
+        }
+
+        /**
+         * Exports only these server CSV columns (by header name, e.g. {@code "status", "scur"}), like the exporter's
+         * {@code --haproxy.server-metric-fields}. Default: all.
+         */
+        public Builder serverMetricFields(String... csvColumns) {
+            this.serverMetricFields = copy(csvColumns, "csvColumns");
+            return this;
+        }
+
+        /**
+         * Drops server rows whose status is exactly one of these strings (e.g. {@code "MAINT"} for parked
+         * server-template slots), like the exporter's {@code --haproxy.server-exclude-states}. Default: none.
+         */
+        public Builder excludeServerStates(String... states) {
+            this.excludedServerStates = copy(states, "states");
+            return this;
+        }
+
+        /**
+         * Sets the retry: at most {@code maxAttempts} attempts per scrape (1 = no retry; default 2), the first retry
+         * after {@code backoff} (default 100 ms), doubling after that. Only failures that a retry may cure are
+         * retried: refused or reset connections, HTTP 5xx. Timeouts, HTTP 4xx, redirects, oversized responses are
+         * not.
+         */
+        public Builder retry(int maxAttempts, Duration backoff) {
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("maxAttempts must be at least 1: " + maxAttempts);
+            }
+            this.maxAttempts = maxAttempts;
+            this.backoff = positive(backoff, "backoff");
+            return this;
+        }
+
+        /**
+         * Sets the circuit breaker: after {@code consecutiveFailures} failed scrapes in a row (default 5) it opens for
+         * {@code openFor} (default 10 s), during which {@link #collect()} fails at once without contacting HAProxy;
+         * then one trial scrape decides whether it closes again.
+         */
+        public Builder circuitBreaker(int consecutiveFailures, Duration openFor) {
+            if (consecutiveFailures < 1) {
+                throw new IllegalArgumentException("consecutiveFailures must be at least 1: " + consecutiveFailures);
+            }
+            this.failuresToOpen = consecutiveFailures;
+            this.openFor = positive(openFor, "openFor");
+            return this;
+        }
+
+        /** Turns the circuit breaker off: every scrape contacts HAProxy. */
+        public Builder noCircuitBreaker() {
+            this.failuresToOpen = 0;
+            return this;
+        }
+
+        /** Whether to read {@code show info} for {@code haproxy_version_info} on Runtime API transports (default on). */
+        public Builder versionInfo(boolean enabled) {
+            this.versionInfo = enabled;
+            return this;
+        }
+
+        /** Sets the clock the circuit breaker measures its open time with (default system UTC; for tests). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Returns the source.
+         *
+         * @throws IllegalStateException if no transport was chosen, or TLS or basic-auth settings contradict the
+         *     transport (basic auth or TLS settings on a Runtime API, TLS settings on plain http, two TLS settings)
+         */
+        public HaproxySource build() {
+            if (statsUri == null && socketPath == null && tcpHost == null) {
+                throw new IllegalStateException("choose a transport: statsUri(...) or runtimeApi(...)");
+            }
+            int tlsSettings = (sslContext != null ? 1 : 0) + (trustStore != null ? 1 : 0) + (insecure ? 1 : 0);
+            if (tlsSettings > 1) {
+                throw new IllegalStateException("give at most one of sslContext, trustStore, insecureSkipTlsVerify");
+            }
+            boolean https = statsUri != null && "https".equalsIgnoreCase(statsUri.getScheme());
+            if (tlsSettings > 0 && !https) {
+                throw new IllegalStateException("TLS settings need an https statsUri");
+            }
+            if (authorization != null && statsUri == null) {
+                throw new IllegalStateException("basicAuth applies to the HTTP stats page only, not the Runtime API");
+            }
+            StatsTransport transport;
+            if (statsUri != null) {
+                transport = new HttpStatsTransport(statsUri, authorization, https ? socketFactory() : null,
+                        !insecure, connectTimeout, readTimeout, maxResponseBytes);
+            } else if (socketPath != null) {
+                transport = RuntimeApiTransport.unix(socketPath, connectTimeout, readTimeout, maxResponseBytes);
+            } else {
+                transport = RuntimeApiTransport.tcp(tcpHost, tcpPort, connectTimeout, readTimeout, maxResponseBytes);
+            }
+            if (insecure) {
+                LOG.warn("TLS verification is OFF for {}: any certificate is accepted", transport.describe());
+            }
+            return new HaproxySource(this, transport);
+        }
+
+        private SSLSocketFactory socketFactory() {
+            try {
+                if (sslContext != null) {
+                    return sslContext.getSocketFactory();
+                }
+                if (trustStore != null) {
+                    TrustManagerFactory tmf = TrustManagerFactory.getInstance(
+                            TrustManagerFactory.getDefaultAlgorithm());
+                    tmf.init(trustStore);
+                    SSLContext ctx = SSLContext.getInstance("TLS");
+                    ctx.init(null, tmf.getTrustManagers(), null);
+                    return ctx.getSocketFactory();
+                }
+                if (insecure) {
+                    SSLContext ctx = SSLContext.getInstance("TLS");
+                    ctx.init(null, new TrustManager[] {new TrustAll()}, null);
+                    return ctx.getSocketFactory();
+                }
+                return SSLContext.getDefault().getSocketFactory();
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
+            }
+        }
+
+        private String defaultInstance() {
+            if (statsUri != null) {
+                boolean https = "https".equalsIgnoreCase(statsUri.getScheme());
+                int port = statsUri.getPort() == -1 ? (https ? 443 : 80) : statsUri.getPort();
+                return statsUri.getHost() + ":" + port;
+            }
+            if (socketPath != null) {
+                return socketPath.toString();
+            }
+            return tcpHost + ":" + tcpPort;
+        }
+
+        private static Set<String> copy(String[] values, String what) {
+            Objects.requireNonNull(values, what);
+            Set<String> s = new LinkedHashSet<>();
+            for (String v : values) {
+                s.add(Objects.requireNonNull(v, what + " element"));
+            }
+            return Set.copyOf(s);
+        }
+
+        private static Duration positive(Duration d, String what) {
+            Objects.requireNonNull(d, what);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive: " + d);
+            }
+            return d;
+        }
+
+        private static String nonEmpty(String s, String what) {
+            Objects.requireNonNull(s, what);
+            if (s.isEmpty()) {
+                throw new IllegalArgumentException(what + " must not be empty");
+            }
+            return s;
+        }
+    }
+
+    /** Accepts every certificate; used only after an explicit {@link Builder#insecureSkipTlsVerify()}. */
+    private static final class TrustAll extends X509ExtendedTrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}

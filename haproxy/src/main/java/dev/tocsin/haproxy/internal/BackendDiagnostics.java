@@ -1,0 +1,183 @@
+package dev.tocsin.haproxy.internal;
+
+import dev.tocsin.core.Labels;
+import dev.tocsin.core.MetricsView;
+import dev.tocsin.core.Sample;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+/**
+ * Reads the per-server series of one evaluation to explain a down backend (which servers are down and why) and to
+ * tell planned maintenance from an outage. Series of the same {@code instance}, {@code job} and {@code backend} only.
+ */
+public final class BackendDiagnostics {
+
+    /** Context key: the servers of the backend that are not UP, with their state, check and last change. */
+    public static final String DOWN_SERVERS = "down_servers";
+    /** Context key: {@code "<up> of <total> servers UP"}. */
+    public static final String SERVERS_UP = "servers_up";
+    /** Context key: the server's state, check and last change (server alerts). */
+    public static final String SERVER_STATUS = "server_status";
+    /** Context key: {@code "true"} when every server of the backend is in maintenance. */
+    public static final String MAINTENANCE = "maintenance";
+
+    /** At most this many servers are described in {@link #DOWN_SERVERS}; the rest are counted. */
+    static final int MAX_LISTED = 20;
+
+    private BackendDiagnostics() {
+    }
+
+    /** Returns a filter for series of the same instance, job and backend as {@code labels}. */
+    static Predicate<Labels> sameBackend(Labels labels) {
+        String instance = labels.get("instance");
+        String job = labels.get("job");
+        String backend = labels.get("backend");
+        return l -> l.get("instance").equals(instance) && l.get("job").equals(job)
+                && l.get("backend").equals(backend);
+    }
+
+    /** The facts about one server, gathered from several series. */
+    static final class ServerFacts {
+        final String name;
+        String state = "";
+        String checkStatus = "";
+        String checkDesc = "";
+        String lastCheck = "";
+        double lastChange = Double.NaN;
+        double up = Double.NaN;
+
+        ServerFacts(String name) {
+            this.name = name;
+        }
+
+        boolean notUp() {
+            if (!state.isEmpty()) {
+                return !state.equals("UP");
+            }
+            return up == 0;
+        }
+
+        String describe() {
+            StringBuilder sb = new StringBuilder(name).append(": ");
+            sb.append(!state.isEmpty() ? state : up == 0 ? "DOWN" : "UNKNOWN");
+            if (!checkStatus.isEmpty()) {
+                sb.append(", ").append(checkStatus);
+                if (!checkDesc.isEmpty()) {
+                    sb.append(' ').append(checkDesc);
+                }
+            }
+            if (!lastCheck.isEmpty()) {
+                sb.append(" (").append(lastCheck).append(')');
+            }
+            if (!Double.isNaN(lastChange)) {
+                sb.append(", ").append((long) lastChange).append("s since last change");
+            }
+            return sb.toString();
+        }
+    }
+
+    /** Gathers the facts of every server of the backend named by {@code labels}, by server name. */
+    static Map<String, ServerFacts> servers(MetricsView metrics, Labels labels) {
+        Predicate<Labels> same = sameBackend(labels);
+        Map<String, ServerFacts> servers = new TreeMap<>();
+        for (Sample s : metrics.series("haproxy_server_status", same)) {
+            ServerFacts f = servers.computeIfAbsent(s.labels().get("server"), ServerFacts::new);
+            if (s.value() == 1) {
+                f.state = s.labels().get("state");
+            }
+        }
+        for (Sample s : metrics.series("haproxy_server_up", same)) {
+            servers.computeIfAbsent(s.labels().get("server"), ServerFacts::new).up = s.value();
+        }
+        for (Sample s : metrics.series("haproxy_server_check_status", same)) {
+            ServerFacts f = servers.get(s.labels().get("server"));
+            if (f != null) {
+                f.checkStatus = s.labels().get("check_status");
+                f.checkDesc = s.labels().get("check_desc");
+            }
+        }
+        for (Sample s : metrics.series("haproxy_server_check_info", same)) {
+            ServerFacts f = servers.get(s.labels().get("server"));
+            if (f != null) {
+                f.lastCheck = s.labels().get("last_chk");
+            }
+        }
+        for (Sample s : metrics.series("haproxy_server_last_change_seconds", same)) {
+            ServerFacts f = servers.get(s.labels().get("server"));
+            if (f != null) {
+                f.lastChange = s.value();
+            }
+        }
+        return servers;
+    }
+
+    /**
+     * Returns the context of a backend alert: {@link #DOWN_SERVERS}, {@link #SERVERS_UP} and, when every server is
+     * in maintenance, {@link #MAINTENANCE}.
+     */
+    public static Map<String, String> backendContext(Labels alertLabels, MetricsView metrics) {
+        Map<String, ServerFacts> servers = servers(metrics, alertLabels);
+        Map<String, String> out = new LinkedHashMap<>();
+        List<String> down = new ArrayList<>();
+        int up = 0;
+        int notListed = 0;
+        for (ServerFacts f : servers.values()) {
+            if (f.notUp()) {
+                if (down.size() < MAX_LISTED) {
+                    down.add(f.describe());
+                } else {
+                    notListed++;
+                }
+            } else {
+                up++;
+            }
+        }
+        String list = down.isEmpty() ? "none reported (no server series for this backend)" : String.join("; ", down);
+        if (notListed > 0) {
+            list += "; and " + notListed + " more";
+        }
+        out.put(DOWN_SERVERS, list);
+        out.put(SERVERS_UP, up + " of " + servers.size() + " servers UP");
+        if (allInMaintenance(metrics, alertLabels)) {
+            out.put(MAINTENANCE, "true");
+        }
+        return out;
+    }
+
+    /** Returns the context of a server alert: {@link #SERVER_STATUS}. */
+    public static Map<String, String> serverContext(Labels alertLabels, MetricsView metrics) {
+        ServerFacts f = servers(metrics, alertLabels).get(alertLabels.get("server"));
+        return f == null ? Map.of() : Map.of(SERVER_STATUS, f.describe());
+    }
+
+    /**
+     * Returns whether the backend named by {@code labels} has at least one server and every one is in MAINT. Reads
+     * {@code haproxy_backend_servers_total} and {@code haproxy_backend_servers{state="MAINT"}} when present, else
+     * the servers' {@code haproxy_server_status} series.
+     */
+    public static boolean allInMaintenance(MetricsView metrics, Labels labels) {
+        Predicate<Labels> same = sameBackend(labels);
+        List<Sample> total = metrics.series("haproxy_backend_servers_total", same);
+        List<Sample> maint = metrics.series("haproxy_backend_servers",
+                same.and(l -> l.get("state").equals("MAINT")));
+        if (total.size() == 1 && maint.size() == 1) {
+            double t = total.get(0).value();
+            return t > 0 && maint.get(0).value() == t;
+        }
+        Map<String, ServerFacts> servers = servers(metrics, labels);
+        if (servers.isEmpty()) {
+            return false;
+        }
+        for (ServerFacts f : servers.values()) {
+            if (!f.state.equals("MAINT")) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,151 @@
+package dev.tocsin.haproxy.internal;
+
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.core.functions.CheckedSupplier;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runs fetches through a Resilience4j {@link Retry} (inside) and {@link CircuitBreaker} (outside): one scrape is one
+ * circuit-breaker call, however many attempts the retry made. Events are logged at debug and counted. One instance per
+ * source; nothing is shared between sources.
+ */
+public final class ResilientFetcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ResilientFetcher.class);
+
+    private final String target;
+    private final Retry retry;
+    private final CircuitBreaker breaker;
+    private final Clock clock;
+    private final int failuresToOpen;
+    private final Duration openFor;
+    private final AtomicLong retries = new AtomicLong();
+    private final AtomicLong opened = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private volatile Instant openedAt;
+    private volatile String lastError = "";
+
+    /**
+     * Creates a fetcher.
+     *
+     * @param target what is fetched, for messages and the Resilience4j names
+     * @param maxAttempts attempts per scrape, at least 1 (1 = no retry)
+     * @param backoff wait before the first retry; doubles for each further retry
+     * @param failuresToOpen consecutive failed scrapes that open the circuit; 0 disables the breaker
+     * @param openFor how long the circuit stays open before one trial scrape is let through
+     * @param clock the clock of the circuit breaker
+     */
+    public ResilientFetcher(String target, int maxAttempts, Duration backoff, int failuresToOpen, Duration openFor,
+                            Clock clock) {
+        this.target = target;
+        this.clock = clock;
+        this.failuresToOpen = failuresToOpen;
+        this.openFor = openFor;
+        RetryConfig retryConfig = RetryConfig.custom()
+                .maxAttempts(maxAttempts)
+                .intervalFunction(IntervalFunction.ofExponentialBackoff(Math.max(1, backoff.toMillis()), 2.0))
+                .retryOnException(e -> e instanceof FetchException && ((FetchException) e).retriable())
+                .failAfterMaxAttempts(false)
+                .build();
+        this.retry = Retry.of("haproxy-fetch " + target, retryConfig);
+        retry.getEventPublisher().onRetry(e -> {
+            retries.incrementAndGet();
+            LOG.debug("retrying fetch from {} (attempt {} failed: {}); waiting {} ms", target,
+                    e.getNumberOfRetryAttempts(), message(e.getLastThrowable()), e.getWaitInterval().toMillis());
+        });
+        if (failuresToOpen > 0) {
+            CircuitBreakerConfig cbConfig = CircuitBreakerConfig.custom()
+                    .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                    .slidingWindowSize(failuresToOpen)
+                    .minimumNumberOfCalls(failuresToOpen)
+                    .failureRateThreshold(100f)
+                    .waitDurationInOpenState(openFor)
+                    .permittedNumberOfCallsInHalfOpenState(1)
+                    .automaticTransitionFromOpenToHalfOpenEnabled(false)
+                    .recordException(e -> true)
+                    .clock(clock)
+                    .build();
+            this.breaker = CircuitBreaker.of("haproxy-fetch " + target, cbConfig);
+            breaker.getEventPublisher().onStateTransition(e -> {
+                LOG.debug("circuit breaker for {}: {}", target, e.getStateTransition());
+                if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+                    opened.incrementAndGet();
+                    openedAt = clock.instant();
+                }
+            });
+            breaker.getEventPublisher().onCallNotPermitted(e -> {
+                rejected.incrementAndGet();
+                LOG.debug("circuit breaker for {} is open: scrape not attempted", target);
+            });
+        } else {
+            this.breaker = null;
+        }
+    }
+
+    /**
+     * Runs one fetch with retry and circuit breaker.
+     *
+     * @throws FetchException the last attempt's failure, or a fast failure while the circuit is open
+     */
+    public <T> T call(CheckedSupplier<T> fetch) throws FetchException {
+        CheckedSupplier<T> decorated = Retry.decorateCheckedSupplier(retry, fetch);
+        if (breaker != null) {
+            decorated = CircuitBreaker.decorateCheckedSupplier(breaker, decorated);
+        }
+        try {
+            return decorated.get();
+        } catch (CallNotPermittedException e) {
+            Instant at = openedAt;
+            String next = at == null ? "" : "; next attempt in about "
+                    + Durations.format(clampedRemaining(at)) + "";
+            throw new FetchException("not scraping " + target + ": circuit breaker open after " + failuresToOpen
+                    + " consecutive failed scrapes" + next + " (last error: " + lastError + ")", false, e);
+        } catch (FetchException e) {
+            lastError = e.getMessage();
+            throw e;
+        } catch (Throwable e) {
+            lastError = message(e);
+            throw new FetchException("fetching from " + target + " failed: " + message(e), false, e);
+        }
+    }
+
+    private Duration clampedRemaining(Instant at) {
+        Duration left = Duration.between(clock.instant(), at.plus(openFor));
+        return left.isNegative() ? Duration.ZERO : left;
+    }
+
+    private static String message(Throwable t) {
+        return t == null ? "" : t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    /** Returns how many retries were made in total. */
+    public long retries() {
+        return retries.get();
+    }
+
+    /** Returns how many times the circuit opened. */
+    public long circuitOpened() {
+        return opened.get();
+    }
+
+    /** Returns how many scrapes were refused because the circuit was open. */
+    public long rejected() {
+        return rejected.get();
+    }
+
+    /** Returns the circuit state name ({@code CLOSED}, {@code OPEN}, {@code HALF_OPEN}, or {@code DISABLED}). */
+    public String circuitState() {
+        return breaker == null ? "DISABLED" : breaker.getState().name();
+    }
+}

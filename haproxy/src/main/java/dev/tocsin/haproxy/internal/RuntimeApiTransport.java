@@ -1,0 +1,162 @@
+package dev.tocsin.haproxy.internal;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Talks to HAProxy's Runtime API (the {@code stats socket}) over a unix socket or TCP: one connection per command,
+ * write the command, read until the peer closes. Non-blocking channel and a {@link Selector} with the time left, so
+ * the deadline holds for unix sockets too (their blocking adaptors ignore read timeouts).
+ */
+public final class RuntimeApiTransport implements StatsTransport {
+
+    private final Path socketPath;
+    private final String host;
+    private final int port;
+    private final String display;
+    private final Duration connectTimeout;
+    private final Duration readTimeout;
+    private final long maxBytes;
+
+    private RuntimeApiTransport(Path socketPath, String host, int port, Duration connectTimeout,
+                                Duration readTimeout, long maxBytes) {
+        this.socketPath = socketPath;
+        this.host = host;
+        this.port = port;
+        this.display = socketPath != null ? "unix:" + socketPath : "tcp://" + host + ":" + port;
+        this.connectTimeout = connectTimeout;
+        this.readTimeout = readTimeout;
+        this.maxBytes = maxBytes;
+    }
+
+    /** Returns a transport over a unix socket. */
+    public static RuntimeApiTransport unix(Path socket, Duration connectTimeout, Duration readTimeout, long maxBytes) {
+        return new RuntimeApiTransport(socket, null, 0, connectTimeout, readTimeout, maxBytes);
+    }
+
+    /** Returns a transport over TCP. */
+    public static RuntimeApiTransport tcp(String host, int port, Duration connectTimeout, Duration readTimeout,
+                                          long maxBytes) {
+        return new RuntimeApiTransport(null, host, port, connectTimeout, readTimeout, maxBytes);
+    }
+
+    @Override
+    public String describe() {
+        return display;
+    }
+
+    @Override
+    public Payload fetchStat() throws FetchException {
+        BoundedBuffer b = exchange("show stat\n");
+        return new Payload(b.array(), b.length());
+    }
+
+    @Override
+    public Optional<Map<String, String>> fetchInfo() throws FetchException {
+        BoundedBuffer b = exchange("show info\n");
+        Map<String, String> info = new LinkedHashMap<>();
+        for (String line : new String(b.array(), 0, b.length(), StandardCharsets.UTF_8).split("\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                info.put(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
+            }
+        }
+        return Optional.of(info);
+    }
+
+    /**
+     * Sends one command and returns everything the peer wrote before closing.
+     *
+     * @throws FetchException on connect failure, timeout or a response over the cap
+     */
+    public BoundedBuffer exchange(String command) throws FetchException {
+        Deadline connectDeadline = Deadline.after(connectTimeout);
+        try (SocketChannel ch = socketPath != null
+                ? SocketChannel.open(StandardProtocolFamily.UNIX) : SocketChannel.open();
+             Selector selector = Selector.open()) {
+            ch.configureBlocking(false);
+            connect(ch, selector, connectDeadline);
+            Deadline deadline = Deadline.after(readTimeout);
+            ByteBuffer out = ByteBuffer.wrap(command.getBytes(StandardCharsets.US_ASCII));
+            SelectionKey key = ch.register(selector, SelectionKey.OP_WRITE);
+            while (out.hasRemaining()) {
+                if (ch.write(out) == 0) {
+                    await(selector, deadline, "sending '" + command.trim() + "' to " + display);
+                }
+            }
+            key.interestOps(SelectionKey.OP_READ);
+            BoundedBuffer in = new BoundedBuffer(maxBytes, "response from " + display);
+            ByteBuffer buf = ByteBuffer.allocate(16 * 1024);
+            while (true) {
+                int n = ch.read(buf);
+                if (n < 0) {
+                    return in;
+                }
+                if (n == 0) {
+                    await(selector, deadline, "reading the answer to '" + command.trim() + "' from " + display);
+                    continue;
+                }
+                in.append(buf.array(), 0, n);
+                buf.clear();
+            }
+        } catch (FetchException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new FetchException("I/O error talking to " + display + ": " + e.getMessage(), true, e);
+        }
+    }
+
+    private void connect(SocketChannel ch, Selector selector, Deadline deadline) throws FetchException {
+        try {
+            SocketAddress address = socketPath != null
+                    ? UnixDomainSocketAddress.of(socketPath) : new InetSocketAddress(host, port);
+            if (address instanceof InetSocketAddress && ((InetSocketAddress) address).isUnresolved()) {
+                throw new FetchException("unknown host " + host);
+            }
+            if (ch.connect(address)) {
+                return;
+            }
+            SelectionKey key = ch.register(selector, SelectionKey.OP_CONNECT);
+            while (!ch.finishConnect()) {
+                long left = deadline.remainingMillis();
+                if (left <= 0) {
+                    throw new FetchException("connect timeout after " + Durations.format(connectTimeout) + " to "
+                            + display, false, null);
+                }
+                selector.select(left);
+                selector.selectedKeys().clear();
+            }
+            key.cancel();
+            selector.selectNow();
+        } catch (FetchException e) {
+            throw e;
+        } catch (ConnectException e) {
+            throw new FetchException("connection refused by " + display + " (" + e.getMessage() + ")", true, e);
+        } catch (IOException e) {
+            throw new FetchException("cannot connect to " + display + ": " + e.getMessage(), true, e);
+        }
+    }
+
+    private static void await(Selector selector, Deadline deadline, String doing) throws IOException {
+        long left = deadline.remainingMillis();
+        if (left <= 0) {
+            throw deadline.timeout(doing);
+        }
+        selector.select(left);
+        selector.selectedKeys().clear();
+    }
+}

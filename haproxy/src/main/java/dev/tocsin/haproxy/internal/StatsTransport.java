@@ -1,0 +1,36 @@
+package dev.tocsin.haproxy.internal;
+
+import java.util.Map;
+import java.util.Optional;
+
+/** One way of reading HAProxy's statistics. Implementations are immutable and bound every I/O in time and size. */
+public interface StatsTransport {
+
+    /**
+     * Fetches the CSV statistics ({@code show stat} / {@code ;csv}).
+     *
+     * @return the raw bytes
+     * @throws FetchException with a plain-words message when the exchange fails
+     */
+    Payload fetchStat() throws FetchException;
+
+    /**
+     * Fetches {@code show info} as key/value pairs, on its own connection.
+     *
+     * @return the pairs, or empty when this transport has no such command (HTTP)
+     * @throws FetchException when the exchange fails
+     */
+    Optional<Map<String, String>> fetchInfo() throws FetchException;
+
+    /** Returns where it reads from, for messages: a URI without credentials, a socket path, {@code tcp://h:p}. */
+    String describe();
+
+    /**
+     * Raw response bytes.
+     *
+     * @param bytes the array (valid up to {@code length})
+     * @param length the number of valid bytes
+     */
+    record Payload(byte[] bytes, int length) {
+    }
+}

@@ -1,0 +1,111 @@
+package dev.tocsin.haproxy.internal;
+
+import dev.tocsin.core.Labels;
+import dev.tocsin.core.MetricsView;
+import dev.tocsin.core.Sample;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BackendDiagnosticsTest {
+
+    static MetricsView view(List<Sample> samples) {
+        return new MetricsView() {
+            @Override
+            public Instant time() {
+                return Instant.EPOCH;
+            }
+
+            @Override
+            public List<Sample> series(String metricName) {
+                List<Sample> out = new ArrayList<>();
+                for (Sample s : samples) {
+                    if (s.metricName().equals(metricName)) {
+                        out.add(s);
+                    }
+                }
+                return out;
+            }
+        };
+    }
+
+    static void server(List<Sample> out, String instance, String backend, String server, String state,
+                       String check, String desc, String lastChk, long lastChange) {
+        for (String st : List.of("UP", "DOWN", "MAINT", "DRAIN", "NOLB")) {
+            out.add(Sample.of("haproxy_server_status", st.equals(state) ? 1 : 0, "instance", instance, "job",
+                    "haproxy", "backend", backend, "server", server, "state", st));
+        }
+        out.add(Sample.of("haproxy_server_up", state.equals("UP") ? 1 : 0, "instance", instance, "job", "haproxy",
+                "backend", backend, "server", server));
+        out.add(Sample.of("haproxy_server_check_status", 1, "instance", instance, "job", "haproxy", "backend",
+                backend, "server", server, "check_status", check, "check_desc", desc));
+        out.add(Sample.of("haproxy_server_check_info", 1, "instance", instance, "job", "haproxy", "backend",
+                backend, "server", server, "last_chk", lastChk));
+        out.add(Sample.of("haproxy_server_last_change_seconds", lastChange, "instance", instance, "job", "haproxy",
+                "backend", backend, "server", server));
+    }
+
+    static Labels alert(String instance, String backend) {
+        return Labels.of("alertname", "HaproxyBackendDown", "instance", instance, "job", "haproxy", "backend",
+                backend, "severity", "critical");
+    }
+
+    @Test
+    void listsTheDownServersOfTheAlertsBackendOnly() {
+        List<Sample> s = new ArrayList<>();
+        server(s, "lb1", "app", "s1", "DOWN", "L4CON", "Layer4 connection problem", "Connection refused", 12);
+        server(s, "lb1", "app", "s2", "DOWN", "L7STS", "Layer7 wrong status", "HTTP status check returned code <503>",
+                3);
+        server(s, "lb1", "other", "o1", "DOWN", "L4TOUT", "Layer4 timeout", "", 1);
+        server(s, "lb2", "app", "s1", "UP", "L7OK", "Layer7 check passed", "", 99);
+        Map<String, String> ctx = BackendDiagnostics.backendContext(alert("lb1", "app"), view(s));
+        assertThat(ctx).containsEntry(BackendDiagnostics.DOWN_SERVERS,
+                "s1: DOWN, L4CON Layer4 connection problem (Connection refused), 12s since last change; "
+                        + "s2: DOWN, L7STS Layer7 wrong status (HTTP status check returned code <503>), "
+                        + "3s since last change")
+                .containsEntry(BackendDiagnostics.SERVERS_UP, "0 of 2 servers UP")
+                .doesNotContainKey(BackendDiagnostics.MAINTENANCE);
+    }
+
+    @Test
+    void recognisesABackendWhoseServersAreAllInMaintenance() {
+        List<Sample> s = new ArrayList<>();
+        server(s, "lb1", "app", "s1", "MAINT", "", "", "", 5);
+        server(s, "lb1", "app", "s2", "MAINT", "", "", "", 5);
+        server(s, "lb1", "mixed", "m1", "MAINT", "", "", "", 5);
+        server(s, "lb1", "mixed", "m2", "DOWN", "L4CON", "Layer4 connection problem", "", 5);
+        MetricsView v = view(s);
+        assertThat(BackendDiagnostics.allInMaintenance(v, alert("lb1", "app"))).isTrue();
+        assertThat(BackendDiagnostics.allInMaintenance(v, alert("lb1", "mixed"))).isFalse();
+        assertThat(BackendDiagnostics.allInMaintenance(v, alert("lb1", "empty"))).isFalse();
+        assertThat(BackendDiagnostics.backendContext(alert("lb1", "app"), v))
+                .containsEntry(BackendDiagnostics.MAINTENANCE, "true");
+    }
+
+    @Test
+    void prefersTheBackendAggregatesWhenPresent() {
+        List<Sample> s = new ArrayList<>();
+        s.add(Sample.of("haproxy_backend_servers_total", 2, "instance", "lb1", "job", "haproxy", "backend", "app"));
+        s.add(Sample.of("haproxy_backend_servers", 2, "instance", "lb1", "job", "haproxy", "backend", "app",
+                "state", "MAINT"));
+        s.add(Sample.of("haproxy_backend_servers_total", 2, "instance", "lb1", "job", "haproxy", "backend", "b"));
+        s.add(Sample.of("haproxy_backend_servers", 1, "instance", "lb1", "job", "haproxy", "backend", "b",
+                "state", "MAINT"));
+        assertThat(BackendDiagnostics.allInMaintenance(view(s), alert("lb1", "app"))).isTrue();
+        assertThat(BackendDiagnostics.allInMaintenance(view(s), alert("lb1", "b"))).isFalse();
+    }
+
+    @Test
+    void serverContextDescribesTheOneServer() {
+        List<Sample> s = new ArrayList<>();
+        server(s, "lb1", "app", "s1", "DOWN", "L4CON", "Layer4 connection problem", "Connection refused", 7);
+        Labels a = Labels.of("instance", "lb1", "job", "haproxy", "backend", "app", "server", "s1");
+        assertThat(BackendDiagnostics.serverContext(a, view(s))).containsEntry(BackendDiagnostics.SERVER_STATUS,
+                "s1: DOWN, L4CON Layer4 connection problem (Connection refused), 7s since last change");
+    }
+}

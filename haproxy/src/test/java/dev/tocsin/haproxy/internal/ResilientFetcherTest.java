@@ -1,0 +1,119 @@
+package dev.tocsin.haproxy.internal;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ResilientFetcherTest {
+
+    /** A clock the test moves. */
+    static final class MutableClock extends Clock {
+        volatile Instant now = Instant.parse("2024-01-01T00:00:00Z");
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
+    void retriesRetriableFailuresOnceAndCountsThem() throws Exception {
+        ResilientFetcher f = new ResilientFetcher("t", 2, Duration.ofMillis(1), 0, Duration.ofSeconds(1),
+                Clock.systemUTC());
+        AtomicInteger calls = new AtomicInteger();
+        String r = f.call(() -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new FetchException("connection refused", true, null);
+            }
+            return "ok";
+        });
+        assertThat(r).isEqualTo("ok");
+        assertThat(calls).hasValue(2);
+        assertThat(f.retries()).isEqualTo(1);
+    }
+
+    @Test
+    void doesNotRetryNonRetriableFailures() {
+        ResilientFetcher f = new ResilientFetcher("t", 3, Duration.ofMillis(1), 0, Duration.ofSeconds(1),
+                Clock.systemUTC());
+        AtomicInteger calls = new AtomicInteger();
+        assertThatThrownBy(() -> f.call(() -> {
+            calls.incrementAndGet();
+            throw new FetchException("HTTP 401");
+        })).hasMessage("HTTP 401");
+        assertThat(calls).hasValue(1);
+        assertThat(f.retries()).isZero();
+    }
+
+    @Test
+    void givesUpAfterMaxAttemptsWithTheLastError() {
+        ResilientFetcher f = new ResilientFetcher("t", 3, Duration.ofMillis(1), 0, Duration.ofSeconds(1),
+                Clock.systemUTC());
+        AtomicInteger calls = new AtomicInteger();
+        assertThatThrownBy(() -> f.call(() -> {
+            throw new FetchException("refused #" + calls.incrementAndGet(), true, null);
+        })).hasMessage("refused #3");
+        assertThat(f.retries()).isEqualTo(2);
+    }
+
+    @Test
+    void opensAfterConsecutiveFailuresFailsFastThenLetsOneTrialThrough() throws Exception {
+        MutableClock clock = new MutableClock();
+        ResilientFetcher f = new ResilientFetcher("http://lb:1/stats;csv", 1, Duration.ofMillis(1), 3,
+                Duration.ofSeconds(10), clock);
+        AtomicInteger calls = new AtomicInteger();
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> f.call(() -> {
+                calls.incrementAndGet();
+                throw new FetchException("connection refused by lb:1", true, null);
+            })).hasMessageContaining("connection refused");
+        }
+        assertThat(f.circuitState()).isEqualTo("OPEN");
+        assertThat(f.circuitOpened()).isEqualTo(1);
+        assertThatThrownBy(() -> f.call(() -> {
+            calls.incrementAndGet();
+            return "never";
+        })).hasMessageContaining("circuit breaker open after 3 consecutive failed scrapes")
+                .hasMessageContaining("next attempt in about 10s")
+                .hasMessageContaining("last error: connection refused by lb:1");
+        assertThat(calls).hasValue(3);
+        assertThat(f.rejected()).isEqualTo(1);
+
+        clock.now = clock.now.plusSeconds(11);
+        assertThat(f.call(() -> {
+            calls.incrementAndGet();
+            return "back";
+        })).isEqualTo("back");
+        assertThat(f.circuitState()).isEqualTo("CLOSED");
+    }
+
+    @Test
+    void aSuccessResetsTheConsecutiveCount() throws Exception {
+        ResilientFetcher f = new ResilientFetcher("t", 1, Duration.ofMillis(1), 2, Duration.ofSeconds(10),
+                Clock.systemUTC());
+        for (int i = 0; i < 5; i++) {
+            assertThatThrownBy(() -> f.call(() -> {
+                throw new FetchException("x", false, null);
+            }));
+            f.call(() -> "ok");
+        }
+        assertThat(f.circuitState()).isEqualTo("CLOSED");
+    }
+}
