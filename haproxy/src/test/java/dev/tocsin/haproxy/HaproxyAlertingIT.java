@@ -122,8 +122,9 @@ class HaproxyAlertingIT {
                 "instance", src.instance(), "job", "haproxy", "severity", "critical"));
         assertThat(a.value()).isEqualTo(0.0);
         assertThat(a.annotations()).containsEntry("summary", "HAProxy backend down (instance " + src.instance() + ")")
-                .containsEntry("description", "HAProxy backend is down\n  VALUE = 0\n  LABELS = map[backend:app "
-                        + "instance:" + src.instance() + " job:haproxy]")
+                // as Prometheus prints it: the filtering comparison keeps __name__ (checked with promtool)
+                .containsEntry("description", "HAProxy backend is down\n  VALUE = 0\n  LABELS = "
+                        + "map[__name__:haproxy_backend_up backend:app instance:" + src.instance() + " job:haproxy]")
                 .containsEntry("runbook", HaproxyRules.BACKEND_DOWN_RUNBOOK_URL);
         assertThat(heard).contains(a);
         assertThat(a.runbook()).hasValueSatisfying(r -> assertThat(r.title()).isEqualTo("HaproxyBackendDown"));
