@@ -151,7 +151,10 @@ public final class Runbook {
 
     @Override
     public String toString() {
-        return "Runbook[" + title + (url == null ? "" : ", " + url) + ", " + diagnosis.size() + " diagnosis steps, "
+        // the URL is shown without user info, so credentials embedded in it never reach a log
+        String shown = url == null ? "" : ", " + (url.getRawUserInfo() == null ? url.toString()
+                : url.toString().replace(url.getRawUserInfo() + "@", ""));
+        return "Runbook[" + title + shown + ", " + diagnosis.size() + " diagnosis steps, "
                 + mitigation.size() + " mitigation steps]";
     }
 
