@@ -1,0 +1,192 @@
+package dev.tocsin.core.internal.notify;
+
+import dev.tocsin.core.Alert;
+import dev.tocsin.core.AlertState;
+import dev.tocsin.core.Labels;
+import dev.tocsin.core.Notification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Prometheus's sending logic for Alertmanager: decides, per evaluation, which FIRING / RESOLVED alerts to (re)send,
+ * builds their API v2 form and queues it for every target. One {@link DeliveryWorker} per Alertmanager.
+ */
+public final class AlertmanagerDispatcher implements AutoCloseable {
+
+    /** Alerts per POST, as Prometheus. */
+    public static final int BATCH = 256;
+    private static final Logger LOG = LoggerFactory.getLogger("dev.tocsin.core.notify.AlertmanagerNotifier");
+
+    private final List<DeliveryWorker<Labels, AmAlert>> workers = new ArrayList<>();
+    private final Transport transport;
+    private final boolean ownsTransport;
+    private final DeliverySettings settings;
+    private final Duration resendDelay;
+    private final Labels externalLabels;
+    private final String generatorUrl;
+    /** Last send per alert identity; touched only by the evaluation thread (accept is not concurrent). */
+    private final Map<Labels, Sent> sent = new HashMap<>();
+    private long generation;
+
+    private static final class Sent {
+        AlertState state;
+        Instant firedAt;
+        Instant lastSentAt;
+        long generation;
+    }
+
+    /**
+     * Creates the dispatcher and starts one worker per target.
+     *
+     * @param targets the Alertmanager base URLs (without {@code /api/v2/alerts})
+     */
+    public AlertmanagerDispatcher(List<URI> targets, DeliverySettings settings, Duration resendDelay,
+                                  Labels externalLabels, String generatorUrl) {
+        settings.validate();
+        this.settings = settings;
+        this.resendDelay = resendDelay;
+        this.externalLabels = externalLabels;
+        this.generatorUrl = generatorUrl;
+        this.ownsTransport = settings.transport == null;
+        this.transport = ownsTransport
+                ? new HttpTransport(settings.timeout, settings.sslContext, settings.headers())
+                : settings.transport;
+        for (URI base : targets) {
+            URI post = apiUri(base);
+            workers.add(new DeliveryWorker<>("alertmanager " + describe(base), post, settings, transport,
+                    AmAlert::encode, BATCH, LOG));
+        }
+        workers.forEach(DeliveryWorker::start);
+    }
+
+    /** Returns {@code base} + {@code /api/v2/alerts} (an existing path prefix is kept). */
+    public static URI apiUri(URI base) {
+        String s = base.toString();
+        if (s.endsWith("/api/v2/alerts")) {
+            return base;
+        }
+        return URI.create((s.endsWith("/") ? s.substring(0, s.length() - 1) : s) + "/api/v2/alerts");
+    }
+
+    /** Returns scheme://host:port/path of a URL, never its user info or query. */
+    public static String describe(URI u) {
+        return u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort())
+                + (u.getRawPath() == null ? "" : u.getRawPath());
+    }
+
+    /** Returns the workers (per target, in configuration order). */
+    public List<DeliveryWorker<Labels, AmAlert>> workers() {
+        return workers;
+    }
+
+    /**
+     * Handles one evaluation's outcome: queues every FIRING or RESOLVED alert that just changed, or whose last send
+     * is older than the resend delay (strictly), to every target.
+     *
+     * @return how many alerts were queued (per target)
+     */
+    public int accept(Notification n) {
+        Instant now = n.time();
+        generation++;
+        Duration validFor = (n.evaluationInterval().compareTo(resendDelay) > 0 ? n.evaluationInterval() : resendDelay)
+                .multipliedBy(4);
+        int queued = 0;
+        for (Alert a : n.active()) {
+            queued += consider(a, now, validFor);
+        }
+        for (Alert a : n.transitions()) {
+            // Normally also in active; covers an evaluator that lists a transition only there.
+            Sent s = sent.get(a.labels());
+            if (s == null || s.generation != generation) {
+                queued += consider(a, now, validFor);
+            }
+        }
+        Iterator<Sent> it = sent.values().iterator();
+        while (it.hasNext()) {
+            if (it.next().generation != generation) {
+                it.remove();
+            }
+        }
+        return queued;
+    }
+
+    private int consider(Alert a, Instant now, Duration validFor) {
+        if (a.state() == AlertState.PENDING) {
+            return 0;
+        }
+        Instant firedAt = a.firedAt().orElse(a.activeAt());
+        Sent s = sent.get(a.labels());
+        if (s == null) {
+            s = new Sent();
+            sent.put(a.labels(), s);
+        } else if (s.generation == generation) {
+            return 0;
+        }
+        s.generation = generation;
+        boolean changed = s.state != a.state() || !firedAt.equals(s.firedAt);
+        if (!changed && !s.lastSentAt.plus(resendDelay).isBefore(now)) {
+            return 0;
+        }
+        s.state = a.state();
+        s.firedAt = firedAt;
+        s.lastSentAt = now;
+        Instant endsAt = a.state() == AlertState.RESOLVED ? a.resolvedAt().orElse(now) : now.plus(validFor);
+        if (endsAt.isBefore(firedAt)) {
+            endsAt = firedAt;
+        }
+        Labels labels = withExternal(a.labels());
+        AmAlert am = new AmAlert(labels, a.annotations(), firedAt, endsAt, generatorUrl);
+        for (DeliveryWorker<Labels, AmAlert> w : workers) {
+            w.offer(labels, am);
+        }
+        return 1;
+    }
+
+    private Labels withExternal(Labels labels) {
+        if (externalLabels.isEmpty()) {
+            return labels;
+        }
+        Labels.Builder b = null;
+        for (int i = 0; i < externalLabels.size(); i++) {
+            if (!labels.has(externalLabels.name(i))) {
+                if (b == null) {
+                    b = labels.toBuilder();
+                }
+                b.put(externalLabels.name(i), externalLabels.value(i));
+            }
+        }
+        return b == null ? labels : b.build();
+    }
+
+    /** Returns the summed counters of every target. */
+    public long[] totals() {
+        long[] t = new long[4];
+        for (DeliveryWorker<?, ?> w : workers) {
+            t[0] += w.stats().sent.sum();
+            t[1] += w.stats().failed.sum();
+            t[2] += w.stats().dropped.sum();
+            t[3] += w.stats().retried.sum();
+        }
+        return t;
+    }
+
+    /** Flushes every target in parallel within the flush timeout, then stops. */
+    @Override
+    public void close() {
+        long deadline = System.nanoTime() + settings.flushTimeout.toNanos();
+        workers.forEach(DeliveryWorker::beginClose);
+        workers.forEach(w -> w.awaitClose(deadline));
+        if (ownsTransport) {
+            transport.close();
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package dev.tocsin.core.internal.notify;
+
+import javax.net.ssl.SSLContext;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/** The delivery options shared by the HTTP notifiers, with their defaults. Mutable; the builders fill it. */
+public final class DeliverySettings {
+
+    /** Request timeout for the whole exchange (default 10 s, as Prometheus). */
+    public Duration timeout = Duration.ofSeconds(10);
+    /** Attempts per batch, first one included (default 3). */
+    public int maxAttempts = 3;
+    /** First retry backoff (default 500 ms). */
+    public Duration initialBackoff = Duration.ofMillis(500);
+    /** Backoff multiplier (default 2). */
+    public double backoffMultiplier = 2.0;
+    /** Longest backoff (default 5 s). */
+    public Duration maxBackoff = Duration.ofSeconds(5);
+    /** Failure rate in percent over the last calls that opens the circuit (default 50). */
+    public float circuitFailureRate = 50f;
+    /** Calls in the circuit breaker's sliding window (default 10; at least 5 calls before it may open). */
+    public int circuitWindow = 10;
+    /** How long an open circuit rejects calls before a probe (default 5 s). */
+    public Duration circuitOpenDuration = Duration.ofSeconds(5);
+    /** Queue capacity. */
+    public int queueCapacity;
+    /** How long close() may take to flush (default 5 s). */
+    public Duration flushTimeout = Duration.ofSeconds(5);
+    /** TLS context, null for the JVM default. */
+    public SSLContext sslContext;
+    /** The Authorization header value, null for none. Never logged. */
+    private String authorization;
+    /** Overrides the HTTP transport (tests, benchmarks). */
+    public Transport transport;
+
+    /** Creates settings with the given queue capacity. */
+    public DeliverySettings(int queueCapacity) {
+        this.queueCapacity = queueCapacity;
+    }
+
+    /** Sets basic auth. */
+    public void basicAuth(String user, String password) {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(password, "password");
+        if (user.indexOf(':') >= 0) {
+            throw new IllegalArgumentException("basic auth user name must not contain ':'");
+        }
+        authorization = "Basic " + Base64.getEncoder()
+                .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sets a bearer token. */
+    public void bearerToken(String token) {
+        Objects.requireNonNull(token, "token");
+        if (token.isBlank() || token.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+            throw new IllegalArgumentException("bearer token must be non-empty printable ASCII without spaces");
+        }
+        authorization = "Bearer " + token;
+    }
+
+    /** Returns the request headers to add. */
+    public Map<String, String> headers() {
+        Map<String, String> h = new LinkedHashMap<>();
+        if (authorization != null) {
+            h.put("Authorization", authorization);
+        }
+        return h;
+    }
+
+    /** Returns whether credentials are configured (for toString, never the value). */
+    public boolean hasCredentials() {
+        return authorization != null;
+    }
+
+    /** Checks every value; throws IllegalArgumentException naming the option. */
+    public void validate() {
+        positive("timeout", timeout);
+        positive("initialBackoff", initialBackoff);
+        positive("maxBackoff", maxBackoff);
+        positive("circuitOpenDuration", circuitOpenDuration);
+        positive("flushTimeout", flushTimeout);
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("maxAttempts must be at least 1: " + maxAttempts);
+        }
+        if (backoffMultiplier < 1.0) {
+            throw new IllegalArgumentException("backoffMultiplier must be at least 1: " + backoffMultiplier);
+        }
+        if (maxBackoff.compareTo(initialBackoff) < 0) {
+            throw new IllegalArgumentException("maxBackoff " + maxBackoff + " is shorter than initialBackoff "
+                    + initialBackoff);
+        }
+        if (!(circuitFailureRate > 0 && circuitFailureRate <= 100)) {
+            throw new IllegalArgumentException("circuitFailureRate must be in (0, 100]: " + circuitFailureRate);
+        }
+        if (circuitWindow < 1) {
+            throw new IllegalArgumentException("circuitWindow must be at least 1: " + circuitWindow);
+        }
+        if (queueCapacity < 1) {
+            throw new IllegalArgumentException("queueCapacity must be at least 1: " + queueCapacity);
+        }
+    }
+
+    /** Throws if {@code d} is not strictly positive. */
+    public static Duration positive(String name, Duration d) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive: " + d);
+        }
+        return d;
+    }
+}

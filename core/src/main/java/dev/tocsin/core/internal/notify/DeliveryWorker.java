@@ -1,0 +1,271 @@
+package dev.tocsin.core.internal.notify;
+
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.core.functions.CheckedSupplier;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import org.slf4j.Logger;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Delivers one target's queue on one daemon thread: batches taken from a {@link CoalescingQueue}, encoded, posted with
+ * a Resilience4j retry (exponential backoff) around a circuit breaker. A batch that still fails with a retryable error
+ * is put back (unless newer values superseded it), so nothing is lost while the target is down except what the bounded
+ * queue must drop; a non-retryable answer (4xx) drops the batch. Failures and drops are logged once per episode.
+ *
+ * @param <K> the queue key
+ * @param <V> the queued value
+ */
+public final class DeliveryWorker<K, V> {
+
+    private final String name;
+    private final URI uri;
+    private final DeliverySettings settings;
+    private final Transport transport;
+    private final Function<List<V>, byte[]> encoder;
+    private final int batchMax;
+    private final Logger log;
+    private final CoalescingQueue<K, V> queue;
+    private final DeliveryStats stats = new DeliveryStats();
+    private final CircuitBreaker circuitBreaker;
+    private final Retry retry;
+    private final Thread thread;
+
+    private volatile boolean closing;
+    private volatile boolean dropping;
+    private volatile boolean failing;
+    private long episodeDrops;
+    private long episodeFailures;
+
+    /**
+     * Creates a worker (not started).
+     *
+     * @param name a short description of the target for logs and the thread name (no credentials)
+     */
+    public DeliveryWorker(String name, URI uri, DeliverySettings settings, Transport transport,
+                          Function<List<V>, byte[]> encoder, int batchMax, Logger log) {
+        this.name = name;
+        this.uri = uri;
+        this.settings = settings;
+        this.transport = transport;
+        this.encoder = encoder;
+        this.batchMax = batchMax;
+        this.log = log;
+        this.queue = new CoalescingQueue<>(settings.queueCapacity);
+        this.circuitBreaker = CircuitBreaker.of(name, CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(settings.circuitWindow)
+                .minimumNumberOfCalls(Math.min(5, settings.circuitWindow))
+                .failureRateThreshold(settings.circuitFailureRate)
+                .waitDurationInOpenState(settings.circuitOpenDuration)
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .recordException(t -> t instanceof IOException
+                        || (t instanceof StatusException && ((StatusException) t).retryable()))
+                .build());
+        this.retry = Retry.of(name, RetryConfig.custom()
+                .maxAttempts(settings.maxAttempts)
+                .intervalFunction(IntervalFunction.ofExponentialBackoff(settings.initialBackoff,
+                        settings.backoffMultiplier, settings.maxBackoff))
+                .retryOnException(DeliveryWorker::retryable)
+                .failAfterMaxAttempts(true)
+                .build());
+        retry.getEventPublisher().onRetry(e -> stats.retried.increment());
+        this.thread = new Thread(this::run, "tocsin-notify-" + name);
+        thread.setDaemon(true);
+    }
+
+    static boolean retryable(Throwable t) {
+        return t instanceof IOException || t instanceof CallNotPermittedException
+                || (t instanceof StatusException && ((StatusException) t).retryable());
+    }
+
+    /** Starts the delivery thread. */
+    public void start() {
+        thread.start();
+    }
+
+    /** Returns the counters. */
+    public DeliveryStats stats() {
+        return stats;
+    }
+
+    /** Returns the number of queued entries. */
+    public int queued() {
+        return queue.size();
+    }
+
+    /** Queues a value; never blocks beyond a short lock. Counts and logs (once per episode) a drop. */
+    public void offer(K key, V value) {
+        if (closing) {
+            stats.dropped.increment();
+            return;
+        }
+        int d = queue.offer(key, value);
+        if (d > 0) {
+            noteDrops(d);
+        }
+    }
+
+    private synchronized void noteDrops(int n) {
+        stats.dropped.add(n);
+        episodeDrops += n;
+        if (!dropping) {
+            dropping = true;
+            log.warn("Notification queue for {} is full ({} entries): dropping the oldest; further drops are "
+                    + "counted but not logged until it drains", name, settings.queueCapacity);
+        }
+    }
+
+    private void run() {
+        try {
+            while (true) {
+                List<Map.Entry<K, V>> batch = queue.take(batchMax, 100);
+                if (batch.isEmpty()) {
+                    if (closing) {
+                        return;
+                    }
+                    endDropEpisode();
+                    continue;
+                }
+                deliver(batch);
+                if (Thread.currentThread().isInterrupted()) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            log.error("Notification delivery to {} stopped by an unexpected error", name, e);
+        }
+    }
+
+    private void deliver(List<Map.Entry<K, V>> batch) throws InterruptedException {
+        List<V> values = new ArrayList<>(batch.size());
+        for (Map.Entry<K, V> e : batch) {
+            values.add(e.getValue());
+        }
+        byte[] body;
+        try {
+            body = encoder.apply(values);
+        } catch (RuntimeException e) {
+            stats.failed.add(values.size());
+            log.error("Cannot encode {} notification(s) for {}; dropped", values.size(), name, e);
+            return;
+        }
+        CheckedSupplier<Transport.Response> call = Retry.decorateCheckedSupplier(retry,
+                CircuitBreaker.decorateCheckedSupplier(circuitBreaker, () -> post(body)));
+        try {
+            call.get();
+            stats.sent.add(values.size());
+            endFailureEpisode();
+        } catch (InterruptedException e) {
+            requeue(batch);
+            throw e;
+        } catch (Throwable t) {
+            if (Thread.currentThread().isInterrupted()) {
+                requeue(batch);
+                return;
+            }
+            stats.failed.add(values.size());
+            noteFailure(t, values.size());
+            if (retryable(t) && !closing) {
+                requeue(batch);
+                // Let the circuit breaker's open period pass instead of spinning on rejected calls.
+                Thread.sleep(settings.initialBackoff.toMillis());
+            }
+        }
+    }
+
+    private Transport.Response post(byte[] body) throws IOException, InterruptedException, StatusException {
+        Transport.Response r = transport.post(uri, body, settings.timeout);
+        if (r.status() / 100 != 2) {
+            throw new StatusException(r.status(), r.body().length() > 300 ? r.body().substring(0, 300) : r.body());
+        }
+        return r;
+    }
+
+    private void requeue(List<Map.Entry<K, V>> batch) {
+        int d = queue.requeue(batch);
+        if (d > 0) {
+            noteDrops(d);
+        }
+    }
+
+    private synchronized void noteFailure(Throwable t, int n) {
+        episodeFailures += n;
+        String what = t instanceof CallNotPermittedException ? "circuit breaker open"
+                : t.getMessage() == null ? "no detail" : t.getMessage();
+        if (!failing) {
+            failing = true;
+            log.warn("Delivery of {} notification(s) to {} failed after the retry budget: {} ({}); {}; further "
+                            + "failures logged at debug level until it recovers", n, name, what,
+                    t.getClass().getSimpleName(), retryable(t) ? "kept queued" : "not retryable, dropped");
+        } else {
+            log.debug("Delivery of {} notification(s) to {} failed: {}", n, name, what);
+        }
+    }
+
+    private synchronized void endFailureEpisode() {
+        if (failing) {
+            failing = false;
+            log.info("Delivery to {} recovered ({} notification deliveries had failed)", name, episodeFailures);
+            episodeFailures = 0;
+        }
+    }
+
+    private synchronized void endDropEpisode() {
+        if (dropping) {
+            dropping = false;
+            log.info("Notification queue for {} drained; {} entries had been dropped", name, episodeDrops);
+            episodeDrops = 0;
+        }
+    }
+
+    /** Marks the worker as closing: it stops after the queue is empty (failed batches are no longer put back). */
+    public void beginClose() {
+        closing = true;
+    }
+
+    /**
+     * Waits for the queue to drain until {@code deadlineNanos} ({@link System#nanoTime()}), then stops the thread and
+     * counts what is left as dropped.
+     */
+    public void awaitClose(long deadlineNanos) {
+        try {
+            long left = deadlineNanos - System.nanoTime();
+            if (left > 0) {
+                thread.join(Math.max(1, left / 1_000_000));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            thread.interrupt();
+            try {
+                thread.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        int left = queue.clear();
+        if (left > 0) {
+            stats.dropped.add(left);
+            log.warn("Closing: {} notification(s) for {} could not be delivered in time and were dropped", left,
+                    name);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,244 @@
+package dev.tocsin.core.notify;
+
+import dev.tocsin.core.Labels;
+import dev.tocsin.core.Notification;
+import dev.tocsin.core.Notifier;
+import dev.tocsin.core.internal.notify.AlertmanagerDispatcher;
+import dev.tocsin.core.internal.notify.DeliverySettings;
+import dev.tocsin.core.internal.notify.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLContext;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+
+/**
+ * Sends alerts to one or more Alertmanagers ({@code POST /api/v2/alerts}) exactly as Prometheus does: FIRING and
+ * RESOLVED alerts only, when they change and again whenever their last send is older than the resend delay;
+ * {@code startsAt} is when the alert fired, {@code endsAt} when it resolved or, while it fires,
+ * {@code now + 4 * max(evaluation interval, resend delay)}. Every alert goes to every Alertmanager, in batches of at
+ * most 256, each Alertmanager on its own thread and bounded queue, with retries and a circuit breaker of its own, so
+ * that one Alertmanager being down never delays another.
+ *
+ * <pre>{@code
+ * Notifier am = AlertmanagerNotifier.builder()
+ *         .url(URI.create("http://am1:9093"))
+ *         .url(URI.create("http://am2:9093"))
+ *         .externalLabels(Labels.of("cluster", "eu1"))
+ *         .build();
+ * }</pre>
+ *
+ * <p>{@link #accept(Notification)} never blocks and never throws. See {@code docs/notifications.md} for every option,
+ * the payload and the delivery guarantees.
+ */
+public final class AlertmanagerNotifier implements Notifier {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AlertmanagerNotifier.class);
+
+    private final AlertmanagerDispatcher dispatcher;
+    private final List<URI> urls;
+    private final boolean credentials;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private AlertmanagerNotifier(Builder b) {
+        this.urls = List.copyOf(b.urls);
+        this.credentials = b.settings.hasCredentials();
+        this.dispatcher = new AlertmanagerDispatcher(urls, b.settings, b.resendDelay, b.externalLabels,
+                b.generatorUrl);
+    }
+
+    /** Returns a new builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns a notifier for these Alertmanagers with every default.
+     *
+     * @throws IllegalArgumentException if no URL is given or one is not a valid http(s) URL
+     */
+    public static AlertmanagerNotifier to(URI... alertmanagers) {
+        Builder b = builder();
+        for (URI u : alertmanagers) {
+            b.url(u);
+        }
+        return b.build();
+    }
+
+    /** Queues the alerts due for sending; returns at once. Never throws. */
+    @Override
+    public void accept(Notification notification) {
+        if (closed.get()) {
+            return;
+        }
+        try {
+            dispatcher.accept(notification);
+        } catch (RuntimeException e) {
+            LOG.error("Alertmanager notifier failed to handle an evaluation's notification", e);
+        }
+    }
+
+    /** Returns the counters (unit: one alert to one Alertmanager), summed over every Alertmanager. */
+    public NotifierStats stats() {
+        long[] t = dispatcher.totals();
+        return new NotifierStats(t[0], t[1], t[2], t[3]);
+    }
+
+    /**
+     * Flushes what is queued to every Alertmanager, in parallel, within the flush timeout; what is left is counted as
+     * dropped. Idempotent, never throws.
+     */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            try {
+                dispatcher.close();
+            } catch (RuntimeException e) {
+                LOG.error("Error while closing the Alertmanager notifier", e);
+            }
+        }
+    }
+
+    /** Returns the Alertmanager URLs; never credentials. */
+    @Override
+    public String toString() {
+        return "AlertmanagerNotifier[" + urls.stream().map(AlertmanagerDispatcher::describe)
+                .collect(Collectors.joining(", ")) + (credentials ? ", credentials set" : "") + "]";
+    }
+
+    /**
+     * Configures an {@link AlertmanagerNotifier}. Defaults: resend delay 1 minute, no external labels, no generator
+     * URL, timeout 10 s, 3 attempts with backoff 500 ms doubling up to 5 s, circuit breaker opening at 50 % failures
+     * over the last 10 calls (at least 5) for 5 s, queue of 10,000 alerts per Alertmanager, flush timeout 5 s, no
+     * credentials, the JVM's default TLS context (certificates verified).
+     */
+    public static final class Builder {
+        private final List<URI> urls = new ArrayList<>();
+        private final DeliverySettings settings = new DeliverySettings(10_000);
+        private Duration resendDelay = Duration.ofMinutes(1);
+        private Labels externalLabels = Labels.empty();
+        private String generatorUrl = "";
+
+        private Builder() {
+        }
+
+        /**
+         * Adds an Alertmanager by its base URL, e.g. {@code http://am:9093} (alerts go to {@code /api/v2/alerts}
+         * below it). Credentials go in {@link #basicAuth} or {@link #bearerToken}, not in the URL.
+         *
+         * @throws IllegalArgumentException if not an http(s) URL with a host, or it holds user info
+         */
+        public Builder url(URI alertmanager) {
+            urls.add(Targets.check("url", alertmanager));
+            return this;
+        }
+
+        /** Sets the resend delay (default 1 minute): alerts are re-sent when their last send is older. */
+        public Builder resendDelay(Duration resendDelay) {
+            this.resendDelay = DeliverySettings.positive("resendDelay", resendDelay);
+            return this;
+        }
+
+        /** Sets labels added to every alert that does not have them already (default none). */
+        public Builder externalLabels(Labels externalLabels) {
+            this.externalLabels = Objects.requireNonNull(externalLabels, "externalLabels");
+            return this;
+        }
+
+        /** Sets every alert's {@code generatorURL} (default empty: the field is left out). */
+        public Builder generatorUrl(String generatorUrl) {
+            this.generatorUrl = Objects.requireNonNull(generatorUrl, "generatorUrl");
+            return this;
+        }
+
+        /** Uses HTTP basic authentication. The password is never logged nor shown by {@code toString()}. */
+        public Builder basicAuth(String user, String password) {
+            settings.basicAuth(user, password);
+            return this;
+        }
+
+        /** Uses a bearer token ({@code Authorization: Bearer ...}). Never logged nor shown. */
+        public Builder bearerToken(String token) {
+            settings.bearerToken(token);
+            return this;
+        }
+
+        /** Sets the TLS context for https URLs (default: the JVM default, which verifies certificates). */
+        public Builder sslContext(SSLContext sslContext) {
+            settings.sslContext = Objects.requireNonNull(sslContext, "sslContext");
+            return this;
+        }
+
+        /** Sets the timeout of one request, connect to last byte of the answer (default 10 s). */
+        public Builder timeout(Duration timeout) {
+            settings.timeout = DeliverySettings.positive("timeout", timeout);
+            return this;
+        }
+
+        /** Sets the attempts per batch, the first one included (default 3; 1 disables retries). */
+        public Builder maxAttempts(int maxAttempts) {
+            settings.maxAttempts = maxAttempts;
+            return this;
+        }
+
+        /**
+         * Sets the retry backoff: {@code initial}, multiplied by {@code multiplier} after each attempt, at most
+         * {@code max} (default 500 ms, 2, 5 s).
+         */
+        public Builder backoff(Duration initial, double multiplier, Duration max) {
+            settings.initialBackoff = DeliverySettings.positive("backoff initial", initial);
+            settings.backoffMultiplier = multiplier;
+            settings.maxBackoff = DeliverySettings.positive("backoff max", max);
+            return this;
+        }
+
+        /**
+         * Configures each Alertmanager's circuit breaker: it opens when {@code failureRatePercent} of the last
+         * {@code window} calls failed (connection errors, timeouts, 5xx, 408, 429), and then rejects calls for
+         * {@code openDuration} (default 50 %, 10 calls, 5 s).
+         */
+        public Builder circuitBreaker(float failureRatePercent, int window, Duration openDuration) {
+            settings.circuitFailureRate = failureRatePercent;
+            settings.circuitWindow = window;
+            settings.circuitOpenDuration = DeliverySettings.positive("circuit breaker openDuration", openDuration);
+            return this;
+        }
+
+        /** Sets the queue capacity per Alertmanager, in alerts (default 10,000); when full the oldest is dropped. */
+        public Builder queueCapacity(int capacity) {
+            settings.queueCapacity = capacity;
+            return this;
+        }
+
+        /** Sets how long {@code close()} may take to flush queued alerts (default 5 s). */
+        public Builder flushTimeout(Duration flushTimeout) {
+            settings.flushTimeout = DeliverySettings.positive("flushTimeout", flushTimeout);
+            return this;
+        }
+
+        /** Replaces the HTTP transport (tests). */
+        Builder transport(Transport transport) {
+            settings.transport = Objects.requireNonNull(transport, "transport");
+            return this;
+        }
+
+        /**
+         * Returns the notifier; its delivery threads (one per Alertmanager) start at once.
+         *
+         * @throws IllegalArgumentException if no URL was given or an option is out of range
+         */
+        public AlertmanagerNotifier build() {
+            if (urls.isEmpty()) {
+                throw new IllegalArgumentException("AlertmanagerNotifier needs at least one url");
+            }
+            settings.validate();
+            return new AlertmanagerNotifier(this);
+        }
+    }
+}

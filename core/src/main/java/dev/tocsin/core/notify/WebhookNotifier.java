@@ -1,0 +1,257 @@
+package dev.tocsin.core.notify;
+
+import dev.tocsin.core.Labels;
+import dev.tocsin.core.Notification;
+import dev.tocsin.core.Notifier;
+import dev.tocsin.core.internal.notify.AlertmanagerDispatcher;
+import dev.tocsin.core.internal.notify.DeliverySettings;
+import dev.tocsin.core.internal.notify.DeliveryStats;
+import dev.tocsin.core.internal.notify.Transport;
+import dev.tocsin.core.internal.notify.WebhookDispatcher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLContext;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * POSTs JSON in Alertmanager's webhook format (version 4) to a URL, so that existing webhook receivers work without
+ * an Alertmanager in between. Each evaluation sends one message per rule and status for the alerts that went FIRING,
+ * and one per rule for those that RESOLVED ({@link Builder#sendResolved(boolean)}); PENDING is never sent and nothing
+ * is repeated. Each alert carries a structured {@code runbook} object when its rule has one.
+ *
+ * <p>Delivery runs on one thread with a bounded queue, retries with backoff and a circuit breaker;
+ * {@link #accept(Notification)} never blocks and never throws. See {@code docs/notifications.md}.
+ */
+public final class WebhookNotifier implements Notifier {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookNotifier.class);
+
+    private final WebhookDispatcher dispatcher;
+    private final URI url;
+    private final boolean credentials;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private WebhookNotifier(Builder b) {
+        this.url = b.url;
+        this.credentials = b.settings.hasCredentials();
+        this.dispatcher = new WebhookDispatcher(b.url, b.settings,
+                new WebhookDispatcher.Format(b.receiver, b.externalUrl, b.externalLabels, b.generatorUrl,
+                        b.includeRunbook, b.includeContext), b.sendResolved, b.maxAlerts);
+    }
+
+    /** Returns a new builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns a notifier posting to {@code url} with every default.
+     *
+     * @throws IllegalArgumentException if not a valid http(s) URL
+     */
+    public static WebhookNotifier to(URI url) {
+        return builder().url(url).build();
+    }
+
+    /** Queues this evaluation's messages; returns at once. Never throws. */
+    @Override
+    public void accept(Notification notification) {
+        if (closed.get()) {
+            return;
+        }
+        try {
+            dispatcher.accept(notification);
+        } catch (RuntimeException e) {
+            LOG.error("Webhook notifier failed to handle an evaluation's notification", e);
+        }
+    }
+
+    /** Returns the counters (unit: one webhook message). */
+    public NotifierStats stats() {
+        DeliveryStats s = dispatcher.worker().stats();
+        return new NotifierStats(s.sent.sum(), s.failed.sum(), s.dropped.sum(), s.retried.sum());
+    }
+
+    /** Flushes queued messages within the flush timeout; what is left is counted as dropped. Idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            try {
+                dispatcher.close();
+            } catch (RuntimeException e) {
+                LOG.error("Error while closing the webhook notifier", e);
+            }
+        }
+    }
+
+    /** Returns the URL without user info or query; never credentials. */
+    @Override
+    public String toString() {
+        return "WebhookNotifier[" + AlertmanagerDispatcher.describe(url) + (credentials ? ", credentials set" : "")
+                + "]";
+    }
+
+    /**
+     * Configures a {@link WebhookNotifier}. Defaults: receiver {@code tocsin}, empty external URL and generator URL,
+     * no external labels, resolved messages sent, runbook and context included, at most 256 alerts per message,
+     * timeout 10 s, 3 attempts with backoff 500 ms doubling up to 5 s, circuit breaker 50 % of 10 calls for 5 s,
+     * queue of 1,000 messages, flush timeout 5 s, no credentials, JVM default TLS.
+     */
+    public static final class Builder {
+        private URI url;
+        private final DeliverySettings settings = new DeliverySettings(1_000);
+        private String receiver = "tocsin";
+        private String externalUrl = "";
+        private String generatorUrl = "";
+        private Labels externalLabels = Labels.empty();
+        private boolean sendResolved = true;
+        private boolean includeRunbook = true;
+        private boolean includeContext = true;
+        private int maxAlerts = 256;
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the URL to POST to (required). Credentials go in {@link #basicAuth} or {@link #bearerToken}.
+         *
+         * @throws IllegalArgumentException if not an http(s) URL with a host, or it holds user info
+         */
+        public Builder url(URI url) {
+            this.url = Targets.check("url", url);
+            return this;
+        }
+
+        /** Sets the {@code receiver} field (default {@code tocsin}). */
+        public Builder receiver(String receiver) {
+            this.receiver = Objects.requireNonNull(receiver, "receiver");
+            return this;
+        }
+
+        /** Sets the {@code externalURL} field (default empty). */
+        public Builder externalUrl(String externalUrl) {
+            this.externalUrl = Objects.requireNonNull(externalUrl, "externalUrl");
+            return this;
+        }
+
+        /** Sets every alert's {@code generatorURL} (default empty). */
+        public Builder generatorUrl(String generatorUrl) {
+            this.generatorUrl = Objects.requireNonNull(generatorUrl, "generatorUrl");
+            return this;
+        }
+
+        /** Sets labels added to every alert that does not have them already (default none). */
+        public Builder externalLabels(Labels externalLabels) {
+            this.externalLabels = Objects.requireNonNull(externalLabels, "externalLabels");
+            return this;
+        }
+
+        /** Whether resolutions are sent, like Alertmanager's {@code send_resolved} (default {@code true}). */
+        public Builder sendResolved(boolean sendResolved) {
+            this.sendResolved = sendResolved;
+            return this;
+        }
+
+        /** Whether each alert carries its rule's runbook as a {@code runbook} object (default {@code true}). */
+        public Builder includeRunbook(boolean includeRunbook) {
+            this.includeRunbook = includeRunbook;
+            return this;
+        }
+
+        /** Whether each alert carries {@link dev.tocsin.core.Alert#context()} as a {@code context} object. */
+        public Builder includeContext(boolean includeContext) {
+            this.includeContext = includeContext;
+            return this;
+        }
+
+        /** Sets the most alerts in one message (default 256); larger groups are split. */
+        public Builder maxAlertsPerMessage(int maxAlerts) {
+            if (maxAlerts < 1) {
+                throw new IllegalArgumentException("maxAlertsPerMessage must be at least 1: " + maxAlerts);
+            }
+            this.maxAlerts = maxAlerts;
+            return this;
+        }
+
+        /** Uses HTTP basic authentication. The password is never logged nor shown by {@code toString()}. */
+        public Builder basicAuth(String user, String password) {
+            settings.basicAuth(user, password);
+            return this;
+        }
+
+        /** Uses a bearer token. Never logged nor shown. */
+        public Builder bearerToken(String token) {
+            settings.bearerToken(token);
+            return this;
+        }
+
+        /** Sets the TLS context for https URLs (default: the JVM default, which verifies certificates). */
+        public Builder sslContext(SSLContext sslContext) {
+            settings.sslContext = Objects.requireNonNull(sslContext, "sslContext");
+            return this;
+        }
+
+        /** Sets the timeout of one request, connect to last byte of the answer (default 10 s). */
+        public Builder timeout(Duration timeout) {
+            settings.timeout = DeliverySettings.positive("timeout", timeout);
+            return this;
+        }
+
+        /** Sets the attempts per message, the first one included (default 3). */
+        public Builder maxAttempts(int maxAttempts) {
+            settings.maxAttempts = maxAttempts;
+            return this;
+        }
+
+        /** Sets the retry backoff (default 500 ms, multiplier 2, at most 5 s). */
+        public Builder backoff(Duration initial, double multiplier, Duration max) {
+            settings.initialBackoff = DeliverySettings.positive("backoff initial", initial);
+            settings.backoffMultiplier = multiplier;
+            settings.maxBackoff = DeliverySettings.positive("backoff max", max);
+            return this;
+        }
+
+        /** Configures the circuit breaker (default 50 % failures of the last 10 calls opens it for 5 s). */
+        public Builder circuitBreaker(float failureRatePercent, int window, Duration openDuration) {
+            settings.circuitFailureRate = failureRatePercent;
+            settings.circuitWindow = window;
+            settings.circuitOpenDuration = DeliverySettings.positive("circuit breaker openDuration", openDuration);
+            return this;
+        }
+
+        /** Sets the queue capacity in messages (default 1,000); when full the oldest is dropped. */
+        public Builder queueCapacity(int capacity) {
+            settings.queueCapacity = capacity;
+            return this;
+        }
+
+        /** Sets how long {@code close()} may take to flush (default 5 s). */
+        public Builder flushTimeout(Duration flushTimeout) {
+            settings.flushTimeout = DeliverySettings.positive("flushTimeout", flushTimeout);
+            return this;
+        }
+
+        /** Replaces the HTTP transport (tests). */
+        Builder transport(Transport transport) {
+            settings.transport = Objects.requireNonNull(transport, "transport");
+            return this;
+        }
+
+        /**
+         * Returns the notifier; its delivery thread starts at once.
+         *
+         * @throws IllegalArgumentException if no URL was set or an option is out of range
+         */
+        public WebhookNotifier build() {
+            if (url == null) {
+                throw new IllegalArgumentException("WebhookNotifier needs a url");
+            }
+            settings.validate();
+            return new WebhookNotifier(this);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.tocsin.core.internal.notify;
+
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class DeliveryWorkerTest {
+
+    private static DeliverySettings settings() {
+        DeliverySettings s = new DeliverySettings(100);
+        s.initialBackoff = Duration.ofMillis(10);
+        s.maxBackoff = Duration.ofMillis(20);
+        s.circuitOpenDuration = Duration.ofMillis(50);
+        s.flushTimeout = Duration.ofSeconds(2);
+        return s;
+    }
+
+    private static DeliveryWorker<String, String> worker(RecordingTransport t, DeliverySettings s) {
+        DeliveryWorker<String, String> w = new DeliveryWorker<>("test", URI.create("http://x"), s, t,
+                vs -> String.join(",", vs).getBytes(StandardCharsets.UTF_8), 10,
+                LoggerFactory.getLogger(DeliveryWorkerTest.class));
+        w.start();
+        return w;
+    }
+
+    @Test
+    void retriesServerErrorsWithinBudget() {
+        RecordingTransport t = new RecordingTransport(n -> n < 3 ? 500 : 200);
+        DeliveryWorker<String, String> w = worker(t, settings());
+        w.offer("a", "1");
+        await().until(() -> w.stats().sent.sum() == 1);
+        assertThat(w.stats().retried.sum()).isEqualTo(2);
+        assertThat(w.stats().failed.sum()).isZero();
+        w.beginClose();
+        w.awaitClose(System.nanoTime() + 1_000_000_000L);
+    }
+
+    @Test
+    void badRequestIsNotRetriedAndIsCounted() {
+        RecordingTransport t = new RecordingTransport(n -> 400);
+        DeliveryWorker<String, String> w = worker(t, settings());
+        w.offer("a", "1");
+        await().until(() -> w.stats().failed.sum() == 1);
+        assertThat(t.posts).hasSize(1);
+        assertThat(w.stats().retried.sum()).isZero();
+        w.beginClose();
+        w.awaitClose(System.nanoTime() + 1_000_000_000L);
+    }
+
+    @Test
+    void keepsTheLatestValueQueuedWhileTheTargetIsDownAndDeliversItAfterwards() {
+        int[] downUntil = {Integer.MAX_VALUE};
+        RecordingTransport t = new RecordingTransport(n -> n < downUntil[0] ? -1 : 200);
+        DeliveryWorker<String, String> w = worker(t, settings());
+        w.offer("a", "firing");
+        await().until(() -> w.stats().failed.sum() >= 1);
+        w.offer("a", "resolved");
+        w.offer("b", "firing");
+        synchronized (downUntil) {
+            downUntil[0] = t.posts.size() + 1;
+        }
+        await().until(() -> w.stats().sent.sum() >= 2);
+        String last = new String(t.posts.get(t.posts.size() - 1).body(), StandardCharsets.UTF_8);
+        assertThat(List.of(last.split(","))).containsExactly("resolved", "firing");
+        w.beginClose();
+        w.awaitClose(System.nanoTime() + 1_000_000_000L);
+    }
+
+    @Test
+    void closeGivesUpAfterTheFlushTimeoutAndCountsWhatIsLeft() {
+        DeliverySettings s = settings();
+        s.flushTimeout = Duration.ofMillis(300);
+        RecordingTransport t = new RecordingTransport(n -> -1);
+        DeliveryWorker<String, String> w = worker(t, s);
+        for (int i = 0; i < 30; i++) {
+            w.offer("k" + i, "v");
+        }
+        long start = System.nanoTime();
+        w.beginClose();
+        w.awaitClose(start + s.flushTimeout.toNanos());
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        assertThat(w.stats().sent.sum()).isZero();
+        assertThat(w.stats().failed.sum() + w.stats().dropped.sum()).isGreaterThanOrEqualTo(30);
+    }
+}

@@ -1,0 +1,35 @@
+package dev.tocsin.core.internal.notify;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+class Rfc3339Test {
+
+    @Test
+    void printsLikeGoRfc3339Nano() {
+        assertThat(Rfc3339.format(Instant.parse("2026-11-25T18:00:00.123Z"))).isEqualTo("2026-11-25T18:00:00.123Z");
+        assertThat(Rfc3339.format(Instant.parse("2026-11-25T18:00:00Z"))).isEqualTo("2026-11-25T18:00:00Z");
+        assertThat(Rfc3339.format(Instant.parse("2026-01-02T03:04:05.120Z"))).isEqualTo("2026-01-02T03:04:05.12Z");
+        assertThat(Rfc3339.format(Instant.parse("2026-01-02T03:04:05.000000001Z")))
+                .isEqualTo("2026-01-02T03:04:05.000000001Z");
+        assertThat(Rfc3339.format(Instant.parse("0001-01-01T00:00:00Z"))).isEqualTo(Rfc3339.GO_ZERO_TIME);
+    }
+
+    @Test
+    void roundTripsAndNeverHasTrailingZeros() {
+        qt().forAll(longs().between(-62135596800L, 253402300799L), integers().between(0, 999_999_999))
+                .checkAssert((s, n) -> {
+                    Instant t = Instant.ofEpochSecond(s, n);
+                    String f = Rfc3339.format(t);
+                    assertThat(Instant.parse(f)).isEqualTo(t);
+                    // the fraction, if any, has no trailing zero
+                    assertThat(f).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{0,8}[1-9])?Z");
+                });
+    }
+}

@@ -1,0 +1,105 @@
+package dev.tocsin.core.notify;
+
+import dev.tocsin.core.Alert;
+import dev.tocsin.core.AlertState;
+import dev.tocsin.core.Notification;
+import dev.tocsin.core.internal.notify.RecordingTransport;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+
+import static dev.tocsin.core.internal.notify.TestAlerts.firing;
+import static dev.tocsin.core.internal.notify.TestAlerts.pending;
+import static dev.tocsin.core.internal.notify.TestAlerts.resolved;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+class NotifierBuildersTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-25T18:00:00Z");
+
+    @Test
+    void credentialsNeverShowInToStringOrErrors() {
+        String secret = "s3cr3t-Pa55";
+        try (AlertmanagerNotifier n = AlertmanagerNotifier.builder().url(URI.create("http://am:9093"))
+                .basicAuth("user", secret).transport(new RecordingTransport()).build()) {
+            assertThat(n.toString()).contains("am:9093").doesNotContain(secret)
+                    .doesNotContain(Base64.getEncoder().encodeToString(("user:" + secret)
+                            .getBytes(StandardCharsets.UTF_8)));
+        }
+        try (WebhookNotifier n = WebhookNotifier.builder().url(URI.create("https://hook.example/x?token=abc"))
+                .bearerToken(secret).transport(new RecordingTransport()).build()) {
+            assertThat(n.toString()).doesNotContain(secret).doesNotContain("abc");
+        }
+        assertThatThrownBy(() -> AlertmanagerNotifier.to(URI.create("http://user:" + secret + "@am:9093")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining(secret);
+    }
+
+    @Test
+    void buildersRejectBadOptionsWithTheirNames() {
+        assertThatThrownBy(() -> AlertmanagerNotifier.builder().build()).hasMessageContaining("url");
+        assertThatThrownBy(() -> AlertmanagerNotifier.builder().url(URI.create("ftp://x")))
+                .hasMessageContaining("http");
+        assertThatThrownBy(() -> AlertmanagerNotifier.builder().resendDelay(Duration.ZERO))
+                .hasMessageContaining("resendDelay");
+        assertThatThrownBy(() -> AlertmanagerNotifier.builder().url(URI.create("http://x")).queueCapacity(0)
+                .build()).hasMessageContaining("queueCapacity");
+        assertThatThrownBy(() -> AlertmanagerNotifier.builder().url(URI.create("http://x")).maxAttempts(0)
+                .build()).hasMessageContaining("maxAttempts");
+        assertThatThrownBy(() -> WebhookNotifier.builder().build()).hasMessageContaining("url");
+        assertThatThrownBy(() -> WebhookNotifier.builder().maxAlertsPerMessage(0))
+                .hasMessageContaining("maxAlertsPerMessage");
+        assertThatThrownBy(() -> LoggingNotifier.builder().diagnosisSteps(-1))
+                .hasMessageContaining("diagnosisSteps");
+    }
+
+    @Test
+    void alertmanagerNotifierSendsToEveryUrlAndCountsPerAlertmanager() {
+        RecordingTransport t = new RecordingTransport();
+        try (AlertmanagerNotifier n = AlertmanagerNotifier.builder().url(URI.create("http://a:9093"))
+                .url(URI.create("http://b:9093/prefix/")).transport(t).build()) {
+            Alert f = firing("R", "x", T0, T0);
+            n.accept(new Notification(T0, Duration.ofSeconds(5), List.of(f), List.of(f)));
+            await().until(() -> n.stats().sent() == 2);
+            assertThat(t.posts).extracting(p -> p.uri().toString()).containsExactlyInAnyOrder(
+                    "http://a:9093/api/v2/alerts", "http://b:9093/prefix/api/v2/alerts");
+        }
+    }
+
+    @Test
+    void closedNotifierIgnoresNotifications() {
+        RecordingTransport t = new RecordingTransport();
+        AlertmanagerNotifier n = AlertmanagerNotifier.builder().url(URI.create("http://a:9093")).transport(t)
+                .build();
+        n.close();
+        n.close();
+        Alert f = firing("R", "x", T0, T0);
+        n.accept(new Notification(T0, Duration.ofSeconds(5), List.of(f), List.of(f)));
+        assertThat(t.posts).isEmpty();
+    }
+
+    @Test
+    void loggingLinesCarryRunbookAndContextAtFiring() {
+        LoggingNotifier n = LoggingNotifier.builder().diagnosisSteps(2).build();
+        Alert f = firing("HaproxyBackendDown", "app", T0, T0.plusSeconds(60));
+        String line = n.format(f);
+        assertThat(line).startsWith("FIRING HaproxyBackendDown {")
+                .contains("backend=\"app\"", "since 2026-11-25T18:01:00Z", "summary: backend app down",
+                        "runbook: HaproxyBackendDown - A backend has no server able to take traffic.",
+                        "1. Check the HAProxy stats page.", "2. Check the servers' health checks.", "(2 more)",
+                        "context: down_servers=s1 (DOWN)")
+                .doesNotContain("\n");
+        assertThat(n.format(pending("R", "b", T0))).startsWith("PENDING R").contains("active since")
+                .doesNotContain("runbook");
+        assertThat(n.format(resolved(f, T0.plusSeconds(120)))).startsWith("RESOLVED")
+                .contains("at 2026-11-25T18:02:00Z").doesNotContain("diagnosis");
+        n.accept(new Notification(T0, Duration.ofSeconds(5), List.of(f, pending("R", "b", T0)), List.of(f)));
+        assertThat(f.state()).isEqualTo(AlertState.FIRING);
+    }
+}
