@@ -14,7 +14,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A real HAProxy for one test class, with fast checks ({@code check inter 200 fall 2 rise 2}) and these backends:
- * {@code app} (two live servers), {@code half} (one live, one dead) and {@code dead} (two servers nobody listens on).
+ * {@code app} (two live servers), {@code half} (one live, one dead) and {@code dead} (two servers nobody listens on);
+ * or {@code app} only ({@link #startHealthy()}).
  * {@link #start} waits until HAProxy's checks agree with that.
  */
 public final class TestHaproxy implements AutoCloseable {
@@ -23,19 +24,21 @@ public final class TestHaproxy implements AutoCloseable {
     private final Map<String, DemoHttpServer> byName = new LinkedHashMap<>();
     private final LocalHaproxy haproxy;
 
-    private TestHaproxy(String user, String password) throws IOException {
+    private final boolean healthy;
+
+    private TestHaproxy(String user, String password, boolean healthy) throws IOException {
+        this.healthy = healthy;
         try {
             DemoHttpServer app1 = server("app/s1");
             DemoHttpServer app2 = server("app/s2");
-            DemoHttpServer half1 = server("half/s1");
-            int closed1 = LocalHaproxy.freePort();
-            int closed2 = LocalHaproxy.freePort();
-            int closed3 = LocalHaproxy.freePort();
             LocalHaproxy.Builder b = LocalHaproxy.builder()
                     .checkInterval(Duration.ofMillis(200))
-                    .backend("app", app1.port(), app2.port())
-                    .backend("half", half1.port(), closed1)
-                    .backend("dead", closed2, closed3);
+                    .backend("app", app1.port(), app2.port());
+            if (!healthy) {
+                DemoHttpServer half1 = server("half/s1");
+                b.backend("half", half1.port(), LocalHaproxy.freePort())
+                        .backend("dead", LocalHaproxy.freePort(), LocalHaproxy.freePort());
+            }
             if (user != null) {
                 b.statsAuth(user, password);
             }
@@ -48,18 +51,26 @@ public final class TestHaproxy implements AutoCloseable {
 
     /** Starts the backends and HAProxy and waits until the checks settled. */
     public static TestHaproxy start() throws IOException {
-        return settle(new TestHaproxy(null, null));
+        return settle(new TestHaproxy(null, null, false));
+    }
+
+    /** Starts an HAProxy with the healthy backend {@code app} only. */
+    public static TestHaproxy startHealthy() throws IOException {
+        return settle(new TestHaproxy(null, null, true));
     }
 
     /** Like {@link #start()}, with {@code stats auth user:password} on the stats page. */
     public static TestHaproxy startWithAuth(String user, String password) throws IOException {
-        return settle(new TestHaproxy(user, password));
+        return settle(new TestHaproxy(user, password, false));
     }
 
     private static TestHaproxy settle(TestHaproxy t) {
         try {
-            t.awaitStatus("UP", "app/s1", "app/s2", "half/s1");
-            t.awaitStatus("DOWN", "half/s2", "dead/s1", "dead/s2");
+            t.awaitStatus("UP", "app/s1", "app/s2");
+            if (!t.healthy) {
+                t.awaitStatus("UP", "half/s1");
+                t.awaitStatus("DOWN", "half/s2", "dead/s1", "dead/s2");
+            }
             return t;
         } catch (RuntimeException | Error e) {
             t.close();

@@ -65,7 +65,7 @@ final class WatchCommand implements Callable<Integer> {
     boolean help;
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() {
         CommandLine cmd = spec.commandLine();
         if (rules != null) {
             throw new CommandLine.ParameterException(cmd, "--rules is not supported yet");
@@ -117,6 +117,9 @@ final class WatchCommand implements Callable<Integer> {
             } else {
                 stopped.await();
             }
+        } catch (InterruptedException e) {
+            // interrupted by the embedding program: a normal stop
+            Thread.currentThread().interrupt();
         } finally {
             evaluator.close();
             try {
