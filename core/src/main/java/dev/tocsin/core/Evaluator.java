@@ -153,7 +153,10 @@ public interface Evaluator extends AutoCloseable {
             return this;
         }
 
-        /** Sets the external labels: {@code $externalLabels} in templates, and added to alerts sent out. */
+        /**
+         * Sets the external labels seen as {@code $externalLabels} in templates. Notifiers take their own external
+         * labels (e.g. {@code AlertmanagerNotifier.builder().externalLabels(...)}): alerts keep the rule's labels.
+         */
         public Builder externalLabels(Labels externalLabels) {
             this.externalLabels = Objects.requireNonNull(externalLabels, "externalLabels");
             return this;

@@ -133,8 +133,7 @@ class AlertmanagerNotifierIT {
         am.kill();
         // a failed delivery while it is down: the notifier keeps the alert queued
         await().atMost(Duration.ofSeconds(10)).until(() -> notifier.stats().failed() > 0);
-        am.startProcess(); // new, empty storage
-        assertThat(am.alerts()).isEmpty();
+        am.startProcess(); // new, empty storage directory: it knows nothing until the notifier re-sends
         await().atMost(RESEND.plusSeconds(2)).pollInterval(Duration.ofMillis(50))
                 .until(() -> am.alertsWith("backend", "restart").size() == 1);
         JsonNode got = am.alertsWith("backend", "restart").get(0);

@@ -1,6 +1,7 @@
 package dev.tocsin.core.internal.expr;
 
 import java.time.Instant;
+import java.util.List;
 
 /** What an expression reads while it is evaluated. Extended later with history for range selectors. */
 public interface EvalContext {
@@ -10,4 +11,13 @@ public interface EvalContext {
 
     /** Returns the current samples of the metric, or {@link Family#empty()}. */
     Family family(String metricName);
+
+    /**
+     * Returns every family of the snapshot, for selectors without a fixed metric name such as {@code {job="x"}}
+     * (see {@link Expression#readsAllFamilies()}). The evaluator's snapshot implements it; the default returns none,
+     * so such selectors then select nothing.
+     */
+    default Iterable<Family> families() {
+        return List.of();
+    }
 }

@@ -1,18 +1,29 @@
 package dev.tocsin.core.internal.expr;
 
 import dev.tocsin.core.ExpressionException;
+import dev.tocsin.core.Labels;
+import dev.tocsin.core.Sample;
+
+import java.util.Objects;
+import java.util.Set;
 
 /**
- * A parsed PromQL expression. Parse once with {@link #parse(String)}, evaluate every cycle.
+ * A parsed PromQL expression. Parse once with {@link #parse(String)}, evaluate every cycle: parsing tokenizes,
+ * builds the AST ({@link #ast()}), applies Prometheus' checks and compiles an evaluation plan, so that evaluation
+ * never re-parses text or compiles regular expressions. Instances are immutable and thread-safe.
  *
- * <p>PLACEHOLDER: replaced by the real parser (tokens, AST, evaluator).
+ * <p>See {@code docs/expressions.md} for the supported language.
  */
 public final class Expression {
 
     private final String text;
+    private final Node ast;
+    private final Compiler.Compiled compiled;
 
-    private Expression(String text) {
+    private Expression(String text, Node ast, Compiler.Compiled compiled) {
         this.text = text;
+        this.ast = ast;
+        this.compiled = compiled;
     }
 
     /**
@@ -21,7 +32,15 @@ public final class Expression {
      * @throws ExpressionException with line, column and what was expected when malformed or unsupported
      */
     public static Expression parse(String text) {
-        throw new ExpressionException(1, 1, "expressions are not implemented yet: " + text);
+        Objects.requireNonNull(text, "text");
+        Node ast;
+        try {
+            ast = Parser.parse(text);
+        } catch (StackOverflowError e) {
+            // Defensive: the parser limits nesting to Parser.MAX_DEPTH, far below any realistic stack size.
+            throw new ExpressionException(1, 1, "expression nests too deeply");
+        }
+        return new Expression(text, ast, Compiler.compile(text, ast));
     }
 
     /** Returns the source text. */
@@ -29,13 +48,42 @@ public final class Expression {
         return text;
     }
 
+    /** Returns the parsed syntax tree. */
+    public Node ast() {
+        return ast;
+    }
+
+    /** Returns the metric names this expression reads through {@link EvalContext#family(String)}. */
+    public Set<String> metricNames() {
+        return compiled.metricNames();
+    }
+
+    /**
+     * Returns whether this expression has a selector without a fixed metric name (e.g. {@code {job="x"}}), which
+     * reads {@link EvalContext#families()}.
+     */
+    public boolean readsAllFamilies() {
+        return compiled.readsAllFamilies();
+    }
+
     /**
      * Evaluates the expression against one evaluation's metrics.
      *
-     * @return the resulting instant vector
+     * @return the resulting instant vector (a scalar expression gives one sample without labels)
      * @throws ExpressionEvaluationException when evaluation fails (the rule then changes nothing)
      */
     public Vector evaluate(EvalContext ctx) {
-        throw new ExpressionEvaluationException("not implemented");
+        Vector out = new Vector();
+        if (compiled.vector() == null) {
+            out.add(new Sample(Labels.empty(), compiled.scalar()), false);
+            return out;
+        }
+        compiled.vector().eval(ctx, out::add);
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return text;
     }
 }

@@ -56,16 +56,15 @@ class DeliveryWorkerTest {
 
     @Test
     void keepsTheLatestValueQueuedWhileTheTargetIsDownAndDeliversItAfterwards() {
-        int[] downUntil = {Integer.MAX_VALUE};
-        RecordingTransport t = new RecordingTransport(n -> n < downUntil[0] ? -1 : 200);
+        java.util.concurrent.atomic.AtomicInteger downUntil = new java.util.concurrent.atomic.AtomicInteger(
+                Integer.MAX_VALUE);
+        RecordingTransport t = new RecordingTransport(n -> n < downUntil.get() ? -1 : 200);
         DeliveryWorker<String, String> w = worker(t, settings());
         w.offer("a", "firing");
         await().until(() -> w.stats().failed.sum() >= 1);
         w.offer("a", "resolved");
         w.offer("b", "firing");
-        synchronized (downUntil) {
-            downUntil[0] = t.posts.size() + 1;
-        }
+        downUntil.set(t.posts.size() + 1);
         await().until(() -> w.stats().sent.sum() >= 2);
         String last = new String(t.posts.get(t.posts.size() - 1).body(), StandardCharsets.UTF_8);
         assertThat(List.of(last.split(","))).containsExactly("resolved", "firing");
