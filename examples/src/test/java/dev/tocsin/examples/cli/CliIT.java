@@ -137,11 +137,13 @@ class CliIT {
             await("first evaluation").atMost(Duration.ofSeconds(10))
                     .until(() -> out.toString().contains("\"backend\":\"dead\""));
             lb.stop("app/s1", "app/s2");
-            await("app FIRING").atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> appBackend(out).contains("FIRING"));
+            await("app FIRING").atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                .until(() -> appBackend(out).contains("FIRING"));
         } finally {
             lb.restart("app/s1", "app/s2");
         }
-        await("app RESOLVED").atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> appBackend(out).contains("RESOLVED"));
+        await("app RESOLVED").atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                .until(() -> appBackend(out).contains("RESOLVED"));
         watch.interrupt();
         watch.join(10_000);
 
