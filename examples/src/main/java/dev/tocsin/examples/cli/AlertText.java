@@ -8,6 +8,7 @@ import dev.tocsin.core.AlertState;
 import dev.tocsin.core.Runbook;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -95,7 +96,8 @@ public final class AlertText {
     public static String details(Alert alert, String indent) {
         StringBuilder sb = new StringBuilder();
         sb.append(indent).append(alert.ruleName()).append(" is ").append(alert.state())
-                .append(" (since ").append(transitionTime(alert)).append(", value ").append(alert.value())
+                .append(" (since ").append(transitionTime(alert).truncatedTo(ChronoUnit.MILLIS))
+                .append(", value ").append(alert.value())
                 .append(")\n");
         sb.append(indent).append("Labels:      ").append(alert.labels()).append('\n');
         sb.append(indent).append("Annotations:\n");

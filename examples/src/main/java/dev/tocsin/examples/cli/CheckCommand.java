@@ -185,6 +185,9 @@ final class CheckCommand implements Callable<Integer> {
                     sv.check = s.labels().get("check_status");
                     sv.checkDesc = s.labels().get("check_desc");
                     break;
+                case "haproxy_server_check_info":
+                    server(backends, backend, server).lastCheck = s.labels().get("last_chk");
+                    break;
                 default:
                     break;
             }
@@ -221,6 +224,7 @@ final class CheckCommand implements Callable<Integer> {
         String state = "";
         String check = "";
         String checkDesc = "";
+        String lastCheck = "";
 
         String state() {
             return !state.isEmpty() ? state : up == 1 ? "UP" : up == 0 ? "DOWN" : "UNKNOWN";
@@ -230,8 +234,12 @@ final class CheckCommand implements Callable<Integer> {
             StringBuilder sb = new StringBuilder(state());
             if (!check.isEmpty()) {
                 sb.append(", check ").append(check);
-                if (!checkDesc.isEmpty()) {
-                    sb.append(" (").append(checkDesc).append(')');
+                if (!checkDesc.isEmpty() || !lastCheck.isEmpty()) {
+                    sb.append(" (").append(checkDesc);
+                    if (!lastCheck.isEmpty()) {
+                        sb.append(checkDesc.isEmpty() ? "" : ": ").append(lastCheck);
+                    }
+                    sb.append(')');
                 }
             }
             return sb.toString();

@@ -17,6 +17,7 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -132,7 +133,8 @@ final class WatchCommand implements Callable<Integer> {
     }
 
     private void print(PrintWriter out, Alert alert) {
-        String text = json ? AlertText.json(alert) : AlertText.transitionTime(alert) + " " + AlertText.line(alert);
+        String text = json ? AlertText.json(alert)
+                : AlertText.transitionTime(alert).truncatedTo(ChronoUnit.MILLIS) + " " + AlertText.line(alert);
         synchronized (out) {
             out.println(text);
             out.flush();

@@ -142,10 +142,12 @@ public final class Demo {
             app.forEach(DemoHttpServer::stop);
             long stoppedAt = System.nanoTime();
             Alert fired = awaitTransition("HaproxyBackendDown", AlertState.FIRING);
-            say("HaproxyBackendDown FIRED " + millisSince(stoppedAt) + " ms after the servers stopped:");
-            say("");
-            out.print(AlertText.details(fired, "    "));
-            say("");
+            synchronized (out) { // keep the description together; transitions print after it
+                say("HaproxyBackendDown FIRED " + millisSince(stoppedAt) + " ms after the servers stopped:");
+                say("");
+                out.print(AlertText.details(fired, "    "));
+                say("");
+            }
 
             say("Starting the servers of backend 'app' again ...");
             for (DemoHttpServer s : app) {

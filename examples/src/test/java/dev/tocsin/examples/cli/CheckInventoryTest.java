@@ -20,6 +20,7 @@ class CheckInventoryTest {
                 Sample.of("haproxy_server_up", 1, "backend", "app", "server", "s2"),
                 Sample.of("haproxy_server_check_status", 1, "backend", "app", "server", "s2",
                         "check_status", "L7OK", "check_desc", "Layer7 check passed"),
+                Sample.of("haproxy_server_check_info", 1, "backend", "app", "server", "s2", "last_chk", "HTTP 200"),
                 Sample.of("haproxy_backend_up", 1, "backend", "stats"),
                 Sample.of("haproxy_frontend_current_sessions", 3, "frontend", "web")));
 
@@ -28,7 +29,7 @@ class CheckInventoryTest {
         assertThat(app.up).isEqualTo(0);
         assertThat(app.serversUp()).isEqualTo(1);
         assertThat(app.servers.get("s1").describe()).isEqualTo("MAINT");
-        assertThat(app.servers.get("s2").describe()).isEqualTo("UP, check L7OK (Layer7 check passed)");
+        assertThat(app.servers.get("s2").describe()).isEqualTo("UP, check L7OK (Layer7 check passed: HTTP 200)");
         assertThat(inv.get("stats").servers).isEmpty();
     }
 }
