@@ -29,7 +29,7 @@ fi
 step "Using $("$HAPROXY" -v 2>/dev/null | head -n 1)"
 
 step "Building Tocsin (mvn -B -q -DskipTests package -pl examples -am); the first build downloads dependencies"
-mvn -B -q -DskipTests package -pl examples -am
+mvn -B -q -Dstyle.color=never -DskipTests package -pl examples -am
 [ -f "$JAR" ] || fail "the build did not produce $JAR"
 
 step "Running the demo (java -cp $JAR dev.tocsin.examples.demo.Demo)"
