@@ -2,19 +2,39 @@ package dev.tocsin.core.internal.template;
 
 import dev.tocsin.core.TemplateException;
 
+import java.util.Map;
+
 /**
  * A parsed Go text/template as Prometheus uses it for alert labels and annotations. Parse once, expand every cycle.
  *
- * <p>PLACEHOLDER: replaced by the real template engine. For now only literal text is accepted.
+ * <p>The text behaves as if Prometheus's prefix
+ * {@code {{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}{{$externalURL := .ExternalURL}}{{$value := .Value}}}
+ * preceded it, with {@code missingkey=zero}. Instances are immutable and thread-safe; see docs/templates.md for the
+ * supported language and the known differences from Prometheus.
  */
 public final class Template {
 
+    private static final String ERROR_PREFIX = "<error expanding template: ";
+
     private final String name;
     private final String text;
+    private final Node.ListNode root;
+    private final Map<String, Node.ListNode> defined;
+    /** The whole text when it has no actions (the common case for labels): expansion returns it directly. */
+    private final String literal;
 
-    private Template(String name, String text) {
+    private Template(String name, String text, Parser.Tree tree) {
         this.name = name;
         this.text = text;
+        this.root = tree.root();
+        this.defined = tree.defined();
+        String lit = null;
+        if (defined.isEmpty() && root.nodes.isEmpty()) {
+            lit = "";
+        } else if (defined.isEmpty() && root.nodes.size() == 1 && root.nodes.get(0) instanceof Node.TextNode) {
+            lit = ((Node.TextNode) root.nodes.get(0)).text;
+        }
+        this.literal = lit;
     }
 
     /**
@@ -22,13 +42,29 @@ public final class Template {
      *
      * @param name the template's name (label or annotation key), used in messages
      * @param text the template text
-     * @throws TemplateException with line and column when it cannot be parsed
+     * @throws TemplateException with line and column (relative to {@code text}) when it cannot be parsed
      */
     public static Template parse(String name, String text) {
-        if (text.contains("{{")) {
-            throw new TemplateException(name, 1, text.indexOf("{{") + 1, "templates are not implemented yet");
+        if (name == null || text == null) {
+            throw new TemplateException(String.valueOf(name), 0, 0, "template name and text must not be null");
         }
-        return new Template(name, text);
+        try {
+            return new Template(name, text, Parser.parse(name, text));
+        } catch (Parser.ParseError e) {
+            int pos = Math.max(0, Math.min(e.pos, text.length()));
+            int line = 1;
+            int lineStart = 0;
+            for (int i = 0; i < pos; i++) {
+                if (text.charAt(i) == '\n') {
+                    line++;
+                    lineStart = i + 1;
+                }
+            }
+            int column = text.codePointCount(lineStart, pos) + 1;
+            throw new TemplateException(name, line, column, e.getMessage());
+        } catch (StackOverflowError e) {
+            throw new TemplateException(name, 0, 0, "template nested too deeply");
+        }
     }
 
     /** Returns the template's name. */
@@ -36,11 +72,42 @@ public final class Template {
         return name;
     }
 
+    /** Returns the template text as given to {@link #parse}. */
+    public String text() {
+        return text;
+    }
+
+    Node.ListNode defined(String templateName) {
+        return defined.get(templateName);
+    }
+
     /**
      * Expands the template. Never throws: an error while expanding yields
      * {@code <error expanding template: ...>} as Prometheus does.
+     *
+     * @param data the series labels and value, external labels and URL
+     * @return the expansion, or Prometheus's error text
      */
     public String expand(TemplateData data) {
-        return text;
+        if (literal != null) {
+            return literal;
+        }
+        StringBuilder out = new StringBuilder(text.length() + 64);
+        try {
+            new Exec(this, data, out).run(root);
+            return out.toString();
+        } catch (Exec.ExecError e) {
+            return ERROR_PREFIX + "error executing template " + name + ": " + Exec.format(name, text, e) + ">";
+        } catch (StackOverflowError e) {
+            return ERROR_PREFIX + "error executing template " + name + ": stack overflow>";
+        } catch (RuntimeException e) {
+            return ERROR_PREFIX + "error executing template " + name + ": internal error: "
+                    + e.getClass().getSimpleName() + ">";
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Template[" + name + "]";
     }
 }

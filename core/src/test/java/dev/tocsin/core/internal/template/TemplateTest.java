@@ -1,0 +1,188 @@
+package dev.tocsin.core.internal.template;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tocsin.core.Labels;
+import dev.tocsin.core.TemplateException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Feature-level tests of the template engine beyond the promtool table. */
+class TemplateTest {
+
+    private static final Labels HA = Labels.of("backend", "app", "instance", "lb1:8404", "job", "haproxy");
+    private static final TemplateData DATA = new TemplateData(HA, 0, Labels.of("env", "prod"),
+            "http://prom.example:9090/prom");
+
+    private static String expand(String text) {
+        return Template.parse("t", text).expand(DATA);
+    }
+
+    private static String expand(String text, double value) {
+        return Template.parse("t", text).expand(new TemplateData(HA, value, Labels.empty(), ""));
+    }
+
+    @Test
+    void seedAnnotationsExpandLikePrometheus() {
+        assertThat(expand("HAProxy backend is down\n  VALUE = {{ $value }}\n  LABELS = {{ $labels }}"))
+                .isEqualTo("HAProxy backend is down\n  VALUE = 0\n  LABELS = map[backend:app instance:lb1:8404 "
+                        + "job:haproxy]");
+        assertThat(expand("HAProxy backend down (instance {{ $labels.instance }})"))
+                .isEqualTo("HAProxy backend down (instance lb1:8404)");
+    }
+
+    @Test
+    void literalTextIsReturnedAsIs() {
+        Template t = Template.parse("t", "no actions here } { }}");
+        assertThat(t.expand(DATA)).isSameAs(t.expand(DATA)).isEqualTo("no actions here } { }}");
+    }
+
+    @Test
+    void externalLabelsAndUrl() {
+        assertThat(expand("{{ $externalLabels.env }}|{{ .ExternalLabels }}|{{ $externalURL }}|{{ externalURL }}"
+                + "|{{ pathPrefix }}"))
+                .isEqualTo("prod|map[env:prod]|http://prom.example:9090/prom|http://prom.example:9090/prom|/prom");
+    }
+
+    @Test
+    void valueFormatting() {
+        assertThat(expand("{{ $value }}", 1e6)).isEqualTo("1e+06");
+        assertThat(expand("{{ $value }}", 123456)).isEqualTo("123456");
+        assertThat(expand("{{ $value }}", 1.5e-7)).isEqualTo("1.5e-07");
+        assertThat(expand("{{ $value }}", -0.0)).isEqualTo("-0");
+        assertThat(expand("{{ .Value | printf \"%.2f\" }}", 0.125)).isEqualTo("0.12");
+        assertThat(expand("{{ .Value | printf \"%.2f\" }}", -0.001)).isEqualTo("-0.00");
+    }
+
+    @Test
+    void queryIsReportedAsUnsupported() {
+        assertThat(expand("{{ query \"up\" }}"))
+                .startsWith("<error expanding template: error executing template t: template: t:1:115: executing "
+                        + "\"t\" at <query \"up\">: error calling query: the query function is not supported");
+    }
+
+    @Test
+    void errorsInLaterLinesHaveGoPositions() {
+        assertThat(expand("a\nb {{ $labels.job }}\n  {{ len 3 }}"))
+                .isEqualTo("<error expanding template: error executing template t: template: t:3:5: executing \"t\" "
+                        + "at <len 3>: error calling len: len of type int>");
+    }
+
+    @Test
+    void recursionIsBounded() {
+        assertThat(expand("{{ define \"a\" }}{{ template \"a\" }}{{ end }}{{ template \"a\" }}"))
+                .startsWith("<error expanding template: ").contains("exceeded maximum template depth");
+    }
+
+    @Test
+    void exponentialWorkIsBounded() {
+        StringBuilder sb = new StringBuilder("{{ define \"t0\" }}x{{ end }}");
+        for (int i = 1; i <= 40; i++) {
+            sb.append("{{ define \"t").append(i).append("\" }}{{ template \"t").append(i - 1)
+                    .append("\" }}{{ template \"t").append(i - 1).append("\" }}{{ end }}");
+        }
+        sb.append("{{ template \"t40\" }}");
+        assertThat(expand(sb.toString())).startsWith("<error expanding template: ").contains("exceeded");
+    }
+
+    @Test
+    void regexFunctionsFollowGoSemantics() {
+        assertThat(expand("{{ reReplaceAll \"(?P<host>[^:]+):(\\\\d+)\" \"${host} port $2\" $labels.instance }}"))
+                .isEqualTo("lb1 port 8404");
+        assertThat(expand("{{ reReplaceAll \"a*\" \"-\" \"baaac\" }}")).isEqualTo("-b-c-");
+        assertThat(expand("{{ match \"(?=x)\" \"x\" }}")).contains("invalid or unsupported Perl syntax");
+        assertThat(expand("{{ match \"^lb\\\\d$\" $labels.instance }}")).isEqualTo("false");
+    }
+
+    @Test
+    void expandIsThreadSafe() throws Exception {
+        Template t = Template.parse("t", "{{ range $k, $v := $labels }}{{ $k }}={{ $v | toUpper }} {{ end }}"
+                + "{{ reReplaceAll \":.*\" \"\" $labels.instance }} {{ $value | humanize }}");
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<String>> results = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                double v = i;
+                results.add(pool.submit(() -> t.expand(new TemplateData(HA, v * 1000, Labels.empty(), ""))));
+            }
+            for (int i = 0; i < results.size(); i++) {
+                assertThat(results.get(i).get(10, TimeUnit.SECONDS)).isEqualTo(
+                        "backend=APP instance=LB1:8404 job=HAPROXY lb1 " + Funcs.humanize(i * 1000.0));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void expandNeverThrowsEvenWithoutData() {
+        assertThat(Template.parse("t", "{{ $labels.x }}").expand(null)).startsWith("<error expanding template: ");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '\'', value = {
+        "'ab\\n  {{ $labels.job '         | 2 | 3  | unclosed action",
+        "'x {{ nosuch 1 }}'               | 1 | 6  | function \"nosuch\" not defined",
+        "'{{ if true }}x'                 | 1 | 15 | unexpected EOF",
+        "'a\\n{{ end }}'                  | 2 | 8  | unexpected {{end}}",
+        "'{{ 3x }}'                       | 1 | 4  | bad number syntax: \"3x\"",
+        "'ok\\n\\n  {{ $nope }}'          | 3 | 6  | undefined variable \"$nope\"",
+        "'{{ \"a\" | 1 }}'                | 1 | 10 | non executable command in pipeline stage 2",
+        "'é{{ ( }}'                       | 1 | 7  | unclosed left paren",
+        "'{{ range }}{{ end }}'           | 1 | 10 | missing value for range",
+        "'{{ }}'                          | 1 | 4  | missing value for command",
+    })
+    void malformedTemplatesReportLineAndColumn(String escaped, int line, int column, String detail) {
+        String text = escaped.replace("\\n", "\n");
+        assertThatThrownBy(() -> Template.parse("summary", text))
+                .isInstanceOfSatisfying(TemplateException.class, e -> {
+                    assertThat(e.detail()).isEqualTo(detail);
+                    assertThat(e.line()).as("line").isEqualTo(line);
+                    assertThat(e.column()).as("column").isEqualTo(column);
+                    assertThat(e.getMessage()).startsWith("template 'summary' at line " + line + ", column " + column);
+                });
+    }
+
+    @Test
+    void everyReferenceRuleTemplateParsesAndExpandsCleanly() throws Exception {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        int count = 0;
+        for (String file : List.of("haproxy-exporter-v1.yml", "embedded-exporter-v2.yml")) {
+            try (InputStream in = getClass().getResourceAsStream("promtool-cases/" + file)) {
+                assertThat(in).as(file).isNotNull();
+                JsonNode root = yaml.readTree(in);
+                for (JsonNode group : root.get("groups")) {
+                    for (JsonNode rule : group.get("rules")) {
+                        for (String section : List.of("annotations", "labels")) {
+                            JsonNode m = rule.get(section);
+                            if (m == null) {
+                                continue;
+                            }
+                            var it = m.fields();
+                            while (it.hasNext()) {
+                                var e = it.next();
+                                String out = Template.parse(e.getKey(), e.getValue().asText()).expand(DATA);
+                                assertThat(out).as(e.getValue().asText()).doesNotContain("<error").doesNotContain("{{");
+                                count++;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(count).isGreaterThan(50);
+    }
+}
