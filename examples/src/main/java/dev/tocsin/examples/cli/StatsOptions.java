@@ -1,0 +1,182 @@
+package dev.tocsin.examples.cli;
+
+import dev.tocsin.haproxy.HaproxySource;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The options that say which HAProxy to read and how: {@code --stats}, {@code --user}, {@code --password-env},
+ * {@code --password-file}, {@code --timeout}. Shared by every command.
+ */
+final class StatsOptions {
+
+    @Option(names = "--stats", required = true, paramLabel = "URL",
+            description = {"Where to read HAProxy's statistics: the stats page (http://HOST:PORT/stats or https://...;"
+                    + " ';csv' is appended when missing), the Runtime API on a unix socket (unix:/run/haproxy/admin.sock)"
+                    + " or on TCP (tcp://HOST:PORT)."})
+    String stats;
+
+    @Option(names = "--user", paramLabel = "USER",
+            description = "User for the stats page's basic authentication (needs --password-env or --password-file).")
+    String user;
+
+    @Option(names = "--password-env", paramLabel = "VAR",
+            description = "Name of the environment variable holding the password (the password itself is never an"
+                    + " argument).")
+    String passwordEnv;
+
+    @Option(names = "--password-file", paramLabel = "FILE",
+            description = "File holding the password (UTF-8; one trailing line break is ignored).")
+    Path passwordFile;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
+            description = "Deadline of one read of the statistics, response included (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    /** Environment lookups, replaceable by tests. */
+    Map<String, String> environment = System.getenv();
+
+    /**
+     * Returns the source the options describe.
+     *
+     * @throws CommandLine.ParameterException if an option is invalid; the message never holds the password
+     */
+    HaproxySource buildSource(CommandLine cmd) {
+        HaproxySource.Builder b = HaproxySource.builder();
+        String where = stats.trim();
+        String lower = where.toLowerCase(Locale.ROOT);
+        boolean http = false;
+        if (lower.startsWith("unix:")) {
+            String path = where.substring("unix:".length());
+            if (path.startsWith("//")) {
+                path = path.substring(2);
+            }
+            if (path.isEmpty()) {
+                throw new CommandLine.ParameterException(cmd, "--stats unix: needs a socket path, e.g."
+                        + " unix:/run/haproxy/admin.sock");
+            }
+            b.runtimeApi(Path.of(path));
+        } else if (lower.startsWith("tcp://")) {
+            URI uri = parseUri(cmd, where);
+            if (uri.getHost() == null || uri.getPort() < 1) {
+                throw new CommandLine.ParameterException(cmd, "--stats tcp:// needs a host and a port, e.g."
+                        + " tcp://127.0.0.1:9999");
+            }
+            b.runtimeApi(uri.getHost(), uri.getPort());
+        } else if (lower.startsWith("http://") || lower.startsWith("https://")) {
+            URI uri = parseUri(cmd, where);
+            try {
+                b.statsUri(uri);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cmd, "--stats: " + e.getMessage());
+            }
+            http = true;
+        } else {
+            throw new CommandLine.ParameterException(cmd,
+                    "--stats must be http(s)://HOST:PORT/PATH, unix:PATH or tcp://HOST:PORT");
+        }
+        if (passwordEnv != null && passwordFile != null) {
+            throw new CommandLine.ParameterException(cmd, "give either --password-env or --password-file, not both");
+        }
+        boolean password = passwordEnv != null || passwordFile != null;
+        if (user == null && password) {
+            throw new CommandLine.ParameterException(cmd, "--password-env and --password-file need --user");
+        }
+        if (user != null && !password) {
+            throw new CommandLine.ParameterException(cmd, "--user needs --password-env VAR or --password-file FILE");
+        }
+        if (user != null && !http) {
+            throw new CommandLine.ParameterException(cmd,
+                    "--user applies to the http(s) stats page only, not to the Runtime API");
+        }
+        if (user != null) {
+            char[] secret = password(cmd);
+            try {
+                b.basicAuth(user, secret);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cmd, "--user: " + e.getMessage());
+            } finally {
+                Arrays.fill(secret, '\0');
+            }
+        }
+        Duration connect = timeout.compareTo(Duration.ofSeconds(2)) < 0 ? timeout : Duration.ofSeconds(2);
+        b.readTimeout(timeout).connectTimeout(connect);
+        return b.build();
+    }
+
+    private char[] password(CommandLine cmd) {
+        if (passwordEnv != null) {
+            String value = environment.get(passwordEnv);
+            if (value == null) {
+                throw new CommandLine.ParameterException(cmd,
+                        "--password-env: environment variable " + passwordEnv + " is not set");
+            }
+            return value.toCharArray();
+        }
+        byte[] raw;
+        try {
+            raw = Files.readAllBytes(passwordFile);
+        } catch (IOException e) {
+            throw new CommandLine.ParameterException(cmd, "--password-file: cannot read " + passwordFile + " ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+        try {
+            int len = raw.length;
+            if (len > 0 && raw[len - 1] == '\n') {
+                len--;
+                if (len > 0 && raw[len - 1] == '\r') {
+                    len--;
+                }
+            }
+            CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(raw, 0, len));
+            char[] out = new char[chars.remaining()];
+            chars.get(out);
+            if (chars.hasArray()) {
+                Arrays.fill(chars.array(), '\0');
+            }
+            return out;
+        } catch (CharacterCodingException e) {
+            throw new CommandLine.ParameterException(cmd, "--password-file: " + passwordFile + " is not UTF-8");
+        } finally {
+            Arrays.fill(raw, (byte) 0);
+        }
+    }
+
+    private static URI parseUri(CommandLine cmd, String text) {
+        URI uri;
+        try {
+            uri = new URI(text);
+        } catch (URISyntaxException e) {
+            // the text may hold credentials (user:pass@host): do not echo it
+            throw new CommandLine.ParameterException(cmd, "--stats is not a valid URL (" + e.getReason() + ")");
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw new CommandLine.ParameterException(cmd, "--stats must not contain credentials;"
+                    + " use --user with --password-env or --password-file");
+        }
+        return uri;
+    }
+
+    /** Returns what is read, for messages: the --stats value (which never holds credentials once built). */
+    String describe() {
+        return stats;
+    }
+}

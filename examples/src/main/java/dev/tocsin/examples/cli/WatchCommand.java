@@ -1,0 +1,143 @@
+package dev.tocsin.examples.cli;
+
+import dev.tocsin.core.Alert;
+import dev.tocsin.core.Evaluator;
+import dev.tocsin.core.Rule;
+import dev.tocsin.core.notify.AlertmanagerNotifier;
+import dev.tocsin.haproxy.HaproxyRules;
+import dev.tocsin.haproxy.HaproxySource;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/** {@code tocsin watch}: evaluates the HAProxy preset rules every interval and prints each alert transition. */
+@Command(name = "watch",
+        description = {"Watch an HAProxy with the rules HaproxyDown, HaproxyBackendDown and HaproxyServerDown and print"
+                + " every alert transition (PENDING, FIRING, RESOLVED) as it happens. Ctrl-C stops it."},
+        sortOptions = false,
+        footer = {"", "Output: one line per transition on stdout (with --json one JSON object per line); progress and"
+                + " errors on stderr.",
+                "Exit codes: 0 stopped normally, 1 failed while running, 2 bad arguments.",
+                "Example: tocsin watch --stats http://127.0.0.1:8404/stats --interval 5s"})
+final class WatchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    StatsOptions stats;
+
+    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
+            description = "How often to read HAProxy and evaluate the rules (default: ${DEFAULT-VALUE}).")
+    Duration interval;
+
+    @Option(names = "--alertmanager", paramLabel = "URL",
+            description = "Also send FIRING and RESOLVED alerts to this Alertmanager (base URL, e.g."
+                    + " http://127.0.0.1:9093); repeat for several.")
+    List<URI> alertmanagers = new ArrayList<>();
+
+    @Option(names = "--rules", paramLabel = "FILE",
+            description = "A Prometheus rule file to evaluate as well (not supported yet).")
+    Path rules;
+
+    @Option(names = "--json", description = "Print each transition as one JSON object per line.")
+    boolean json;
+
+    @Option(names = "--max-duration", paramLabel = "DURATION", hidden = true, converter = DurationConverter.class,
+            description = "Stop after this long (for tests).")
+    Duration maxDuration;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Override
+    public Integer call() {
+        CommandLine cmd = spec.commandLine();
+        if (rules != null) {
+            throw new CommandLine.ParameterException(cmd, "--rules is not supported yet");
+        }
+        HaproxySource source = stats.buildSource(cmd);
+        AlertmanagerNotifier notifier = null;
+        if (!alertmanagers.isEmpty()) {
+            try {
+                notifier = AlertmanagerNotifier.to(alertmanagers.toArray(new URI[0]));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cmd, "--alertmanager: " + e.getMessage());
+            }
+        }
+        PrintWriter out = cmd.getOut();
+        PrintWriter err = cmd.getErr();
+        List<Rule> presets = HaproxyRules.availability();
+        Evaluator.Builder builder = Evaluator.builder()
+                .source(source)
+                .rules(presets)
+                .interval(interval)
+                .listener(alert -> print(out, alert));
+        if (notifier != null) {
+            builder.notifier(notifier);
+        }
+        Evaluator evaluator;
+        try {
+            evaluator = builder.build();
+        } catch (RuntimeException e) {
+            if (notifier != null) {
+                notifier.close();
+            }
+            throw e;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            evaluator.close();
+            stopped.countDown();
+        }, "tocsin-watch-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            err.println("tocsin watch: reading " + stats.describe() + " every " + DurationConverter.format(interval)
+                    + " with rules " + presets.stream().map(Rule::name).collect(Collectors.joining(", "))
+                    + (alertmanagers.isEmpty() ? "" : ", sending to " + alertmanagers.size() + " Alertmanager(s)")
+                    + "; Ctrl-C stops");
+            err.flush();
+            evaluator.start();
+            if (maxDuration != null) {
+                stopped.await(maxDuration.toMillis(), TimeUnit.MILLISECONDS);
+            } else {
+                stopped.await();
+            }
+        } catch (InterruptedException e) {
+            // interrupted by the embedding program: a normal stop
+            Thread.currentThread().interrupt();
+        } finally {
+            evaluator.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // shutting down: the hook has closed the evaluator
+            }
+        }
+        return 0;
+    }
+
+    private void print(PrintWriter out, Alert alert) {
+        String text = json ? AlertText.json(alert)
+                : AlertText.transitionTime(alert).truncatedTo(ChronoUnit.MILLIS) + " " + AlertText.line(alert);
+        synchronized (out) {
+            out.println(text);
+            out.flush();
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.tocsin.examples.cli;
+
+import dev.tocsin.core.Sample;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CheckInventoryTest {
+
+    @Test
+    void groupsServersUnderTheirBackendWithStateAndCheck() {
+        Map<String, CheckCommand.Backend> inv = CheckCommand.inventory(List.of(
+                Sample.of("haproxy_backend_up", 0, "backend", "app"),
+                Sample.of("haproxy_server_up", 0, "backend", "app", "server", "s1"),
+                Sample.of("haproxy_server_status", 1, "backend", "app", "server", "s1", "state", "MAINT"),
+                Sample.of("haproxy_server_status", 0, "backend", "app", "server", "s1", "state", "UP"),
+                Sample.of("haproxy_server_up", 1, "backend", "app", "server", "s2"),
+                Sample.of("haproxy_server_check_status", 1, "backend", "app", "server", "s2",
+                        "check_status", "L7OK", "check_desc", "Layer7 check passed"),
+                Sample.of("haproxy_server_check_info", 1, "backend", "app", "server", "s2", "last_chk", "HTTP 200"),
+                Sample.of("haproxy_backend_up", 1, "backend", "stats"),
+                Sample.of("haproxy_frontend_current_sessions", 3, "frontend", "web")));
+
+        assertThat(inv).containsOnlyKeys("app", "stats");
+        CheckCommand.Backend app = inv.get("app");
+        assertThat(app.up).isEqualTo(0);
+        assertThat(app.serversUp()).isEqualTo(1);
+        assertThat(app.servers.get("s1").describe()).isEqualTo("MAINT");
+        assertThat(app.servers.get("s2").describe()).isEqualTo("UP, check L7OK (Layer7 check passed: HTTP 200)");
+        assertThat(inv.get("stats").servers).isEmpty();
+    }
+}

@@ -1,0 +1,211 @@
+package dev.tocsin.examples.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tocsin.examples.TestHaproxy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The command line against a real HAProxy with basic auth on its stats page. Backends: app (2 live servers), half
+ * (1 live, 1 dead), dead (2 dead). Tests that stop app's servers start them again before they end.
+ */
+class CliIT {
+
+    private static final String USER = "monitor";
+    private static final String PASSWORD = "s3cretPass";
+    private static final Map<String, String> ENV = Map.of("HAPROXY_PASSWORD", PASSWORD);
+
+    private static TestHaproxy lb;
+
+    @BeforeAll
+    static void startHaproxy() throws Exception {
+        lb = TestHaproxy.startWithAuth(USER, PASSWORD);
+    }
+
+    @AfterAll
+    static void stopHaproxy() {
+        if (lb != null) {
+            lb.close();
+        }
+    }
+
+    private static String[] withAuth(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--user", USER, "--password-env", "HAPROXY_PASSWORD"));
+        return all.toArray(new String[0]);
+    }
+
+    @Test
+    void checkIsCriticalWhileABackendIsDown() {
+        Cli r = Cli.run(ENV, withAuth("check", "--stats", lb.statsUrl()));
+
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.firstLine()).isEqualTo("HAPROXY CRITICAL - backend dead DOWN (0/2 servers up),"
+                + " server half/s2 DOWN | backends_up=3;;;0;4 servers_up=3;;;0;6");
+        assertThat(r.out()).contains("backend app: UP, 2/2 servers UP\n",
+                "  server app/s1: UP, check L7OK",
+                "backend dead: DOWN, 0/2 servers UP\n",
+                "  server dead/s1: DOWN, check L4CON",
+                "FIRING HaproxyBackendDown{backend=\"dead\"",
+                "FIRING HaproxyServerDown{backend=\"half\"");
+        assertThat(r.out()).doesNotContain(PASSWORD);
+        assertThat(r.err()).doesNotContain(PASSWORD);
+    }
+
+    @Test
+    void checkIsOkWhenEveryBackendIsUp() throws Exception {
+        try (TestHaproxy healthy = TestHaproxy.startHealthy()) {
+            Cli r = Cli.run("check", "--stats", healthy.statsUrl());
+
+            assertThat(r.code()).isZero();
+            assertThat(r.firstLine()).isEqualTo(
+                    "HAPROXY OK - 2/2 backends UP, 2/2 servers UP | backends_up=2;;;0;2 servers_up=2;;;0;2");
+            assertThat(r.out()).contains("backend app: UP, 2/2 servers UP\n", "backend stats: UP, 0/0 servers UP\n")
+                    .doesNotContain("FIRING");
+        }
+    }
+
+    @Test
+    void checkReadsTheRuntimeApiOnASocketAndOnTcp() {
+        Cli socket = Cli.run("check", "--stats", "unix:" + lb.haproxy().runtimeApiSocket());
+        assertThat(socket.code()).isEqualTo(2);
+        assertThat(socket.firstLine()).startsWith("HAPROXY CRITICAL - backend dead DOWN (0/2 servers up)");
+
+        Cli tcp = Cli.run("check", "--stats", "tcp://127.0.0.1:" + lb.haproxy().runtimeApiPort());
+        assertThat(tcp.code()).isEqualTo(2);
+        assertThat(tcp.firstLine()).isEqualTo(socket.firstLine());
+    }
+
+    @Test
+    void passwordFromAFileWorksAndAWrongOneIsUnknown(@TempDir Path dir) throws Exception {
+        Path good = Files.writeString(dir.resolve("good"), PASSWORD + "\n");
+        Cli ok = Cli.run("check", "--stats", lb.statsUrl(), "--user", USER, "--password-file", good.toString());
+        assertThat(ok.code()).isEqualTo(2);
+        assertThat(ok.firstLine()).startsWith("HAPROXY CRITICAL - ");
+
+        Path bad = Files.writeString(dir.resolve("bad"), "wrongPassword\n");
+        Cli denied = Cli.run("check", "--stats", lb.statsUrl(), "--user", USER, "--password-file", bad.toString());
+        assertThat(denied.code()).isEqualTo(3);
+        assertThat(denied.firstLine()).startsWith("HAPROXY UNKNOWN - cannot read " + lb.statsUrl() + ": ")
+                .contains("401");
+        assertThat(denied.out() + denied.err()).doesNotContain("wrongPassword");
+    }
+
+    @Test
+    void watchPrintsFiringLinesUntilMaxDuration() {
+        Cli r = Cli.run(ENV, withAuth("watch", "--stats", lb.statsUrl(), "--interval", "200ms",
+                "--max-duration", "1500ms"));
+
+        assertThat(r.code()).isZero();
+        assertThat(r.out().lines().filter(l -> l.contains(" FIRING HaproxyBackendDown{backend=\"dead\"")))
+                .hasSize(1);
+        assertThat(r.out().lines()).allMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\dT\\S+Z (PENDING|FIRING|RESOLVED) .*"));
+        assertThat(r.err()).startsWith("tocsin watch: reading " + lb.statsUrl() + " every 200ms with rules"
+                + " HaproxyDown, HaproxyBackendDown, HaproxyServerDown; Ctrl-C stops");
+        assertThat(r.out() + r.err()).doesNotContain(PASSWORD);
+    }
+
+    @Test
+    void watchSeesABackendGoDownAndComeBackInJsonAndStopsWhenInterrupted() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        AtomicInteger code = new AtomicInteger(-1);
+        Thread watch = new Thread(() -> code.set(Main.run(withAuth("watch", "--json", "--stats", lb.statsUrl(),
+                "--interval", "200ms"), new PrintWriter(out, true), new PrintWriter(err, true), ENV)));
+        watch.start();
+        try {
+            await("first evaluation").atMost(Duration.ofSeconds(10))
+                    .until(() -> out.toString().contains("\"backend\":\"dead\""));
+            lb.stop("app/s1", "app/s2");
+            await("app FIRING").atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                .until(() -> appBackend(out).contains("FIRING"));
+        } finally {
+            lb.restart("app/s1", "app/s2");
+        }
+        await("app RESOLVED").atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                .until(() -> appBackend(out).contains("RESOLVED"));
+        watch.interrupt();
+        watch.join(10_000);
+
+        assertThat(watch.isAlive()).isFalse();
+        assertThat(code.get()).isZero();
+        assertThat(appBackend(out)).containsExactly("FIRING", "RESOLVED");
+        for (String line : out.toString().lines().toList()) {
+            JsonNode o = new ObjectMapper().readTree(line);
+            if (o.path("labels").path("backend").asText().equals("app")
+                    && o.path("alertname").asText().equals("HaproxyBackendDown")
+                    && o.path("state").asText().equals("FIRING")) {
+                assertThat(o.path("context").path("servers_up").asText()).isEqualTo("0 of 2 servers UP");
+                assertThat(o.path("runbook").path("title").asText()).isEqualTo("HaproxyBackendDown");
+                assertThat(o.path("annotations").path("runbook").asText()).startsWith("https://");
+            }
+        }
+    }
+
+    /** Returns the states of HaproxyBackendDown for backend app printed so far. */
+    private static List<String> appBackend(StringWriter out) throws Exception {
+        List<String> states = new ArrayList<>();
+        for (String line : out.toString().lines().toList()) {
+            JsonNode o = new ObjectMapper().readTree(line);
+            if (o.path("alertname").asText().equals("HaproxyBackendDown")
+                    && o.path("labels").path("backend").asText().equals("app")) {
+                states.add(o.path("state").asText());
+            }
+        }
+        return states;
+    }
+
+    @Test
+    void theShadedJarRunsAndStopsCleanlyOnSigterm() throws Exception {
+        Path jar = Path.of("target", "tocsin.jar");
+        assertThat(jar).as("built by 'mvn package'").exists();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+        Process help = new ProcessBuilder(java, "-jar", jar.toString(), "check", "--help").start();
+        assertThat(help.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(help.exitValue()).isZero();
+        assertThat(new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("--stats=URL");
+
+        ProcessBuilder pb = new ProcessBuilder(java, "-jar", jar.toString(), "watch", "--stats", lb.statsUrl(),
+                "--user", USER, "--password-env", "HAPROXY_PASSWORD", "--interval", "200ms");
+        pb.environment().put("HAPROXY_PASSWORD", PASSWORD);
+        Process watch = pb.redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(watch.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            List<String> lines = new ArrayList<>();
+            await("a FIRING line").atMost(Duration.ofSeconds(30)).until(() -> {
+                String line = out.readLine();
+                if (line != null) {
+                    lines.add(line);
+                }
+                return line == null || line.contains(" FIRING HaproxyBackendDown{backend=\"dead\"");
+            });
+            assertThat(lines).last().asString().contains("FIRING HaproxyBackendDown");
+            watch.destroy(); // SIGTERM: the shutdown hook closes the evaluator
+            assertThat(watch.waitFor(15, TimeUnit.SECONDS)).as("exits after SIGTERM").isTrue();
+            assertThat(watch.exitValue()).isEqualTo(143);
+        } finally {
+            watch.destroyForcibly();
+        }
+    }
+}

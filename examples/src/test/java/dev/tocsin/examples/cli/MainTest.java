@@ -1,0 +1,124 @@
+package dev.tocsin.examples.cli;
+
+import dev.tocsin.examples.demo.LocalHaproxy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The command line's help, argument errors and exit codes, without HAProxy. */
+class MainTest {
+
+    @Test
+    void helpOfEveryCommandExitsZero() {
+        Cli top = Cli.run("--help");
+        assertThat(top.code()).isZero();
+        assertThat(top.out()).contains("Usage: tocsin", "watch", "check");
+
+        Cli watch = Cli.run("watch", "--help");
+        assertThat(watch.code()).isZero();
+        assertThat(watch.out()).contains("--stats=URL", "--interval=DURATION", "--alertmanager=URL", "--rules=FILE",
+                "--json", "--user=USER", "--password-env=VAR", "--password-file=FILE", "--timeout=DURATION",
+                "(default: 5s)");
+        assertThat(watch.out()).doesNotContain("--max-duration");
+
+        Cli check = Cli.run("check", "--help");
+        assertThat(check.code()).isZero();
+        assertThat(check.out()).contains("--stats=URL", "Exit codes: 0 OK, 1 WARNING");
+        assertThat(check.err()).isEmpty();
+    }
+
+    @Test
+    void noCommandIsAUsageError() {
+        Cli r = Cli.run();
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("tocsin: missing command: watch or check (see 'tocsin --help')"
+                + System.lineSeparator());
+    }
+
+    @Test
+    void badArgumentsGiveOneLineOnStderrAndExitTwo() {
+        assertUsageError(Cli.run("check"), "Missing required option: '--stats=URL'");
+        assertUsageError(Cli.run("check", "--stats", "ftp://lb:21/stats"),
+                "--stats must be http(s)://HOST:PORT/PATH, unix:PATH or tcp://HOST:PORT");
+        assertUsageError(Cli.run("check", "--stats", "tcp://lb"), "--stats tcp:// needs a host and a port");
+        assertUsageError(Cli.run("watch", "--stats", "http://lb:8404/stats", "--interval", "soon"),
+                "'soon' is not a duration");
+        assertUsageError(Cli.run("watch", "--stats", "http://lb:8404/stats", "--interval", "0s"),
+                "'0s' is not a positive duration");
+        assertUsageError(Cli.run("check", "--stats", "http://lb:8404/stats", "--user", "monitor"),
+                "--user needs --password-env VAR or --password-file FILE");
+        assertUsageError(Cli.run("check", "--stats", "http://lb:8404/stats", "--password-env", "X"),
+                "--password-env and --password-file need --user");
+        assertUsageError(Cli.run("check", "--stats", "unix:/run/haproxy.sock", "--user", "u", "--password-env", "X"),
+                "--user applies to the http(s) stats page only");
+        assertUsageError(Cli.run("check", "--stats", "http://lb:8404/stats", "extra"), "unexpected argument");
+        assertUsageError(Cli.run("watch", "--stats", "http://lb:8404/stats", "--rules", "rules.yml"),
+                "--rules is not supported yet");
+    }
+
+    @Test
+    void secretsAreNeverEchoed() {
+        Cli unknown = Cli.run("check", "--stats", "http://lb:8404/stats", "--password=hunter2");
+        assertUsageError(unknown, "unknown option '--password'");
+        assertThat(unknown.err()).doesNotContain("hunter2");
+
+        Cli positional = Cli.run("check", "--stats", "http://lb:8404/stats", "--user", "u", "hunter2");
+        assertThat(positional.code()).isEqualTo(2);
+        assertThat(positional.err()).doesNotContain("hunter2");
+
+        Cli inUrl = Cli.run("check", "--stats", "http://monitor:hunter2@lb:8404/stats");
+        assertUsageError(inUrl, "--stats must not contain credentials");
+        assertThat(inUrl.err()).doesNotContain("hunter2");
+
+        Cli badUrl = Cli.run("check", "--stats", "http://monitor:hunter2@lb:8404/st ats");
+        assertThat(badUrl.code()).isEqualTo(2);
+        assertThat(badUrl.err()).doesNotContain("hunter2");
+    }
+
+    @Test
+    void passwordSourcesMustExist(@TempDir Path dir) {
+        Cli unset = Cli.run(Map.of(), "check", "--stats", "http://lb:8404/stats", "--user", "u",
+                "--password-env", "TOCSIN_NOT_SET");
+        assertUsageError(unset, "environment variable TOCSIN_NOT_SET is not set");
+
+        Cli missing = Cli.run("check", "--stats", "http://lb:8404/stats", "--user", "u",
+                "--password-file", dir.resolve("nope").toString());
+        assertUsageError(missing, "--password-file: cannot read");
+
+        Cli both = Cli.run(Map.of("P", "x"), "check", "--stats", "http://lb:8404/stats", "--user", "u",
+                "--password-env", "P", "--password-file", dir.resolve("nope").toString());
+        assertUsageError(both, "give either --password-env or --password-file, not both");
+    }
+
+    @Test
+    void unreachableHaproxyIsUnknown() throws Exception {
+        int closed = LocalHaproxy.freePort();
+        Cli r = Cli.run("check", "--stats", "http://127.0.0.1:" + closed + "/stats", "--timeout", "2s");
+
+        assertThat(r.code()).isEqualTo(3);
+        assertThat(r.firstLine()).startsWith("HAPROXY UNKNOWN - cannot read http://127.0.0.1:" + closed + "/stats: ");
+        assertThat(r.out().lines()).hasSize(1);
+    }
+
+    @Test
+    void unreachableRuntimeApiSocketIsUnknown(@TempDir Path dir) throws Exception {
+        Path socket = dir.resolve("none.sock");
+        Files.deleteIfExists(socket);
+        Cli r = Cli.run("check", "--stats", "unix:" + socket);
+
+        assertThat(r.code()).isEqualTo(3);
+        assertThat(r.firstLine()).startsWith("HAPROXY UNKNOWN - cannot read unix:" + socket + ": ");
+    }
+
+    private static void assertUsageError(Cli r, String message) {
+        assertThat(r.code()).as("exit code").isEqualTo(2);
+        assertThat(r.out()).as("stdout").isEmpty();
+        assertThat(r.err().lines()).as("stderr lines").hasSize(1);
+        assertThat(r.err()).contains(message);
+    }
+}
