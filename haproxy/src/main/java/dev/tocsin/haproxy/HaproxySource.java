@@ -148,7 +148,7 @@ public final class HaproxySource implements MetricSource {
             throw new FetchException("cannot map the CSV from " + transport.describe() + ": " + e, false, e);
         }
         if (!result.skippedRows().isEmpty()) {
-            parseFailures.addAndGet(result.skippedRows().size());
+            parseFailures.addAndGet(result.parseFailures());
             skippedRowLog.log(result.skippedRows());
         }
         if (versionInfo && infoStale) {
