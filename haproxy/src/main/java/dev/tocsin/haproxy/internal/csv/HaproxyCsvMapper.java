@@ -69,7 +69,6 @@ public final class HaproxyCsvMapper {
     private Plan plan;
     private final RowTable table = new RowTable();
     private int generation;
-    private int lastSampleCount = 64;
     private int lastServerCount = 16;
     private int[] fieldStart = new int[0];
     private int[] fieldEnd = new int[0];
@@ -176,7 +175,7 @@ public final class HaproxyCsvMapper {
         int rows;
         int seen;
 
-        Scrape(int gen, int samples, int servers, int rows) {
+        Scrape(int gen, int servers, int rows) {
             this.gen = gen;
             this.out = new ChunkedList<>();
             this.servers = new ArrayList<>(servers);
@@ -197,7 +196,7 @@ public final class HaproxyCsvMapper {
     private String rowError;
 
     private ScrapeResult mapRows(Plan p, byte[] b, int start, int length) {
-        Scrape sc = new Scrape(++generation, lastSampleCount + 16, lastServerCount + 4, table.size() + 16);
+        Scrape sc = new Scrape(++generation, lastServerCount + 4, table.size() + 16);
         int line = 1;
         int pos = start;
         while (pos < length) {
@@ -226,7 +225,6 @@ public final class HaproxyCsvMapper {
         if (dropped || sc.inserted) {
             compact(sc.order);
         }
-        lastSampleCount = sc.out.size();
         lastServerCount = sc.servers.size();
         return new ScrapeResult(sc.out, sc.rows, sc.rows - sc.skippedCount, sc.skipped,
                 Collections.unmodifiableList(sc.servers), sc.fieldErrors, sc.failures);
