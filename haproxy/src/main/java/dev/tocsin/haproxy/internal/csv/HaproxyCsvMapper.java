@@ -281,13 +281,7 @@ public final class HaproxyCsvMapper {
                     break;
                 }
             } else {
-                while (pos < length) {
-                    byte c = b[pos];
-                    if (c == ',' || c == '\n') {
-                        break;
-                    }
-                    pos++;
-                }
+                pos = indexOfSeparator(b, pos, length);
                 e = pos;
                 if (e > s && b[e - 1] == '\r' && (pos == length || b[pos] == '\n')) {
                     e--;
@@ -855,6 +849,27 @@ public final class HaproxyCsvMapper {
             sb.append("...");
         }
         return sb.toString();
+    }
+
+    /** Index of the first ',' or '\n' in [from, to), or {@code to}; eight bytes at a time. */
+    static int indexOfSeparator(byte[] b, int from, int to) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long w = (long) LONGS.get(b, i);
+            long x = w ^ 0x2C2C2C2C2C2C2C2CL;
+            long y = w ^ 0x0A0A0A0A0A0A0A0AL;
+            long t = ((x - 0x0101010101010101L) & ~x | (y - 0x0101010101010101L) & ~y) & 0x8080808080808080L;
+            if (t != 0) {
+                return i + (Long.numberOfTrailingZeros(t) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            byte c = b[i];
+            if (c == ',' || c == '\n') {
+                return i;
+            }
+        }
+        return to;
     }
 
     /** Index of the first '\n' in [from, to), or {@code to}; eight bytes at a time. */
