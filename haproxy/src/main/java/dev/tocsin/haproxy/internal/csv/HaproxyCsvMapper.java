@@ -69,7 +69,6 @@ public final class HaproxyCsvMapper {
     private Plan plan;
     private final RowTable table = new RowTable();
     private int generation;
-    private int lastSampleCount = 64;
     private int lastServerCount = 16;
     private int[] fieldStart = new int[0];
     private int[] fieldEnd = new int[0];
@@ -176,7 +175,7 @@ public final class HaproxyCsvMapper {
         int rows;
         int seen;
 
-        Scrape(int gen, int samples, int servers, int rows) {
+        Scrape(int gen, int servers, int rows) {
             this.gen = gen;
             this.out = new ChunkedList<>();
             this.servers = new ArrayList<>(servers);
@@ -197,7 +196,7 @@ public final class HaproxyCsvMapper {
     private String rowError;
 
     private ScrapeResult mapRows(Plan p, byte[] b, int start, int length) {
-        Scrape sc = new Scrape(++generation, lastSampleCount + 16, lastServerCount + 4, table.size() + 16);
+        Scrape sc = new Scrape(++generation, lastServerCount + 4, table.size() + 16);
         int line = 1;
         int pos = start;
         while (pos < length) {
@@ -226,7 +225,6 @@ public final class HaproxyCsvMapper {
         if (dropped || sc.inserted) {
             compact(sc.order);
         }
-        lastSampleCount = sc.out.size();
         lastServerCount = sc.servers.size();
         return new ScrapeResult(sc.out, sc.rows, sc.rows - sc.skippedCount, sc.skipped,
                 Collections.unmodifiableList(sc.servers), sc.fieldErrors, sc.failures);
@@ -283,13 +281,7 @@ public final class HaproxyCsvMapper {
                     break;
                 }
             } else {
-                while (pos < length) {
-                    byte c = b[pos];
-                    if (c == ',' || c == '\n') {
-                        break;
-                    }
-                    pos++;
-                }
+                pos = indexOfSeparator(b, pos, length);
                 e = pos;
                 if (e > s && b[e - 1] == '\r' && (pos == length || b[pos] == '\n')) {
                     e--;
@@ -857,6 +849,27 @@ public final class HaproxyCsvMapper {
             sb.append("...");
         }
         return sb.toString();
+    }
+
+    /** Index of the first ',' or '\n' in [from, to), or {@code to}; eight bytes at a time. */
+    static int indexOfSeparator(byte[] b, int from, int to) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long w = (long) LONGS.get(b, i);
+            long x = w ^ 0x2C2C2C2C2C2C2C2CL;
+            long y = w ^ 0x0A0A0A0A0A0A0A0AL;
+            long t = ((x - 0x0101010101010101L) & ~x | (y - 0x0101010101010101L) & ~y) & 0x8080808080808080L;
+            if (t != 0) {
+                return i + (Long.numberOfTrailingZeros(t) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            byte c = b[i];
+            if (c == ',' || c == '\n') {
+                return i;
+            }
+        }
+        return to;
     }
 
     /** Index of the first '\n' in [from, to), or {@code to}; eight bytes at a time. */

@@ -132,6 +132,30 @@ class HaproxyCsvMapperPropertiesTest {
         });
     }
 
+    @Test
+    void wordAtATimeSeparatorSearchAgreesWithAByteLoop() {
+        Gen<byte[]> docs = lists().of(integers().between(0, 14)).ofSizeBetween(0, 40).map(l -> {
+            byte[] b = new byte[l.size()];
+            for (int i = 0; i < b.length; i++) {
+                int v = l.get(i);
+                b[i] = (byte) (v == 0 ? '\n' : v == 1 ? ',' : v == 2 ? 0xAC : v == 3 ? 0x2D : v == 4 ? 0x2B
+                        : v == 5 ? 0x8A : 'a' + v);
+            }
+            return b;
+        });
+        qt().withExamples(500).forAll(docs, integers().between(0, 40)).checkAssert((b, from) -> {
+            int start = Math.min(from, b.length);
+            int expected = b.length;
+            for (int i = start; i < b.length; i++) {
+                if (b[i] == '\n' || b[i] == ',') {
+                    expected = i;
+                    break;
+                }
+            }
+            assertThat(HaproxyCsvMapper.indexOfSeparator(b, start, b.length)).isEqualTo(expected);
+        });
+    }
+
     private static long countDataRows(String csv) {
         long n = 0;
         boolean first = true;
