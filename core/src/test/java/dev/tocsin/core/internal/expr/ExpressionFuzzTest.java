@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
  */
 class ExpressionFuzzTest {
 
-    @FuzzTest(maxDuration = "60s")
+    @FuzzTest(maxDuration = "3m")
     void parse(byte[] data) {
         String text = new String(data, StandardCharsets.UTF_8);
         Node ast;

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RunbookMarkdownParserFuzzTest {
 
-    @FuzzTest(maxDuration = "60s")
+    @FuzzTest(maxDuration = "3m")
     void parse(byte[] data) {
         check(new String(data, StandardCharsets.UTF_8));
         check(new String(data, StandardCharsets.ISO_8859_1));

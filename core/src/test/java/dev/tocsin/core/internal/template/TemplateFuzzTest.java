@@ -27,7 +27,7 @@ class TemplateFuzzTest {
      * template's own patterns is the documented semantics of reReplaceAll and match (as in Prometheus), and an
      * invalid pattern becomes Prometheus's error text, so that hook is disabled (core/pom.xml, surefire).
      */
-    @FuzzTest(maxDuration = "60s")
+    @FuzzTest(maxDuration = "3m")
     void parseAndExpand(byte[] input) {
         String text = new String(input, StandardCharsets.UTF_8);
         Template t;

@@ -18,7 +18,7 @@ class HaproxyCsvMapperFuzzTest {
     /** Shared on purpose: exercises the cross-scrape row cache with unrelated documents. */
     private static final HaproxyCsvMapper SHARED = new HaproxyCsvMapper(MappingOptions.defaults());
 
-    @FuzzTest(maxDuration = "60s")
+    @FuzzTest(maxDuration = "3m")
     void map(byte[] data) {
         check(SHARED, data);
         check(new HaproxyCsvMapper(new MappingOptions(StatusMapping.EXPORTER_STRICT, Set.of("2", "status"),
