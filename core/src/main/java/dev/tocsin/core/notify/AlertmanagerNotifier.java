@@ -5,11 +5,9 @@ import dev.tocsin.core.Notification;
 import dev.tocsin.core.Notifier;
 import dev.tocsin.core.internal.notify.AlertmanagerDispatcher;
 import dev.tocsin.core.internal.notify.DeliverySettings;
-import dev.tocsin.core.internal.notify.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.SSLContext;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -118,14 +116,12 @@ public final class AlertmanagerNotifier implements Notifier {
      * over the last 10 calls (at least 5) for 5 s, queue of 10,000 alerts per Alertmanager, flush timeout 5 s, no
      * credentials, the JVM's default TLS context (certificates verified).
      */
-    public static final class Builder {
+    public static final class Builder extends HttpNotifierBuilder<Builder> {
         private final List<URI> urls = new ArrayList<>();
-        private final DeliverySettings settings = new DeliverySettings(10_000);
         private Duration resendDelay = Duration.ofMinutes(1);
-        private Labels externalLabels = Labels.empty();
-        private String generatorUrl = "";
 
         private Builder() {
+            super(10_000);
         }
 
         /**
@@ -142,89 +138,6 @@ public final class AlertmanagerNotifier implements Notifier {
         /** Sets the resend delay (default 1 minute): alerts are re-sent when their last send is older. */
         public Builder resendDelay(Duration resendDelay) {
             this.resendDelay = DeliverySettings.positive("resendDelay", resendDelay);
-            return this;
-        }
-
-        /** Sets labels added to every alert that does not have them already (default none). */
-        public Builder externalLabels(Labels externalLabels) {
-            this.externalLabels = Objects.requireNonNull(externalLabels, "externalLabels");
-            return this;
-        }
-
-        /** Sets every alert's {@code generatorURL} (default empty: the field is left out). */
-        public Builder generatorUrl(String generatorUrl) {
-            this.generatorUrl = Objects.requireNonNull(generatorUrl, "generatorUrl");
-            return this;
-        }
-
-        /** Uses HTTP basic authentication. The password is never logged nor shown by {@code toString()}. */
-        public Builder basicAuth(String user, String password) {
-            settings.basicAuth(user, password);
-            return this;
-        }
-
-        /** Uses a bearer token ({@code Authorization: Bearer ...}). Never logged nor shown. */
-        public Builder bearerToken(String token) {
-            settings.bearerToken(token);
-            return this;
-        }
-
-        /** Sets the TLS context for https URLs (default: the JVM default, which verifies certificates). */
-        public Builder sslContext(SSLContext sslContext) {
-            settings.sslContext = Objects.requireNonNull(sslContext, "sslContext");
-            return this;
-        }
-
-        /** Sets the timeout of one request, connect to last byte of the answer (default 10 s). */
-        public Builder timeout(Duration timeout) {
-            settings.timeout = DeliverySettings.positive("timeout", timeout);
-            return this;
-        }
-
-        /** Sets the attempts per batch, the first one included (default 3; 1 disables retries). */
-        public Builder maxAttempts(int maxAttempts) {
-            settings.maxAttempts = maxAttempts;
-            return this;
-        }
-
-        /**
-         * Sets the retry backoff: {@code initial}, multiplied by {@code multiplier} after each attempt, at most
-         * {@code max} (default 500 ms, 2, 5 s).
-         */
-        public Builder backoff(Duration initial, double multiplier, Duration max) {
-            settings.initialBackoff = DeliverySettings.positive("backoff initial", initial);
-            settings.backoffMultiplier = multiplier;
-            settings.maxBackoff = DeliverySettings.positive("backoff max", max);
-            return this;
-        }
-
-        /**
-         * Configures each Alertmanager's circuit breaker: it opens when {@code failureRatePercent} of the last
-         * {@code window} calls failed (connection errors, timeouts, 5xx, 408, 429), and then rejects calls for
-         * {@code openDuration} (default 50 %, 10 calls, 5 s).
-         */
-        public Builder circuitBreaker(float failureRatePercent, int window, Duration openDuration) {
-            settings.circuitFailureRate = failureRatePercent;
-            settings.circuitWindow = window;
-            settings.circuitOpenDuration = DeliverySettings.positive("circuit breaker openDuration", openDuration);
-            return this;
-        }
-
-        /** Sets the queue capacity per Alertmanager, in alerts (default 10,000); when full the oldest is dropped. */
-        public Builder queueCapacity(int capacity) {
-            settings.queueCapacity = capacity;
-            return this;
-        }
-
-        /** Sets how long {@code close()} may take to flush queued alerts (default 5 s). */
-        public Builder flushTimeout(Duration flushTimeout) {
-            settings.flushTimeout = DeliverySettings.positive("flushTimeout", flushTimeout);
-            return this;
-        }
-
-        /** Replaces the HTTP transport (tests). */
-        Builder transport(Transport transport) {
-            settings.transport = Objects.requireNonNull(transport, "transport");
             return this;
         }
 

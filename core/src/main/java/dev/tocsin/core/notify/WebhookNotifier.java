@@ -1,17 +1,13 @@
 package dev.tocsin.core.notify;
 
-import dev.tocsin.core.Labels;
 import dev.tocsin.core.Notification;
 import dev.tocsin.core.Notifier;
 import dev.tocsin.core.internal.notify.AlertmanagerDispatcher;
-import dev.tocsin.core.internal.notify.DeliverySettings;
 import dev.tocsin.core.internal.notify.DeliveryStats;
-import dev.tocsin.core.internal.notify.Transport;
 import dev.tocsin.core.internal.notify.WebhookDispatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.SSLContext;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -101,19 +97,17 @@ public final class WebhookNotifier implements Notifier {
      * timeout 10 s, 3 attempts with backoff 500 ms doubling up to 5 s, circuit breaker 50 % of 10 calls for 5 s,
      * queue of 1,000 messages, flush timeout 5 s, no credentials, JVM default TLS.
      */
-    public static final class Builder {
+    public static final class Builder extends HttpNotifierBuilder<Builder> {
         private URI url;
-        private final DeliverySettings settings = new DeliverySettings(1_000);
         private String receiver = "tocsin";
         private String externalUrl = "";
-        private String generatorUrl = "";
-        private Labels externalLabels = Labels.empty();
         private boolean sendResolved = true;
         private boolean includeRunbook = true;
         private boolean includeContext = true;
         private int maxAlerts = 256;
 
         private Builder() {
+            super(1_000);
         }
 
         /**
@@ -135,18 +129,6 @@ public final class WebhookNotifier implements Notifier {
         /** Sets the {@code externalURL} field (default empty). */
         public Builder externalUrl(String externalUrl) {
             this.externalUrl = Objects.requireNonNull(externalUrl, "externalUrl");
-            return this;
-        }
-
-        /** Sets every alert's {@code generatorURL} (default empty). */
-        public Builder generatorUrl(String generatorUrl) {
-            this.generatorUrl = Objects.requireNonNull(generatorUrl, "generatorUrl");
-            return this;
-        }
-
-        /** Sets labels added to every alert that does not have them already (default none). */
-        public Builder externalLabels(Labels externalLabels) {
-            this.externalLabels = Objects.requireNonNull(externalLabels, "externalLabels");
             return this;
         }
 
@@ -174,70 +156,6 @@ public final class WebhookNotifier implements Notifier {
                 throw new IllegalArgumentException("maxAlertsPerMessage must be at least 1: " + maxAlerts);
             }
             this.maxAlerts = maxAlerts;
-            return this;
-        }
-
-        /** Uses HTTP basic authentication. The password is never logged nor shown by {@code toString()}. */
-        public Builder basicAuth(String user, String password) {
-            settings.basicAuth(user, password);
-            return this;
-        }
-
-        /** Uses a bearer token. Never logged nor shown. */
-        public Builder bearerToken(String token) {
-            settings.bearerToken(token);
-            return this;
-        }
-
-        /** Sets the TLS context for https URLs (default: the JVM default, which verifies certificates). */
-        public Builder sslContext(SSLContext sslContext) {
-            settings.sslContext = Objects.requireNonNull(sslContext, "sslContext");
-            return this;
-        }
-
-        /** Sets the timeout of one request, connect to last byte of the answer (default 10 s). */
-        public Builder timeout(Duration timeout) {
-            settings.timeout = DeliverySettings.positive("timeout", timeout);
-            return this;
-        }
-
-        /** Sets the attempts per message, the first one included (default 3). */
-        public Builder maxAttempts(int maxAttempts) {
-            settings.maxAttempts = maxAttempts;
-            return this;
-        }
-
-        /** Sets the retry backoff (default 500 ms, multiplier 2, at most 5 s). */
-        public Builder backoff(Duration initial, double multiplier, Duration max) {
-            settings.initialBackoff = DeliverySettings.positive("backoff initial", initial);
-            settings.backoffMultiplier = multiplier;
-            settings.maxBackoff = DeliverySettings.positive("backoff max", max);
-            return this;
-        }
-
-        /** Configures the circuit breaker (default 50 % failures of the last 10 calls opens it for 5 s). */
-        public Builder circuitBreaker(float failureRatePercent, int window, Duration openDuration) {
-            settings.circuitFailureRate = failureRatePercent;
-            settings.circuitWindow = window;
-            settings.circuitOpenDuration = DeliverySettings.positive("circuit breaker openDuration", openDuration);
-            return this;
-        }
-
-        /** Sets the queue capacity in messages (default 1,000); when full the oldest is dropped. */
-        public Builder queueCapacity(int capacity) {
-            settings.queueCapacity = capacity;
-            return this;
-        }
-
-        /** Sets how long {@code close()} may take to flush (default 5 s). */
-        public Builder flushTimeout(Duration flushTimeout) {
-            settings.flushTimeout = DeliverySettings.positive("flushTimeout", flushTimeout);
-            return this;
-        }
-
-        /** Replaces the HTTP transport (tests). */
-        Builder transport(Transport transport) {
-            settings.transport = Objects.requireNonNull(transport, "transport");
             return this;
         }
 

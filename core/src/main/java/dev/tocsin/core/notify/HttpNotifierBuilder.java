@@ -1,0 +1,115 @@
+package dev.tocsin.core.notify;
+
+import dev.tocsin.core.Labels;
+import dev.tocsin.core.internal.notify.DeliverySettings;
+import dev.tocsin.core.internal.notify.Transport;
+
+import javax.net.ssl.SSLContext;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The delivery options shared by the HTTP notifiers ({@link AlertmanagerNotifier.Builder} and
+ * {@link WebhookNotifier.Builder}): labels and URLs put in the payload, credentials, TLS, timeout, retry, circuit
+ * breaker, queue and flush. Defaults are given by each notifier's builder.
+ *
+ * @param <B> the concrete builder, returned by every setter
+ */
+public abstract class HttpNotifierBuilder<B extends HttpNotifierBuilder<B>> {
+
+    final DeliverySettings settings;
+    Labels externalLabels = Labels.empty();
+    String generatorUrl = "";
+
+    HttpNotifierBuilder(int defaultQueueCapacity) {
+        this.settings = new DeliverySettings(defaultQueueCapacity);
+    }
+
+    @SuppressWarnings("unchecked")
+    private B self() {
+        return (B) this;
+    }
+
+    /** Sets labels added to every alert that does not have them already (default none). */
+    public B externalLabels(Labels externalLabels) {
+        this.externalLabels = Objects.requireNonNull(externalLabels, "externalLabels");
+        return self();
+    }
+
+    /** Sets every alert's {@code generatorURL} (default empty: the field is left out). */
+    public B generatorUrl(String generatorUrl) {
+        this.generatorUrl = Objects.requireNonNull(generatorUrl, "generatorUrl");
+        return self();
+    }
+
+    /** Uses HTTP basic authentication. The password is never logged nor shown by {@code toString()}. */
+    public B basicAuth(String user, String password) {
+        settings.basicAuth(user, password);
+        return self();
+    }
+
+    /** Uses a bearer token ({@code Authorization: Bearer ...}). Never logged nor shown. */
+    public B bearerToken(String token) {
+        settings.bearerToken(token);
+        return self();
+    }
+
+    /** Sets the TLS context for https URLs (default: the JVM default, which verifies certificates). */
+    public B sslContext(SSLContext sslContext) {
+        settings.sslContext = Objects.requireNonNull(sslContext, "sslContext");
+        return self();
+    }
+
+    /** Sets the timeout of one request, connect to last byte of the answer (default 10 s). */
+    public B timeout(Duration timeout) {
+        settings.timeout = DeliverySettings.positive("timeout", timeout);
+        return self();
+    }
+
+    /** Sets the attempts per request, the first one included (default 3; 1 disables retries). */
+    public B maxAttempts(int maxAttempts) {
+        settings.maxAttempts = maxAttempts;
+        return self();
+    }
+
+    /**
+     * Sets the retry backoff: {@code initial}, multiplied by {@code multiplier} after each attempt, at most
+     * {@code max} (default 500 ms, 2, 5 s).
+     */
+    public B backoff(Duration initial, double multiplier, Duration max) {
+        settings.initialBackoff = DeliverySettings.positive("backoff initial", initial);
+        settings.backoffMultiplier = multiplier;
+        settings.maxBackoff = DeliverySettings.positive("backoff max", max);
+        return self();
+    }
+
+    /**
+     * Configures the circuit breaker of each target: it opens when {@code failureRatePercent} of the last
+     * {@code window} calls failed (connection errors, timeouts, 5xx, 408, 429), and then rejects calls for
+     * {@code openDuration} (default 50 %, 10 calls, 5 s).
+     */
+    public B circuitBreaker(float failureRatePercent, int window, Duration openDuration) {
+        settings.circuitFailureRate = failureRatePercent;
+        settings.circuitWindow = window;
+        settings.circuitOpenDuration = DeliverySettings.positive("circuit breaker openDuration", openDuration);
+        return self();
+    }
+
+    /** Sets the queue capacity of each target; when full the oldest entry is dropped (and counted). */
+    public B queueCapacity(int capacity) {
+        settings.queueCapacity = capacity;
+        return self();
+    }
+
+    /** Sets how long {@code close()} may take to flush queued deliveries (default 5 s). */
+    public B flushTimeout(Duration flushTimeout) {
+        settings.flushTimeout = DeliverySettings.positive("flushTimeout", flushTimeout);
+        return self();
+    }
+
+    /** Replaces the HTTP transport (tests). */
+    B transport(Transport transport) {
+        settings.transport = Objects.requireNonNull(transport, "transport");
+        return self();
+    }
+}
