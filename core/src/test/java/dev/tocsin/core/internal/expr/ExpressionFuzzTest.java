@@ -26,7 +26,17 @@ class ExpressionFuzzTest {
             return;
         }
         String printed = Printer.print(ast);
-        Node again = Parser.parse(printed);
+        Node again;
+        try {
+            again = Parser.parse(printed);
+        } catch (ExpressionException e) {
+            // the printer adds parentheses (e.g. around nested unary minus), so an input close to the nesting limit
+            // may print to text that crosses it; anything else is a printer or parser bug
+            if (e.detail().contains("nests too deeply")) {
+                return;
+            }
+            throw new AssertionError("printed form does not parse: " + text + " -> " + printed, e);
+        }
         if (!Printer.print(again).equals(printed)) {
             throw new AssertionError("printing is not stable: " + text + " -> " + printed + " -> "
                     + Printer.print(again));
