@@ -71,7 +71,10 @@ public interface Evaluator extends AutoCloseable {
     /** Returns the registered rules, in registration order. */
     List<Rule> rules();
 
-    /** Returns every current alert (PENDING, FIRING, and RESOLVED ones still retained), ordered by rule then labels. */
+    /**
+     * Returns every current alert (PENDING, FIRING, and RESOLVED ones still retained) as of the last evaluation,
+     * ordered by rule (in registration order), then by labels.
+     */
     List<Alert> alerts();
 
     /** Stops evaluating (waits for a running evaluation to finish, bounded) and closes every notifier. Idempotent. */
@@ -162,7 +165,10 @@ public interface Evaluator extends AutoCloseable {
             return this;
         }
 
-        /** Sets the external URL: {@code $externalURL} in templates, and the base of generator URLs. */
+        /**
+         * Sets the external URL seen as {@code $externalURL} in templates. (Notifiers take their own
+         * {@code generatorUrl}.)
+         */
         public Builder externalUrl(String externalUrl) {
             this.externalUrl = Objects.requireNonNull(externalUrl, "externalUrl");
             return this;

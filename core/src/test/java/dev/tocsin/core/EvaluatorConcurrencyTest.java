@@ -108,4 +108,21 @@ class EvaluatorConcurrencyTest {
         ev.close();
         assertThat(calls).containsExactly("accept", "close");
     }
+
+    @Test
+    void closingFromAListenerReturnsPromptly() {
+        TestSource source = new TestSource("h:1", "j").set(Sample.of("x", 0));
+        java.util.concurrent.atomic.AtomicLong closeMillis = new java.util.concurrent.atomic.AtomicLong(-1);
+        Evaluator[] self = new Evaluator[1];
+        self[0] = Evaluator.builder().source(source).interval(Duration.ofMillis(10)).rule(rule("Base"))
+                .listener(a -> {
+                    long start = System.nanoTime();
+                    self[0].close();
+                    closeMillis.set((System.nanoTime() - start) / 1_000_000);
+                }).build();
+        self[0].start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> closeMillis.get() >= 0);
+        assertThat(closeMillis.get()).as("close() from the evaluator's own thread must not wait for itself")
+                .isLessThan(5_000);
+    }
 }

@@ -364,4 +364,133 @@ class EvaluatorTest {
         e.close();
         assertThatThrownBy(() -> e.evaluate(at(0))).isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void ruleWhoseRunbookThrowsIsRejectedAtRegistration() {
+        Rule bad = new Rule() {
+            @Override
+            public String name() {
+                return "Bad";
+            }
+
+            @Override
+            public List<Sample> evaluate(MetricsView metrics) {
+                return List.of();
+            }
+
+            @Override
+            public java.util.Optional<Runbook> runbook() {
+                throw new IllegalStateException("boom");
+            }
+        };
+        build();
+        assertThatThrownBy(() -> evaluator.addRule(bad)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Bad").hasMessageContaining("runbook");
+    }
+
+    @Test
+    void contextWithNullEntriesOrFailuresDoesNotStopOtherRules() {
+        Map<String, String> withNull = new java.util.HashMap<>();
+        withNull.put(null, "x");
+        withNull.put("ok", "1");
+        withNull.put("nullValue", null);
+        build(Rule.alert("Nulls").condition(isZero("backend_up")).context((l, m) -> withNull).build(),
+                Rule.alert("Throws").condition(isZero("backend_up")).context((l, m) -> {
+                    throw new IllegalStateException("context bug");
+                }).build(),
+                Rule.alert("Other").condition(isZero("backend_up")).build());
+        source.set(up("app", 0));
+        List<Alert> t = evaluator.evaluate(at(0));
+        assertThat(t).extracting(Alert::ruleName).containsExactly("Nulls", "Throws", "Other");
+        assertThat(t.get(0).context()).containsExactly(Map.entry("ok", "1"));
+        assertThat(t.get(1).context()).isEmpty();
+    }
+
+    @Test
+    void aRuleWhoseEvaluationFailsSendsNothingThatCycle() {
+        boolean[] fail = {false};
+        build(Rule.alert("Flaky").condition(m -> {
+            if (fail[0]) {
+                throw new IllegalStateException("query failed");
+            }
+            return isZero("backend_up").evaluate(m);
+        }).build());
+        source.set(up("app", 0));
+        evaluator.evaluate(at(0));
+        assertThat(notifications.get(0).active()).hasSize(1);
+        fail[0] = true;
+        evaluator.evaluate(at(10));
+        assertThat(notifications.get(1).active()).isEmpty();
+        assertThat(evaluator.alerts()).singleElement()
+                .satisfies(a -> assertThat(a.state()).isEqualTo(AlertState.FIRING));
+    }
+
+    @Test
+    void heldSourceFreezesJavaRulesThatBuildNewSamples() {
+        // the condition derives new samples (an extra label) from the source's series
+        build(Rule.alert("Derived").forDuration(Duration.ofSeconds(30)).condition(m -> m.series("backend_up")
+                .stream().filter(s -> s.value() == 0)
+                .map(s -> new Sample(s.labels().with("derived", "yes"), s.value()))
+                .collect(Collectors.toList())).build());
+        source.set(up("app", 0));
+        assertThat(evaluator.evaluate(at(0))).singleElement()
+                .satisfies(a -> assertThat(a.state()).isEqualTo(AlertState.PENDING));
+        source.fail(new IllegalStateException("down"));
+        assertThat(evaluator.evaluate(at(30))).isEmpty();
+        assertThat(evaluator.alerts()).singleElement()
+                .satisfies(a -> assertThat(a.state()).isEqualTo(AlertState.PENDING));
+    }
+
+    @Test
+    void alertsAreOrderedByRuleThenLabels() {
+        build(Rule.alert("B").condition(isZero("backend_up")).build(),
+                Rule.alert("A").condition(isZero("backend_up")).build());
+        source.set(up("zeta", 0), up("alpha", 0));
+        evaluator.evaluate(at(0));
+        assertThat(evaluator.alerts()).extracting(a -> a.ruleName() + "/" + a.labels().get("backend"))
+                .containsExactly("B/alpha", "B/zeta", "A/alpha", "A/zeta");
+    }
+
+    @Test
+    void aSlowSourceDoesNotDelayTheOthers() {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        MetricSource slow = new MetricSource() {
+            @Override
+            public String instance() {
+                return "slow:1";
+            }
+
+            @Override
+            public String job() {
+                return "haproxy";
+            }
+
+            @Override
+            public String healthMetric() {
+                return "haproxy_up";
+            }
+
+            @Override
+            public List<Sample> collect() throws Exception {
+                release.await();
+                return List.of();
+            }
+        };
+        evaluator = Evaluator.builder().source(source).source(slow).interval(Duration.ofMillis(200))
+                .rule(Rule.alert("Down").condition(isZero("backend_up")).build())
+                .rule(Rule.alert("HaproxyDown").condition(isZero("haproxy_up")).build()).build();
+        source.set(up("app", 0));
+        try {
+            long start = System.nanoTime();
+            List<Alert> t = evaluator.evaluate(at(0));
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(t).extracting(a -> a.ruleName() + ":" + a.labels().get("instance"))
+                    .containsExactlyInAnyOrder("Down:lb1:8404", "HaproxyDown:slow:1");
+            assertThat(tookMillis).as("bounded by the interval, not by the slow source").isLessThan(10_000);
+            // the next cycle does not start a second read of the still-busy source
+            assertThat(evaluator.evaluate(at(5))).isEmpty();
+        } finally {
+            release.countDown();
+        }
+    }
 }

@@ -265,7 +265,8 @@ public final class HaproxySource implements MetricSource {
                 throw new IllegalArgumentException("statsUri must not contain user info; use basicAuth(user, password)");
             }
             if (uri.getHost() == null) {
-                throw new IllegalArgumentException("statsUri has no host: " + uri);
+                // not repeated: a malformed authority may still hold a password
+                throw new IllegalArgumentException("statsUri (" + scheme + ") has no host");
             }
             clearTransport();
             this.statsUri = uri;

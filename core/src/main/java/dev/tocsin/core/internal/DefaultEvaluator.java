@@ -22,6 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -33,6 +37,7 @@ public final class DefaultEvaluator implements Evaluator {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.tocsin.core.Evaluator");
     private static final long CLOSE_WAIT_MILLIS = 10_000;
+    private static final int MAX_READERS = 4;
 
     private final List<SourceRuntime> sources;
     private final CopyOnWriteArrayList<RuleRuntime> rules = new CopyOnWriteArrayList<>();
@@ -49,6 +54,11 @@ public final class DefaultEvaluator implements Evaluator {
     private final ReentrantLock evalLock = new ReentrantLock();
     private final Object lifecycle = new Object();
     private ScheduledExecutorService ownExecutor;
+    private volatile Thread evaluatorThread;
+    /** Reads several sources in parallel (created on first use when there are two or more sources). */
+    private ExecutorService readers;
+    /** A source's collect() still running from an earlier cycle: not started again until it ends. */
+    private final Map<SourceRuntime, Future<Object>> inFlight = new HashMap<>();
     private ScheduledFuture<?> task;
     private volatile boolean closed;
     private volatile List<Alert> current = List.of();
@@ -96,6 +106,7 @@ public final class DefaultEvaluator implements Evaluator {
                 ownExecutor = Executors.newSingleThreadScheduledExecutor(r -> {
                     Thread t = new Thread(r, "tocsin-evaluator");
                     t.setDaemon(true);
+                    evaluatorThread = t;
                     return t;
                 });
                 ex = ownExecutor;
@@ -126,16 +137,29 @@ public final class DefaultEvaluator implements Evaluator {
         try {
             Snapshot snapshot = readSources(now);
             List<Alert> transitions = new ArrayList<>();
-            for (RuleRuntime r : rules) {
-                if (!r.removed) {
-                    r.evaluate(snapshot, now, externalLabels, externalUrl, transitions);
-                }
-            }
             List<Alert> all = new ArrayList<>();
             List<Alert> sendable = new ArrayList<>();
             for (RuleRuntime r : rules) {
-                if (!r.removed) {
-                    r.allAlerts(all);
+                if (r.removed) {
+                    continue;
+                }
+                boolean ok;
+                int mark = transitions.size();
+                try {
+                    ok = r.evaluate(snapshot, now, externalLabels, externalUrl, transitions);
+                } catch (VirtualMachineError e) {
+                    throw e;
+                } catch (Throwable e) {
+                    // user code reached outside the rule's own guard (e.g. a template function): isolate it
+                    LOG.warn("rule {} failed: {}", r.rule.name(), e.toString());
+                    while (transitions.size() > mark) {
+                        transitions.remove(transitions.size() - 1);
+                    }
+                    ok = false;
+                }
+                r.allAlerts(all);
+                if (ok) {
+                    // as Prometheus: a rule whose evaluation failed sends nothing this cycle
                     r.sendableAlerts(sendable);
                 }
             }
@@ -149,13 +173,14 @@ public final class DefaultEvaluator implements Evaluator {
     }
 
     private Snapshot readSources(Instant now) {
-        Map<String, List<SourceRuntime.Read>> byName = new HashMap<>();
-        List<SourceRuntime.Read> reads = new ArrayList<>(sources.size());
+        List<SourceRuntime.Read> reads = collectAll(now);
         boolean anyHeld = false;
-        for (SourceRuntime s : sources) {
-            SourceRuntime.Read r = s.read(now, holdOnSourceFailure, sourceStaleness);
-            reads.add(r);
-            anyHeld |= r.held;
+        Set<Labels> heldTargets = new HashSet<>();
+        for (int i = 0; i < reads.size(); i++) {
+            if (reads.get(i).held) {
+                anyHeld = true;
+                heldTargets.add(sources.get(i).target);
+            }
         }
         Map<String, Snapshot.Group> groups = new HashMap<>();
         if (reads.size() == 1) {
@@ -214,7 +239,65 @@ public final class DefaultEvaluator implements Evaluator {
             }
             groups.put(e.getKey(), new Snapshot.Group(merged.toArray(new Sample[0]), h));
         }
-        return new Snapshot(now, groups, anyHeld);
+        return new Snapshot(now, groups, anyHeld, heldTargets);
+    }
+
+    /**
+     * Reads every source. One source is read on the evaluation thread; several are read in parallel on a small
+     * bounded pool, and a source that has not answered within the evaluation interval counts as failed for this
+     * cycle, so one slow HAProxy never delays the others' alerts.
+     */
+    private List<SourceRuntime.Read> collectAll(Instant now) {
+        List<SourceRuntime.Read> reads = new ArrayList<>(sources.size());
+        if (sources.size() == 1) {
+            SourceRuntime s = sources.get(0);
+            reads.add(s.complete(s.collect(), now, holdOnSourceFailure, sourceStaleness));
+            return reads;
+        }
+        if (sources.isEmpty()) {
+            return reads;
+        }
+        if (readers == null) {
+            int n = Math.min(sources.size(), MAX_READERS);
+            readers = Executors.newFixedThreadPool(n, r -> {
+                Thread t = new Thread(r, "tocsin-source-reader");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        long deadline = System.nanoTime() + interval.toNanos();
+        List<Future<Object>> futures = new ArrayList<>(sources.size());
+        for (SourceRuntime s : sources) {
+            Future<Object> previous = inFlight.get(s);
+            if (previous != null && !previous.isDone()) {
+                futures.add(null); // still busy with an earlier cycle's read
+            } else {
+                Future<Object> f = readers.submit(s::collect);
+                inFlight.put(s, f);
+                futures.add(f);
+            }
+        }
+        for (int i = 0; i < sources.size(); i++) {
+            SourceRuntime s = sources.get(i);
+            Future<Object> f = futures.get(i);
+            Object outcome;
+            if (f == null) {
+                outcome = new TimeoutException("the previous read has not finished yet");
+            } else {
+                try {
+                    outcome = f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    outcome = new TimeoutException("no answer within the evaluation interval (" + interval + ")");
+                } catch (ExecutionException e) {
+                    outcome = e.getCause();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    outcome = e;
+                }
+            }
+            reads.add(s.complete(outcome, now, holdOnSourceFailure, sourceStaleness));
+        }
+        return reads;
     }
 
     private static boolean[] flags(int n, boolean value) {
@@ -264,6 +347,16 @@ public final class DefaultEvaluator implements Evaluator {
 
     @Override
     public boolean removeRule(String name) {
+        // under the evaluation lock, so a running evaluation cannot bring the removed rule's alerts back
+        evalLock.lock();
+        try {
+            return removeRuleLocked(name);
+        } finally {
+            evalLock.unlock();
+        }
+    }
+
+    private boolean removeRuleLocked(String name) {
         boolean any = false;
         for (RuleRuntime r : rules) {
             if (r.rule.name().equals(name)) {
@@ -307,7 +400,14 @@ public final class DefaultEvaluator implements Evaluator {
             if (task != null) {
                 task.cancel(false);
             }
-            if (ownExecutor != null) {
+            boolean onEvaluatorThread = Thread.currentThread() == evaluatorThread;
+            if (readers != null) {
+                readers.shutdownNow();
+            }
+            if (ownExecutor != null && onEvaluatorThread) {
+                // closed from a listener or notifier: the running evaluation is our caller, do not wait for it
+                ownExecutor.shutdown();
+            } else if (ownExecutor != null) {
                 ownExecutor.shutdown();
                 try {
                     if (!ownExecutor.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {

@@ -36,6 +36,7 @@ final class RuleRuntime {
     private final BuiltRule built;
     private final Duration forDuration;
     private final Duration keepFiringFor;
+    private final dev.tocsin.core.Runbook runbook;
     private final Map<Labels, ActiveAlert> active = new LinkedHashMap<>();
     private String lastError;
     volatile boolean removed;
@@ -48,6 +49,11 @@ final class RuleRuntime {
         }
         this.forDuration = requireNonNegative(rule.forDuration(), name, "for");
         this.keepFiringFor = requireNonNegative(rule.keepFiringFor(), name, "keep_firing_for");
+        try {
+            this.runbook = rule.runbook().orElse(null);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("rule " + name + ": runbook() failed: " + e, e);
+        }
         if (rule instanceof BuiltRule) {
             this.built = (BuiltRule) rule;
             this.templates = built.templates();
@@ -192,7 +198,16 @@ final class RuleRuntime {
     private Map<String, String> context(Labels labels, Snapshot snapshot) {
         try {
             Map<String, String> c = rule.context(labels, snapshot);
-            return c == null ? Map.of() : c;
+            if (c == null || c.isEmpty()) {
+                return Map.of();
+            }
+            Map<String, String> copy = new TreeMap<>();
+            c.forEach((k, v) -> {
+                if (k != null && v != null) {
+                    copy.put(k, v);
+                }
+            });
+            return copy;
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {
@@ -213,7 +228,8 @@ final class RuleRuntime {
                 held[i] = v.held(i);
             }
         } else {
-            samples = rule.evaluate(snapshot);
+            Snapshot.Tracking view = snapshot.tracking();
+            samples = rule.evaluate(view);
             if (samples == null) {
                 throw new IllegalStateException("rule returned null");
             }
@@ -223,7 +239,7 @@ final class RuleRuntime {
                 if (s == null) {
                     throw new IllegalStateException("rule returned a null sample");
                 }
-                held[i] = snapshot.isHeld(s);
+                held[i] = view.readHeld() && snapshot.isHeld(s);
             }
         }
         if (samples.isEmpty()) {
@@ -264,14 +280,16 @@ final class RuleRuntime {
     /** Returns a snapshot of one alert. */
     Alert snapshot(ActiveAlert a) {
         return new Alert(rule.name(), a.labels, a.annotations, a.state, a.value, a.activeAt, a.firedAt,
-                a.resolvedAt, rule.runbook().orElse(null), a.context);
+                a.resolvedAt, runbook, a.context);
     }
 
     /** Appends snapshots of every alert (any state) to {@code out}. */
     void allAlerts(List<Alert> out) {
+        int from = out.size();
         for (ActiveAlert a : active.values()) {
             out.add(snapshot(a));
         }
+        out.subList(from, out.size()).sort((x, y) -> x.labels().compareTo(y.labels()));
     }
 
     /** Appends snapshots of FIRING and retained RESOLVED alerts to {@code out}. */

@@ -1,5 +1,6 @@
 package dev.tocsin.core.internal;
 
+import dev.tocsin.core.Labels;
 import dev.tocsin.core.MetricsView;
 import dev.tocsin.core.Sample;
 import dev.tocsin.core.internal.expr.EvalContext;
@@ -22,24 +23,65 @@ final class Snapshot implements MetricsView, EvalContext, ExpressionContextProvi
         final boolean[] held;
         final Family family;
         final List<Sample> list;
+        final boolean anyHeld;
 
         Group(Sample[] samples, boolean[] held) {
             this.samples = samples;
             this.held = held;
             this.family = new Family(samples, held);
             this.list = Collections.unmodifiableList(Arrays.asList(samples));
+            boolean any = false;
+            for (boolean h : held) {
+                any |= h;
+            }
+            this.anyHeld = any;
         }
     }
 
     private final Instant time;
     private final Map<String, Group> groups;
     private final boolean anyHeld;
+    private final Set<Labels> heldTargets;
     private Set<Sample> heldSamples;
 
-    Snapshot(Instant time, Map<String, Group> groups, boolean anyHeld) {
+    Snapshot(Instant time, Map<String, Group> groups, boolean anyHeld, Set<Labels> heldTargets) {
         this.time = time;
         this.groups = groups;
         this.anyHeld = anyHeld;
+        this.heldTargets = heldTargets;
+    }
+
+    /**
+     * A view for one Java rule's evaluation that remembers whether the rule read any held series, so that its
+     * results can be told held even when the rule builds new samples.
+     */
+    final class Tracking implements MetricsView {
+        private boolean readHeld;
+
+        @Override
+        public Instant time() {
+            return time;
+        }
+
+        @Override
+        public List<Sample> series(String metricName) {
+            Group g = groups.get(metricName);
+            if (g == null) {
+                return List.of();
+            }
+            readHeld |= g.anyHeld;
+            return g.list;
+        }
+
+        /** Returns whether the rule read a series replayed from a failed source. */
+        boolean readHeld() {
+            return readHeld;
+        }
+    }
+
+    /** Returns a fresh tracking view. */
+    Tracking tracking() {
+        return new Tracking();
     }
 
     @Override
@@ -79,12 +121,18 @@ final class Snapshot implements MetricsView, EvalContext, ExpressionContextProvi
     }
 
     /**
-     * Returns whether a sample returned by a Java rule comes from a held source: the very sample object, or one with
-     * the same labels as a held series.
+     * Returns whether a sample returned by a Java rule (that read held series) comes from a held source: the very
+     * sample object, one with the same labels as a held series, or one carrying the {@code instance} and {@code job}
+     * of a held source (a sample the rule built from that source's series).
      */
     boolean isHeld(Sample s) {
         if (!anyHeld) {
             return false;
+        }
+        Labels l = s.labels();
+        if (!heldTargets.isEmpty() && l.has("instance") && l.has("job")
+                && heldTargets.contains(Labels.of("instance", l.get("instance"), "job", l.get("job")))) {
+            return true;
         }
         if (heldSamples == null) {
             Set<Sample> set = Collections.newSetFromMap(new IdentityHashMap<>());

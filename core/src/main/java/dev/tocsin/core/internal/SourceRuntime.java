@@ -62,19 +62,31 @@ final class SourceRuntime {
         }
     }
 
-    /** Reads the source; never throws (except VM errors). */
-    Read read(Instant now, boolean holdOnFailure, Duration staleness) {
-        List<Sample> raw;
+    /** Calls the source's {@code collect()}; may run on a reader thread. Never throws (except VM errors). */
+    Object collect() {
         try {
-            raw = source.collect();
+            List<Sample> raw = source.collect();
             if (raw == null) {
                 throw new IllegalStateException("collect() returned null");
             }
+            return raw;
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {
-            return failed(now, holdOnFailure, staleness, e);
+            return e;
         }
+    }
+
+    /**
+     * Turns the outcome of {@link #collect()} (a sample list or a Throwable) into this cycle's read, updating the
+     * source's state. Runs on the evaluation thread.
+     */
+    @SuppressWarnings("unchecked")
+    Read complete(Object outcome, Instant now, boolean holdOnFailure, Duration staleness) {
+        if (outcome instanceof Throwable) {
+            return failed(now, holdOnFailure, staleness, (Throwable) outcome);
+        }
+        List<Sample> raw = (List<Sample>) outcome;
         Map<String, Sample[]> groups = group(raw);
         lastGood = groups;
         lastSuccess = now;
@@ -86,7 +98,8 @@ final class SourceRuntime {
         return new Read(groups, false, healthUp);
     }
 
-    private Read failed(Instant now, boolean holdOnFailure, Duration staleness, Throwable e) {
+    /** Records a failed read (also used when the source did not answer within the evaluation interval). */
+    Read failed(Instant now, boolean holdOnFailure, Duration staleness, Throwable e) {
         String msg = e.getClass().getSimpleName() + ": " + e.getMessage();
         if (!down || !msg.equals(lastError)) {
             LOG.warn("source {} (job {}) cannot be read: {}", target.get("instance"), target.get("job"), msg);

@@ -71,7 +71,7 @@ public final class AlertmanagerNotifier implements Notifier {
 
     /** Queues the alerts due for sending; returns at once. Never throws. */
     @Override
-    public void accept(Notification notification) {
+    public synchronized void accept(Notification notification) {
         if (closed.get()) {
             return;
         }

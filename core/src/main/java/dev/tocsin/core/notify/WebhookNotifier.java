@@ -55,7 +55,7 @@ public final class WebhookNotifier implements Notifier {
 
     /** Queues this evaluation's messages; returns at once. Never throws. */
     @Override
-    public void accept(Notification notification) {
+    public synchronized void accept(Notification notification) {
         if (closed.get()) {
             return;
         }
