@@ -43,6 +43,7 @@ final class HaproxyFixture implements AutoCloseable {
     private final int tcpApiPort = BackendServer.freePort();
     private final Map<String, List<ServerSpec>> backends = new LinkedHashMap<>();
     private final Map<String, BackendServer> servers = new HashMap<>();
+    private final StringBuilder extraConfig = new StringBuilder();
     private Process process;
     private KeyStore trustStore;
 
@@ -60,6 +61,12 @@ final class HaproxyFixture implements AutoCloseable {
         for (ServerSpec s : specs) {
             servers.put(name + "/" + s.name(), new BackendServer(BackendServer.freePort()).start());
         }
+        return this;
+    }
+
+    /** Appends these config lines verbatim after the generated sections (e.g. a frontend, a backend without checks). */
+    HaproxyFixture extraConfig(String lines) {
+        extraConfig.append(lines.endsWith("\n") ? lines : lines + "\n");
         return this;
     }
 
@@ -214,7 +221,7 @@ final class HaproxyFixture implements AutoCloseable {
                         .append('\n');
             }
         }
-        return c.toString();
+        return c.append(extraConfig).toString();
     }
 
     /** Lists the backends configured, for tests that iterate. */
