@@ -53,7 +53,15 @@ public final class YamlTree {
         }
     }
 
-    private YamlTree() {
+    /** The most nodes a document may have once its aliases are expanded (guards against alias bombs). */
+    static final long MAX_EXPANDED_NODES = 1_000_000;
+
+    private final YAMLParser yaml;
+    private final Map<String, YamlNode> anchors = new HashMap<>();
+    private final java.util.IdentityHashMap<YamlNode, Long> sizes = new java.util.IdentityHashMap<>();
+
+    private YamlTree(YAMLParser yaml) {
+        this.yaml = yaml;
     }
 
     /**
@@ -68,7 +76,7 @@ public final class YamlTree {
             if (t == null) {
                 return new YamlNode(YamlNode.Kind.NULL, 1, 1, null, null, null, null);
             }
-            return read(p, t, 0);
+            return new YamlTree((YAMLParser) p).read(p, t, 0);
         } catch (JsonProcessingException e) {
             JsonLocation l = e.getLocation();
             String msg = e.getOriginalMessage();
@@ -90,13 +98,43 @@ public final class YamlTree {
         throw new SyntaxError(line, column, message);
     }
 
-    private static YamlNode read(JsonParser p, JsonToken t, int depth) throws IOException, SyntaxError {
+    private YamlNode read(JsonParser p, JsonToken t, int depth) throws IOException, SyntaxError {
         JsonLocation loc = p.currentTokenLocation();
         int line = Math.max(1, loc.getLineNr());
         int col = Math.max(1, loc.getColumnNr());
         if (depth > MAX_DEPTH) {
             throw new SyntaxError(line, col, "nesting deeper than " + MAX_DEPTH + " levels");
         }
+        if (yaml.isCurrentAlias()) {
+            YamlNode target = anchors.get(p.getText());
+            if (target == null) {
+                throw new SyntaxError(line, col, "unknown anchor '" + p.getText() + "' referenced");
+            }
+            count(sizes.get(target), line, col);
+            return target;
+        }
+        String anchor = yaml.getCurrentAnchor();
+        long before = total;
+        YamlNode n = readValue(p, t, depth, line, col);
+        count(1, line, col);
+        sizes.put(n, total - before);
+        if (anchor != null) {
+            anchors.put(anchor, n);
+        }
+        return n;
+    }
+
+    private long total;
+
+    private void count(long n, int line, int col) throws SyntaxError {
+        total += n;
+        if (total > MAX_EXPANDED_NODES) {
+            throw new SyntaxError(line, col, "more than " + MAX_EXPANDED_NODES + " values once aliases are expanded");
+        }
+    }
+
+    private YamlNode readValue(JsonParser p, JsonToken t, int depth, int line, int col)
+            throws IOException, SyntaxError {
         switch (t) {
             case START_OBJECT: {
                 Map<String, YamlNode> map = new LinkedHashMap<>();
