@@ -79,19 +79,34 @@ public final class YamlTree {
             return new YamlTree((YAMLParser) p).read(p, t, 0);
         } catch (JsonProcessingException e) {
             JsonLocation l = e.getLocation();
-            String msg = e.getOriginalMessage();
-            if (msg != null) {
-                int nl = msg.indexOf('\n');
-                if (nl > 0) {
-                    msg = msg.substring(0, nl);
-                }
-            }
+            String msg = summary(e.getOriginalMessage());
             return fail(l == null ? 0 : Math.max(0, l.getLineNr()), l == null ? 0 : Math.max(0, l.getColumnNr()),
                     "malformed YAML: " + msg);
         } catch (IOException | RuntimeException e) {
             // SnakeYAML errors that Jackson does not wrap, and anything else the parser may throw on bad input
             return fail(0, 0, "malformed YAML: " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * SnakeYAML's messages quote the input around each mark on indented lines; keeps the unindented lines (what was
+     * being parsed and what was found), joined.
+     */
+    static String summary(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String line : message.split("\n")) {
+            if (line.isBlank() || Character.isWhitespace(line.charAt(0))) {
+                continue;
+            }
+            if (sb.length() > 0) {
+                sb.append(": ");
+            }
+            sb.append(line.strip());
+        }
+        return sb.length() == 0 ? message.strip() : sb.toString();
     }
 
     private static YamlNode fail(int line, int column, String message) throws SyntaxError {
