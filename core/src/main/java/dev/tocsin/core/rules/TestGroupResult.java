@@ -9,7 +9,8 @@ import java.util.Objects;
  * @param index the entry's 0-based position in the file
  * @param name the entry's {@code name}, or {@code ""}
  * @param checks the {@code alert_rule_test} outcomes, in the order promtool checks them (by eval_time, then file order)
- * @param errors other failures of this entry (e.g. an unsupported {@code promql_expr_test}), promtool-style
+ * @param errors other failures of this entry ({@code promql_expr_test} failures, checks of rules Tocsin skipped),
+ *     promtool-style
  */
 public record TestGroupResult(int index, String name, List<AlertCheck> checks, List<String> errors) {
 

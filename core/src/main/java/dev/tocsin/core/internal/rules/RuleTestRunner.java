@@ -45,6 +45,8 @@ public final class RuleTestRunner {
     private static final Set<String> SERIES_KEYS = Set.of("series", "values");
     private static final Set<String> ALERT_TEST_KEYS = Set.of("eval_time", "alertname", "exp_alerts");
     private static final Set<String> EXP_ALERT_KEYS = Set.of("exp_labels", "exp_annotations");
+    private static final Set<String> PROMQL_TEST_KEYS = Set.of("expr", "eval_time", "exp_samples");
+    private static final Set<String> SAMPLE_KEYS = Set.of("labels", "value");
 
     /** A test-file problem, reported as promtool reports it (one failure of the file or of a test group). */
     private static final class Failure extends Exception {
@@ -56,6 +58,9 @@ public final class RuleTestRunner {
     }
 
     private record Expected(TreeMap<String, String> labels, TreeMap<String, String> annotations) {
+    }
+
+    private record PromqlTest(String expr, Duration evalTime, List<YamlNode> expSamples) {
     }
 
     private record AlertTest(Duration evalTime, String alertname, List<Expected> expected) {
@@ -164,15 +169,28 @@ public final class RuleTestRunner {
                             + ": Tocsin did not load this rule: " + skipped.get(alertname));
                 }
             }
-            List<YamlNode> promql = list(g, "promql_expr_test");
-            if (!promql.isEmpty()) {
-                errors.add("    promql_expr_test is not supported by Tocsin yet (" + promql.size()
-                        + (promql.size() == 1 ? " entry" : " entries") + " not checked)");
+            List<PromqlTest> promqlTests = new ArrayList<>();
+            for (YamlNode q : list(g, "promql_expr_test")) {
+                map(q, "main.promqlTestCase");
+                checkKeys(q, PROMQL_TEST_KEYS, "main.promqlTestCase");
+                List<YamlNode> samples = list(q, "exp_samples");
+                for (YamlNode smp : samples) {
+                    map(smp, "main.sample");
+                    checkKeys(smp, SAMPLE_KEYS, "main.sample");
+                }
+                promqlTests.add(new PromqlTest(optScalar(q, "expr", ""), duration(q, "eval_time", Duration.ZERO),
+                        samples));
             }
             TreeMap<String, String> ext = stringMap(g, "external_labels");
             String externalUrl = optScalar(g, "external_url", "");
             List<AlertCheck> checks = evaluate(testName, rules, source, alertTests, evalInterval, ext,
                     externalUrl);
+            for (PromqlTest q : promqlTests) {
+                String failure = PromqlChecks.check(q.expr(), q.evalTime(), q.expSamples(), source);
+                if (failure != null) {
+                    errors.add(failure);
+                }
+            }
             return new TestGroupResult(index, testName, checks, errors);
         } catch (Failure e) {
             return new TestGroupResult(index, testName, List.of(), List.of(e.getMessage()));
@@ -252,7 +270,7 @@ public final class RuleTestRunner {
     }
 
     /** Prometheus's labels.Compare on sorted maps. */
-    private static int compare(TreeMap<String, String> a, TreeMap<String, String> b) {
+    static int compare(TreeMap<String, String> a, TreeMap<String, String> b) {
         var ia = a.entrySet().iterator();
         var ib = b.entrySet().iterator();
         while (ia.hasNext() && ib.hasNext()) {

@@ -71,6 +71,15 @@ public final class SeriesNotation {
      * @throws TocsinParseException if malformed
      */
     public static Labels parseSeries(String text) {
+        return parseSeries(text, true);
+    }
+
+    /**
+     * Parses a series description; {@code requireName} false also accepts {@code {}} and {@code {job="x"}}.
+     *
+     * @throws TocsinParseException if malformed
+     */
+    public static Labels parseSeries(String text, boolean requireName) {
         String what = "series '" + text + "'";
         int i = skipSpace(text, 0);
         int start = i;
@@ -152,7 +161,7 @@ public final class SeriesNotation {
             throw error(what, i + 1, "unexpected character '" + text.charAt(i) + "'");
         }
         Labels l = b.build();
-        if (!Sample.isValidMetricName(l.metricName())) {
+        if (requireName && !Sample.isValidMetricName(l.metricName())) {
             throw error(what, 1, "a series needs a metric name");
         }
         return l;
