@@ -108,6 +108,16 @@ class RuleTestsTest {
     }
 
     @Test
+    void aRuleFileThatCannotBeReadFailsTheFile(@TempDir Path dir) throws IOException {
+        Files.createDirectory(dir.resolve("rules.yml"));
+        Path t = dir.resolve("t.yml");
+        Files.writeString(t, "rule_files: [rules.yml]\ntests: []\n");
+        RuleTestResult r = RuleTests.run(t);
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.fileErrors()).singleElement().asString().contains("rules.yml");
+    }
+
+    @Test
     void ruleFileErrorsFailTheFileWithFileAndLine(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("r.yml"), "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up\n    x: 1\n");
         Path t = dir.resolve("t.yml");

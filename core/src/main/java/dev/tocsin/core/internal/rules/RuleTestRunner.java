@@ -79,6 +79,9 @@ public final class RuleTestRunner {
             return new RuleTestResult(name, warnings, List.of(e.getMessage()), List.of());
         } catch (TocsinParseException e) {
             return new RuleTestResult(name, warnings, List.of(e.getMessage()), List.of());
+        } catch (java.io.UncheckedIOException e) {
+            // a rule file that cannot be read
+            return new RuleTestResult(name, warnings, List.of(e.getMessage()), List.of());
         }
     }
 
@@ -361,7 +364,7 @@ public final class RuleTestRunner {
         Path p = dir.resolve(pattern);
         String last = p.getFileName() == null ? "" : p.getFileName().toString();
         if (last.chars().noneMatch(c -> c == '*' || c == '?' || c == '[')) {
-            return Files.isRegularFile(p) ? List.of(p) : List.of();
+            return Files.exists(p) ? List.of(p) : List.of();
         }
         Path parent = p.getParent();
         if (parent == null || !Files.isDirectory(parent)) {
