@@ -117,6 +117,7 @@ class RuleFilesTest {
         "groups:\\n- name: g\\n  rules:\\n  - alert: A\\n    expr: up{\\n|5|could not parse expression",
         "groups:\\n- name: g\\n  rules:\\n  - alert: A\\n    expr: up\\n    expr: down|6|mapping key \"expr\" already defined",
         "groups:\\n- name: g\\n  limit: many|3|'limit' must be an integer",
+        "groups:\\n- name: g\\n  rules:\\n  - alert: A\\n    expr: up\\n    labels: {__name__: x}|6|invalid label name: __name__",
         "groups: [a|1|malformed YAML: while parsing a flow sequence: expected ',' or ']'",
         "groups: 3|1|'groups' must be a sequence",
     })

@@ -269,7 +269,7 @@ public final class RuleFileParser {
         }
         for (Map.Entry<String, YamlNode> e : v.map().entrySet()) {
             int[] p = v.keyPosition(e.getKey());
-            if (!Labels.isValidName(e.getKey())) {
+            if (!Labels.isValidName(e.getKey()) || ("label".equals(what) && Labels.METRIC_NAME.equals(e.getKey()))) {
                 throw error(p[0], p[1], "invalid " + what + " name: " + e.getKey());
             }
             YamlNode val = e.getValue();
