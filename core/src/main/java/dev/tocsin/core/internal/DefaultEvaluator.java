@@ -220,6 +220,9 @@ public final class DefaultEvaluator implements Evaluator {
         // health series: never held
         Map<String, List<Sample>> health = new HashMap<>();
         for (SourceRuntime.Read r : reads) {
+            if (r.health == null) {
+                continue; // a RawSeriesSource has no health series
+            }
             health.computeIfAbsent(r.health.metricName(), k -> new ArrayList<>()).add(r.health);
         }
         for (Map.Entry<String, List<Sample>> e : health.entrySet()) {

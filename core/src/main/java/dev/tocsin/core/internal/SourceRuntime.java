@@ -23,6 +23,8 @@ final class SourceRuntime {
     final String healthMetric;
     private final Sample healthUp;
     private final Sample healthDown;
+    /** A {@link RawSeriesSource}: samples kept as they are, no health series. */
+    private final boolean rawSeries;
 
     private Map<String, Sample[]> lastGood;
     private Instant lastSuccess;
@@ -47,6 +49,7 @@ final class SourceRuntime {
         Labels h = target.with(Labels.METRIC_NAME, healthMetric);
         this.healthUp = new Sample(h, 1);
         this.healthDown = new Sample(h, 0);
+        this.rawSeries = source instanceof RawSeriesSource;
     }
 
     /** The outcome of reading the source in one evaluation. */
@@ -95,7 +98,7 @@ final class SourceRuntime {
         }
         down = false;
         lastError = null;
-        return new Read(groups, false, healthUp);
+        return new Read(groups, false, rawSeries ? null : healthUp);
     }
 
     /** Records a failed read (also used when the source did not answer within the evaluation interval). */
@@ -111,9 +114,9 @@ final class SourceRuntime {
         lastError = msg;
         if (holdOnFailure && lastGood != null
                 && Duration.between(lastSuccess, now).compareTo(staleness) <= 0) {
-            return new Read(lastGood, true, healthDown);
+            return new Read(lastGood, true, rawSeries ? null : healthDown);
         }
-        return new Read(Map.of(), false, healthDown);
+        return new Read(Map.of(), false, rawSeries ? null : healthDown);
     }
 
     private Map<String, Sample[]> group(List<Sample> raw) {
@@ -131,11 +134,11 @@ final class SourceRuntime {
                 invalid++;
                 continue;
             }
-            if (name.equals(healthMetric)) {
+            if (!rawSeries && name.equals(healthMetric)) {
                 // the evaluator owns the health series; a source's own copy would duplicate it
                 continue;
             }
-            Labels l = s.labels().withDefaults(target);
+            Labels l = rawSeries ? s.labels() : s.labels().withDefaults(target);
             Sample t = l == s.labels() ? s : new Sample(l, s.value());
             if (!name.equals(lastName)) {
                 lastList = tmp.computeIfAbsent(name, k -> new ArrayList<>());

@@ -1,0 +1,466 @@
+package dev.tocsin.core.internal.rules;
+
+import dev.tocsin.core.Alert;
+import dev.tocsin.core.AlertState;
+import dev.tocsin.core.Evaluator;
+import dev.tocsin.core.Labels;
+import dev.tocsin.core.Rule;
+import dev.tocsin.core.TocsinParseException;
+import dev.tocsin.core.rules.AlertCheck;
+import dev.tocsin.core.rules.RuleFileException;
+import dev.tocsin.core.rules.RuleFiles;
+import dev.tocsin.core.rules.RuleGroups;
+import dev.tocsin.core.rules.RuleTestResult;
+import dev.tocsin.core.rules.SkippedRule;
+import dev.tocsin.core.rules.TestGroupResult;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/** Runs one promtool rule unit test file against a real {@link Evaluator}, as {@code promtool test rules} does. */
+public final class RuleTestRunner {
+
+    /** The most evaluations one test group may need. */
+    static final long MAX_EVALUATIONS = 1_000_000;
+
+    private static final Set<String> FILE_KEYS = Set.of("rule_files", "evaluation_interval", "group_eval_order",
+            "tests");
+    private static final Set<String> GROUP_KEYS = Set.of("interval", "input_series", "alert_rule_test",
+            "promql_expr_test", "external_labels", "external_url", "name");
+    private static final Set<String> SERIES_KEYS = Set.of("series", "values");
+    private static final Set<String> ALERT_TEST_KEYS = Set.of("eval_time", "alertname", "exp_alerts");
+    private static final Set<String> EXP_ALERT_KEYS = Set.of("exp_labels", "exp_annotations");
+    private static final Set<String> PROMQL_TEST_KEYS = Set.of("expr", "eval_time", "exp_samples");
+    private static final Set<String> SAMPLE_KEYS = Set.of("labels", "value");
+
+    /** A test-file problem, reported as promtool reports it (one failure of the file or of a test group). */
+    private static final class Failure extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Failure(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private record Expected(TreeMap<String, String> labels, TreeMap<String, String> annotations) {
+    }
+
+    private record PromqlTest(String expr, Duration evalTime, List<YamlNode> expSamples) {
+    }
+
+    private record AlertTest(Duration evalTime, String alertname, List<Expected> expected) {
+    }
+
+    private RuleTestRunner() {
+    }
+
+    /** Runs the file; never throws for bad input. */
+    public static RuleTestResult run(Path file) {
+        String name = file.toString();
+        List<String> warnings = new ArrayList<>();
+        try {
+            return runChecked(file, name, warnings);
+        } catch (Failure e) {
+            return new RuleTestResult(name, warnings, List.of(e.getMessage()), List.of());
+        } catch (TocsinParseException e) {
+            return new RuleTestResult(name, warnings, List.of(e.getMessage()), List.of());
+        } catch (java.io.UncheckedIOException e) {
+            // a rule file that cannot be read
+            return new RuleTestResult(name, warnings, List.of(e.getMessage()), List.of());
+        }
+    }
+
+    private static RuleTestResult runChecked(Path file, String name, List<String> warnings) throws Failure {
+        String text = read(file);
+        YamlNode root;
+        try {
+            root = YamlTree.parse(text);
+        } catch (YamlTree.SyntaxError e) {
+            throw new RuleFileException(name, e.line(), e.column(), "", "", e.getMessage());
+        }
+        if (root.isNull()) {
+            return new RuleTestResult(name, warnings, List.of(), List.of());
+        }
+        map(root, "main.unitTestFile");
+        checkKeys(root, FILE_KEYS, "main.unitTestFile");
+        Duration evalInterval = duration(root, "evaluation_interval", Duration.ofMinutes(1));
+        if (evalInterval.isZero()) {
+            evalInterval = Duration.ofMinutes(1);
+        }
+        // rule files, relative to the test file
+        Path dir = file.toAbsolutePath().getParent();
+        List<Rule> rules = new ArrayList<>();
+        Map<String, String> skipped = new HashMap<>();
+        for (YamlNode p : list(root, "rule_files")) {
+            String pattern = scalar(p, "rule_files entry");
+            List<Path> matches = glob(dir, pattern);
+            if (matches.isEmpty()) {
+                warnings.add("  WARNING: no file match pattern " + pattern);
+                continue;
+            }
+            for (Path m : matches) {
+                RuleGroups g = RuleFiles.load(m, RuleFiles.Options.skipUnsupported(true));
+                rules.addAll(g.rules());
+                for (SkippedRule s : g.skipped()) {
+                    skipped.putIfAbsent(s.name(), s.reason());
+                }
+            }
+        }
+        List<TestGroupResult> results = new ArrayList<>();
+        List<YamlNode> tests = list(root, "tests");
+        for (int i = 0; i < tests.size(); i++) {
+            results.add(runGroup(i, tests.get(i), rules, skipped, evalInterval));
+        }
+        return new RuleTestResult(name, warnings, List.of(), results);
+    }
+
+    private static TestGroupResult runGroup(int index, YamlNode g, List<Rule> rules, Map<String, String> skipped,
+                                            Duration evalInterval) {
+        String testName = "";
+        try {
+            map(g, "main.testGroup");
+            checkKeys(g, GROUP_KEYS, "main.testGroup");
+            testName = optScalar(g, "name", "");
+            Duration interval = duration(g, "interval", Duration.ZERO);
+            if (interval.isZero()) {
+                interval = evalInterval;
+            }
+            TestSeriesSource source = new TestSeriesSource(interval.toMillis());
+            for (YamlNode s : list(g, "input_series")) {
+                map(s, "main.series");
+                checkKeys(s, SERIES_KEYS, "main.series");
+                Labels labels = SeriesNotation.parseSeries(optScalar(s, "series", ""));
+                source.add(labels, SeriesNotation.parseValues(optScalar(s, "values", "")));
+            }
+            List<AlertTest> alertTests = new ArrayList<>();
+            List<String> errors = new ArrayList<>();
+            for (YamlNode a : list(g, "alert_rule_test")) {
+                map(a, "main.alertTestCase");
+                checkKeys(a, ALERT_TEST_KEYS, "main.alertTestCase");
+                Duration t = duration(a, "eval_time", Duration.ZERO);
+                String alertname = optScalar(a, "alertname", "");
+                if (alertname.isEmpty()) {
+                    throw new Failure("an item under alert_rule_test misses required attribute alertname at "
+                            + "eval_time " + PromDuration.format(t));
+                }
+                List<Expected> exp = new ArrayList<>();
+                for (YamlNode e : list(a, "exp_alerts")) {
+                    map(e, "main.alert");
+                    checkKeys(e, EXP_ALERT_KEYS, "main.alert");
+                    TreeMap<String, String> labels = stringMap(e, "exp_labels");
+                    labels.put("alertname", alertname);
+                    exp.add(new Expected(labels, stringMap(e, "exp_annotations")));
+                }
+                alertTests.add(new AlertTest(t, alertname, exp));
+                if (skipped.containsKey(alertname)) {
+                    errors.add("    alertname: " + alertname + ", time: " + PromDuration.format(t)
+                            + ": Tocsin did not load this rule: " + skipped.get(alertname));
+                }
+            }
+            List<PromqlTest> promqlTests = new ArrayList<>();
+            for (YamlNode q : list(g, "promql_expr_test")) {
+                map(q, "main.promqlTestCase");
+                checkKeys(q, PROMQL_TEST_KEYS, "main.promqlTestCase");
+                List<YamlNode> samples = list(q, "exp_samples");
+                for (YamlNode smp : samples) {
+                    map(smp, "main.sample");
+                    checkKeys(smp, SAMPLE_KEYS, "main.sample");
+                }
+                promqlTests.add(new PromqlTest(optScalar(q, "expr", ""), duration(q, "eval_time", Duration.ZERO),
+                        samples));
+            }
+            TreeMap<String, String> ext = stringMap(g, "external_labels");
+            String externalUrl = optScalar(g, "external_url", "");
+            List<AlertCheck> checks = evaluate(testName, rules, source, alertTests, evalInterval, ext,
+                    externalUrl);
+            for (PromqlTest q : promqlTests) {
+                String failure = PromqlChecks.check(q.expr(), q.evalTime(), q.expSamples(), source);
+                if (failure != null) {
+                    errors.add(failure);
+                }
+            }
+            return new TestGroupResult(index, testName, checks, errors);
+        } catch (Failure e) {
+            return new TestGroupResult(index, testName, List.of(), List.of(e.getMessage()));
+        } catch (TocsinParseException e) {
+            return new TestGroupResult(index, testName, List.of(), List.of(e.getMessage()));
+        }
+    }
+
+    private static List<AlertCheck> evaluate(String testName, List<Rule> rules, TestSeriesSource source,
+                                             List<AlertTest> alertTests, Duration evalInterval,
+                                             Map<String, String> ext, String externalUrl) throws Failure {
+        long step = evalInterval.toMillis();
+        long maxt = 0;
+        TreeMap<Long, List<AlertTest>> byTime = new TreeMap<>();
+        for (AlertTest a : alertTests) {
+            long t = a.evalTime().toMillis();
+            maxt = Math.max(maxt, t);
+            byTime.computeIfAbsent(t, k -> new ArrayList<>()).add(a);
+        }
+        if (maxt / step > MAX_EVALUATIONS) {
+            throw new Failure("    Tocsin evaluates at most " + MAX_EVALUATIONS + " times per test; eval_time "
+                    + PromDuration.format(Duration.ofMillis(maxt)) + " needs more at evaluation_interval "
+                    + PromDuration.format(evalInterval));
+        }
+        Labels externalLabels;
+        try {
+            externalLabels = Labels.of(ext);
+        } catch (IllegalArgumentException e) {
+            throw new Failure("    invalid external_labels: " + e.getMessage());
+        }
+        List<AlertCheck> checks = new ArrayList<>();
+        try (Evaluator ev = Evaluator.builder()
+                .source(source)
+                .rules(rules)
+                .interval(evalInterval)
+                .externalLabels(externalLabels)
+                .externalUrl(externalUrl)
+                .holdOnSourceFailure(false)
+                .build()) {
+            for (long ts = 0; ts <= maxt; ts += step) {
+                source.setNow(ts);
+                ev.evaluate(Instant.ofEpochMilli(ts));
+                // an eval_time is checked against the last evaluation at or before it
+                Map<Long, List<AlertTest>> due = byTime.subMap(ts, true, ts + step, false);
+                for (List<AlertTest> list : due.values()) {
+                    for (AlertTest a : list) {
+                        checks.add(check(testName, a, ev.alerts()));
+                    }
+                }
+            }
+        }
+        return checks;
+    }
+
+    private static AlertCheck check(String testName, AlertTest a, List<Alert> alerts) {
+        List<Expected> got = new ArrayList<>();
+        for (Alert al : alerts) {
+            if (al.state() == AlertState.FIRING && al.ruleName().equals(a.alertname())) {
+                got.add(new Expected(new TreeMap<>(al.labels().asMap()), new TreeMap<>(al.annotations())));
+            }
+        }
+        List<Expected> exp = new ArrayList<>(a.expected());
+        Comparator<Expected> order = (x, y) -> {
+            int c = compare(x.labels(), y.labels());
+            return c != 0 ? c : compare(x.annotations(), y.annotations());
+        };
+        got.sort(order);
+        exp.sort(order);
+        if (got.equals(exp)) {
+            return new AlertCheck(a.alertname(), a.evalTime(), true, "");
+        }
+        String msg = (testName.isEmpty() ? "" : "    name: " + testName + ",\n")
+                + "    alertname: " + a.alertname() + ", time: " + PromDuration.format(a.evalTime()) + ", \n"
+                + "        exp:" + indentLines(format(exp), "            ") + ", \n"
+                + "        got:" + indentLines(format(got), "            ");
+        return new AlertCheck(a.alertname(), a.evalTime(), false, msg);
+    }
+
+    /** Prometheus's labels.Compare on sorted maps. */
+    static int compare(TreeMap<String, String> a, TreeMap<String, String> b) {
+        var ia = a.entrySet().iterator();
+        var ib = b.entrySet().iterator();
+        while (ia.hasNext() && ib.hasNext()) {
+            var x = ia.next();
+            var y = ib.next();
+            int c = x.getKey().compareTo(y.getKey());
+            if (c != 0) {
+                return c;
+            }
+            c = x.getValue().compareTo(y.getValue());
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(a.size(), b.size());
+    }
+
+    private static String format(List<Expected> la) {
+        if (la.isEmpty()) {
+            return "[]";
+        }
+        StringBuilder sb = new StringBuilder("[\n0:").append(indentLines("\n" + format(la.get(0)), "  "));
+        for (int i = 1; i < la.size(); i++) {
+            sb.append(",\n").append(i).append(':').append(indentLines("\n" + format(la.get(i)), "  "));
+        }
+        return sb.append("\n]").toString();
+    }
+
+    private static String format(Expected e) {
+        return "Labels:" + format(e.labels()) + "\nAnnotations:" + format(e.annotations());
+    }
+
+    /** Prometheus's labels.String(): {@code {a="b", c="d"}} with Go-quoted values. */
+    static String format(TreeMap<String, String> m) {
+        StringBuilder sb = new StringBuilder("{");
+        boolean first = true;
+        for (Map.Entry<String, String> e : m.entrySet()) {
+            if (!first) {
+                sb.append(", ");
+            }
+            first = false;
+            sb.append(e.getKey()).append('=').append(goQuote(e.getValue()));
+        }
+        return sb.append('}').toString();
+    }
+
+    static String goQuote(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        s.codePoints().forEach(c -> {
+            switch (c) {
+                case '"': sb.append("\\\""); break;
+                case '\\': sb.append("\\\\"); break;
+                case '\n': sb.append("\\n"); break;
+                case '\t': sb.append("\\t"); break;
+                case '\r': sb.append("\\r"); break;
+                case 7: sb.append("\\a"); break;
+                case '\b': sb.append("\\b"); break;
+                case '\f': sb.append("\\f"); break;
+                case 11: sb.append("\\v"); break;
+                default:
+                    if (c < 0x20 || c == 0x7f) {
+                        sb.append(String.format("\\x%02x", c));
+                    } else {
+                        sb.appendCodePoint(c);
+                    }
+            }
+        });
+        return sb.append('"').toString();
+    }
+
+    /** promtool's indentLines: every line but the first gets the indent. */
+    private static String indentLines(String lines, String indent) {
+        String[] n = lines.split("\n", -1);
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < n.length; i++) {
+            if (i > 0) {
+                sb.append(indent);
+            }
+            sb.append(n[i]);
+            if (i != n.length - 1) {
+                sb.append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static List<Path> glob(Path dir, String pattern) throws Failure {
+        Path p = dir.resolve(pattern);
+        String last = p.getFileName() == null ? "" : p.getFileName().toString();
+        if (last.chars().noneMatch(c -> c == '*' || c == '?' || c == '[')) {
+            return Files.exists(p) ? List.of(p) : List.of();
+        }
+        Path parent = p.getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            return List.of();
+        }
+        TreeSet<Path> out = new TreeSet<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(parent, last)) {
+            ds.forEach(out::add);
+        } catch (IOException | RuntimeException e) {
+            throw new Failure("cannot list rule files " + pattern + ": " + e.getMessage());
+        }
+        return new ArrayList<>(out);
+    }
+
+    private static String read(Path file) throws Failure {
+        try {
+            if (Files.size(file) > RuleFiles.MAX_FILE_BYTES) {
+                throw new Failure(file + ": file is larger than " + RuleFiles.MAX_FILE_BYTES + " bytes");
+            }
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+        } catch (CharacterCodingException e) {
+            throw new Failure(file + ": not valid UTF-8");
+        } catch (IOException e) {
+            throw new Failure("open " + file + ": " + e.getMessage());
+        }
+    }
+
+    // --- YAML helpers, with promtool's (yaml.v2 strict) wording ---
+
+    private static void map(YamlNode n, String type) throws Failure {
+        if (n.kind() != YamlNode.Kind.MAP) {
+            throw new Failure("yaml: unmarshal errors:\n  line " + n.line() + ": cannot unmarshal "
+                    + n.describe() + " into " + type);
+        }
+    }
+
+    private static void checkKeys(YamlNode n, Set<String> allowed, String type) throws Failure {
+        for (String k : n.map().keySet()) {
+            if (!allowed.contains(k)) {
+                throw new Failure("yaml: unmarshal errors:\n  line " + n.keyPosition(k)[0] + ": field " + k
+                        + " not found in type " + type);
+            }
+        }
+    }
+
+    private static List<YamlNode> list(YamlNode m, String key) throws Failure {
+        YamlNode v = m.map().get(key);
+        if (v == null || v.isNull()) {
+            return List.of();
+        }
+        if (v.kind() != YamlNode.Kind.LIST) {
+            throw new Failure("yaml: unmarshal errors:\n  line " + v.line() + ": '" + key
+                    + "' must be a sequence, found " + v.describe());
+        }
+        return v.list();
+    }
+
+    private static String scalar(YamlNode v, String what) throws Failure {
+        if (v.kind() != YamlNode.Kind.SCALAR) {
+            throw new Failure("yaml: unmarshal errors:\n  line " + v.line() + ": " + what + " must be a string, found "
+                    + v.describe());
+        }
+        return v.text();
+    }
+
+    private static String optScalar(YamlNode m, String key, String dflt) throws Failure {
+        YamlNode v = m.map().get(key);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        return scalar(v, "'" + key + "'");
+    }
+
+    private static Duration duration(YamlNode m, String key, Duration dflt) throws Failure {
+        YamlNode v = m.map().get(key);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        try {
+            return PromDuration.parse(scalar(v, "'" + key + "'"));
+        } catch (IllegalArgumentException e) {
+            throw new Failure("yaml: line " + v.line() + ": " + e.getMessage());
+        }
+    }
+
+    private static TreeMap<String, String> stringMap(YamlNode m, String key) throws Failure {
+        YamlNode v = m.map().get(key);
+        TreeMap<String, String> out = new TreeMap<>();
+        if (v == null || v.isNull()) {
+            return out;
+        }
+        map(v, "map[string]string");
+        for (Map.Entry<String, YamlNode> e : v.map().entrySet()) {
+            out.put(e.getKey(), e.getValue().isNull() ? "" : scalar(e.getValue(), "'" + e.getKey() + "'"));
+        }
+        return out;
+    }
+
+}

@@ -1,0 +1,203 @@
+package dev.tocsin.core.internal.rules;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads the first YAML document of a text into a {@link YamlNode} tree that keeps every node's line and column
+ * (Jackson's streaming YAML parser, so positions are exact). Duplicate mapping keys are rejected, as Go's yaml.v3
+ * does.
+ */
+public final class YamlTree {
+
+    /** The deepest nesting accepted (rule and test files need fewer than ten levels). */
+    static final int MAX_DEPTH = 64;
+
+    private static final YAMLFactory FACTORY = YAMLFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+            .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
+            .build();
+
+    /** A syntax error with its 1-based position (0 when unknown). */
+    public static final class SyntaxError extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final int line;
+        private final int column;
+
+        SyntaxError(int line, int column, String message) {
+            super(message);
+            this.line = line;
+            this.column = column;
+        }
+
+        /** Returns the 1-based line, 0 when unknown. */
+        public int line() {
+            return line;
+        }
+
+        /** Returns the 1-based column, 0 when unknown. */
+        public int column() {
+            return column;
+        }
+    }
+
+    /** The most nodes a document may have once its aliases are expanded (guards against alias bombs). */
+    static final long MAX_EXPANDED_NODES = 1_000_000;
+
+    private final YAMLParser yaml;
+    private final Map<String, YamlNode> anchors = new HashMap<>();
+    private final java.util.IdentityHashMap<YamlNode, Long> sizes = new java.util.IdentityHashMap<>();
+
+    private YamlTree(YAMLParser yaml) {
+        this.yaml = yaml;
+    }
+
+    /**
+     * Parses the first document of {@code yaml}.
+     *
+     * @return the root node; a NULL node at line 1 for an empty document
+     * @throws SyntaxError on malformed YAML or a duplicate key
+     */
+    public static YamlNode parse(String yaml) throws SyntaxError {
+        try (JsonParser p = FACTORY.createParser(yaml)) {
+            JsonToken t = p.nextToken();
+            if (t == null) {
+                return new YamlNode(YamlNode.Kind.NULL, 1, 1, null, null, null, null);
+            }
+            return new YamlTree((YAMLParser) p).read(p, t, 0);
+        } catch (JsonProcessingException e) {
+            JsonLocation l = e.getLocation();
+            String msg = summary(e.getOriginalMessage());
+            return fail(l == null ? 0 : Math.max(0, l.getLineNr()), l == null ? 0 : Math.max(0, l.getColumnNr()),
+                    "malformed YAML: " + msg);
+        } catch (IOException | RuntimeException e) {
+            // SnakeYAML errors that Jackson does not wrap, and anything else the parser may throw on bad input
+            return fail(0, 0, "malformed YAML: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * SnakeYAML's messages quote the input around each mark on indented lines; keeps the unindented lines (what was
+     * being parsed and what was found), joined.
+     */
+    static String summary(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String line : message.split("\n")) {
+            if (line.isBlank() || Character.isWhitespace(line.charAt(0))) {
+                continue;
+            }
+            if (sb.length() > 0) {
+                sb.append(": ");
+            }
+            sb.append(line.strip());
+        }
+        return sb.length() == 0 ? message.strip() : sb.toString();
+    }
+
+    private static YamlNode fail(int line, int column, String message) throws SyntaxError {
+        throw new SyntaxError(line, column, message);
+    }
+
+    private YamlNode read(JsonParser p, JsonToken t, int depth) throws IOException, SyntaxError {
+        JsonLocation loc = p.currentTokenLocation();
+        int line = Math.max(1, loc.getLineNr());
+        int col = Math.max(1, loc.getColumnNr());
+        if (depth > MAX_DEPTH) {
+            throw new SyntaxError(line, col, "nesting deeper than " + MAX_DEPTH + " levels");
+        }
+        if (yaml.isCurrentAlias()) {
+            YamlNode target = anchors.get(p.getText());
+            if (target == null) {
+                throw new SyntaxError(line, col, "unknown anchor '" + p.getText() + "' referenced");
+            }
+            count(sizes.get(target), line, col);
+            return target;
+        }
+        String anchor = yaml.getCurrentAnchor();
+        long before = total;
+        YamlNode n = readValue(p, t, depth, line, col);
+        count(1, line, col);
+        sizes.put(n, total - before);
+        if (anchor != null) {
+            anchors.put(anchor, n);
+        }
+        return n;
+    }
+
+    private long total;
+
+    private void count(long n, int line, int col) throws SyntaxError {
+        total += n;
+        if (total > MAX_EXPANDED_NODES) {
+            throw new SyntaxError(line, col, "more than " + MAX_EXPANDED_NODES + " values once aliases are expanded");
+        }
+    }
+
+    private YamlNode readValue(JsonParser p, JsonToken t, int depth, int line, int col)
+            throws IOException, SyntaxError {
+        switch (t) {
+            case START_OBJECT: {
+                Map<String, YamlNode> map = new LinkedHashMap<>();
+                Map<String, int[]> keys = new HashMap<>();
+                JsonToken n;
+                while ((n = p.nextToken()) == JsonToken.FIELD_NAME) {
+                    String key = p.currentName();
+                    JsonLocation kl = p.currentTokenLocation();
+                    int[] kp = {Math.max(1, kl.getLineNr()), Math.max(1, kl.getColumnNr())};
+                    if (map.containsKey(key)) {
+                        int[] first = keys.get(key);
+                        throw new SyntaxError(kp[0], kp[1], "mapping key \"" + key + "\" already defined at line "
+                                + first[0]);
+                    }
+                    JsonToken v = p.nextToken();
+                    if (v == null) {
+                        throw new SyntaxError(kp[0], kp[1], "unexpected end of input");
+                    }
+                    keys.put(key, kp);
+                    map.put(key, read(p, v, depth + 1));
+                }
+                if (n != JsonToken.END_OBJECT) {
+                    throw new SyntaxError(line, col, "unexpected end of mapping");
+                }
+                return new YamlNode(YamlNode.Kind.MAP, line, col, null, map, keys, null);
+            }
+            case START_ARRAY: {
+                List<YamlNode> list = new ArrayList<>();
+                JsonToken n;
+                while ((n = p.nextToken()) != JsonToken.END_ARRAY) {
+                    if (n == null) {
+                        throw new SyntaxError(line, col, "unexpected end of sequence");
+                    }
+                    list.add(read(p, n, depth + 1));
+                }
+                return new YamlNode(YamlNode.Kind.LIST, line, col, null, null, null, list);
+            }
+            case VALUE_NULL:
+                return new YamlNode(YamlNode.Kind.NULL, line, col, null, null, null, null);
+            case VALUE_STRING:
+            case VALUE_NUMBER_INT:
+            case VALUE_NUMBER_FLOAT:
+            case VALUE_TRUE:
+            case VALUE_FALSE:
+                return new YamlNode(YamlNode.Kind.SCALAR, line, col, p.getText(), null, null, null);
+            default:
+                // e.g. embedded binary (!!binary): not something rule files use
+                throw new SyntaxError(line, col, "unsupported YAML value (" + t + ")");
+        }
+    }
+}

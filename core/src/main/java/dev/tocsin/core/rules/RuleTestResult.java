@@ -1,0 +1,84 @@
+package dev.tocsin.core.rules;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The outcome of running one promtool rule unit test file with {@link RuleTests}.
+ *
+ * @param file the test file's name as given
+ * @param warnings warnings printed before the result (e.g. a {@code rule_files} pattern that matched nothing)
+ * @param fileErrors failures of the file as a whole (unreadable, malformed, a rule file that does not load)
+ * @param tests the outcome of each {@code tests:} entry (empty when the file failed as a whole)
+ */
+public record RuleTestResult(String file, List<String> warnings, List<String> fileErrors,
+                             List<TestGroupResult> tests) {
+
+    /** Validates and copies. */
+    public RuleTestResult {
+        Objects.requireNonNull(file, "file");
+        warnings = List.copyOf(warnings);
+        fileErrors = List.copyOf(fileErrors);
+        tests = List.copyOf(tests);
+    }
+
+    /** Returns whether the file passed: no file error and every test passed. */
+    public boolean passed() {
+        return fileErrors.isEmpty() && tests.stream().allMatch(TestGroupResult::passed);
+    }
+
+    /** Returns promtool's exit code for this file: 0 when it passed, 1 otherwise. */
+    public int exitCode() {
+        return passed() ? 0 : 1;
+    }
+
+    /** Returns every failure message in promtool's order. */
+    public List<String> failures() {
+        List<String> out = new ArrayList<>(fileErrors);
+        for (TestGroupResult t : tests) {
+            for (AlertCheck c : t.checks()) {
+                if (!c.passed()) {
+                    out.add(c.message());
+                }
+            }
+            out.addAll(t.errors());
+        }
+        return List.copyOf(out);
+    }
+
+    /** Returns what {@code promtool test rules} prints on standard output for this file. */
+    public String stdout() {
+        StringBuilder sb = new StringBuilder("Unit Testing:  ").append(file).append('\n');
+        if (passed()) {
+            sb.append("  SUCCESS\n");
+        } else {
+            failures().forEach(f -> sb.append('\n'));
+        }
+        return sb.append('\n').toString();
+    }
+
+    /** Returns what {@code promtool test rules} prints on standard error for this file. */
+    public String stderr() {
+        StringBuilder sb = new StringBuilder();
+        warnings.forEach(w -> sb.append(w).append('\n'));
+        if (!passed()) {
+            sb.append("  FAILED:\n");
+            failures().forEach(f -> sb.append(f).append('\n'));
+        }
+        return sb.toString();
+    }
+
+    /** Returns a readable report: standard output's header, then the failures (or SUCCESS). */
+    public String report() {
+        StringBuilder sb = new StringBuilder("Unit Testing:  ").append(file).append('\n');
+        warnings.forEach(w -> sb.append(w).append('\n'));
+        if (passed()) {
+            sb.append("  SUCCESS\n");
+        } else {
+            sb.append("  FAILED:\n");
+            failures().forEach(f -> sb.append(f).append("\n\n"));
+        }
+        return sb.toString();
+    }
+}

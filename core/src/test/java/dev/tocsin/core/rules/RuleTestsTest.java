@@ -1,0 +1,174 @@
+package dev.tocsin.core.rules;
+
+import dev.tocsin.core.Labels;
+import dev.tocsin.core.TocsinParseException;
+import dev.tocsin.core.internal.rules.SeriesNotation;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RuleTestsTest {
+
+    static Stream<Path> files(String folder) throws IOException {
+        Path dir = RuleFilesTest.resource("promtool/" + folder);
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.toString().endsWith(".test.yml")).sorted().toList().stream();
+        }
+    }
+
+    static Stream<Path> passing() throws IOException {
+        return files("pass");
+    }
+
+    static Stream<Path> failing() throws IOException {
+        return files("fail");
+    }
+
+    @ParameterizedTest
+    @MethodSource("passing")
+    void passingFilesPass(Path file) {
+        RuleTestResult r = RuleTests.run(file);
+        assertThat(r.exitCode()).as(r.report()).isZero();
+        assertThat(r.stdout()).isEqualTo("Unit Testing:  " + file + "\n  SUCCESS\n\n");
+        assertThat(r.stderr()).isEmpty();
+        assertThat(r.tests()).isNotEmpty();
+    }
+
+    @ParameterizedTest
+    @MethodSource("failing")
+    void failingFilesFail(Path file) {
+        RuleTestResult r = RuleTests.run(file);
+        assertThat(r.exitCode()).as(r.report()).isEqualTo(1);
+        assertThat(r.failures()).isNotEmpty();
+        assertThat(r.stderr()).startsWith("  FAILED:\n");
+        // promtool prints one empty line on standard output per failure
+        assertThat(r.stdout()).isEqualTo("Unit Testing:  " + file + "\n" + "\n".repeat(r.failures().size() + 1));
+    }
+
+    @Test
+    void failureTextIsPromtools() {
+        RuleTestResult r = RuleTests.run(RuleFilesTest.resource("promtool/fail/wrong-label.test.yml"));
+        assertThat(r.failures()).containsExactly(String.join("\n",
+                "    name: wrong severity,",
+                "    alertname: HaproxyBackendDown, time: 1m, ",
+                "        exp:[",
+                "            0:",
+                "              Labels:{alertname=\"HaproxyBackendDown\", backend=\"be_a\", instance=\"lb1:8404\", "
+                        + "job=\"haproxy\", severity=\"warning\"}",
+                "              Annotations:{description=\"HAProxy backend is down\\n  VALUE = 0\\n  LABELS = "
+                        + "map[__name__:haproxy_backend_up backend:be_a instance:lb1:8404 job:haproxy]\", "
+                        + "summary=\"HAProxy backend down (instance lb1:8404)\"}",
+                "            ], ",
+                "        got:[",
+                "            0:",
+                "              Labels:{alertname=\"HaproxyBackendDown\", backend=\"be_a\", instance=\"lb1:8404\", "
+                        + "job=\"haproxy\", severity=\"critical\"}",
+                "              Annotations:{description=\"HAProxy backend is down\\n  VALUE = 0\\n  LABELS = "
+                        + "map[__name__:haproxy_backend_up backend:be_a instance:lb1:8404 job:haproxy]\", "
+                        + "summary=\"HAProxy backend down (instance lb1:8404)\"}",
+                "            ]"));
+        AlertCheck c = r.tests().get(0).checks().get(0);
+        assertThat(c.alertname()).isEqualTo("HaproxyBackendDown");
+        assertThat(c.evalTime()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(c.passed()).isFalse();
+    }
+
+    @Test
+    void perEvalTimeOutcomesInPromtoolOrder() {
+        RuleTestResult r = RuleTests.run(RuleFilesTest.resource("promtool/pass/for-keep-firing.test.yml"));
+        assertThat(r.tests()).singleElement().satisfies(t -> assertThat(t.checks())
+                .extracting(AlertCheck::evalTime)
+                .containsExactly(Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofSeconds(150),
+                        Duration.ofMinutes(4), Duration.ofMinutes(6), Duration.ofMinutes(7), Duration.ofMinutes(8),
+                        Duration.ofMinutes(10)));
+    }
+
+    @Test
+    void unreadableAndMissingFilesFailLikePromtool(@TempDir Path dir) throws IOException {
+        RuleTestResult missing = RuleTests.run(dir.resolve("nope.yml"));
+        assertThat(missing.exitCode()).isEqualTo(1);
+        Path t = dir.resolve("t.yml");
+        Files.writeString(t, "rule_files: [nothing-*.yml]\ntests: []\n");
+        RuleTestResult r = RuleTests.run(t);
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.warnings()).containsExactly("  WARNING: no file match pattern nothing-*.yml");
+        assertThat(RuleTests.exitCode(List.of(r, missing))).isEqualTo(1);
+    }
+
+    @Test
+    void aRuleFileThatCannotBeReadFailsTheFile(@TempDir Path dir) throws IOException {
+        Files.createDirectory(dir.resolve("rules.yml"));
+        Path t = dir.resolve("t.yml");
+        Files.writeString(t, "rule_files: [rules.yml]\ntests: []\n");
+        RuleTestResult r = RuleTests.run(t);
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.fileErrors()).singleElement().asString().contains("rules.yml");
+    }
+
+    @Test
+    void ruleFileErrorsFailTheFileWithFileAndLine(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("r.yml"), "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up\n    x: 1\n");
+        Path t = dir.resolve("t.yml");
+        Files.writeString(t, "rule_files: [r.yml]\ntests: []\n");
+        RuleTestResult r = RuleTests.run(t);
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.fileErrors()).singleElement().asString().contains("r.yml").contains("line 6");
+    }
+
+    @Test
+    void promqlExprTestErrorsAreFailures(@TempDir Path dir) throws IOException {
+        Path t = dir.resolve("t.yml");
+        Files.writeString(t, "tests:\n- interval: 1m\n  input_series:\n  - series: up{job=\"a\"}\n    values: 1\n"
+                + "  promql_expr_test:\n  - expr: 'up{'\n    eval_time: 0m\n  - expr: up\n    eval_time: 0m\n"
+                + "    exp_samples:\n    - labels: '{__name__=\"up\", job=\"a\"}'\n      value: 1\n");
+        RuleTestResult r = RuleTests.run(t);
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.failures()).singleElement().asString().startsWith("    expr: \"up{\", time: 0s, err: ");
+    }
+
+    @Test
+    void seriesNotationExpands() {
+        SeriesNotation.Values v = SeriesNotation.parseValues("1 2+3x2 5-1x1 _ _x2 stale Inf -Inf NaN 7x1 1e3");
+        assertThat(v.size()).isEqualTo(16);
+        double[] expected = {1, 2, 5, 8, 5, 4, 0, 0, 0, 0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
+            Double.NaN, 7, 7, 1000};
+        byte[] kinds = {1, 1, 1, 1, 1, 1, 0, 0, 0, 2, 1, 1, 1, 1, 1, 1};
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(v.kind(i)).as("kind %d", i).isEqualTo(kinds[i]);
+            if (kinds[i] == SeriesNotation.Values.VALUE) {
+                assertThat(Double.valueOf(v.value(i))).as("value %d", i).isEqualTo(Double.valueOf(expected[i]));
+            }
+        }
+        assertThat(SeriesNotation.parseValues("").size()).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"x", "1x", "1+2", "1 2 abc", "_x", "1x-2", "1+x3", ".", "1x9999999999"})
+    void badSeriesValues(String values) {
+        assertThatThrownBy(() -> SeriesNotation.parseValues(values)).isInstanceOf(TocsinParseException.class);
+    }
+
+    @Test
+    void seriesDescriptions() {
+        assertThat(SeriesNotation.parseSeries("up{instance=\"a:1\", job='j',}"))
+                .isEqualTo(Labels.of("__name__", "up", "instance", "a:1", "job", "j"));
+        assertThat(SeriesNotation.parseSeries("{__name__=\"x\", a=\"q\\\"\"}"))
+                .isEqualTo(Labels.of("__name__", "x", "a", "q\""));
+        for (String bad : List.of("", "{a=\"b\"}", "up{a=b}", "up{a=\"b\"", "up{a=\"b\" c=\"d\"}", "up x")) {
+            assertThatThrownBy(() -> SeriesNotation.parseSeries(bad)).as(bad)
+                    .isInstanceOf(TocsinParseException.class);
+        }
+    }
+}
