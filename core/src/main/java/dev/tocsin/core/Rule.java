@@ -25,7 +25,7 @@ import java.util.Optional;
  */
 public interface Rule {
 
-    /** Returns the alert name ({@code alertname}); a valid metric name. */
+    /** Returns the alert name ({@code alertname}); any non-empty string, as in Prometheus. */
     String name();
 
     /**

@@ -350,8 +350,10 @@ class EvaluatorTest {
 
     @Test
     void invalidConfigurationIsRejected() {
-        assertThatThrownBy(() -> Rule.alert("bad name").condition(isZero("x")).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bad name");
+        assertThatThrownBy(() -> Rule.alert(" ").condition(isZero("x")).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("alert name");
+        assertThat(Rule.alert("HaproxyBackendMaxActiveSession>80%").condition(isZero("x")).build().name())
+                .isEqualTo("HaproxyBackendMaxActiveSession>80%");
         assertThatThrownBy(() -> Rule.alert("A").build()).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("exactly one");
         assertThatThrownBy(() -> Rule.alert("A").condition(isZero("x")).label("bad-label", "v").build())

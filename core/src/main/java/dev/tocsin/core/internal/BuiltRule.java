@@ -166,9 +166,9 @@ public final class BuiltRule implements Rule {
 
         /** Validates and builds. */
         public Rule build() {
-            if (!Sample.isValidMetricName(name)) {
-                throw new IllegalArgumentException("invalid alert name '" + name
-                        + "': must match [a-zA-Z_:][a-zA-Z0-9_:]*");
+            if (name.isBlank()) {
+                // Prometheus accepts any non-empty alert name (e.g. "HaproxyHighHttp4xxErrorRateBackend(v1)")
+                throw new IllegalArgumentException("invalid alert name '" + name + "': must not be empty");
             }
             if ((expr == null) == (condition == null)) {
                 throw new IllegalArgumentException("rule " + name

@@ -44,8 +44,8 @@ final class RuleRuntime {
     RuleRuntime(Rule rule) {
         this.rule = rule;
         String name = rule.name();
-        if (!Sample.isValidMetricName(name)) {
-            throw new IllegalArgumentException("invalid alert name '" + name + "'");
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("invalid alert name '" + name + "': must not be empty");
         }
         this.forDuration = requireNonNegative(rule.forDuration(), name, "for");
         this.keepFiringFor = requireNonNegative(rule.keepFiringFor(), name, "keep_firing_for");

@@ -180,17 +180,7 @@ public final class RuleFileParser {
         } catch (TemplateException e) {
             throw templateError(r, e);
         } catch (IllegalArgumentException e) {
-            String msg = String.valueOf(e.getMessage());
-            if (!Sample.isValidMetricName(alert)) {
-                if (skipUnsupported) {
-                    skipped.add(new SkippedRule(group, alert, ruleLine, "Tocsin needs an alert name that is a "
-                            + "metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)"));
-                    return;
-                }
-                throw error(r.map().get("alert"), "alert name '" + alert + "' is not supported by Tocsin: it must"
-                        + " match [a-zA-Z_:][a-zA-Z0-9_:]*");
-            }
-            throw error(r, msg);
+            throw error(r, String.valueOf(e.getMessage()));
         }
     }
 
