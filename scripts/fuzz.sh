@@ -9,5 +9,6 @@ run() { echo "== fuzzing $2 ($1)"; JAZZER_FUZZ=1 mvn -B -q -o test -pl "$1" -Dte
 run core ExpressionFuzzTest
 run core TemplateFuzzTest
 run core RunbookMarkdownParserFuzzTest
+run core RuleFilesFuzzTest
 run haproxy HaproxyCsvMapperFuzzTest
 echo "fuzzing finished: no findings"

@@ -13,7 +13,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The {@code tocsin} command line: {@code tocsin watch} and {@code tocsin check}. See {@code docs/cli.md}.
+ * The {@code tocsin} command line: {@code tocsin watch}, {@code tocsin check} and {@code tocsin test-rules}. See
+ * {@code docs/cli.md}.
  *
  * <p>Exit codes: 0 success, 2 bad arguments (one line on stderr), and for {@code check} the Nagios plugin codes
  * (1 WARNING, 2 CRITICAL, 3 UNKNOWN).
@@ -21,7 +22,7 @@ import java.util.Objects;
 @Command(name = "tocsin",
         description = "Backend health alerting for HAProxy with Prometheus alert rules.",
         synopsisSubcommandLabel = "COMMAND",
-        subcommands = {WatchCommand.class, CheckCommand.class},
+        subcommands = {WatchCommand.class, CheckCommand.class, TestRulesCommand.class},
         footer = {"", "Run 'tocsin COMMAND --help' for a command's options. Documentation: docs/cli.md."})
 public final class Main implements Runnable {
 
@@ -39,7 +40,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: watch or check");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: watch, check or test-rules");
     }
 
     /**

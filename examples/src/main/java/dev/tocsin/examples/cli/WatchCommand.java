@@ -4,6 +4,10 @@ import dev.tocsin.core.Alert;
 import dev.tocsin.core.Evaluator;
 import dev.tocsin.core.Rule;
 import dev.tocsin.core.notify.AlertmanagerNotifier;
+import dev.tocsin.core.rules.RuleFileException;
+import dev.tocsin.core.rules.RuleFiles;
+import dev.tocsin.core.rules.RuleGroups;
+import dev.tocsin.core.rules.SkippedRule;
 import dev.tocsin.haproxy.HaproxyRules;
 import dev.tocsin.haproxy.HaproxySource;
 import picocli.CommandLine;
@@ -52,7 +56,8 @@ final class WatchCommand implements Callable<Integer> {
     List<URI> alertmanagers = new ArrayList<>();
 
     @Option(names = "--rules", paramLabel = "FILE",
-            description = "A Prometheus rule file to evaluate as well (not supported yet).")
+            description = "A Prometheus rule file whose alerting rules are evaluated as well (rules using PromQL"
+                    + " Tocsin cannot run yet are listed on stderr and left out).")
     Path rules;
 
     @Option(names = "--json", description = "Print each transition as one JSON object per line.")
@@ -68,8 +73,19 @@ final class WatchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CommandLine cmd = spec.commandLine();
+        List<Rule> fromFile = new ArrayList<>();
         if (rules != null) {
-            throw new CommandLine.ParameterException(cmd, "--rules is not supported yet");
+            try {
+                RuleGroups loaded = RuleFiles.load(rules, RuleFiles.Options.skipUnsupported(true));
+                fromFile.addAll(loaded.rules());
+                for (SkippedRule s : loaded.skipped()) {
+                    cmd.getErr().println("tocsin watch: " + rules + ":" + s.line() + ": rule " + s.name()
+                            + " left out: " + s.reason());
+                }
+            } catch (RuleFileException | java.io.UncheckedIOException e) {
+                // a bad or unreadable rule file is a usage error: one line, exit 2
+                throw new CommandLine.ParameterException(cmd, "--rules: " + e.getMessage());
+            }
         }
         HaproxySource source = stats.buildSource(cmd);
         AlertmanagerNotifier notifier = null;
@@ -82,7 +98,8 @@ final class WatchCommand implements Callable<Integer> {
         }
         PrintWriter out = cmd.getOut();
         PrintWriter err = cmd.getErr();
-        List<Rule> presets = HaproxyRules.availability();
+        List<Rule> presets = new ArrayList<>(HaproxyRules.availability());
+        presets.addAll(fromFile);
         Evaluator.Builder builder = Evaluator.builder()
                 .source(source)
                 .rules(presets)

@@ -36,7 +36,7 @@ class MainTest {
     void noCommandIsAUsageError() {
         Cli r = Cli.run();
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).isEqualTo("tocsin: missing command: watch or check (see 'tocsin --help')"
+        assertThat(r.err()).isEqualTo("tocsin: missing command: watch, check or test-rules (see 'tocsin --help')"
                 + System.lineSeparator());
     }
 
@@ -57,8 +57,8 @@ class MainTest {
         assertUsageError(Cli.run("check", "--stats", "unix:/run/haproxy.sock", "--user", "u", "--password-env", "X"),
                 "--user applies to the http(s) stats page only");
         assertUsageError(Cli.run("check", "--stats", "http://lb:8404/stats", "extra"), "unexpected argument");
-        assertUsageError(Cli.run("watch", "--stats", "http://lb:8404/stats", "--rules", "rules.yml"),
-                "--rules is not supported yet");
+        assertUsageError(Cli.run("watch", "--stats", "http://lb:8404/stats", "--rules", "no-such-rules.yml"),
+                "--rules: ");
     }
 
     @Test
@@ -113,6 +113,26 @@ class MainTest {
 
         assertThat(r.code()).isEqualTo(3);
         assertThat(r.firstLine()).startsWith("HAPROXY UNKNOWN - cannot read unix:" + socket + ": ");
+    }
+
+    @Test
+    void testRulesMirrorsPromtoolExitCodes() {
+        Path suite = Path.of("../core/src/test/resources/dev/tocsin/core/rules/promtool");
+        Cli pass = Cli.run("test-rules", suite.resolve("pass/backend-down.test.yml").toString());
+        assertThat(pass.code()).as(pass.out() + pass.err()).isZero();
+        assertThat(pass.out()).contains("SUCCESS");
+        Cli fail = Cli.run("test-rules", suite.resolve("fail/wrong-annotation.test.yml").toString());
+        assertThat(fail.code()).isEqualTo(1);
+        assertThat(fail.out() + fail.err()).contains("FAILED");
+    }
+
+    @Test
+    void watchRejectsAMalformedRuleFileWithItsLine() throws Exception {
+        Path dir = Files.createTempDirectory("tocsin-rules");
+        Path file = dir.resolve("bad.yml");
+        Files.writeString(file, "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up ==\n");
+        Cli r = Cli.run("watch", "--stats", "http://lb:8404/stats", "--rules", file.toString());
+        assertUsageError(r, "line 5");
     }
 
     private static void assertUsageError(Cli r, String message) {
