@@ -75,7 +75,9 @@ public final class Expression {
     public Vector evaluate(EvalContext ctx) {
         Vector out = new Vector();
         if (compiled.vector() == null) {
-            out.add(new Sample(Labels.empty(), compiled.scalar()), false);
+            boolean[] held = new boolean[1];
+            double v = compiled.scalar().eval(ctx, held);
+            out.add(new Sample(Labels.empty(), v), held[0]);
             return out;
         }
         compiled.vector().eval(ctx, out::add);

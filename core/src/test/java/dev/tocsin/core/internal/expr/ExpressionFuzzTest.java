@@ -47,6 +47,9 @@ class ExpressionFuzzTest {
             if (!e.detail().endsWith("is not supported yet")) {
                 throw new AssertionError("parser accepted what the compiler rejected: " + e.getMessage(), e);
             }
+        } catch (ExpressionEvaluationException e) {
+            // a legitimate evaluation failure (e.g. duplicate series), reported to the rule
+            return;
         }
     }
 }

@@ -13,6 +13,15 @@ final class TestContext implements EvalContext {
 
     private final Map<String, List<Sample>> samples = new LinkedHashMap<>();
     private final Map<String, List<Boolean>> held = new LinkedHashMap<>();
+    private final Instant time;
+
+    TestContext() {
+        this(Instant.ofEpochSecond(1_700_000_000L));
+    }
+
+    TestContext(Instant time) {
+        this.time = time;
+    }
 
     TestContext add(Sample s) {
         return add(s, false);
@@ -26,7 +35,7 @@ final class TestContext implements EvalContext {
 
     @Override
     public Instant time() {
-        return Instant.ofEpochSecond(1_700_000_000L);
+        return time;
     }
 
     @Override
