@@ -54,6 +54,11 @@ final class Compiler {
     private final Set<String> metricNames = new TreeSet<>();
     private boolean readsAllFamilies;
     private long lookbackMillis;
+    private final Set<String> historyNames = new TreeSet<>();
+    private boolean historyAllFamilies;
+
+    /** Prometheus' default lookback for instant selectors ({@code --query.lookback-delta}). */
+    static final long LOOKBACK_DELTA_MILLIS = 5 * 60 * 1000L;
 
     private Compiler(String text) {
         this.source = new Source(text);
@@ -61,17 +66,19 @@ final class Compiler {
 
     /** The compiled form of an expression: exactly one of {@code vector} and {@code scalar} is set. */
     record Compiled(VectorPlan vector, ScalarPlan scalar, Set<String> metricNames, boolean readsAllFamilies,
-                    long lookbackMillis) {
+                    long lookbackMillis, Set<String> historyNames, boolean historyAllFamilies) {
     }
 
     static Compiled compile(String text, Node root) {
         Compiler c = new Compiler(text);
         if (root.type() == ValueType.SCALAR) {
             ScalarPlan s = c.scalar(root);
-            return new Compiled(null, s, Set.copyOf(c.metricNames), c.readsAllFamilies, c.lookbackMillis);
+            return new Compiled(null, s, Set.copyOf(c.metricNames), c.readsAllFamilies, c.lookbackMillis,
+                    Set.copyOf(c.historyNames), c.historyAllFamilies);
         }
         VectorPlan plan = c.vector(root);
-        return new Compiled(plan, null, Set.copyOf(c.metricNames), c.readsAllFamilies, c.lookbackMillis);
+        return new Compiled(plan, null, Set.copyOf(c.metricNames), c.readsAllFamilies, c.lookbackMillis,
+                Set.copyOf(c.historyNames), c.historyAllFamilies);
     }
 
     private ExpressionException unsupported(Node n, String what) {
@@ -204,8 +211,11 @@ final class Compiler {
         }
         if (n instanceof VectorSelector) {
             VectorSelector vs = (VectorSelector) n;
-            if (vs.modifiers().any()) {
+            if (!vs.modifiers().at().isEmpty()) {
                 throw unsupportedConstruct(n);
+            }
+            if (vs.modifiers().hasOffset()) {
+                return offsetSelector(vs, false);
             }
             return selector(vs);
         }
@@ -775,6 +785,12 @@ final class Compiler {
             case "clamp_min":
                 return mapValues(vector(args.get(0)), scalar(args.get(1)), null, (v, a, b) -> Math.max(v, a));
             case "timestamp":
+                if (unwrap(args.get(0)) instanceof VectorSelector
+                        && ((VectorSelector) unwrap(args.get(0))).modifiers().hasOffset()
+                        && ((VectorSelector) unwrap(args.get(0))).modifiers().at().isEmpty()) {
+                    // the timestamp of the sample found in the history, as Prometheus gives for selectors
+                    return checked(offsetSelector((VectorSelector) unwrap(args.get(0)), true));
+                }
                 return mapValues(vector(args.get(0)), (ctx, h) -> ctx.time().toEpochMilli() / 1000.0, null,
                         (v, a, b) -> a);
             case "vector": {
@@ -827,6 +843,9 @@ final class Compiler {
             case "histogram_quantile":
                 return histogramQuantile(scalar(args.get(0)), vector(args.get(1)));
             default:
+                if (RangeFunctions.code(f) >= 0) {
+                    return rangeFunction(call);
+                }
                 throw unsupportedConstruct(call);
         }
     }
@@ -1055,5 +1074,137 @@ final class Compiler {
             rank -= counts[b - 1];
         }
         return bucketStart + (bucketEnd - bucketStart) * (rank / count);
+    }
+
+    // ---------------------------------------------------------------- history: offset and ranges
+
+    private static Node unwrap(Node n) {
+        while (n instanceof Paren) {
+            n = ((Paren) n).expr();
+        }
+        return n;
+    }
+
+    /** The fixed metric name of a selector and its remaining matchers; registers what the history must keep. */
+    private record HistorySelection(String name, LabelMatcher[] matchers) {
+        Iterable<History.Series> series(History h) {
+            return name.isEmpty() ? h.allSeries() : h.series(name);
+        }
+
+        boolean matches(Labels labels) {
+            for (LabelMatcher m : matchers) {
+                if (!m.matches(labels.get(m.name()))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private HistorySelection historySelection(VectorSelector vs, long lookback) {
+        String fixedName = vs.metricName();
+        List<LabelMatcher> rest = new ArrayList<>();
+        for (LabelMatcher m : vs.matchers()) {
+            if (fixedName.isEmpty() && m.name().equals(Labels.METRIC_NAME)
+                    && m.op() == LabelMatcher.MatchOp.EQUAL) {
+                fixedName = m.value();
+            } else {
+                rest.add(m);
+            }
+        }
+        if (fixedName.isEmpty()) {
+            historyAllFamilies = true;
+            readsAllFamilies = true;
+        } else {
+            historyNames.add(fixedName);
+            metricNames.add(fixedName);
+        }
+        lookbackMillis = Math.max(lookbackMillis, lookback);
+        return new HistorySelection(fixedName, rest.toArray(new LabelMatcher[0]));
+    }
+
+    /**
+     * An instant selector with {@code offset}: per series, the latest sample at or before {@code t - offset} and no
+     * older than the 5 minute lookback, unless it is a staleness marker. With {@code timestamps}, the value is the
+     * sample's timestamp in seconds and the metric name is dropped (for {@code timestamp()}).
+     */
+    private VectorPlan offsetSelector(VectorSelector vs, boolean timestamps) {
+        long offset = vs.modifiers().offsetMillis();
+        HistorySelection sel = historySelection(vs, Math.max(0, offset) + LOOKBACK_DELTA_MILLIS);
+        return (ctx, sink) -> {
+            long ref = ctx.time().toEpochMilli() - offset;
+            for (History.Series s : sel.series(ctx.history())) {
+                if (!sel.matches(s.labels())) {
+                    continue;
+                }
+                int i = s.firstAtOrAfter(ref + 1) - 1;
+                if (i < 0 || s.time(i) < ref - LOOKBACK_DELTA_MILLIS || s.isStale(i)) {
+                    continue;
+                }
+                if (timestamps) {
+                    sink.accept(new Sample(s.labels().withoutMetricName(), s.time(i) / 1000.0), false);
+                } else {
+                    sink.accept(new Sample(s.labels(), s.value(i)), false);
+                }
+            }
+        };
+    }
+
+    /** A function over a range vector, e.g. {@code rate(x[5m] offset 1m)}. */
+    private VectorPlan rangeFunction(Call call) {
+        String f = call.function();
+        int code = RangeFunctions.code(f);
+        List<Node> args = call.args();
+        int rangeArg = f.equals("quantile_over_time") ? 1 : 0;
+        Node arg = unwrap(args.get(rangeArg));
+        if (!(arg instanceof Node.MatrixSelector)) {
+            throw unsupportedConstruct(arg);
+        }
+        Node.MatrixSelector ms = (Node.MatrixSelector) arg;
+        VectorSelector vs = ms.selector();
+        if (!vs.modifiers().at().isEmpty()) {
+            throw unsupportedConstruct(vs);
+        }
+        long range = ms.rangeMillis();
+        long offset = vs.modifiers().offsetMillis();
+        HistorySelection sel = historySelection(vs, range + Math.max(0, offset));
+        ScalarPlan param = null;
+        if (f.equals("quantile_over_time")) {
+            param = scalar(args.get(0));
+        } else if (f.equals("predict_linear")) {
+            param = scalar(args.get(1));
+        }
+        ScalarPlan p = param;
+        boolean keepName = f.equals("last_over_time");
+        if (f.equals("absent_over_time")) {
+            Labels absent = absentLabels(arg);
+            return (ctx, sink) -> {
+                long end = ctx.time().toEpochMilli() - offset;
+                for (History.Series s : sel.series(ctx.history())) {
+                    if (sel.matches(s.labels()) && RangeFunctions.anyPoint(s, end - range, end)) {
+                        return;
+                    }
+                }
+                sink.accept(new Sample(absent, 1), false);
+            };
+        }
+        VectorPlan plan = (ctx, sink) -> {
+            boolean[] ph = new boolean[1];
+            double pv = p == null ? Double.NaN : p.eval(ctx, ph);
+            long now = ctx.time().toEpochMilli();
+            long end = now - offset;
+            RangeFunctions.Window w = new RangeFunctions.Window();
+            for (History.Series s : sel.series(ctx.history())) {
+                if (!sel.matches(s.labels()) || !w.load(s, end - range, end)) {
+                    continue;
+                }
+                double v = RangeFunctions.apply(code, w, end - range, end, range, pv, now);
+                if (w.ok) {
+                    Labels labels = keepName ? s.labels() : s.labels().withoutMetricName();
+                    sink.accept(new Sample(labels, v), s.heldAt(now) || ph[0]);
+                }
+            }
+        };
+        return keepName ? plan : checked(plan);
     }
 }

@@ -67,6 +67,24 @@ public final class Expression {
     }
 
     /**
+     * Returns how far back this expression reads the history: its longest range plus offset, and offset plus the 5
+     * minute lookback for instant selectors with {@code offset}; zero when it reads only current samples.
+     */
+    public java.time.Duration lookbackNeeded() {
+        return java.time.Duration.ofMillis(compiled.lookbackMillis());
+    }
+
+    /** Returns the metric names whose history this expression reads (range selectors and {@code offset}). */
+    public Set<String> historyMetricNames() {
+        return compiled.historyNames();
+    }
+
+    /** Returns whether a range or offset selector without a fixed metric name needs the history of every metric. */
+    public boolean readsAllHistory() {
+        return compiled.historyAllFamilies();
+    }
+
+    /**
      * Evaluates the expression against one evaluation's metrics.
      *
      * @return the resulting instant vector (a scalar expression gives one sample without labels)

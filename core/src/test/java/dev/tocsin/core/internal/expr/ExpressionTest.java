@@ -204,10 +204,10 @@ class ExpressionTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "rate(x[5m]) > 1                 | 1 | 1  | function rate is not supported yet",
-        "x offset 5m                     | 1 | 1  | offset modifier is not supported yet",
+        "rate(x[5m] @ 100) > 1           | 1 | 6  | @ modifier is not supported yet",
+        "x offset 5m @ 100               | 1 | 1  | @ modifier is not supported yet",
         "x @ 100                         | 1 | 1  | @ modifier is not supported yet",
-        "max_over_time(x[5m:1m])         | 1 | 1  | function max_over_time is not supported yet",
+        "max_over_time(x[5m:1m])         | 1 | 15 | subquery is not supported yet",
         "holt_winters(x[5m], 0.5, 0.5)   | 1 | 1  | function holt_winters is not supported yet",
         "hour()                          | 1 | 1  | function hour is not supported yet",
         "'a' == bool 'b'                 | 1 | 1  | binary expression must contain only scalar and instant vector types",

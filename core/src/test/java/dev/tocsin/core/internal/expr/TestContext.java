@@ -14,6 +14,7 @@ final class TestContext implements EvalContext {
     private final Map<String, List<Sample>> samples = new LinkedHashMap<>();
     private final Map<String, List<Boolean>> held = new LinkedHashMap<>();
     private final Instant time;
+    private History history = History.empty();
 
     TestContext() {
         this(Instant.ofEpochSecond(1_700_000_000L));
@@ -31,6 +32,16 @@ final class TestContext implements EvalContext {
         samples.computeIfAbsent(s.metricName(), k -> new ArrayList<>()).add(s);
         held.computeIfAbsent(s.metricName(), k -> new ArrayList<>()).add(isHeld);
         return this;
+    }
+
+    TestContext withHistory(History h) {
+        this.history = h;
+        return this;
+    }
+
+    @Override
+    public History history() {
+        return history;
     }
 
     @Override
