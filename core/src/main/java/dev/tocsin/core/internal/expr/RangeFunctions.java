@@ -121,24 +121,21 @@ final class RangeFunctions {
                 return resets;
             }
             case "avg_over_time": {
-                double mean = 0;
-                double c = 0;
+                Kahan mean = new Kahan();
                 double count = 0;
                 for (int i = 0; i < n; i++) {
                     count++;
-                    if (Double.isInfinite(mean)) {
-                        if (Double.isInfinite(v[i]) && (mean > 0) == (v[i] > 0)) {
+                    if (Double.isInfinite(mean.sum)) {
+                        if (Double.isInfinite(v[i]) && (mean.sum > 0) == (v[i] > 0)) {
                             continue;
                         }
                         if (!Double.isInfinite(v[i]) && !Double.isNaN(v[i])) {
                             continue;
                         }
                     }
-                    double[] sc = kahanSumInc(v[i] / count - mean / count, mean, c);
-                    mean = sc[0];
-                    c = sc[1];
+                    mean.add(v[i] / count - mean.sum / count);
                 }
-                return Double.isInfinite(mean) ? mean : mean + c;
+                return Double.isInfinite(mean.sum) ? mean.sum : mean.sum + mean.c;
             }
             case "min_over_time": {
                 double min = v[0];
@@ -159,14 +156,11 @@ final class RangeFunctions {
                 return max;
             }
             case "sum_over_time": {
-                double sum = 0;
-                double c = 0;
+                Kahan sum = new Kahan();
                 for (int i = 0; i < n; i++) {
-                    double[] sc = kahanSumInc(v[i], sum, c);
-                    sum = sc[0];
-                    c = sc[1];
+                    sum.add(v[i]);
                 }
-                return Double.isInfinite(sum) ? sum : sum + c;
+                return Double.isInfinite(sum.sum) ? sum.sum : sum.sum + sum.c;
             }
             case "count_over_time": return n;
             case "present_over_time": return 1;
@@ -181,32 +175,31 @@ final class RangeFunctions {
 
     private static double variance(double[] v, int n) {
         double count = 0;
-        double mean = 0;
-        double cMean = 0;
-        double aux = 0;
-        double cAux = 0;
+        Kahan mean = new Kahan();
+        Kahan aux = new Kahan();
         for (int i = 0; i < n; i++) {
             count++;
-            double delta = v[i] - (mean + cMean);
-            double[] m = kahanSumInc(delta / count, mean, cMean);
-            mean = m[0];
-            cMean = m[1];
-            double[] a = kahanSumInc(delta * (v[i] - (mean + cMean)), aux, cAux);
-            aux = a[0];
-            cAux = a[1];
+            double delta = v[i] - (mean.sum + mean.c);
+            mean.add(delta / count);
+            aux.add(delta * (v[i] - (mean.sum + mean.c)));
         }
-        return (aux + cAux) / count;
+        return (aux.sum + aux.c) / count;
     }
 
-    /** Kahan-Neumaier summation step: returns {newSum, newCompensation}. */
-    static double[] kahanSumInc(double inc, double sum, double c) {
-        double t = sum + inc;
-        if (Math.abs(sum) >= Math.abs(inc)) {
-            c += (sum - t) + inc;
-        } else {
-            c += (inc - t) + sum;
+    /** Kahan-Neumaier summation, as Prometheus' {@code kahanSumInc}: the sum and its compensation. */
+    static final class Kahan {
+        double sum;
+        double c;
+
+        void add(double inc) {
+            double t = sum + inc;
+            if (Math.abs(sum) >= Math.abs(inc)) {
+                c += (sum - t) + inc;
+            } else {
+                c += (inc - t) + sum;
+            }
+            sum = t;
         }
-        return new double[] {t, c};
     }
 
     /**
@@ -279,14 +272,10 @@ final class RangeFunctions {
     /** Prometheus' {@code linearRegression}: returns {slope, intercept} at {@code interceptTime}. */
     static double[] linearRegression(long[] t, double[] v, int n, long interceptTime) {
         double count = 0;
-        double sumX = 0;
-        double cX = 0;
-        double sumY = 0;
-        double cY = 0;
-        double sumXY = 0;
-        double cXY = 0;
-        double sumX2 = 0;
-        double cX2 = 0;
+        Kahan kx = new Kahan();
+        Kahan ky = new Kahan();
+        Kahan kxy = new Kahan();
+        Kahan kx2 = new Kahan();
         double initY = v[0];
         boolean constY = true;
         for (int i = 0; i < n; i++) {
@@ -295,18 +284,10 @@ final class RangeFunctions {
             }
             count++;
             double x = (t[i] - interceptTime) / 1e3;
-            double[] r = kahanSumInc(x, sumX, cX);
-            sumX = r[0];
-            cX = r[1];
-            r = kahanSumInc(v[i], sumY, cY);
-            sumY = r[0];
-            cY = r[1];
-            r = kahanSumInc(x * v[i], sumXY, cXY);
-            sumXY = r[0];
-            cXY = r[1];
-            r = kahanSumInc(x * x, sumX2, cX2);
-            sumX2 = r[0];
-            cX2 = r[1];
+            kx.add(x);
+            ky.add(v[i]);
+            kxy.add(x * v[i]);
+            kx2.add(x * x);
         }
         if (constY) {
             if (Double.isInfinite(initY)) {
@@ -314,10 +295,10 @@ final class RangeFunctions {
             }
             return new double[] {0, initY};
         }
-        sumX += cX;
-        sumY += cY;
-        sumXY += cXY;
-        sumX2 += cX2;
+        double sumX = kx.sum + kx.c;
+        double sumY = ky.sum + ky.c;
+        double sumXY = kxy.sum + kxy.c;
+        double sumX2 = kx2.sum + kx2.c;
         double covXY = sumXY - sumX * sumY / count;
         double varX = sumX2 - sumX * sumX / count;
         double slope = covXY / varX;
