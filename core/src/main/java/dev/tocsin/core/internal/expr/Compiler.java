@@ -48,8 +48,6 @@ final class Compiler {
         double eval(EvalContext ctx, boolean[] held);
     }
 
-    private static final Set<String> SIMPLE_FUNCTIONS = Set.of("abs", "ceil", "floor", "sqrt");
-
     private final Source source;
     private final Set<String> metricNames = new TreeSet<>();
     private boolean readsAllFamilies;
@@ -760,6 +758,41 @@ final class Compiler {
                 return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.floor(v));
             case "sqrt":
                 return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.sqrt(v));
+            case "sgn":
+                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> v < 0 ? -1 : v > 0 ? 1 : v);
+            case "exp":
+                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.exp(v));
+            case "ln":
+                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.log(v));
+            case "log10":
+                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.log10(v));
+            case "log2":
+                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> log2(v));
+            case "deg":
+                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> v * 180 / Math.PI);
+            case "rad":
+                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> v * Math.PI / 180);
+            case "sin":
+                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.sin(v));
+            case "cos":
+                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.cos(v));
+            case "tan":
+                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.tan(v));
+            case "asin":
+                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.asin(v));
+            case "acos":
+                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.acos(v));
+            case "atan":
+                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.atan(v));
+            case "sinh":
+                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.sinh(v));
+            case "cosh":
+                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.cosh(v));
+            case "tanh":
+                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.tanh(v));
+            case "day_of_month": case "day_of_week": case "day_of_year": case "days_in_month": case "hour":
+            case "minute": case "month": case "year":
+                return dateFunction(f, args);
             case "round": {
                 ScalarPlan to = args.size() > 1 ? scalar(args.get(1)) : (ctx, h) -> 1;
                 return mapValues(vector(args.get(0)), to, null, (v, a, b) -> {
@@ -848,6 +881,42 @@ final class Compiler {
                 }
                 throw unsupportedConstruct(call);
         }
+    }
+
+    /** Go's {@code math.Log2}: exact for powers of two. */
+    static double log2(double v) {
+        if (v > 0 && !Double.isInfinite(v)) {
+            int exp = Math.getExponent(v);
+            if (exp >= Double.MIN_EXPONENT && v == Math.scalb(1.0, exp)) {
+                return exp;
+            }
+        }
+        return Math.log(v) / Math.log(2);
+    }
+
+    /** Date functions: of the evaluation time without an argument, else of each sample's value (Unix seconds), UTC. */
+    private VectorPlan dateFunction(String f, List<Node> args) {
+        java.util.function.DoubleUnaryOperator fn = secs -> {
+            if (Double.isNaN(secs) || Math.abs(secs) > 3e16) {
+                return Double.NaN; // outside Java's time range (Go wraps such values to arbitrary dates)
+            }
+            java.time.ZonedDateTime t = java.time.Instant.ofEpochSecond((long) secs).atZone(java.time.ZoneOffset.UTC);
+            switch (f) {
+                case "day_of_month": return t.getDayOfMonth();
+                case "day_of_week": return t.getDayOfWeek().getValue() % 7;
+                case "day_of_year": return t.getDayOfYear();
+                case "days_in_month": return t.toLocalDate().lengthOfMonth();
+                case "hour": return t.getHour();
+                case "minute": return t.getMinute();
+                case "month": return t.getMonthValue();
+                default: return t.getYear();
+            }
+        };
+        if (args.isEmpty()) {
+            return (ctx, sink) -> sink.accept(new Sample(Labels.empty(),
+                    fn.applyAsDouble(Math.floorDiv(ctx.time().toEpochMilli(), 1000L))), false);
+        }
+        return mapValues(vector(args.get(0)), null, null, (v, a, b) -> fn.applyAsDouble(v));
     }
 
     /** The labels {@code absent()} gives its one sample: the selector's equality matchers, except on the name. */

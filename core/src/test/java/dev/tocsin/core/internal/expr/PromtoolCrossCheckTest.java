@@ -64,13 +64,26 @@ class PromtoolCrossCheckTest {
     }
 
     private static void check(String expr, String... expected) {
+        checkIn(ctx(), expr, expected);
+    }
+
+    private static TestContext math() {
+        return new TestContext(Instant.EPOCH)
+                .add(Sample.of("m", 0.5, "k", "a"))
+                .add(Sample.of("m", -2, "k", "b"))
+                .add(Sample.of("m", 8, "k", "c"))
+                .add(Sample.of("m", 1_700_000_000, "k", "d"))
+                .add(Sample.of("m", 951_782_400, "k", "e"));
+    }
+
+    private static void checkIn(TestContext c, String expr, String... expected) {
         Map<String, Double> want = new TreeMap<>();
         for (String e : expected) {
             int sp = e.lastIndexOf(' ');
             want.put(e.substring(0, sp), Double.parseDouble(e.substring(sp + 1).replace("Inf", "Infinity")));
         }
         Map<String, Double> got = new TreeMap<>();
-        for (Sample s : Expression.parse(expr).evaluate(ctx()).samples()) {
+        for (Sample s : Expression.parse(expr).evaluate(c).samples()) {
             assertThat(got.put(s.labels().toString(), s.value())).as(expr).isNull();
         }
         assertThat(got.keySet()).as(expr).containsExactlyElementsOf(want.keySet());
@@ -207,5 +220,37 @@ class PromtoolCrossCheckTest {
         check("avg by (job) (d)", "{job=\"x\"} NaN");
         check("a - a", "{instance=\"1\", job=\"x\"} 0E+00", "{instance=\"2\", job=\"x\"} 0E+00", "{instance=\"3\", job=\"y\"} 0E+00");
         check("(a + b) > bool 12", "{instance=\"1\", job=\"x\"} 0E+00", "{instance=\"2\", job=\"x\"} 1E+00");
+    }
+
+    /** Input: m{k="a"} 0.5, m{k="b"} -2, m{k="c"} 8, m{k="d"} 1700000000, m{k="e"} 951782400, at time 0. */
+    @Test
+    void mathAndDateFunctionsMatchPromtool() {
+        checkIn(math(), "sgn(m)", "{k=\"a\"} 1E+00", "{k=\"b\"} -1E+00", "{k=\"c\"} 1E+00", "{k=\"d\"} 1E+00", "{k=\"e\"} 1E+00");
+        checkIn(math(), "exp(m{k!=\"d\",k!=\"e\"})", "{k=\"a\"} 1.6487212707001282E+00", "{k=\"b\"} 1.353352832366127E-01", "{k=\"c\"} 2.9809579870417283E+03");
+        checkIn(math(), "ln(m)", "{k=\"a\"} -6.931471805599453E-01", "{k=\"b\"} NaN", "{k=\"c\"} 2.0794415416798357E+00", "{k=\"d\"} 2.1253894088008582E+01", "{k=\"e\"} 2.0673846995200638E+01");
+        checkIn(math(), "log2(m)", "{k=\"a\"} -1E+00", "{k=\"b\"} NaN", "{k=\"c\"} 3E+00", "{k=\"d\"} 3.0662887600349237E+01", "{k=\"e\"} 2.9826056536073157E+01");
+        checkIn(math(), "log10(m)", "{k=\"a\"} -3.010299956639812E-01", "{k=\"b\"} NaN", "{k=\"c\"} 9.030899869919435E-01", "{k=\"d\"} 9.230448921378274E+00", "{k=\"e\"} 8.97853766972776E+00");
+        checkIn(math(), "deg(m)", "{k=\"a\"} 2.864788975654116E+01", "{k=\"b\"} -1.1459155902616465E+02", "{k=\"c\"} 4.583662361046586E+02", "{k=\"d\"} 9.740282517223994E+10", "{k=\"e\"} 5.453311453483232E+10");
+        checkIn(math(), "rad(m)", "{k=\"a\"} 8.726646259971648E-03", "{k=\"b\"} -3.490658503988659E-02", "{k=\"c\"} 1.3962634015954636E-01", "{k=\"d\"} 2.9670597283903603E+07", "{k=\"e\"} 1.6611736642533679E+07");
+        checkIn(math(), "sin(m)", "{k=\"a\"} 4.79425538604203E-01", "{k=\"b\"} -9.092974268256816E-01", "{k=\"c\"} 9.893582466233817E-01", "{k=\"d\"} 9.992359103362585E-01", "{k=\"e\"} -9.651642519451306E-01");
+        checkIn(math(), "cos(m)", "{k=\"a\"} 8.775825618903728E-01", "{k=\"b\"} -4.161468365471424E-01", "{k=\"c\"} -1.4550003380861354E-01", "{k=\"d\"} -3.908446615304646E-02", "{k=\"e\"} -2.616447338801157E-01");
+        checkIn(math(), "tan(m)", "{k=\"a\"} 5.463024898437905E-01", "{k=\"b\"} 2.185039863261519E+00", "{k=\"c\"} -6.799711455220378E+00", "{k=\"d\"} -2.5566062650656736E+01", "{k=\"e\"} 3.6888350001623342E+00");
+        checkIn(math(), "asin(m)", "{k=\"a\"} 5.235987755982989E-01", "{k=\"b\"} NaN", "{k=\"c\"} NaN", "{k=\"d\"} NaN", "{k=\"e\"} NaN");
+        checkIn(math(), "acos(m)", "{k=\"a\"} 1.0471975511965976E+00", "{k=\"b\"} NaN", "{k=\"c\"} NaN", "{k=\"d\"} NaN", "{k=\"e\"} NaN");
+        checkIn(math(), "atan(m)", "{k=\"a\"} 4.636476090008061E-01", "{k=\"b\"} -1.1071487177940904E+00", "{k=\"c\"} 1.446441332248135E+00", "{k=\"d\"} 1.5707963262066613E+00", "{k=\"e\"} 1.5707963257442363E+00");
+        checkIn(math(), "sinh(m{k!=\"d\",k!=\"e\"})", "{k=\"a\"} 5.210953054937474E-01", "{k=\"b\"} -3.626860407847019E+00", "{k=\"c\"} 1.4904788257895502E+03");
+        checkIn(math(), "cosh(m{k!=\"d\",k!=\"e\"})", "{k=\"a\"} 1.1276259652063807E+00", "{k=\"b\"} 3.7621956910836314E+00", "{k=\"c\"} 1.490479161252178E+03");
+        checkIn(math(), "tanh(m)", "{k=\"a\"} 4.6211715726000974E-01", "{k=\"b\"} -9.640275800758169E-01", "{k=\"c\"} 9.999997749296758E-01", "{k=\"d\"} 1E+00", "{k=\"e\"} 1E+00");
+        checkIn(math(), "hour(m)", "{k=\"a\"} 0E+00", "{k=\"b\"} 2.3E+01", "{k=\"c\"} 0E+00", "{k=\"d\"} 2.2E+01", "{k=\"e\"} 0E+00");
+        checkIn(math(), "minute(m)", "{k=\"a\"} 0E+00", "{k=\"b\"} 5.9E+01", "{k=\"c\"} 0E+00", "{k=\"d\"} 1.3E+01", "{k=\"e\"} 0E+00");
+        checkIn(math(), "month(m)", "{k=\"a\"} 1E+00", "{k=\"b\"} 1.2E+01", "{k=\"c\"} 1E+00", "{k=\"d\"} 1.1E+01", "{k=\"e\"} 2E+00");
+        checkIn(math(), "year(m)", "{k=\"a\"} 1.97E+03", "{k=\"b\"} 1.969E+03", "{k=\"c\"} 1.97E+03", "{k=\"d\"} 2.023E+03", "{k=\"e\"} 2E+03");
+        checkIn(math(), "day_of_month(m)", "{k=\"a\"} 1E+00", "{k=\"b\"} 3.1E+01", "{k=\"c\"} 1E+00", "{k=\"d\"} 1.4E+01", "{k=\"e\"} 2.9E+01");
+        checkIn(math(), "day_of_week(m)", "{k=\"a\"} 4E+00", "{k=\"b\"} 3E+00", "{k=\"c\"} 4E+00", "{k=\"d\"} 2E+00", "{k=\"e\"} 2E+00");
+        checkIn(math(), "day_of_year(m)", "{k=\"a\"} 1E+00", "{k=\"b\"} 3.65E+02", "{k=\"c\"} 1E+00", "{k=\"d\"} 3.18E+02", "{k=\"e\"} 6E+01");
+        checkIn(math(), "days_in_month(m)", "{k=\"a\"} 3.1E+01", "{k=\"b\"} 3.1E+01", "{k=\"c\"} 3.1E+01", "{k=\"d\"} 3E+01", "{k=\"e\"} 2.9E+01");
+        checkIn(math(), "hour()", "{} 0E+00");
+        checkIn(math(), "year()", "{} 1.97E+03");
+        checkIn(math(), "days_in_month()", "{} 3.1E+01");
     }
 }
