@@ -95,7 +95,7 @@ final class Compiler {
         }
         if (n instanceof VectorSelector) {
             VectorSelector vs = (VectorSelector) n;
-            return unsupported(n, !vs.modifiers().at().isEmpty() ? "@ modifier" : "offset modifier");
+            return unsupported(n, fixedAt(vs.modifiers()) ? "@ modifier with a timestamp" : "offset modifier");
         }
         if (n instanceof Node.MatrixSelector) {
             return unsupported(n, "range selector");
@@ -209,7 +209,7 @@ final class Compiler {
         }
         if (n instanceof VectorSelector) {
             VectorSelector vs = (VectorSelector) n;
-            if (!vs.modifiers().at().isEmpty()) {
+            if (fixedAt(vs.modifiers())) {
                 throw unsupportedConstruct(n);
             }
             if (vs.modifiers().hasOffset()) {
@@ -820,7 +820,7 @@ final class Compiler {
             case "timestamp":
                 if (unwrap(args.get(0)) instanceof VectorSelector
                         && ((VectorSelector) unwrap(args.get(0))).modifiers().hasOffset()
-                        && ((VectorSelector) unwrap(args.get(0))).modifiers().at().isEmpty()) {
+                        && !fixedAt(((VectorSelector) unwrap(args.get(0))).modifiers())) {
                     // the timestamp of the sample found in the history, as Prometheus gives for selectors
                     return checked(offsetSelector((VectorSelector) unwrap(args.get(0)), true));
                 }
@@ -1147,6 +1147,14 @@ final class Compiler {
 
     // ---------------------------------------------------------------- history: offset and ranges
 
+    /**
+     * Whether a selector has {@code @ <timestamp>}, which is not supported. {@code @ start()} and {@code @ end()}
+     * are the evaluation time in a rule (an instant query), so they change nothing.
+     */
+    private static boolean fixedAt(Node.Modifiers m) {
+        return !m.at().isEmpty() && !m.at().equals("start()") && !m.at().equals("end()");
+    }
+
     private static Node unwrap(Node n) {
         while (n instanceof Paren) {
             n = ((Paren) n).expr();
@@ -1231,7 +1239,7 @@ final class Compiler {
         }
         Node.MatrixSelector ms = (Node.MatrixSelector) arg;
         VectorSelector vs = ms.selector();
-        if (!vs.modifiers().at().isEmpty()) {
+        if (fixedAt(vs.modifiers())) {
             throw unsupportedConstruct(vs);
         }
         long range = ms.rangeMillis();

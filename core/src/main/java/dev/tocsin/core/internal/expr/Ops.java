@@ -78,24 +78,14 @@ final class Ops {
 
     /** Returns the labels restricted to {@code names}. */
     static Labels keep(Labels l, String[] names) {
-        if (names.length == 0 || l.isEmpty()) {
-            return Labels.empty();
-        }
-        Labels.Builder b = Labels.builder();
-        boolean any = false;
+        Labels out = Labels.empty();
         for (String n : names) {
             String v = l.get(n);
             if (!v.isEmpty()) {
-                b.put(n, v);
-                any = true;
+                out = out.with(n, v); // few labels: cheaper than a builder
             }
         }
-        return any ? b.build() : Labels.empty();
-    }
-
-    /** Returns the labels without {@code names} and without {@code __name__}. */
-    static Labels withoutAnd(Labels l, String[] namesAndMetricName) {
-        return l.without(namesAndMetricName);
+        return out;
     }
 
     /** Sets ({@code value} non-empty) or removes a label, as Prometheus' label builder does. */

@@ -108,6 +108,13 @@ class RangeCrossCheckTest {
     }
 
     @Test
+    void atStartOrEndIsTheEvaluationTime() {
+        check(7, "rate(x[5m] @ end())", "{job=\"a\"} 1E-01");
+        check(7, "x offset 3m @ start()", "{__name__=\"x\", job=\"a\"} 1.5E+01");
+        check(7, "x @ end()", "{__name__=\"x\", job=\"a\"} 3E+01");
+    }
+
+    @Test
     void matchesPromtool() {
         check(4, "count_over_time(x[2m])", "{job=\"a\"} 3E+00");
         check(7, "count_over_time(x[2m])", "{job=\"a\"} 2E+00");
