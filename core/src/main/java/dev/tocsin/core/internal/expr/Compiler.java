@@ -1264,12 +1264,17 @@ final class Compiler {
         long offset = vs.modifiers().offsetMillis();
         HistorySelection sel = historySelection(vs, range + Math.max(0, offset));
         ScalarPlan param = null;
+        ScalarPlan param2 = null;
         if (f.equals("quantile_over_time")) {
             param = scalar(args.get(0));
         } else if (f.equals("predict_linear")) {
             param = scalar(args.get(1));
+        } else if (f.equals("holt_winters")) {
+            param = scalar(args.get(1));
+            param2 = scalar(args.get(2));
         }
         ScalarPlan p = param;
+        ScalarPlan p2 = param2;
         boolean keepName = f.equals("last_over_time");
         if (f.equals("absent_over_time")) {
             Labels absent = absentLabels(arg);
@@ -1286,6 +1291,7 @@ final class Compiler {
         VectorPlan plan = (ctx, sink) -> {
             boolean[] ph = new boolean[1];
             double pv = p == null ? Double.NaN : p.eval(ctx, ph);
+            double pv2 = p2 == null ? Double.NaN : p2.eval(ctx, ph);
             long now = ctx.time().toEpochMilli();
             long end = now - offset;
             RangeFunctions.Window w = new RangeFunctions.Window();
@@ -1293,7 +1299,7 @@ final class Compiler {
                 if (!sel.matches(s.labels()) || !w.load(s, end - range, end)) {
                     continue;
                 }
-                double v = RangeFunctions.apply(code, w, end - range, end, range, pv, now);
+                double v = RangeFunctions.apply(code, w, end - range, end, range, pv, pv2, now);
                 if (w.ok) {
                     Labels labels = keepName ? s.labels() : s.labels().withoutMetricName();
                     sink.accept(new Sample(labels, v), s.heldAt(now) || ph[0]);
@@ -1329,17 +1335,23 @@ final class Compiler {
             subqueryLookback = savedLookback;
         }
         ScalarPlan param = null;
+        ScalarPlan param2 = null;
         if (f.equals("quantile_over_time")) {
             param = scalar(call.args().get(0));
         } else if (f.equals("predict_linear")) {
             param = scalar(call.args().get(1));
+        } else if (f.equals("holt_winters")) {
+            param = scalar(call.args().get(1));
+            param2 = scalar(call.args().get(2));
         }
         ScalarPlan p = param;
+        ScalarPlan p2 = param2;
         boolean keepName = f.equals("last_over_time");
         boolean absent = f.equals("absent_over_time");
         VectorPlan plan = (ctx, sink) -> {
             boolean[] ph = new boolean[1];
             double pv = p == null ? Double.NaN : p.eval(ctx, ph);
+            double pv2 = p2 == null ? Double.NaN : p2.eval(ctx, ph);
             long now = ctx.time().toEpochMilli();
             long end = now - offset;
             long start = end - range;
@@ -1372,7 +1384,7 @@ final class Compiler {
                 w.t = ss.t;
                 w.v = ss.v;
                 w.n = ss.n;
-                double v = RangeFunctions.apply(code, w, start, end, range, pv, now);
+                double v = RangeFunctions.apply(code, w, start, end, range, pv, pv2, now);
                 if (w.ok) {
                     Labels labels = keepName ? e.getKey() : e.getKey().withoutMetricName();
                     sink.accept(new Sample(labels, v), ss.held || ph[0]);

@@ -208,7 +208,7 @@ class ExpressionTest {
         "x offset 5m @ 100               | 1 | 1  | @ modifier with a timestamp is not supported yet",
         "x @ 100                         | 1 | 1  | @ modifier with a timestamp is not supported yet",
         "max_over_time(x[5m:1m] @ 100)   | 1 | 15 | @ modifier with a timestamp is not supported yet",
-        "holt_winters(x[5m], 0.5, 0.5)   | 1 | 1  | function holt_winters is not supported yet",
+        "histogram_fraction(0, 1, x)     | 1 | 1  | function histogram_fraction is not supported yet",
         "histogram_count(x)              | 1 | 1  | function histogram_count is not supported yet",
         "'a' == bool 'b'                 | 1 | 1  | binary expression must contain only scalar and instant vector types",
     })

@@ -70,6 +70,11 @@ class RangeCrossCheckTest {
         compare(expr + " at " + seconds + "s", run(expr, seconds / 30, RangeCrossCheckTest::at30), expected);
     }
 
+    private static void error2(int seconds, String expr, String message) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> run(expr, seconds / 30, RangeCrossCheckTest::at30))
+                .isInstanceOf(ExpressionEvaluationException.class).hasMessage(message);
+    }
+
     private static void check(int minute, String expr, String... expected) {
         compare(expr + " at " + minute + "m", run(expr, minute, RangeCrossCheckTest::at), expected);
     }
@@ -368,5 +373,25 @@ class RangeCrossCheckTest {
         // an instant selector inside: 2m + 1m step + the 5 minute lookback
         assertThat(Expression.parse("avg_over_time(z[2m:1m])").lookbackNeeded().toSeconds()).isEqualTo(480);
         assertThat(Expression.parse("avg_over_time(z[2m:1m])").historyMetricNames()).containsExactly("z");
+    }
+
+    @Test
+    void holtWintersMatchesPromtool() {
+        check2(60, "holt_winters(z[3m], 0.5, 0.5)", "{job=\"a\"} 1.5E+00");
+        check2(150, "holt_winters(z[3m], 0.5, 0.5)", "{job=\"a\"} 1.32265625E+01");
+        check2(240, "holt_winters(z[3m], 0.5, 0.5)", "{job=\"a\"} 1.66171875E+01");
+        check2(360, "holt_winters(z[3m], 0.5, 0.5)", "{job=\"a\"} 1.60546875E+01");
+        check2(60, "holt_winters(c[2m], 0.1, 0.9)", "{job=\"a\"} 1.21E+02");
+        check2(150, "holt_winters(c[2m], 0.1, 0.9)", "{job=\"a\"} 1.1752104999999997E+02");
+        check2(240, "holt_winters(c[2m], 0.1, 0.9)", "{job=\"a\"} 7.358E+01");
+        check2(360, "holt_winters(c[2m], 0.1, 0.9)", "{job=\"a\"} 6.741999999999999E+01");
+        error2(60, "holt_winters(z[2m], 1, 0.5)", "invalid smoothing factor. Expected: 0 < sf < 1, got: 1.000000");
+        error2(150, "holt_winters(z[2m], 1, 0.5)", "invalid smoothing factor. Expected: 0 < sf < 1, got: 1.000000");
+        error2(240, "holt_winters(z[2m], 1, 0.5)", "invalid smoothing factor. Expected: 0 < sf < 1, got: 1.000000");
+        error2(360, "holt_winters(z[2m], 1, 0.5)", "invalid smoothing factor. Expected: 0 < sf < 1, got: 1.000000");
+        check2(60, "holt_winters(rate(c[1m])[2m:30s], 0.3, 0.3)", "{job=\"a\"} 5E-01");
+        check2(150, "holt_winters(rate(c[1m])[2m:30s], 0.3, 0.3)", "{job=\"a\"} 6.811174999999999E-01");
+        check2(240, "holt_winters(rate(c[1m])[2m:30s], 0.3, 0.3)", "{job=\"a\"} 6.683183333333332E-01");
+        check2(360, "holt_winters(rate(c[1m])[2m:30s], 0.3, 0.3)", "{job=\"a\"} -6.082333333333332E-02");
     }
 }
