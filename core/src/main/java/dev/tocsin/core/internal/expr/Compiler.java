@@ -58,6 +58,9 @@ final class Compiler {
     private long subqueryLookback;
     private int subqueryDepth;
 
+    /** The most steps a subquery may evaluate per evaluation (as Prometheus' limit for range queries). */
+    static final long MAX_SUBQUERY_STEPS = 11_000;
+
     /** The step of a subquery without one ({@code x[1h:]}): Prometheus' default evaluation interval. */
     static final long DEFAULT_SUBQUERY_STEP_MILLIS = 60_000L;
 
@@ -1323,6 +1326,10 @@ final class Compiler {
         long range = sq.rangeMillis();
         long step = sq.stepMillis() > 0 ? sq.stepMillis() : DEFAULT_SUBQUERY_STEP_MILLIS;
         long offset = sq.modifiers().offsetMillis();
+        if (range / step > MAX_SUBQUERY_STEPS) {
+            throw source.error(sq.pos().offset(), "subquery of " + (range / step) + " steps is not supported (at "
+                    + "most " + MAX_SUBQUERY_STEPS + " steps per evaluation)");
+        }
         long savedLookback = subqueryLookback;
         subqueryLookback += range + Math.max(0, offset) + step;
         subqueryDepth++;

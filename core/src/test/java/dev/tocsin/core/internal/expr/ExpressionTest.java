@@ -222,6 +222,17 @@ class ExpressionTest {
     }
 
     @Test
+    void subqueriesAreLimitedInSteps() {
+        assertThatThrownBy(() -> Expression.parse("max_over_time(x[1d:1s])"))
+                .isInstanceOfSatisfying(ExpressionException.class, e -> {
+                    assertThat(e.detail()).isEqualTo("subquery of 86400 steps is not supported (at most 11000 steps "
+                            + "per evaluation)");
+                    assertThat(e.column()).isEqualTo(15);
+                });
+        assertThat(Expression.parse("max_over_time(x[1d:10s])").lookbackNeeded().toHours()).isEqualTo(24);
+    }
+
+    @Test
     void allReferenceRuleExpressionsAreSupported() throws Exception {
         List<String> exprs = ReferenceRules.expressions();
         assertThat(exprs).hasSizeGreaterThan(20);
