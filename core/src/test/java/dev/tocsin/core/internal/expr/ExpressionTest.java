@@ -237,7 +237,7 @@ class ExpressionTest {
         List<String> exprs = ReferenceRules.expressions();
         assertThat(exprs).hasSizeGreaterThan(20);
         for (String e : exprs) {
-            Expression.parse(e);
+            Expression.parse(e).evaluate(ctx()); // compiles, and evaluates without failing
         }
         Expression.parse("haproxy_up == 0");
     }
