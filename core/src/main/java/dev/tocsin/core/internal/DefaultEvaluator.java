@@ -52,6 +52,8 @@ public final class DefaultEvaluator implements Evaluator {
     private final Duration sourceStaleness;
 
     private final ReentrantLock evalLock = new ReentrantLock();
+    /** Samples of past cycles for range selectors and offsets; only touched under {@link #evalLock}. */
+    private final dev.tocsin.core.internal.expr.History history = new dev.tocsin.core.internal.expr.History();
     private final Object lifecycle = new Object();
     private ScheduledExecutorService ownExecutor;
     private volatile Thread evaluatorThread;
@@ -136,6 +138,7 @@ public final class DefaultEvaluator implements Evaluator {
         evalLock.lock();
         try {
             Snapshot snapshot = readSources(now);
+            recordHistory(snapshot, now);
             List<Alert> transitions = new ArrayList<>();
             List<Alert> all = new ArrayList<>();
             List<Alert> sendable = new ArrayList<>();
@@ -170,6 +173,27 @@ public final class DefaultEvaluator implements Evaluator {
         } finally {
             evalLock.unlock();
         }
+    }
+
+    /**
+     * Sizes the history for the registered rules' ranges and offsets (their longest range plus offset), records
+     * this cycle's samples of the metrics they read that way, and attaches the history to the snapshot.
+     */
+    private void recordHistory(Snapshot snapshot, Instant now) {
+        long retention = 0;
+        java.util.Set<String> names = new java.util.HashSet<>();
+        boolean all = false;
+        for (RuleRuntime r : rules) {
+            if (!r.removed && r.rule instanceof BuiltRule && ((BuiltRule) r.rule).expression().isPresent()) {
+                dev.tocsin.core.internal.expr.Expression e = ((BuiltRule) r.rule).expression().get();
+                retention = Math.max(retention, e.lookbackNeeded().toMillis());
+                names.addAll(e.historyMetricNames());
+                all |= e.readsAllHistory();
+            }
+        }
+        history.configure(retention, names, all);
+        history.record(now.toEpochMilli(), snapshot);
+        snapshot.attachHistory(history);
     }
 
     private Snapshot readSources(Instant now) {

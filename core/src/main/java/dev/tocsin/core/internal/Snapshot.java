@@ -5,6 +5,7 @@ import dev.tocsin.core.MetricsView;
 import dev.tocsin.core.Sample;
 import dev.tocsin.core.internal.expr.EvalContext;
 import dev.tocsin.core.internal.expr.Family;
+import dev.tocsin.core.internal.expr.History;
 
 import java.time.Instant;
 import java.util.Arrays;
@@ -43,12 +44,23 @@ final class Snapshot implements MetricsView, EvalContext, ExpressionContextProvi
     private final boolean anyHeld;
     private final Set<Labels> heldTargets;
     private Set<Sample> heldSamples;
+    private History history = History.empty();
 
     Snapshot(Instant time, Map<String, Group> groups, boolean anyHeld, Set<Labels> heldTargets) {
         this.time = time;
         this.groups = groups;
         this.anyHeld = anyHeld;
         this.heldTargets = heldTargets;
+    }
+
+    /** Attaches the evaluator's history (already updated with this snapshot), before any rule reads it. */
+    void attachHistory(History h) {
+        this.history = h;
+    }
+
+    @Override
+    public History history() {
+        return history;
     }
 
     /**

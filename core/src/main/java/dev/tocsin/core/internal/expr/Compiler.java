@@ -8,20 +8,25 @@ import dev.tocsin.core.internal.expr.Node.Binary;
 import dev.tocsin.core.internal.expr.Node.Call;
 import dev.tocsin.core.internal.expr.Node.NumberLiteral;
 import dev.tocsin.core.internal.expr.Node.Paren;
+import dev.tocsin.core.internal.expr.Node.StringLiteral;
 import dev.tocsin.core.internal.expr.Node.Unary;
 import dev.tocsin.core.internal.expr.Node.VectorSelector;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Turns a checked AST into an evaluation plan, once per expression. Constructs outside the implemented subset fail
- * here with an {@link ExpressionException} naming the construct and its position.
- *
- * <p>Implemented: instant vector selectors; comparisons between an instant vector and a constant scalar (filter
- * mode, either side); constant scalars ({@code 1}, {@code -(2)}), whose result is one sample with no labels.
+ * here with an {@link ExpressionException} naming the construct and its position. Semantics follow Prometheus 2.42
+ * ({@code promql/engine.go}, {@code functions.go}); see {@code docs/expressions.md}.
  */
 final class Compiler {
 
@@ -37,26 +42,41 @@ final class Compiler {
         void eval(EvalContext ctx, Sink sink);
     }
 
+    /** An evaluable scalar expression. */
+    interface ScalarPlan {
+        /** Evaluates; sets {@code held[0]} when the value derives from held input. */
+        double eval(EvalContext ctx, boolean[] held);
+    }
+
     private final Source source;
     private final Set<String> metricNames = new TreeSet<>();
     private boolean readsAllFamilies;
+    private long lookbackMillis;
+    private final Set<String> historyNames = new TreeSet<>();
+    private boolean historyAllFamilies;
+
+    /** Prometheus' default lookback for instant selectors ({@code --query.lookback-delta}). */
+    static final long LOOKBACK_DELTA_MILLIS = 5 * 60 * 1000L;
 
     private Compiler(String text) {
         this.source = new Source(text);
     }
 
-    /** The compiled form of an expression. */
-    record Compiled(VectorPlan vector, double scalar, Set<String> metricNames, boolean readsAllFamilies) {
+    /** The compiled form of an expression: exactly one of {@code vector} and {@code scalar} is set. */
+    record Compiled(VectorPlan vector, ScalarPlan scalar, Set<String> metricNames, boolean readsAllFamilies,
+                    long lookbackMillis, Set<String> historyNames, boolean historyAllFamilies) {
     }
 
     static Compiled compile(String text, Node root) {
         Compiler c = new Compiler(text);
         if (root.type() == ValueType.SCALAR) {
-            double v = c.scalar(root);
-            return new Compiled(null, v, Set.of(), false);
+            ScalarPlan s = c.scalar(root);
+            return new Compiled(null, s, Set.copyOf(c.metricNames), c.readsAllFamilies, c.lookbackMillis,
+                    Set.copyOf(c.historyNames), c.historyAllFamilies);
         }
         VectorPlan plan = c.vector(root);
-        return new Compiled(plan, Double.NaN, Set.copyOf(c.metricNames), c.readsAllFamilies);
+        return new Compiled(plan, null, Set.copyOf(c.metricNames), c.readsAllFamilies, c.lookbackMillis,
+                Set.copyOf(c.historyNames), c.historyAllFamilies);
     }
 
     private ExpressionException unsupported(Node n, String what) {
@@ -71,23 +91,11 @@ final class Compiler {
             return unsupported(n, "aggregation " + ((Aggregate) n).op());
         }
         if (n instanceof Binary) {
-            Binary b = (Binary) n;
-            if (b.returnBool()) {
-                return unsupported(n, "the bool modifier of '" + b.op().symbol() + "'");
-            }
-            if (b.op().isComparison() && b.lhs().type() == ValueType.INSTANT_VECTOR
-                    && b.rhs().type() == ValueType.INSTANT_VECTOR) {
-                return unsupported(n, "binary operator '" + b.op().symbol() + "' between two instant vectors");
-            }
-            return unsupported(n, "binary operator '" + b.op().symbol() + "'");
-        }
-        if (n instanceof Unary) {
-            return unsupported(n, "unary operator '" + (((Unary) n).negate() ? "-" : "+") + "' on an "
-                    + n.type().description());
+            return unsupported(n, "binary operator '" + ((Binary) n).op().symbol() + "'");
         }
         if (n instanceof VectorSelector) {
             VectorSelector vs = (VectorSelector) n;
-            return unsupported(n, vs.modifiers().hasOffset() ? "offset modifier" : "@ modifier");
+            return unsupported(n, fixedAt(vs.modifiers()) ? "@ modifier with a timestamp" : "offset modifier");
         }
         if (n instanceof Node.MatrixSelector) {
             return unsupported(n, "range selector");
@@ -98,19 +106,102 @@ final class Compiler {
         return unsupported(n, "this expression");
     }
 
-    private double scalar(Node n) {
+    static ExpressionEvaluationException evalError(String message) {
+        return new ExpressionEvaluationException(message);
+    }
+
+    // ---------------------------------------------------------------- scalars
+
+    /** Returns the value of a constant scalar expression, or null when it depends on the evaluation. */
+    private static Double constant(Node n) {
         if (n instanceof NumberLiteral) {
             return ((NumberLiteral) n).value();
         }
         if (n instanceof Paren) {
-            return scalar(((Paren) n).expr());
+            return constant(((Paren) n).expr());
         }
         if (n instanceof Unary && n.type() == ValueType.SCALAR) {
-            double v = scalar(((Unary) n).expr());
-            return ((Unary) n).negate() ? -v : v;
+            Double v = constant(((Unary) n).expr());
+            return v == null ? null : ((Unary) n).negate() ? -v : v;
+        }
+        if (n instanceof Binary && n.type() == ValueType.SCALAR) {
+            Binary b = (Binary) n;
+            Double l = constant(b.lhs());
+            Double r = constant(b.rhs());
+            if (l == null || r == null) {
+                return null;
+            }
+            return scalarBinop(b.op(), l, r);
+        }
+        return null;
+    }
+
+    private static double scalarBinop(BinaryOp op, double l, double r) {
+        if (op.isComparison()) {
+            return op.compare(l, r) ? 1 : 0; // only legal with bool between scalars
+        }
+        return Ops.arith(op, l, r);
+    }
+
+    private ScalarPlan scalar(Node n) {
+        Double c = constant(n);
+        if (c != null) {
+            double v = c;
+            return (ctx, held) -> v;
+        }
+        if (n instanceof Paren) {
+            return scalar(((Paren) n).expr());
+        }
+        if (n instanceof Unary) {
+            ScalarPlan inner = scalar(((Unary) n).expr());
+            return ((Unary) n).negate() ? (ctx, held) -> -inner.eval(ctx, held) : inner;
+        }
+        if (n instanceof Binary) {
+            Binary b = (Binary) n;
+            ScalarPlan l = scalar(b.lhs());
+            ScalarPlan r = scalar(b.rhs());
+            BinaryOp op = b.op();
+            return (ctx, held) -> scalarBinop(op, l.eval(ctx, held), r.eval(ctx, held));
+        }
+        if (n instanceof Call) {
+            Call call = (Call) n;
+            switch (call.function()) {
+                case "time":
+                    return (ctx, held) -> ctx.time().toEpochMilli() / 1000.0;
+                case "pi":
+                    return (ctx, held) -> Math.PI;
+                case "scalar": {
+                    VectorPlan v = vector(call.args().get(0));
+                    return (ctx, held) -> {
+                        Vector vec = collect(v, ctx);
+                        if (vec.size() != 1) {
+                            return Double.NaN;
+                        }
+                        held[0] |= vec.held(0);
+                        return vec.sample(0).value();
+                    };
+                }
+                default:
+                    break;
+            }
         }
         throw unsupportedConstruct(n);
     }
+
+    private static String string(Node n) {
+        if (n instanceof Paren) {
+            return string(((Paren) n).expr());
+        }
+        return ((StringLiteral) n).value();
+    }
+
+    static Vector collect(VectorPlan plan, EvalContext ctx) {
+        Vector v = new Vector();
+        plan.eval(ctx, v::add);
+        return v;
+    }
+
+    // ---------------------------------------------------------------- vectors
 
     private VectorPlan vector(Node n) {
         if (n instanceof Paren) {
@@ -118,22 +209,31 @@ final class Compiler {
         }
         if (n instanceof VectorSelector) {
             VectorSelector vs = (VectorSelector) n;
-            if (vs.modifiers().any()) {
+            if (fixedAt(vs.modifiers())) {
                 throw unsupportedConstruct(n);
+            }
+            if (vs.modifiers().hasOffset()) {
+                return offsetSelector(vs, false);
             }
             return selector(vs);
         }
         if (n instanceof Binary) {
-            Binary b = (Binary) n;
-            if (b.op().isComparison() && !b.returnBool() && b.matching() == null) {
-                if (b.lhs().type() == ValueType.INSTANT_VECTOR && b.rhs().type() == ValueType.SCALAR) {
-                    return filter(vector(b.lhs()), b.op(), scalar(b.rhs()), false);
-                }
-                if (b.lhs().type() == ValueType.SCALAR && b.rhs().type() == ValueType.INSTANT_VECTOR) {
-                    double s = scalar(b.lhs());
-                    return filter(vector(b.rhs()), b.op(), s, true);
-                }
+            return binary((Binary) n);
+        }
+        if (n instanceof Unary) {
+            Unary u = (Unary) n;
+            VectorPlan inner = vector(u.expr());
+            if (!u.negate()) {
+                return inner;
             }
+            return checked((ctx, sink) -> inner.eval(ctx, (s, held) ->
+                    sink.accept(new Sample(s.labels().withoutMetricName(), -s.value()), held)));
+        }
+        if (n instanceof Aggregate) {
+            return aggregate((Aggregate) n);
+        }
+        if (n instanceof Call) {
+            return call((Call) n);
         }
         throw unsupportedConstruct(n);
     }
@@ -180,8 +280,84 @@ final class Compiler {
     }
 
     /**
-     * A comparison in filter mode: keeps the samples for which it holds, unchanged (value and labels, including the
-     * metric name, exactly as Prometheus does without {@code bool}).
+     * Wraps a plan whose output labels may collide: Prometheus fails the evaluation with "vector cannot contain
+     * metrics with the same labelset".
+     */
+    private static VectorPlan checked(VectorPlan plan) {
+        return (ctx, sink) -> {
+            Set<Labels> seen = new HashSet<>();
+            plan.eval(ctx, (s, held) -> {
+                if (!seen.add(s.labels())) {
+                    throw evalError("vector cannot contain metrics with the same labelset");
+                }
+                sink.accept(s, held);
+            });
+        };
+    }
+
+    // ---------------------------------------------------------------- binary operators
+
+    private VectorPlan binary(Binary b) {
+        ValueType lt = b.lhs().type();
+        ValueType rt = b.rhs().type();
+        BinaryOp op = b.op();
+        boolean returnBool = b.returnBool();
+        if (lt == ValueType.INSTANT_VECTOR && rt == ValueType.INSTANT_VECTOR) {
+            VectorPlan l = vector(b.lhs());
+            VectorPlan r = vector(b.rhs());
+            Node.VectorMatching m = b.matching();
+            boolean on = m != null && m.on();
+            String[] names = m == null ? new String[0] : m.labels().toArray(new String[0]);
+            if (op.isSet()) {
+                return setOp(op, l, r, on, names);
+            }
+            String group = m == null ? "" : m.group();
+            String[] include = m == null ? new String[0] : m.include().toArray(new String[0]);
+            return checked((ctx, sink) -> vectorBinop(collect(l, ctx), collect(r, ctx), op, on, names, group,
+                    include, returnBool, sink));
+        }
+        boolean scalarLeft = lt == ValueType.SCALAR;
+        VectorPlan v = vector(scalarLeft ? b.rhs() : b.lhs());
+        Node scalarNode = scalarLeft ? b.lhs() : b.rhs();
+        Double c = constant(scalarNode);
+        if (op.isComparison() && !returnBool && c != null) {
+            return filter(v, op, c, scalarLeft);
+        }
+        ScalarPlan sp = scalar(scalarNode);
+        boolean dropName = Ops.dropsName(op) || returnBool;
+        VectorPlan plan = (ctx, sink) -> {
+            boolean[] sh = new boolean[1];
+            double sv = sp.eval(ctx, sh);
+            boolean scalarHeld = sh[0];
+            v.eval(ctx, (s, held) -> {
+                double lv = scalarLeft ? sv : s.value();
+                double rv = scalarLeft ? s.value() : sv;
+                double value;
+                boolean keep;
+                if (op.isComparison()) {
+                    keep = op.compare(lv, rv);
+                    value = s.value();
+                } else {
+                    keep = true;
+                    value = Ops.arith(op, lv, rv);
+                }
+                if (returnBool) {
+                    value = keep ? 1 : 0;
+                    keep = true;
+                }
+                if (keep) {
+                    Labels labels = dropName ? s.labels().withoutMetricName() : s.labels();
+                    sink.accept(labels == s.labels() && value == s.value() ? s : new Sample(labels, value),
+                            held || scalarHeld);
+                }
+            });
+        };
+        return dropName ? checked(plan) : plan;
+    }
+
+    /**
+     * A comparison with a constant in filter mode: keeps the samples for which it holds, unchanged (value and
+     * labels, including the metric name, exactly as Prometheus does without {@code bool}).
      */
     private static VectorPlan filter(VectorPlan inner, BinaryOp op, double scalar, boolean scalarOnLeft) {
         if (scalarOnLeft) {
@@ -196,5 +372,916 @@ final class Compiler {
                 sink.accept(s, held);
             }
         });
+    }
+
+    private static VectorPlan setOp(BinaryOp op, VectorPlan l, VectorPlan r, boolean on, String[] names) {
+        return (ctx, sink) -> {
+            Vector lhs = collect(l, ctx);
+            Vector rhs = collect(r, ctx);
+            switch (op) {
+                case AND: {
+                    Map<String, Boolean> right = new HashMap<>();
+                    for (int i = 0; i < rhs.size(); i++) {
+                        right.merge(Ops.signature(rhs.sample(i).labels(), on, names), rhs.held(i), Boolean::logicalOr);
+                    }
+                    for (int i = 0; i < lhs.size(); i++) {
+                        Boolean h = right.get(Ops.signature(lhs.sample(i).labels(), on, names));
+                        if (h != null) {
+                            sink.accept(lhs.sample(i), lhs.held(i) || h);
+                        }
+                    }
+                    break;
+                }
+                case OR: {
+                    Set<String> left = new HashSet<>();
+                    for (int i = 0; i < lhs.size(); i++) {
+                        left.add(Ops.signature(lhs.sample(i).labels(), on, names));
+                        sink.accept(lhs.sample(i), lhs.held(i));
+                    }
+                    for (int i = 0; i < rhs.size(); i++) {
+                        if (!left.contains(Ops.signature(rhs.sample(i).labels(), on, names))) {
+                            sink.accept(rhs.sample(i), rhs.held(i));
+                        }
+                    }
+                    break;
+                }
+                default: { // UNLESS
+                    Map<String, Boolean> right = new HashMap<>();
+                    for (int i = 0; i < rhs.size(); i++) {
+                        right.merge(Ops.signature(rhs.sample(i).labels(), on, names), rhs.held(i), Boolean::logicalOr);
+                    }
+                    for (int i = 0; i < lhs.size(); i++) {
+                        if (!right.containsKey(Ops.signature(lhs.sample(i).labels(), on, names))) {
+                            sink.accept(lhs.sample(i), lhs.held(i));
+                        }
+                    }
+                    break;
+                }
+            }
+        };
+    }
+
+    /** Prometheus' {@code VectorBinop}: one-to-one, many-to-one ({@code group_left}), one-to-many. */
+    private static void vectorBinop(Vector lhs, Vector rhs, BinaryOp op, boolean on, String[] names, String group,
+                                    String[] include, boolean returnBool, Sink sink) {
+        boolean oneToMany = group.equals("right");
+        boolean oneToOne = group.isEmpty();
+        if (oneToMany) {
+            Vector t = lhs;
+            lhs = rhs;
+            rhs = t;
+        }
+        Map<String, Integer> rightSigs = new HashMap<>();
+        for (int i = 0; i < rhs.size(); i++) {
+            Labels rl = rhs.sample(i).labels();
+            String sig = Ops.signature(rl, on, names);
+            Integer dupl = rightSigs.put(sig, i);
+            if (dupl != null) {
+                throw evalError("found duplicate series for the match group " + matchedLabels(rl, on, names)
+                        + " on the " + (oneToMany ? "left" : "right") + " hand-side of the operation: [" + rl + ", "
+                        + rhs.sample(dupl).labels() + "];many-to-many matching not allowed: matching labels must "
+                        + "be unique on one side");
+            }
+        }
+        Map<String, Set<Labels>> matched = new HashMap<>();
+        boolean dropName = Ops.dropsName(op);
+        for (int i = 0; i < lhs.size(); i++) {
+            Sample ls = lhs.sample(i);
+            String sig = Ops.signature(ls.labels(), on, names);
+            Integer ri = rightSigs.get(sig);
+            if (ri == null) {
+                continue;
+            }
+            Sample rs = rhs.sample(ri);
+            double vl = ls.value();
+            double vr = rs.value();
+            if (oneToMany) {
+                double t = vl;
+                vl = vr;
+                vr = t;
+            }
+            double value;
+            boolean keep;
+            if (op.isComparison()) {
+                keep = op.compare(vl, vr);
+                value = vl;
+            } else {
+                keep = true;
+                value = Ops.arith(op, vl, vr);
+            }
+            if (returnBool) {
+                value = keep ? 1 : 0;
+            } else if (!keep) {
+                continue;
+            }
+            Labels metric = ls.labels();
+            if (dropName) {
+                metric = metric.withoutMetricName();
+            }
+            if (oneToOne) {
+                metric = on ? Ops.keep(metric, names) : metric.without(names);
+            }
+            for (String ln : include) {
+                metric = Ops.set(metric, ln, rs.labels().get(ln));
+            }
+            if (returnBool) {
+                metric = metric.withoutMetricName();
+            }
+            Set<Labels> inserted = matched.get(sig);
+            if (oneToOne) {
+                if (inserted != null) {
+                    throw evalError("multiple matches for labels: many-to-one matching must be explicit "
+                            + "(group_left/group_right)");
+                }
+                matched.put(sig, Set.of());
+            } else {
+                if (inserted == null) {
+                    inserted = new HashSet<>();
+                    matched.put(sig, inserted);
+                } else if (inserted.contains(metric)) {
+                    throw evalError("multiple matches for labels: grouping labels must ensure unique matches");
+                }
+                inserted.add(metric);
+            }
+            sink.accept(new Sample(metric, value), lhs.held(i) || rhs.held(ri));
+        }
+    }
+
+    private static String matchedLabels(Labels l, boolean on, String[] names) {
+        return on ? Ops.keep(l, names).toString() : l.without(names).withoutMetricName().toString();
+    }
+
+    // ---------------------------------------------------------------- aggregations
+
+    /** One group of an aggregation. */
+    private static final class Group {
+        final Labels labels;
+        double value;
+        double mean;
+        long count;
+        boolean held;
+        List<Sample> samples;
+        List<Boolean> helds;
+
+        Group(Labels labels) {
+            this.labels = labels;
+        }
+    }
+
+    private VectorPlan aggregate(Aggregate a) {
+        String op = a.op();
+        VectorPlan inner = vector(a.expr());
+        boolean without = a.without();
+        String[] grouping = a.grouping().toArray(new String[0]);
+        ScalarPlan param = null;
+        String valueLabel = null;
+        switch (op) {
+            case "sum": case "avg": case "min": case "max": case "count": case "stddev": case "stdvar": case "group":
+                break;
+            case "topk": case "bottomk": case "quantile":
+                param = scalar(a.params().get(0));
+                break;
+            case "count_values":
+                valueLabel = string(a.params().get(0));
+                if (!Labels.isValidName(valueLabel)) {
+                    throw source.error(a.params().get(0).pos().offset(), "invalid label name \"" + valueLabel + "\"");
+                }
+                if (!without) {
+                    String[] g = new String[grouping.length + 1];
+                    System.arraycopy(grouping, 0, g, 0, grouping.length);
+                    g[grouping.length] = valueLabel;
+                    grouping = g;
+                }
+                break;
+            default:
+                throw unsupportedConstruct(a);
+        }
+        String[] withoutNames;
+        if (without) {
+            withoutNames = new String[grouping.length + 1];
+            System.arraycopy(grouping, 0, withoutNames, 0, grouping.length);
+            withoutNames[grouping.length] = Labels.METRIC_NAME;
+        } else {
+            withoutNames = null;
+        }
+        String[] by = grouping;
+        ScalarPlan p = param;
+        String vl = valueLabel;
+        return (ctx, sink) -> {
+            boolean[] ph = new boolean[1];
+            double pv = p == null ? Double.NaN : p.eval(ctx, ph);
+            long k = 0;
+            if (op.equals("topk") || op.equals("bottomk")) {
+                k = (long) pv;
+                if (k < 1) {
+                    return;
+                }
+            }
+            Map<Labels, Group> groups = new LinkedHashMap<>();
+            long kk = k;
+            inner.eval(ctx, (s, held) -> {
+                Labels metric = s.labels();
+                if (vl != null) {
+                    metric = metric.with(vl, Ops.formatGoFloat(s.value()));
+                }
+                Labels key = withoutNames != null ? metric.without(withoutNames) : Ops.keep(metric, by);
+                Group g = groups.get(key);
+                double v = s.value();
+                if (g == null) {
+                    g = new Group(key);
+                    groups.put(key, g);
+                    g.value = v;
+                    g.mean = v;
+                    g.count = 1;
+                    g.held = held;
+                    if (op.equals("stddev") || op.equals("stdvar")) {
+                        g.value = 0;
+                    }
+                    if (op.equals("topk") || op.equals("bottomk") || op.equals("quantile")) {
+                        g.samples = new ArrayList<>();
+                        g.helds = new ArrayList<>();
+                        g.samples.add(s);
+                        g.helds.add(held);
+                    }
+                    return;
+                }
+                g.held |= held;
+                switch (op) {
+                    case "sum":
+                        g.value += v;
+                        break;
+                    case "avg":
+                        g.count++;
+                        if (Double.isInfinite(g.mean)) {
+                            if (Double.isInfinite(v) && (g.mean > 0) == (v > 0)) {
+                                break;
+                            }
+                            if (!Double.isInfinite(v) && !Double.isNaN(v)) {
+                                break;
+                            }
+                        }
+                        g.mean += v / g.count - g.mean / g.count;
+                        break;
+                    case "max":
+                        if (g.value < v || Double.isNaN(g.value)) {
+                            g.value = v;
+                        }
+                        break;
+                    case "min":
+                        if (g.value > v || Double.isNaN(g.value)) {
+                            g.value = v;
+                        }
+                        break;
+                    case "count": case "count_values":
+                        g.count++;
+                        break;
+                    case "stddev": case "stdvar": {
+                        g.count++;
+                        double delta = v - g.mean;
+                        g.mean += delta / g.count;
+                        g.value += delta * (v - g.mean);
+                        break;
+                    }
+                    case "topk": case "bottomk": case "quantile":
+                        g.samples.add(s);
+                        g.helds.add(held);
+                        break;
+                    default:
+                        break;
+                }
+            });
+            for (Group g : groups.values()) {
+                boolean held = g.held || ph[0];
+                double v;
+                switch (op) {
+                    case "avg": v = g.mean; break;
+                    case "count": case "count_values": v = g.count; break;
+                    case "stdvar": v = g.value / g.count; break;
+                    case "stddev": v = Math.sqrt(g.value / g.count); break;
+                    case "group": v = 1; break;
+                    case "quantile": {
+                        double[] vals = new double[g.samples.size()];
+                        for (int i = 0; i < vals.length; i++) {
+                            vals[i] = g.samples.get(i).value();
+                        }
+                        v = quantile(pv, vals);
+                        break;
+                    }
+                    case "topk": case "bottomk": {
+                        boolean top = op.equals("topk");
+                        Integer[] idx = new Integer[g.samples.size()];
+                        for (int i = 0; i < idx.length; i++) {
+                            idx[i] = i;
+                        }
+                        List<Sample> ss = g.samples;
+                        java.util.Arrays.sort(idx, (x, y) -> {
+                            double a1 = ss.get(x).value();
+                            double b1 = ss.get(y).value();
+                            boolean an = Double.isNaN(a1);
+                            boolean bn = Double.isNaN(b1);
+                            if (an || bn) {
+                                return Boolean.compare(an, bn); // NaN last
+                            }
+                            return top ? Double.compare(b1, a1) : Double.compare(a1, b1);
+                        });
+                        for (int i = 0; i < idx.length && i < kk; i++) {
+                            sink.accept(ss.get(idx[i]), g.helds.get(idx[i]) || ph[0]);
+                        }
+                        continue;
+                    }
+                    default: v = g.value; break;
+                }
+                sink.accept(new Sample(g.labels, v), held);
+            }
+        };
+    }
+
+    /** Prometheus' {@code quantile}: linear interpolation between the closest ranks; sorts {@code values}. */
+    static double quantile(double q, double[] values) {
+        if (values.length == 0 || Double.isNaN(q)) {
+            return Double.NaN;
+        }
+        if (q < 0) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        if (q > 1) {
+            return Double.POSITIVE_INFINITY;
+        }
+        sortNaNFirst(values);
+        double n = values.length;
+        double rank = q * (n - 1);
+        double lower = Math.max(0, Math.floor(rank));
+        double upper = Math.min(n - 1, lower + 1);
+        double weight = rank - Math.floor(rank);
+        return values[(int) lower] * (1 - weight) + values[(int) upper] * weight;
+    }
+
+    private static void sortNaNFirst(double[] values) {
+        java.util.Arrays.sort(values); // NaN sorts last in Java; Go's heap order puts it first
+        int nan = 0;
+        for (int i = values.length - 1; i >= 0 && Double.isNaN(values[i]); i--) {
+            nan++;
+        }
+        if (nan > 0 && nan < values.length) {
+            System.arraycopy(values, 0, values, nan, values.length - nan);
+            java.util.Arrays.fill(values, 0, nan, Double.NaN);
+        }
+    }
+
+    // ---------------------------------------------------------------- functions
+
+    /** Maps a value to a value, dropping the metric name (Prometheus' {@code simpleFunc}). */
+    private interface ValueFn {
+        double apply(double v, double a, double b);
+    }
+
+    private VectorPlan mapValues(VectorPlan in, ScalarPlan pa, ScalarPlan pb, ValueFn fn) {
+        return checked((ctx, sink) -> {
+            boolean[] h = new boolean[1];
+            double a = pa == null ? 0 : pa.eval(ctx, h);
+            double b = pb == null ? 0 : pb.eval(ctx, h);
+            boolean sh = h[0];
+            in.eval(ctx, (s, held) -> sink.accept(new Sample(s.labels().withoutMetricName(),
+                    fn.apply(s.value(), a, b)), held || sh));
+        });
+    }
+
+    private VectorPlan call(Call call) {
+        String f = call.function();
+        List<Node> args = call.args();
+        switch (f) {
+            case "abs":
+                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.abs(v));
+            case "ceil":
+                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.ceil(v));
+            case "floor":
+                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.floor(v));
+            case "sqrt":
+                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.sqrt(v));
+            case "sgn":
+                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> v < 0 ? -1 : v > 0 ? 1 : v);
+            case "exp":
+                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.exp(v));
+            case "ln":
+                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.log(v));
+            case "log10":
+                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.log10(v));
+            case "log2":
+                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> log2(v));
+            case "deg":
+                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> v * 180 / Math.PI);
+            case "rad":
+                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> v * Math.PI / 180);
+            case "sin":
+                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.sin(v));
+            case "cos":
+                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.cos(v));
+            case "tan":
+                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.tan(v));
+            case "asin":
+                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.asin(v));
+            case "acos":
+                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.acos(v));
+            case "atan":
+                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.atan(v));
+            case "sinh":
+                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.sinh(v));
+            case "cosh":
+                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.cosh(v));
+            case "tanh":
+                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.tanh(v));
+            case "day_of_month": case "day_of_week": case "day_of_year": case "days_in_month": case "hour":
+            case "minute": case "month": case "year":
+                return dateFunction(f, args);
+            case "round": {
+                ScalarPlan to = args.size() > 1 ? scalar(args.get(1)) : (ctx, h) -> 1;
+                return mapValues(vector(args.get(0)), to, null, (v, a, b) -> {
+                    double inv = 1.0 / a;
+                    return Math.floor(v * inv + 0.5) / inv;
+                });
+            }
+            case "clamp": {
+                VectorPlan in = vector(args.get(0));
+                ScalarPlan lo = scalar(args.get(1));
+                ScalarPlan hi = scalar(args.get(2));
+                VectorPlan m = mapValues(in, lo, hi, (v, a, b) -> Math.max(a, Math.min(b, v)));
+                return (ctx, sink) -> {
+                    boolean[] h = new boolean[1];
+                    if (hi.eval(ctx, h) < lo.eval(ctx, h)) {
+                        return;
+                    }
+                    m.eval(ctx, sink);
+                };
+            }
+            case "clamp_max":
+                return mapValues(vector(args.get(0)), scalar(args.get(1)), null, (v, a, b) -> Math.min(v, a));
+            case "clamp_min":
+                return mapValues(vector(args.get(0)), scalar(args.get(1)), null, (v, a, b) -> Math.max(v, a));
+            case "timestamp":
+                if (unwrap(args.get(0)) instanceof VectorSelector
+                        && ((VectorSelector) unwrap(args.get(0))).modifiers().hasOffset()
+                        && !fixedAt(((VectorSelector) unwrap(args.get(0))).modifiers())) {
+                    // the timestamp of the sample found in the history, as Prometheus gives for selectors
+                    return checked(offsetSelector((VectorSelector) unwrap(args.get(0)), true));
+                }
+                return mapValues(vector(args.get(0)), (ctx, h) -> ctx.time().toEpochMilli() / 1000.0, null,
+                        (v, a, b) -> a);
+            case "vector": {
+                ScalarPlan s = scalar(args.get(0));
+                return (ctx, sink) -> {
+                    boolean[] h = new boolean[1];
+                    double v = s.eval(ctx, h);
+                    sink.accept(new Sample(Labels.empty(), v), h[0]);
+                };
+            }
+            case "sort": case "sort_desc": {
+                VectorPlan in = vector(args.get(0));
+                boolean desc = f.equals("sort_desc");
+                return (ctx, sink) -> {
+                    Vector v = collect(in, ctx);
+                    Integer[] idx = new Integer[v.size()];
+                    for (int i = 0; i < idx.length; i++) {
+                        idx[i] = i;
+                    }
+                    java.util.Arrays.sort(idx, (x, y) -> {
+                        double a1 = v.sample(x).value();
+                        double b1 = v.sample(y).value();
+                        boolean an = Double.isNaN(a1);
+                        boolean bn = Double.isNaN(b1);
+                        if (an || bn) {
+                            return Boolean.compare(an, bn);
+                        }
+                        return desc ? Double.compare(b1, a1) : Double.compare(a1, b1);
+                    });
+                    for (Integer i : idx) {
+                        sink.accept(v.sample(i), v.held(i));
+                    }
+                };
+            }
+            case "absent": {
+                VectorPlan in = vector(args.get(0));
+                Labels labels = absentLabels(args.get(0));
+                return (ctx, sink) -> {
+                    boolean[] any = new boolean[1];
+                    in.eval(ctx, (s, held) -> any[0] = true);
+                    if (!any[0]) {
+                        sink.accept(new Sample(labels, 1), false);
+                    }
+                };
+            }
+            case "label_replace":
+                return labelReplace(call);
+            case "label_join":
+                return labelJoin(call);
+            case "histogram_quantile":
+                return histogramQuantile(scalar(args.get(0)), vector(args.get(1)));
+            default:
+                if (RangeFunctions.code(f) >= 0) {
+                    return rangeFunction(call);
+                }
+                throw unsupportedConstruct(call);
+        }
+    }
+
+    /** Go's {@code math.Log2}: exact for powers of two. */
+    static double log2(double v) {
+        if (v > 0 && !Double.isInfinite(v)) {
+            int exp = Math.getExponent(v);
+            if (exp >= Double.MIN_EXPONENT && v == Math.scalb(1.0, exp)) {
+                return exp;
+            }
+        }
+        return Math.log(v) / Math.log(2);
+    }
+
+    /** Date functions: of the evaluation time without an argument, else of each sample's value (Unix seconds), UTC. */
+    private VectorPlan dateFunction(String f, List<Node> args) {
+        java.util.function.DoubleUnaryOperator fn = secs -> {
+            if (Double.isNaN(secs) || Math.abs(secs) > 3e16) {
+                return Double.NaN; // outside Java's time range (Go wraps such values to arbitrary dates)
+            }
+            java.time.ZonedDateTime t = java.time.Instant.ofEpochSecond((long) secs).atZone(java.time.ZoneOffset.UTC);
+            switch (f) {
+                case "day_of_month": return t.getDayOfMonth();
+                case "day_of_week": return t.getDayOfWeek().getValue() % 7;
+                case "day_of_year": return t.getDayOfYear();
+                case "days_in_month": return t.toLocalDate().lengthOfMonth();
+                case "hour": return t.getHour();
+                case "minute": return t.getMinute();
+                case "month": return t.getMonthValue();
+                default: return t.getYear();
+            }
+        };
+        if (args.isEmpty()) {
+            return (ctx, sink) -> sink.accept(new Sample(Labels.empty(),
+                    fn.applyAsDouble(Math.floorDiv(ctx.time().toEpochMilli(), 1000L))), false);
+        }
+        return mapValues(vector(args.get(0)), null, null, (v, a, b) -> fn.applyAsDouble(v));
+    }
+
+    /** The labels {@code absent()} gives its one sample: the selector's equality matchers, except on the name. */
+    static Labels absentLabels(Node arg) {
+        List<LabelMatcher> lm;
+        if (arg instanceof VectorSelector) {
+            lm = ((VectorSelector) arg).matchers();
+        } else if (arg instanceof Node.MatrixSelector) {
+            lm = ((Node.MatrixSelector) arg).selector().matchers();
+        } else {
+            return Labels.empty();
+        }
+        Map<String, String> set = new LinkedHashMap<>();
+        Set<String> empty = new HashSet<>();
+        for (LabelMatcher m : lm) {
+            if (m.name().equals(Labels.METRIC_NAME)) {
+                continue;
+            }
+            if (m.op() == LabelMatcher.MatchOp.EQUAL && !set.containsKey(m.name())) {
+                set.put(m.name(), m.value());
+            } else {
+                empty.add(m.name());
+            }
+        }
+        Labels.Builder b = Labels.builder();
+        set.forEach((k, v) -> {
+            if (!empty.contains(k)) {
+                b.put(k, v);
+            }
+        });
+        return b.build();
+    }
+
+    private VectorPlan labelReplace(Call call) {
+        List<Node> args = call.args();
+        VectorPlan in = vector(args.get(0));
+        String dst = string(args.get(1));
+        String repl = string(args.get(2));
+        String src = string(args.get(3));
+        String re = string(args.get(4));
+        Pattern p;
+        try {
+            p = Pattern.compile("(?:" + RegexTranslator.translate(re) + ")", Pattern.UNIX_LINES);
+        } catch (RegexTranslator.RegexException | java.util.regex.PatternSyntaxException | StackOverflowError e) {
+            throw source.error(args.get(4).pos().offset(), "invalid regular expression in label_replace(): " + re);
+        }
+        if (!Labels.isValidName(dst)) {
+            throw source.error(args.get(1).pos().offset(), "invalid destination label name in label_replace(): "
+                    + dst);
+        }
+        Map<String, Integer> groupNames = Ops.namedGroups(re);
+        return checked((ctx, sink) -> {
+            Matcher m = p.matcher("");
+            in.eval(ctx, (s, held) -> {
+                String v = s.labels().get(src);
+                m.reset(v);
+                if (m.matches()) {
+                    Labels out = Ops.set(s.labels().without(dst), dst, Ops.expand(repl, m, groupNames));
+                    sink.accept(new Sample(out, s.value()), held);
+                } else {
+                    sink.accept(s, held);
+                }
+            });
+        });
+    }
+
+    private VectorPlan labelJoin(Call call) {
+        List<Node> args = call.args();
+        VectorPlan in = vector(args.get(0));
+        String dst = string(args.get(1));
+        String sep = string(args.get(2));
+        String[] srcs = new String[args.size() - 3];
+        for (int i = 3; i < args.size(); i++) {
+            srcs[i - 3] = string(args.get(i));
+            if (!Labels.isValidName(srcs[i - 3])) {
+                throw source.error(args.get(i).pos().offset(), "invalid source label name in label_join(): "
+                        + srcs[i - 3]);
+            }
+        }
+        if (!Labels.isValidName(dst)) {
+            throw source.error(args.get(1).pos().offset(), "invalid destination label name in label_join(): "
+                    + dst);
+        }
+        return checked((ctx, sink) -> in.eval(ctx, (s, held) -> {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < srcs.length; i++) {
+                if (i > 0) {
+                    sb.append(sep);
+                }
+                sb.append(s.labels().get(srcs[i]));
+            }
+            sink.accept(new Sample(Ops.set(s.labels(), dst, sb.toString()), s.value()), held);
+        }));
+    }
+
+    /** One histogram of {@code histogram_quantile}: its output labels and its buckets. */
+    private static final class Histogram {
+        final Labels labels;
+        double[] bounds = new double[8];
+        double[] counts = new double[8];
+        int n;
+        boolean held;
+
+        Histogram(Labels labels) {
+            this.labels = labels;
+        }
+
+        void add(double bound, double count) {
+            if (n == bounds.length) {
+                bounds = java.util.Arrays.copyOf(bounds, n * 2);
+                counts = java.util.Arrays.copyOf(counts, n * 2);
+            }
+            bounds[n] = bound;
+            counts[n] = count;
+            n++;
+        }
+    }
+
+    private static VectorPlan histogramQuantile(ScalarPlan qp, VectorPlan in) {
+        return checked((ctx, sink) -> {
+            boolean[] qh = new boolean[1];
+            double q = qp.eval(ctx, qh);
+            Map<Labels, Histogram> hs = new LinkedHashMap<>();
+            in.eval(ctx, (s, held) -> {
+                String le = s.labels().get("le");
+                double bound = Ops.parseGoFloat(le);
+                if (Double.isNaN(bound) && !Ops.isGoFloat(le)) {
+                    return; // no or malformed bucket label: skipped, as in Prometheus
+                }
+                Labels key = s.labels().without("le");
+                Histogram h = hs.get(key);
+                if (h == null) {
+                    h = new Histogram(key.withoutMetricName());
+                    hs.put(key, h);
+                }
+                h.add(bound, s.value());
+                h.held |= held;
+            });
+            for (Histogram h : hs.values()) {
+                sink.accept(new Sample(h.labels, bucketQuantile(q, h.bounds, h.counts, h.n)), h.held || qh[0]);
+            }
+        });
+    }
+
+    /** Prometheus 2.42's {@code bucketQuantile} for classic buckets, with its coalescing and monotonicity fix. */
+    static double bucketQuantile(double q, double[] boundsIn, double[] countsIn, int nIn) {
+        if (Double.isNaN(q)) {
+            return Double.NaN;
+        }
+        if (q < 0) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        if (q > 1) {
+            return Double.POSITIVE_INFINITY;
+        }
+        Integer[] idx = new Integer[nIn];
+        for (int i = 0; i < nIn; i++) {
+            idx[i] = i;
+        }
+        java.util.Arrays.sort(idx, (a, b) -> boundsIn[a] < boundsIn[b] ? -1 : boundsIn[b] < boundsIn[a] ? 1 : 0);
+        double[] bounds = new double[nIn];
+        double[] counts = new double[nIn];
+        for (int i = 0; i < nIn; i++) {
+            bounds[i] = boundsIn[idx[i]];
+            counts[i] = countsIn[idx[i]];
+        }
+        if (bounds[nIn - 1] != Double.POSITIVE_INFINITY) {
+            return Double.NaN;
+        }
+        // coalesce buckets with the same upper bound
+        int n = 0;
+        double lastBound = bounds[0];
+        double lastCount = counts[0];
+        for (int i = 1; i < nIn; i++) {
+            if (bounds[i] == lastBound) {
+                lastCount += counts[i];
+            } else {
+                bounds[n] = lastBound;
+                counts[n] = lastCount;
+                n++;
+                lastBound = bounds[i];
+                lastCount = counts[i];
+            }
+        }
+        bounds[n] = lastBound;
+        counts[n] = lastCount;
+        n++;
+        // ensure monotonic
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            if (counts[i] > max) {
+                max = counts[i];
+            } else if (counts[i] < max) {
+                counts[i] = max;
+            }
+        }
+        if (n < 2) {
+            return Double.NaN;
+        }
+        double observations = counts[n - 1];
+        if (observations == 0) {
+            return Double.NaN;
+        }
+        double rank = q * observations;
+        int b = n - 1;
+        for (int i = 0; i < n - 1; i++) { // sort.Search over the first n-1 buckets
+            if (counts[i] >= rank) {
+                b = i;
+                break;
+            }
+        }
+        if (b == n - 1) {
+            return bounds[n - 2];
+        }
+        if (b == 0 && bounds[0] <= 0) {
+            return bounds[0];
+        }
+        double bucketStart = 0;
+        double bucketEnd = bounds[b];
+        double count = counts[b];
+        if (b > 0) {
+            bucketStart = bounds[b - 1];
+            count -= counts[b - 1];
+            rank -= counts[b - 1];
+        }
+        return bucketStart + (bucketEnd - bucketStart) * (rank / count);
+    }
+
+    // ---------------------------------------------------------------- history: offset and ranges
+
+    /**
+     * Whether a selector has {@code @ <timestamp>}, which is not supported. {@code @ start()} and {@code @ end()}
+     * are the evaluation time in a rule (an instant query), so they change nothing.
+     */
+    private static boolean fixedAt(Node.Modifiers m) {
+        return !m.at().isEmpty() && !m.at().equals("start()") && !m.at().equals("end()");
+    }
+
+    private static Node unwrap(Node n) {
+        while (n instanceof Paren) {
+            n = ((Paren) n).expr();
+        }
+        return n;
+    }
+
+    /** The fixed metric name of a selector and its remaining matchers; registers what the history must keep. */
+    private record HistorySelection(String name, LabelMatcher[] matchers) {
+        Iterable<History.Series> series(History h) {
+            return name.isEmpty() ? h.allSeries() : h.series(name);
+        }
+
+        boolean matches(Labels labels) {
+            for (LabelMatcher m : matchers) {
+                if (!m.matches(labels.get(m.name()))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private HistorySelection historySelection(VectorSelector vs, long lookback) {
+        String fixedName = vs.metricName();
+        List<LabelMatcher> rest = new ArrayList<>();
+        for (LabelMatcher m : vs.matchers()) {
+            if (fixedName.isEmpty() && m.name().equals(Labels.METRIC_NAME)
+                    && m.op() == LabelMatcher.MatchOp.EQUAL) {
+                fixedName = m.value();
+            } else {
+                rest.add(m);
+            }
+        }
+        if (fixedName.isEmpty()) {
+            historyAllFamilies = true;
+            readsAllFamilies = true;
+        } else {
+            historyNames.add(fixedName);
+            metricNames.add(fixedName);
+        }
+        lookbackMillis = Math.max(lookbackMillis, lookback);
+        return new HistorySelection(fixedName, rest.toArray(new LabelMatcher[0]));
+    }
+
+    /**
+     * An instant selector with {@code offset}: per series, the latest sample at or before {@code t - offset} and no
+     * older than the 5 minute lookback, unless it is a staleness marker. With {@code timestamps}, the value is the
+     * sample's timestamp in seconds and the metric name is dropped (for {@code timestamp()}).
+     */
+    private VectorPlan offsetSelector(VectorSelector vs, boolean timestamps) {
+        long offset = vs.modifiers().offsetMillis();
+        HistorySelection sel = historySelection(vs, Math.max(0, offset) + LOOKBACK_DELTA_MILLIS);
+        return (ctx, sink) -> {
+            long ref = ctx.time().toEpochMilli() - offset;
+            for (History.Series s : sel.series(ctx.history())) {
+                if (!sel.matches(s.labels())) {
+                    continue;
+                }
+                int i = s.firstAtOrAfter(ref + 1) - 1;
+                if (i < 0 || s.time(i) < ref - LOOKBACK_DELTA_MILLIS || s.isStale(i)) {
+                    continue;
+                }
+                if (timestamps) {
+                    sink.accept(new Sample(s.labels().withoutMetricName(), s.time(i) / 1000.0), false);
+                } else {
+                    sink.accept(new Sample(s.labels(), s.value(i)), false);
+                }
+            }
+        };
+    }
+
+    /** A function over a range vector, e.g. {@code rate(x[5m] offset 1m)}. */
+    private VectorPlan rangeFunction(Call call) {
+        String f = call.function();
+        int code = RangeFunctions.code(f);
+        List<Node> args = call.args();
+        int rangeArg = f.equals("quantile_over_time") ? 1 : 0;
+        Node arg = unwrap(args.get(rangeArg));
+        if (!(arg instanceof Node.MatrixSelector)) {
+            throw unsupportedConstruct(arg);
+        }
+        Node.MatrixSelector ms = (Node.MatrixSelector) arg;
+        VectorSelector vs = ms.selector();
+        if (fixedAt(vs.modifiers())) {
+            throw unsupportedConstruct(vs);
+        }
+        long range = ms.rangeMillis();
+        long offset = vs.modifiers().offsetMillis();
+        HistorySelection sel = historySelection(vs, range + Math.max(0, offset));
+        ScalarPlan param = null;
+        if (f.equals("quantile_over_time")) {
+            param = scalar(args.get(0));
+        } else if (f.equals("predict_linear")) {
+            param = scalar(args.get(1));
+        }
+        ScalarPlan p = param;
+        boolean keepName = f.equals("last_over_time");
+        if (f.equals("absent_over_time")) {
+            Labels absent = absentLabels(arg);
+            return (ctx, sink) -> {
+                long end = ctx.time().toEpochMilli() - offset;
+                for (History.Series s : sel.series(ctx.history())) {
+                    if (sel.matches(s.labels()) && RangeFunctions.anyPoint(s, end - range, end)) {
+                        return;
+                    }
+                }
+                sink.accept(new Sample(absent, 1), false);
+            };
+        }
+        VectorPlan plan = (ctx, sink) -> {
+            boolean[] ph = new boolean[1];
+            double pv = p == null ? Double.NaN : p.eval(ctx, ph);
+            long now = ctx.time().toEpochMilli();
+            long end = now - offset;
+            RangeFunctions.Window w = new RangeFunctions.Window();
+            for (History.Series s : sel.series(ctx.history())) {
+                if (!sel.matches(s.labels()) || !w.load(s, end - range, end)) {
+                    continue;
+                }
+                double v = RangeFunctions.apply(code, w, end - range, end, range, pv, now);
+                if (w.ok) {
+                    Labels labels = keepName ? s.labels() : s.labels().withoutMetricName();
+                    sink.accept(new Sample(labels, v), s.heldAt(now) || ph[0]);
+                }
+            }
+        };
+        return keepName ? plan : checked(plan);
     }
 }

@@ -3,7 +3,7 @@ package dev.tocsin.core.internal.expr;
 import java.time.Instant;
 import java.util.List;
 
-/** What an expression reads while it is evaluated. Extended later with history for range selectors. */
+/** What an expression reads while it is evaluated: the current samples and the history of past evaluations. */
 public interface EvalContext {
 
     /** Returns the evaluation time. */
@@ -19,5 +19,13 @@ public interface EvalContext {
      */
     default Iterable<Family> families() {
         return List.of();
+    }
+
+    /**
+     * Returns the samples of past evaluations, for range selectors and {@code offset} (see {@link History}). The
+     * evaluator's snapshot implements it; the default is an empty history, so ranges select nothing.
+     */
+    default History history() {
+        return History.empty();
     }
 }

@@ -67,6 +67,24 @@ public final class Expression {
     }
 
     /**
+     * Returns how far back this expression reads the history: its longest range plus offset, and offset plus the 5
+     * minute lookback for instant selectors with {@code offset}; zero when it reads only current samples.
+     */
+    public java.time.Duration lookbackNeeded() {
+        return java.time.Duration.ofMillis(compiled.lookbackMillis());
+    }
+
+    /** Returns the metric names whose history this expression reads (range selectors and {@code offset}). */
+    public Set<String> historyMetricNames() {
+        return compiled.historyNames();
+    }
+
+    /** Returns whether a range or offset selector without a fixed metric name needs the history of every metric. */
+    public boolean readsAllHistory() {
+        return compiled.historyAllFamilies();
+    }
+
+    /**
      * Evaluates the expression against one evaluation's metrics.
      *
      * @return the resulting instant vector (a scalar expression gives one sample without labels)
@@ -75,7 +93,9 @@ public final class Expression {
     public Vector evaluate(EvalContext ctx) {
         Vector out = new Vector();
         if (compiled.vector() == null) {
-            out.add(new Sample(Labels.empty(), compiled.scalar()), false);
+            boolean[] held = new boolean[1];
+            double v = compiled.scalar().eval(ctx, held);
+            out.add(new Sample(Labels.empty(), v), held[0]);
             return out;
         }
         compiled.vector().eval(ctx, out::add);

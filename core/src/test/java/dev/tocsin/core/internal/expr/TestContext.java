@@ -13,6 +13,16 @@ final class TestContext implements EvalContext {
 
     private final Map<String, List<Sample>> samples = new LinkedHashMap<>();
     private final Map<String, List<Boolean>> held = new LinkedHashMap<>();
+    private final Instant time;
+    private History history = History.empty();
+
+    TestContext() {
+        this(Instant.ofEpochSecond(1_700_000_000L));
+    }
+
+    TestContext(Instant time) {
+        this.time = time;
+    }
 
     TestContext add(Sample s) {
         return add(s, false);
@@ -24,9 +34,19 @@ final class TestContext implements EvalContext {
         return this;
     }
 
+    TestContext withHistory(History h) {
+        this.history = h;
+        return this;
+    }
+
+    @Override
+    public History history() {
+        return history;
+    }
+
     @Override
     public Instant time() {
-        return Instant.ofEpochSecond(1_700_000_000L);
+        return time;
     }
 
     @Override

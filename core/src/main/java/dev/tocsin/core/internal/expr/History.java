@@ -1,0 +1,258 @@
+package dev.tocsin.core.internal.expr;
+
+import dev.tocsin.core.Labels;
+import dev.tocsin.core.Sample;
+
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A bounded in-memory history of the samples of past evaluations, per series, for range selectors ({@code x[5m]})
+ * and {@code offset}. Each evaluation appends every current sample of the metrics that some rule reads through a
+ * range or an offset, with the evaluation time as its timestamp. Samples older than the retention (the longest
+ * range plus offset of any rule, see {@link Expression#lookbackNeeded()}) are dropped, and so are series not seen for
+ * longer than the retention. A series that disappears gets a staleness marker, as Prometheus writes one, so that an
+ * {@code offset} lookup does not find it any more. Held samples (replayed from a failed source) are not recorded:
+ * they are not new observations; the series is marked held for that evaluation instead.
+ *
+ * <p>Not thread-safe: the evaluator records and evaluates under its evaluation lock.
+ */
+public final class History {
+
+    /** Prometheus' staleness marker, a NaN with a distinct bit pattern. */
+    static final long STALE_NAN_BITS = 0x7ff0000000000002L;
+
+    private static final History EMPTY = new History();
+
+    /** The stored samples of one series, oldest first, in compact parallel arrays. */
+    public static final class Series {
+        private final Labels labels;
+        private long[] times = new long[4];
+        private double[] values = new double[4];
+        private int start;
+        private int end;
+        private long lastSeen;
+        private long heldAt = Long.MIN_VALUE;
+
+        Series(Labels labels) {
+            this.labels = labels;
+        }
+
+        /** Returns the series' labels, including {@code __name__}. */
+        public Labels labels() {
+            return labels;
+        }
+
+        /** Returns the number of stored samples. */
+        public int size() {
+            return end - start;
+        }
+
+        /** Returns the timestamp (epoch milliseconds) of the i-th stored sample, oldest first. */
+        public long time(int i) {
+            return times[start + i];
+        }
+
+        /** Returns the value of the i-th stored sample (may be a staleness marker, see {@link #isStale}). */
+        public double value(int i) {
+            return values[start + i];
+        }
+
+        /** Returns whether the i-th stored sample is a staleness marker. */
+        public boolean isStale(int i) {
+            return Double.doubleToRawLongBits(values[start + i]) == STALE_NAN_BITS;
+        }
+
+        /** Returns whether the series' sample at {@code timeMillis} was held (its source failed then). */
+        public boolean heldAt(long timeMillis) {
+            return heldAt == timeMillis;
+        }
+
+        /** Returns the index of the first sample with time &gt;= {@code t} ({@link #size()} if none). */
+        public int firstAtOrAfter(long t) {
+            int lo = 0;
+            int hi = size();
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (time(mid) < t) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo;
+        }
+
+        void append(long t, double v) {
+            if (end > start && times[end - 1] >= t) {
+                return; // out of order or same timestamp: keep the first, as Prometheus' TSDB does
+            }
+            if (end == times.length) {
+                int n = end - start;
+                if (n * 2 <= times.length && start > 0) {
+                    System.arraycopy(times, start, times, 0, n);
+                    System.arraycopy(values, start, values, 0, n);
+                } else {
+                    long[] nt = new long[Math.max(4, n * 2)];
+                    double[] nv = new double[nt.length];
+                    System.arraycopy(times, start, nt, 0, n);
+                    System.arraycopy(values, start, nv, 0, n);
+                    times = nt;
+                    values = nv;
+                }
+                start = 0;
+                end = n;
+            }
+            times[end] = t;
+            values[end] = v;
+            end++;
+        }
+
+        void dropBefore(long t) {
+            while (start < end && times[start] < t) {
+                start++;
+            }
+            if (start == end) {
+                start = 0;
+                end = 0;
+            }
+            // shrink arrays that are mostly empty, so that memory follows the retention
+            if (times.length > 16 && size() * 4 < times.length) {
+                int n = size();
+                long[] nt = new long[Math.max(4, n * 2)];
+                double[] nv = new double[nt.length];
+                System.arraycopy(times, start, nt, 0, n);
+                System.arraycopy(values, start, nv, 0, n);
+                times = nt;
+                values = nv;
+                start = 0;
+                end = n;
+            }
+        }
+
+        boolean lastIsStale() {
+            return end > start && Double.doubleToRawLongBits(values[end - 1]) == STALE_NAN_BITS;
+        }
+    }
+
+    private final Map<String, Map<Labels, Series>> byName = new HashMap<>();
+    private long retentionMillis;
+    private Set<String> names = Set.of();
+    private boolean allNames;
+
+    /** Creates an empty history that records nothing until {@link #configure} is called. */
+    public History() {
+    }
+
+    /** Returns a history that stays empty. */
+    public static History empty() {
+        return EMPTY;
+    }
+
+    /**
+     * Sets what to keep: the retention and the metric names read through ranges or offsets (or all names). Data of
+     * names no longer needed is dropped at the next {@link #record}.
+     */
+    public void configure(long retentionMillis, Set<String> metricNames, boolean all) {
+        if (this == EMPTY) {
+            return;
+        }
+        this.retentionMillis = Math.max(0, retentionMillis);
+        this.names = Set.copyOf(metricNames);
+        this.allNames = all;
+    }
+
+    /** Returns the configured retention in milliseconds. */
+    public long retentionMillis() {
+        return retentionMillis;
+    }
+
+    /** Records the current samples of one evaluation at {@code timeMillis}. */
+    public void record(long timeMillis, EvalContext current) {
+        if (this == EMPTY) {
+            return;
+        }
+        if (retentionMillis == 0 || (names.isEmpty() && !allNames)) {
+            byName.clear();
+            return;
+        }
+        if (allNames) {
+            for (Family f : current.families()) {
+                if (f.size() > 0) {
+                    recordFamily(f.sample(0).metricName(), f, timeMillis);
+                }
+            }
+        } else {
+            for (String name : names) {
+                recordFamily(name, current.family(name), timeMillis);
+            }
+        }
+        long minTime = timeMillis - retentionMillis;
+        Iterator<Map.Entry<String, Map<Labels, Series>>> it = byName.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<String, Map<Labels, Series>> e = it.next();
+            if (!allNames && !names.contains(e.getKey())) {
+                it.remove();
+                continue;
+            }
+            Iterator<Series> si = e.getValue().values().iterator();
+            while (si.hasNext()) {
+                Series s = si.next();
+                if (s.lastSeen < timeMillis && s.lastSeen >= 0 && !s.lastIsStale()) {
+                    s.append(timeMillis, Double.longBitsToDouble(STALE_NAN_BITS)); // the series disappeared
+                }
+                if (s.lastSeen < minTime) {
+                    si.remove();
+                    continue;
+                }
+                s.dropBefore(minTime);
+            }
+            if (e.getValue().isEmpty()) {
+                it.remove();
+            }
+        }
+    }
+
+    private void recordFamily(String name, Family f, long t) {
+        if (f.size() == 0) {
+            return;
+        }
+        Map<Labels, Series> m = byName.computeIfAbsent(name, k -> new HashMap<>());
+        for (int i = 0; i < f.size(); i++) {
+            Sample s = f.sample(i);
+            Series series = m.get(s.labels());
+            if (series == null) {
+                series = new Series(s.labels());
+                m.put(s.labels(), series);
+            }
+            series.lastSeen = t;
+            if (f.held(i)) {
+                series.heldAt = t;
+            } else {
+                series.append(t, s.value());
+            }
+        }
+    }
+
+    /** Returns the stored series of a metric (live view: do not keep across evaluations). */
+    public Iterable<Series> series(String metricName) {
+        Map<Labels, Series> m = byName.get(metricName);
+        return m == null ? java.util.List.of() : m.values();
+    }
+
+    /** Returns the stored series of every metric. */
+    public Iterable<Series> allSeries() {
+        return () -> byName.values().stream().flatMap(m -> m.values().stream()).iterator();
+    }
+
+    /** Returns the number of stored series (for tests and sizing). */
+    public int seriesCount() {
+        int n = 0;
+        for (Map<Labels, Series> m : byName.values()) {
+            n += m.size();
+        }
+        return n;
+    }
+}

@@ -1,0 +1,252 @@
+package dev.tocsin.core.internal.expr;
+
+import dev.tocsin.core.Labels;
+
+import java.math.BigDecimal;
+import java.util.regex.Matcher;
+
+/** Value and label helpers that reproduce Prometheus' (Go's) arithmetic and label handling. */
+final class Ops {
+
+    private Ops() {
+    }
+
+    /** PromQL's element-wise arithmetic ({@code vectorElemBinop} / {@code scalarBinop}) for non-comparisons. */
+    static double arith(BinaryOp op, double a, double b) {
+        switch (op) {
+            case ADD: return a + b;
+            case SUB: return a - b;
+            case MUL: return a * b;
+            case DIV: return a / b;
+            case MOD: return a % b; // Java's % on doubles is C fmod, like Go's math.Mod
+            case POW: return pow(a, b);
+            case ATAN2: return Math.atan2(a, b);
+            default: throw new IllegalStateException("not arithmetic: " + op.symbol());
+        }
+    }
+
+    /** Go's {@code math.Pow}, which differs from Java for a base of 1 or -1. */
+    static double pow(double a, double b) {
+        if (a == 1 || b == 0) {
+            return 1;
+        }
+        if (a == -1 && Double.isInfinite(b)) {
+            return 1;
+        }
+        return Math.pow(a, b);
+    }
+
+    /** Whether Prometheus drops {@code __name__} from the result of this operator. */
+    static boolean dropsName(BinaryOp op) {
+        return op.kind() == BinaryOp.Kind.ARITHMETIC && op != BinaryOp.ATAN2; // 2.42 keeps it for atan2
+    }
+
+    /**
+     * The matching key of a series: with {@code on}, the values of {@code names}; otherwise every label except
+     * {@code __name__} and {@code names} (Prometheus' signature function). Absent and empty labels are the same.
+     */
+    static String signature(Labels l, boolean on, String[] names) {
+        StringBuilder sb = new StringBuilder(64);
+        if (on) {
+            for (String n : names) {
+                String v = l.get(n);
+                if (!v.isEmpty()) {
+                    append(sb, n, v);
+                }
+            }
+        } else {
+            outer:
+            for (int i = 0; i < l.size(); i++) {
+                String n = l.name(i);
+                if (n.equals(Labels.METRIC_NAME)) {
+                    continue;
+                }
+                for (String x : names) {
+                    if (x.equals(n)) {
+                        continue outer;
+                    }
+                }
+                append(sb, n, l.value(i));
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void append(StringBuilder sb, String n, String v) {
+        sb.append(n).append('=').append(v.length()).append(':').append(v).append(',');
+    }
+
+    /** Returns the labels restricted to {@code names}. */
+    static Labels keep(Labels l, String[] names) {
+        Labels out = Labels.empty();
+        for (String n : names) {
+            String v = l.get(n);
+            if (!v.isEmpty()) {
+                out = out.with(n, v); // few labels: cheaper than a builder
+            }
+        }
+        return out;
+    }
+
+    /** Sets ({@code value} non-empty) or removes a label, as Prometheus' label builder does. */
+    static Labels set(Labels l, String name, String value) {
+        return value.isEmpty() ? l.without(name) : l.with(name, value);
+    }
+
+    /** Go's {@code strconv.ParseFloat(s, 64)}; {@code NaN} marks a string Go would reject, see {@code ok}. */
+    static boolean isGoFloat(String s) {
+        return !Double.isNaN(parseGoFloat(s)) || s.equalsIgnoreCase("nan") || s.equalsIgnoreCase("+nan")
+                || s.equalsIgnoreCase("-nan");
+    }
+
+    /** Parses like Go's {@code strconv.ParseFloat(s, 64)}, returning NaN for strings Go rejects. */
+    static double parseGoFloat(String s) {
+        String t = s;
+        boolean neg = false;
+        if (t.startsWith("+") || t.startsWith("-")) {
+            neg = t.charAt(0) == '-';
+            t = t.substring(1);
+        }
+        if (t.equalsIgnoreCase("inf") || t.equalsIgnoreCase("infinity")) {
+            return neg ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        }
+        if (t.equalsIgnoreCase("nan")) {
+            return Double.NaN;
+        }
+        if (t.isEmpty()) {
+            return Double.NaN;
+        }
+        boolean hex = t.length() > 1 && t.charAt(0) == '0' && (t.charAt(1) == 'x' || t.charAt(1) == 'X');
+        if (!hex && !t.matches("(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?")) {
+            return Double.NaN;
+        }
+        if (hex && !t.matches("0[xX](?:[0-9a-fA-F]+\\.?[0-9a-fA-F]*|\\.[0-9a-fA-F]+)[pP][+-]?[0-9]+")) {
+            return Double.NaN;
+        }
+        try {
+            double v = Double.parseDouble(t);
+            return neg ? -v : v;
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** Go's {@code strconv.FormatFloat(v, 'f', -1, 64)}. */
+    static String formatGoFloat(double v) {
+        if (Double.isNaN(v)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "+Inf" : "-Inf";
+        }
+        if (v == 0) {
+            return (1 / v < 0) ? "-0" : "0";
+        }
+        return new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+    }
+
+    /** Returns the capture group numbers of the named groups {@code (?P<name>...)} of an RE2 pattern. */
+    static java.util.Map<String, Integer> namedGroups(String re) {
+        java.util.Map<String, Integer> out = new java.util.HashMap<>();
+        int group = 0;
+        boolean inClass = false;
+        for (int i = 0; i < re.length(); i++) {
+            char c = re.charAt(i);
+            if (c == '\\') {
+                if (re.startsWith("Q", i + 1)) {
+                    int end = re.indexOf("\\E", i + 2);
+                    i = end < 0 ? re.length() : end + 1;
+                } else {
+                    i++;
+                }
+            } else if (inClass) {
+                if (c == '[' && re.startsWith("[:", i)) {
+                    int end = re.indexOf(":]", i + 2);
+                    i = end < 0 ? i : end + 1;
+                } else if (c == ']') {
+                    inClass = false;
+                }
+            } else if (c == '[') {
+                inClass = true;
+                if (re.startsWith("^", i + 1)) {
+                    i++;
+                }
+                if (re.startsWith("]", i + 1)) {
+                    i++;
+                }
+            } else if (c == '(') {
+                if (re.startsWith("(?P<", i)) {
+                    group++;
+                    int end = re.indexOf('>', i);
+                    if (end > 0) {
+                        out.putIfAbsent(re.substring(i + 4, end), group);
+                    }
+                } else if (!re.startsWith("(?", i)) {
+                    group++;
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Go's {@code Regexp.ExpandString}: {@code $1}, {@code ${1}}, {@code $name}, {@code ${name}}, {@code $$}; a
+     * {@code $name} takes the longest run of letters, digits and underscores; unknown groups expand to nothing.
+     */
+    static String expand(String template, Matcher m, java.util.Map<String, Integer> names) {
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        int n = template.length();
+        while (i < n) {
+            char c = template.charAt(i);
+            if (c != '$') {
+                out.append(c);
+                i++;
+                continue;
+            }
+            i++;
+            if (i < n && template.charAt(i) == '$') {
+                out.append('$');
+                i++;
+                continue;
+            }
+            boolean brace = i < n && template.charAt(i) == '{';
+            int start = brace ? i + 1 : i;
+            int j = start;
+            while (j < n) {
+                int cp = template.codePointAt(j);
+                if (Character.isLetter(cp) || Character.isDigit(cp) || cp == '_') {
+                    j += Character.charCount(cp);
+                } else {
+                    break;
+                }
+            }
+            if (j == start || (brace && (j >= n || template.charAt(j) != '}'))) {
+                out.append('$'); // malformed: the '$' is literal text
+                continue;
+            }
+            String name = template.substring(start, j);
+            i = brace ? j + 1 : j;
+            String g = null;
+            if (name.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+                try {
+                    int num = Integer.parseInt(name);
+                    if (num <= m.groupCount()) {
+                        g = m.group(num);
+                    }
+                } catch (NumberFormatException e) {
+                    g = null;
+                }
+            } else {
+                Integer num = names.get(name);
+                if (num != null && num <= m.groupCount()) {
+                    g = m.group(num);
+                }
+            }
+            if (g != null) {
+                out.append(g);
+            }
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,308 @@
+package dev.tocsin.core.internal.expr;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** PromQL's functions over range vectors, as in Prometheus 2.42's {@code promql/functions.go}. */
+final class RangeFunctions {
+
+    private static final List<String> NAMES = List.of("rate", "increase", "delta", "irate", "idelta", "deriv",
+            "changes", "resets", "avg_over_time", "min_over_time", "max_over_time", "sum_over_time",
+            "count_over_time", "last_over_time", "quantile_over_time", "absent_over_time", "present_over_time",
+            "stddev_over_time", "stdvar_over_time", "predict_linear");
+
+    private RangeFunctions() {
+    }
+
+    /** Returns the function's code, or -1 when it is not an implemented range function. */
+    static int code(String name) {
+        return NAMES.indexOf(name);
+    }
+
+    /** The non-stale samples of one series in a window, in reusable arrays; {@code ok} is the result flag. */
+    static final class Window {
+        long[] t = new long[16];
+        double[] v = new double[16];
+        int n;
+        boolean ok;
+
+        /** Loads the samples with {@code start <= time <= end}; returns whether there is any. */
+        boolean load(History.Series s, long start, long end) {
+            n = 0;
+            int i = s.firstAtOrAfter(start);
+            int size = s.size();
+            for (; i < size; i++) {
+                long ti = s.time(i);
+                if (ti > end) {
+                    break;
+                }
+                if (s.isStale(i)) {
+                    continue;
+                }
+                if (n == t.length) {
+                    t = Arrays.copyOf(t, n * 2);
+                    v = Arrays.copyOf(v, n * 2);
+                }
+                t[n] = ti;
+                v[n] = s.value(i);
+                n++;
+            }
+            return n > 0;
+        }
+    }
+
+    /** Returns whether the series has a non-stale sample in {@code [start, end]}. */
+    static boolean anyPoint(History.Series s, long start, long end) {
+        for (int i = s.firstAtOrAfter(start); i < s.size() && s.time(i) <= end; i++) {
+            if (!s.isStale(i)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Applies a range function; sets {@code w.ok} to whether there is a result.
+     *
+     * @param rangeStart {@code t - offset - range}, epoch milliseconds
+     * @param rangeEnd {@code t - offset}
+     * @param rangeMillis the range
+     * @param param the scalar parameter ({@code quantile_over_time}, {@code predict_linear})
+     * @param evalTime the evaluation time
+     */
+    static double apply(int code, Window w, long rangeStart, long rangeEnd, long rangeMillis, double param,
+                        long evalTime) {
+        w.ok = true;
+        long[] t = w.t;
+        double[] v = w.v;
+        int n = w.n;
+        switch (NAMES.get(code)) {
+            case "rate": return extrapolatedRate(w, rangeStart, rangeEnd, rangeMillis, true, true);
+            case "increase": return extrapolatedRate(w, rangeStart, rangeEnd, rangeMillis, true, false);
+            case "delta": return extrapolatedRate(w, rangeStart, rangeEnd, rangeMillis, false, false);
+            case "irate": return instantValue(w, true);
+            case "idelta": return instantValue(w, false);
+            case "deriv":
+                if (n < 2) {
+                    w.ok = false;
+                    return 0;
+                }
+                return linearRegression(t, v, n, t[0])[0];
+            case "predict_linear": {
+                if (n < 2) {
+                    w.ok = false;
+                    return 0;
+                }
+                double[] si = linearRegression(t, v, n, evalTime);
+                return si[0] * param + si[1];
+            }
+            case "changes": {
+                int changes = 0;
+                double prev = v[0];
+                for (int i = 1; i < n; i++) {
+                    double cur = v[i];
+                    if (cur != prev && !(Double.isNaN(cur) && Double.isNaN(prev))) {
+                        changes++;
+                    }
+                    prev = cur;
+                }
+                return changes;
+            }
+            case "resets": {
+                int resets = 0;
+                double prev = v[0];
+                for (int i = 1; i < n; i++) {
+                    double cur = v[i];
+                    if (cur < prev) {
+                        resets++;
+                    }
+                    prev = cur;
+                }
+                return resets;
+            }
+            case "avg_over_time": {
+                Kahan mean = new Kahan();
+                double count = 0;
+                for (int i = 0; i < n; i++) {
+                    count++;
+                    if (Double.isInfinite(mean.sum)) {
+                        if (Double.isInfinite(v[i]) && (mean.sum > 0) == (v[i] > 0)) {
+                            continue;
+                        }
+                        if (!Double.isInfinite(v[i]) && !Double.isNaN(v[i])) {
+                            continue;
+                        }
+                    }
+                    mean.add(v[i] / count - mean.sum / count);
+                }
+                return Double.isInfinite(mean.sum) ? mean.sum : mean.sum + mean.c;
+            }
+            case "min_over_time": {
+                double min = v[0];
+                for (int i = 0; i < n; i++) {
+                    if (v[i] < min || Double.isNaN(min)) {
+                        min = v[i];
+                    }
+                }
+                return min;
+            }
+            case "max_over_time": {
+                double max = v[0];
+                for (int i = 0; i < n; i++) {
+                    if (v[i] > max || Double.isNaN(max)) {
+                        max = v[i];
+                    }
+                }
+                return max;
+            }
+            case "sum_over_time": {
+                Kahan sum = new Kahan();
+                for (int i = 0; i < n; i++) {
+                    sum.add(v[i]);
+                }
+                return Double.isInfinite(sum.sum) ? sum.sum : sum.sum + sum.c;
+            }
+            case "count_over_time": return n;
+            case "present_over_time": return 1;
+            case "last_over_time": return v[n - 1];
+            case "quantile_over_time": return Compiler.quantile(param, Arrays.copyOf(v, n));
+            case "stddev_over_time": return Math.sqrt(variance(v, n));
+            case "stdvar_over_time": return variance(v, n);
+            default:
+                throw new IllegalStateException("not a range function: " + NAMES.get(code));
+        }
+    }
+
+    private static double variance(double[] v, int n) {
+        double count = 0;
+        Kahan mean = new Kahan();
+        Kahan aux = new Kahan();
+        for (int i = 0; i < n; i++) {
+            count++;
+            double delta = v[i] - (mean.sum + mean.c);
+            mean.add(delta / count);
+            aux.add(delta * (v[i] - (mean.sum + mean.c)));
+        }
+        return (aux.sum + aux.c) / count;
+    }
+
+    /** Kahan-Neumaier summation, as Prometheus' {@code kahanSumInc}: the sum and its compensation. */
+    static final class Kahan {
+        double sum;
+        double c;
+
+        void add(double inc) {
+            double t = sum + inc;
+            if (Math.abs(sum) >= Math.abs(inc)) {
+                c += (sum - t) + inc;
+            } else {
+                c += (inc - t) + sum;
+            }
+            sum = t;
+        }
+    }
+
+    /**
+     * Prometheus' {@code extrapolatedRate} for {@code rate}, {@code increase} and {@code delta}: counter resets add
+     * the value before the reset, and the result is extrapolated to the window's edges when the first and last
+     * samples are close to them (within 1.1 average sample intervals), else by half an interval; a counter is not
+     * extrapolated below zero.
+     */
+    static double extrapolatedRate(Window w, long rangeStart, long rangeEnd, long rangeMillis, boolean isCounter,
+                                   boolean isRate) {
+        int n = w.n;
+        if (n < 2) {
+            w.ok = false;
+            return 0;
+        }
+        long[] t = w.t;
+        double[] v = w.v;
+        double result = v[n - 1] - v[0];
+        if (isCounter) {
+            double last = 0;
+            for (int i = 0; i < n; i++) {
+                if (v[i] < last) {
+                    result += last;
+                }
+                last = v[i];
+            }
+        }
+        double durationToStart = (t[0] - rangeStart) / 1000.0;
+        double durationToEnd = (rangeEnd - t[n - 1]) / 1000.0;
+        double sampledInterval = (t[n - 1] - t[0]) / 1000.0;
+        double averageDurationBetweenSamples = sampledInterval / (n - 1);
+        if (isCounter && result > 0 && v[0] >= 0) {
+            double durationToZero = sampledInterval * (v[0] / result);
+            if (durationToZero < durationToStart) {
+                durationToStart = durationToZero;
+            }
+        }
+        double threshold = averageDurationBetweenSamples * 1.1;
+        double extrapolateToInterval = sampledInterval;
+        extrapolateToInterval += durationToStart < threshold ? durationToStart : averageDurationBetweenSamples / 2;
+        extrapolateToInterval += durationToEnd < threshold ? durationToEnd : averageDurationBetweenSamples / 2;
+        result = result * (extrapolateToInterval / sampledInterval);
+        if (isRate) {
+            result = result / (rangeMillis / 1000.0);
+        }
+        return result;
+    }
+
+    /** Prometheus' {@code instantValue} for {@code irate} and {@code idelta}: the last two samples. */
+    static double instantValue(Window w, boolean isRate) {
+        int n = w.n;
+        if (n < 2) {
+            w.ok = false;
+            return 0;
+        }
+        double last = w.v[n - 1];
+        double prev = w.v[n - 2];
+        double result = isRate && last < prev ? last : last - prev;
+        long interval = w.t[n - 1] - w.t[n - 2];
+        if (interval == 0) {
+            w.ok = false;
+            return 0;
+        }
+        if (isRate) {
+            result /= interval / 1000.0;
+        }
+        return result;
+    }
+
+    /** Prometheus' {@code linearRegression}: returns {slope, intercept} at {@code interceptTime}. */
+    static double[] linearRegression(long[] t, double[] v, int n, long interceptTime) {
+        double count = 0;
+        Kahan kx = new Kahan();
+        Kahan ky = new Kahan();
+        Kahan kxy = new Kahan();
+        Kahan kx2 = new Kahan();
+        double initY = v[0];
+        boolean constY = true;
+        for (int i = 0; i < n; i++) {
+            if (constY && i > 0 && v[i] != initY) {
+                constY = false;
+            }
+            count++;
+            double x = (t[i] - interceptTime) / 1e3;
+            kx.add(x);
+            ky.add(v[i]);
+            kxy.add(x * v[i]);
+            kx2.add(x * x);
+        }
+        if (constY) {
+            if (Double.isInfinite(initY)) {
+                return new double[] {Double.NaN, Double.NaN};
+            }
+            return new double[] {0, initY};
+        }
+        double sumX = kx.sum + kx.c;
+        double sumY = ky.sum + ky.c;
+        double sumXY = kxy.sum + kxy.c;
+        double sumX2 = kx2.sum + kx2.c;
+        double covXY = sumXY - sumX * sumY / count;
+        double varX = sumX2 - sumX * sumX / count;
+        double slope = covXY / varX;
+        double intercept = sumY / count - slope * sumX / count;
+        return new double[] {slope, intercept};
+    }
+}

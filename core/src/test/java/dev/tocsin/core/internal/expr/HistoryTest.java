@@ -1,0 +1,140 @@
+package dev.tocsin.core.internal.expr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tocsin.core.Alert;
+import dev.tocsin.core.AlertState;
+import dev.tocsin.core.Evaluator;
+import dev.tocsin.core.Rule;
+import dev.tocsin.core.Sample;
+import dev.tocsin.core.testing.TestSource;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+class HistoryTest {
+
+    private static TestContext ctx(long seconds, Sample... samples) {
+        TestContext c = new TestContext(Instant.ofEpochSecond(seconds));
+        for (Sample s : samples) {
+            c.add(s);
+        }
+        return c;
+    }
+
+    private static List<History.Series> series(History h, String name) {
+        List<History.Series> out = new ArrayList<>();
+        h.series(name).forEach(out::add);
+        return out;
+    }
+
+    @Test
+    void keepsOnlyTheRetentionAndTheConfiguredNames() {
+        History h = new History();
+        h.configure(60_000, Set.of("x"), false);
+        for (int i = 0; i <= 10; i++) {
+            h.record(i * 15_000L, ctx(i * 15L, Sample.of("x", i, "a", "1"), Sample.of("y", i)));
+        }
+        assertThat(series(h, "y")).isEmpty();
+        History.Series s = series(h, "x").get(0);
+        // t = 150 s, retention 60 s: samples at 90..150 s
+        assertThat(s.size()).isEqualTo(5);
+        assertThat(s.time(0)).isEqualTo(90_000L);
+        assertThat(s.value(4)).isEqualTo(10.0);
+        assertThat(s.firstAtOrAfter(100_000L)).isEqualTo(1);
+        assertThat(s.firstAtOrAfter(200_000L)).isEqualTo(5);
+    }
+
+    @Test
+    void memoryFollowsTheRetention() {
+        History h = new History();
+        h.configure(60_000, Set.of("x"), false);
+        for (int i = 0; i <= 10_000; i++) {
+            h.record(i * 1_000L, ctx(i, Sample.of("x", i)));
+        }
+        History.Series s = series(h, "x").get(0);
+        assertThat(s.size()).isEqualTo(61);
+        assertThat(s.time(0)).isEqualTo((10_000 - 60) * 1_000L);
+    }
+
+    @Test
+    void aDisappearedSeriesGetsAStalenessMarkerAndIsDroppedAfterTheRetention() {
+        History h = new History();
+        h.configure(60_000, Set.of("x"), false);
+        h.record(0, ctx(0, Sample.of("x", 1, "a", "1"), Sample.of("x", 2, "a", "2")));
+        h.record(30_000, ctx(30, Sample.of("x", 1, "a", "1")));
+        History.Series gone = null;
+        for (History.Series s : h.series("x")) {
+            if (s.labels().get("a").equals("2")) {
+                gone = s;
+            }
+        }
+        assertThat(gone.size()).isEqualTo(2);
+        assertThat(gone.isStale(1)).isTrue();
+        assertThat(Double.isNaN(gone.value(1))).isTrue();
+        h.record(60_000, ctx(60, Sample.of("x", 1, "a", "1")));
+        assertThat(gone.size()).as("only one marker").isEqualTo(2);
+        h.record(91_000, ctx(91, Sample.of("x", 1, "a", "1")));
+        assertThat(h.seriesCount()).isEqualTo(1);
+        // offset: the marker hides the series; before the marker the old sample is found
+        Vector v = Expression.parse("x offset 30s").evaluate(ctx(91).withHistory(h));
+        assertThat(v.size()).isEqualTo(1);
+    }
+
+    @Test
+    void heldSamplesAreNotRecordedButMarkTheSeriesHeld() {
+        History h = new History();
+        h.configure(600_000, Set.of("c"), false);
+        h.record(0, ctx(0, Sample.of("c", 0)));
+        h.record(60_000, ctx(60, Sample.of("c", 60)));
+        TestContext failed = new TestContext(Instant.ofEpochSecond(120)).add(Sample.of("c", 60), true);
+        h.record(120_000, failed);
+        History.Series s = series(h, "c").get(0);
+        assertThat(s.size()).isEqualTo(2);
+        assertThat(s.heldAt(120_000)).isTrue();
+        Vector v = Expression.parse("increase(c[2m])").evaluate(failed.withHistory(h));
+        assertThat(v.size()).isEqualTo(1);
+        assertThat(v.held(0)).isTrue();
+        // samples at 0 s and 60 s in the window [0 s, 120 s]: the end is 60 s away, within 1.1 sample intervals,
+        // so the increase is extrapolated to the whole window
+        assertThat(v.sample(0).value()).isEqualTo(120.0);
+    }
+
+    @Test
+    void nothingIsKeptWithoutRangesOrOffsets() {
+        History h = new History();
+        h.configure(0, Set.of(), false);
+        h.record(0, ctx(0, Sample.of("x", 1)));
+        assertThat(h.seriesCount()).isZero();
+        h.configure(60_000, Set.of(), true);
+        h.record(1_000, ctx(1, Sample.of("x", 1), Sample.of("y", 2)));
+        assertThat(h.seriesCount()).isEqualTo(2);
+        History.empty().configure(60_000, Set.of("x"), true);
+        History.empty().record(0, ctx(0, Sample.of("x", 1)));
+        assertThat(History.empty().seriesCount()).isZero();
+    }
+
+    @Test
+    void theEvaluatorKeepsHistoryForItsRules() {
+        TestSource source = new TestSource("lb1:8404", "haproxy");
+        try (Evaluator ev = Evaluator.builder().source(source)
+                .rule(Rule.alert("Busy").expr("rate(req_total[2m]) > 1").build()).build()) {
+            Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+            source.set(Sample.of("req_total", 0));
+            assertThat(ev.evaluate(t0)).isEmpty(); // one sample: no rate yet
+            source.set(Sample.of("req_total", 300));
+            List<Alert> t = ev.evaluate(t0.plusSeconds(30));
+            assertThat(t).hasSize(1);
+            assertThat(t.get(0).state()).isEqualTo(AlertState.FIRING);
+            assertThat(t.get(0).value()).isEqualTo(2.5);
+            for (int i = 2; i <= 6; i++) {
+                ev.evaluate(t0.plusSeconds(30L * i)); // flat counter
+            }
+            assertThat(ev.alerts()).allMatch(a -> a.state() == AlertState.RESOLVED);
+        }
+    }
+}
