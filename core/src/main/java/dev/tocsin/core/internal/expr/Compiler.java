@@ -54,6 +54,15 @@ final class Compiler {
     private long lookbackMillis;
     private final Set<String> historyNames = new TreeSet<>();
     private boolean historyAllFamilies;
+    /** Inside a subquery: how much further back than its own window a selector must be readable. */
+    private long subqueryLookback;
+    private int subqueryDepth;
+
+    /** The most steps a subquery may evaluate per evaluation (as Prometheus' limit for range queries). */
+    static final long MAX_SUBQUERY_STEPS = 11_000;
+
+    /** The step of a subquery without one ({@code x[1h:]}): Prometheus' default evaluation interval. */
+    static final long DEFAULT_SUBQUERY_STEP_MILLIS = 60_000L;
 
     /** Prometheus' default lookback for instant selectors ({@code --query.lookback-delta}). */
     static final long LOOKBACK_DELTA_MILLIS = 5 * 60 * 1000L;
@@ -250,6 +259,15 @@ final class Compiler {
             }
         }
         LabelMatcher[] matchers = rest.toArray(new LabelMatcher[0]);
+        if (subqueryDepth > 0) {
+            // evaluated at past steps too: those read the history with the 5 minute lookback
+            if (fixedName.isEmpty()) {
+                historyAllFamilies = true;
+            } else {
+                historyNames.add(fixedName);
+            }
+            lookbackMillis = Math.max(lookbackMillis, subqueryLookback + LOOKBACK_DELTA_MILLIS);
+        }
         if (fixedName.isEmpty()) {
             readsAllFamilies = true;
             return (ctx, sink) -> {
@@ -1196,7 +1214,7 @@ final class Compiler {
             historyNames.add(fixedName);
             metricNames.add(fixedName);
         }
-        lookbackMillis = Math.max(lookbackMillis, lookback);
+        lookbackMillis = Math.max(lookbackMillis, lookback + subqueryLookback);
         return new HistorySelection(fixedName, rest.toArray(new LabelMatcher[0]));
     }
 
@@ -1234,6 +1252,9 @@ final class Compiler {
         List<Node> args = call.args();
         int rangeArg = f.equals("quantile_over_time") ? 1 : 0;
         Node arg = unwrap(args.get(rangeArg));
+        if (arg instanceof Node.Subquery) {
+            return subqueryFunction(call, code, (Node.Subquery) arg);
+        }
         if (!(arg instanceof Node.MatrixSelector)) {
             throw unsupportedConstruct(arg);
         }
@@ -1246,12 +1267,17 @@ final class Compiler {
         long offset = vs.modifiers().offsetMillis();
         HistorySelection sel = historySelection(vs, range + Math.max(0, offset));
         ScalarPlan param = null;
+        ScalarPlan param2 = null;
         if (f.equals("quantile_over_time")) {
             param = scalar(args.get(0));
         } else if (f.equals("predict_linear")) {
             param = scalar(args.get(1));
+        } else if (f.equals("holt_winters")) {
+            param = scalar(args.get(1));
+            param2 = scalar(args.get(2));
         }
         ScalarPlan p = param;
+        ScalarPlan p2 = param2;
         boolean keepName = f.equals("last_over_time");
         if (f.equals("absent_over_time")) {
             Labels absent = absentLabels(arg);
@@ -1268,6 +1294,7 @@ final class Compiler {
         VectorPlan plan = (ctx, sink) -> {
             boolean[] ph = new boolean[1];
             double pv = p == null ? Double.NaN : p.eval(ctx, ph);
+            double pv2 = p2 == null ? Double.NaN : p2.eval(ctx, ph);
             long now = ctx.time().toEpochMilli();
             long end = now - offset;
             RangeFunctions.Window w = new RangeFunctions.Window();
@@ -1275,7 +1302,7 @@ final class Compiler {
                 if (!sel.matches(s.labels()) || !w.load(s, end - range, end)) {
                     continue;
                 }
-                double v = RangeFunctions.apply(code, w, end - range, end, range, pv, now);
+                double v = RangeFunctions.apply(code, w, end - range, end, range, pv, pv2, now);
                 if (w.ok) {
                     Labels labels = keepName ? s.labels() : s.labels().withoutMetricName();
                     sink.accept(new Sample(labels, v), s.heldAt(now) || ph[0]);
@@ -1283,5 +1310,167 @@ final class Compiler {
             }
         };
         return keepName ? plan : checked(plan);
+    }
+
+    /**
+     * A range function over a subquery, e.g. {@code max_over_time(rate(x[5m])[1h:1m])}: the inner expression is
+     * evaluated at every multiple of the step in {@code [t - offset - range, t - offset]}, each past step against the
+     * history as Prometheus would see it then (the latest sample no older than 5 minutes), then the function is
+     * applied to each resulting series.
+     */
+    private VectorPlan subqueryFunction(Call call, int code, Node.Subquery sq) {
+        if (fixedAt(sq.modifiers())) {
+            throw unsupported(sq, "@ modifier with a timestamp");
+        }
+        String f = call.function();
+        long range = sq.rangeMillis();
+        long step = sq.stepMillis() > 0 ? sq.stepMillis() : DEFAULT_SUBQUERY_STEP_MILLIS;
+        long offset = sq.modifiers().offsetMillis();
+        if (range / step > MAX_SUBQUERY_STEPS) {
+            throw source.error(sq.pos().offset(), "subquery of " + (range / step) + " steps is not supported (at "
+                    + "most " + MAX_SUBQUERY_STEPS + " steps per evaluation)");
+        }
+        long savedLookback = subqueryLookback;
+        subqueryLookback += range + Math.max(0, offset) + step;
+        subqueryDepth++;
+        lookbackMillis = Math.max(lookbackMillis, subqueryLookback);
+        VectorPlan inner;
+        try {
+            inner = vector(sq.expr());
+        } finally {
+            subqueryDepth--;
+            subqueryLookback = savedLookback;
+        }
+        ScalarPlan param = null;
+        ScalarPlan param2 = null;
+        if (f.equals("quantile_over_time")) {
+            param = scalar(call.args().get(0));
+        } else if (f.equals("predict_linear")) {
+            param = scalar(call.args().get(1));
+        } else if (f.equals("holt_winters")) {
+            param = scalar(call.args().get(1));
+            param2 = scalar(call.args().get(2));
+        }
+        ScalarPlan p = param;
+        ScalarPlan p2 = param2;
+        boolean keepName = f.equals("last_over_time");
+        boolean absent = f.equals("absent_over_time");
+        VectorPlan plan = (ctx, sink) -> {
+            boolean[] ph = new boolean[1];
+            double pv = p == null ? Double.NaN : p.eval(ctx, ph);
+            double pv2 = p2 == null ? Double.NaN : p2.eval(ctx, ph);
+            long now = ctx.time().toEpochMilli();
+            long end = now - offset;
+            long start = end - range;
+            long first = Math.floorDiv(start, step) * step;
+            if (first < start) {
+                first += step;
+            }
+            Map<Labels, SubquerySeries> series = new LinkedHashMap<>();
+            for (long ti = first; ti <= end; ti += step) {
+                EvalContext at = ti == now ? ctx : new PastContext(ctx.history(), ti);
+                long tt = ti;
+                inner.eval(at, (s, held) -> {
+                    SubquerySeries ss = series.get(s.labels());
+                    if (ss == null) {
+                        ss = new SubquerySeries();
+                        series.put(s.labels(), ss);
+                    }
+                    ss.add(tt, s.value(), held && tt == now);
+                });
+            }
+            if (absent) {
+                if (series.isEmpty()) {
+                    sink.accept(new Sample(Labels.empty(), 1), false);
+                }
+                return;
+            }
+            RangeFunctions.Window w = new RangeFunctions.Window();
+            for (Map.Entry<Labels, SubquerySeries> e : series.entrySet()) {
+                SubquerySeries ss = e.getValue();
+                w.t = ss.t;
+                w.v = ss.v;
+                w.n = ss.n;
+                double v = RangeFunctions.apply(code, w, start, end, range, pv, pv2, now);
+                if (w.ok) {
+                    Labels labels = keepName ? e.getKey() : e.getKey().withoutMetricName();
+                    sink.accept(new Sample(labels, v), ss.held || ph[0]);
+                }
+            }
+        };
+        return keepName ? plan : checked(plan);
+    }
+
+    /** The points of one series of a subquery. */
+    private static final class SubquerySeries {
+        long[] t = new long[8];
+        double[] v = new double[8];
+        int n;
+        boolean held;
+
+        void add(long time, double value, boolean isHeld) {
+            if (n == t.length) {
+                t = java.util.Arrays.copyOf(t, n * 2);
+                v = java.util.Arrays.copyOf(v, n * 2);
+            }
+            t[n] = time;
+            v[n] = value;
+            n++;
+            held |= isHeld;
+        }
+    }
+
+    /**
+     * The metrics as they were at a past time, from the history: per series the latest sample at or before that
+     * time and at most 5 minutes older, unless it is a staleness marker (Prometheus' instant-selector lookback).
+     */
+    static final class PastContext implements EvalContext {
+        private final History history;
+        private final long time;
+        private final Map<String, Family> cache = new HashMap<>();
+
+        PastContext(History history, long time) {
+            this.history = history;
+            this.time = time;
+        }
+
+        @Override
+        public java.time.Instant time() {
+            return java.time.Instant.ofEpochMilli(time);
+        }
+
+        @Override
+        public Family family(String metricName) {
+            return cache.computeIfAbsent(metricName, n -> build(history.series(n)));
+        }
+
+        @Override
+        public Iterable<Family> families() {
+            Map<String, List<History.Series>> byName = new LinkedHashMap<>();
+            for (History.Series s : history.allSeries()) {
+                byName.computeIfAbsent(s.labels().metricName(), k -> new ArrayList<>()).add(s);
+            }
+            List<Family> out = new ArrayList<>();
+            for (List<History.Series> l : byName.values()) {
+                out.add(build(l));
+            }
+            return out;
+        }
+
+        private Family build(Iterable<History.Series> all) {
+            List<Sample> samples = new ArrayList<>();
+            for (History.Series s : all) {
+                int i = s.firstAtOrAfter(time + 1) - 1;
+                if (i >= 0 && s.time(i) >= time - LOOKBACK_DELTA_MILLIS && !s.isStale(i)) {
+                    samples.add(new Sample(s.labels(), s.value(i)));
+                }
+            }
+            return new Family(samples.toArray(new Sample[0]), new boolean[samples.size()]);
+        }
+
+        @Override
+        public History history() {
+            return history;
+        }
     }
 }

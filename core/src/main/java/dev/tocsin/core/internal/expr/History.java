@@ -26,6 +26,12 @@ public final class History {
 
     private static final History EMPTY = new History();
 
+    /**
+     * The most samples kept per series (about 5.8 days at a 5 s interval): memory stays bounded even for very long
+     * ranges; older samples are dropped first.
+     */
+    public static final int MAX_SAMPLES_PER_SERIES = 100_000;
+
     /** The stored samples of one series, oldest first, in compact parallel arrays. */
     public static final class Series {
         private final Labels labels;
@@ -108,6 +114,9 @@ public final class History {
             times[end] = t;
             values[end] = v;
             end++;
+            if (end - start > MAX_SAMPLES_PER_SERIES) {
+                start++;
+            }
         }
 
         void dropBefore(long t) {

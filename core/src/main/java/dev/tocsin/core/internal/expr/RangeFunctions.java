@@ -9,7 +9,7 @@ final class RangeFunctions {
     private static final List<String> NAMES = List.of("rate", "increase", "delta", "irate", "idelta", "deriv",
             "changes", "resets", "avg_over_time", "min_over_time", "max_over_time", "sum_over_time",
             "count_over_time", "last_over_time", "quantile_over_time", "absent_over_time", "present_over_time",
-            "stddev_over_time", "stdvar_over_time", "predict_linear");
+            "stddev_over_time", "stdvar_over_time", "predict_linear", "holt_winters");
 
     private RangeFunctions() {
     }
@@ -72,6 +72,12 @@ final class RangeFunctions {
      */
     static double apply(int code, Window w, long rangeStart, long rangeEnd, long rangeMillis, double param,
                         long evalTime) {
+        return apply(code, w, rangeStart, rangeEnd, rangeMillis, param, Double.NaN, evalTime);
+    }
+
+    /** Like {@link #apply(int, Window, long, long, long, double, long)} with a second parameter. */
+    static double apply(int code, Window w, long rangeStart, long rangeEnd, long rangeMillis, double param,
+                        double param2, long evalTime) {
         w.ok = true;
         long[] t = w.t;
         double[] v = w.v;
@@ -168,9 +174,41 @@ final class RangeFunctions {
             case "quantile_over_time": return Compiler.quantile(param, Arrays.copyOf(v, n));
             case "stddev_over_time": return Math.sqrt(variance(v, n));
             case "stdvar_over_time": return variance(v, n);
+            case "holt_winters": return holtWinters(w, param, param2);
             default:
                 throw new IllegalStateException("not a range function: " + NAMES.get(code));
         }
+    }
+
+    /** Prometheus 2.42's {@code holt_winters} (double exponential smoothing). */
+    static double holtWinters(Window w, double sf, double tf) {
+        if (sf <= 0 || sf >= 1) {
+            throw Compiler.evalError("invalid smoothing factor. Expected: 0 < sf < 1, got: "
+                    + String.format(java.util.Locale.ROOT, "%f", sf));
+        }
+        if (tf <= 0 || tf >= 1) {
+            throw Compiler.evalError("invalid trend factor. Expected: 0 < tf < 1, got: "
+                    + String.format(java.util.Locale.ROOT, "%f", tf));
+        }
+        int n = w.n;
+        if (n < 2) {
+            w.ok = false;
+            return 0;
+        }
+        double[] v = w.v;
+        double s0 = 0;
+        double s1 = v[0];
+        double b = v[1] - v[0];
+        for (int i = 1; i < n; i++) {
+            double x = sf * v[i];
+            if (i - 1 != 0) {
+                b = tf * (s1 - s0) + (1 - tf) * b;
+            }
+            double y = (1 - sf) * (s1 + b);
+            s0 = s1;
+            s1 = x + y;
+        }
+        return s1;
     }
 
     private static double variance(double[] v, int n) {

@@ -44,9 +44,9 @@ class ExpressionFuzzTest {
         try {
             Expression.parse(text).evaluate(new TestContext());
         } catch (ExpressionException e) {
-            // besides unsupported constructs, the compiler checks the constant string arguments of label_replace,
+            // besides unsupported constructs (and subqueries of too many steps), the compiler checks the constant string arguments of label_replace,
             // label_join and count_values (a regular expression, label names), which the parser does not
-            if (!e.detail().endsWith("is not supported yet") && !e.detail().startsWith("invalid ")) {
+            if (!e.detail().contains("is not supported") && !e.detail().startsWith("invalid ")) {
                 throw new AssertionError("parser accepted what the compiler rejected: " + e.getMessage(), e);
             }
         } catch (ExpressionEvaluationException e) {

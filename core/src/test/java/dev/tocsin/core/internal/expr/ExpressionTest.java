@@ -207,8 +207,8 @@ class ExpressionTest {
         "rate(x[5m] @ 100) > 1           | 1 | 6  | @ modifier with a timestamp is not supported yet",
         "x offset 5m @ 100               | 1 | 1  | @ modifier with a timestamp is not supported yet",
         "x @ 100                         | 1 | 1  | @ modifier with a timestamp is not supported yet",
-        "max_over_time(x[5m:1m])         | 1 | 15 | subquery is not supported yet",
-        "holt_winters(x[5m], 0.5, 0.5)   | 1 | 1  | function holt_winters is not supported yet",
+        "max_over_time(x[5m:1m] @ 100)   | 1 | 15 | @ modifier with a timestamp is not supported yet",
+        "histogram_fraction(0, 1, x)     | 1 | 1  | function histogram_fraction is not supported yet",
         "histogram_count(x)              | 1 | 1  | function histogram_count is not supported yet",
         "'a' == bool 'b'                 | 1 | 1  | binary expression must contain only scalar and instant vector types",
     })
@@ -222,11 +222,22 @@ class ExpressionTest {
     }
 
     @Test
+    void subqueriesAreLimitedInSteps() {
+        assertThatThrownBy(() -> Expression.parse("max_over_time(x[1d:1s])"))
+                .isInstanceOfSatisfying(ExpressionException.class, e -> {
+                    assertThat(e.detail()).isEqualTo("subquery of 86400 steps is not supported (at most 11000 steps "
+                            + "per evaluation)");
+                    assertThat(e.column()).isEqualTo(15);
+                });
+        assertThat(Expression.parse("max_over_time(x[1d:10s])").lookbackNeeded().toHours()).isEqualTo(24);
+    }
+
+    @Test
     void allReferenceRuleExpressionsAreSupported() throws Exception {
         List<String> exprs = ReferenceRules.expressions();
         assertThat(exprs).hasSizeGreaterThan(20);
         for (String e : exprs) {
-            Expression.parse(e);
+            Expression.parse(e).evaluate(ctx()); // compiles, and evaluates without failing
         }
         Expression.parse("haproxy_up == 0");
     }

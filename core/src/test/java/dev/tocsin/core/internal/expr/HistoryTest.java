@@ -62,6 +62,20 @@ class HistoryTest {
     }
 
     @Test
+    void aSeriesKeepsAtMostTheSampleCap() {
+        History h = new History();
+        h.configure(Long.MAX_VALUE / 4, Set.of("x"), false);
+        int n = History.MAX_SAMPLES_PER_SERIES + 10;
+        for (int i = 0; i < n; i++) {
+            h.record(i, ctx(0, Sample.of("x", i)));
+        }
+        History.Series s = series(h, "x").get(0);
+        assertThat(s.size()).isEqualTo(History.MAX_SAMPLES_PER_SERIES);
+        assertThat(s.value(s.size() - 1)).isEqualTo(n - 1.0);
+        assertThat(s.time(0)).isEqualTo(10L);
+    }
+
+    @Test
     void aDisappearedSeriesGetsAStalenessMarkerAndIsDroppedAfterTheRetention() {
         History h = new History();
         h.configure(60_000, Set.of("x"), false);

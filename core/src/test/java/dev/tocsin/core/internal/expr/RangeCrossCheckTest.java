@@ -28,7 +28,7 @@ class RangeCrossCheckTest {
     private static final String[] G = "5 3 8 NaN 8 2 2 1".split(" ");
 
     private static final String[] C = "100 110 130 5 20 40 40 50 stale 60 70 0 1".split(" ");
-    private static final String[] Z = "0 0 3 9 12 13 stale 14".split(" ");
+    private static final String[] Z = "0 0 3 9 12 13 stale 14 14 15 15 16 16".split(" ");
 
     /** The second input, one sample every 30 s: {@code c} and {@code z} above. */
     private static TestContext at30(int step) {
@@ -68,6 +68,11 @@ class RangeCrossCheckTest {
 
     private static void check2(int seconds, String expr, String... expected) {
         compare(expr + " at " + seconds + "s", run(expr, seconds / 30, RangeCrossCheckTest::at30), expected);
+    }
+
+    private static void error2(int seconds, String expr, String message) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> run(expr, seconds / 30, RangeCrossCheckTest::at30))
+                .isInstanceOf(ExpressionEvaluationException.class).hasMessage(message);
     }
 
     private static void check(int minute, String expr, String... expected) {
@@ -222,7 +227,7 @@ class RangeCrossCheckTest {
      * Counter resets, staleness gaps and extrapolation at the window edges; promtool input, one sample every 30 s:
      * <pre>
      * c{job="a"}: 100 110 130 5 20 40 40 50 stale 60 70 0 1
-     * z{job="a"}: 0 0 3 9 12 13 stale 14
+     * z{job="a"}: 0 0 3 9 12 13 stale 14 14 15 15 16 16
      * </pre>
      */
     @Test
@@ -260,21 +265,21 @@ class RangeCrossCheckTest {
         check2(60, "increase(z[2m])", "{job=\"a\"} 3E+00");
         check2(90, "increase(z[2m])", "{job=\"a\"} 9E+00");
         check2(150, "increase(z[2m])", "{job=\"a\"} 1.3E+01");
-        check2(240, "increase(z[2m])", "{job=\"a\"} 2.6666666666666665E+00");
-        check2(330, "increase(z[2m])");
-        check2(360, "increase(z[2m])");
+        check2(240, "increase(z[2m])", "{job=\"a\"} 2E+00");
+        check2(330, "increase(z[2m])", "{job=\"a\"} 2E+00");
+        check2(360, "increase(z[2m])", "{job=\"a\"} 2E+00");
         check2(60, "rate(z[1m])", "{job=\"a\"} 5E-02");
         check2(90, "rate(z[1m])", "{job=\"a\"} 1.5E-01");
         check2(150, "rate(z[1m])", "{job=\"a\"} 6.666666666666667E-02");
-        check2(240, "rate(z[1m])");
-        check2(330, "rate(z[1m])");
-        check2(360, "rate(z[1m])");
+        check2(240, "rate(z[1m])", "{job=\"a\"} 0E+00");
+        check2(330, "rate(z[1m])", "{job=\"a\"} 1.6666666666666666E-02");
+        check2(360, "rate(z[1m])", "{job=\"a\"} 1.6666666666666666E-02");
         check2(60, "increase(z[5m] offset 30s)", "{job=\"a\"} 0E+00");
         check2(90, "increase(z[5m] offset 30s)", "{job=\"a\"} 3E+00");
         check2(150, "increase(z[5m] offset 30s)", "{job=\"a\"} 1.2E+01");
         check2(240, "increase(z[5m] offset 30s)", "{job=\"a\"} 1.4E+01");
-        check2(330, "increase(z[5m] offset 30s)", "{job=\"a\"} 1.5166666666666666E+01");
-        check2(360, "increase(z[5m] offset 30s)", "{job=\"a\"} 1.5400000000000002E+01");
+        check2(330, "increase(z[5m] offset 30s)", "{job=\"a\"} 1.5E+01");
+        check2(360, "increase(z[5m] offset 30s)", "{job=\"a\"} 1.6E+01");
         check2(60, "irate(c[1m])", "{job=\"a\"} 6.666666666666666E-01");
         check2(90, "irate(c[1m])", "{job=\"a\"} 1.6666666666666666E-01");
         check2(150, "irate(c[1m])", "{job=\"a\"} 6.666666666666666E-01");
@@ -284,14 +289,109 @@ class RangeCrossCheckTest {
         check2(60, "predict_linear(z[2m], 120)", "{job=\"a\"} 8.5E+00");
         check2(90, "predict_linear(z[2m], 120)", "{job=\"a\"} 1.95E+01");
         check2(150, "predict_linear(z[2m], 120)", "{job=\"a\"} 2.84E+01");
-        check2(240, "predict_linear(z[2m], 120)", "{job=\"a\"} 1.728571428571429E+01");
-        check2(330, "predict_linear(z[2m], 120)");
-        check2(360, "predict_linear(z[2m], 120)");
+        check2(240, "predict_linear(z[2m], 120)", "{job=\"a\"} 1.625E+01");
+        check2(330, "predict_linear(z[2m], 120)", "{job=\"a\"} 1.78E+01");
+        check2(360, "predict_linear(z[2m], 120)", "{job=\"a\"} 1.82E+01");
         check2(60, "changes(z[10m])", "{job=\"a\"} 1E+00");
         check2(90, "changes(z[10m])", "{job=\"a\"} 2E+00");
         check2(150, "changes(z[10m])", "{job=\"a\"} 4E+00");
         check2(240, "changes(z[10m])", "{job=\"a\"} 5E+00");
-        check2(330, "changes(z[10m])", "{job=\"a\"} 5E+00");
-        check2(360, "changes(z[10m])", "{job=\"a\"} 5E+00");
+        check2(330, "changes(z[10m])", "{job=\"a\"} 7E+00");
+        check2(360, "changes(z[10m])", "{job=\"a\"} 7E+00");
+    }
+
+    /** Subqueries with explicit steps over the 30 s input above (promtool's default step differs: see the docs). */
+    @Test
+    void subqueriesMatchPromtool() {
+        check2(60, "max_over_time(rate(c[1m])[2m:30s])", "{job=\"a\"} 5E-01");
+        check2(90, "max_over_time(rate(c[1m])[2m:30s])", "{job=\"a\"} 5E-01");
+        check2(150, "max_over_time(rate(c[1m])[2m:30s])", "{job=\"a\"} 5.833333333333334E-01");
+        check2(240, "max_over_time(rate(c[1m])[2m:30s])", "{job=\"a\"} 5.833333333333334E-01");
+        check2(330, "max_over_time(rate(c[1m])[2m:30s])", "{job=\"a\"} 3.333333333333333E-01");
+        check2(360, "max_over_time(rate(c[1m])[2m:30s])", "{job=\"a\"} 3.333333333333333E-01");
+        check2(60, "avg_over_time(z[2m:1m])", "{job=\"a\"} 1.5E+00");
+        check2(90, "avg_over_time(z[2m:1m])", "{job=\"a\"} 1.5E+00");
+        check2(150, "avg_over_time(z[2m:1m])", "{job=\"a\"} 7.5E+00");
+        check2(240, "avg_over_time(z[2m:1m])", "{job=\"a\"} 1.3E+01");
+        check2(330, "avg_over_time(z[2m:1m])", "{job=\"a\"} 1.45E+01");
+        check2(360, "avg_over_time(z[2m:1m])", "{job=\"a\"} 1.5E+01");
+        check2(60, "rate(c[2m:30s])", "{job=\"a\"} 3.125E-01");
+        check2(90, "rate(c[2m:30s])", "{job=\"a\"} 3.8888888888888884E-01");
+        check2(150, "rate(c[2m:30s])", "{job=\"a\"} 5E-01");
+        check2(240, "rate(c[2m:30s])", "{job=\"a\"} 3.333333333333333E-01");
+        check2(330, "rate(c[2m:30s])", "{job=\"a\"} 1.6666666666666666E-01");
+        check2(360, "rate(c[2m:30s])", "{job=\"a\"} 1.222222222222222E-01");
+        check2(60, "count_over_time(c[2m:30s] offset 30s)", "{job=\"a\"} 2E+00");
+        check2(90, "count_over_time(c[2m:30s] offset 30s)", "{job=\"a\"} 3E+00");
+        check2(150, "count_over_time(c[2m:30s] offset 30s)", "{job=\"a\"} 5E+00");
+        check2(240, "count_over_time(c[2m:30s] offset 30s)", "{job=\"a\"} 5E+00");
+        check2(330, "count_over_time(c[2m:30s] offset 30s)", "{job=\"a\"} 4E+00");
+        check2(360, "count_over_time(c[2m:30s] offset 30s)", "{job=\"a\"} 4E+00");
+        check2(60, "last_over_time(z[90s:1m])", "{__name__=\"z\", job=\"a\"} 3E+00");
+        check2(90, "last_over_time(z[90s:1m])", "{__name__=\"z\", job=\"a\"} 3E+00");
+        check2(150, "last_over_time(z[90s:1m])", "{__name__=\"z\", job=\"a\"} 1.2E+01");
+        check2(240, "last_over_time(z[90s:1m])", "{__name__=\"z\", job=\"a\"} 1.4E+01");
+        check2(330, "last_over_time(z[90s:1m])", "{__name__=\"z\", job=\"a\"} 1.5E+01");
+        check2(360, "last_over_time(z[90s:1m])", "{__name__=\"z\", job=\"a\"} 1.6E+01");
+        check2(60, "absent_over_time(nope[1m:30s])", "{} 1E+00");
+        check2(90, "absent_over_time(nope[1m:30s])", "{} 1E+00");
+        check2(150, "absent_over_time(nope[1m:30s])", "{} 1E+00");
+        check2(240, "absent_over_time(nope[1m:30s])", "{} 1E+00");
+        check2(330, "absent_over_time(nope[1m:30s])", "{} 1E+00");
+        check2(360, "absent_over_time(nope[1m:30s])", "{} 1E+00");
+        check2(60, "sum_over_time((c > 10)[2m:30s])", "{job=\"a\"} 3.4E+02");
+        check2(90, "sum_over_time((c > 10)[2m:30s])", "{job=\"a\"} 3.4E+02");
+        check2(150, "sum_over_time((c > 10)[2m:30s])", "{job=\"a\"} 3E+02");
+        check2(240, "sum_over_time((c > 10)[2m:30s])", "{job=\"a\"} 1.5E+02");
+        check2(330, "sum_over_time((c > 10)[2m:30s])", "{job=\"a\"} 1.8E+02");
+        check2(360, "sum_over_time((c > 10)[2m:30s])", "{job=\"a\"} 1.3E+02");
+        check2(60, "max_over_time(sum(z)[3m:45s])", "{} 0E+00");
+        check2(90, "max_over_time(sum(z)[3m:45s])", "{} 9E+00");
+        check2(150, "max_over_time(sum(z)[3m:45s])", "{} 1.2E+01");
+        check2(240, "max_over_time(sum(z)[3m:45s])", "{} 1.4E+01");
+        check2(330, "max_over_time(sum(z)[3m:45s])", "{} 1.5E+01");
+        check2(360, "max_over_time(sum(z)[3m:45s])", "{} 1.6E+01");
+        check2(60, "increase(z[3m:1m])", "{job=\"a\"} 3E+00");
+        check2(90, "increase(z[3m:1m])", "{job=\"a\"} 4.5E+00");
+        check2(150, "increase(z[3m:1m])", "{job=\"a\"} 1.5E+01");
+        check2(240, "increase(z[3m:1m])", "{job=\"a\"} 1.1E+01");
+        check2(330, "increase(z[3m:1m])", "{job=\"a\"} 2E+00");
+        check2(360, "increase(z[3m:1m])", "{job=\"a\"} 3E+00");
+        check2(60, "max_over_time(max_over_time(c[1m])[2m:1m])", "{job=\"a\"} 1.3E+02");
+        check2(90, "max_over_time(max_over_time(c[1m])[2m:1m])", "{job=\"a\"} 1.3E+02");
+        check2(150, "max_over_time(max_over_time(c[1m])[2m:1m])", "{job=\"a\"} 1.3E+02");
+        check2(240, "max_over_time(max_over_time(c[1m])[2m:1m])", "{job=\"a\"} 1.3E+02");
+        check2(330, "max_over_time(max_over_time(c[1m])[2m:1m])", "{job=\"a\"} 7E+01");
+        check2(360, "max_over_time(max_over_time(c[1m])[2m:1m])", "{job=\"a\"} 7E+01");
+    }
+
+    @Test
+    void subqueryRetentionCoversRangeOffsetStepAndInnerLookback() {
+        // 2m range + 30s offset + 30s step + the inner range of 1m
+        assertThat(Expression.parse("max_over_time(rate(c[1m])[2m:30s] offset 30s)").lookbackNeeded().toSeconds())
+                .isEqualTo(240);
+        // an instant selector inside: 2m + 1m step + the 5 minute lookback
+        assertThat(Expression.parse("avg_over_time(z[2m:1m])").lookbackNeeded().toSeconds()).isEqualTo(480);
+        assertThat(Expression.parse("avg_over_time(z[2m:1m])").historyMetricNames()).containsExactly("z");
+    }
+
+    @Test
+    void holtWintersMatchesPromtool() {
+        check2(60, "holt_winters(z[3m], 0.5, 0.5)", "{job=\"a\"} 1.5E+00");
+        check2(150, "holt_winters(z[3m], 0.5, 0.5)", "{job=\"a\"} 1.32265625E+01");
+        check2(240, "holt_winters(z[3m], 0.5, 0.5)", "{job=\"a\"} 1.66171875E+01");
+        check2(360, "holt_winters(z[3m], 0.5, 0.5)", "{job=\"a\"} 1.60546875E+01");
+        check2(60, "holt_winters(c[2m], 0.1, 0.9)", "{job=\"a\"} 1.21E+02");
+        check2(150, "holt_winters(c[2m], 0.1, 0.9)", "{job=\"a\"} 1.1752104999999997E+02");
+        check2(240, "holt_winters(c[2m], 0.1, 0.9)", "{job=\"a\"} 7.358E+01");
+        check2(360, "holt_winters(c[2m], 0.1, 0.9)", "{job=\"a\"} 6.741999999999999E+01");
+        error2(60, "holt_winters(z[2m], 1, 0.5)", "invalid smoothing factor. Expected: 0 < sf < 1, got: 1.000000");
+        error2(150, "holt_winters(z[2m], 1, 0.5)", "invalid smoothing factor. Expected: 0 < sf < 1, got: 1.000000");
+        error2(240, "holt_winters(z[2m], 1, 0.5)", "invalid smoothing factor. Expected: 0 < sf < 1, got: 1.000000");
+        error2(360, "holt_winters(z[2m], 1, 0.5)", "invalid smoothing factor. Expected: 0 < sf < 1, got: 1.000000");
+        check2(60, "holt_winters(rate(c[1m])[2m:30s], 0.3, 0.3)", "{job=\"a\"} 5E-01");
+        check2(150, "holt_winters(rate(c[1m])[2m:30s], 0.3, 0.3)", "{job=\"a\"} 6.811174999999999E-01");
+        check2(240, "holt_winters(rate(c[1m])[2m:30s], 0.3, 0.3)", "{job=\"a\"} 6.683183333333332E-01");
+        check2(360, "holt_winters(rate(c[1m])[2m:30s], 0.3, 0.3)", "{job=\"a\"} -6.082333333333332E-02");
     }
 }
