@@ -235,7 +235,7 @@ final class Compiler {
             if (!u.negate()) {
                 return inner;
             }
-            return checked((ctx, sink) -> inner.eval(ctx, (s, held) ->
+            return checkedUnlessOneMetric(u.expr(), (ctx, sink) -> inner.eval(ctx, (s, held) ->
                     sink.accept(new Sample(s.labels().withoutMetricName(), -s.value()), held)));
         }
         if (n instanceof Aggregate) {
@@ -313,6 +313,26 @@ final class Compiler {
         };
     }
 
+    /**
+     * Like {@link #checked}, but skips the check (and its set of every output label set) when the input is a
+     * selector of one metric name: its series differ in labels other than the name, so dropping the name cannot
+     * make two equal.
+     */
+    private static VectorPlan checkedUnlessOneMetric(Node input, VectorPlan plan) {
+        Node n = unwrap(input);
+        if (n instanceof VectorSelector) {
+            VectorSelector vs = (VectorSelector) n;
+            boolean fixed = !vs.metricName().isEmpty();
+            for (LabelMatcher m : vs.matchers()) {
+                fixed |= m.name().equals(Labels.METRIC_NAME) && m.op() == LabelMatcher.MatchOp.EQUAL;
+            }
+            if (fixed) {
+                return plan;
+            }
+        }
+        return checked(plan);
+    }
+
     // ---------------------------------------------------------------- binary operators
 
     private VectorPlan binary(Binary b) {
@@ -370,7 +390,7 @@ final class Compiler {
                 }
             });
         };
-        return dropName ? checked(plan) : plan;
+        return dropName ? checkedUnlessOneMetric(scalarLeft ? b.rhs() : b.lhs(), plan) : plan;
     }
 
     /**
@@ -753,8 +773,9 @@ final class Compiler {
         double apply(double v, double a, double b);
     }
 
-    private VectorPlan mapValues(VectorPlan in, ScalarPlan pa, ScalarPlan pb, ValueFn fn) {
-        return checked((ctx, sink) -> {
+    private VectorPlan mapValues(Node arg, ScalarPlan pa, ScalarPlan pb, ValueFn fn) {
+        VectorPlan in = vector(arg);
+        return checkedUnlessOneMetric(arg, (ctx, sink) -> {
             boolean[] h = new boolean[1];
             double a = pa == null ? 0 : pa.eval(ctx, h);
             double b = pb == null ? 0 : pb.eval(ctx, h);
@@ -769,60 +790,59 @@ final class Compiler {
         List<Node> args = call.args();
         switch (f) {
             case "abs":
-                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.abs(v));
+                return mapValues(args.get(0), null, null, (v, a, b) -> Math.abs(v));
             case "ceil":
-                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.ceil(v));
+                return mapValues(args.get(0), null, null, (v, a, b) -> Math.ceil(v));
             case "floor":
-                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.floor(v));
+                return mapValues(args.get(0), null, null, (v, a, b) -> Math.floor(v));
             case "sqrt":
-                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.sqrt(v));
+                return mapValues(args.get(0), null, null, (v, a, b) -> Math.sqrt(v));
             case "sgn":
-                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> v < 0 ? -1 : v > 0 ? 1 : v);
+                return mapValues(args.get(0), null, null, (v, a, b) -> v < 0 ? -1 : v > 0 ? 1 : v);
             case "exp":
-                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.exp(v));
+                return mapValues(args.get(0), null, null, (v, a, b) -> Math.exp(v));
             case "ln":
-                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.log(v));
+                return mapValues(args.get(0), null, null, (v, a, b) -> Math.log(v));
             case "log10":
-                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.log10(v));
+                return mapValues(args.get(0), null, null, (v, a, b) -> Math.log10(v));
             case "log2":
-                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> log2(v));
+                return mapValues(args.get(0), null, null, (v, a, b) -> log2(v));
             case "deg":
-                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> v * 180 / Math.PI);
+                return mapValues(args.get(0), null, null, (v, a, b) -> v * 180 / Math.PI);
             case "rad":
-                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> v * Math.PI / 180);
+                return mapValues(args.get(0), null, null, (v, a, b) -> v * Math.PI / 180);
             case "sin":
-                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.sin(v));
+                return mapValues(args.get(0), null, null, (v, a, b) -> Math.sin(v));
             case "cos":
-                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.cos(v));
+                return mapValues(args.get(0), null, null, (v, a, b) -> Math.cos(v));
             case "tan":
-                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.tan(v));
+                return mapValues(args.get(0), null, null, (v, a, b) -> Math.tan(v));
             case "asin":
-                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.asin(v));
+                return mapValues(args.get(0), null, null, (v, a, b) -> Math.asin(v));
             case "acos":
-                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.acos(v));
+                return mapValues(args.get(0), null, null, (v, a, b) -> Math.acos(v));
             case "atan":
-                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.atan(v));
+                return mapValues(args.get(0), null, null, (v, a, b) -> Math.atan(v));
             case "sinh":
-                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.sinh(v));
+                return mapValues(args.get(0), null, null, (v, a, b) -> Math.sinh(v));
             case "cosh":
-                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.cosh(v));
+                return mapValues(args.get(0), null, null, (v, a, b) -> Math.cosh(v));
             case "tanh":
-                return mapValues(vector(args.get(0)), null, null, (v, a, b) -> Math.tanh(v));
+                return mapValues(args.get(0), null, null, (v, a, b) -> Math.tanh(v));
             case "day_of_month": case "day_of_week": case "day_of_year": case "days_in_month": case "hour":
             case "minute": case "month": case "year":
                 return dateFunction(f, args);
             case "round": {
                 ScalarPlan to = args.size() > 1 ? scalar(args.get(1)) : (ctx, h) -> 1;
-                return mapValues(vector(args.get(0)), to, null, (v, a, b) -> {
+                return mapValues(args.get(0), to, null, (v, a, b) -> {
                     double inv = 1.0 / a;
                     return Math.floor(v * inv + 0.5) / inv;
                 });
             }
             case "clamp": {
-                VectorPlan in = vector(args.get(0));
                 ScalarPlan lo = scalar(args.get(1));
                 ScalarPlan hi = scalar(args.get(2));
-                VectorPlan m = mapValues(in, lo, hi, (v, a, b) -> Math.max(a, Math.min(b, v)));
+                VectorPlan m = mapValues(args.get(0), lo, hi, (v, a, b) -> Math.max(a, Math.min(b, v)));
                 return (ctx, sink) -> {
                     boolean[] h = new boolean[1];
                     if (hi.eval(ctx, h) < lo.eval(ctx, h)) {
@@ -832,9 +852,9 @@ final class Compiler {
                 };
             }
             case "clamp_max":
-                return mapValues(vector(args.get(0)), scalar(args.get(1)), null, (v, a, b) -> Math.min(v, a));
+                return mapValues(args.get(0), scalar(args.get(1)), null, (v, a, b) -> Math.min(v, a));
             case "clamp_min":
-                return mapValues(vector(args.get(0)), scalar(args.get(1)), null, (v, a, b) -> Math.max(v, a));
+                return mapValues(args.get(0), scalar(args.get(1)), null, (v, a, b) -> Math.max(v, a));
             case "timestamp":
                 if (unwrap(args.get(0)) instanceof VectorSelector
                         && ((VectorSelector) unwrap(args.get(0))).modifiers().hasOffset()
@@ -842,7 +862,7 @@ final class Compiler {
                     // the timestamp of the sample found in the history, as Prometheus gives for selectors
                     return checked(offsetSelector((VectorSelector) unwrap(args.get(0)), true));
                 }
-                return mapValues(vector(args.get(0)), (ctx, h) -> ctx.time().toEpochMilli() / 1000.0, null,
+                return mapValues(args.get(0), (ctx, h) -> ctx.time().toEpochMilli() / 1000.0, null,
                         (v, a, b) -> a);
             case "vector": {
                 ScalarPlan s = scalar(args.get(0));
@@ -934,7 +954,7 @@ final class Compiler {
             return (ctx, sink) -> sink.accept(new Sample(Labels.empty(),
                     fn.applyAsDouble(Math.floorDiv(ctx.time().toEpochMilli(), 1000L))), false);
         }
-        return mapValues(vector(args.get(0)), null, null, (v, a, b) -> fn.applyAsDouble(v));
+        return mapValues(args.get(0), null, null, (v, a, b) -> fn.applyAsDouble(v));
     }
 
     /** The labels {@code absent()} gives its one sample: the selector's equality matchers, except on the name. */

@@ -156,6 +156,26 @@ class PromtoolCrossCheckTest {
     }
 
     @Test
+    void matchesPromtoolOnMatchingModifiersAndPrecedence() {
+        check("a > on(job) group_left c");
+        check("c > on(job) group_right a", "{__name__=\"a\", instance=\"1\", job=\"x\"} 1E+02", "{__name__=\"a\", instance=\"2\", job=\"x\"} 1E+02", "{__name__=\"a\", instance=\"3\", job=\"y\"} 2E+02");
+        check("a == bool on(job) group_left(team) c", "{instance=\"1\", job=\"x\", team=\"t1\"} 0E+00", "{instance=\"2\", job=\"x\", team=\"t1\"} 0E+00", "{instance=\"3\", job=\"y\", team=\"t2\"} 0E+00");
+        check("count_values by (job) (\"v\", a)", "{job=\"x\", v=\"10\"} 1E+00", "{job=\"x\", v=\"20\"} 1E+00", "{job=\"y\", v=\"30\"} 1E+00");
+        check("topk by (job) (1, d)", "{__name__=\"d\", instance=\"2\", job=\"x\"} +Inf");
+        check("quantile by (job) (0.9, a)", "{job=\"x\"} 1.9E+01", "{job=\"y\"} 3E+01");
+        check("max by (instance) (d)", "{instance=\"1\"} NaN", "{instance=\"2\"} +Inf", "{instance=\"3\"} -Inf", "{instance=\"4\"} 1E-01");
+        check("e - ignoring(extra) group_left a", "{extra=\"q\", instance=\"1\", job=\"x\"} -8E+00", "{instance=\"1\", job=\"x\"} -9E+00");
+        check("a / on(instance) group_left(job) b", "{instance=\"1\", job=\"x\"} 5E+00", "{instance=\"2\", job=\"x\"} 4E+00");
+        check("-(-a)", "{instance=\"1\", job=\"x\"} 1E+01", "{instance=\"2\", job=\"x\"} 2E+01", "{instance=\"3\", job=\"y\"} 3E+01");
+        check("abs(a - 15) > 4", "{instance=\"1\", job=\"x\"} 5E+00", "{instance=\"2\", job=\"x\"} 5E+00", "{instance=\"3\", job=\"y\"} 1.5E+01");
+        check("sum(a) by (job) / on(job) group_left sum(b) by (job)", "{job=\"x\"} 4.285714285714286E+00");
+        check("histogram_quantile(0.5, sum by (le) (h_bucket))", "{} 1E+00");
+        check("label_replace(a, \"x\", \"$1$2\", \"instance\", \"(1)|(2)\")", "{__name__=\"a\", instance=\"1\", job=\"x\", x=\"1\"} 1E+01", "{__name__=\"a\", instance=\"2\", job=\"x\", x=\"2\"} 2E+01", "{__name__=\"a\", instance=\"3\", job=\"y\"} 3E+01");
+        check("a ^ 2 ^ 0.5", "{instance=\"1\", job=\"x\"} 2.595455351947009E+01", "{instance=\"2\", job=\"x\"} 6.917262628855568E+01", "{instance=\"3\", job=\"y\"} 1.2273400656723119E+02");
+        check("-a ^ 2", "{instance=\"1\", job=\"x\"} -1E+02", "{instance=\"2\", job=\"x\"} -4E+02", "{instance=\"3\", job=\"y\"} -9E+02");
+    }
+
+    @Test
     void matchesPromtoolOnCornerCases() {
         error("a + on(job) b", "found duplicate series for the match group {job=\"x\"} on the right hand-side of the operation: [{__name__=\"b\", instance=\"1\", job=\"x\"}, {__name__=\"b\", instance=\"2\", job=\"x\"}];many-to-many matching not allowed: matching labels must be unique on one side");
         check("a + ignoring(instance) group_left c");
