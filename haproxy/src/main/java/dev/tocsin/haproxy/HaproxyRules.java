@@ -23,7 +23,9 @@ import java.util.Objects;
  * {@code haproxy-exporter-v1.yml}): same names, expressions, {@code for}, labels and annotations, with a runbook
  * attached and diagnostic context ({@link dev.tocsin.core.Alert#context()}) added.
  *
- * <p>They expect the metrics of a {@link HaproxySource}.
+ * <p>They expect the metrics of a {@link HaproxySource}. {@link #exporterV1()} returns the whole v1 pack, and
+ * {@link #embeddedV2()} the {@code embedded-exporter-v2.yml} pack for HAProxy's built-in Prometheus endpoint, both
+ * loaded unchanged from bundled copies, with a runbook for every rule.
  */
 public final class HaproxyRules {
 

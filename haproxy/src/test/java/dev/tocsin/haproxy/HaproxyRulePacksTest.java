@@ -3,7 +3,12 @@ package dev.tocsin.haproxy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tocsin.core.Alert;
+import dev.tocsin.core.AlertState;
+import dev.tocsin.core.Evaluator;
+import dev.tocsin.core.MetricSource;
 import dev.tocsin.core.Rule;
+import dev.tocsin.core.Sample;
 import dev.tocsin.core.Runbook;
 import dev.tocsin.core.internal.BuiltRule;
 import dev.tocsin.core.rules.RuleFiles;
@@ -16,6 +21,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -108,6 +114,56 @@ class HaproxyRulePacksTest {
     })
     void runbookFileNamesAreSafe(String alert, String file) {
         assertThat(HaproxyRules.runbookFileName(alert)).isEqualTo(file);
+    }
+
+    @Test
+    void aV1RateRuleGoesPendingThenFiresOnCounterHistory() {
+        double[] fiveXx = {0};
+        MetricSource source = new MetricSource() {
+            @Override
+            public String instance() {
+                return "lb:8404";
+            }
+
+            @Override
+            public String job() {
+                return "haproxy";
+            }
+
+            @Override
+            public List<Sample> collect() {
+                return List.of(
+                        Sample.of("haproxy_server_http_responses_total", fiveXx[0], "backend", "app", "server", "s1",
+                                "code", "5xx"),
+                        Sample.of("haproxy_server_http_responses_total", 10, "backend", "app", "server", "s1",
+                                "code", "2xx"));
+            }
+        };
+        try (Evaluator evaluator = Evaluator.builder().source(source).rules(HaproxyRules.exporterV1()).build()) {
+            Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+            evaluator.evaluate(t0);
+            assertThat(alerts(evaluator, "HaproxyHighHttp5xxErrorRateBackend(v1)")).isEmpty();
+            fiveXx[0] = 100;
+            evaluator.evaluate(t0.plusSeconds(15));
+            assertThat(alerts(evaluator, "HaproxyHighHttp5xxErrorRateBackend(v1)")).singleElement()
+                    .satisfies(a -> {
+                        assertThat(a.state()).isEqualTo(AlertState.PENDING);
+                        assertThat(a.labels().get("backend")).isEqualTo("app");
+                        assertThat(a.annotations().get("description")).startsWith(
+                                "Too many HTTP requests with status 5xx (> 5%) on backend app");
+                    });
+            fiveXx[0] = 200;
+            evaluator.evaluate(t0.plusSeconds(45));
+            fiveXx[0] = 300;
+            evaluator.evaluate(t0.plusSeconds(75));
+            assertThat(alerts(evaluator, "HaproxyHighHttp5xxErrorRateBackend(v1)")).singleElement()
+                    .satisfies(a -> assertThat(a.state()).isEqualTo(AlertState.FIRING));
+            assertThat(alerts(evaluator, "HaproxyHighHttp4xxErrorRateBackend(v1)")).isEmpty();
+        }
+    }
+
+    private static List<Alert> alerts(Evaluator evaluator, String rule) {
+        return evaluator.alerts().stream().filter(a -> a.ruleName().equals(rule)).toList();
     }
 
     private static Supplier<List<Rule>> preset(String name) {
