@@ -4,8 +4,15 @@ import dev.tocsin.core.MetricsView;
 import dev.tocsin.core.Rule;
 import dev.tocsin.core.Runbook;
 import dev.tocsin.core.Sample;
+import dev.tocsin.core.internal.BuiltRule;
+import dev.tocsin.core.rules.RuleFiles;
+import dev.tocsin.core.rules.RuleGroups;
 import dev.tocsin.haproxy.internal.BackendDiagnostics;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +23,9 @@ import java.util.Objects;
  * {@code haproxy-exporter-v1.yml}): same names, expressions, {@code for}, labels and annotations, with a runbook
  * attached and diagnostic context ({@link dev.tocsin.core.Alert#context()}) added.
  *
- * <p>They expect the metrics of a {@link HaproxySource}.
+ * <p>They expect the metrics of a {@link HaproxySource}. {@link #exporterV1()} returns the whole v1 pack, and
+ * {@link #embeddedV2()} the {@code embedded-exporter-v2.yml} pack for HAProxy's built-in Prometheus endpoint, both
+ * loaded unchanged from bundled copies, with a runbook for every rule.
  */
 public final class HaproxyRules {
 
@@ -140,6 +149,106 @@ public final class HaproxyRules {
     /** Returns the three availability rules: {@link #haproxyDown()}, {@link #backendDown()}, {@link #serverDown()}. */
     public static List<Rule> availability() {
         return List.of(haproxyDown(), backendDown(), serverDown());
+    }
+
+    /** Classpath resource (relative to this class) of the bundled, unchanged {@code haproxy-exporter-v1.yml}. */
+    static final String EXPORTER_V1_PACK = "packs/haproxy-exporter-v1.yml";
+
+    /** Classpath resource (relative to this class) of the bundled, unchanged {@code embedded-exporter-v2.yml}. */
+    static final String EMBEDDED_V2_PACK = "packs/embedded-exporter-v2.yml";
+
+    /**
+     * Returns all 16 rules of the awesome-prometheus-alerts pack {@code haproxy-exporter-v1.yml} (group
+     * {@code HaproxyExporterV1}), in file order, loaded unchanged from a bundled copy of the file with
+     * {@link RuleFiles#parse(String, String)}: names, expressions, {@code for}, labels and annotations are exactly the
+     * pack's. Each rule carries a runbook ({@link Rule#runbook()}); {@code HaproxyBackendDown} and
+     * {@code HaproxyServerDown} also carry the diagnostic context of {@link #backendDown()} and {@link #serverDown()}.
+     *
+     * <p>The rules expect the metrics of a {@link HaproxySource} (the CSV statistics, named as haproxy_exporter
+     * names them). Runbooks are the resources {@code dev/tocsin/haproxy/runbooks/<file name>.md}, where the file name
+     * is the alert name with {@code (v1)} written {@code -v1} and {@code >} written {@code -gt}, {@code %} written
+     * {@code pct}, and any other character that is not a letter, digit, {@code -} or {@code _} written {@code _}.
+     *
+     * @return the rules, a new immutable list on every call
+     */
+    public static List<Rule> exporterV1() {
+        return loadPack(EXPORTER_V1_PACK, "runbooks/", true);
+    }
+
+    /**
+     * Returns all 14 rules of the awesome-prometheus-alerts pack {@code embedded-exporter-v2.yml} (group
+     * {@code EmbeddedExporterV2}), in file order, loaded unchanged from a bundled copy of the file: names,
+     * expressions, {@code for}, labels and annotations are exactly the pack's. Each rule carries a runbook.
+     *
+     * <p>The rules expect the metrics of HAProxy's built-in Prometheus endpoint ({@code http-request use-service
+     * prometheus-exporter}, HAProxy 2.4+), read with a {@link dev.tocsin.core.source.PrometheusTextSource}. Their
+     * runbooks are the resources {@code dev/tocsin/haproxy/runbooks/embedded-v2/<file name>.md}, file names mapped as
+     * for {@link #exporterV1()} ({@code HaproxyBackendMaxActiveSession>80%} becomes
+     * {@code HaproxyBackendMaxActiveSession-gt80pct}).
+     *
+     * @return the rules, a new immutable list on every call
+     */
+    public static List<Rule> embeddedV2() {
+        return loadPack(EMBEDDED_V2_PACK, "runbooks/embedded-v2/", false);
+    }
+
+    /**
+     * Returns the runbook file name (without {@code .md}) used for an alert name: {@code (v1)} becomes {@code -v1},
+     * {@code >} becomes {@code -gt}, {@code %} becomes {@code pct}, every other character outside
+     * {@code [A-Za-z0-9_-]} becomes {@code _}.
+     */
+    static String runbookFileName(String alertName) {
+        String s = alertName.replace("(v1)", "-v1").replace(">", "-gt").replace("%", "pct");
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '_';
+            b.append(safe ? c : '_');
+        }
+        return b.toString();
+    }
+
+    private static List<Rule> loadPack(String resource, String runbookDir, boolean csvContext) {
+        RuleGroups groups = RuleFiles.parse(resource, readResource(resource));
+        List<Rule> out = new ArrayList<>();
+        for (Rule loaded : groups.rules()) {
+            // Rebuilt with the same fields (not wrapped), so the evaluator still sees an expression rule and keeps
+            // the sample history its range selectors need.
+            Rule.Builder b = Rule.alert(loaded.name())
+                    .expr(expressionOf(loaded))
+                    .forDuration(loaded.forDuration())
+                    .keepFiringFor(loaded.keepFiringFor())
+                    .labels(loaded.labels())
+                    .annotations(loaded.annotations())
+                    .runbook(Runbook.fromResource(HaproxyRules.class,
+                            runbookDir + runbookFileName(loaded.name()) + ".md"));
+            if (csvContext && loaded.name().equals("HaproxyBackendDown")) {
+                b.context(BackendDiagnostics::backendContext);
+            } else if (csvContext && loaded.name().equals("HaproxyServerDown")) {
+                b.context(BackendDiagnostics::serverContext);
+            }
+            out.add(b.build());
+        }
+        return List.copyOf(out);
+    }
+
+    private static String expressionOf(Rule loaded) {
+        if (loaded instanceof BuiltRule && ((BuiltRule) loaded).expression().isPresent()) {
+            return ((BuiltRule) loaded).expression().get().text();
+        }
+        throw new IllegalStateException("bundled rule " + loaded.name() + " has no PromQL expression");
+    }
+
+    private static String readResource(String resource) {
+        try (InputStream in = HaproxyRules.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("bundled rule pack missing from the classpath: " + resource);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read bundled rule pack " + resource, e);
+        }
     }
 
     private static Runbook runbook(String name) {
