@@ -10,5 +10,6 @@ run core ExpressionFuzzTest
 run core TemplateFuzzTest
 run core RunbookMarkdownParserFuzzTest
 run core RuleFilesFuzzTest
+run core PromTextParserFuzzTest
 run haproxy HaproxyCsvMapperFuzzTest
 echo "fuzzing finished: no findings"
