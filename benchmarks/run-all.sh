@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every benchmark with the short settings used for benchmarks/RESULTS.md and keeps the logs in $OUT
+# (default /tmp/tocsin-bench-<UTC time>). Takes about 25 minutes on 2 cores. Run it on a quiet machine: it prints the
+# load average before and after each step.
+#
+# Usage: benchmarks/run-all.sh [out-dir]      STEPS="evaluation detection" benchmarks/run-all.sh runs only those steps
+#        (names: build evaluation heap-per-series-10k heap-per-series-100k heap-per-series-1m csvmap csvmap-retained
+#        http-collect haproxy-evaluation notify detection side-by-side)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=${1:-/tmp/tocsin-bench-$(date -u +%Y%m%dT%H%M%SZ)}
+mkdir -p "$OUT"
+JAR=benchmarks/target/benchmarks.jar
+step() { # $1 = log name, rest = command
+  local name=$1; shift
+  if [ -n "${STEPS:-}" ] && [[ " $STEPS " != *" $name "* ]]; then return 0; fi
+  echo "== $name: $* (start $(date -u +%H:%M:%S), load $(cut -d' ' -f1-3 /proc/loadavg))" | tee -a "$OUT/steps.txt"
+  "$@" >"$OUT/$name.log" 2>&1
+  echo "   end $(date -u +%H:%M:%S), load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/steps.txt"
+}
+{
+  date -u; nproc; lscpu | head -20; free -g; java -version 2>&1; uptime
+} >"$OUT/machine.txt" 2>&1
+step build mvn -B -q -DskipTests package -pl benchmarks -am
+JMH=(java -jar "$JAR" -f 1 -wi 3 -i 5)
+step evaluation "${JMH[@]}" 'core.EvaluationBenchmark' -prof gc
+step heap-per-series-10k java -Djdk.attach.allowAttachSelf=true -cp "$JAR" dev.tocsin.benchmarks.core.HeapPerSeries 10000
+step heap-per-series-100k java -Djdk.attach.allowAttachSelf=true -cp "$JAR" dev.tocsin.benchmarks.core.HeapPerSeries 100000
+step heap-per-series-1m java -Xmx4g -Djdk.attach.allowAttachSelf=true -cp "$JAR" dev.tocsin.benchmarks.core.HeapPerSeries 1000000
+step csvmap "${JMH[@]}" 'CsvMap' -prof gc
+step csvmap-retained java -Djdk.attach.allowAttachSelf=true -cp "$JAR" dev.tocsin.benchmarks.haproxy.CsvMapRetained
+step http-collect "${JMH[@]}" 'HttpCollectBenchmark' -prof gc
+step haproxy-evaluation "${JMH[@]}" 'HaproxyEvaluationBenchmark' -prof gc
+step notify "${JMH[@]}" -w 2s -r 3s 'Notify' -prof gc
+step detection java -jar "$JAR" -f 1 -wi 1 -i 1 -r 60s 'DetectionLatency'
+step side-by-side env TOCSIN_EXTRA_JVM_OPTS="-Xmx128m -XX:+UseSerialGC|-Xmx96m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=24m" \
+  benchmarks/side-by-side.sh 20
+echo "logs in $OUT"
