@@ -188,9 +188,9 @@ final class RuleRuntime {
             } else if (a.state == AlertState.PENDING && a.activeAt.equals(ts)) {
                 a.context = context(a.labels, snapshot);
                 transitions.add(snapshot(a));
-            } else if (a.state == AlertState.FIRING && !isFrozen) {
-                a.context = context(a.labels, snapshot);
             }
+            // the context is computed when the alert becomes PENDING or FIRING, not on every evaluation: with many
+            // alerts firing, recomputing every context each cycle would cost alerts x series
         }
         return true;
     }
