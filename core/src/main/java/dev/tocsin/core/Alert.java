@@ -103,8 +103,8 @@ public final class Alert {
     }
 
     /**
-     * Returns diagnostic facts the rule attached at the last evaluation (for example which servers of a backend are
-     * down and why). They are not annotations: they do not change the alert's Prometheus-compatible payload.
+     * Returns diagnostic facts the rule attached when the alert became PENDING or FIRING (for example which servers of
+     * a backend are down and why). They are not annotations: they do not change the alert's Prometheus-compatible payload.
      */
     public Map<String, String> context() {
         return context;

@@ -3,7 +3,7 @@ package dev.tocsin.core;
 import java.util.Map;
 
 /**
- * Computes extra diagnostic facts for an active alert at each evaluation (see {@link Alert#context()}).
+ * Computes extra diagnostic facts for an alert when it becomes PENDING or FIRING (see {@link Alert#context()}).
  */
 @FunctionalInterface
 public interface AlertContext {
