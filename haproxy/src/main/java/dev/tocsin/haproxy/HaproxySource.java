@@ -1,5 +1,6 @@
 package dev.tocsin.haproxy;
 
+import dev.tocsin.core.Labels;
 import dev.tocsin.core.MetricSource;
 import dev.tocsin.core.Sample;
 import dev.tocsin.haproxy.internal.FetchException;
@@ -86,8 +87,10 @@ public final class HaproxySource implements MetricSource {
         this.job = b.job;
         this.basicAuth = b.authorization != null;
         this.versionInfo = b.versionInfo;
+        // instance and job are put in the mapper's cached label sets, so the evaluator does not copy every sample
+        // of every scrape to add them
         this.mapper = new HaproxyCsvMapper(new MappingOptions(b.statusMapping, b.serverMetricFields,
-                b.excludedServerStates));
+                b.excludedServerStates, Labels.of("instance", instance, "job", job)));
         this.fetcher = new ResilientFetcher(transport.describe(), b.maxAttempts, b.backoff, b.failuresToOpen,
                 b.openFor, b.clock);
         this.skippedRowLog = new SkippedRowLog(transport.describe());

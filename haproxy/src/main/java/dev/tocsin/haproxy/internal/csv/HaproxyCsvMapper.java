@@ -343,7 +343,8 @@ public final class HaproxyCsvMapper {
         if (en == null) {
             en = new RowTable.Entry(type, Arrays.copyOfRange(b, ps, pe), Arrays.copyOfRange(b, ss, se), hash,
                     decode(b, ps, pe, fq[p.pxCol], Integer.MAX_VALUE),
-                    decode(b, ss, se, fq[p.svCol], Integer.MAX_VALUE), Columns.slots(type).size());
+                    decode(b, ss, se, fq[p.svCol], Integer.MAX_VALUE), Columns.slots(type).size(),
+                    options.targetLabels());
             table.insert(en);
             en.base = allocateSlots(en.samplesCount);
             sc.inserted = true;
@@ -555,6 +556,7 @@ public final class HaproxyCsvMapper {
     }
 
     private static void rowLabels(Labels.Builder lb, RowTable.Entry en) {
+        en.target.forEach(lb::put);
         if (en.type == Columns.FRONTEND) {
             lb.put("frontend", en.proxy);
         } else {

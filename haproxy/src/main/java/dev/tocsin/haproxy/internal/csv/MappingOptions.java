@@ -1,5 +1,6 @@
 package dev.tocsin.haproxy.internal.csv;
 
+import dev.tocsin.core.Labels;
 import dev.tocsin.haproxy.StatusMapping;
 
 import java.util.HashSet;
@@ -16,9 +17,11 @@ import java.util.Set;
  *     {@code haproxy_server_check_status}, ...) are always produced
  * @param excludedServerStates server rows whose status equals one of these exactly are dropped (exporter's
  *     {@code --haproxy.server-exclude-states})
+ * @param targetLabels labels put on every sample (the source's {@code instance} and {@code job}), so that the
+ *     evaluator need not copy each sample to add them; empty for none
  */
 public record MappingOptions(StatusMapping statusMapping, Set<String> serverMetricFields,
-                             Set<String> excludedServerStates) {
+                             Set<String> excludedServerStates, Labels targetLabels) {
 
     /**
      * Copies the sets and checks the field list.
@@ -28,9 +31,16 @@ public record MappingOptions(StatusMapping statusMapping, Set<String> serverMetr
      */
     public MappingOptions {
         Objects.requireNonNull(statusMapping, "statusMapping");
+        Objects.requireNonNull(targetLabels, "targetLabels");
         serverMetricFields = Set.copyOf(serverMetricFields);
         excludedServerStates = Set.copyOf(excludedServerStates);
         resolve(serverMetricFields);
+    }
+
+    /** Options without target labels (the evaluator then adds {@code instance}/{@code job} itself). */
+    public MappingOptions(StatusMapping statusMapping, Set<String> serverMetricFields,
+                          Set<String> excludedServerStates) {
+        this(statusMapping, serverMetricFields, excludedServerStates, Labels.empty());
     }
 
     /** Returns the defaults: fixed status mapping, every server field, no excluded states. */

@@ -44,7 +44,11 @@ final class RowTable {
         String stLast;
         long stChange;
 
-        Entry(int type, byte[] px, byte[] sv, int hash, String proxy, String server, int slots) {
+        /** Labels every sample of the row carries besides its own (the source's instance and job). */
+        final Labels target;
+
+        Entry(int type, byte[] px, byte[] sv, int hash, String proxy, String server, int slots, Labels target) {
+            this.target = target;
             this.type = type;
             this.px = px;
             this.sv = sv;
