@@ -35,6 +35,16 @@ public final class BoundedBuffer {
         length += len;
     }
 
+    /**
+     * Makes room for {@code expected} bytes at once (capped), so that a large body is read without repeated doubling
+     * and copying.
+     */
+    public void reserve(long expected) {
+        if (expected > bytes.length) {
+            bytes = Arrays.copyOf(bytes, (int) Math.min(expected, cap));
+        }
+    }
+
     /** Returns the error for a response over the cap. */
     public FetchException tooLarge() {
         return new FetchException(what + " larger than the cap of " + cap + " bytes (maxResponseBytes); aborted",

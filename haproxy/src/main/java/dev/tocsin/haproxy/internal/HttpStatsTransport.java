@@ -41,6 +41,8 @@ public final class HttpStatsTransport implements StatsTransport {
     private final Duration connectTimeout;
     private final Duration readTimeout;
     private final long maxBytes;
+    /** Size of the last body read: the next body of the same HAProxy is about as large. */
+    private volatile long lastBodyBytes;
 
     /**
      * Creates a transport.
@@ -203,6 +205,9 @@ public final class HttpStatsTransport implements StatsTransport {
             throw new BoundedBuffer(maxBytes, "response from " + display).tooLarge();
         }
         BodyReader body = new BodyReader(h, maxBytes, display);
+        // size the body buffer from Content-Length, or from the last body (HAProxy answers chunked), plus a margin
+        long expected = h.contentLength >= 0 ? h.contentLength : lastBodyBytes + lastBodyBytes / 8;
+        body.out.reserve(expected);
         int leftover = head.length() - headerEnd;
         if (leftover > 0) {
             body.feed(head.array(), headerEnd, leftover);
@@ -215,7 +220,9 @@ public final class HttpStatsTransport implements StatsTransport {
             }
             body.feed(chunk, 0, n);
         }
-        return body.payload();
+        Payload payload = body.payload();
+        lastBodyBytes = payload.length();
+        return payload;
     }
 
     private static int read(Socket socket, InputStream in, byte[] buf, Deadline deadline, String doing)
