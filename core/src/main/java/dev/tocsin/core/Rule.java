@@ -37,6 +37,15 @@ public interface Rule {
      */
     List<Sample> evaluate(MetricsView metrics) throws Exception;
 
+    /**
+     * Returns the PromQL expression this rule evaluates, as written, when it was built with
+     * {@link Builder#expr(String)} (or loaded from a rule file); empty for rules with a Java {@link RuleCondition} and
+     * for host implementations of this interface.
+     */
+    default Optional<String> expr() {
+        return Optional.empty();
+    }
+
     /** Returns how long the condition must hold before the alert fires; zero by default. */
     default Duration forDuration() {
         return Duration.ZERO;

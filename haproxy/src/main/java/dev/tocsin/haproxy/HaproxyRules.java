@@ -4,7 +4,6 @@ import dev.tocsin.core.MetricsView;
 import dev.tocsin.core.Rule;
 import dev.tocsin.core.Runbook;
 import dev.tocsin.core.Sample;
-import dev.tocsin.core.internal.BuiltRule;
 import dev.tocsin.core.rules.RuleFiles;
 import dev.tocsin.core.rules.RuleGroups;
 import dev.tocsin.haproxy.internal.BackendDiagnostics;
@@ -234,10 +233,8 @@ public final class HaproxyRules {
     }
 
     private static String expressionOf(Rule loaded) {
-        if (loaded instanceof BuiltRule && ((BuiltRule) loaded).expression().isPresent()) {
-            return ((BuiltRule) loaded).expression().get().text();
-        }
-        throw new IllegalStateException("bundled rule " + loaded.name() + " has no PromQL expression");
+        return loaded.expr().orElseThrow(() -> new IllegalStateException(
+                "bundled rule " + loaded.name() + " has no PromQL expression"));
     }
 
     private static String readResource(String resource) {

@@ -49,6 +49,11 @@ public final class BuiltRule implements Rule {
         return name;
     }
 
+    @Override
+    public Optional<String> expr() {
+        return expression().map(Expression::text);
+    }
+
     /** Returns the parsed expression, if this rule has one. */
     public Optional<Expression> expression() {
         return Optional.ofNullable(expression);
