@@ -33,4 +33,17 @@ public interface MetricSource {
      * @throws Exception when the source cannot be read; the evaluator logs it and marks the source down
      */
     List<Sample> collect() throws Exception;
+
+    /**
+     * Reads the current samples when the evaluator's rules only read some metric names. A source may leave out the
+     * samples whose metric name {@code interest} does not include (to save parsing, memory and time); returning them
+     * anyway is always correct. The default calls {@link #collect()}.
+     *
+     * @param interest the metric names the registered rules read
+     * @return the samples, each with its metric name in {@code __name__}
+     * @throws Exception when the source cannot be read; the evaluator logs it and marks the source down
+     */
+    default List<Sample> collect(MetricInterest interest) throws Exception {
+        return collect();
+    }
 }

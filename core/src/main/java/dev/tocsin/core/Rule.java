@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * An alerting rule: a condition evaluated each cycle, with Prometheus's {@code for}, {@code keep_firing_for},
@@ -80,6 +81,14 @@ public interface Rule {
         return Map.of();
     }
 
+    /**
+     * Returns the metric names this rule reads (its condition and its context), so that sources may skip the others;
+     * empty when the rule may read any metric (the default, and always safe).
+     */
+    default Optional<Set<String>> reads() {
+        return Optional.empty();
+    }
+
     /** Starts building an alerting rule with the given name. */
     static Builder alert(String name) {
         return new Builder(name);
@@ -147,6 +156,20 @@ public interface Rule {
         /** Attaches a runbook to every alert of the rule. */
         public Builder runbook(Runbook runbook) {
             spec.runbook(runbook);
+            return this;
+        }
+
+        /**
+         * Declares the only metric names the Java {@link #condition(RuleCondition) condition} and the
+         * {@link #context(AlertContext) context} read, letting sources skip the others (see
+         * {@link MetricSource#collect(MetricInterest)}). A rule built from {@link #expr(String)} reads its selectors'
+         * metric names plus these. Without this call, a rule with a Java condition or a context may read any metric.
+         * A condition or context that reads an undeclared metric sees no samples of it.
+         *
+         * @throws IllegalArgumentException if a name is not a valid metric name
+         */
+        public Builder reads(String... metricNames) {
+            spec.reads(metricNames);
             return this;
         }
 

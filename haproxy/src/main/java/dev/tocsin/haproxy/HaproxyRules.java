@@ -77,7 +77,9 @@ public final class HaproxyRules {
                 .annotation("description", BACKEND_DOWN_DESCRIPTION)
                 .annotation("runbook", BACKEND_DOWN_RUNBOOK_URL)
                 .runbook(runbook("HaproxyBackendDown"))
-                .context(BackendDiagnostics::backendContext);
+                .context(BackendDiagnostics::backendContext)
+                .reads(BackendDiagnostics.reads())
+                .reads("haproxy_backend_up");
         switch (maintenance) {
             case FIRE:
                 b.expr("haproxy_backend_up == 0").label("severity", "critical");
@@ -127,6 +129,7 @@ public final class HaproxyRules {
                         "HAProxy server is down\n  VALUE = {{ $value }}\n  LABELS = {{ $labels }}")
                 .runbook(runbook("HaproxyServerDown"))
                 .context(BackendDiagnostics::serverContext)
+                .reads(BackendDiagnostics.reads())
                 .build();
     }
 
@@ -223,9 +226,9 @@ public final class HaproxyRules {
                     .runbook(Runbook.fromResource(HaproxyRules.class,
                             runbookDir + runbookFileName(loaded.name()) + ".md"));
             if (csvContext && loaded.name().equals("HaproxyBackendDown")) {
-                b.context(BackendDiagnostics::backendContext);
+                b.context(BackendDiagnostics::backendContext).reads(BackendDiagnostics.reads());
             } else if (csvContext && loaded.name().equals("HaproxyServerDown")) {
-                b.context(BackendDiagnostics::serverContext);
+                b.context(BackendDiagnostics::serverContext).reads(BackendDiagnostics.reads());
             }
             out.add(b.build());
         }

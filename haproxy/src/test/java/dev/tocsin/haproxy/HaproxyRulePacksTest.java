@@ -164,6 +164,24 @@ class HaproxyRulePacksTest {
         return evaluator.alerts().stream().filter(a -> a.ruleName().equals(rule)).toList();
     }
 
+    @ParameterizedTest
+    @CsvSource({"v1", "v2"})
+    void everyPackRuleDeclaresTheMetricsItReadsSoSourcesCanSkipTheRest(String preset) {
+        for (Rule rule : preset(preset).get()) {
+            assertThat(rule.reads()).as(rule.name()).isPresent();
+            assertThat(rule.reads().orElseThrow()).as(rule.name()).isNotEmpty()
+                    .allMatch(n -> n.startsWith("haproxy_"));
+        }
+        for (Rule rule : List.of(HaproxyRules.backendDown(), HaproxyRules.serverDown(), HaproxyRules.haproxyDown(),
+                HaproxyRules.backendDown(HaproxyRules.Maintenance.SUPPRESS),
+                HaproxyRules.backendDown(HaproxyRules.Maintenance.MARK_PLANNED))) {
+            assertThat(rule.reads()).as(rule.name()).isPresent();
+        }
+        assertThat(HaproxyRules.backendDown().reads().orElseThrow())
+                .contains("haproxy_backend_up", "haproxy_server_status", "haproxy_server_check_status");
+        assertThat(HaproxyRules.haproxyDown().reads()).contains(java.util.Set.of("haproxy_up"));
+    }
+
     private static Supplier<List<Rule>> preset(String name) {
         return name.equals("v1") ? HaproxyRules::exporterV1 : HaproxyRules::embeddedV2;
     }

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** The {@link Rule} made by {@link Rule.Builder}: either a parsed expression or a Java condition. */
 public final class BuiltRule implements Rule {
@@ -29,6 +31,7 @@ public final class BuiltRule implements Rule {
     private final Map<String, String> annotations;
     private final Runbook runbook;
     private final AlertContext context;
+    private final Set<String> reads;
     private final RuleTemplates templates;
 
     private BuiltRule(Spec s) {
@@ -41,6 +44,7 @@ public final class BuiltRule implements Rule {
         this.annotations = Collections.unmodifiableMap(new LinkedHashMap<>(s.annotations));
         this.runbook = s.runbook;
         this.context = s.context;
+        this.reads = readsOf(expression, condition, context, s.reads);
         this.templates = RuleTemplates.compile(name, labels, annotations);
     }
 
@@ -52,6 +56,34 @@ public final class BuiltRule implements Rule {
     @Override
     public Optional<String> expr() {
         return expression().map(Expression::text);
+    }
+
+    @Override
+    public Optional<Set<String>> reads() {
+        return Optional.ofNullable(reads);
+    }
+
+    /**
+     * The metric names read by the expression (or the declared ones for a Java condition), plus the declared ones of
+     * the context; null (any metric) when something reads undeclared metrics.
+     */
+    private static Set<String> readsOf(Expression expression, RuleCondition condition, AlertContext context,
+                                       Set<String> declared) {
+        if ((condition != null || context != null) && declared == null) {
+            return null;
+        }
+        Set<String> names = new TreeSet<>();
+        if (declared != null) {
+            names.addAll(declared);
+        }
+        if (expression != null) {
+            if (expression.readsAllFamilies() || expression.readsAllHistory()) {
+                return null;
+            }
+            names.addAll(expression.metricNames());
+            names.addAll(expression.historyMetricNames());
+        }
+        return Set.copyOf(names);
     }
 
     /** Returns the parsed expression, if this rule has one. */
@@ -122,6 +154,7 @@ public final class BuiltRule implements Rule {
         private final Map<String, String> annotations = new LinkedHashMap<>();
         private Runbook runbook;
         private AlertContext context;
+        private Set<String> reads;
 
         /** Starts a spec for the named rule. */
         public Spec(String name) {
@@ -167,6 +200,20 @@ public final class BuiltRule implements Rule {
         /** Sets the context computation. */
         public void context(AlertContext c) {
             this.context = Objects.requireNonNull(c, "context");
+        }
+
+        /** Declares the metric names the condition and context read. */
+        public void reads(String... metricNames) {
+            Objects.requireNonNull(metricNames, "metricNames");
+            Set<String> names = reads == null ? new TreeSet<>() : new TreeSet<>(reads);
+            for (String n : metricNames) {
+                Objects.requireNonNull(n, "metric name");
+                if (!Sample.isValidMetricName(n)) {
+                    throw new IllegalArgumentException("rule " + name + ": invalid metric name '" + n + "' in reads");
+                }
+                names.add(n);
+            }
+            this.reads = Set.copyOf(names);
         }
 
         /** Validates and builds. */

@@ -4,6 +4,7 @@ import dev.tocsin.core.Alert;
 import dev.tocsin.core.AlertListener;
 import dev.tocsin.core.Evaluator;
 import dev.tocsin.core.Labels;
+import dev.tocsin.core.MetricInterest;
 import dev.tocsin.core.MetricSource;
 import dev.tocsin.core.Notification;
 import dev.tocsin.core.Notifier;
@@ -276,9 +277,10 @@ public final class DefaultEvaluator implements Evaluator {
      */
     private List<SourceRuntime.Read> collectAll(Instant now) {
         List<SourceRuntime.Read> reads = new ArrayList<>(sources.size());
+        MetricInterest interest = interest();
         if (sources.size() == 1) {
             SourceRuntime s = sources.get(0);
-            reads.add(s.complete(s.collect(), now, holdOnSourceFailure, sourceStaleness));
+            reads.add(s.complete(s.collect(interest), now, holdOnSourceFailure, sourceStaleness));
             return reads;
         }
         if (sources.isEmpty()) {
@@ -299,7 +301,7 @@ public final class DefaultEvaluator implements Evaluator {
             if (previous != null && !previous.isDone()) {
                 futures.add(null); // still busy with an earlier cycle's read
             } else {
-                Future<Object> f = readers.submit(s::collect);
+                Future<Object> f = readers.submit(() -> s.collect(interest));
                 inFlight.put(s, f);
                 futures.add(f);
             }
@@ -325,6 +327,31 @@ public final class DefaultEvaluator implements Evaluator {
             reads.add(s.complete(outcome, now, holdOnSourceFailure, sourceStaleness));
         }
         return reads;
+    }
+
+    /**
+     * The metric names the registered rules read (see {@link Rule#reads()}): every name as soon as one rule may read
+     * anything. Recomputed each cycle (a few small set unions), so added and removed rules count at once.
+     */
+    MetricInterest interest() {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (RuleRuntime r : rules) {
+            if (r.removed) {
+                continue;
+            }
+            java.util.Optional<java.util.Set<String>> reads;
+            try {
+                reads = r.rule.reads();
+            } catch (RuntimeException e) {
+                LOG.warn("rule {}: reads() failed, reading every metric: {}", r.rule.name(), e.toString());
+                return MetricInterest.all();
+            }
+            if (reads == null || reads.isEmpty()) {
+                return MetricInterest.all();
+            }
+            names.addAll(reads.get());
+        }
+        return MetricInterest.of(names);
     }
 
     private static boolean[] flags(int n, boolean value) {

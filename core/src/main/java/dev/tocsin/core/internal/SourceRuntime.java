@@ -1,6 +1,7 @@
 package dev.tocsin.core.internal;
 
 import dev.tocsin.core.Labels;
+import dev.tocsin.core.MetricInterest;
 import dev.tocsin.core.MetricSource;
 import dev.tocsin.core.Sample;
 import org.slf4j.Logger;
@@ -65,10 +66,13 @@ final class SourceRuntime {
         }
     }
 
-    /** Calls the source's {@code collect()}; may run on a reader thread. Never throws (except VM errors). */
-    Object collect() {
+    /**
+     * Calls the source's {@code collect(interest)}; may run on a reader thread. Never throws (except VM errors).
+     * Samples outside the interest are kept if the source returns them.
+     */
+    Object collect(MetricInterest interest) {
         try {
-            List<Sample> raw = source.collect();
+            List<Sample> raw = source.collect(interest);
             if (raw == null) {
                 throw new IllegalStateException("collect() returned null");
             }

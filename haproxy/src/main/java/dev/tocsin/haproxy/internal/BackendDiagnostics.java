@@ -17,6 +17,16 @@ import java.util.function.Predicate;
  */
 public final class BackendDiagnostics {
 
+    private static final List<String> READS = List.of(
+            "haproxy_server_status", "haproxy_server_up", "haproxy_server_check_status", "haproxy_server_check_info",
+            "haproxy_server_last_change_seconds", "haproxy_backend_servers", "haproxy_backend_servers_total");
+
+    /** Returns every metric name the contexts and {@link #allInMaintenance} read (for {@code Rule.Builder.reads}). */
+    public static String[] reads() {
+        return READS.toArray(new String[0]);
+    }
+
+
     /** Context key: the servers of the backend that are not UP, with their state, check and last change. */
     public static final String DOWN_SERVERS = "down_servers";
     /** Context key: {@code "<up> of <total> servers UP"}. */

@@ -108,4 +108,31 @@ class BackendDiagnosticsTest {
         assertThat(BackendDiagnostics.serverContext(a, view(s))).containsEntry(BackendDiagnostics.SERVER_STATUS,
                 "s1: DOWN, L4CON Layer4 connection problem (Connection refused), 7s since last change");
     }
+
+    @Test
+    void declaresEveryMetricItReads() {
+        List<Sample> s = new ArrayList<>();
+        server(s, "lb1", "app", "s1", "DOWN", "L4CON", "Layer4 connection problem", "Connection refused", 12);
+        java.util.Set<String> asked = new java.util.TreeSet<>();
+        MetricsView all = view(s);
+        MetricsView recording = new MetricsView() {
+            @Override
+            public Instant time() {
+                return all.time();
+            }
+
+            @Override
+            public List<Sample> series(String metricName) {
+                asked.add(metricName);
+                return all.series(metricName);
+            }
+        };
+        BackendDiagnostics.backendContext(alert("lb1", "app"), recording);
+        BackendDiagnostics.serverContext(Labels.of("instance", "lb1", "job", "haproxy", "backend", "app", "server",
+                "s1"), recording);
+        BackendDiagnostics.allInMaintenance(recording, alert("lb1", "app"));
+
+        assertThat(asked).isNotEmpty();
+        assertThat(List.of(BackendDiagnostics.reads())).containsAll(asked);
+    }
 }
