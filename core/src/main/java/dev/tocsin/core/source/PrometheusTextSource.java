@@ -1,5 +1,6 @@
 package dev.tocsin.core.source;
 
+import dev.tocsin.core.MetricInterest;
 import dev.tocsin.core.MetricSource;
 import dev.tocsin.core.Sample;
 import dev.tocsin.core.internal.source.HttpScraper;
@@ -12,6 +13,7 @@ import java.net.URI;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -103,10 +105,34 @@ public final class PrometheusTextSource implements MetricSource {
      * @throws PrometheusTextFormatException if the response is not valid text format
      */
     @Override
-    public synchronized List<Sample> collect() throws IOException {
+    public List<Sample> collect() throws IOException {
+        return collect(MetricInterest.all());
+    }
+
+    /**
+     * Scrapes the endpoint once and returns the samples of the metric names {@code interest} includes. The whole
+     * response is still checked: malformed text fails the scrape whichever metric it concerns.
+     *
+     * @throws IOException if the endpoint cannot be read (connection, status, timeout, size), with a message that
+     *     names the URI (without query) and never a credential
+     * @throws PrometheusTextFormatException if the response is not valid text format
+     */
+    @Override
+    public synchronized List<Sample> collect(MetricInterest interest) throws IOException {
+        Objects.requireNonNull(interest, "interest");
         byte[] body = scraper.fetch();
         PromTextParser.Result parsed = PromTextParser.parse("metrics from " + described, body);
-        return ScrapeLabels.apply(parsed.samples(), honorLabels);
+        List<Sample> samples = parsed.samples();
+        if (!interest.isAll()) {
+            List<Sample> wanted = new ArrayList<>();
+            for (Sample s : samples) {
+                if (interest.includes(s.labels().metricName())) {
+                    wanted.add(s);
+                }
+            }
+            samples = wanted;
+        }
+        return ScrapeLabels.apply(samples, honorLabels);
     }
 
     /** Describes the source without credentials or the URI's query. */

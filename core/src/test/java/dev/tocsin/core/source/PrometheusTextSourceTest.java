@@ -145,6 +145,21 @@ class PrometheusTextSourceTest {
     }
 
     @Test
+    void returnsOnlyTheWantedMetricsButStillChecksTheWholeText() throws Exception {
+        URI uri = serve(200, "# TYPE a gauge\na{x=\"1\"} 2\nb 3\nc 4\n");
+        PrometheusTextSource src = PrometheusTextSource.builder(uri).job("app").build();
+        assertThat(src.collect(dev.tocsin.core.MetricInterest.of(List.of("a", "c"))))
+                .extracting(s -> s.labels().metricName()).containsExactly("a", "c");
+        assertThat(src.collect(dev.tocsin.core.MetricInterest.all())).hasSize(3);
+        stop();
+
+        URI bad = serve(200, "a 1\nb{x=\"1\" 2\n");
+        PrometheusTextSource broken = PrometheusTextSource.builder(bad).job("app").build();
+        assertThatThrownBy(() -> broken.collect(dev.tocsin.core.MetricInterest.of(List.of("a"))))
+                .isInstanceOf(PrometheusTextFormatException.class);
+    }
+
+    @Test
     void malformedTextFailsWithLineAndColumn() throws Exception {
         URI uri = serve(200, "a 1\nb{x=\"1\" 2\n");
         PrometheusTextSource src = PrometheusTextSource.builder(uri).job("j").build();
