@@ -39,6 +39,8 @@ final class RuleRuntime {
     private final dev.tocsin.core.Runbook runbook;
     private final Map<Labels, ActiveAlert> active = new LinkedHashMap<>();
     private String lastError;
+    /** The message of the last evaluation's failure (Prometheus' wording where it has one), or null. */
+    String lastFailure;
     volatile boolean removed;
 
     RuleRuntime(Rule rule) {
@@ -122,9 +124,11 @@ final class RuleRuntime {
                 LOG.debug("rule failure detail", e);
             }
             lastError = msg;
+            lastFailure = String.valueOf(e.getMessage());
             return false;
         }
         lastError = null;
+        lastFailure = null;
 
         for (Candidate c : candidates.values()) {
             ActiveAlert a = active.get(c.labels);
