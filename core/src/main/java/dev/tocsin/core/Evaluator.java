@@ -154,14 +154,15 @@ public interface Evaluator extends AutoCloseable {
 
         /**
          * Adds every alerting and recording rule of a rule file, group after group, each group's rules in file order
-         * (the order Prometheus evaluates them in).
+         * (the order Prometheus evaluates them in). A group's {@code limit} applies to each of its rules, as in
+         * Prometheus: an alerting rule with more alerts than the limit (pending or firing) fails its evaluation and
+         * drops all its alerts without notifying; a recording rule with more series fails and records nothing.
          */
         public Builder ruleGroups(RuleGroups file) {
-            for (GroupRule r : Objects.requireNonNull(file, "file").rulesInFileOrder()) {
-                if (r instanceof AlertingRule) {
-                    rule(((AlertingRule) r).rule());
-                } else {
-                    recordingRule((RecordingRule) r);
+            for (dev.tocsin.core.rules.RuleGroup g : Objects.requireNonNull(file, "file").groups()) {
+                for (GroupRule r : g.rulesInFileOrder()) {
+                    Object x = r instanceof AlertingRule ? ((AlertingRule) r).rule() : r;
+                    rules.add(g.limit() > 0 ? new DefaultEvaluator.Limited(x, g.limit()) : x);
                 }
             }
             return this;

@@ -242,6 +242,52 @@ class RecordingRulesTest {
     }
 
     @Test
+    void aGroupLimitFailsTheRulesThatProduceMoreAndDropsTheAlertsSilently() {
+        RuleGroups file = RuleFiles.parse("r.yml", """
+                groups:
+                  - name: g
+                    limit: 2
+                    rules:
+                      - alert: Down
+                        expr: backend_up == 0
+                      - record: down
+                        expr: backend_up == 0
+                """);
+        List<Notification> sent = new ArrayList<>();
+        Probe probe = new Probe("Probe", "down");
+        evaluator = Evaluator.builder().source(source).ruleGroups(file).rule(probe.rule)
+                .notifier(new Notifier() {
+                    @Override
+                    public void accept(Notification n) {
+                        sent.add(n);
+                    }
+
+                    @Override
+                    public void close() {
+                    }
+                }).build();
+        source.set(up("a", 0), up("b", 0));
+        assertThat(evaluator.evaluate(at(0))).hasSize(2);
+        assertThat(probe.last()).hasSize(2);
+
+        source.set(up("a", 0), up("b", 0), up("c", 0));
+        List<Alert> transitions = evaluator.evaluate(at(60));
+
+        assertThat(transitions).isEmpty(); // no RESOLVED: Prometheus drops the alerts without notifying
+        assertThat(evaluator.alerts()).extracting(Alert::ruleName).doesNotContain("Down");
+        assertThat(sent.get(1).active()).isEmpty();
+        assertThat(probe.last()).hasSize(2); // nothing written: the previous samples are still seen
+        assertThat(((dev.tocsin.core.internal.DefaultEvaluator) evaluator).lastEvaluationErrors()).containsExactly(
+                Map.entry("Down", "exceeded limit of 2 with 3 alerts"),
+                Map.entry("down", "exceeded limit of 2 with 3 series"));
+
+        source.set(up("a", 0));
+        assertThat(evaluator.evaluate(at(120))).singleElement()
+                .satisfies(a -> assertThat(a.activeAt()).isEqualTo(at(120)));
+        assertThat(probe.last()).hasSize(1);
+    }
+
+    @Test
     void aRecordingRuleIsCheckedWhenCreated() {
         assertThatThrownBy(() -> RecordingRule.of("x", "sum(")).isInstanceOf(ExpressionException.class);
         assertThatThrownBy(() -> RecordingRule.of("1x", "up")).isInstanceOf(IllegalArgumentException.class)

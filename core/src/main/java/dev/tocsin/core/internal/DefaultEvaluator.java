@@ -74,7 +74,22 @@ public final class DefaultEvaluator implements Evaluator {
     private volatile boolean closed;
     private volatile List<Alert> current = List.of();
 
-    /** Creates the evaluator from the builder's settings. */
+    /**
+     * A rule (a {@link Rule} or a {@link dev.tocsin.core.rules.RecordingRule}) with its rule-file group's
+     * {@code limit}: the most alerts (series) it may produce in one evaluation, 0 for none.
+     *
+     * @param rule the rule
+     * @param limit the limit
+     */
+    public record Limited(Object rule, int limit) {
+    }
+
+    /**
+     * Creates the evaluator from the builder's settings.
+     *
+     * @param rules {@link Rule}s and {@link dev.tocsin.core.rules.RecordingRule}s, each possibly {@link Limited},
+     *     in evaluation order
+     */
     public DefaultEvaluator(List<MetricSource> sources, List<?> rules, List<AlertListener> listeners,
                             List<Notifier> notifiers, Duration interval, Clock clock,
                             ScheduledExecutorService executor, Labels externalLabels, String externalUrl,
@@ -89,11 +104,17 @@ public final class DefaultEvaluator implements Evaluator {
             rs.add(r);
         }
         this.sources = List.copyOf(rs);
-        for (Object r : rules) {
+        for (Object o : rules) {
+            int limit = 0;
+            Object r = o;
+            if (o instanceof Limited) {
+                limit = ((Limited) o).limit();
+                r = ((Limited) o).rule();
+            }
             if (r instanceof dev.tocsin.core.rules.RecordingRule) {
-                this.rules.add(new RecordingRuntime((dev.tocsin.core.rules.RecordingRule) r));
+                this.rules.add(new RecordingRuntime((dev.tocsin.core.rules.RecordingRule) r, limit));
             } else {
-                this.rules.add(new RuleRuntime((Rule) r));
+                this.rules.add(new RuleRuntime((Rule) r, limit));
             }
         }
         this.listeners = listeners;
@@ -461,7 +482,7 @@ public final class DefaultEvaluator implements Evaluator {
         if (closed) {
             throw new IllegalStateException("evaluator is closed");
         }
-        rules.add(new RuleRuntime(java.util.Objects.requireNonNull(rule, "rule")));
+        rules.add(new RuleRuntime(java.util.Objects.requireNonNull(rule, "rule"), 0));
     }
 
     @Override
@@ -500,7 +521,7 @@ public final class DefaultEvaluator implements Evaluator {
         if (closed) {
             throw new IllegalStateException("evaluator is closed");
         }
-        rules.add(new RecordingRuntime(java.util.Objects.requireNonNull(rule, "rule")));
+        rules.add(new RecordingRuntime(java.util.Objects.requireNonNull(rule, "rule"), 0));
     }
 
     @Override

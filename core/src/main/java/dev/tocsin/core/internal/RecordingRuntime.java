@@ -29,6 +29,8 @@ final class RecordingRuntime {
     static final String DUPLICATE = "vector contains metrics with the same labelset after applying rule labels";
 
     final RecordingRule rule;
+    /** The group's limit on the series one evaluation may write (0 = none). */
+    private final int limit;
     private final Expression expression;
     private final List<String> labelNames = new ArrayList<>();
     private final List<String> labelValues = new ArrayList<>();
@@ -39,8 +41,9 @@ final class RecordingRuntime {
     String lastError;
     volatile boolean removed;
 
-    RecordingRuntime(RecordingRule rule) {
+    RecordingRuntime(RecordingRule rule, int limit) {
         this.rule = rule;
+        this.limit = limit;
         this.expression = Expression.parse(rule.expr());
         new java.util.TreeMap<>(rule.labels()).forEach((k, v) -> {
             labelNames.add(k);
@@ -72,6 +75,9 @@ final class RecordingRuntime {
                 if (out.put(b.build(), i) != null) {
                     throw new IllegalStateException(DUPLICATE);
                 }
+            }
+            if (limit > 0 && out.size() > limit) {
+                throw new IllegalStateException("exceeded limit of " + limit + " with " + out.size() + " series");
             }
         } catch (VirtualMachineError e) {
             throw e;

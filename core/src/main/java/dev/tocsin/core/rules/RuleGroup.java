@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param name the group's name
  * @param interval the group's evaluation interval; {@link Duration#ZERO} when not set (use the evaluator's)
  * @param labels the group's labels (already merged into every rule of the group)
- * @param limit the group's {@code limit} (0 = none); recorded, not enforced by Tocsin yet
+ * @param limit the group's {@code limit} (0 = none): the most alerts an alerting rule, or series a recording rule,
+ *     may produce in one evaluation (enforced when registered with {@code Evaluator.Builder.ruleGroups})
  * @param alertingRules the alerting rules that were built, in file order
  * @param recordingRules the recording rules, in file order
  * @param rulesInFileOrder every rule of both lists, in file order (the order Prometheus evaluates them in)

@@ -4,13 +4,9 @@ import dev.tocsin.core.Alert;
 import dev.tocsin.core.AlertState;
 import dev.tocsin.core.Evaluator;
 import dev.tocsin.core.Labels;
-import dev.tocsin.core.Rule;
 import dev.tocsin.core.TocsinParseException;
 import dev.tocsin.core.internal.DefaultEvaluator;
 import dev.tocsin.core.rules.AlertCheck;
-import dev.tocsin.core.rules.AlertingRule;
-import dev.tocsin.core.rules.GroupRule;
-import dev.tocsin.core.rules.RecordingRule;
 import dev.tocsin.core.rules.RuleGroup;
 import dev.tocsin.core.rules.RuleFileException;
 import dev.tocsin.core.rules.RuleFiles;
@@ -130,12 +126,7 @@ public final class RuleTestRunner {
             }
         }
         groups.sort(Comparator.comparingInt(g -> groupOrder.getOrDefault(g.name(), 0)));
-        List<Object> rules = new ArrayList<>();
-        for (RuleGroup g : groups) {
-            for (GroupRule r : g.rulesInFileOrder()) {
-                rules.add(r instanceof AlertingRule ? ((AlertingRule) r).rule() : r);
-            }
-        }
+        RuleGroups rules = new RuleGroups(name, groups, List.of());
         List<TestGroupResult> results = new ArrayList<>();
         List<YamlNode> tests = list(root, "tests");
         for (int i = 0; i < tests.size(); i++) {
@@ -144,7 +135,7 @@ public final class RuleTestRunner {
         return new RuleTestResult(name, warnings, List.of(), results);
     }
 
-    private static TestGroupResult runGroup(int index, YamlNode g, List<Object> rules, Map<String, String> skipped,
+    private static TestGroupResult runGroup(int index, YamlNode g, RuleGroups rules, Map<String, String> skipped,
                                             Duration evalInterval) {
         String testName = "";
         try {
@@ -215,7 +206,7 @@ public final class RuleTestRunner {
      * Steps the evaluator as promtool does, checks the alert tests after their evaluation and runs the promql tests
      * at their eval_time; a rule evaluation error ends the run (promql tests are then not reported), as in promtool.
      */
-    private static List<AlertCheck> evaluate(String testName, List<Object> rules, TestSeriesSource source,
+    private static List<AlertCheck> evaluate(String testName, RuleGroups rules, TestSeriesSource source,
                                              List<AlertTest> alertTests, List<PromqlChecks.Prepared> promqlTests,
                                              Duration evalInterval, Map<String, String> ext, String externalUrl,
                                              List<String> errors) throws Failure {
@@ -252,13 +243,7 @@ public final class RuleTestRunner {
                 .externalLabels(externalLabels)
                 .externalUrl(externalUrl)
                 .holdOnSourceFailure(false);
-        for (Object r : rules) {
-            if (r instanceof RecordingRule) {
-                b.recordingRule((RecordingRule) r);
-            } else {
-                b.rule((Rule) r);
-            }
-        }
+        b.ruleGroups(rules);
         try (Evaluator ev = b.build()) {
             DefaultEvaluator de = (DefaultEvaluator) ev;
             promqlTests.forEach(q -> q.expression().ifPresent(de::retainHistoryFor));
