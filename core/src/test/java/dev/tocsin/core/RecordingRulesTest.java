@@ -288,6 +288,29 @@ class RecordingRulesTest {
     }
 
     @Test
+    void seriesRecordedFromAFailedSourcesHeldDataHoldTheAlertsBuiltOnThemLikeTheHeldDataItself() {
+        evaluator = Evaluator.builder().source(source)
+                .recordingRule(RecordingRule.of("down", "backend_up == 0"))
+                .rule(Rule.alert("ViaRecorded").expr("down").forDuration(java.time.Duration.ofMinutes(2)).build())
+                .rule(Rule.alert("Direct").expr("backend_up == 0").forDuration(java.time.Duration.ofMinutes(2))
+                        .build())
+                .build();
+        source.set(up("a", 0));
+        evaluator.evaluate(at(0));
+        source.fail(new IllegalStateException("down"));
+        for (int i = 1; i <= 4; i++) {
+            evaluator.evaluate(at(60L * i));
+            // held: neither promoted to FIRING after 'for' nor resolved
+            assertThat(evaluator.alerts()).extracting(Alert::ruleName, Alert::state).containsExactlyInAnyOrder(
+                    org.assertj.core.groups.Tuple.tuple("ViaRecorded", AlertState.PENDING),
+                    org.assertj.core.groups.Tuple.tuple("Direct", AlertState.PENDING));
+        }
+        source.set(up("a", 0));
+        evaluator.evaluate(at(300));
+        assertThat(evaluator.alerts()).extracting(Alert::state).containsOnly(AlertState.FIRING);
+    }
+
+    @Test
     void aRecordingRuleIsCheckedWhenCreated() {
         assertThatThrownBy(() -> RecordingRule.of("x", "sum(")).isInstanceOf(ExpressionException.class);
         assertThatThrownBy(() -> RecordingRule.of("1x", "up")).isInstanceOf(IllegalArgumentException.class)
