@@ -181,7 +181,8 @@ class RecordingRulesTest {
     @Test
     void aRecordingRuleFailingAtRunTimeNeverStopsTheOtherRulesNorThrows() {
         evaluator = Evaluator.builder().source(source)
-                .recordingRule(RecordingRule.of("broken", "label_replace(backend_up, \"backend\", \"\", \"backend\", \".*\")"))
+                .recordingRule(RecordingRule.of("broken",
+                        "label_replace(backend_up, \"backend\", \"\", \"backend\", \".*\")"))
                 .rule(Rule.alert("Down").expr("backend_up == 0").build())
                 .build();
         source.set(up("a", 0), up("b", 0));

@@ -43,7 +43,8 @@ public final class DefaultEvaluator implements Evaluator {
     /** The registered alerting rules ({@link RuleRuntime}) and recording rules ({@link RecordingRuntime}), in order. */
     private final CopyOnWriteArrayList<Object> rules = new CopyOnWriteArrayList<>();
     /** Expressions evaluated by {@link #query} whose history must be kept (rule unit tests). */
-    private final CopyOnWriteArrayList<dev.tocsin.core.internal.expr.Expression> queried = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<dev.tocsin.core.internal.expr.Expression> queried =
+            new CopyOnWriteArrayList<>();
     private final List<AlertListener> listeners;
     private final List<Notifier> notifiers;
     private final Duration interval;

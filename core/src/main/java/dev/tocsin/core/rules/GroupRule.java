@@ -1,8 +1,8 @@
 package dev.tocsin.core.rules;
 
 /**
- * One rule of a rule-file group: an {@link AlertingRule} or a {@link RecordingRule}. {@link RuleGroup#rulesInFileOrder()}
- * lists them in the order Prometheus evaluates them.
+ * One rule of a rule-file group: an {@link AlertingRule} or a {@link RecordingRule}.
+ * {@link RuleGroup#rulesInFileOrder()} lists them in the order Prometheus evaluates them.
  */
 public sealed interface GroupRule permits AlertingRule, RecordingRule {
 
