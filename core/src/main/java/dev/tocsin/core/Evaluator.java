@@ -1,6 +1,10 @@
 package dev.tocsin.core;
 
 import dev.tocsin.core.internal.DefaultEvaluator;
+import dev.tocsin.core.rules.AlertingRule;
+import dev.tocsin.core.rules.GroupRule;
+import dev.tocsin.core.rules.RecordingRule;
+import dev.tocsin.core.rules.RuleGroups;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -13,6 +17,10 @@ import java.util.concurrent.ScheduledExecutorService;
 /**
  * Reads the registered {@link MetricSource}s, evaluates the registered {@link Rule}s with Prometheus's alerting
  * semantics, and tells {@link AlertListener}s and {@link Notifier}s about every transition.
+ *
+ * <p>{@link RecordingRule}s take part too: each evaluation runs the alerting and recording rules one after the other in
+ * registration order, and a recording rule's output is visible to the rules after it in the same evaluation (and to
+ * the rules before it in the next one, through the 5-minute lookback), as in a Prometheus rule group.
  *
  * <p>Either call {@link #start()} (evaluations every {@link Builder#interval(Duration) interval} on one scheduler
  * thread, or on an executor you pass), or step it yourself with {@link #evaluate(Instant)}; do not mix both.
@@ -68,8 +76,26 @@ public interface Evaluator extends AutoCloseable {
      */
     boolean removeRule(String name);
 
-    /** Returns the registered rules, in registration order. */
+    /** Returns the registered alerting rules, in registration order. */
     List<Rule> rules();
+
+    /**
+     * Registers a recording rule after every rule registered so far; it takes part from the next evaluation on.
+     *
+     * @throws IllegalStateException if closed
+     */
+    void addRecordingRule(RecordingRule rule);
+
+    /**
+     * Removes every registered recording rule recording this metric name. Their series disappear at once (the history
+     * gets staleness markers at the next evaluation).
+     *
+     * @return whether a recording rule was removed
+     */
+    boolean removeRecordingRule(String name);
+
+    /** Returns the registered recording rules, in registration order. */
+    List<RecordingRule> recordingRules();
 
     /**
      * Returns every current alert (PENDING, FIRING, and RESOLVED ones still retained) as of the last evaluation,
@@ -87,7 +113,8 @@ public interface Evaluator extends AutoCloseable {
      */
     final class Builder {
         private final List<MetricSource> sources = new ArrayList<>();
-        private final List<Rule> rules = new ArrayList<>();
+        /** Alerting rules ({@link Rule}) and recording rules ({@link RecordingRule}), in registration order. */
+        private final List<Object> rules = new ArrayList<>();
         private final List<AlertListener> listeners = new ArrayList<>();
         private final List<Notifier> notifiers = new ArrayList<>();
         private Duration interval = Duration.ofSeconds(5);
@@ -116,6 +143,28 @@ public interface Evaluator extends AutoCloseable {
         /** Adds rules. */
         public Builder rules(Iterable<? extends Rule> rules) {
             rules.forEach(this::rule);
+            return this;
+        }
+
+        /** Adds a recording rule, evaluated after the rules added before it and before those added after it. */
+        public Builder recordingRule(RecordingRule rule) {
+            rules.add(Objects.requireNonNull(rule, "rule"));
+            return this;
+        }
+
+        /**
+         * Adds every alerting and recording rule of a rule file, group after group, each group's rules in file order
+         * (the order Prometheus evaluates them in). A group's {@code limit} applies to each of its rules, as in
+         * Prometheus: an alerting rule with more alerts than the limit (pending or firing) fails its evaluation and
+         * drops all its alerts without notifying; a recording rule with more series fails and records nothing.
+         */
+        public Builder ruleGroups(RuleGroups file) {
+            for (dev.tocsin.core.rules.RuleGroup g : Objects.requireNonNull(file, "file").groups()) {
+                for (GroupRule r : g.rulesInFileOrder()) {
+                    Object x = r instanceof AlertingRule ? ((AlertingRule) r).rule() : r;
+                    rules.add(g.limit() > 0 ? new DefaultEvaluator.Limited(x, g.limit()) : x);
+                }
+            }
             return this;
         }
 

@@ -41,7 +41,11 @@ public final class DefaultEvaluator implements Evaluator {
     private static final int MAX_READERS = 4;
 
     private final List<SourceRuntime> sources;
-    private final CopyOnWriteArrayList<RuleRuntime> rules = new CopyOnWriteArrayList<>();
+    /** The registered alerting rules ({@link RuleRuntime}) and recording rules ({@link RecordingRuntime}), in order. */
+    private final CopyOnWriteArrayList<Object> rules = new CopyOnWriteArrayList<>();
+    /** Expressions evaluated by {@link #query} whose history must be kept (rule unit tests). */
+    private final CopyOnWriteArrayList<dev.tocsin.core.internal.expr.Expression> queried =
+            new CopyOnWriteArrayList<>();
     private final List<AlertListener> listeners;
     private final List<Notifier> notifiers;
     private final Duration interval;
@@ -55,6 +59,12 @@ public final class DefaultEvaluator implements Evaluator {
     private final ReentrantLock evalLock = new ReentrantLock();
     /** Samples of past cycles for range selectors and offsets; only touched under {@link #evalLock}. */
     private final dev.tocsin.core.internal.expr.History history = new dev.tocsin.core.internal.expr.History();
+    /** The recording rules' latest samples; only touched under {@link #evalLock}. */
+    private final RecordedSeries recorded = new RecordedSeries();
+    /** Series of removed recording rules, to be marked stale in the history at the next evaluation. */
+    private final List<Labels> pendingStale = new ArrayList<>();
+    /** The rules whose last evaluation failed: name and message. */
+    private volatile List<Map.Entry<String, String>> lastErrors = List.of();
     private final Object lifecycle = new Object();
     private ScheduledExecutorService ownExecutor;
     private volatile Thread evaluatorThread;
@@ -66,8 +76,23 @@ public final class DefaultEvaluator implements Evaluator {
     private volatile boolean closed;
     private volatile List<Alert> current = List.of();
 
-    /** Creates the evaluator from the builder's settings. */
-    public DefaultEvaluator(List<MetricSource> sources, List<Rule> rules, List<AlertListener> listeners,
+    /**
+     * A rule (a {@link Rule} or a {@link dev.tocsin.core.rules.RecordingRule}) with its rule-file group's
+     * {@code limit}: the most alerts (series) it may produce in one evaluation, 0 for none.
+     *
+     * @param rule the rule
+     * @param limit the limit
+     */
+    public record Limited(Object rule, int limit) {
+    }
+
+    /**
+     * Creates the evaluator from the builder's settings.
+     *
+     * @param rules {@link Rule}s and {@link dev.tocsin.core.rules.RecordingRule}s, each possibly {@link Limited},
+     *     in evaluation order
+     */
+    public DefaultEvaluator(List<MetricSource> sources, List<?> rules, List<AlertListener> listeners,
                             List<Notifier> notifiers, Duration interval, Clock clock,
                             ScheduledExecutorService executor, Labels externalLabels, String externalUrl,
                             boolean holdOnSourceFailure, Duration sourceStaleness) {
@@ -81,8 +106,18 @@ public final class DefaultEvaluator implements Evaluator {
             rs.add(r);
         }
         this.sources = List.copyOf(rs);
-        for (Rule r : rules) {
-            this.rules.add(new RuleRuntime(r));
+        for (Object o : rules) {
+            int limit = 0;
+            Object r = o;
+            if (o instanceof Limited) {
+                limit = ((Limited) o).limit();
+                r = ((Limited) o).rule();
+            }
+            if (r instanceof dev.tocsin.core.rules.RecordingRule) {
+                this.rules.add(new RecordingRuntime((dev.tocsin.core.rules.RecordingRule) r, limit));
+            } else {
+                this.rules.add(new RuleRuntime((Rule) r, limit));
+            }
         }
         this.listeners = listeners;
         this.notifiers = notifiers;
@@ -140,10 +175,26 @@ public final class DefaultEvaluator implements Evaluator {
         try {
             Snapshot snapshot = readSources(now);
             recordHistory(snapshot, now);
+            long t = now.toEpochMilli();
+            recorded.expire(t);
+            for (Labels l : pendingStale) {
+                history.markRecordedStale(l, t);
+            }
+            pendingStale.clear();
+            snapshot.attachRecorded(recorded);
             List<Alert> transitions = new ArrayList<>();
             List<Alert> all = new ArrayList<>();
             List<Alert> sendable = new ArrayList<>();
-            for (RuleRuntime r : rules) {
+            List<Map.Entry<String, String>> errors = new ArrayList<>();
+            for (Object o : rules) {
+                if (o instanceof RecordingRuntime) {
+                    RecordingRuntime rr = (RecordingRuntime) o;
+                    if (!rr.removed && !evaluateRecording(rr, snapshot, t)) {
+                        errors.add(Map.entry(rr.rule.name(), String.valueOf(rr.lastError)));
+                    }
+                    continue;
+                }
+                RuleRuntime r = (RuleRuntime) o;
                 if (r.removed) {
                     continue;
                 }
@@ -159,7 +210,11 @@ public final class DefaultEvaluator implements Evaluator {
                     while (transitions.size() > mark) {
                         transitions.remove(transitions.size() - 1);
                     }
+                    r.lastFailure = String.valueOf(e.getMessage());
                     ok = false;
+                }
+                if (!ok) {
+                    errors.add(Map.entry(r.rule.name(), String.valueOf(r.lastFailure)));
                 }
                 r.allAlerts(all);
                 if (ok) {
@@ -168,9 +223,58 @@ public final class DefaultEvaluator implements Evaluator {
                 }
             }
             current = List.copyOf(all);
+            lastErrors = List.copyOf(errors);
             notifyListeners(transitions);
             notifyNotifiers(new Notification(now, interval, transitions, sendable));
             return List.copyOf(transitions);
+        } finally {
+            evalLock.unlock();
+        }
+    }
+
+    private boolean evaluateRecording(RecordingRuntime rr, Snapshot snapshot, long t) {
+        try {
+            return rr.evaluate(snapshot, t, recorded, history);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            LOG.warn("recording rule {} failed: {}", rr.rule.name(), e.toString());
+            rr.lastError = String.valueOf(e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * Internal, for rule unit tests: the rules (alerting and recording) whose evaluation failed in the last
+     * evaluation, in evaluation order, with the failure's message.
+     */
+    public List<Map.Entry<String, String>> lastEvaluationErrors() {
+        return lastErrors;
+    }
+
+    /**
+     * Internal, for rule unit tests: keep the history this expression reads (its ranges and offsets) from the next
+     * evaluation on, so that {@link #query} can evaluate it.
+     */
+    public void retainHistoryFor(dev.tocsin.core.internal.expr.Expression e) {
+        queried.add(java.util.Objects.requireNonNull(e, "e"));
+    }
+
+    /**
+     * Internal, for rule unit tests ({@code promql_expr_test}): evaluates an expression at {@code at} (at or after
+     * the last evaluation) over the sources read at {@code at}, the recorded series visible then and the history.
+     * Changes no rule's state.
+     *
+     * @throws dev.tocsin.core.internal.expr.ExpressionEvaluationException when the evaluation fails
+     */
+    public dev.tocsin.core.internal.expr.Vector query(dev.tocsin.core.internal.expr.Expression e, Instant at) {
+        evalLock.lock();
+        try {
+            Snapshot snapshot = readSources(at);
+            snapshot.attachHistory(history);
+            recorded.expire(at.toEpochMilli());
+            snapshot.attachRecorded(recorded);
+            return e.evaluate(snapshot);
         } finally {
             evalLock.unlock();
         }
@@ -184,13 +288,23 @@ public final class DefaultEvaluator implements Evaluator {
         long retention = 0;
         java.util.Set<String> names = new java.util.HashSet<>();
         boolean all = false;
-        for (RuleRuntime r : rules) {
-            if (!r.removed && r.rule instanceof BuiltRule && ((BuiltRule) r.rule).expression().isPresent()) {
-                dev.tocsin.core.internal.expr.Expression e = ((BuiltRule) r.rule).expression().get();
-                retention = Math.max(retention, e.lookbackNeeded().toMillis());
-                names.addAll(e.historyMetricNames());
-                all |= e.readsAllHistory();
+        List<dev.tocsin.core.internal.expr.Expression> exprs = new ArrayList<>(queried);
+        for (Object o : rules) {
+            if (o instanceof RecordingRuntime) {
+                if (!((RecordingRuntime) o).removed) {
+                    exprs.add(((RecordingRuntime) o).expression());
+                }
+                continue;
             }
+            RuleRuntime r = (RuleRuntime) o;
+            if (!r.removed && r.rule instanceof BuiltRule && ((BuiltRule) r.rule).expression().isPresent()) {
+                exprs.add(((BuiltRule) r.rule).expression().get());
+            }
+        }
+        for (dev.tocsin.core.internal.expr.Expression e : exprs) {
+            retention = Math.max(retention, e.lookbackNeeded().toMillis());
+            names.addAll(e.historyMetricNames());
+            all |= e.readsAllHistory();
         }
         history.configure(retention, names, all);
         history.record(now.toEpochMilli(), snapshot);
@@ -396,7 +510,7 @@ public final class DefaultEvaluator implements Evaluator {
         if (closed) {
             throw new IllegalStateException("evaluator is closed");
         }
-        rules.add(new RuleRuntime(java.util.Objects.requireNonNull(rule, "rule")));
+        rules.add(new RuleRuntime(java.util.Objects.requireNonNull(rule, "rule"), 0));
     }
 
     @Override
@@ -412,10 +526,10 @@ public final class DefaultEvaluator implements Evaluator {
 
     private boolean removeRuleLocked(String name) {
         boolean any = false;
-        for (RuleRuntime r : rules) {
-            if (r.rule.name().equals(name)) {
-                r.removed = true;
-                any |= rules.remove(r);
+        for (Object o : rules) {
+            if (o instanceof RuleRuntime && ((RuleRuntime) o).rule.name().equals(name)) {
+                ((RuleRuntime) o).removed = true;
+                any |= rules.remove(o);
             }
         }
         if (any) {
@@ -431,10 +545,50 @@ public final class DefaultEvaluator implements Evaluator {
     }
 
     @Override
+    public void addRecordingRule(dev.tocsin.core.rules.RecordingRule rule) {
+        if (closed) {
+            throw new IllegalStateException("evaluator is closed");
+        }
+        rules.add(new RecordingRuntime(java.util.Objects.requireNonNull(rule, "rule"), 0));
+    }
+
+    @Override
+    public boolean removeRecordingRule(String name) {
+        evalLock.lock();
+        try {
+            boolean any = false;
+            for (Object o : rules) {
+                if (o instanceof RecordingRuntime && ((RecordingRuntime) o).rule.name().equals(name)) {
+                    RecordingRuntime rr = (RecordingRuntime) o;
+                    rr.removed = true;
+                    any |= rules.remove(o);
+                    pendingStale.addAll(rr.clear(recorded));
+                }
+            }
+            return any;
+        } finally {
+            evalLock.unlock();
+        }
+    }
+
+    @Override
+    public List<dev.tocsin.core.rules.RecordingRule> recordingRules() {
+        List<dev.tocsin.core.rules.RecordingRule> out = new ArrayList<>();
+        for (Object o : rules) {
+            if (o instanceof RecordingRuntime) {
+                out.add(((RecordingRuntime) o).rule);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    @Override
     public List<Rule> rules() {
         List<Rule> out = new ArrayList<>();
-        for (RuleRuntime r : rules) {
-            out.add(r.rule);
+        for (Object o : rules) {
+            if (o instanceof RuleRuntime) {
+                out.add(((RuleRuntime) o).rule);
+            }
         }
         return List.copyOf(out);
     }

@@ -32,6 +32,9 @@ final class RuleRuntime {
     static final Duration RESOLVED_RETENTION = Duration.ofMinutes(15);
 
     final Rule rule;
+    /** The group's limit on the alerts one evaluation may produce (0 = none). */
+    private final int limit;
+    private boolean limitLogged;
     private final RuleTemplates templates;
     private final BuiltRule built;
     private final Duration forDuration;
@@ -39,10 +42,13 @@ final class RuleRuntime {
     private final dev.tocsin.core.Runbook runbook;
     private final Map<Labels, ActiveAlert> active = new LinkedHashMap<>();
     private String lastError;
+    /** The message of the last evaluation's failure (Prometheus' wording where it has one), or null. */
+    String lastFailure;
     volatile boolean removed;
 
-    RuleRuntime(Rule rule) {
+    RuleRuntime(Rule rule, int limit) {
         this.rule = rule;
+        this.limit = limit;
         String name = rule.name();
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("invalid alert name '" + name + "': must not be empty");
@@ -122,9 +128,13 @@ final class RuleRuntime {
                 LOG.debug("rule failure detail", e);
             }
             lastError = msg;
+            lastFailure = String.valueOf(e.getMessage());
             return false;
         }
         lastError = null;
+        lastFailure = null;
+        int mark = transitions.size();
+        int activePending = 0;
 
         for (Candidate c : candidates.values()) {
             ActiveAlert a = active.get(c.labels);
@@ -173,8 +183,12 @@ final class RuleRuntime {
                     a.resolvedAt = ts;
                     transitions.add(snapshot(a));
                 }
+                if (keepFiring) {
+                    activePending++;
+                }
                 continue;
             }
+            activePending++;
             boolean isFrozen = c.held;
             if (!isFrozen) {
                 a.keepFiringSince = null;
@@ -192,6 +206,20 @@ final class RuleRuntime {
             // the context is computed when the alert becomes PENDING or FIRING, not on every evaluation: with many
             // alerts firing, recomputing every context each cycle would cost alerts x series
         }
+        if (limit > 0 && activePending > limit) {
+            // as Prometheus: every alert of the rule is dropped (nothing is sent about them) and the rule fails
+            active.clear();
+            while (transitions.size() > mark) {
+                transitions.remove(transitions.size() - 1);
+            }
+            lastFailure = "exceeded limit of " + limit + " with " + activePending + " alerts";
+            if (!limitLogged) {
+                LOG.warn("rule {} failed, its alerts are dropped: {}", rule.name(), lastFailure);
+            }
+            limitLogged = true;
+            return false;
+        }
+        limitLogged = false;
         return true;
     }
 

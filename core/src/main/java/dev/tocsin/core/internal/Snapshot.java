@@ -45,6 +45,8 @@ final class Snapshot implements MetricsView, EvalContext, ExpressionContextProvi
     private final Set<Labels> heldTargets;
     private Set<Sample> heldSamples;
     private History history = History.empty();
+    /** The recording rules' series, overlaid on the sources' (null until attached). */
+    private RecordedSeries recorded;
 
     Snapshot(Instant time, Map<String, Group> groups, boolean anyHeld, Set<Labels> heldTargets) {
         this.time = time;
@@ -56,6 +58,51 @@ final class Snapshot implements MetricsView, EvalContext, ExpressionContextProvi
     /** Attaches the evaluator's history (already updated with this snapshot), before any rule reads it. */
     void attachHistory(History h) {
         this.history = h;
+    }
+
+    /**
+     * Attaches the recording rules' series (after the history recorded this snapshot's source samples): from then on
+     * every read sees them too, including those a recording rule writes during this evaluation.
+     */
+    void attachRecorded(RecordedSeries r) {
+        this.recorded = r;
+    }
+
+    /** Returns the family of a metric: the sources' samples, then the recorded series' (if any). */
+    private Family merged(String metricName) {
+        Group g = groups.get(metricName);
+        Family rf = recorded == null || recorded.isEmpty() ? null : recorded.family(metricName);
+        if (rf == null) {
+            return g == null ? Family.empty() : g.family;
+        }
+        if (g == null) {
+            return rf;
+        }
+        int n = g.samples.length;
+        Sample[] s = Arrays.copyOf(g.samples, n + rf.size());
+        boolean[] h = Arrays.copyOf(g.held, s.length);
+        for (int i = 0; i < rf.size(); i++) {
+            s[n + i] = rf.sample(i);
+            h[n + i] = rf.held(i);
+        }
+        return new Family(s, h);
+    }
+
+    private static List<Sample> list(Family f) {
+        Sample[] s = new Sample[f.size()];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = f.sample(i);
+        }
+        return List.of(s);
+    }
+
+    private static boolean anyHeld(Family f) {
+        for (int i = 0; i < f.size(); i++) {
+            if (f.held(i)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -77,6 +124,11 @@ final class Snapshot implements MetricsView, EvalContext, ExpressionContextProvi
 
         @Override
         public List<Sample> series(String metricName) {
+            if (recorded != null && !recorded.isEmpty() && recorded.family(metricName) != null) {
+                Family f = merged(metricName);
+                readHeld |= anyHeld(f);
+                return list(f);
+            }
             Group g = groups.get(metricName);
             if (g == null) {
                 return List.of();
@@ -103,19 +155,37 @@ final class Snapshot implements MetricsView, EvalContext, ExpressionContextProvi
 
     @Override
     public List<Sample> series(String metricName) {
+        if (recorded != null && !recorded.isEmpty() && recorded.family(metricName) != null) {
+            return list(merged(metricName));
+        }
         Group g = groups.get(metricName);
         return g == null ? List.of() : g.list;
     }
 
     @Override
     public Family family(String metricName) {
-        Group g = groups.get(metricName);
-        return g == null ? Family.empty() : g.family;
+        if (recorded == null || recorded.isEmpty()) {
+            Group g = groups.get(metricName);
+            return g == null ? Family.empty() : g.family;
+        }
+        return merged(metricName);
     }
 
-    /** Returns every family, for selectors without a fixed metric name. */
+    /** Returns every family (recorded series included), for selectors without a fixed metric name. */
     public Iterable<Family> families() {
-        return () -> groups.values().stream().map(g -> g.family).iterator();
+        if (recorded == null || recorded.isEmpty()) {
+            return () -> groups.values().stream().map(g -> g.family).iterator();
+        }
+        List<Family> out = new java.util.ArrayList<>();
+        for (Map.Entry<String, Group> e : groups.entrySet()) {
+            out.add(recorded.family(e.getKey()) == null ? e.getValue().family : merged(e.getKey()));
+        }
+        for (String name : recorded.names()) {
+            if (!groups.containsKey(name)) {
+                out.add(recorded.family(name));
+            }
+        }
+        return out;
     }
 
     @Override

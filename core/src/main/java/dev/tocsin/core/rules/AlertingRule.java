@@ -10,7 +10,7 @@ import java.util.Objects;
  * @param rule the rule, ready to register with an evaluator
  * @param line the 1-based line of the rule's {@code alert:} key
  */
-public record AlertingRule(Rule rule, int line) {
+public record AlertingRule(Rule rule, int line) implements GroupRule {
 
     /** Validates the rule is present. */
     public AlertingRule {
@@ -18,6 +18,7 @@ public record AlertingRule(Rule rule, int line) {
     }
 
     /** Returns the alert name. */
+    @Override
     public String name() {
         return rule.name();
     }

@@ -15,7 +15,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * RuleGroups file = RuleFiles.load(Path.of("haproxy-rules.yml"));
- * Evaluator evaluator = Evaluator.builder().source(lb).rules(file.rules()).build();
+ * Evaluator evaluator = Evaluator.builder().source(lb).ruleGroups(file).build(); // alerting and recording rules
  * }</pre>
  *
  * <p>Files are checked as strictly as Prometheus checks them: unknown keys, duplicate keys, duplicate group names,

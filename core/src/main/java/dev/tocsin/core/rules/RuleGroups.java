@@ -23,7 +23,10 @@ public record RuleGroups(String file, List<RuleGroup> groups, List<SkippedRule> 
         skipped = List.copyOf(skipped);
     }
 
-    /** Returns every alerting rule of every group, in file order, ready for {@code Evaluator.Builder.rules(...)}. */
+    /**
+     * Returns every alerting rule of every group, in file order, ready for {@code Evaluator.Builder.rules(...)}. To
+     * register the recording rules too, in file order, use {@code Evaluator.Builder.ruleGroups(...)}.
+     */
     public List<Rule> rules() {
         List<Rule> out = new ArrayList<>();
         groups.forEach(g -> out.addAll(g.rules()));
@@ -34,6 +37,13 @@ public record RuleGroups(String file, List<RuleGroup> groups, List<SkippedRule> 
     public List<RecordingRule> recordingRules() {
         List<RecordingRule> out = new ArrayList<>();
         groups.forEach(g -> out.addAll(g.recordingRules()));
+        return List.copyOf(out);
+    }
+
+    /** Returns every alerting and recording rule of every group, in file order (the order they are evaluated in). */
+    public List<GroupRule> rulesInFileOrder() {
+        List<GroupRule> out = new ArrayList<>();
+        groups.forEach(g -> out.addAll(g.rulesInFileOrder()));
         return List.copyOf(out);
     }
 }

@@ -17,7 +17,7 @@ import java.util.Objects;
  *
  * <p>Supported: {@code rule_files} (relative to the test file, glob patterns), {@code evaluation_interval},
  * {@code tests[].interval}, {@code input_series} in promtool's notation, {@code alert_rule_test},
- * {@code promql_expr_test},
+ * {@code promql_expr_test} (recorded series included), recording rules, group {@code limit}, {@code group_eval_order},
  * {@code external_labels}, {@code external_url}. See {@code docs/rule-files.md} for what differs from promtool.
  */
 public final class RuleTests {

@@ -41,6 +41,8 @@ public final class History {
         private int end;
         private long lastSeen;
         private long heldAt = Long.MIN_VALUE;
+        /** Written by a recording rule ({@link #appendRecorded}): {@link #record} does not mark it stale. */
+        private boolean recorded;
 
         Series(Labels labels) {
             this.labels = labels;
@@ -209,7 +211,7 @@ public final class History {
             Iterator<Series> si = e.getValue().values().iterator();
             while (si.hasNext()) {
                 Series s = si.next();
-                if (s.lastSeen < timeMillis && s.lastSeen >= 0 && !s.lastIsStale()) {
+                if (!s.recorded && s.lastSeen < timeMillis && s.lastSeen >= 0 && !s.lastIsStale()) {
                     s.append(timeMillis, Double.longBitsToDouble(STALE_NAN_BITS)); // the series disappeared
                 }
                 if (s.lastSeen < minTime) {
@@ -242,6 +244,45 @@ public final class History {
             } else {
                 series.append(t, s.value());
             }
+        }
+    }
+
+    /**
+     * Appends one sample written by a recording rule at {@code timeMillis} (after {@link #record} of that
+     * evaluation), if its metric name is kept. Such series are never marked stale by {@link #record}: the rule
+     * marks them with {@link #markRecordedStale}.
+     *
+     * @param held whether the sample was computed from held input (then only the series' held flag is set)
+     */
+    public void appendRecorded(Labels labels, long timeMillis, double value, boolean held) {
+        if (this == EMPTY || retentionMillis == 0) {
+            return;
+        }
+        String name = labels.metricName();
+        if (!allNames && !names.contains(name)) {
+            return;
+        }
+        Map<Labels, Series> m = byName.computeIfAbsent(name, k -> new HashMap<>());
+        Series series = m.get(labels);
+        if (series == null) {
+            series = new Series(labels);
+            m.put(labels, series);
+        }
+        series.recorded = true;
+        series.lastSeen = timeMillis;
+        if (held) {
+            series.heldAt = timeMillis;
+        } else {
+            series.append(timeMillis, value);
+        }
+    }
+
+    /** Appends a staleness marker to a recorded series at {@code timeMillis}, as Prometheus' rule manager does. */
+    public void markRecordedStale(Labels labels, long timeMillis) {
+        Map<Labels, Series> m = byName.get(labels.metricName());
+        Series series = m == null ? null : m.get(labels);
+        if (series != null && !series.lastIsStale()) {
+            series.append(timeMillis, Double.longBitsToDouble(STALE_NAN_BITS));
         }
     }
 

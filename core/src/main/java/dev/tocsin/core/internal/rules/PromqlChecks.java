@@ -1,42 +1,78 @@
 package dev.tocsin.core.internal.rules;
 
-import dev.tocsin.core.Alert;
-import dev.tocsin.core.AlertState;
-import dev.tocsin.core.Evaluator;
 import dev.tocsin.core.Labels;
-import dev.tocsin.core.Rule;
 import dev.tocsin.core.TocsinParseException;
+import dev.tocsin.core.internal.expr.Expression;
+import dev.tocsin.core.internal.expr.Vector;
 
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * promtool's {@code promql_expr_test}: evaluates the expression once at {@code eval_time} over the test's input series
- * and compares the samples with {@code exp_samples}, with promtool's failure text.
- *
- * <p>The expression runs as a throw-away alerting rule on a real evaluator, through the public {@link Rule} API only;
- * a label template carries the series' metric name across (alerts drop {@code __name__}).
+ * and the series the recording rules wrote (an instant query on the evaluator's state at that time), and compares the
+ * samples with {@code exp_samples}, with promtool's failure text.
  */
 final class PromqlChecks {
 
-    private static final String NAME_CARRIER = "__tocsin_promql_name__";
-    private static final String RULE = "tocsin_promql_expr_test";
-
     private record Point(TreeMap<String, String> labels, double value) {
+    }
+
+    /** One test case, its expression parsed before the evaluations start (so its ranges' history is kept). */
+    static final class Prepared {
+        final String expr;
+        final Duration evalTime;
+        final List<YamlNode> expSamples;
+        final Expression parsed;
+        final String parseError;
+
+        Prepared(String expr, Duration evalTime, List<YamlNode> expSamples) {
+            this.expr = expr;
+            this.evalTime = evalTime;
+            this.expSamples = expSamples;
+            Expression p = null;
+            String err = null;
+            try {
+                p = Expression.parse(expr);
+            } catch (TocsinParseException e) {
+                err = e.getMessage();
+            }
+            this.parsed = p;
+            this.parseError = err;
+        }
+
+        /** Returns the parsed expression, if it parsed. */
+        Optional<Expression> expression() {
+            return Optional.ofNullable(parsed);
+        }
     }
 
     private PromqlChecks() {
     }
 
     /** Returns promtool's failure text, or null when the test passed. */
-    static String check(String expr, Duration evalTime, List<YamlNode> expSamples, TestSeriesSource source) {
-        String head = "    expr: " + RuleTestRunner.goQuote(expr) + ", time: " + PromDuration.format(evalTime);
+    static String check(Prepared q, Function<Expression, Vector> query) {
+        String head = "    expr: " + RuleTestRunner.goQuote(q.expr) + ", time: " + PromDuration.format(q.evalTime);
+        if (q.parsed == null) {
+            return head + ", err: " + q.parseError;
+        }
+        Vector result;
+        try {
+            result = query.apply(q.parsed);
+        } catch (RuntimeException e) {
+            return head + ", err: " + e.getMessage();
+        }
+        List<Point> got = new ArrayList<>();
+        for (int i = 0; i < result.size(); i++) {
+            got.add(new Point(new TreeMap<>(result.sample(i).labels().asMap()), result.sample(i).value()));
+        }
         List<Point> exp = new ArrayList<>();
-        for (YamlNode s : expSamples) {
+        for (YamlNode s : q.expSamples) {
             YamlNode l = s.map().get("labels");
             String labelsText = l == null || l.isNull() ? "" : l.text();
             Labels labels;
@@ -53,31 +89,6 @@ final class PromqlChecks {
                 return head + ", err: value " + RuleTestRunner.goQuote(v.text()) + " is not a number";
             }
             exp.add(new Point(new TreeMap<>(labels.asMap()), value));
-        }
-        Rule rule;
-        try {
-            rule = Rule.alert(RULE).expr(expr).label(NAME_CARRIER, "{{ $labels.__name__ }}").build();
-        } catch (TocsinParseException e) {
-            return head + ", err: " + e.getMessage();
-        } catch (IllegalArgumentException e) {
-            return head + ", err: " + e.getMessage();
-        }
-        List<Point> got = new ArrayList<>();
-        source.setNow(evalTime.toMillis());
-        try (Evaluator ev = Evaluator.builder().source(source).rule(rule).holdOnSourceFailure(false).build()) {
-            ev.evaluate(Instant.ofEpochMilli(evalTime.toMillis()));
-            for (Alert a : ev.alerts()) {
-                if (a.state() != AlertState.FIRING) {
-                    continue;
-                }
-                TreeMap<String, String> m = new TreeMap<>(a.labels().asMap());
-                m.remove("alertname");
-                String name = m.remove(NAME_CARRIER);
-                if (name != null && !name.isEmpty()) {
-                    m.put(Labels.METRIC_NAME, name);
-                }
-                got.add(new Point(m, a.value()));
-            }
         }
         exp.sort((x, y) -> RuleTestRunner.compare(x.labels(), y.labels()));
         got.sort((x, y) -> RuleTestRunner.compare(x.labels(), y.labels()));

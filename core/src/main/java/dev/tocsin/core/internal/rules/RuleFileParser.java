@@ -104,6 +104,7 @@ public final class RuleFileParser {
             }
             List<AlertingRule> alerting = new ArrayList<>();
             List<RecordingRule> recording = new ArrayList<>();
+            List<dev.tocsin.core.rules.GroupRule> ordered = new ArrayList<>();
             YamlNode rs = g.map().get("rules");
             if (rs != null && !rs.isNull()) {
                 if (rs.kind() != YamlNode.Kind.LIST) {
@@ -111,17 +112,18 @@ public final class RuleFileParser {
                 }
                 for (YamlNode r : rs.list()) {
                     rule = "";
-                    readRule(r, groupLabels, alerting, recording, skipped);
+                    readRule(r, groupLabels, alerting, recording, ordered, skipped);
                 }
             }
             rule = "";
-            groups.add(new RuleGroup(name, interval, groupLabels, limit, alerting, recording));
+            groups.add(new RuleGroup(name, interval, groupLabels, limit, alerting, recording, ordered));
         }
         return new RuleGroups(file, groups, skipped);
     }
 
     private void readRule(YamlNode r, Map<String, String> groupLabels, List<AlertingRule> alerting,
-                          List<RecordingRule> recording, List<SkippedRule> skipped) {
+                          List<RecordingRule> recording, List<dev.tocsin.core.rules.GroupRule> ordered,
+                          List<SkippedRule> skipped) {
         expectMap(r, "a rule");
         String alert = scalar(r, "alert", "");
         String record = scalar(r, "record", "");
@@ -162,7 +164,9 @@ public final class RuleFileParser {
                 }
                 throw error(exprNode, "could not parse expression: " + e.getMessage());
             }
-            recording.add(new RecordingRule(record, expr, labels, ruleLine));
+            RecordingRule rr = new RecordingRule(record, expr, labels, ruleLine);
+            recording.add(rr);
+            ordered.add(rr);
             return;
         }
         Duration forDuration = duration(r, "for");
@@ -170,7 +174,9 @@ public final class RuleFileParser {
         Rule.Builder b = Rule.alert(alert).expr(expr).forDuration(forDuration).keepFiringFor(keep)
                 .labels(labels).annotations(annotations);
         try {
-            alerting.add(new AlertingRule(b.build(), ruleLine));
+            AlertingRule ar = new AlertingRule(b.build(), ruleLine);
+            alerting.add(ar);
+            ordered.add(ar);
         } catch (ExpressionException e) {
             if (skipUnsupported && unsupported(e)) {
                 skipped.add(new SkippedRule(group, alert, ruleLine, "expression " + position(e) + e.detail()));

@@ -4,9 +4,10 @@ import dev.tocsin.core.Alert;
 import dev.tocsin.core.AlertState;
 import dev.tocsin.core.Evaluator;
 import dev.tocsin.core.Labels;
-import dev.tocsin.core.Rule;
 import dev.tocsin.core.TocsinParseException;
+import dev.tocsin.core.internal.DefaultEvaluator;
 import dev.tocsin.core.rules.AlertCheck;
+import dev.tocsin.core.rules.RuleGroup;
 import dev.tocsin.core.rules.RuleFileException;
 import dev.tocsin.core.rules.RuleFiles;
 import dev.tocsin.core.rules.RuleGroups;
@@ -60,9 +61,6 @@ public final class RuleTestRunner {
     private record Expected(TreeMap<String, String> labels, TreeMap<String, String> annotations) {
     }
 
-    private record PromqlTest(String expr, Duration evalTime, List<YamlNode> expSamples) {
-    }
-
     private record AlertTest(Duration evalTime, String alertname, List<Expected> expected) {
     }
 
@@ -104,7 +102,13 @@ public final class RuleTestRunner {
         }
         // rule files, relative to the test file
         Path dir = file.toAbsolutePath().getParent();
-        List<Rule> rules = new ArrayList<>();
+        // promtool evaluates the groups in group_eval_order (groups not listed first), each group's rules in file order
+        Map<String, Integer> groupOrder = new HashMap<>();
+        List<YamlNode> order = list(root, "group_eval_order");
+        for (int i = 0; i < order.size(); i++) {
+            groupOrder.put(scalar(order.get(i), "group_eval_order entry"), i);
+        }
+        List<RuleGroup> groups = new ArrayList<>();
         Map<String, String> skipped = new HashMap<>();
         for (YamlNode p : list(root, "rule_files")) {
             String pattern = scalar(p, "rule_files entry");
@@ -115,12 +119,14 @@ public final class RuleTestRunner {
             }
             for (Path m : matches) {
                 RuleGroups g = RuleFiles.load(m, RuleFiles.Options.skipUnsupported(true));
-                rules.addAll(g.rules());
+                groups.addAll(g.groups());
                 for (SkippedRule s : g.skipped()) {
                     skipped.putIfAbsent(s.name(), s.reason());
                 }
             }
         }
+        groups.sort(Comparator.comparingInt(g -> groupOrder.getOrDefault(g.name(), 0)));
+        RuleGroups rules = new RuleGroups(name, groups, List.of());
         List<TestGroupResult> results = new ArrayList<>();
         List<YamlNode> tests = list(root, "tests");
         for (int i = 0; i < tests.size(); i++) {
@@ -129,7 +135,7 @@ public final class RuleTestRunner {
         return new RuleTestResult(name, warnings, List.of(), results);
     }
 
-    private static TestGroupResult runGroup(int index, YamlNode g, List<Rule> rules, Map<String, String> skipped,
+    private static TestGroupResult runGroup(int index, YamlNode g, RuleGroups rules, Map<String, String> skipped,
                                             Duration evalInterval) {
         String testName = "";
         try {
@@ -172,7 +178,7 @@ public final class RuleTestRunner {
                             + ": Tocsin did not load this rule: " + skipped.get(alertname));
                 }
             }
-            List<PromqlTest> promqlTests = new ArrayList<>();
+            List<PromqlChecks.Prepared> promqlTests = new ArrayList<>();
             for (YamlNode q : list(g, "promql_expr_test")) {
                 map(q, "main.promqlTestCase");
                 checkKeys(q, PROMQL_TEST_KEYS, "main.promqlTestCase");
@@ -181,19 +187,13 @@ public final class RuleTestRunner {
                     map(smp, "main.sample");
                     checkKeys(smp, SAMPLE_KEYS, "main.sample");
                 }
-                promqlTests.add(new PromqlTest(optScalar(q, "expr", ""), duration(q, "eval_time", Duration.ZERO),
-                        samples));
+                promqlTests.add(new PromqlChecks.Prepared(optScalar(q, "expr", ""),
+                        duration(q, "eval_time", Duration.ZERO), samples));
             }
             TreeMap<String, String> ext = stringMap(g, "external_labels");
             String externalUrl = optScalar(g, "external_url", "");
-            List<AlertCheck> checks = evaluate(testName, rules, source, alertTests, evalInterval, ext,
-                    externalUrl);
-            for (PromqlTest q : promqlTests) {
-                String failure = PromqlChecks.check(q.expr(), q.evalTime(), q.expSamples(), source);
-                if (failure != null) {
-                    errors.add(failure);
-                }
-            }
+            List<AlertCheck> checks = evaluate(testName, rules, source, alertTests, promqlTests, evalInterval, ext,
+                    externalUrl, errors);
             return new TestGroupResult(index, testName, checks, errors);
         } catch (Failure e) {
             return new TestGroupResult(index, testName, List.of(), List.of(e.getMessage()));
@@ -202,9 +202,14 @@ public final class RuleTestRunner {
         }
     }
 
-    private static List<AlertCheck> evaluate(String testName, List<Rule> rules, TestSeriesSource source,
-                                             List<AlertTest> alertTests, Duration evalInterval,
-                                             Map<String, String> ext, String externalUrl) throws Failure {
+    /**
+     * Steps the evaluator as promtool does, checks the alert tests after their evaluation and runs the promql tests
+     * at their eval_time; a rule evaluation error ends the run (promql tests are then not reported), as in promtool.
+     */
+    private static List<AlertCheck> evaluate(String testName, RuleGroups rules, TestSeriesSource source,
+                                             List<AlertTest> alertTests, List<PromqlChecks.Prepared> promqlTests,
+                                             Duration evalInterval, Map<String, String> ext, String externalUrl,
+                                             List<String> errors) throws Failure {
         long step = evalInterval.toMillis();
         long maxt = 0;
         TreeMap<Long, List<AlertTest>> byTime = new TreeMap<>();
@@ -213,6 +218,13 @@ public final class RuleTestRunner {
             maxt = Math.max(maxt, t);
             byTime.computeIfAbsent(t, k -> new ArrayList<>()).add(a);
         }
+        TreeMap<Long, List<Integer>> queriesByTime = new TreeMap<>();
+        for (int i = 0; i < promqlTests.size(); i++) {
+            long t = promqlTests.get(i).evalTime.toMillis();
+            maxt = Math.max(maxt, t);
+            queriesByTime.computeIfAbsent(t, k -> new ArrayList<>()).add(i);
+        }
+        String[] queryFailures = new String[promqlTests.size()];
         if (maxt / step > MAX_EVALUATIONS) {
             throw new Failure("    Tocsin evaluates at most " + MAX_EVALUATIONS + " times per test; eval_time "
                     + PromDuration.format(Duration.ofMillis(maxt)) + " needs more at evaluation_interval "
@@ -225,17 +237,27 @@ public final class RuleTestRunner {
             throw new Failure("    invalid external_labels: " + e.getMessage());
         }
         List<AlertCheck> checks = new ArrayList<>();
-        try (Evaluator ev = Evaluator.builder()
+        Evaluator.Builder b = Evaluator.builder()
                 .source(source)
-                .rules(rules)
                 .interval(evalInterval)
                 .externalLabels(externalLabels)
                 .externalUrl(externalUrl)
-                .holdOnSourceFailure(false)
-                .build()) {
+                .holdOnSourceFailure(false);
+        b.ruleGroups(rules);
+        try (Evaluator ev = b.build()) {
+            DefaultEvaluator de = (DefaultEvaluator) ev;
+            promqlTests.forEach(q -> q.expression().ifPresent(de::retainHistoryFor));
             for (long ts = 0; ts <= maxt; ts += step) {
                 source.setNow(ts);
                 ev.evaluate(Instant.ofEpochMilli(ts));
+                List<Map.Entry<String, String>> evalErrors = de.lastEvaluationErrors();
+                if (!evalErrors.isEmpty()) {
+                    for (Map.Entry<String, String> e : evalErrors) {
+                        errors.add("    rule: " + e.getKey() + ", time: " + goDuration(ts) + ", err: "
+                                + e.getValue());
+                    }
+                    return checks;
+                }
                 // an eval_time is checked against the last evaluation at or before it
                 Map<Long, List<AlertTest>> due = byTime.subMap(ts, true, ts + step, false);
                 for (List<AlertTest> list : due.values()) {
@@ -243,9 +265,49 @@ public final class RuleTestRunner {
                         checks.add(check(testName, a, ev.alerts()));
                     }
                 }
+                // a promql test is an instant query at its eval_time, after the evaluations up to it
+                for (Map.Entry<Long, List<Integer>> e : queriesByTime.subMap(ts, true, ts + step, false).entrySet()) {
+                    source.setNow(e.getKey());
+                    Instant at = Instant.ofEpochMilli(e.getKey());
+                    for (int i : e.getValue()) {
+                        queryFailures[i] = PromqlChecks.check(promqlTests.get(i), x -> de.query(x, at));
+                    }
+                }
+            }
+        }
+        for (String f : queryFailures) {
+            if (f != null) {
+                errors.add(f);
             }
         }
         return checks;
+    }
+
+    /** Go's time.Duration String() for a non-negative number of milliseconds, e.g. {@code 0s}, {@code 1m30s}. */
+    static String goDuration(long ms) {
+        if (ms == 0) {
+            return "0s";
+        }
+        if (ms < 1000) {
+            return ms + "ms";
+        }
+        StringBuilder sb = new StringBuilder();
+        long h = ms / 3_600_000;
+        long m = ms / 60_000 % 60;
+        long sec = ms / 1000 % 60;
+        long frac = ms % 1000;
+        if (h > 0) {
+            sb.append(h).append('h');
+        }
+        if (h > 0 || m > 0) {
+            sb.append(m).append('m');
+        }
+        sb.append(sec);
+        if (frac > 0) {
+            String f = String.format("%03d", frac).replaceAll("0+$", "");
+            sb.append('.').append(f);
+        }
+        return sb.append('s').toString();
     }
 
     private static AlertCheck check(String testName, AlertTest a, List<Alert> alerts) {
