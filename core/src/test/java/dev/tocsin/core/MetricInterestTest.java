@@ -163,4 +163,15 @@ class MetricInterestTest {
         assertThat(evaluator.evaluate(T0)).extracting(Alert::ruleName).containsExactly("Broken");
         assertThat(source.calls).containsExactly(MetricInterest.all());
     }
+
+    @Test
+    void recordingRulesAddWhatTheirExpressionsRead() {
+        evaluator = Evaluator.builder().source(source)
+                .recordingRule(dev.tocsin.core.rules.RecordingRule.of("backend:queue:sum", "sum by (backend) (queue)"))
+                .rule(Rule.alert("Queued").expr("backend:queue:sum > 5").build())
+                .build();
+        List<Alert> t = evaluator.evaluate(T0);
+        assertThat(source.calls).containsExactly(MetricInterest.of(List.of("queue", "backend:queue:sum")));
+        assertThat(t).extracting(a -> a.labels().get("backend")).containsExactly("a");
+    }
 }

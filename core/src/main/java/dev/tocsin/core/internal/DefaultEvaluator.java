@@ -444,12 +444,26 @@ public final class DefaultEvaluator implements Evaluator {
     }
 
     /**
-     * The metric names the registered rules read (see {@link Rule#reads()}): every name as soon as one rule may read
-     * anything. Recomputed each cycle (a few small set unions), so added and removed rules count at once.
+     * The metric names the registered alerting rules (see {@link Rule#reads()}) and recording rules read: every name
+     * as soon as one rule may read anything. A recording rule's output needs no source, but listing it is harmless. Recomputed each cycle (a few small set unions), so added and removed rules count at once.
      */
     MetricInterest interest() {
         java.util.Set<String> names = new java.util.HashSet<>();
-        for (RuleRuntime r : rules) {
+        for (Object o : rules) {
+            if (o instanceof RecordingRuntime) {
+                RecordingRuntime rr = (RecordingRuntime) o;
+                if (rr.removed) {
+                    continue;
+                }
+                dev.tocsin.core.internal.expr.Expression e = rr.expression();
+                if (e.readsAllFamilies() || e.readsAllHistory()) {
+                    return MetricInterest.all();
+                }
+                names.addAll(e.metricNames());
+                names.addAll(e.historyMetricNames());
+                continue;
+            }
+            RuleRuntime r = (RuleRuntime) o;
             if (r.removed) {
                 continue;
             }

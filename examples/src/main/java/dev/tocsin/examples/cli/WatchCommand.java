@@ -56,8 +56,8 @@ final class WatchCommand implements Callable<Integer> {
     List<URI> alertmanagers = new ArrayList<>();
 
     @Option(names = "--rules", paramLabel = "FILE",
-            description = "A Prometheus rule file whose alerting rules are evaluated as well (rules using PromQL"
-                    + " Tocsin cannot run yet are listed on stderr and left out).")
+            description = "A Prometheus rule file whose alerting and recording rules are evaluated as well, in file"
+                    + " order (rules using PromQL Tocsin cannot run are listed on stderr and left out).")
     Path rules;
 
     @Option(names = "--json", description = "Print each transition as one JSON object per line.")
@@ -74,9 +74,10 @@ final class WatchCommand implements Callable<Integer> {
     public Integer call() {
         CommandLine cmd = spec.commandLine();
         List<Rule> fromFile = new ArrayList<>();
+        RuleGroups loaded = null;
         if (rules != null) {
             try {
-                RuleGroups loaded = RuleFiles.load(rules, RuleFiles.Options.skipUnsupported(true));
+                loaded = RuleFiles.load(rules, RuleFiles.Options.skipUnsupported(true));
                 fromFile.addAll(loaded.rules());
                 for (SkippedRule s : loaded.skipped()) {
                     cmd.getErr().println("tocsin watch: " + rules + ":" + s.line() + ": rule " + s.name()
@@ -99,12 +100,16 @@ final class WatchCommand implements Callable<Integer> {
         PrintWriter out = cmd.getOut();
         PrintWriter err = cmd.getErr();
         List<Rule> presets = new ArrayList<>(HaproxyRules.availability());
-        presets.addAll(fromFile);
         Evaluator.Builder builder = Evaluator.builder()
                 .source(source)
                 .rules(presets)
                 .interval(interval)
                 .listener(alert -> print(out, alert));
+        if (loaded != null) {
+            // alerting and recording rules in file order, with the groups' limits
+            builder.ruleGroups(loaded);
+            presets.addAll(fromFile);
+        }
         if (notifier != null) {
             builder.notifier(notifier);
         }

@@ -126,6 +126,29 @@ class CliIT {
     }
 
     @Test
+    void watchEvaluatesARuleFilesRecordingAndAlertingRules(@TempDir Path dir) throws Exception {
+        Path rules = Files.writeString(dir.resolve("rules.yml"), String.join("\n",
+                "groups:",
+                "  - name: custom",
+                "    rules:",
+                "      - record: backend:haproxy_servers_up:sum",
+                "        expr: sum by (backend) (haproxy_server_up)",
+                "      - alert: NoServerUp",
+                "        expr: backend:haproxy_servers_up:sum == 0",
+                "        labels:",
+                "          severity: page",
+                ""));
+        Cli r = Cli.run(ENV, withAuth("watch", "--stats", lb.statsUrl(), "--interval", "200ms",
+                "--max-duration", "1500ms", "--rules", rules.toString()));
+
+        assertThat(r.code()).as(r.err()).isZero();
+        // only the backend whose servers are all down; the recorded series carries the backend label only
+        assertThat(r.out().lines().filter(l -> l.contains(" FIRING NoServerUp{")))
+                .hasSize(1).allMatch(l -> l.contains("backend=\"dead\"") && l.contains("severity=\"page\""));
+        assertThat(r.err()).contains("with rules HaproxyDown, HaproxyBackendDown, HaproxyServerDown, NoServerUp");
+    }
+
+    @Test
     void watchSeesABackendGoDownAndComeBackInJsonAndStopsWhenInterrupted() throws Exception {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
