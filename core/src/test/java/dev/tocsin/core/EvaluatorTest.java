@@ -500,20 +500,8 @@ class EvaluatorTest {
     void aRuleExposesTheExpressionItWasBuiltWith() {
         Rule promql = Rule.alert("Down").expr("haproxy_backend_up  ==  0").build();
         Rule java = Rule.alert("Down").condition(isZero("backend_up")).build();
-        Rule host = new Rule() {
-            @Override
-            public String name() {
-                return "Host";
-            }
-
-            @Override
-            public List<Sample> evaluate(MetricsView metrics) {
-                return List.of();
-            }
-        };
 
         assertThat(promql.expr()).contains("haproxy_backend_up  ==  0");
         assertThat(java.expr()).isEmpty();
-        assertThat(host.expr()).isEmpty();
     }
 }

@@ -103,7 +103,7 @@ class MetricInterestTest {
     }
 
     @Test
-    void hostRulesReadEverything() {
+    void hostRulesReadEverythingAndHaveNoExpression() {
         Rule host = new Rule() {
             @Override
             public String name() {
@@ -116,6 +116,7 @@ class MetricInterestTest {
             }
         };
         assertThat(host.reads()).isEqualTo(Optional.empty());
+        assertThat(host.expr()).isEmpty();
     }
 
     @Test
