@@ -54,6 +54,8 @@ public final class DefaultEvaluator implements Evaluator {
     private final ReentrantLock evalLock = new ReentrantLock();
     /** Samples of past cycles for range selectors and offsets; only touched under {@link #evalLock}. */
     private final dev.tocsin.core.internal.expr.History history = new dev.tocsin.core.internal.expr.History();
+    /** The newest timestamp up to which samples of timestamped raw sources are in {@link #history}. */
+    private long rawRecordedUntil = Long.MIN_VALUE;
     private final Object lifecycle = new Object();
     private ScheduledExecutorService ownExecutor;
     private volatile Thread evaluatorThread;
@@ -192,7 +194,30 @@ public final class DefaultEvaluator implements Evaluator {
             }
         }
         history.configure(retention, names, all);
-        history.record(now.toEpochMilli(), snapshot);
+        long t = now.toEpochMilli();
+        List<RawSeriesSource> timestamped = new ArrayList<>();
+        for (SourceRuntime s : sources) {
+            if (s.source instanceof RawSeriesSource && ((RawSeriesSource) s.source).hasTimestampedSamples()) {
+                timestamped.add((RawSeriesSource) s.source);
+            }
+        }
+        if (timestamped.isEmpty()) {
+            history.record(t, snapshot);
+        } else {
+            // as Prometheus reads its storage: every sample with its own timestamp, not one per evaluation
+            for (RawSeriesSource s : timestamped) {
+                s.samplesBetween(rawRecordedUntil, t, history::recordRaw);
+            }
+            rawRecordedUntil = Math.max(rawRecordedUntil, t);
+            history.record(t, snapshot, l -> {
+                for (RawSeriesSource s : timestamped) {
+                    if (s.isOwnSeries(l)) {
+                        return true;
+                    }
+                }
+                return false;
+            });
+        }
         snapshot.attachHistory(history);
     }
 
