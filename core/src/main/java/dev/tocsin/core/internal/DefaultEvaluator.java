@@ -65,6 +65,8 @@ public final class DefaultEvaluator implements Evaluator {
     private final List<Labels> pendingStale = new ArrayList<>();
     /** The rules whose last evaluation failed: name and message. */
     private volatile List<Map.Entry<String, String>> lastErrors = List.of();
+    /** The newest timestamp up to which samples of timestamped raw sources are in {@link #history}. */
+    private long rawRecordedUntil = Long.MIN_VALUE;
     private final Object lifecycle = new Object();
     private ScheduledExecutorService ownExecutor;
     private volatile Thread evaluatorThread;
@@ -271,6 +273,7 @@ public final class DefaultEvaluator implements Evaluator {
         evalLock.lock();
         try {
             Snapshot snapshot = readSources(at);
+            recordRawSamples(at.toEpochMilli());
             snapshot.attachHistory(history);
             recorded.expire(at.toEpochMilli());
             snapshot.attachRecorded(recorded);
@@ -278,6 +281,28 @@ public final class DefaultEvaluator implements Evaluator {
         } finally {
             evalLock.unlock();
         }
+    }
+
+    /**
+     * Puts every sample of the timestamped raw sources (rule unit tests' input series) up to {@code t} into the
+     * history, each with its own timestamp, as Prometheus reads its storage (not one sample per evaluation).
+     *
+     * @return those sources; empty for live sources
+     */
+    private List<RawSeriesSource> recordRawSamples(long t) {
+        List<RawSeriesSource> timestamped = new ArrayList<>();
+        for (SourceRuntime s : sources) {
+            if (s.source instanceof RawSeriesSource && ((RawSeriesSource) s.source).hasTimestampedSamples()) {
+                timestamped.add((RawSeriesSource) s.source);
+            }
+        }
+        if (t > rawRecordedUntil) {
+            for (RawSeriesSource s : timestamped) {
+                s.samplesBetween(rawRecordedUntil, t, history::recordRaw);
+            }
+            rawRecordedUntil = t;
+        }
+        return timestamped;
     }
 
     /**
@@ -307,7 +332,20 @@ public final class DefaultEvaluator implements Evaluator {
             all |= e.readsAllHistory();
         }
         history.configure(retention, names, all);
-        history.record(now.toEpochMilli(), snapshot);
+        long t = now.toEpochMilli();
+        List<RawSeriesSource> timestamped = recordRawSamples(t);
+        if (timestamped.isEmpty()) {
+            history.record(t, snapshot);
+        } else {
+            history.record(t, snapshot, l -> {
+                for (RawSeriesSource s : timestamped) {
+                    if (s.isOwnSeries(l)) {
+                        return true;
+                    }
+                }
+                return false;
+            });
+        }
         snapshot.attachHistory(history);
     }
 

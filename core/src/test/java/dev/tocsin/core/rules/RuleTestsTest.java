@@ -171,4 +171,30 @@ class RuleTestsTest {
                     .isInstanceOf(TocsinParseException.class);
         }
     }
+
+    @Test
+    void rangesReadEveryInputSampleNotOneSamplePerEvaluation(@TempDir Path dir) throws IOException {
+        // scraped every 15 s, evaluated every minute; the counter resets at 7m45s (600 -> 30)
+        Path t = dir.resolve("t.yml");
+        Files.writeString(t, String.join("\n",
+                "rule_files: [r.yml]",
+                "evaluation_interval: 1m",
+                "tests:",
+                "- interval: 15s",
+                "  input_series:",
+                "  - series: 'c{a=\"1\"}'",
+                "    values: '0x19 0+60x10 30+60x9'",
+                "  promql_expr_test:",
+                "  - {expr: 'count_over_time(c[1m])', eval_time: 8m, exp_samples: [{labels: '{a=\"1\"}', value: 5}]}",
+                "  - {expr: 'increase(c[1m])', eval_time: 8m, exp_samples: [{labels: '{a=\"1\"}', value: 210}]}",
+                "  - {expr: 'rate(c[1m])', eval_time: 7m, exp_samples: [{labels: '{a=\"1\"}', value: 4}]}",
+                "  alert_rule_test:",
+                "  - {eval_time: 8m, alertname: R, exp_alerts: [{exp_labels: {a: '1'}, exp_annotations: {v: '3.5'}}]}",
+                ""));
+        Files.writeString(dir.resolve("r.yml"), "groups:\n- name: g\n  rules:\n  - alert: R\n"
+                + "    expr: rate(c[1m]) > 3\n    annotations:\n      v: '{{ $value }}'\n");
+        RuleTestResult r = RuleTests.run(t);
+        // one sample per evaluation would see 480 and 80 at 7m and 8m: an increase of 80, a rate of 1.33
+        assertThat(r.exitCode()).as(r.report()).isZero();
+    }
 }

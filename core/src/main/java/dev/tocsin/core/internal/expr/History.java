@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * A bounded in-memory history of the samples of past evaluations, per series, for range selectors ({@code x[5m]})
@@ -43,6 +44,8 @@ public final class History {
         private long heldAt = Long.MIN_VALUE;
         /** Written by a recording rule ({@link #appendRecorded}): {@link #record} does not mark it stale. */
         private boolean recorded;
+        /** Fed by {@link #recordRaw}: samples carry their own timestamps; no synthetic staleness markers. */
+        private boolean raw;
 
         Series(Labels labels) {
             this.labels = labels;
@@ -182,6 +185,34 @@ public final class History {
 
     /** Records the current samples of one evaluation at {@code timeMillis}. */
     public void record(long timeMillis, EvalContext current) {
+        record(timeMillis, current, l -> false);
+    }
+
+    /**
+     * Records one sample with its own timestamp (a series of a source that knows them, such as a promtool input
+     * series), when its metric is kept; call before {@link #record(long, EvalContext, Predicate)} for the same
+     * evaluation. Such a series gets only the staleness markers it is given, and is dropped once its last sample is
+     * older than the retention.
+     */
+    public void recordRaw(Labels labels, long timeMillis, double value, boolean stale) {
+        if (this == EMPTY || retentionMillis == 0) {
+            return;
+        }
+        String name = labels.metricName();
+        if (!allNames && !names.contains(name)) {
+            return;
+        }
+        Series series = byName.computeIfAbsent(name, k -> new HashMap<>()).computeIfAbsent(labels, Series::new);
+        series.raw = true;
+        series.lastSeen = Math.max(series.lastSeen, timeMillis);
+        series.append(timeMillis, stale ? Double.longBitsToDouble(STALE_NAN_BITS) : value);
+    }
+
+    /**
+     * Records the current samples of one evaluation at {@code timeMillis}, except those of the series
+     * {@code recordedRaw} accepts (their samples come through {@link #recordRaw}).
+     */
+    public void record(long timeMillis, EvalContext current, Predicate<Labels> recordedRaw) {
         if (this == EMPTY) {
             return;
         }
@@ -192,12 +223,12 @@ public final class History {
         if (allNames) {
             for (Family f : current.families()) {
                 if (f.size() > 0) {
-                    recordFamily(f.sample(0).metricName(), f, timeMillis);
+                    recordFamily(f.sample(0).metricName(), f, timeMillis, recordedRaw);
                 }
             }
         } else {
             for (String name : names) {
-                recordFamily(name, current.family(name), timeMillis);
+                recordFamily(name, current.family(name), timeMillis, recordedRaw);
             }
         }
         long minTime = timeMillis - retentionMillis;
@@ -211,6 +242,13 @@ public final class History {
             Iterator<Series> si = e.getValue().values().iterator();
             while (si.hasNext()) {
                 Series s = si.next();
+                if (s.raw) {
+                    s.dropBefore(minTime);
+                    if (s.size() == 0) {
+                        si.remove();
+                    }
+                    continue;
+                }
                 if (!s.recorded && s.lastSeen < timeMillis && s.lastSeen >= 0 && !s.lastIsStale()) {
                     s.append(timeMillis, Double.longBitsToDouble(STALE_NAN_BITS)); // the series disappeared
                 }
@@ -226,13 +264,16 @@ public final class History {
         }
     }
 
-    private void recordFamily(String name, Family f, long t) {
+    private void recordFamily(String name, Family f, long t, Predicate<Labels> recordedRaw) {
         if (f.size() == 0) {
             return;
         }
         Map<Labels, Series> m = byName.computeIfAbsent(name, k -> new HashMap<>());
         for (int i = 0; i < f.size(); i++) {
             Sample s = f.sample(i);
+            if (recordedRaw.test(s.labels())) {
+                continue;
+            }
             Series series = m.get(s.labels());
             if (series == null) {
                 series = new Series(s.labels());

@@ -279,11 +279,12 @@ final class RangeFunctions {
         double extrapolateToInterval = sampledInterval;
         extrapolateToInterval += durationToStart < threshold ? durationToStart : averageDurationBetweenSamples / 2;
         extrapolateToInterval += durationToEnd < threshold ? durationToEnd : averageDurationBetweenSamples / 2;
-        result = result * (extrapolateToInterval / sampledInterval);
+        // one factor, divided by the range for a rate, then one multiplication: Prometheus 2.42's rounding
+        double factor = extrapolateToInterval / sampledInterval;
         if (isRate) {
-            result = result / (rangeMillis / 1000.0);
+            factor /= rangeMillis / 1000.0;
         }
-        return result;
+        return result * factor;
     }
 
     /** Prometheus' {@code instantValue} for {@code irate} and {@code idelta}: the last two samples. */

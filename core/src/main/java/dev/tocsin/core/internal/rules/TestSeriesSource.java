@@ -6,12 +6,15 @@ import dev.tocsin.core.internal.RawSeriesSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The input series of one promtool test group, read as a PromQL instant query would at the current evaluation time:
  * each series' latest sample at or before it, at most 5 minutes old (inclusive, as Prometheus 2.x), and none when
- * that latest sample is a staleness marker.
+ * that latest sample is a staleness marker. Range selectors and {@code offset} read every sample with its own
+ * timestamp ({@link #samplesBetween}), as promtool's test storage holds them.
  */
 final class TestSeriesSource implements RawSeriesSource {
 
@@ -39,6 +42,7 @@ final class TestSeriesSource implements RawSeriesSource {
 
     private final long intervalMillis;
     private final List<Series> series = new ArrayList<>();
+    private final Set<Labels> own = new HashSet<>();
     private volatile long nowMillis;
 
     TestSeriesSource(long intervalMillis) {
@@ -47,6 +51,7 @@ final class TestSeriesSource implements RawSeriesSource {
 
     void add(Labels labels, SeriesNotation.Values values) {
         series.add(new Series(labels, values));
+        own.add(labels);
     }
 
     void setNow(long millis) {
@@ -83,5 +88,34 @@ final class TestSeriesSource implements RawSeriesSource {
             out.add(new Sample(s.labels, s.values.value(j)));
         }
         return out;
+    }
+
+    @Override
+    public boolean hasTimestampedSamples() {
+        return true;
+    }
+
+    @Override
+    public boolean isOwnSeries(Labels labels) {
+        return own.contains(labels);
+    }
+
+    @Override
+    public void samplesBetween(long fromExclusive, long toInclusive, SampleSink sink) {
+        if (toInclusive < 0 || toInclusive <= fromExclusive) {
+            return;
+        }
+        long first = fromExclusive < 0 ? 0 : fromExclusive / intervalMillis + 1;
+        long last = toInclusive / intervalMillis;
+        for (Series s : series) {
+            long end = Math.min(last, s.values.size() - 1L);
+            for (long k = first; k <= end; k++) {
+                byte kind = s.values.kind((int) k);
+                if (kind != SeriesNotation.Values.OMITTED) {
+                    sink.accept(s.labels, k * intervalMillis, s.values.value((int) k),
+                            kind == SeriesNotation.Values.STALE);
+                }
+            }
+        }
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tocsin.core.Alert;
 import dev.tocsin.core.AlertState;
 import dev.tocsin.core.Evaluator;
+import dev.tocsin.core.Labels;
 import dev.tocsin.core.Rule;
 import dev.tocsin.core.Sample;
 import dev.tocsin.core.testing.TestSource;
@@ -150,5 +151,32 @@ class HistoryTest {
             }
             assertThat(ev.alerts()).allMatch(a -> a.state() == AlertState.RESOLVED);
         }
+    }
+
+    @Test
+    void rawSamplesKeepTheirOwnTimestampsAndOnlyTheirOwnStalenessMarkers() {
+        History h = new History();
+        h.configure(60_000, Set.of("c"), false);
+        Labels raw = Labels.of("__name__", "c", "a", "1");
+        // a series scraped every 15 s, evaluated every 60 s: four samples per evaluation, one of them stale
+        for (int i = 0; i <= 4; i++) {
+            h.recordRaw(raw, i * 15_000L, 10.0 * i, i == 3);
+        }
+        h.recordRaw(Labels.of("__name__", "other"), 0, 1, false); // a metric no rule reads through a range
+        // the evaluation's own view of c (what collect() returned) is not recorded a second time
+        h.record(60_000L, ctx(60, Sample.of("c", 99, "a", "1")), raw::equals);
+        History.Series s = series(h, "c").get(0);
+        assertThat(s.size()).isEqualTo(5);
+        assertThat(s.time(1)).isEqualTo(15_000L);
+        assertThat(s.value(4)).isEqualTo(40.0);
+        assertThat(s.isStale(3)).isTrue();
+        assertThat(series(h, "other")).isEmpty();
+        // no sample at 120 s: no synthetic staleness marker; the series goes once its last sample is too old
+        h.record(120_000L, ctx(120), raw::equals);
+        s = series(h, "c").get(0);
+        assertThat(s.size()).isEqualTo(1);
+        assertThat(s.isStale(0)).isFalse();
+        h.record(121_000L, ctx(121), raw::equals);
+        assertThat(series(h, "c")).isEmpty();
     }
 }

@@ -394,4 +394,19 @@ class RangeCrossCheckTest {
         check2(240, "holt_winters(rate(c[1m])[2m:30s], 0.3, 0.3)", "{job=\"a\"} 6.683183333333332E-01");
         check2(360, "holt_winters(rate(c[1m])[2m:30s], 0.3, 0.3)", "{job=\"a\"} -6.082333333333332E-02");
     }
+
+    @Test
+    void rateRoundsAsPrometheusOneFactorDividedByTheRangeThenOneMultiplication() {
+        // c{job="a"}: 5+7x4, one sample every 15 s; promtool gives rate(c[20s]) at 60 s = 4.666666666666667E-01
+        // (7 * ((20 / 15) / 20)); 7 * (20 / 15) / 20 would be 4.666666666666666E-01
+        java.util.function.IntFunction<TestContext> every15s = step -> {
+            TestContext c = new TestContext(Instant.ofEpochSecond(step * 15L));
+            c.add(Sample.of("c", 5 + 7 * step, "job", "a"));
+            return c;
+        };
+        Vector v = run("rate(c[20s])", 4, every15s);
+        assertThat(v.samples()).singleElement().satisfies(s -> assertThat(s.value()).isEqualTo(0.4666666666666667));
+        Vector inc = run("increase(c[20s])", 4, every15s);
+        assertThat(inc.samples()).singleElement().satisfies(s -> assertThat(s.value()).isEqualTo(9.333333333333332));
+    }
 }
