@@ -184,6 +184,7 @@ public final class DefaultEvaluator implements Evaluator {
             }
             pendingStale.clear();
             snapshot.attachRecorded(recorded);
+            boolean alertSeries = alertSeriesRead();
             List<Alert> transitions = new ArrayList<>();
             List<Alert> all = new ArrayList<>();
             List<Alert> sendable = new ArrayList<>();
@@ -217,6 +218,12 @@ public final class DefaultEvaluator implements Evaluator {
                 }
                 if (!ok) {
                     errors.add(Map.entry(r.rule.name(), String.valueOf(r.lastFailure)));
+                } else if (alertSeries) {
+                    r.writeAlertSeries(t, recorded, history);
+                } else {
+                    for (Labels l : r.clearAlertSeries(recorded)) {
+                        history.markRecordedStale(l, t);
+                    }
                 }
                 r.allAlerts(all);
                 if (ok) {
@@ -232,6 +239,56 @@ public final class DefaultEvaluator implements Evaluator {
         } finally {
             evalLock.unlock();
         }
+    }
+
+    /**
+     * Whether some rule or queried expression may read the {@code ALERTS} or {@code ALERTS_FOR_STATE} series: only
+     * then are they written (a few set lookups per cycle; nothing is built for the alerts when nobody reads them). A
+     * Java rule reads them only when its {@link Rule#reads()} names them.
+     */
+    private boolean alertSeriesRead() {
+        for (dev.tocsin.core.internal.expr.Expression e : queried) {
+            if (readsAlertSeries(e)) {
+                return true;
+            }
+        }
+        for (Object o : rules) {
+            if (o instanceof RecordingRuntime) {
+                RecordingRuntime rr = (RecordingRuntime) o;
+                if (!rr.removed && readsAlertSeries(rr.expression())) {
+                    return true;
+                }
+                continue;
+            }
+            RuleRuntime r = (RuleRuntime) o;
+            if (r.removed) {
+                continue;
+            }
+            if (r.rule instanceof BuiltRule && ((BuiltRule) r.rule).expression().isPresent()) {
+                if (readsAlertSeries(((BuiltRule) r.rule).expression().get())) {
+                    return true;
+                }
+                continue;
+            }
+            try {
+                java.util.Optional<java.util.Set<String>> reads = r.rule.reads();
+                if (reads != null && reads.isPresent() && (reads.get().contains(RuleRuntime.ALERTS)
+                        || reads.get().contains(RuleRuntime.ALERTS_FOR_STATE))) {
+                    return true;
+                }
+            } catch (RuntimeException e) {
+                // interest() reports it
+            }
+        }
+        return false;
+    }
+
+    private static boolean readsAlertSeries(dev.tocsin.core.internal.expr.Expression e) {
+        return e.readsAllFamilies() || e.readsAllHistory()
+                || e.metricNames().contains(RuleRuntime.ALERTS)
+                || e.metricNames().contains(RuleRuntime.ALERTS_FOR_STATE)
+                || e.historyMetricNames().contains(RuleRuntime.ALERTS)
+                || e.historyMetricNames().contains(RuleRuntime.ALERTS_FOR_STATE);
     }
 
     private boolean evaluateRecording(RecordingRuntime rr, Snapshot snapshot, long t) {
@@ -273,7 +330,7 @@ public final class DefaultEvaluator implements Evaluator {
         evalLock.lock();
         try {
             Snapshot snapshot = readSources(at);
-            recordRawSamples(at.toEpochMilli());
+            snapshot.attachTimestampedSources(recordRawSamples(at.toEpochMilli()));
             snapshot.attachHistory(history);
             recorded.expire(at.toEpochMilli());
             snapshot.attachRecorded(recorded);
@@ -334,6 +391,7 @@ public final class DefaultEvaluator implements Evaluator {
         history.configure(retention, names, all);
         long t = now.toEpochMilli();
         List<RawSeriesSource> timestamped = recordRawSamples(t);
+        snapshot.attachTimestampedSources(timestamped);
         if (timestamped.isEmpty()) {
             history.record(t, snapshot);
         } else {
@@ -582,6 +640,7 @@ public final class DefaultEvaluator implements Evaluator {
             if (o instanceof RuleRuntime && ((RuleRuntime) o).rule.name().equals(name)) {
                 ((RuleRuntime) o).removed = true;
                 any |= rules.remove(o);
+                pendingStale.addAll(((RuleRuntime) o).clearAlertSeries(recorded));
             }
         }
         if (any) {

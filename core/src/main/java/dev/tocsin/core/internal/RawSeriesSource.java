@@ -45,6 +45,15 @@ public interface RawSeriesSource extends MetricSource {
     }
 
     /**
+     * Returns the timestamp (epoch milliseconds) of the sample of series {@code labels} that {@link #collect()}
+     * returned when read at {@code atMillis}, for {@code timestamp()}; empty (the default) when the source does not
+     * know it, and then the sample counts as taken at the evaluation time.
+     */
+    default java.util.OptionalLong sampleTimeMillis(Labels labels, long atMillis) {
+        return java.util.OptionalLong.empty();
+    }
+
+    /**
      * Gives every sample (staleness markers included) with a timestamp in {@code (fromExclusive, toInclusive]},
      * each series oldest first.
      */

@@ -69,6 +69,16 @@ final class RecordedSeries {
         }
     }
 
+    /**
+     * Returns the time (epoch milliseconds) the visible series {@code labels} was last written, or
+     * {@link Long#MIN_VALUE} when no rule wrote it.
+     */
+    long timeOf(Labels labels) {
+        Map<Labels, Entry> m = byName.get(labels.metricName());
+        Entry e = m == null ? null : m.get(labels);
+        return e == null ? Long.MIN_VALUE : e.time;
+    }
+
     /** Returns whether no recorded series is visible. */
     boolean isEmpty() {
         return byName.isEmpty();

@@ -42,6 +42,10 @@ final class RuleRuntime {
     private final dev.tocsin.core.Runbook runbook;
     private final Map<Labels, ActiveAlert> active = new LinkedHashMap<>();
     private String lastError;
+    /** The rule's labels as written (unexpanded templates): the base of its ALERTS series, as in Prometheus. */
+    private final Map<String, String> rawLabels;
+    /** The ALERTS and ALERTS_FOR_STATE series written by the last successful evaluation. */
+    private java.util.Set<Labels> alertSeries = java.util.Set.of();
     /** The message of the last evaluation's failure (Prometheus' wording where it has one), or null. */
     String lastFailure;
     volatile boolean removed;
@@ -60,6 +64,13 @@ final class RuleRuntime {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("rule " + name + ": runbook() failed: " + e, e);
         }
+        Map<String, String> raw;
+        try {
+            raw = rule.labels() == null ? Map.of() : new TreeMap<>(rule.labels());
+        } catch (RuntimeException e) {
+            raw = Map.of(); // reported by the template compilation below
+        }
+        this.rawLabels = raw;
         if (rule instanceof BuiltRule) {
             this.built = (BuiltRule) rule;
             this.templates = built.templates();
@@ -87,6 +98,10 @@ final class RuleRuntime {
         Instant firedAt;
         Instant resolvedAt;
         Instant keepFiringSince;
+        /** Cached labels of the alert's ALERTS series (by state) and ALERTS_FOR_STATE series, built when first needed. */
+        Labels alertsPending;
+        Labels alertsFiring;
+        Labels forState;
         Map<String, String> context = Map.of();
 
         ActiveAlert(Labels labels) {
@@ -303,6 +318,83 @@ final class RuleRuntime {
             }
         }
         return out;
+    }
+
+    /** Prometheus' series of the pending and firing alerts, with the alert state as label {@code alertstate}. */
+    static final String ALERTS = "ALERTS";
+    /** Prometheus' series of the pending and firing alerts, with the time they became active as value. */
+    static final String ALERTS_FOR_STATE = "ALERTS_FOR_STATE";
+
+    /**
+     * Writes, after a successful evaluation at {@code time}, Prometheus' {@code ALERTS} (value 1) and
+     * {@code ALERTS_FOR_STATE} (value: when the alert became active, in whole Unix seconds) series of every pending
+     * and firing alert (rules/alerting.go), for the rules after this one now and every rule from the next evaluation
+     * on, and marks stale the series written last time and not now (an alert that resolved, went away or changed
+     * state), as the rule manager does. A resolved alert writes nothing.
+     */
+    void writeAlertSeries(long time, RecordedSeries recorded, dev.tocsin.core.internal.expr.History history) {
+        java.util.Set<Labels> now = new java.util.HashSet<>(active.size() * 4);
+        for (ActiveAlert a : active.values()) {
+            if (a.state == AlertState.RESOLVED) {
+                continue;
+            }
+            Labels series = a.state == AlertState.FIRING ? firingLabels(a) : pendingLabels(a);
+            Labels forState = forStateLabels(a);
+            double since = a.activeAt.getEpochSecond();
+            recorded.put(new Sample(series, 1), false, time);
+            history.appendRecorded(series, time, 1, false);
+            recorded.put(new Sample(forState, since), false, time);
+            history.appendRecorded(forState, time, since, false);
+            now.add(series);
+            now.add(forState);
+        }
+        for (Labels gone : alertSeries) {
+            if (!now.contains(gone)) {
+                recorded.remove(gone);
+                history.markRecordedStale(gone, time);
+            }
+        }
+        alertSeries = now.isEmpty() ? java.util.Set.of() : now;
+    }
+
+    /** Forgets the rule's ALERTS series (the rule was removed or nobody reads them any more), returning them. */
+    java.util.Set<Labels> clearAlertSeries(RecordedSeries recorded) {
+        java.util.Set<Labels> w = alertSeries;
+        w.forEach(recorded::remove);
+        alertSeries = java.util.Set.of();
+        return w;
+    }
+
+    private Labels pendingLabels(ActiveAlert a) {
+        if (a.alertsPending == null) {
+            a.alertsPending = alertLabels(a, ALERTS).put("alertstate", "pending").build();
+        }
+        return a.alertsPending;
+    }
+
+    private Labels firingLabels(ActiveAlert a) {
+        if (a.alertsFiring == null) {
+            a.alertsFiring = alertLabels(a, ALERTS).put("alertstate", "firing").build();
+        }
+        return a.alertsFiring;
+    }
+
+    private Labels forStateLabels(ActiveAlert a) {
+        if (a.forState == null) {
+            a.forState = alertLabels(a, ALERTS_FOR_STATE).build();
+        }
+        return a.forState;
+    }
+
+    /** The rule's raw labels, overridden by the alert's labels, then the metric name and {@code alertname}. */
+    private Labels.Builder alertLabels(ActiveAlert a, String metricName) {
+        Labels.Builder b = a.labels.toBuilder();
+        rawLabels.forEach((k, v) -> {
+            if (v != null && !a.labels.has(k)) {
+                b.put(k, v); // a label whose template expanded to "" (so the alert lacks it) keeps its raw text
+            }
+        });
+        return b.put(Labels.METRIC_NAME, metricName).put("alertname", rule.name());
     }
 
     /** Returns a snapshot of one alert. */

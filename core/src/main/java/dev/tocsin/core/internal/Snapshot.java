@@ -47,6 +47,8 @@ final class Snapshot implements MetricsView, EvalContext, ExpressionContextProvi
     private History history = History.empty();
     /** The recording rules' series, overlaid on the sources' (null until attached). */
     private RecordedSeries recorded;
+    /** The sources that know their samples' own timestamps (rule unit tests' input series); usually none. */
+    private List<RawSeriesSource> timestamped = List.of();
 
     Snapshot(Instant time, Map<String, Group> groups, boolean anyHeld, Set<Labels> heldTargets) {
         this.time = time;
@@ -66,6 +68,31 @@ final class Snapshot implements MetricsView, EvalContext, ExpressionContextProvi
      */
     void attachRecorded(RecordedSeries r) {
         this.recorded = r;
+    }
+
+    /** Attaches the sources that know their samples' timestamps, for {@link #sampleTimeMillis}. */
+    void attachTimestampedSources(List<RawSeriesSource> sources) {
+        this.timestamped = sources;
+    }
+
+    @Override
+    public long sampleTimeMillis(Labels labels) {
+        long now = time.toEpochMilli();
+        if (recorded != null && !recorded.isEmpty()) {
+            long t = recorded.timeOf(labels);
+            if (t != Long.MIN_VALUE) {
+                return t;
+            }
+        }
+        for (RawSeriesSource s : timestamped) {
+            if (s.isOwnSeries(labels)) {
+                java.util.OptionalLong t = s.sampleTimeMillis(labels, now);
+                if (t.isPresent()) {
+                    return t.getAsLong();
+                }
+            }
+        }
+        return now;
     }
 
     /** Returns the family of a metric: the sources' samples, then the recorded series' (if any). */

@@ -862,6 +862,14 @@ final class Compiler {
                     // the timestamp of the sample found in the history, as Prometheus gives for selectors
                     return checked(offsetSelector((VectorSelector) unwrap(args.get(0)), true));
                 }
+                if (unwrap(args.get(0)) instanceof VectorSelector) {
+                    // Prometheus gives a selector's samples their own timestamps (EvalContext#sampleTimeMillis)
+                    VectorPlan in = vector(args.get(0));
+                    return checkedUnlessOneMetric(args.get(0), (ctx, sink) -> in.eval(ctx, (s, held) ->
+                            sink.accept(new Sample(s.labels().withoutMetricName(),
+                                    ctx.sampleTimeMillis(s.labels()) / 1000.0), held)));
+                }
+                // any other expression's samples are computed at the evaluation time
                 return mapValues(args.get(0), (ctx, h) -> ctx.time().toEpochMilli() / 1000.0, null,
                         (v, a, b) -> a);
             case "vector": {

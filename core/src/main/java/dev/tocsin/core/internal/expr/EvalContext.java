@@ -13,6 +13,16 @@ public interface EvalContext {
     Family family(String metricName);
 
     /**
+     * Returns the timestamp (epoch milliseconds) of the current sample of the series {@code labels} that an instant
+     * selector returned, for {@code timestamp()}: a source read live is sampled at the evaluation time (the default),
+     * a recording rule's or alerting rule's output at the evaluation that wrote it, and a series with its own
+     * timestamps (a promtool input series) at its latest sample's time.
+     */
+    default long sampleTimeMillis(dev.tocsin.core.Labels labels) {
+        return time().toEpochMilli();
+    }
+
+    /**
      * Returns every family of the snapshot, for selectors without a fixed metric name such as {@code {job="x"}}
      * (see {@link Expression#readsAllFamilies()}). The evaluator's snapshot implements it; the default returns none,
      * so such selectors then select nothing.

@@ -247,6 +247,7 @@ public final class RuleTestRunner {
         try (Evaluator ev = b.build()) {
             DefaultEvaluator de = (DefaultEvaluator) ev;
             promqlTests.forEach(q -> q.expression().ifPresent(de::retainHistoryFor));
+            source.loadUntil(maxt / step * step);
             for (long ts = 0; ts <= maxt; ts += step) {
                 source.setNow(ts);
                 ev.evaluate(Instant.ofEpochMilli(ts));

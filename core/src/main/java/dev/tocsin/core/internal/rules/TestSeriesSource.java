@@ -44,6 +44,11 @@ final class TestSeriesSource implements RawSeriesSource {
     private final List<Series> series = new ArrayList<>();
     private final Set<Labels> own = new HashSet<>();
     private volatile long nowMillis;
+    /**
+     * The newest sample time promtool's test storage holds: it loads the input series only up to its last rule
+     * evaluation, so a promql test whose eval_time lies after that sees no newer sample.
+     */
+    private volatile long loadedUntil = Long.MAX_VALUE;
 
     TestSeriesSource(long intervalMillis) {
         this.intervalMillis = intervalMillis;
@@ -56,6 +61,11 @@ final class TestSeriesSource implements RawSeriesSource {
 
     void setNow(long millis) {
         this.nowMillis = millis;
+    }
+
+    /** Holds back every sample newer than {@code millis} (promtool's last evaluation time). */
+    void loadUntil(long millis) {
+        this.loadedUntil = millis;
     }
 
     @Override
@@ -76,7 +86,7 @@ final class TestSeriesSource implements RawSeriesSource {
             if (s.prev.length == 0 || now < 0) {
                 continue;
             }
-            long k = Math.min(s.prev.length - 1L, now / intervalMillis);
+            long k = Math.min(s.prev.length - 1L, Math.min(now, loadedUntil) / intervalMillis);
             int j = s.prev[(int) k];
             if (j < 0) {
                 continue;
@@ -91,6 +101,19 @@ final class TestSeriesSource implements RawSeriesSource {
     }
 
     @Override
+    public java.util.OptionalLong sampleTimeMillis(Labels labels, long atMillis) {
+        for (Series s : series) {
+            if (s.labels.equals(labels) && s.prev.length > 0 && atMillis >= 0) {
+                int j = s.prev[(int) Math.min(s.prev.length - 1L, Math.min(atMillis, loadedUntil) / intervalMillis)];
+                if (j >= 0) {
+                    return java.util.OptionalLong.of(j * intervalMillis);
+                }
+            }
+        }
+        return java.util.OptionalLong.empty();
+    }
+
+    @Override
     public boolean hasTimestampedSamples() {
         return true;
     }
@@ -101,7 +124,8 @@ final class TestSeriesSource implements RawSeriesSource {
     }
 
     @Override
-    public void samplesBetween(long fromExclusive, long toInclusive, SampleSink sink) {
+    public void samplesBetween(long fromExclusive, long toUntil, SampleSink sink) {
+        long toInclusive = Math.min(toUntil, loadedUntil);
         if (toInclusive < 0 || toInclusive <= fromExclusive) {
             return;
         }
