@@ -541,7 +541,9 @@ public final class DefaultEvaluator implements Evaluator {
 
     /**
      * The metric names the registered alerting rules (see {@link Rule#reads()}) and recording rules read: every name
-     * as soon as one rule may read anything. A recording rule's output needs no source, but listing it is harmless. Recomputed each cycle (a few small set unions), so added and removed rules count at once.
+     * as soon as one rule may read anything. A recording rule's output (and {@code ALERTS} / {@code ALERTS_FOR_STATE},
+     * which come from the evaluator) needs no source, but listing it is harmless. Recomputed each cycle (a few small
+     * set unions), so added and removed rules count at once.
      */
     MetricInterest interest() {
         java.util.Set<String> names = new java.util.HashSet<>();
