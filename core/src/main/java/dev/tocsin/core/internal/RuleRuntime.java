@@ -98,7 +98,7 @@ final class RuleRuntime {
         Instant firedAt;
         Instant resolvedAt;
         Instant keepFiringSince;
-        /** Cached labels of the alert's ALERTS series (by state) and ALERTS_FOR_STATE series, built when first needed. */
+        /** The labels of the alert's ALERTS series (per state) and ALERTS_FOR_STATE series, built when needed. */
         Labels alertsPending;
         Labels alertsFiring;
         Labels forState;

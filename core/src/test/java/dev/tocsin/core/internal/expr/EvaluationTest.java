@@ -138,6 +138,44 @@ class EvaluationTest {
     }
 
     @Test
+    void timestampOfASelectorIsEachSamplesOwnTimeAndOfAComputedValueTheEvaluationTime() {
+        TestContext base = ctx();
+        EvalContext timed = new EvalContext() {
+            @Override
+            public Instant time() {
+                return base.time();
+            }
+
+            @Override
+            public Family family(String metricName) {
+                return base.family(metricName);
+            }
+
+            @Override
+            public long sampleTimeMillis(Labels labels) {
+                // instance 1 sampled 30 s before the evaluation, instance 2 at it
+                return base.time().toEpochMilli() - ("1".equals(labels.get("instance")) ? 30_000 : 0);
+            }
+        };
+        List<String> out = new ArrayList<>();
+        for (String e : List.of("timestamp(a)", "timestamp((a))", "timestamp(a + 0)", "timestamp(-a)")) {
+            Vector v = Expression.parse(e).evaluate(timed);
+            for (int i = 0; i < v.size(); i++) {
+                out.add(e + " " + v.sample(i).labels() + " " + v.sample(i).value());
+            }
+        }
+        assertThat(out).containsExactly(
+                "timestamp(a) {instance=\"1\", job=\"x\"} 970.0",
+                "timestamp(a) {instance=\"2\", job=\"x\"} 1000.0",
+                "timestamp((a)) {instance=\"1\", job=\"x\"} 970.0",
+                "timestamp((a)) {instance=\"2\", job=\"x\"} 1000.0",
+                "timestamp(a + 0) {instance=\"1\", job=\"x\"} 1000.0",
+                "timestamp(a + 0) {instance=\"2\", job=\"x\"} 1000.0",
+                "timestamp(-a) {instance=\"1\", job=\"x\"} 1000.0",
+                "timestamp(-a) {instance=\"2\", job=\"x\"} 1000.0");
+    }
+
+    @Test
     void scalarExpressionsAndTime() {
         assertThat(eval("time()")).containsExactly("{} 1000.0");
         assertThat(eval("time() - 10 * 2")).containsExactly("{} 980.0");
