@@ -141,6 +141,7 @@ public final class HaproxySource implements MetricSource {
         ScrapeResult result;
         try {
             result = mapper.map(payload.bytes(), payload.length());
+            transport.recycle(payload); // the mapper keeps no reference to the bytes
         } catch (CsvFormatException e) {
             failures.incrementAndGet();
             parseFailures.incrementAndGet();
