@@ -544,12 +544,26 @@ public final class HaproxyCsvMapper {
     private static Labels fixedLabels(RowTable.Entry en, int i, Slot slot) {
         Labels l = en.labels[i];
         if (l == null) {
-            Labels.Builder lb = Labels.builder().put(Labels.METRIC_NAME, slot.metric());
-            rowLabels(lb, en);
-            if (!slot.labelName().isEmpty()) {
-                lb.put(slot.labelName(), slot.labelValue());
+            Labels row = en.rowLabels;
+            if (row == null) {
+                Labels.Builder lb = Labels.builder();
+                rowLabels(lb, en);
+                row = lb.build();
+                en.rowLabels = row;
             }
-            l = lb.build();
+            if (row.has(Labels.METRIC_NAME)) {
+                // target labels with a __name__ (not from HaproxySource): it wins, as it always did
+                Labels.Builder lb = Labels.builder().put(Labels.METRIC_NAME, slot.metric());
+                rowLabels(lb, en);
+                if (!slot.labelName().isEmpty()) {
+                    lb.put(slot.labelName(), slot.labelValue());
+                }
+                l = lb.build();
+            } else {
+                // the row's label array is shared by all its metrics without an extra label (Labels' split form)
+                l = slot.labelName().isEmpty() ? row : row.with(slot.labelName(), slot.labelValue());
+                l = l.with(Labels.METRIC_NAME, slot.metric());
+            }
             en.labels[i] = l;
         }
         return l;

@@ -18,6 +18,8 @@ final class RowTable {
         final String proxy;
         final String server;
         final Labels[] labels;
+        /** The row's labels without a metric name (target, frontend or backend/server), built on first use. */
+        Labels rowLabels;
         /** Number of slots (samples) of this row; they live in the mapper's caches from {@link #base}. */
         final int samplesCount;
         int base;
