@@ -519,54 +519,49 @@ public final class HaproxyCsvMapper {
             out.append(prev);
             return;
         }
-        Sample s = new Sample(fixedLabels(en, slot, def), v);
+        // a fixed slot's labels never change: take them from the previous sample, else build them
+        Sample s = new Sample(prev != null ? prev.labels() : fixedLabels(en, def), v);
         cachedSamples[k] = s;
         cachedBits[k] = bits;
         out.append(s);
     }
 
-    /** Adds the sample of a slot whose labels follow the row (check status/info); en.labels[slot] = its labels. */
+    /** Adds the sample of a slot whose labels follow the row (check status/info). */
     private void emitDynamic(ChunkedList<Sample> out, RowTable.Entry en, int slot, Labels labels, double v) {
         long bits = Double.doubleToRawLongBits(v);
         int k = en.base + slot;
         Sample prev = cachedSamples[k];
-        if (prev != null && cachedBits[k] == bits && en.labels[slot] == labels) {
+        if (prev != null && cachedBits[k] == bits && prev.labels() == labels) {
             out.append(prev);
             return;
         }
         Sample s = new Sample(labels, v);
         cachedSamples[k] = s;
         cachedBits[k] = bits;
-        en.labels[slot] = labels;
         out.append(s);
     }
 
-    private static Labels fixedLabels(RowTable.Entry en, int i, Slot slot) {
-        Labels l = en.labels[i];
-        if (l == null) {
-            Labels row = en.rowLabels;
-            if (row == null) {
-                Labels.Builder lb = Labels.builder();
-                rowLabels(lb, en);
-                row = lb.build();
-                en.rowLabels = row;
-            }
-            if (row.has(Labels.METRIC_NAME)) {
-                // target labels with a __name__ (not from HaproxySource): it wins, as it always did
-                Labels.Builder lb = Labels.builder().put(Labels.METRIC_NAME, slot.metric());
-                rowLabels(lb, en);
-                if (!slot.labelName().isEmpty()) {
-                    lb.put(slot.labelName(), slot.labelValue());
-                }
-                l = lb.build();
-            } else {
-                // the row's label array is shared by all its metrics without an extra label (Labels' split form)
-                l = slot.labelName().isEmpty() ? row : row.with(slot.labelName(), slot.labelValue());
-                l = l.with(Labels.METRIC_NAME, slot.metric());
-            }
-            en.labels[i] = l;
+    /** Builds the labels of a fixed slot of the row (once per row and slot: later samples reuse them). */
+    private static Labels fixedLabels(RowTable.Entry en, Slot slot) {
+        Labels row = en.rowLabels;
+        if (row == null) {
+            Labels.Builder lb = Labels.builder();
+            rowLabels(lb, en);
+            row = lb.build();
+            en.rowLabels = row;
         }
-        return l;
+        if (row.has(Labels.METRIC_NAME)) {
+            // target labels with a __name__ (not from HaproxySource): it wins, as it always did
+            Labels.Builder lb = Labels.builder().put(Labels.METRIC_NAME, slot.metric());
+            rowLabels(lb, en);
+            if (!slot.labelName().isEmpty()) {
+                lb.put(slot.labelName(), slot.labelValue());
+            }
+            return lb.build();
+        }
+        // the row's label array is shared by all its metrics without an extra label (Labels' split form)
+        Labels l = slot.labelName().isEmpty() ? row : row.with(slot.labelName(), slot.labelValue());
+        return l.with(Labels.METRIC_NAME, slot.metric());
     }
 
     private static void rowLabels(Labels.Builder lb, RowTable.Entry en) {

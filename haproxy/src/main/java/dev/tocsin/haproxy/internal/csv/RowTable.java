@@ -17,7 +17,6 @@ final class RowTable {
         final int hash;
         final String proxy;
         final String server;
-        final Labels[] labels;
         /** The row's labels without a metric name (target, frontend or backend/server), built on first use. */
         Labels rowLabels;
         /** Number of slots (samples) of this row; they live in the mapper's caches from {@link #base}. */
@@ -57,7 +56,6 @@ final class RowTable {
             this.hash = hash;
             this.proxy = proxy;
             this.server = server;
-            this.labels = new Labels[slots];
             this.samplesCount = slots;
         }
     }
