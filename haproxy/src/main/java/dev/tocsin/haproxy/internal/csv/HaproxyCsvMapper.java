@@ -73,6 +73,8 @@ public final class HaproxyCsvMapper {
     private int[] fieldStart = new int[0];
     private int[] fieldEnd = new int[0];
     private boolean[] fieldQuoted = new boolean[0];
+    /** The value of a needed field made of 1 to 18 ASCII digits only (read while tokenizing), else -1. */
+    private long[] fieldDigits = new long[0];
     private double number;
     /**
      * The last sample of every (row, slot) and its value's raw bits, at row.base + slot: one contiguous region per
@@ -126,6 +128,7 @@ public final class HaproxyCsvMapper {
             fieldStart = new int[p.fieldsNeeded];
             fieldEnd = new int[p.fieldsNeeded];
             fieldQuoted = new boolean[p.fieldsNeeded];
+            fieldDigits = new long[p.fieldsNeeded];
         }
         return mapRows(p, csv, lineEnd + 1, length);
     }
@@ -242,12 +245,14 @@ public final class HaproxyCsvMapper {
         int[] fs = fieldStart;
         int[] fe = fieldEnd;
         boolean[] fq = fieldQuoted;
+        long[] fd = fieldDigits;
         int nf = 0;
         String bad = null;
         while (true) {
             int s = pos;
             int e;
             boolean q = false;
+            long digits = -1;
             if (pos < length && b[pos] == '"') {
                 q = true;
                 pos++;
@@ -280,6 +285,30 @@ public final class HaproxyCsvMapper {
                     pos = indexOfNewline(b, pos, length);
                     break;
                 }
+            } else if (nf < need) {
+                // one pass that finds the separator and reads the field as a decimal (most fields are numbers)
+                long v = 0;
+                int nonDigit = 0;
+                int i = pos;
+                while (i < length) {
+                    byte c = b[i];
+                    if (c == ',' || c == '\n') {
+                        break;
+                    }
+                    int d = c - '0';
+                    nonDigit |= d | (9 - d); // negative when c is not a digit
+                    v = v * 10 + d;
+                    i++;
+                }
+                pos = i;
+                e = pos;
+                if (e > s && b[e - 1] == '\r' && (pos == length || b[pos] == '\n')) {
+                    e--;
+                    nonDigit = -1;
+                }
+                if (nonDigit >= 0 && e > s && e - s <= 18) {
+                    digits = v;
+                }
             } else {
                 pos = indexOfSeparator(b, pos, length);
                 e = pos;
@@ -291,6 +320,7 @@ public final class HaproxyCsvMapper {
                 fs[nf] = s;
                 fe[nf] = e;
                 fq[nf] = q;
+                fd[nf] = digits;
                 if (nf == typeCol && e == s + 1 && b[s] >= '0' && b[s] <= '2') {
                     need = p.fieldsNeededByType[b[s] - '0']; // fewer columns for this row type
                 }
@@ -410,6 +440,12 @@ public final class HaproxyCsvMapper {
             switch (kind) {
                 case INT:
                 case MS: {
+                    long digits = fieldDigits[col];
+                    if (digits >= 0) {
+                        // plain digits, read by tokenize: what parseNumber gives for them
+                        emitFixed(out, en, i, slots[i], kind == Kind.MS ? digits / 1000.0 : (double) digits);
+                        continue;
+                    }
                     int r = parseNumber(b, fs[col], fe[col], fq[col], kind == Kind.MS);
                     if (r == EMPTY) {
                         continue;

@@ -170,4 +170,38 @@ class HaproxyCsvMapperPropertiesTest {
         }
         return n;
     }
+
+    /**
+     * Digit-only fields of any length (read by the tokenizer's fast path up to 18 digits, by the general parser
+     * beyond) give what Go's ParseInt / ParseFloat give: the integer, or no sample when it overflows 64 bits; a
+     * millisecond column's decimal divided by 1000. Also with a CR before the line's LF and with the same mapper
+     * reused (cached samples).
+     */
+    @Test
+    void digitFieldsParseAsGoDoesAtEveryLength() {
+        HaproxyCsvMapper mapper = new HaproxyCsvMapper(MappingOptions.defaults());
+        Gen<String> digits = lists().of(integers().between(0, 9)).ofSizeBetween(1, 24)
+                .map(l -> {
+                    StringBuilder sb = new StringBuilder();
+                    l.forEach(sb::append);
+                    return sb.toString();
+                });
+        qt().forAll(digits, digits, integers().between(0, 1)).checkAssert((qcur, duration, cr) -> {
+            String csv = "# pxname,svname,qcur,type,check_duration,\nbe,s1," + qcur + ",2," + duration
+                    + (cr == 1 ? "\r\n" : "\n");
+            ScrapeResult r = CsvSamples.map(mapper, csv);
+            java.util.Map<String, Double> got = CsvSamples.byLabels(r.samples());
+            Double expectedQcur;
+            try {
+                expectedQcur = (double) Long.parseLong(qcur);
+            } catch (NumberFormatException e) {
+                expectedQcur = null; // over 64 bits: a field error, as ParseInt fails
+            }
+            assertThat(got.get(CsvSamples.key("haproxy_server_current_queue", "backend", "be", "server", "s1")))
+                    .isEqualTo(expectedQcur);
+            assertThat(got.get(CsvSamples.key("haproxy_server_check_duration_seconds", "backend", "be",
+                    "server", "s1"))).isEqualTo(Double.parseDouble(duration) / 1000);
+            assertThat(r.parseFailures()).isEqualTo(expectedQcur == null ? 1 : 0);
+        });
+    }
 }
