@@ -352,7 +352,9 @@ public final class HaproxyCsvMapper {
         }
         int type = -1;
         if (bad == null) {
-            type = smallInt(b, fs[p.typeCol], fe[p.typeCol], fq[p.typeCol]);
+            long td = fieldDigits[p.typeCol]; // read by tokenize when plain digits
+            type = td >= 0 && fe[p.typeCol] - fs[p.typeCol] <= 9 ? (int) td
+                    : smallInt(b, fs[p.typeCol], fe[p.typeCol], fq[p.typeCol]);
             if (type < 0) {
                 bad = "type '" + excerpt(b, fs[p.typeCol], fe[p.typeCol]) + "' is not a row type number";
             }
@@ -491,7 +493,7 @@ public final class HaproxyCsvMapper {
                 default:
                     continue; // aggregates: after all rows
             }
-            emitDynamic(out, en, i, labels, v);
+            emitDynamic(out, en, i, labels, v, kind == Kind.CHECK_STATUS);
         }
     }
 
@@ -563,17 +565,25 @@ public final class HaproxyCsvMapper {
     }
 
     /** Adds the sample of a slot whose labels follow the row (check status/info). */
-    private void emitDynamic(ChunkedList<Sample> out, RowTable.Entry en, int slot, Labels labels, double v) {
+    private void emitDynamic(ChunkedList<Sample> out, RowTable.Entry en, int slot, Labels labels, double v,
+                             boolean check) {
         long bits = Double.doubleToRawLongBits(v);
         int k = en.base + slot;
         Sample prev = cachedSamples[k];
-        if (prev != null && cachedBits[k] == bits && prev.labels() == labels) {
+        // the cached sample's labels, held in the entry: reading prev.labels() would touch the sample (a cache miss)
+        Labels last = check ? en.emittedCheckLabels : en.emittedInfoLabels;
+        if (prev != null && cachedBits[k] == bits && last == labels) {
             out.append(prev);
             return;
         }
         Sample s = new Sample(labels, v);
         cachedSamples[k] = s;
         cachedBits[k] = bits;
+        if (check) {
+            en.emittedCheckLabels = labels;
+        } else {
+            en.emittedInfoLabels = labels;
+        }
         out.append(s);
     }
 

@@ -37,6 +37,9 @@ final class RowTable {
         String checkDesc = "";
         byte[] lastChkBytes;
         Labels infoLabels;
+        /** The labels of the cached check_status / check_info samples (see HaproxyCsvMapper#emitDynamic). */
+        Labels emittedCheckLabels;
+        Labels emittedInfoLabels;
         String lastChk = "";
         ServerState state;
         String stStatus;
