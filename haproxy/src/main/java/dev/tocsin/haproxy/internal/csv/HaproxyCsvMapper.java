@@ -70,6 +70,8 @@ public final class HaproxyCsvMapper {
     private final RowTable table = new RowTable();
     private int generation;
     private int lastServerCount = 16;
+    /** The rows of the last scrape in CSV order: the next scrape's rows are expected at the same positions. */
+    private List<RowTable.Entry> lastOrder = List.of();
     private int[] fieldStart = new int[0];
     private int[] fieldEnd = new int[0];
     private boolean[] fieldQuoted = new boolean[0];
@@ -229,6 +231,7 @@ public final class HaproxyCsvMapper {
             compact(sc.order);
         }
         lastServerCount = sc.servers.size();
+        lastOrder = sc.order;
         return new ScrapeResult(sc.out, sc.rows, sc.rows - sc.skippedCount, sc.skipped,
                 Collections.unmodifiableList(sc.servers), sc.fieldErrors, sc.failures);
     }
@@ -370,9 +373,13 @@ public final class HaproxyCsvMapper {
         int pe = fe[p.pxCol];
         int ss = fs[p.svCol];
         int se = fe[p.svCol];
-        int hash = RowTable.hash(type, b, ps, pe, ss, se);
-        RowTable.Entry en = table.find(type, b, ps, pe, ss, se, hash);
+        // the row at this position in the last scrape, when its names match: no hashing
+        RowTable.Entry en = sc.seen < lastOrder.size() ? lastOrder.get(sc.seen) : null;
+        if (en == null || !en.is(type, b, ps, pe, ss, se)) {
+            en = table.find(type, b, ps, pe, ss, se, RowTable.hash(type, b, ps, pe, ss, se));
+        }
         if (en == null) {
+            int hash = RowTable.hash(type, b, ps, pe, ss, se);
             en = new RowTable.Entry(type, Arrays.copyOfRange(b, ps, pe), Arrays.copyOfRange(b, ss, se), hash,
                     decode(b, ps, pe, fq[p.pxCol], Integer.MAX_VALUE),
                     decode(b, ss, se, fq[p.svCol], Integer.MAX_VALUE), Columns.slots(type).size(),

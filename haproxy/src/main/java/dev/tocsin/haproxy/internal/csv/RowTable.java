@@ -48,6 +48,11 @@ final class RowTable {
         String stLast;
         long stChange;
 
+        /** Whether this is the row of the given type and raw names. */
+        boolean is(int type, byte[] b, int ps, int pe, int ss, int se) {
+            return this.type == type && same(px, b, ps, pe) && same(sv, b, ss, se);
+        }
+
         /** Labels every sample of the row carries besides its own (the source's instance and job). */
         final Labels target;
 

@@ -204,4 +204,40 @@ class HaproxyCsvMapperPropertiesTest {
             assertThat(r.parseFailures()).isEqualTo(expectedQcur == null ? 1 : 0);
         });
     }
+
+    /**
+     * A mapper reused over a sequence of documents (rows added, dropped, reordered, repeated, values and statuses
+     * changing) gives for each document exactly what a new mapper gives: its caches (row positions, label sets,
+     * unchanged samples, compaction) never leak an earlier scrape into a later one.
+     */
+    @Test
+    void aReusedMapperAgreesWithAFreshOne() {
+        String[] names = {"b1,s1", "b1,s2", "b1,s3", "b2,s1", "b2,s2", "b1,BACKEND", "b2,BACKEND", "f1,FRONTEND"};
+        String[] statuses = {"UP", "DOWN", "MAINT", "UP 1/3", "no check"};
+        Gen<int[]> row = integers().between(0, names.length - 1).zip(integers().between(0, 3),
+                integers().between(0, statuses.length - 1), (n, v, st) -> new int[] {n, v, st});
+        Gen<List<int[]>> doc = lists().of(row).ofSizeBetween(0, 12);
+        qt().forAll(lists().of(doc).ofSizeBetween(1, 6)).checkAssert(docs -> {
+            HaproxyCsvMapper reused = new HaproxyCsvMapper(MappingOptions.defaults());
+            for (List<int[]> rows : docs) {
+                StringBuilder sb = new StringBuilder("# pxname,svname,qcur,status,type,check_status,last_chk,\n");
+                for (int[] r : rows) {
+                    String name = names[r[0]];
+                    String type = name.endsWith("FRONTEND") ? "0" : name.endsWith("BACKEND") ? "1" : "2";
+                    sb.append(name).append(',').append(r[1]).append(',').append(statuses[r[2]]).append(',')
+                            .append(type).append(',').append(r[2] == 1 ? "L4CON" : "L4OK").append(',')
+                            .append(r[1] == 0 ? "" : "chk" + r[1]).append(",\n");
+                }
+                String csv = sb.toString();
+                ScrapeResult got = CsvSamples.map(reused, csv);
+                ScrapeResult want = CsvSamples.map(new HaproxyCsvMapper(MappingOptions.defaults()), csv);
+                assertThat(CsvSamples.byLabels(got.samples())).isEqualTo(CsvSamples.byLabels(want.samples()));
+                assertThat(got.samples().stream().map(x -> x.labels().toString()).toList())
+                        .isEqualTo(want.samples().stream().map(x -> x.labels().toString()).toList());
+                assertThat(got.servers()).isEqualTo(want.servers());
+                assertThat(got.skippedRows()).isEqualTo(want.skippedRows());
+                assertThat(got.keptRows()).isEqualTo(want.keptRows());
+            }
+        });
+    }
 }
