@@ -358,10 +358,19 @@ public final class Labels implements Comparable<Labels> {
         if (metric == null) {
             return indexIn(pairs, name);
         }
-        if (name == METRIC_NAME || METRIC_NAME.equals(name)) {
+        if (name == METRIC_NAME) {
             return 0;
         }
-        int i = indexIn(pairs, name);
+        // identity scan first (interned names), then by value
+        for (int i = 0; i < pairs.length; i += 2) {
+            if (pairs[i] == name) {
+                return (i >> 1) + 1;
+            }
+        }
+        if (METRIC_NAME.equals(name)) {
+            return 0;
+        }
+        int i = insertionPoint(pairs, name);
         return i < 0 ? -1 : i + 1;
     }
 
