@@ -20,16 +20,68 @@ public final class Labels implements Comparable<Labels> {
     /** The reserved label holding the metric name. */
     public static final String METRIC_NAME = "__name__";
 
-    private static final Labels EMPTY = new Labels(new String[0]);
+    private static final Labels EMPTY = new Labels(null, new String[0]);
     private static final String NAME_PATTERN = "[a-zA-Z_][a-zA-Z0-9_]*";
 
-    /** Alternating names and values, sorted by name, names unique. */
+    /**
+     * The metric name when the set is held in the split form, else {@code null}. In the split form the set is
+     * {@code __name__=metric} followed by {@link #pairs}, which then holds no {@code __name__} and only names that sort
+     * after it; the array may be shared by the label sets of many metrics of one series' labels (e.g. all of an
+     * HAProxy row's metrics), which is what makes the form worth having: ~400k samples of a large HAProxy need one
+     * array per row instead of one per sample.
+     */
+    private final String metric;
+    /** Alternating names and values, sorted by name, names unique; never modified (may be shared). */
     private final String[] pairs;
     private final int hash;
 
-    private Labels(String[] pairs) {
+    private Labels(String metric, String[] pairs) {
+        this.metric = metric;
         this.pairs = pairs;
-        this.hash = Arrays.hashCode(pairs);
+        int h = 1;
+        if (metric != null) {
+            h = 31 * (31 + METRIC_NAME.hashCode()) + metric.hashCode();
+        }
+        for (String x : pairs) {
+            h = 31 * h + x.hashCode();
+        }
+        this.hash = h; // Arrays.hashCode of the flat name/value sequence, in both forms
+    }
+
+    private Labels(String[] pairs) {
+        this(null, pairs);
+    }
+
+    /** Whether {@code rest} (sorted, without {@code __name__}) may follow {@code __name__} in the split form. */
+    private static boolean splittable(String[] rest) {
+        return rest.length == 0 || rest[0].compareTo(METRIC_NAME) > 0;
+    }
+
+    /** The alternating names and values of the whole set (a new array in the split form). */
+    private String[] flat() {
+        if (metric == null) {
+            return pairs;
+        }
+        String[] f = new String[pairs.length + 2];
+        f[0] = METRIC_NAME;
+        f[1] = metric;
+        System.arraycopy(pairs, 0, f, 2, pairs.length);
+        return f;
+    }
+
+    /** The k-th element of the flat name/value sequence. */
+    private String elem(int k) {
+        if (metric == null) {
+            return pairs[k];
+        }
+        if (k < 2) {
+            return k == 0 ? METRIC_NAME : metric;
+        }
+        return pairs[k - 2];
+    }
+
+    private int flatLength() {
+        return metric == null ? pairs.length : pairs.length + 2;
     }
 
     /** Returns the empty label set. */
@@ -79,9 +131,7 @@ public final class Labels implements Comparable<Labels> {
     /** Returns a builder holding this set's labels, to derive a changed copy. */
     public Builder toBuilder() {
         Builder b = new Builder();
-        for (int i = 0; i < pairs.length; i += 2) {
-            b.map.put(pairs[i], pairs[i + 1]);
-        }
+        forEach(b.map::put);
         return b;
     }
 
@@ -103,28 +153,30 @@ public final class Labels implements Comparable<Labels> {
 
     /** Returns the number of labels. */
     public int size() {
-        return pairs.length / 2;
+        return flatLength() / 2;
     }
 
     /** Returns whether this set has no labels. */
     public boolean isEmpty() {
-        return pairs.length == 0;
+        return metric == null && pairs.length == 0;
     }
 
     /** Returns the name of the {@code index}-th label in sorted order. */
     public String name(int index) {
-        return pairs[2 * index];
+        Objects.checkIndex(index, size());
+        return elem(2 * index);
     }
 
     /** Returns the value of the {@code index}-th label in sorted order. */
     public String value(int index) {
-        return pairs[2 * index + 1];
+        Objects.checkIndex(index, size());
+        return elem(2 * index + 1);
     }
 
     /** Returns the value of the label, or the empty string when absent (Prometheus semantics). */
     public String get(String name) {
         int i = indexOf(name);
-        return i < 0 ? "" : pairs[2 * i + 1];
+        return i < 0 ? "" : elem(2 * i + 1);
     }
 
     /** Returns whether the label is present. */
@@ -134,7 +186,7 @@ public final class Labels implements Comparable<Labels> {
 
     /** Returns the metric name ({@value #METRIC_NAME}), or the empty string. */
     public String metricName() {
-        return get(METRIC_NAME);
+        return metric != null ? metric : get(METRIC_NAME);
     }
 
     /** Returns a copy without the named labels (this instance when none of them is present). */
@@ -146,17 +198,27 @@ public final class Labels implements Comparable<Labels> {
         if (!any) {
             return this;
         }
-        int keep = 0;
-        String[] tmp = new String[pairs.length];
-        outer:
-        for (int i = 0; i < pairs.length; i += 2) {
+        if (metric != null) {
+            boolean onlyName = true;
             for (String n : names) {
-                if (pairs[i].equals(n)) {
+                onlyName &= METRIC_NAME.equals(n) || indexIn(pairs, n) < 0;
+            }
+            if (onlyName) {
+                return pairs.length == 0 ? EMPTY : new Labels(pairs); // shares the array
+            }
+        }
+        String[] all = flat();
+        int keep = 0;
+        String[] tmp = new String[all.length];
+        outer:
+        for (int i = 0; i < all.length; i += 2) {
+            for (String n : names) {
+                if (all[i].equals(n)) {
                     continue outer;
                 }
             }
-            tmp[keep++] = pairs[i];
-            tmp[keep++] = pairs[i + 1];
+            tmp[keep++] = all[i];
+            tmp[keep++] = all[i + 1];
         }
         return keep == 0 ? EMPTY : new Labels(Arrays.copyOf(tmp, keep));
     }
@@ -175,12 +237,20 @@ public final class Labels implements Comparable<Labels> {
         if (value.isEmpty()) {
             return without(name);
         }
-        int i = indexOf(name);
+        boolean isMetricName = name == METRIC_NAME || METRIC_NAME.equals(name);
+        if (isMetricName && metric != null) {
+            return metric.equals(value) ? this : new Labels(value, pairs); // shares the array
+        }
+        if (isMetricName && splittable(pairs)) {
+            return new Labels(value, pairs); // this set's array, shared, behind __name__
+        }
+        String[] all = flat();
+        int i = indexIn(all, name);
         if (i >= 0) {
-            if (pairs[2 * i + 1].equals(value)) {
+            if (all[2 * i + 1].equals(value)) {
                 return this;
             }
-            String[] copy = pairs.clone();
+            String[] copy = all == pairs ? pairs.clone() : all;
             copy[2 * i + 1] = value;
             return new Labels(copy);
         }
@@ -188,12 +258,12 @@ public final class Labels implements Comparable<Labels> {
             throw new IllegalArgumentException("invalid label name: '" + name + "' (must match "
                     + NAME_PATTERN + ")");
         }
-        int insert = -(insertionPoint(name)) - 1;
-        String[] copy = new String[pairs.length + 2];
-        System.arraycopy(pairs, 0, copy, 0, 2 * insert);
+        int insert = -(insertionPoint(all, name)) - 1;
+        String[] copy = new String[all.length + 2];
+        System.arraycopy(all, 0, copy, 0, 2 * insert);
         copy[2 * insert] = name.intern();
         copy[2 * insert + 1] = value;
-        System.arraycopy(pairs, 2 * insert, copy, 2 * insert + 2, pairs.length - 2 * insert);
+        System.arraycopy(all, 2 * insert, copy, 2 * insert + 2, all.length - 2 * insert);
         return new Labels(copy);
     }
 
@@ -204,44 +274,55 @@ public final class Labels implements Comparable<Labels> {
      */
     public Labels withDefaults(Labels defaults) {
         int missing = 0;
-        for (int j = 0; j < defaults.pairs.length; j += 2) {
-            if (indexOf(defaults.pairs[j]) < 0) {
+        for (int j = 0; j < defaults.flatLength(); j += 2) {
+            if (indexOf(defaults.elem(j)) < 0) {
                 missing++;
             }
         }
         if (missing == 0) {
             return this;
         }
+        String[] defaultPairs = defaults.flat();
+        if (metric != null && defaults.indexOf(METRIC_NAME) < 0 && splittable(defaultPairs)) {
+            return new Labels(metric, mergeDefaults(pairs, defaultPairs, missing)); // stays in the split form
+        }
+        return new Labels(mergeDefaults(flat(), defaultPairs, missing));
+    }
+
+    private static String[] mergeDefaults(String[] pairs, String[] defaultPairs, int missing) {
         String[] out = new String[pairs.length + 2 * missing];
         int a = 0;
         int b = 0;
         int o = 0;
-        while (a < pairs.length || b < defaults.pairs.length) {
+        while (a < pairs.length || b < defaultPairs.length) {
             int c;
             if (a >= pairs.length) {
                 c = 1;
-            } else if (b >= defaults.pairs.length) {
+            } else if (b >= defaultPairs.length) {
                 c = -1;
             } else {
-                c = pairs[a].compareTo(defaults.pairs[b]);
+                c = pairs[a].compareTo(defaultPairs[b]);
             }
             if (c < 0) {
                 out[o++] = pairs[a++];
                 out[o++] = pairs[a++];
             } else if (c > 0) {
-                out[o++] = defaults.pairs[b++];
-                out[o++] = defaults.pairs[b++];
+                out[o++] = defaultPairs[b++];
+                out[o++] = defaultPairs[b++];
             } else {
                 out[o++] = pairs[a++];
                 out[o++] = pairs[a++];
                 b += 2;
             }
         }
-        return new Labels(out);
+        return out;
     }
 
     /** Calls {@code action} for every label in sorted order. */
     public void forEach(BiConsumer<String, String> action) {
+        if (metric != null) {
+            action.accept(METRIC_NAME, metric);
+        }
         for (int i = 0; i < pairs.length; i += 2) {
             action.accept(pairs[i], pairs[i + 1]);
         }
@@ -254,8 +335,8 @@ public final class Labels implements Comparable<Labels> {
         return Collections.unmodifiableMap(m);
     }
 
-    /** Returns the label index, or {@code -(insertion point) - 1} when absent. */
-    private int insertionPoint(String name) {
+    /** Returns the label index in {@code pairs}, or {@code -(insertion point) - 1} when absent. */
+    private static int insertionPoint(String[] pairs, String name) {
         int lo = 0;
         int hi = pairs.length / 2 - 1;
         while (lo <= hi) {
@@ -272,7 +353,28 @@ public final class Labels implements Comparable<Labels> {
         return -(lo + 1);
     }
 
+    /** Returns the label's index in the whole set, or -1. */
     private int indexOf(String name) {
+        if (metric == null) {
+            return indexIn(pairs, name);
+        }
+        if (name == METRIC_NAME) {
+            return 0;
+        }
+        // identity scan first (interned names), then by value
+        for (int i = 0; i < pairs.length; i += 2) {
+            if (pairs[i] == name) {
+                return (i >> 1) + 1;
+            }
+        }
+        if (METRIC_NAME.equals(name)) {
+            return 0;
+        }
+        int i = insertionPoint(pairs, name);
+        return i < 0 ? -1 : i + 1;
+    }
+
+    private static int indexIn(String[] pairs, String name) {
         // names are interned on construction, and so are the names callers usually pass (literals, parsed
         // matchers): an identity scan finds them without comparing characters
         for (int i = 0; i < pairs.length; i += 2) {
@@ -280,7 +382,7 @@ public final class Labels implements Comparable<Labels> {
                 return i >> 1;
             }
         }
-        int i = insertionPoint(name);
+        int i = insertionPoint(pairs, name);
         return i < 0 ? -1 : i;
     }
 
@@ -293,7 +395,23 @@ public final class Labels implements Comparable<Labels> {
             return false;
         }
         Labels other = (Labels) o;
-        return hash == other.hash && Arrays.equals(pairs, other.pairs);
+        if (hash != other.hash) {
+            return false;
+        }
+        if ((metric == null) == (other.metric == null)) {
+            return Objects.equals(metric, other.metric)
+                    && (pairs == other.pairs || Arrays.equals(pairs, other.pairs));
+        }
+        int n = flatLength();
+        if (n != other.flatLength()) {
+            return false;
+        }
+        for (int k = 0; k < n; k++) {
+            if (!elem(k).equals(other.elem(k))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
@@ -304,26 +422,29 @@ public final class Labels implements Comparable<Labels> {
     /** Orders label sets as Prometheus does: label by label, name first, then value; shorter first. */
     @Override
     public int compareTo(Labels o) {
-        int n = Math.min(pairs.length, o.pairs.length);
+        int len = flatLength();
+        int olen = o.flatLength();
+        int n = Math.min(len, olen);
         for (int i = 0; i < n; i++) {
-            int c = pairs[i].compareTo(o.pairs[i]);
+            int c = elem(i).compareTo(o.elem(i));
             if (c != 0) {
                 return c;
             }
         }
-        return Integer.compare(pairs.length, o.pairs.length);
+        return Integer.compare(len, olen);
     }
 
     /** Returns the Prometheus form, e.g. {@code {backend="app", instance="lb1:8404"}}. */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("{");
-        for (int i = 0; i < pairs.length; i += 2) {
+        int len = flatLength();
+        for (int i = 0; i < len; i += 2) {
             if (i > 0) {
                 sb.append(", ");
             }
-            sb.append(pairs[i]).append("=\"");
-            String v = pairs[i + 1];
+            sb.append(elem(i)).append("=\"");
+            String v = elem(i + 1);
             for (int j = 0; j < v.length(); j++) {
                 char c = v.charAt(j);
                 switch (c) {
@@ -380,13 +501,20 @@ public final class Labels implements Comparable<Labels> {
             if (map.isEmpty()) {
                 return EMPTY;
             }
-            String[] pairs = new String[map.size() * 2];
+            // the split form when __name__ sorts first (the usual case: label names are lower case)
+            boolean split = map.firstKey().equals(METRIC_NAME);
+            String[] pairs = new String[(map.size() - (split ? 1 : 0)) * 2];
             int i = 0;
+            boolean skip = split;
             for (Map.Entry<String, String> e : map.entrySet()) {
+                if (skip) {
+                    skip = false; // __name__, held apart
+                    continue;
+                }
                 pairs[i++] = e.getKey();
                 pairs[i++] = e.getValue();
             }
-            return new Labels(pairs);
+            return new Labels(split ? map.get(METRIC_NAME) : null, pairs);
         }
     }
 }

@@ -73,4 +73,90 @@ class LabelsTest {
                     assertThat(merged.get("l3")).isEqualTo(m.getOrDefault("l3", "other"));
                 });
     }
+
+    /** The flat name/value list of a sorted model. */
+    private static java.util.List<String> flat(java.util.SortedMap<String, String> m) {
+        java.util.List<String> f = new java.util.ArrayList<>();
+        m.forEach((k, v) -> {
+            f.add(k);
+            f.add(v);
+        });
+        return f;
+    }
+
+    private static int compareFlat(java.util.List<String> a, java.util.List<String> b) {
+        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+            int c = a.get(i).compareTo(b.get(i));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(a.size(), b.size());
+    }
+
+    /** Every way of building a set (builder, with/without chains, defaults) behaves as the same sorted map. */
+    @Test
+    void everyConstructionPathAgreesWithTheModel() {
+        String[] names = {"__name__", "A", "Zed", "_a", "a", "backend", "job", "__x", "_"};
+        qt().forAll(lists().of(integers().between(0, names.length - 1)).ofSizeBetween(0, 8),
+                        lists().of(integers().between(0, names.length - 1)).ofSizeBetween(0, 8),
+                        integers().between(0, 3))
+                .checkAssert((keys, others, variant) -> {
+                    java.util.TreeMap<String, String> m = new java.util.TreeMap<>();
+                    java.util.TreeMap<String, String> o = new java.util.TreeMap<>();
+                    Labels.Builder b = Labels.builder();
+                    Labels chained = Labels.empty();
+                    for (int k : keys) {
+                        String v = "v" + (k + variant);
+                        m.put(names[k], v);
+                        b.put(names[k], v);
+                        chained = chained.with(names[k], v);
+                    }
+                    for (int k : others) {
+                        o.put(names[k], "w" + k);
+                    }
+                    Labels built = b.build();
+                    // the same set, reached through a set with a different metric name / via defaults
+                    Labels viaOtherName = built.with("__name__", "zz").with("__name__", m.getOrDefault("__name__",
+                            "")).withDefaults(Labels.empty());
+                    Labels viaDefaults = built.withoutMetricName().withDefaults(m.containsKey("__name__")
+                            ? Labels.of("__name__", m.get("__name__")) : Labels.empty());
+                    for (Labels l : java.util.List.of(built, chained, viaOtherName, viaDefaults, Labels.of(m))) {
+                        assertThat(l.asMap()).isEqualTo(m);
+                        assertThat(l.size()).isEqualTo(m.size());
+                        assertThat(l.isEmpty()).isEqualTo(m.isEmpty());
+                        assertThat(l.hashCode()).isEqualTo(flat(m).hashCode());
+                        assertThat(l).isEqualTo(built).hasSameHashCodeAs(built);
+                        assertThat(l.compareTo(built)).isZero();
+                        assertThat(l.toString()).isEqualTo(built.toString());
+                        assertThat(l.metricName()).isEqualTo(m.getOrDefault("__name__", ""));
+                        int i = 0;
+                        for (Map.Entry<String, String> e : m.entrySet()) {
+                            assertThat(l.name(i)).isEqualTo(e.getKey());
+                            assertThat(l.value(i)).isEqualTo(e.getValue());
+                            i++;
+                        }
+                        for (String n : names) {
+                            assertThat(l.get(n)).isEqualTo(m.getOrDefault(n, ""));
+                            assertThat(l.has(n)).isEqualTo(m.containsKey(n));
+                            java.util.TreeMap<String, String> w = new java.util.TreeMap<>(m);
+                            w.remove(n);
+                            assertThat(l.without(n).asMap()).isEqualTo(w);
+                            assertThat(l.without(n)).isEqualTo(Labels.of(w)).hasSameHashCodeAs(Labels.of(w));
+                            w.put(n, "new");
+                            assertThat(l.with(n, "new").asMap()).isEqualTo(w);
+                            assertThat(l.with(n, "new")).isEqualTo(Labels.of(w)).hasSameHashCodeAs(Labels.of(w));
+                        }
+                        Labels other = Labels.of(o);
+                        assertThat(Integer.signum(l.compareTo(other)))
+                                .isEqualTo(Integer.signum(compareFlat(flat(m), flat(o))));
+                        assertThat(l.equals(other)).isEqualTo(m.equals(o));
+                        java.util.TreeMap<String, String> d = new java.util.TreeMap<>(o);
+                        d.putAll(m);
+                        assertThat(l.withDefaults(other).asMap()).isEqualTo(d);
+                        assertThat(l.withDefaults(other)).isEqualTo(Labels.of(d)).hasSameHashCodeAs(Labels.of(d));
+                        assertThat(l.toBuilder().build()).isEqualTo(l);
+                    }
+                });
+    }
 }

@@ -3,6 +3,7 @@ package dev.tocsin.haproxy;
 import dev.tocsin.core.Labels;
 import dev.tocsin.core.MetricSource;
 import dev.tocsin.core.Sample;
+import dev.tocsin.haproxy.internal.ConcatList;
 import dev.tocsin.haproxy.internal.FetchException;
 import dev.tocsin.haproxy.internal.HttpStatsTransport;
 import dev.tocsin.haproxy.internal.ResilientFetcher;
@@ -31,7 +32,6 @@ import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashSet;
@@ -141,6 +141,7 @@ public final class HaproxySource implements MetricSource {
         ScrapeResult result;
         try {
             result = mapper.map(payload.bytes(), payload.length());
+            transport.recycle(payload); // the mapper keeps no reference to the bytes
         } catch (CsvFormatException e) {
             failures.incrementAndGet();
             parseFailures.incrementAndGet();
@@ -157,17 +158,16 @@ public final class HaproxySource implements MetricSource {
         if (versionInfo && infoStale) {
             refreshVersionInfo();
         }
-        List<Sample> out = new ArrayList<>(result.samples().size() + 5);
-        out.addAll(result.samples());
-        out.add(Sample.of("haproxy_exporter_scrapes_total", scrapes.get()));
-        out.add(Sample.of("haproxy_exporter_csv_parse_failures_total", parseFailures.get()));
-        out.add(Sample.of("tocsin_haproxy_fetch_retries_total", fetcher.retries()));
-        out.add(Sample.of("tocsin_haproxy_circuit_open_total", fetcher.circuitOpened()));
+        // a view over the mapper's (read-only) list: copying ~400k references per large scrape cost 3.4 MB
+        Sample scrapesTotal = Sample.of("haproxy_exporter_scrapes_total", scrapes.get());
+        Sample parseFailuresTotal = Sample.of("haproxy_exporter_csv_parse_failures_total", parseFailures.get());
+        Sample retries = Sample.of("tocsin_haproxy_fetch_retries_total", fetcher.retries());
+        Sample circuitOpen = Sample.of("tocsin_haproxy_circuit_open_total", fetcher.circuitOpened());
         Sample version = versionSample;
         if (version != null) {
-            out.add(version);
+            return new ConcatList<>(result.samples(), scrapesTotal, parseFailuresTotal, retries, circuitOpen, version);
         }
-        return out;
+        return new ConcatList<>(result.samples(), scrapesTotal, parseFailuresTotal, retries, circuitOpen);
     }
 
     private void refreshVersionInfo() {

@@ -21,14 +21,30 @@ public final class CsvMapRetained {
      */
     public static void main(String[] args) {
         byte[] csv = CsvGenerator.generate(1000, 10, 0);
-        HaproxyCsvMapper mapper = new HaproxyCsvMapper(MappingOptions.defaults());
+        measure(csv, "no target labels", MappingOptions.defaults());
+        // as HaproxySource maps: instance and job on every sample
+        MappingOptions d = MappingOptions.defaults();
+        measure(csv, "instance/job target labels (as HaproxySource)", new MappingOptions(d.statusMapping(),
+                d.serverMetricFields(), d.excludedServerStates(),
+                dev.tocsin.core.Labels.of("instance", "127.0.0.1:8404", "job", "haproxy")));
+    }
+
+    private static void measure(byte[] csv, String what, MappingOptions options) {
+        HaproxyCsvMapper mapper = new HaproxyCsvMapper(options);
         ScrapeResult r = mapper.map(csv, csv.length);
-        long samples = GraphLayout.parseInstance(r.samples()).totalSize();
+        GraphLayout samplesLayout = GraphLayout.parseInstance(r.samples());
+        long samples = samplesLayout.totalSize();
         long result = GraphLayout.parseInstance(r).totalSize();
-        long both = GraphLayout.parseInstance(r, mapper).totalSize();
+        GraphLayout bothLayout = GraphLayout.parseInstance(r, mapper);
+        long both = bothLayout.totalSize();
+        System.out.printf("== %s%n", what);
         System.out.printf("CSV: %d bytes, %d rows, %d samples%n", csv.length, r.rows(), r.samples().size());
         System.out.printf("retained by result.samples(): %.1f MB%n", samples / 1e6);
         System.out.printf("retained by the whole ScrapeResult: %.1f MB%n", result / 1e6);
         System.out.printf("retained by ScrapeResult + mapper caches: %.1f MB%n", both / 1e6);
+        String[] lines = bothLayout.toFootprint().split("\n");
+        for (int i = 0; i < Math.min(lines.length, 14); i++) {
+            System.out.println("  " + lines[i]);
+        }
     }
 }

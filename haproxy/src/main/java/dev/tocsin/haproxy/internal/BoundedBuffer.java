@@ -7,7 +7,7 @@ public final class BoundedBuffer {
 
     private final long cap;
     private final String what;
-    private byte[] bytes = new byte[8192];
+    private byte[] bytes;
     private int length;
 
     /**
@@ -17,8 +17,20 @@ public final class BoundedBuffer {
      * @param what what is being read, for the error message
      */
     public BoundedBuffer(long cap, String what) {
+        this(cap, what, null);
+    }
+
+    /**
+     * Creates a buffer that writes into {@code reuse} (its content is overwritten) while it is large enough.
+     *
+     * @param cap the largest number of bytes accepted
+     * @param what what is being read, for the error message
+     * @param reuse an array no one else uses any more, or {@code null}
+     */
+    public BoundedBuffer(long cap, String what, byte[] reuse) {
         this.cap = Math.min(cap, Integer.MAX_VALUE - 16);
         this.what = what;
+        this.bytes = reuse != null ? reuse : new byte[8192];
     }
 
     /**
@@ -41,7 +53,9 @@ public final class BoundedBuffer {
      */
     public void reserve(long expected) {
         if (expected > bytes.length) {
-            bytes = Arrays.copyOf(bytes, (int) Math.min(expected, cap));
+            byte[] grown = new byte[(int) Math.min(expected, cap)];
+            System.arraycopy(bytes, 0, grown, 0, length);
+            bytes = grown;
         }
     }
 

@@ -43,6 +43,9 @@ public final class HttpStatsTransport implements StatsTransport {
     private final long maxBytes;
     /** Size of the last body read: the next body of the same HAProxy is about as large. */
     private volatile long lastBodyBytes;
+    /** A body array handed back by {@link #recycle}: the next fetch reads into it (taken atomically, so never shared). */
+    private final java.util.concurrent.atomic.AtomicReference<byte[]> spare =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     /**
      * Creates a transport.
@@ -82,6 +85,15 @@ public final class HttpStatsTransport implements StatsTransport {
     @Override
     public String describe() {
         return display;
+    }
+
+    /** Keeps the payload's array for the next fetch (the largest one handed back). */
+    @Override
+    public void recycle(Payload done) {
+        byte[] b = done.bytes();
+        if (b.length > 8192 && b.length <= maxBytes) {
+            spare.accumulateAndGet(b, (old, mine) -> old == null || mine.length >= old.length ? mine : old);
+        }
     }
 
     @Override
@@ -204,9 +216,13 @@ public final class HttpStatsTransport implements StatsTransport {
         if (h.contentLength > maxBytes) {
             throw new BoundedBuffer(maxBytes, "response from " + display).tooLarge();
         }
-        BodyReader body = new BodyReader(h, maxBytes, display);
         // size the body buffer from Content-Length, or from the last body (HAProxy answers chunked), plus a margin
         long expected = h.contentLength >= 0 ? h.contentLength : lastBodyBytes + lastBodyBytes / 8;
+        byte[] reuse = spare.getAndSet(null);
+        if (reuse != null && reuse.length > 2 * expected + 65536) {
+            reuse = null; // much larger than needed now: let it go
+        }
+        BodyReader body = new BodyReader(h, maxBytes, display, reuse);
         body.out.reserve(expected);
         int leftover = head.length() - headerEnd;
         if (leftover > 0) {
@@ -356,9 +372,9 @@ public final class HttpStatsTransport implements StatsTransport {
         private final StringBuilder line = new StringBuilder();
         private long chunkLeft;
 
-        BodyReader(Head head, long cap, String display) {
+        BodyReader(Head head, long cap, String display, byte[] reuse) {
             this.head = head;
-            this.out = new BoundedBuffer(cap, "response from " + display);
+            this.out = new BoundedBuffer(cap, "response from " + display, reuse);
             this.display = display;
             this.done = head.contentLength == 0 && !head.chunked;
         }

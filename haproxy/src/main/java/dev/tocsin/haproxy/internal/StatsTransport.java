@@ -22,6 +22,16 @@ public interface StatsTransport {
      */
     Optional<Map<String, String>> fetchInfo() throws FetchException;
 
+    /**
+     * Hands back a payload of {@link #fetchStat()} that the caller no longer reads, so that a later fetch may reuse
+     * its array instead of allocating a new one of the CSV's size. The caller must not touch the payload afterwards.
+     * Optional (the default ignores it).
+     *
+     * @param done the payload to recycle
+     */
+    default void recycle(Payload done) {
+    }
+
     /** Returns where it reads from, for messages: a URI without credentials, a socket path, {@code tcp://h:p}. */
     String describe();
 

@@ -38,6 +38,29 @@ class HttpStatsTransportTest {
     }
 
     @Test
+    void aRecycledBodyArrayIsReusedAndOverwrittenCorrectly() throws Exception {
+        String large = CSV + "x,".repeat(10_000) + "\n";
+        String[] bodies = {large, CSV, large};
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        try (RawServer s = new RawServer((req, out) -> {
+            String b = bodies[n.getAndIncrement() % bodies.length];
+            RawServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: " + b.length() + "\r\n\r\n" + b);
+        })) {
+            HttpStatsTransport t = transport(s.port(), "/s", null, Duration.ofSeconds(2), 1 << 20);
+            StatsTransport.Payload first = t.fetchStat();
+            assertThat(body(first)).isEqualTo(large);
+            t.recycle(first);
+            StatsTransport.Payload second = t.fetchStat();
+            assertThat(second.bytes()).isSameAs(first.bytes());
+            assertThat(body(second)).isEqualTo(CSV);
+            StatsTransport.Payload third = t.fetchStat(); // second not recycled: a new array
+            assertThat(third.bytes()).isNotSameAs(second.bytes());
+            assertThat(body(third)).isEqualTo(large);
+            assertThat(body(second)).isEqualTo(CSV);
+        }
+    }
+
+    @Test
     void keepsAnExistingCsvSuffixAndQuery() {
         assertThat(HttpStatsTransport.requestTarget(URI.create("http://h/stats;csv;norefresh")))
                 .isEqualTo("/stats;csv;norefresh");

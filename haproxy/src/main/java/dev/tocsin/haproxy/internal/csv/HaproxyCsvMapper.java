@@ -70,9 +70,13 @@ public final class HaproxyCsvMapper {
     private final RowTable table = new RowTable();
     private int generation;
     private int lastServerCount = 16;
+    /** The rows of the last scrape in CSV order: the next scrape's rows are expected at the same positions. */
+    private List<RowTable.Entry> lastOrder = List.of();
     private int[] fieldStart = new int[0];
     private int[] fieldEnd = new int[0];
     private boolean[] fieldQuoted = new boolean[0];
+    /** The value of a needed field made of 1 to 18 ASCII digits only (read while tokenizing), else -1. */
+    private long[] fieldDigits = new long[0];
     private double number;
     /**
      * The last sample of every (row, slot) and its value's raw bits, at row.base + slot: one contiguous region per
@@ -126,6 +130,7 @@ public final class HaproxyCsvMapper {
             fieldStart = new int[p.fieldsNeeded];
             fieldEnd = new int[p.fieldsNeeded];
             fieldQuoted = new boolean[p.fieldsNeeded];
+            fieldDigits = new long[p.fieldsNeeded];
         }
         return mapRows(p, csv, lineEnd + 1, length);
     }
@@ -226,6 +231,7 @@ public final class HaproxyCsvMapper {
             compact(sc.order);
         }
         lastServerCount = sc.servers.size();
+        lastOrder = sc.order;
         return new ScrapeResult(sc.out, sc.rows, sc.rows - sc.skippedCount, sc.skipped,
                 Collections.unmodifiableList(sc.servers), sc.fieldErrors, sc.failures);
     }
@@ -242,12 +248,14 @@ public final class HaproxyCsvMapper {
         int[] fs = fieldStart;
         int[] fe = fieldEnd;
         boolean[] fq = fieldQuoted;
+        long[] fd = fieldDigits;
         int nf = 0;
         String bad = null;
         while (true) {
             int s = pos;
             int e;
             boolean q = false;
+            long digits = -1;
             if (pos < length && b[pos] == '"') {
                 q = true;
                 pos++;
@@ -280,6 +288,30 @@ public final class HaproxyCsvMapper {
                     pos = indexOfNewline(b, pos, length);
                     break;
                 }
+            } else if (nf < need) {
+                // one pass that finds the separator and reads the field as a decimal (most fields are numbers)
+                long v = 0;
+                int nonDigit = 0;
+                int i = pos;
+                while (i < length) {
+                    byte c = b[i];
+                    if (c == ',' || c == '\n') {
+                        break;
+                    }
+                    int d = c - '0';
+                    nonDigit |= d | (9 - d); // negative when c is not a digit
+                    v = v * 10 + d;
+                    i++;
+                }
+                pos = i;
+                e = pos;
+                if (e > s && b[e - 1] == '\r' && (pos == length || b[pos] == '\n')) {
+                    e--;
+                    nonDigit = -1;
+                }
+                if (nonDigit >= 0 && e > s && e - s <= 18) {
+                    digits = v;
+                }
             } else {
                 pos = indexOfSeparator(b, pos, length);
                 e = pos;
@@ -291,6 +323,7 @@ public final class HaproxyCsvMapper {
                 fs[nf] = s;
                 fe[nf] = e;
                 fq[nf] = q;
+                fd[nf] = digits;
                 if (nf == typeCol && e == s + 1 && b[s] >= '0' && b[s] <= '2') {
                     need = p.fieldsNeededByType[b[s] - '0']; // fewer columns for this row type
                 }
@@ -322,7 +355,9 @@ public final class HaproxyCsvMapper {
         }
         int type = -1;
         if (bad == null) {
-            type = smallInt(b, fs[p.typeCol], fe[p.typeCol], fq[p.typeCol]);
+            long td = fieldDigits[p.typeCol]; // read by tokenize when plain digits
+            type = td >= 0 && fe[p.typeCol] - fs[p.typeCol] <= 9 ? (int) td
+                    : smallInt(b, fs[p.typeCol], fe[p.typeCol], fq[p.typeCol]);
             if (type < 0) {
                 bad = "type '" + excerpt(b, fs[p.typeCol], fe[p.typeCol]) + "' is not a row type number";
             }
@@ -338,9 +373,13 @@ public final class HaproxyCsvMapper {
         int pe = fe[p.pxCol];
         int ss = fs[p.svCol];
         int se = fe[p.svCol];
-        int hash = RowTable.hash(type, b, ps, pe, ss, se);
-        RowTable.Entry en = table.find(type, b, ps, pe, ss, se, hash);
+        // the row at this position in the last scrape, when its names match: no hashing
+        RowTable.Entry en = sc.seen < lastOrder.size() ? lastOrder.get(sc.seen) : null;
+        if (en == null || !en.is(type, b, ps, pe, ss, se)) {
+            en = table.find(type, b, ps, pe, ss, se, RowTable.hash(type, b, ps, pe, ss, se));
+        }
         if (en == null) {
+            int hash = RowTable.hash(type, b, ps, pe, ss, se);
             en = new RowTable.Entry(type, Arrays.copyOfRange(b, ps, pe), Arrays.copyOfRange(b, ss, se), hash,
                     decode(b, ps, pe, fq[p.pxCol], Integer.MAX_VALUE),
                     decode(b, ss, se, fq[p.svCol], Integer.MAX_VALUE), Columns.slots(type).size(),
@@ -410,6 +449,12 @@ public final class HaproxyCsvMapper {
             switch (kind) {
                 case INT:
                 case MS: {
+                    long digits = fieldDigits[col];
+                    if (digits >= 0) {
+                        // plain digits, read by tokenize: what parseNumber gives for them
+                        emitFixed(out, en, i, slots[i], kind == Kind.MS ? digits / 1000.0 : (double) digits);
+                        continue;
+                    }
                     int r = parseNumber(b, fs[col], fe[col], fq[col], kind == Kind.MS);
                     if (r == EMPTY) {
                         continue;
@@ -455,7 +500,7 @@ public final class HaproxyCsvMapper {
                 default:
                     continue; // aggregates: after all rows
             }
-            emitDynamic(out, en, i, labels, v);
+            emitDynamic(out, en, i, labels, v, kind == Kind.CHECK_STATUS);
         }
     }
 
@@ -519,40 +564,57 @@ public final class HaproxyCsvMapper {
             out.append(prev);
             return;
         }
-        Sample s = new Sample(fixedLabels(en, slot, def), v);
+        // a fixed slot's labels never change: take them from the previous sample, else build them
+        Sample s = new Sample(prev != null ? prev.labels() : fixedLabels(en, def), v);
         cachedSamples[k] = s;
         cachedBits[k] = bits;
         out.append(s);
     }
 
-    /** Adds the sample of a slot whose labels follow the row (check status/info); en.labels[slot] = its labels. */
-    private void emitDynamic(ChunkedList<Sample> out, RowTable.Entry en, int slot, Labels labels, double v) {
+    /** Adds the sample of a slot whose labels follow the row (check status/info). */
+    private void emitDynamic(ChunkedList<Sample> out, RowTable.Entry en, int slot, Labels labels, double v,
+                             boolean check) {
         long bits = Double.doubleToRawLongBits(v);
         int k = en.base + slot;
         Sample prev = cachedSamples[k];
-        if (prev != null && cachedBits[k] == bits && en.labels[slot] == labels) {
+        // the cached sample's labels, held in the entry: reading prev.labels() would touch the sample (a cache miss)
+        Labels last = check ? en.emittedCheckLabels : en.emittedInfoLabels;
+        if (prev != null && cachedBits[k] == bits && last == labels) {
             out.append(prev);
             return;
         }
         Sample s = new Sample(labels, v);
         cachedSamples[k] = s;
         cachedBits[k] = bits;
-        en.labels[slot] = labels;
+        if (check) {
+            en.emittedCheckLabels = labels;
+        } else {
+            en.emittedInfoLabels = labels;
+        }
         out.append(s);
     }
 
-    private static Labels fixedLabels(RowTable.Entry en, int i, Slot slot) {
-        Labels l = en.labels[i];
-        if (l == null) {
+    /** Builds the labels of a fixed slot of the row (once per row and slot: later samples reuse them). */
+    private static Labels fixedLabels(RowTable.Entry en, Slot slot) {
+        Labels row = en.rowLabels;
+        if (row == null) {
+            Labels.Builder lb = Labels.builder();
+            rowLabels(lb, en);
+            row = lb.build();
+            en.rowLabels = row;
+        }
+        if (row.has(Labels.METRIC_NAME)) {
+            // target labels with a __name__ (not from HaproxySource): it wins, as it always did
             Labels.Builder lb = Labels.builder().put(Labels.METRIC_NAME, slot.metric());
             rowLabels(lb, en);
             if (!slot.labelName().isEmpty()) {
                 lb.put(slot.labelName(), slot.labelValue());
             }
-            l = lb.build();
-            en.labels[i] = l;
+            return lb.build();
         }
-        return l;
+        // the row's label array is shared by all its metrics without an extra label (Labels' split form)
+        Labels l = slot.labelName().isEmpty() ? row : row.with(slot.labelName(), slot.labelValue());
+        return l.with(Labels.METRIC_NAME, slot.metric());
     }
 
     private static void rowLabels(Labels.Builder lb, RowTable.Entry en) {

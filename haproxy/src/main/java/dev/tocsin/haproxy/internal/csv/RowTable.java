@@ -17,7 +17,8 @@ final class RowTable {
         final int hash;
         final String proxy;
         final String server;
-        final Labels[] labels;
+        /** The row's labels without a metric name (target, frontend or backend/server), built on first use. */
+        Labels rowLabels;
         /** Number of slots (samples) of this row; they live in the mapper's caches from {@link #base}. */
         final int samplesCount;
         int base;
@@ -36,6 +37,9 @@ final class RowTable {
         String checkDesc = "";
         byte[] lastChkBytes;
         Labels infoLabels;
+        /** The labels of the cached check_status / check_info samples (see HaproxyCsvMapper#emitDynamic). */
+        Labels emittedCheckLabels;
+        Labels emittedInfoLabels;
         String lastChk = "";
         ServerState state;
         String stStatus;
@@ -43,6 +47,11 @@ final class RowTable {
         String stDesc;
         String stLast;
         long stChange;
+
+        /** Whether this is the row of the given type and raw names. */
+        boolean is(int type, byte[] b, int ps, int pe, int ss, int se) {
+            return this.type == type && same(px, b, ps, pe) && same(sv, b, ss, se);
+        }
 
         /** Labels every sample of the row carries besides its own (the source's instance and job). */
         final Labels target;
@@ -55,7 +64,6 @@ final class RowTable {
             this.hash = hash;
             this.proxy = proxy;
             this.server = server;
-            this.labels = new Labels[slots];
             this.samplesCount = slots;
         }
     }

@@ -170,4 +170,74 @@ class HaproxyCsvMapperPropertiesTest {
         }
         return n;
     }
+
+    /**
+     * Digit-only fields of any length (read by the tokenizer's fast path up to 18 digits, by the general parser
+     * beyond) give what Go's ParseInt / ParseFloat give: the integer, or no sample when it overflows 64 bits; a
+     * millisecond column's decimal divided by 1000. Also with a CR before the line's LF and with the same mapper
+     * reused (cached samples).
+     */
+    @Test
+    void digitFieldsParseAsGoDoesAtEveryLength() {
+        HaproxyCsvMapper mapper = new HaproxyCsvMapper(MappingOptions.defaults());
+        Gen<String> digits = lists().of(integers().between(0, 9)).ofSizeBetween(1, 24)
+                .map(l -> {
+                    StringBuilder sb = new StringBuilder();
+                    l.forEach(sb::append);
+                    return sb.toString();
+                });
+        qt().forAll(digits, digits, integers().between(0, 1)).checkAssert((qcur, duration, cr) -> {
+            String csv = "# pxname,svname,qcur,type,check_duration,\nbe,s1," + qcur + ",2," + duration
+                    + (cr == 1 ? "\r\n" : "\n");
+            ScrapeResult r = CsvSamples.map(mapper, csv);
+            java.util.Map<String, Double> got = CsvSamples.byLabels(r.samples());
+            Double expectedQcur;
+            try {
+                expectedQcur = (double) Long.parseLong(qcur);
+            } catch (NumberFormatException e) {
+                expectedQcur = null; // over 64 bits: a field error, as ParseInt fails
+            }
+            assertThat(got.get(CsvSamples.key("haproxy_server_current_queue", "backend", "be", "server", "s1")))
+                    .isEqualTo(expectedQcur);
+            assertThat(got.get(CsvSamples.key("haproxy_server_check_duration_seconds", "backend", "be",
+                    "server", "s1"))).isEqualTo(Double.parseDouble(duration) / 1000);
+            assertThat(r.parseFailures()).isEqualTo(expectedQcur == null ? 1 : 0);
+        });
+    }
+
+    /**
+     * A mapper reused over a sequence of documents (rows added, dropped, reordered, repeated, values and statuses
+     * changing) gives for each document exactly what a new mapper gives: its caches (row positions, label sets,
+     * unchanged samples, compaction) never leak an earlier scrape into a later one.
+     */
+    @Test
+    void aReusedMapperAgreesWithAFreshOne() {
+        String[] names = {"b1,s1", "b1,s2", "b1,s3", "b2,s1", "b2,s2", "b1,BACKEND", "b2,BACKEND", "f1,FRONTEND"};
+        String[] statuses = {"UP", "DOWN", "MAINT", "UP 1/3", "no check"};
+        Gen<int[]> row = integers().between(0, names.length - 1).zip(integers().between(0, 3),
+                integers().between(0, statuses.length - 1), (n, v, st) -> new int[] {n, v, st});
+        Gen<List<int[]>> doc = lists().of(row).ofSizeBetween(0, 12);
+        qt().forAll(lists().of(doc).ofSizeBetween(1, 6)).checkAssert(docs -> {
+            HaproxyCsvMapper reused = new HaproxyCsvMapper(MappingOptions.defaults());
+            for (List<int[]> rows : docs) {
+                StringBuilder sb = new StringBuilder("# pxname,svname,qcur,status,type,check_status,last_chk,\n");
+                for (int[] r : rows) {
+                    String name = names[r[0]];
+                    String type = name.endsWith("FRONTEND") ? "0" : name.endsWith("BACKEND") ? "1" : "2";
+                    sb.append(name).append(',').append(r[1]).append(',').append(statuses[r[2]]).append(',')
+                            .append(type).append(',').append(r[2] == 1 ? "L4CON" : "L4OK").append(',')
+                            .append(r[1] == 0 ? "" : "chk" + r[1]).append(",\n");
+                }
+                String csv = sb.toString();
+                ScrapeResult got = CsvSamples.map(reused, csv);
+                ScrapeResult want = CsvSamples.map(new HaproxyCsvMapper(MappingOptions.defaults()), csv);
+                assertThat(CsvSamples.byLabels(got.samples())).isEqualTo(CsvSamples.byLabels(want.samples()));
+                assertThat(got.samples().stream().map(x -> x.labels().toString()).toList())
+                        .isEqualTo(want.samples().stream().map(x -> x.labels().toString()).toList());
+                assertThat(got.servers()).isEqualTo(want.servers());
+                assertThat(got.skippedRows()).isEqualTo(want.skippedRows());
+                assertThat(got.keptRows()).isEqualTo(want.keptRows());
+            }
+        });
+    }
 }
