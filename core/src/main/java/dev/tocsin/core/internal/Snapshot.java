@@ -6,10 +6,12 @@ import dev.tocsin.core.Sample;
 import dev.tocsin.core.internal.expr.EvalContext;
 import dev.tocsin.core.internal.expr.Family;
 import dev.tocsin.core.internal.expr.History;
+import dev.tocsin.core.internal.expr.Vector;
 
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +47,8 @@ final class Snapshot implements MetricsView, EvalContext, ExpressionContextProvi
     private final Set<Labels> heldTargets;
     private Set<Sample> heldSamples;
     private History history = History.empty();
+    /** Shared subexpression results of this evaluation (see {@link EvalContext#memo()}); cleared on any change. */
+    private final Map<String, Vector> memo = new HashMap<>();
 
     Snapshot(Instant time, Map<String, Group> groups, boolean anyHeld, Set<Labels> heldTargets) {
         this.time = time;
@@ -56,6 +60,12 @@ final class Snapshot implements MetricsView, EvalContext, ExpressionContextProvi
     /** Attaches the evaluator's history (already updated with this snapshot), before any rule reads it. */
     void attachHistory(History h) {
         this.history = h;
+        memo.clear();
+    }
+
+    @Override
+    public Map<String, Vector> memo() {
+        return memo;
     }
 
     @Override

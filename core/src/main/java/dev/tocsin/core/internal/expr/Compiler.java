@@ -239,12 +239,37 @@ final class Compiler {
                     sink.accept(new Sample(s.labels().withoutMetricName(), -s.value()), held)));
         }
         if (n instanceof Aggregate) {
-            return aggregate((Aggregate) n);
+            return memoized(n, aggregate((Aggregate) n));
         }
         if (n instanceof Call) {
             return call((Call) n);
         }
         throw unsupportedConstruct(n);
+    }
+
+    /**
+     * Shares the result of {@code plan} (an aggregation or a range function: pure functions of the context) between
+     * every occurrence of the same PromQL text in one evaluation, through {@link EvalContext#memo()}. The printed
+     * text is a lossless key: the printer round-trips every expression. An evaluation error is not kept: a second
+     * occurrence fails the same way.
+     */
+    private static VectorPlan memoized(Node n, VectorPlan plan) {
+        String key = Printer.print(n);
+        return (ctx, sink) -> {
+            Map<String, Vector> memo = ctx.memo();
+            if (memo == null) {
+                plan.eval(ctx, sink);
+                return;
+            }
+            Vector v = memo.get(key);
+            if (v == null) {
+                v = collect(plan, ctx);
+                memo.put(key, v);
+            }
+            for (int i = 0; i < v.size(); i++) {
+                sink.accept(v.sample(i), v.held(i));
+            }
+        };
     }
 
     private VectorPlan selector(VectorSelector vs) {
@@ -571,6 +596,9 @@ final class Compiler {
         VectorPlan inner = vector(a.expr());
         boolean without = a.without();
         String[] grouping = a.grouping().toArray(new String[0]);
+        for (int i = 0; i < grouping.length; i++) {
+            grouping[i] = grouping[i].intern(); // Labels finds interned names by identity
+        }
         ScalarPlan param = null;
         String valueLabel = null;
         switch (op) {
@@ -915,7 +943,7 @@ final class Compiler {
                 return histogramQuantile(scalar(args.get(0)), vector(args.get(1)));
             default:
                 if (RangeFunctions.code(f) >= 0) {
-                    return rangeFunction(call);
+                    return memoized(call, rangeFunction(call));
                 }
                 throw unsupportedConstruct(call);
         }
@@ -1324,12 +1352,13 @@ final class Compiler {
                 }
                 double v = RangeFunctions.apply(code, w, end - range, end, range, pv, pv2, now);
                 if (w.ok) {
-                    Labels labels = keepName ? s.labels() : s.labels().withoutMetricName();
+                    Labels labels = keepName ? s.labels() : s.labelsWithoutName();
                     sink.accept(new Sample(labels, v), s.heldAt(now) || ph[0]);
                 }
             }
         };
-        return keepName ? plan : checked(plan);
+        // the series of one metric name differ in labels other than the name: dropping it cannot make two equal
+        return keepName || !sel.name().isEmpty() ? plan : checked(plan);
     }
 
     /**
