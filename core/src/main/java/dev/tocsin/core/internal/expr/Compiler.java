@@ -631,6 +631,7 @@ final class Compiler {
             withoutNames = null;
         }
         String[] by = grouping;
+        String single = !without && valueLabel == null && grouping.length == 1 ? grouping[0] : null;
         ScalarPlan p = param;
         String vl = valueLabel;
         return (ctx, sink) -> {
@@ -644,18 +645,35 @@ final class Compiler {
                 }
             }
             Map<Labels, Group> groups = new LinkedHashMap<>();
+            // by one label (the common case): find the group by that label's value, without building a label set
+            // per sample; a value identifies the group as its label set does
+            Map<String, Group> byValue = single != null ? new HashMap<>() : null;
             long kk = k;
             inner.eval(ctx, (s, held) -> {
                 Labels metric = s.labels();
                 if (vl != null) {
                     metric = metric.with(vl, Ops.formatGoFloat(s.value()));
                 }
-                Labels key = withoutNames != null ? metric.without(withoutNames) : Ops.keep(metric, by);
-                Group g = groups.get(key);
+                String value1 = null;
+                Group g;
+                if (byValue != null) {
+                    value1 = metric.get(single);
+                    g = byValue.get(value1);
+                } else {
+                    g = null;
+                }
+                Labels key = g != null ? g.labels
+                        : withoutNames != null ? metric.without(withoutNames) : Ops.keep(metric, by);
+                if (g == null && byValue == null) {
+                    g = groups.get(key);
+                }
                 double v = s.value();
                 if (g == null) {
                     g = new Group(key);
                     groups.put(key, g);
+                    if (byValue != null) {
+                        byValue.put(value1, g);
+                    }
                     g.value = v;
                     g.mean = v;
                     g.count = 1;
