@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Runs every benchmark with the short settings used for benchmarks/RESULTS.md and keeps the logs in $OUT
-# (default /tmp/tocsin-bench-<UTC time>). Takes about 25 minutes on 2 cores. Run it on a quiet machine: it prints the
+# (default /tmp/tocsin-bench-<UTC time>). Takes about 40 minutes on 2 cores. Run it on a quiet machine: it prints the
 # load average before and after each step.
 #
 # Usage: benchmarks/run-all.sh [out-dir]      STEPS="evaluation detection" benchmarks/run-all.sh runs only those steps
 #        (names: build evaluation heap-per-series-10k heap-per-series-100k heap-per-series-1m csvmap csvmap-retained
-#        http-collect haproxy-evaluation notify detection side-by-side)
+#        http-collect haproxy-evaluation pack-evaluation pack-retained notify detection side-by-side vs-prometheus)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${1:-/tmp/tocsin-bench-$(date -u +%Y%m%dT%H%M%SZ)}
@@ -31,8 +31,11 @@ step csvmap "${JMH[@]}" 'CsvMap' -prof gc
 step csvmap-retained java -Djdk.attach.allowAttachSelf=true -cp "$JAR" dev.tocsin.benchmarks.haproxy.CsvMapRetained
 step http-collect "${JMH[@]}" 'HttpCollectBenchmark' -prof gc
 step haproxy-evaluation "${JMH[@]}" 'HaproxyEvaluationBenchmark' -prof gc
+step pack-evaluation "${JMH[@]}" 'PackEvaluationBenchmark' -prof gc
+step pack-retained java -Djdk.attach.allowAttachSelf=true -cp "$JAR" dev.tocsin.benchmarks.haproxy.PackRetained
 step notify "${JMH[@]}" -w 2s -r 3s 'Notify' -prof gc
 step detection java -jar "$JAR" -f 1 -wi 1 -i 1 -r 60s 'DetectionLatency'
 step side-by-side env TOCSIN_EXTRA_JVM_OPTS="-Xmx128m -XX:+UseSerialGC|-Xmx96m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=24m" \
   benchmarks/side-by-side.sh 20
+step vs-prometheus benchmarks/vs-prometheus.sh 270
 echo "logs in $OUT"

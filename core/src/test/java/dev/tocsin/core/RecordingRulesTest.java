@@ -354,4 +354,20 @@ class RecordingRulesTest {
                     }
                 });
     }
+
+    @Test
+    void anAggregationSharedBetweenRulesIsRecomputedAfterARecordingRuleWritesWhatItReads() {
+        // the same PromQL text before and after the recording rule: the second must see the freshly written series
+        evaluator = Evaluator.builder().source(source)
+                .rule(Rule.alert("Before").expr("count(backend_up:sum) == 1").build())
+                .recordingRule(RecordingRule.of("backend_up:sum", "sum(backend_up)", Map.of()))
+                .rule(Rule.alert("After").expr("count(backend_up:sum) == 1").build())
+                .build();
+        source.set(up("a", 1));
+
+        List<Alert> alerts = evaluator.evaluate(at(0));
+
+        assertThat(evaluator.alerts()).extracting(Alert::ruleName).containsExactly("After");
+        assertThat(alerts).extracting(Alert::ruleName).containsExactly("After");
+    }
 }

@@ -29,6 +29,7 @@ public final class LoopbackCsvServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private volatile byte[] document;
+    private volatile java.util.function.Supplier<byte[]> dynamic;
 
     /**
      * Starts a server on 127.0.0.1.
@@ -51,7 +52,8 @@ public final class LoopbackCsvServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
-        byte[] body = document;
+        java.util.function.Supplier<byte[]> d = dynamic;
+        byte[] body = d != null ? d.get() : document;
         try (exchange) {
             exchange.getRequestBody().readAllBytes();
             exchange.getResponseHeaders().set("Content-Type", "text/csv");
@@ -73,8 +75,17 @@ public final class LoopbackCsvServer implements AutoCloseable {
      * @return {@link System#nanoTime()} right after the swap
      */
     public long serve(byte[] next) {
+        dynamic = null;
         document = next;
         return System.nanoTime();
+    }
+
+    /**
+     * Serves the document {@code supplier} returns at each request from now on (e.g. counters that advance with
+     * time), until {@link #serve(byte[])} is called.
+     */
+    public void serveDynamic(java.util.function.Supplier<byte[]> supplier) {
+        dynamic = supplier;
     }
 
     /** Returns the bound port. */
@@ -113,18 +124,36 @@ public final class LoopbackCsvServer implements AutoCloseable {
     }
 
     /**
-     * Entry point: serves the generated 1,000 x 10 CSV until killed.
+     * Entry point: serves the generated 1,000 x 10 CSV until killed. With {@code advance}, serves the
+     * {@link AdvancingCsv} document of step {@code k} = whole 5-second periods since start, so that every reader sees
+     * counters grow with time as on a real HAProxy (each step is rendered once, at its first request).
      *
-     * @param args {@code [port] [csv-out]}
+     * @param args {@code [port] [csv-out] [advance]}
      * @throws Exception if the port cannot be bound or the file not written
      */
     public static void main(String[] args) throws Exception {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
-        byte[] csv = CsvGenerator.generate(1000, 10, 0);
-        if (args.length > 1) {
+        boolean advance = args.length > 2 && args[2].equals("advance");
+        AdvancingCsv advancing = advance ? new AdvancingCsv(1000, 10) : null;
+        byte[] csv = advance ? advancing.step(0) : CsvGenerator.generate(1000, 10, 0);
+        if (args.length > 1 && !args[1].isEmpty()) {
             Files.write(Path.of(args[1]), csv);
         }
         LoopbackCsvServer s = new LoopbackCsvServer(port, csv);
+        if (advance) {
+            long start = System.nanoTime();
+            Object[] cache = {0L, csv};
+            s.serveDynamic(() -> {
+                long k = (System.nanoTime() - start) / 5_000_000_000L;
+                synchronized (cache) {
+                    if ((long) cache[0] != k) {
+                        cache[1] = advancing.step(k);
+                        cache[0] = k;
+                    }
+                    return (byte[]) cache[1];
+                }
+            });
+        }
         System.out.println("PORT " + s.port());
         System.out.println("BYTES " + csv.length);
         System.out.flush();

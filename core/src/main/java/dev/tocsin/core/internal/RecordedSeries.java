@@ -35,12 +35,20 @@ final class RecordedSeries {
 
     private final Map<String, Map<Labels, Entry>> byName = new HashMap<>();
     private final Map<String, Family> families = new HashMap<>();
+    /** Counts changes, so that results computed from an older state can be recognised as stale. */
+    private long version;
+
+    /** Returns a number that changes whenever a visible series is written, removed or expired. */
+    long version() {
+        return version;
+    }
 
     /** Stores a rule's output sample written at {@code time}. */
     void put(Sample s, boolean held, long time) {
         String name = s.labels().metricName();
         byName.computeIfAbsent(name, k -> new LinkedHashMap<>()).put(s.labels(), new Entry(s, held, time));
         families.remove(name);
+        version++;
     }
 
     /** Removes a series (its rule marked it stale, or the rule was removed). */
@@ -49,6 +57,7 @@ final class RecordedSeries {
         Map<Labels, Entry> m = byName.get(name);
         if (m != null && m.remove(labels) != null) {
             families.remove(name);
+            version++;
             if (m.isEmpty()) {
                 byName.remove(name);
             }
@@ -62,6 +71,7 @@ final class RecordedSeries {
             var e = it.next();
             if (e.getValue().values().removeIf(en -> en.time < min)) {
                 families.remove(e.getKey());
+                version++;
             }
             if (e.getValue().isEmpty()) {
                 it.remove();

@@ -6,10 +6,12 @@ import dev.tocsin.core.Sample;
 import dev.tocsin.core.internal.expr.EvalContext;
 import dev.tocsin.core.internal.expr.Family;
 import dev.tocsin.core.internal.expr.History;
+import dev.tocsin.core.internal.expr.Vector;
 
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +51,10 @@ final class Snapshot implements MetricsView, EvalContext, ExpressionContextProvi
     private RecordedSeries recorded;
     /** The sources that know their samples' own timestamps (rule unit tests' input series); usually none. */
     private List<RawSeriesSource> timestamped = List.of();
+    /** Shared subexpression results of this evaluation (see {@link EvalContext#memo()}); cleared on any change. */
+    private final Map<String, Vector> memo = new HashMap<>();
+    /** The recorded series' version the memo was filled at: a write by a recording rule invalidates it. */
+    private long memoVersion = -1;
 
     Snapshot(Instant time, Map<String, Group> groups, boolean anyHeld, Set<Labels> heldTargets) {
         this.time = time;
@@ -60,6 +66,18 @@ final class Snapshot implements MetricsView, EvalContext, ExpressionContextProvi
     /** Attaches the evaluator's history (already updated with this snapshot), before any rule reads it. */
     void attachHistory(History h) {
         this.history = h;
+        memo.clear();
+    }
+
+    @Override
+    public Map<String, Vector> memo() {
+        long v = recorded == null ? 0 : recorded.version();
+        if (v != memoVersion) {
+            // a recording rule (or an ALERTS series) changed what reads see since the memo was filled
+            memo.clear();
+            memoVersion = v;
+        }
+        return memo;
     }
 
     /**
@@ -68,6 +86,8 @@ final class Snapshot implements MetricsView, EvalContext, ExpressionContextProvi
      */
     void attachRecorded(RecordedSeries r) {
         this.recorded = r;
+        memo.clear();
+        memoVersion = -1;
     }
 
     /** Attaches the sources that know their samples' timestamps, for {@link #sampleTimeMillis}. */

@@ -239,12 +239,37 @@ final class Compiler {
                     sink.accept(new Sample(s.labels().withoutMetricName(), -s.value()), held)));
         }
         if (n instanceof Aggregate) {
-            return aggregate((Aggregate) n);
+            return memoized(n, aggregate((Aggregate) n));
         }
         if (n instanceof Call) {
             return call((Call) n);
         }
         throw unsupportedConstruct(n);
+    }
+
+    /**
+     * Shares the result of {@code plan} (an aggregation or a range function: pure functions of the context) between
+     * every occurrence of the same PromQL text in one evaluation, through {@link EvalContext#memo()}. The printed
+     * text is a lossless key: the printer round-trips every expression. An evaluation error is not kept: a second
+     * occurrence fails the same way.
+     */
+    private static VectorPlan memoized(Node n, VectorPlan plan) {
+        String key = Printer.print(n);
+        return (ctx, sink) -> {
+            Map<String, Vector> memo = ctx.memo();
+            if (memo == null) {
+                plan.eval(ctx, sink);
+                return;
+            }
+            Vector v = memo.get(key);
+            if (v == null) {
+                v = collect(plan, ctx);
+                memo.put(key, v);
+            }
+            for (int i = 0; i < v.size(); i++) {
+                sink.accept(v.sample(i), v.held(i));
+            }
+        };
     }
 
     private VectorPlan selector(VectorSelector vs) {
@@ -571,6 +596,9 @@ final class Compiler {
         VectorPlan inner = vector(a.expr());
         boolean without = a.without();
         String[] grouping = a.grouping().toArray(new String[0]);
+        for (int i = 0; i < grouping.length; i++) {
+            grouping[i] = grouping[i].intern(); // Labels finds interned names by identity
+        }
         ScalarPlan param = null;
         String valueLabel = null;
         switch (op) {
@@ -603,6 +631,7 @@ final class Compiler {
             withoutNames = null;
         }
         String[] by = grouping;
+        String single = !without && valueLabel == null && grouping.length == 1 ? grouping[0] : null;
         ScalarPlan p = param;
         String vl = valueLabel;
         return (ctx, sink) -> {
@@ -616,18 +645,35 @@ final class Compiler {
                 }
             }
             Map<Labels, Group> groups = new LinkedHashMap<>();
+            // by one label (the common case): find the group by that label's value, without building a label set
+            // per sample; a value identifies the group as its label set does
+            Map<String, Group> byValue = single != null ? new HashMap<>() : null;
             long kk = k;
             inner.eval(ctx, (s, held) -> {
                 Labels metric = s.labels();
                 if (vl != null) {
                     metric = metric.with(vl, Ops.formatGoFloat(s.value()));
                 }
-                Labels key = withoutNames != null ? metric.without(withoutNames) : Ops.keep(metric, by);
-                Group g = groups.get(key);
+                String value1 = null;
+                Group g;
+                if (byValue != null) {
+                    value1 = metric.get(single);
+                    g = byValue.get(value1);
+                } else {
+                    g = null;
+                }
+                Labels key = g != null ? g.labels
+                        : withoutNames != null ? metric.without(withoutNames) : Ops.keep(metric, by);
+                if (g == null && byValue == null) {
+                    g = groups.get(key);
+                }
                 double v = s.value();
                 if (g == null) {
                     g = new Group(key);
                     groups.put(key, g);
+                    if (byValue != null) {
+                        byValue.put(value1, g);
+                    }
                     g.value = v;
                     g.mean = v;
                     g.count = 1;
@@ -923,7 +969,7 @@ final class Compiler {
                 return histogramQuantile(scalar(args.get(0)), vector(args.get(1)));
             default:
                 if (RangeFunctions.code(f) >= 0) {
-                    return rangeFunction(call);
+                    return memoized(call, rangeFunction(call));
                 }
                 throw unsupportedConstruct(call);
         }
@@ -1332,12 +1378,13 @@ final class Compiler {
                 }
                 double v = RangeFunctions.apply(code, w, end - range, end, range, pv, pv2, now);
                 if (w.ok) {
-                    Labels labels = keepName ? s.labels() : s.labels().withoutMetricName();
+                    Labels labels = keepName ? s.labels() : s.labelsWithoutName();
                     sink.accept(new Sample(labels, v), s.heldAt(now) || ph[0]);
                 }
             }
         };
-        return keepName ? plan : checked(plan);
+        // the series of one metric name differ in labels other than the name: dropping it cannot make two equal
+        return keepName || !sel.name().isEmpty() ? plan : checked(plan);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.tocsin.core.internal.expr;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /** What an expression reads while it is evaluated: the current samples and the history of past evaluations. */
 public interface EvalContext {
@@ -37,5 +38,17 @@ public interface EvalContext {
      */
     default History history() {
         return History.empty();
+    }
+
+    /**
+     * Returns a map in which the compiled plans keep the results of expensive subexpressions (aggregations and range
+     * functions, keyed by their PromQL text) for the rest of this evaluation, so that the rules of a pack that share
+     * {@code rate(x[1m])} or {@code sum by (backend) (rate(x[1m]))} compute it once; or {@code null} (the default)
+     * for no sharing. An implementation must drop every entry whenever what {@link #family}, {@link #families} or
+     * {@link #history} return changes (e.g. when a recording rule adds samples), since results are pure functions of
+     * those and {@link #time()}.
+     */
+    default Map<String, Vector> memo() {
+        return null;
     }
 }

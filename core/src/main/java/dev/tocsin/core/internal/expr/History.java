@@ -36,6 +36,7 @@ public final class History {
     /** The stored samples of one series, oldest first, in compact parallel arrays. */
     public static final class Series {
         private final Labels labels;
+        private Labels withoutName;
         private long[] times = new long[4];
         private double[] values = new double[4];
         private int start;
@@ -54,6 +55,19 @@ public final class History {
         /** Returns the series' labels, including {@code __name__}. */
         public Labels labels() {
             return labels;
+        }
+
+        /**
+         * Returns the series' labels without {@code __name__}, computed once per series (range functions return
+         * them for every series at every evaluation).
+         */
+        public Labels labelsWithoutName() {
+            Labels l = withoutName;
+            if (l == null) {
+                l = labels.withoutMetricName();
+                withoutName = l;
+            }
+            return l;
         }
 
         /** Returns the number of stored samples. */
@@ -102,11 +116,13 @@ public final class History {
             }
             if (end == times.length) {
                 int n = end - start;
-                if (n * 2 <= times.length && start > 0) {
+                // compact in place while at least an eighth is free (at most 8 copies per append, amortized);
+                // otherwise grow by a quarter: a steady series of n samples uses about 1.25 n slots, not 2 n
+                if (start > 0 && (times.length - n) * 8 >= n) {
                     System.arraycopy(times, start, times, 0, n);
                     System.arraycopy(values, start, values, 0, n);
                 } else {
-                    long[] nt = new long[Math.max(4, n * 2)];
+                    long[] nt = new long[Math.max(4, n + n / 4 + 4)];
                     double[] nv = new double[nt.length];
                     System.arraycopy(times, start, nt, 0, n);
                     System.arraycopy(values, start, nv, 0, n);

@@ -1,0 +1,95 @@
+package dev.tocsin.benchmarks.haproxy;
+
+import dev.tocsin.core.Alert;
+import dev.tocsin.core.AlertState;
+import dev.tocsin.core.Evaluator;
+import dev.tocsin.haproxy.HaproxyRules;
+import dev.tocsin.haproxy.HaproxySource;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A Tocsin process doing what Prometheus does in {@code benchmarks/vs-prometheus.sh}: the 16 rules of
+ * {@link HaproxyRules#exporterV1()} over a {@link HaproxySource} reading an HAProxy CSV over HTTP, one evaluation
+ * every 5 s of real time (wall clock; each evaluation includes the HTTP fetch and the CSV mapping, which Prometheus
+ * does in its scrape, not in its rule evaluation). Prints {@code KEY value} lines: the time per evaluation (all, and
+ * those after the first {@code warmup-evaluations}), {@code VmRSS}/{@code VmHWM} of this process, heap used after a
+ * full GC, and the alerts per rule and state.
+ *
+ * <p>Run: {@code java -cp benchmarks.jar dev.tocsin.benchmarks.haproxy.PackLoop <stats-uri> <seconds>
+ * [interval-ms=5000] [warmup-evaluations=6]}.
+ */
+public final class PackLoop {
+
+    private PackLoop() {
+    }
+
+    /**
+     * Entry point.
+     *
+     * @param args {@code <stats-uri> <seconds> [interval-ms] [warmup-evaluations]}
+     * @throws Exception if interrupted or /proc cannot be read
+     */
+    public static void main(String[] args) throws Exception {
+        URI uri = URI.create(args[0]);
+        long seconds = Long.parseLong(args[1]);
+        long intervalMs = args.length > 2 ? Long.parseLong(args[2]) : 5000;
+        int warmup = args.length > 3 ? Integer.parseInt(args[3]) : 6;
+        HaproxySource source = HaproxySource.builder().statsUri(uri).build();
+        Evaluator ev = Evaluator.builder().source(source).rules(HaproxyRules.exporterV1()).build();
+        int n = (int) (seconds * 1000 / intervalMs);
+        long[] nanos = new long[n];
+        long next = System.currentTimeMillis();
+        for (int i = 0; i < n; i++) {
+            long wait = next - System.currentTimeMillis();
+            if (wait > 0) {
+                Thread.sleep(wait);
+            }
+            long t0 = System.nanoTime();
+            ev.evaluate(Instant.now());
+            nanos[i] = System.nanoTime() - t0;
+            next += intervalMs;
+        }
+        String rss = status("VmRSS");
+        String hwm = status("VmHWM");
+        System.gc();
+        System.gc();
+        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        long[] steady = Arrays.copyOfRange(nanos, Math.min(warmup, n - 1), n);
+        Arrays.sort(steady);
+        System.out.printf("EVALUATIONS %d%n", n);
+        System.out.printf("FIRST_MS %.2f%n", nanos[0] / 1e6);
+        System.out.printf("MEAN_MS %.2f%n", Arrays.stream(steady).average().orElse(0) / 1e6);
+        System.out.printf("P50_MS %.2f%n", steady[steady.length / 2] / 1e6);
+        System.out.printf("P90_MS %.2f%n", steady[(int) (steady.length * 0.9)] / 1e6);
+        System.out.printf("MAX_MS %.2f%n", steady[steady.length - 1] / 1e6);
+        System.out.printf("LAST_MS %.2f%n", nanos[n - 1] / 1e6);
+        System.out.printf("VMRSS_KB %s%n", rss);
+        System.out.printf("VMHWM_KB %s%n", hwm);
+        System.out.printf("HEAP_USED_AFTER_GC_KB %d%n", heap.getUsed() / 1024);
+        System.out.printf("HEAP_COMMITTED_KB %d%n", heap.getCommitted() / 1024);
+        Map<String, int[]> perRule = new TreeMap<>();
+        for (Alert a : ev.alerts()) {
+            perRule.computeIfAbsent(a.ruleName(), r -> new int[2])[a.state() == AlertState.FIRING ? 1 : 0]++;
+        }
+        perRule.forEach((r, c) -> System.out.printf("ALERT %s pending=%d firing=%d%n", r, c[0], c[1]));
+        ev.close();
+    }
+
+    private static String status(String key) throws java.io.IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith(key + ":")) {
+                return line.substring(key.length() + 1).replace("kB", "").trim();
+            }
+        }
+        return "?";
+    }
+}

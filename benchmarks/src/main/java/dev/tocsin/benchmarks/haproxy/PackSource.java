@@ -1,0 +1,73 @@
+package dev.tocsin.benchmarks.haproxy;
+
+import dev.tocsin.core.Labels;
+import dev.tocsin.core.MetricSource;
+import dev.tocsin.core.Sample;
+import dev.tocsin.haproxy.StatusMapping;
+import dev.tocsin.haproxy.internal.csv.HaproxyCsvMapper;
+import dev.tocsin.haproxy.internal.csv.MappingOptions;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A {@link MetricSource} that maps an in-memory {@link AdvancingCsv} document with the same CSV mapper (and the same
+ * options, {@code instance}/{@code job} in the cached label sets) as {@link dev.tocsin.haproxy.HaproxySource}, minus
+ * the HTTP fetch. {@link #prepare(long)} renders the document of a step (outside any measured time);
+ * {@link #collect()} maps it, as {@code HaproxySource.collect()} does after the fetch.
+ */
+public final class PackSource implements MetricSource {
+
+    private final AdvancingCsv csv;
+    private final HaproxyCsvMapper mapper = new HaproxyCsvMapper(new MappingOptions(StatusMapping.FIXED, Set.of(),
+            Set.of(), Labels.of("instance", "127.0.0.1:8404", "job", "haproxy")));
+    private byte[] doc;
+    private int rows;
+
+    /**
+     * Creates the source.
+     *
+     * @param csv the evolving document
+     */
+    public PackSource(AdvancingCsv csv) {
+        this.csv = csv;
+        this.doc = csv.step(0);
+    }
+
+    /** Renders the document of step {@code k}; the next {@link #collect()} maps it. */
+    public void prepare(long k) {
+        doc = csv.step(k);
+    }
+
+    /** Returns the size of the current document in bytes. */
+    public int bytes() {
+        return doc.length;
+    }
+
+    /** Returns the number of rows of the last mapped document. */
+    public int rows() {
+        return rows;
+    }
+
+    @Override
+    public String instance() {
+        return "127.0.0.1:8404";
+    }
+
+    @Override
+    public String job() {
+        return "haproxy";
+    }
+
+    @Override
+    public String healthMetric() {
+        return "haproxy_up";
+    }
+
+    @Override
+    public List<Sample> collect() {
+        var result = mapper.map(doc, doc.length);
+        rows = result.rows();
+        return result.samples();
+    }
+}
