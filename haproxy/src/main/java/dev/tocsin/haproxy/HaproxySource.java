@@ -1,6 +1,7 @@
 package dev.tocsin.haproxy;
 
 import dev.tocsin.core.Labels;
+import dev.tocsin.core.MetricInterest;
 import dev.tocsin.core.MetricSource;
 import dev.tocsin.core.Sample;
 import dev.tocsin.haproxy.internal.ConcatList;
@@ -32,6 +33,7 @@ import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashSet;
@@ -128,7 +130,21 @@ public final class HaproxySource implements MetricSource {
      *     happened (connection refused, timeout after 5s, HTTP 401, response larger than the cap, not CSV at line N)
      */
     @Override
-    public synchronized List<Sample> collect() throws java.io.IOException {
+    public List<Sample> collect() throws java.io.IOException {
+        return collect(MetricInterest.all());
+    }
+
+    /**
+     * Fetches the statistics once and maps only the metrics {@code interest} includes: the evaluator passes the
+     * names its rules read, so a source watched by a few rules does not build the ~70 series per server the exporter
+     * table defines. Every row is still read (skipped rows are still counted and logged).
+     *
+     * @param interest the metric names wanted ({@link MetricInterest#all()} for everything)
+     * @throws java.io.IOException as {@link #collect()}
+     */
+    @Override
+    public synchronized List<Sample> collect(MetricInterest interest) throws java.io.IOException {
+        Objects.requireNonNull(interest, "interest");
         scrapes.incrementAndGet();
         StatsTransport.Payload payload;
         try {
@@ -140,7 +156,7 @@ public final class HaproxySource implements MetricSource {
         }
         ScrapeResult result;
         try {
-            result = mapper.map(payload.bytes(), payload.length());
+            result = mapper.map(payload.bytes(), payload.length(), interest);
             transport.recycle(payload); // the mapper keeps no reference to the bytes
         } catch (CsvFormatException e) {
             failures.incrementAndGet();
@@ -164,10 +180,20 @@ public final class HaproxySource implements MetricSource {
         Sample retries = Sample.of("tocsin_haproxy_fetch_retries_total", fetcher.retries());
         Sample circuitOpen = Sample.of("tocsin_haproxy_circuit_open_total", fetcher.circuitOpened());
         Sample version = versionSample;
-        if (version != null) {
-            return new ConcatList<>(result.samples(), scrapesTotal, parseFailuresTotal, retries, circuitOpen, version);
+        if (interest.isAll()) {
+            if (version != null) {
+                return new ConcatList<>(result.samples(), scrapesTotal, parseFailuresTotal, retries, circuitOpen,
+                        version);
+            }
+            return new ConcatList<>(result.samples(), scrapesTotal, parseFailuresTotal, retries, circuitOpen);
         }
-        return new ConcatList<>(result.samples(), scrapesTotal, parseFailuresTotal, retries, circuitOpen);
+        List<Sample> own = new ArrayList<>(5);
+        for (Sample s : new Sample[] {scrapesTotal, parseFailuresTotal, retries, circuitOpen, version}) {
+            if (s != null && interest.includes(s.labels().metricName())) {
+                own.add(s);
+            }
+        }
+        return new ConcatList<>(result.samples(), own.toArray(new Sample[0]));
     }
 
     private void refreshVersionInfo() {

@@ -1,5 +1,6 @@
 package dev.tocsin.haproxy.internal.csv;
 
+import dev.tocsin.core.MetricInterest;
 import dev.tocsin.core.Labels;
 import dev.tocsin.core.Sample;
 import dev.tocsin.haproxy.CsvFormatException;
@@ -113,8 +114,24 @@ public final class HaproxyCsvMapper {
      *     an HTML page, a header without pxname/svname/type), with the line and column
      * @throws IndexOutOfBoundsException if {@code length} is negative or larger than {@code csv.length}
      */
-    public synchronized ScrapeResult map(byte[] csv, int length) {
+    public ScrapeResult map(byte[] csv, int length) {
+        return map(csv, length, MetricInterest.all());
+    }
+
+    /**
+     * Parses and maps one CSV document, producing only the metrics {@code interest} includes (the rows are still
+     * all read: skipped rows, server states and backend aggregates do not depend on it).
+     *
+     * @param csv the bytes (UTF-8/ASCII) as HAProxy sent them
+     * @param length how many bytes of {@code csv} are valid
+     * @param interest the metric names wanted
+     * @return the samples of the wanted metrics, skipped rows and server states
+     * @throws CsvFormatException when the document as a whole is unusable, as {@link #map(byte[], int)}
+     * @throws IndexOutOfBoundsException if {@code length} is negative or larger than {@code csv.length}
+     */
+    public synchronized ScrapeResult map(byte[] csv, int length, MetricInterest interest) {
         Objects.requireNonNull(csv, "csv");
+        Objects.requireNonNull(interest, "interest");
         Objects.checkFromIndexSize(0, length, csv.length);
         int pos = 0;
         if (length >= 3 && (csv[0] & 0xFF) == 0xEF && (csv[1] & 0xFF) == 0xBB && (csv[2] & 0xFF) == 0xBF) {
@@ -124,8 +141,9 @@ public final class HaproxyCsvMapper {
         int headerEnd = lineEnd > pos && csv[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd;
         checkHeader(csv, pos, headerEnd, length);
         Plan p = plan;
-        if (p == null || !Arrays.equals(p.header, 0, p.header.length, csv, pos, headerEnd)) {
-            p = Plan.build(csv, pos, headerEnd, serverFields);
+        if (p == null || !p.interest.equals(interest)
+                || !Arrays.equals(p.header, 0, p.header.length, csv, pos, headerEnd)) {
+            p = Plan.build(csv, pos, headerEnd, serverFields, interest);
             plan = p;
             fieldStart = new int[p.fieldsNeeded];
             fieldEnd = new int[p.fieldsNeeded];
@@ -224,7 +242,7 @@ public final class HaproxyCsvMapper {
             pos = pos < length ? pos + 1 : length;
             processRow(sc, p, b, line, rowFields, rowError);
         }
-        emitAggregates(sc.out, sc.backends, sc.perBackend);
+        emitAggregates(sc.out, p.aggregateOn, sc.backends, sc.perBackend);
         boolean dropped = table.size() != sc.seen;
         table.retain(sc.gen, sc.seen);
         if (dropped || sc.inserted) {
@@ -504,13 +522,16 @@ public final class HaproxyCsvMapper {
         }
     }
 
-    private void emitAggregates(ChunkedList<Sample> out, List<RowTable.Entry> backends,
+    private void emitAggregates(ChunkedList<Sample> out, boolean[] aggregateOn, List<RowTable.Entry> backends,
                                 Map<String, int[]> perBackend) {
         List<Slot> slots = Columns.BACKEND_SLOTS;
         for (RowTable.Entry en : backends) {
             int[] counts = perBackend.get(en.proxy);
             for (int i = 0; i < slots.size(); i++) {
                 Slot slot = slots.get(i);
+                if (!aggregateOn[i]) {
+                    continue;
+                }
                 if (slot.kind() == Kind.AGG_TOTAL) {
                     emitFixed(out, en, i, slot, counts == null ? 0 : counts[0]);
                 } else if (slot.kind() == Kind.AGG_STATE) {
@@ -706,6 +727,13 @@ public final class HaproxyCsvMapper {
     }
 
     private ServerState serverState(Plan p, RowTable.Entry en, byte[] b, int nf, String status) {
+        // the check fields are read by emitRow when their metrics are wanted; the state needs them regardless
+        if (!p.serverCheckMapped && p.checkStatusCol >= 0 && p.checkStatusCol < nf) {
+            checkLabels(p, en, b, nf);
+        }
+        if (!p.serverInfoMapped && p.lastChkCol >= 0 && p.lastChkCol < nf) {
+            infoLabels(en, b, fieldStart[p.lastChkCol], fieldEnd[p.lastChkCol], fieldQuoted[p.lastChkCol]);
+        }
         if (p.checkStatusCol < 0 || p.checkStatusCol >= nf) {
             en.checkStatus = "";
             en.checkDesc = "";
@@ -981,8 +1009,17 @@ public final class HaproxyCsvMapper {
         final int[] fieldsNeededByType = new int[3];
         final int[][] slotColumns = new int[3][];
 
-        private Plan(byte[] header, Map<String, Integer> cols, Set<String> serverFields) {
+        final MetricInterest interest;
+        /** Per backend slot: whether it is a wanted aggregate (computed after all rows). */
+        final boolean[] aggregateOn;
+        /** Whether emitRow reads a server row's check status fields (haproxy_server_check_status is mapped). */
+        final boolean serverCheckMapped;
+        /** Whether emitRow reads a server row's last_chk (haproxy_server_check_info is mapped). */
+        final boolean serverInfoMapped;
+
+        private Plan(byte[] header, Map<String, Integer> cols, Set<String> serverFields, MetricInterest interest) {
             this.header = header;
+            this.interest = interest;
             pxCol = cols.get("pxname");
             svCol = cols.get("svname");
             typeCol = cols.get("type");
@@ -1003,7 +1040,7 @@ public final class HaproxyCsvMapper {
                 for (int i = 0; i < sc.length; i++) {
                     Slot s = slots.get(i);
                     boolean off = t == Columns.SERVER && s.exporter() && !serverFields.isEmpty()
-                            && !serverFields.contains(s.column());
+                            && !serverFields.contains(s.column()) || !interest.includes(s.metric());
                     sc[i] = off || s.column().isEmpty() ? -1 : cols.getOrDefault(s.column(), -1);
                     typeMax = Math.max(typeMax, sc[i]);
                 }
@@ -1012,6 +1049,23 @@ public final class HaproxyCsvMapper {
                 max = Math.max(max, typeMax);
             }
             fieldsNeeded = max + 1;
+            boolean check = false;
+            boolean info = false;
+            List<Slot> server = Columns.slots(Columns.SERVER);
+            for (int i = 0; i < server.size(); i++) {
+                boolean mapped = slotColumns[Columns.SERVER][i] >= 0;
+                check |= mapped && server.get(i).kind() == Kind.CHECK_STATUS;
+                info |= mapped && server.get(i).kind() == Kind.CHECK_INFO;
+            }
+            serverCheckMapped = check;
+            serverInfoMapped = info;
+            List<Slot> backend = Columns.BACKEND_SLOTS;
+            aggregateOn = new boolean[backend.size()];
+            for (int i = 0; i < aggregateOn.length; i++) {
+                Kind k = backend.get(i).kind();
+                aggregateOn[i] = (k == Kind.AGG_TOTAL || k == Kind.AGG_STATE)
+                        && interest.includes(backend.get(i).metric());
+            }
         }
 
         String missingIdColumn(int fields) {
@@ -1021,7 +1075,7 @@ public final class HaproxyCsvMapper {
             return svCol >= fields ? "svname" : "type";
         }
 
-        static Plan build(byte[] b, int pos, int end, Set<String> serverFields) {
+        static Plan build(byte[] b, int pos, int end, Set<String> serverFields, MetricInterest interest) {
             Map<String, Integer> cols = new HashMap<>();
             int s = pos + 2;
             int index = 0;
@@ -1043,7 +1097,7 @@ public final class HaproxyCsvMapper {
                             + "' column: not HAProxy statistics CSV");
                 }
             }
-            return new Plan(Arrays.copyOfRange(b, pos, end), cols, serverFields);
+            return new Plan(Arrays.copyOfRange(b, pos, end), cols, serverFields, interest);
         }
     }
 }

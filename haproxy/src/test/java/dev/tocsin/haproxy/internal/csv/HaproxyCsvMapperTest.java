@@ -1,5 +1,6 @@
 package dev.tocsin.haproxy.internal.csv;
 
+import dev.tocsin.core.MetricInterest;
 import dev.tocsin.core.Sample;
 import dev.tocsin.haproxy.CsvFormatException;
 import dev.tocsin.haproxy.StatusMapping;
@@ -268,5 +269,28 @@ class HaproxyCsvMapperTest {
         Map<String, Double> third = samples("# type,svname,pxname,qcur,\n2,s1,b,9,\n");
         assertThat(third.get(key("haproxy_server_current_queue", "backend", "b", "server", "s1"))).isEqualTo(9.0);
         assertThat(samples(v1)).isEqualTo(first);
+    }
+
+    @Test
+    void anInterestKeepsExactlyTheWantedMetricsAndStillReadsEveryRow() {
+        byte[] csv = CsvSamples.resource("haproxy-2.6-socket.csv");
+        ScrapeResult full = new HaproxyCsvMapper(MappingOptions.defaults()).map(csv, csv.length);
+        Map<String, Double> all = CsvSamples.byLabels(full.samples());
+        List<Set<String>> interests = List.of(
+                Set.of("haproxy_backend_up"),
+                Set.of("haproxy_backend_up", "haproxy_backend_servers", "haproxy_server_check_status"),
+                Set.of("haproxy_backend_servers_total", "haproxy_server_status", "haproxy_frontend_bytes_in_total"),
+                Set.of("no_such_metric"));
+        for (Set<String> names : interests) {
+            // the same mapper switches plans both ways: wanted names, then everything again
+            ScrapeResult some = mapper.map(csv, csv.length, MetricInterest.of(names));
+            Map<String, Double> expected = new java.util.TreeMap<>(all);
+            expected.keySet().removeIf(k -> names.stream().noneMatch(n -> k.startsWith("{__name__=\"" + n + "\"")));
+            assertThat(CsvSamples.byLabels(some.samples())).as("interest %s", names).isEqualTo(expected);
+            assertThat(some.rows()).isEqualTo(full.rows());
+            assertThat(some.servers()).isEqualTo(full.servers());
+            assertThat(CsvSamples.byLabels(mapper.map(csv, csv.length).samples())).isEqualTo(all);
+        }
+        assertThat(all.keySet()).anyMatch(k -> k.startsWith("{__name__=\"haproxy_backend_servers\""));
     }
 }
