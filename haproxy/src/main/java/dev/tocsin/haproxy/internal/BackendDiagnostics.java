@@ -4,7 +4,9 @@ import dev.tocsin.core.Labels;
 import dev.tocsin.core.MetricsView;
 import dev.tocsin.core.Sample;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,39 +93,88 @@ public final class BackendDiagnostics {
         }
     }
 
-    /** Gathers the facts of every server of the backend named by {@code labels}, by server name. */
+    /**
+     * The facts of every server of one view, by backend, built with one pass over the server families: a large
+     * HAProxy with hundreds of alerts at once (a restart) would otherwise scan every server series once per alert.
+     * One per thread (evaluations of one evaluator run on one thread at a time), for the last view only.
+     */
+    private static final ThreadLocal<ViewIndex> LAST = new ThreadLocal<>();
+
+    private static final class ViewIndex {
+        final WeakReference<MetricsView> view;
+        final java.time.Instant time;
+        final Map<String, Map<String, ServerFacts>> byBackend;
+
+        ViewIndex(MetricsView view, Map<String, Map<String, ServerFacts>> byBackend) {
+            this.view = new WeakReference<>(view);
+            this.time = view.time();
+            this.byBackend = byBackend;
+        }
+
+        boolean isFor(MetricsView v) {
+            return view.get() == v && time.equals(v.time());
+        }
+    }
+
+    private static String backendKey(Labels l) {
+        return l.get("instance") + '\u0000' + l.get("job") + '\u0000' + l.get("backend");
+    }
+
+    /**
+     * Gathers the facts of every server of the backend named by {@code labels}, by server name (read-only: shared by
+     * every alert of the same view).
+     */
     static Map<String, ServerFacts> servers(MetricsView metrics, Labels labels) {
-        Predicate<Labels> same = sameBackend(labels);
-        Map<String, ServerFacts> servers = new TreeMap<>();
-        for (Sample s : metrics.series("haproxy_server_status", same)) {
-            ServerFacts f = servers.computeIfAbsent(s.labels().get("server"), ServerFacts::new);
+        ViewIndex index = LAST.get();
+        if (index == null || !index.isFor(metrics)) {
+            index = new ViewIndex(metrics, index(metrics));
+            LAST.set(index);
+        }
+        Map<String, ServerFacts> servers = index.byBackend.get(backendKey(labels));
+        return servers == null ? Map.of() : servers;
+    }
+
+    private static Map<String, Map<String, ServerFacts>> index(MetricsView metrics) {
+        Map<String, Map<String, ServerFacts>> byBackend = new HashMap<>();
+        for (Sample s : metrics.series("haproxy_server_status")) {
+            ServerFacts f = facts(byBackend, s.labels(), true);
             if (s.value() == 1) {
                 f.state = s.labels().get("state");
             }
         }
-        for (Sample s : metrics.series("haproxy_server_up", same)) {
-            servers.computeIfAbsent(s.labels().get("server"), ServerFacts::new).up = s.value();
+        for (Sample s : metrics.series("haproxy_server_up")) {
+            facts(byBackend, s.labels(), true).up = s.value();
         }
-        for (Sample s : metrics.series("haproxy_server_check_status", same)) {
-            ServerFacts f = servers.get(s.labels().get("server"));
+        for (Sample s : metrics.series("haproxy_server_check_status")) {
+            ServerFacts f = facts(byBackend, s.labels(), false);
             if (f != null) {
                 f.checkStatus = s.labels().get("check_status");
                 f.checkDesc = s.labels().get("check_desc");
             }
         }
-        for (Sample s : metrics.series("haproxy_server_check_info", same)) {
-            ServerFacts f = servers.get(s.labels().get("server"));
+        for (Sample s : metrics.series("haproxy_server_check_info")) {
+            ServerFacts f = facts(byBackend, s.labels(), false);
             if (f != null) {
                 f.lastCheck = s.labels().get("last_chk");
             }
         }
-        for (Sample s : metrics.series("haproxy_server_last_change_seconds", same)) {
-            ServerFacts f = servers.get(s.labels().get("server"));
+        for (Sample s : metrics.series("haproxy_server_last_change_seconds")) {
+            ServerFacts f = facts(byBackend, s.labels(), false);
             if (f != null) {
                 f.lastChange = s.value();
             }
         }
-        return servers;
+        return byBackend;
+    }
+
+    private static ServerFacts facts(Map<String, Map<String, ServerFacts>> byBackend, Labels l, boolean create) {
+        String server = l.get("server");
+        if (!create) {
+            Map<String, ServerFacts> m = byBackend.get(backendKey(l));
+            return m == null ? null : m.get(server);
+        }
+        return byBackend.computeIfAbsent(backendKey(l), k -> new TreeMap<>())
+                .computeIfAbsent(server, ServerFacts::new);
     }
 
     /**

@@ -135,4 +135,43 @@ class BackendDiagnosticsTest {
         assertThat(asked).isNotEmpty();
         assertThat(List.of(BackendDiagnostics.reads())).containsAll(asked);
     }
+
+    @Test
+    void eachAlertOfOneViewGetsItsOwnBackendAndANewEvaluationSeesNewStates() {
+        List<Sample> samples = new ArrayList<>();
+        for (int b = 0; b < 50; b++) {
+            for (int sv = 0; sv < 4; sv++) {
+                server(samples, "lb1:8404", "be" + b, "s" + sv, sv == b % 4 ? "DOWN" : "UP", "L4CON", "refused",
+                        "", 7);
+            }
+        }
+        Instant[] now = {Instant.EPOCH};
+        MetricsView view = new MetricsView() {
+            @Override
+            public Instant time() {
+                return now[0];
+            }
+
+            @Override
+            public List<Sample> series(String metricName) {
+                return view(samples).series(metricName);
+            }
+        };
+        for (int b = 0; b < 50; b++) {
+            int down = b % 4;
+            assertThat(BackendDiagnostics.backendContext(alert("lb1:8404", "be" + b), view))
+                    .containsEntry(BackendDiagnostics.SERVERS_UP, "3 of 4 servers UP")
+                    .hasEntrySatisfying(BackendDiagnostics.DOWN_SERVERS,
+                            v -> assertThat(v).startsWith("s" + down + ": DOWN").doesNotContain(";"));
+        }
+        assertThat(BackendDiagnostics.backendContext(alert("lb2:8404", "be0"), view))
+                .containsEntry(BackendDiagnostics.SERVERS_UP, "0 of 0 servers UP");
+        // the same view object at a later evaluation time with other states: not the cached facts
+        samples.clear();
+        server(samples, "lb1:8404", "be0", "s0", "MAINT", "", "", "", 1);
+        now[0] = Instant.EPOCH.plusSeconds(15);
+        assertThat(BackendDiagnostics.backendContext(alert("lb1:8404", "be0"), view))
+                .containsEntry(BackendDiagnostics.SERVERS_UP, "0 of 1 servers UP")
+                .containsEntry(BackendDiagnostics.MAINTENANCE, "true");
+    }
 }
