@@ -161,13 +161,21 @@ public final class Labels implements Comparable<Labels> {
         return metric == null && pairs.length == 0;
     }
 
-    /** Returns the name of the {@code index}-th label in sorted order. */
+    /**
+     * Returns the name of the {@code index}-th label in sorted order.
+     *
+     * @throws IndexOutOfBoundsException if {@code index} is negative or not less than {@link #size()}
+     */
     public String name(int index) {
         Objects.checkIndex(index, size());
         return elem(2 * index);
     }
 
-    /** Returns the value of the {@code index}-th label in sorted order. */
+    /**
+     * Returns the value of the {@code index}-th label in sorted order.
+     *
+     * @throws IndexOutOfBoundsException if {@code index} is negative or not less than {@link #size()}
+     */
     public String value(int index) {
         Objects.checkIndex(index, size());
         return elem(2 * index + 1);

@@ -81,7 +81,7 @@ class ReadmeTest {
         for (String c : commands) {
             List<String> words = Arrays.asList(c.split("\\s+"));
             String first = words.get(0);
-            if (first.startsWith("scripts/")) {
+            if (first.startsWith("scripts/") || first.startsWith("benchmarks/") && first.endsWith(".sh")) {
                 assertThat(ROOT.resolve(first)).as(c).isExecutable();
             } else if (first.equals("mvn")) {
                 int pl = words.indexOf("-pl");

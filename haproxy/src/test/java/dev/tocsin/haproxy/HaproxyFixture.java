@@ -37,14 +37,16 @@ final class HaproxyFixture implements AutoCloseable {
     static final String PASSWORD = "s3cret-pw";
 
     private final Path dir;
-    private final int httpPort = BackendServer.freePort();
-    private final int authPort = BackendServer.freePort();
-    private final int tlsPort = BackendServer.freePort();
-    private final int tcpApiPort = BackendServer.freePort();
+    private int httpPort = BackendServer.freePort();
+    private int authPort = BackendServer.freePort();
+    private int tlsPort = BackendServer.freePort();
+    private int tcpApiPort = BackendServer.freePort();
     private final Map<String, List<ServerSpec>> backends = new LinkedHashMap<>();
     private final Map<String, BackendServer> servers = new HashMap<>();
     private final StringBuilder extraConfig = new StringBuilder();
     private Process process;
+    /** Whether HAProxy ever started: from then on the ports stay the same across restarts. */
+    private boolean everStarted;
     private KeyStore trustStore;
 
     /** One server line: its name, and whether the config marks it {@code disabled}. */
@@ -115,22 +117,41 @@ final class HaproxyFixture implements AutoCloseable {
             makeCertificate();
         }
         Path cfg = dir.resolve("haproxy.cfg");
-        Files.writeString(cfg, config());
-        ProcessBuilder pb = new ProcessBuilder(BINARY.toString(), "-db", "-f", cfg.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("haproxy.log").toFile()));
-        process = pb.start();
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
-                .until(() -> {
-                    if (!process.isAlive()) {
-                        throw new AssertionError("haproxy exited with " + process.exitValue() + ": "
-                                + Files.readString(dir.resolve("haproxy.log")));
-                    }
-                    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), httpPort)) {
-                        return showStat().size() > 0;
-                    }
-                });
-        return this;
+        Path log = dir.resolve("haproxy.log");
+        for (int attempt = 1; ; attempt++) {
+            Files.writeString(cfg, config());
+            ProcessBuilder pb = new ProcessBuilder(BINARY.toString(), "-db", "-f", cfg.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            Process p = pb.start();
+            process = p;
+            try {
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
+                        .failFast("haproxy exited", () -> !p.isAlive())
+                        .until(() -> {
+                            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), httpPort)) {
+                                return showStat().size() > 0;
+                            }
+                        });
+                everStarted = true;
+                return this;
+            } catch (org.awaitility.core.ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
+                String out = Files.exists(log) ? Files.readString(log) : "";
+                boolean portTaken = !p.isAlive()
+                        && (out.contains("cannot bind") || out.contains("Address already in use"));
+                stop();
+                if (portTaken && !everStarted && attempt < 3) {
+                    // a port picked as free was taken by someone else before HAProxy bound it: pick others
+                    httpPort = BackendServer.freePort();
+                    authPort = BackendServer.freePort();
+                    tlsPort = BackendServer.freePort();
+                    tcpApiPort = BackendServer.freePort();
+                    continue;
+                }
+                throw new AssertionError("haproxy did not start (attempt " + attempt + "): " + e.getMessage()
+                        + "\n" + out, e);
+            }
+        }
     }
 
     void stop() throws InterruptedException {
