@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every benchmark with the short settings used for benchmarks/RESULTS.md and keeps the logs in $OUT
-# (default /tmp/tocsin-bench-<UTC time>). Takes about 40 minutes on 2 cores. Run it on a quiet machine: it prints the
+# (default /tmp/tocsin-bench-<UTC time>). Takes about 45 minutes on 2 cores. Run it on a quiet machine: it prints the
 # load average before and after each step.
 #
 # Usage: benchmarks/run-all.sh [out-dir]      STEPS="evaluation detection" benchmarks/run-all.sh runs only those steps
@@ -36,6 +36,7 @@ step pack-retained java -Djdk.attach.allowAttachSelf=true -cp "$JAR" dev.tocsin.
 step notify "${JMH[@]}" -w 2s -r 3s 'Notify' -prof gc
 step detection java -jar "$JAR" -f 1 -wi 1 -i 1 -r 60s 'DetectionLatency'
 step side-by-side env TOCSIN_EXTRA_JVM_OPTS="-Xmx128m -XX:+UseSerialGC|-Xmx96m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=24m" \
+  TOCSIN_EXTRA_EVAL_OPTS="-Xmx64m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=24m|-Xmx48m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=16m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1" \
   benchmarks/side-by-side.sh 20
 step vs-prometheus benchmarks/vs-prometheus.sh 270
 echo "logs in $OUT"

@@ -8,7 +8,8 @@
 #   - a separate Tocsin JVM doing repeated collect() (dev.tocsin.benchmarks.haproxy.CollectLoop): time per collect(),
 #     VmRSS/VmHWM, heap used after a full GC; with default heap settings and with -Xmx256m (and any extra JVM option
 #     sets given in TOCSIN_EXTRA_JVM_OPTS, separated by '|'); and one doing whole evaluations (collect + the
-#     HaproxyBackendDown rule) with -Xmx256m
+#     HaproxyBackendDown rule, which maps only the metrics that rule and its diagnostics read) with -Xmx256m (and
+#     with the option sets in TOCSIN_EXTRA_EVAL_OPTS)
 # and prints a table with the ratios.
 #
 # Usage: benchmarks/side-by-side.sh [N=20]      (build first: mvn -B -q -DskipTests package -pl benchmarks -am)
@@ -85,6 +86,13 @@ if [ -n "${TOCSIN_EXTRA_JVM_OPTS:-}" ]; then
   for opts in "${EXTRA[@]}"; do
     # shellcheck disable=SC2086
     run_tocsin "Tocsin collect(), $opts" collect $opts
+  done
+fi
+if [ -n "${TOCSIN_EXTRA_EVAL_OPTS:-}" ]; then
+  IFS='|' read -ra EXTRA <<<"$TOCSIN_EXTRA_EVAL_OPTS"
+  for opts in "${EXTRA[@]}"; do
+    # shellcheck disable=SC2086
+    run_tocsin "Tocsin evaluate(), $opts" evaluate $opts
   done
 fi
 

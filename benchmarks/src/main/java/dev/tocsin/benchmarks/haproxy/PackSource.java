@@ -1,6 +1,7 @@
 package dev.tocsin.benchmarks.haproxy;
 
 import dev.tocsin.core.Labels;
+import dev.tocsin.core.MetricInterest;
 import dev.tocsin.core.MetricSource;
 import dev.tocsin.core.Sample;
 import dev.tocsin.haproxy.StatusMapping;
@@ -66,7 +67,13 @@ public final class PackSource implements MetricSource {
 
     @Override
     public List<Sample> collect() {
-        var result = mapper.map(doc, doc.length);
+        return collect(MetricInterest.all());
+    }
+
+    /** Maps only the metrics the evaluator's rules read, as {@code HaproxySource.collect(MetricInterest)} does. */
+    @Override
+    public List<Sample> collect(MetricInterest interest) {
+        var result = mapper.map(doc, doc.length, interest);
         rows = result.rows();
         return result.samples();
     }
