@@ -1,5 +1,8 @@
 package dev.tocsin.benchmarks.haproxy;
 
+import dev.tocsin.core.MetricInterest;
+import dev.tocsin.haproxy.HaproxyRules;
+
 import dev.tocsin.haproxy.internal.csv.HaproxyCsvMapper;
 import dev.tocsin.haproxy.internal.csv.MappingOptions;
 import dev.tocsin.haproxy.internal.csv.ScrapeResult;
@@ -36,6 +39,15 @@ public class CsvMapBenchmark {
     @Param({"same", "changing", "cold"})
     public String mode;
 
+    /**
+     * {@code all} maps every metric ({@code collect()}); {@code backendDown} only what
+     * {@code HaproxyRules.backendDown()} and its diagnostics read, as an evaluator with that one rule asks for.
+     */
+    @Param({"all", "backendDown"})
+    public String interest;
+
+    private MetricInterest wanted;
+
     private byte[] a;
     private byte[] b;
     private HaproxyCsvMapper mapper;
@@ -48,10 +60,12 @@ public class CsvMapBenchmark {
     public void setUp() {
         a = CsvGenerator.generate(1000, 10, 0);
         b = CsvGenerator.generate(1000, 10, 1);
+        wanted = interest.equals("all") ? MetricInterest.all()
+                : HaproxyRules.backendDown().reads().map(MetricInterest::of).orElseThrow();
         mapper = new HaproxyCsvMapper(MappingOptions.defaults());
-        mapper.map(a, a.length);
+        mapper.map(a, a.length, wanted);
         System.out.printf("%nCSV size: %d bytes, samples per scrape: %d%n", a.length,
-                mapper.map(a, a.length).samples().size());
+                mapper.map(a, a.length, wanted).samples().size());
     }
 
     /** One scrape; the result is kept until the next scrape (realistic object lifetimes for the GC). */
@@ -62,13 +76,13 @@ public class CsvMapBenchmark {
             case "changing":
                 flip = !flip;
                 byte[] doc = flip ? b : a;
-                r = mapper.map(doc, doc.length);
+                r = mapper.map(doc, doc.length, wanted);
                 break;
             case "cold":
-                r = new HaproxyCsvMapper(MappingOptions.defaults()).map(a, a.length);
+                r = new HaproxyCsvMapper(MappingOptions.defaults()).map(a, a.length, wanted);
                 break;
             default:
-                r = mapper.map(a, a.length);
+                r = mapper.map(a, a.length, wanted);
                 break;
         }
         previous = r;

@@ -179,4 +179,63 @@ class HistoryTest {
         h.record(121_000L, ctx(121), raw::equals);
         assertThat(series(h, "c")).isEmpty();
     }
+
+    /**
+     * The history finds a series by its position in the previous scrape when the label object is the same; the
+     * result must be what a lookup by label values gives: a twin history fed equal but never identical label objects
+     * (so that it always looks up by value) must hold the same samples, through gaps, reorderings, held samples and
+     * series dropped after the retention and coming back.
+     */
+    @Test
+    void findingASeriesByPositionGivesWhatALookupByValueGives() {
+        org.quicktheories.core.Gen<List<List<Integer>>> scrapes = org.quicktheories.generators.SourceDSL.lists()
+                .of(org.quicktheories.generators.SourceDSL.lists()
+                        .of(org.quicktheories.generators.SourceDSL.integers().between(0, 11)).ofSizeBetween(0, 10))
+                .ofSizeBetween(1, 40);
+        org.quicktheories.QuickTheory.qt().withExamples(300).forAll(scrapes).checkAssert(steps -> {
+            Labels[] pool = new Labels[12];
+            for (int i = 0; i < pool.length; i++) {
+                pool[i] = poolLabels(i);
+            }
+            History fast = new History();
+            History byValue = new History();
+            fast.configure(20_000, Set.of("x"), false);
+            byValue.configure(20_000, Set.of("x"), false);
+            long t = 0;
+            for (List<Integer> step : steps) {
+                t += 5_000;
+                TestContext a = new TestContext(Instant.ofEpochMilli(t));
+                TestContext b = new TestContext(Instant.ofEpochMilli(t));
+                java.util.Set<Integer> seen = new java.util.HashSet<>();
+                for (int i : step) {
+                    if (seen.add(i)) {
+                        double v = t / 1000.0 + i;
+                        boolean held = (i + t / 5_000) % 7 == 0;
+                        a.add(new Sample(pool[i], v), held);
+                        b.add(new Sample(poolLabels(i), v), held);
+                    }
+                }
+                fast.record(t, a);
+                byValue.record(t, b);
+                assertThat(dump(fast)).isEqualTo(dump(byValue));
+            }
+        });
+    }
+
+    /** A new label object each call (equal for equal {@code i}); "b" is empty (absent) for the first 8. */
+    private static Labels poolLabels(int i) {
+        return Labels.of("__name__", "x", "a", Integer.toString(i % 8), "b", i < 8 ? "" : "y");
+    }
+
+    private static java.util.Map<String, List<String>> dump(History h) {
+        java.util.Map<String, List<String>> out = new java.util.TreeMap<>();
+        for (History.Series s : h.series("x")) {
+            List<String> samples = new ArrayList<>();
+            for (int i = 0; i < s.size(); i++) {
+                samples.add(s.time(i) + "=" + Double.doubleToRawLongBits(s.value(i)));
+            }
+            out.put(s.labels().toString(), samples);
+        }
+        return out;
+    }
 }

@@ -269,7 +269,25 @@ public final class HaproxyCsvMapper {
         long[] fd = fieldDigits;
         int nf = 0;
         String bad = null;
+        int[] unusedRun = p.unusedRunAny;
         while (true) {
+            int run = nf < need ? unusedRun[nf] : 0;
+            if (run > 0) {
+                // columns no metric reads: jump over all of them at once (falls back to one by one on a quote)
+                int r = Math.min(run, need - nf);
+                int sep = indexOfNthComma(b, pos, length, r);
+                if (sep >= 0) {
+                    nf += r;
+                    pos = sep;
+                    if (nf == need) {
+                        nf++;
+                        pos = indexOfNewline(b, pos, length);
+                        break;
+                    }
+                    pos++;
+                    continue;
+                }
+            }
             int s = pos;
             int e;
             boolean q = false;
@@ -344,6 +362,7 @@ public final class HaproxyCsvMapper {
                 fd[nf] = digits;
                 if (nf == typeCol && e == s + 1 && b[s] >= '0' && b[s] <= '2') {
                     need = p.fieldsNeededByType[b[s] - '0']; // fewer columns for this row type
+                    unusedRun = p.unusedRunByType[b[s] - '0'];
                 }
             }
             nf++;
@@ -964,6 +983,50 @@ public final class HaproxyCsvMapper {
         return to;
     }
 
+    /** 0x80 in every byte of {@code x} that is zero, 0 elsewhere (exact: no borrow between bytes). */
+    private static long zeroBytes(long x) {
+        long t = (x & 0x7F7F7F7F7F7F7F7FL) + 0x7F7F7F7F7F7F7F7FL;
+        return ~(t | x | 0x7F7F7F7F7F7F7F7FL);
+    }
+
+    /**
+     * Index of the {@code n}-th ',' (n &gt;= 1) in [from, to) when no '"' or '\n' comes before it, else -1; eight
+     * bytes at a time. Skips {@code n} consecutive fields nobody reads without looking at each.
+     */
+    static int indexOfNthComma(byte[] b, int from, int to, int n) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long w = (long) LONGS.get(b, i);
+            long commas = zeroBytes(w ^ 0x2C2C2C2C2C2C2C2CL);
+            long stop = zeroBytes(w ^ 0x0A0A0A0A0A0A0A0AL) | zeroBytes(w ^ 0x2222222222222222L);
+            if (stop != 0) {
+                commas &= (stop & -stop) - 1; // only the commas before the first quote or newline
+            }
+            int c = Long.bitCount(commas);
+            if (c >= n) {
+                while (--n > 0) {
+                    commas &= commas - 1;
+                }
+                return i + (Long.numberOfTrailingZeros(commas) >>> 3);
+            }
+            if (stop != 0) {
+                return -1;
+            }
+            n -= c;
+        }
+        for (; i < to; i++) {
+            byte c = b[i];
+            if (c == ',') {
+                if (--n == 0) {
+                    return i;
+                }
+            } else if (c == '\n' || c == '"') {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
     /** Index of the first '\n' in [from, to), or {@code to}; eight bytes at a time. */
     static int indexOfNewline(byte[] b, int from, int to) {
         int i = from;
@@ -1008,6 +1071,12 @@ public final class HaproxyCsvMapper {
         /** Fields needed by rows of type 0, 1, 2 (each &lt;= fieldsNeeded and &gt; the type column). */
         final int[] fieldsNeededByType = new int[3];
         final int[][] slotColumns = new int[3][];
+        /**
+         * Per column: how many consecutive columns from it are read by no row type (before the type is known), and
+         * by no metric of each row type; the tokenizer jumps over such runs.
+         */
+        final int[] unusedRunAny;
+        final int[][] unusedRunByType = new int[3][];
 
         final MetricInterest interest;
         /** Per backend slot: whether it is a wanted aggregate (computed after all rows). */
@@ -1032,9 +1101,11 @@ public final class HaproxyCsvMapper {
             idColumnsMax = Math.max(pxCol, Math.max(svCol, typeCol));
             int common = Math.max(idColumnsMax, Math.max(statusCol, Math.max(checkStatusCol,
                     Math.max(checkDescCol, Math.max(checkCodeCol, Math.max(lastChkCol, lastchgCol))))));
+            // frontend and backend rows need no check fields: their tokenizing can stop earlier
+            int rowCommon = Math.max(idColumnsMax, statusCol);
             int max = common;
             for (int t = 0; t < 3; t++) {
-                int typeMax = common;
+                int typeMax = t == Columns.SERVER ? common : rowCommon;
                 List<Slot> slots = Columns.slots(t);
                 int[] sc = new int[slots.size()];
                 for (int i = 0; i < sc.length; i++) {
@@ -1049,6 +1120,26 @@ public final class HaproxyCsvMapper {
                 max = Math.max(max, typeMax);
             }
             fieldsNeeded = max + 1;
+            boolean[] usedAny = new boolean[fieldsNeeded];
+            for (int t = 0; t < 3; t++) {
+                boolean[] used = new boolean[fieldsNeeded];
+                for (int c : new int[] {pxCol, svCol, typeCol, statusCol}) {
+                    mark(used, c);
+                }
+                if (t == Columns.SERVER) {
+                    for (int c : new int[] {checkStatusCol, checkDescCol, checkCodeCol, lastChkCol, lastchgCol}) {
+                        mark(used, c);
+                    }
+                }
+                for (int c : slotColumns[t]) {
+                    mark(used, c);
+                }
+                for (int c = 0; c < fieldsNeeded; c++) {
+                    usedAny[c] |= used[c];
+                }
+                unusedRunByType[t] = unusedRuns(used);
+            }
+            unusedRunAny = unusedRuns(usedAny);
             boolean check = false;
             boolean info = false;
             List<Slot> server = Columns.slots(Columns.SERVER);
@@ -1066,6 +1157,29 @@ public final class HaproxyCsvMapper {
                 aggregateOn[i] = (k == Kind.AGG_TOTAL || k == Kind.AGG_STATE)
                         && interest.includes(backend.get(i).metric());
             }
+        }
+
+        private static void mark(boolean[] used, int column) {
+            if (column >= 0) {
+                used[column] = true;
+            }
+        }
+
+        /**
+         * For each column, how many consecutive columns from it no metric reads; 0 for a used column and for a
+         * run of one (reading a lone field is as cheap as jumping over it).
+         */
+        private static int[] unusedRuns(boolean[] used) {
+            int[] run = new int[used.length];
+            for (int c = used.length - 1; c >= 0; c--) {
+                run[c] = used[c] ? 0 : 1 + (c + 1 < used.length ? run[c + 1] : 0);
+            }
+            for (int c = 0; c < run.length; c++) {
+                if (run[c] == 1) {
+                    run[c] = 0;
+                }
+            }
+            return run;
         }
 
         String missingIdColumn(int fields) {

@@ -98,15 +98,7 @@ final class RowTable {
 
     /** Byte comparison for short names (cheaper than the vectorized Arrays.equals set-up). */
     private static boolean same(byte[] a, byte[] b, int s, int e) {
-        if (a.length != e - s) {
-            return false;
-        }
-        for (int i = 0; i < a.length; i++) {
-            if (a[i] != b[s + i]) {
-                return false;
-            }
-        }
-        return true;
+        return java.util.Arrays.equals(a, 0, a.length, b, s, e);
     }
 
     void insert(Entry e) {

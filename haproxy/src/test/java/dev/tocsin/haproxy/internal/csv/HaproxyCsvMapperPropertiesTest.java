@@ -176,6 +176,36 @@ class HaproxyCsvMapperPropertiesTest {
     }
 
     @Test
+    void wordAtATimeNthCommaSearchAgreesWithAByteLoop() {
+        Gen<byte[]> docs = lists().of(integers().between(0, 14)).ofSizeBetween(0, 60).map(l -> {
+            byte[] b = new byte[l.size()];
+            for (int i = 0; i < b.length; i++) {
+                int v = l.get(i);
+                b[i] = (byte) (v == 0 ? '\n' : v <= 4 ? ',' : v == 5 ? '"' : v == 6 ? 0xAC : v == 7 ? 0x22 + 0x80
+                        : v == 8 ? 0x2B : v == 9 ? 0x0B : 'a' + v);
+            }
+            return b;
+        });
+        qt().withExamples(1000).forAll(docs, integers().between(0, 60), integers().between(1, 12))
+                .checkAssert((b, from, n) -> {
+                    int start = Math.min(from, b.length);
+                    int expected = -1;
+                    int left = n;
+                    for (int i = start; i < b.length; i++) {
+                        if (b[i] == ',') {
+                            if (--left == 0) {
+                                expected = i;
+                                break;
+                            }
+                        } else if (b[i] == '\n' || b[i] == '"') {
+                            break;
+                        }
+                    }
+                    assertThat(HaproxyCsvMapper.indexOfNthComma(b, start, b.length, n)).isEqualTo(expected);
+                });
+    }
+
+    @Test
     void wordAtATimeSeparatorSearchAgreesWithAByteLoop() {
         Gen<byte[]> docs = lists().of(integers().between(0, 14)).ofSizeBetween(0, 40).map(l -> {
             byte[] b = new byte[l.size()];
