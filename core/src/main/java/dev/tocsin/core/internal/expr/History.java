@@ -47,8 +47,6 @@ public final class History {
         private boolean recorded;
         /** Fed by {@link #recordRaw}: samples carry their own timestamps; no synthetic staleness markers. */
         private boolean raw;
-        /** Removed from the history: a positional cache entry holding it must not be used. */
-        private boolean detached;
 
         Series(Labels labels) {
             this.labels = labels;
@@ -170,11 +168,6 @@ public final class History {
     }
 
     private final Map<String, Map<Labels, Series>> byName = new HashMap<>();
-    /**
-     * Per metric name, its series in the order the last {@link #record} met them: a source that returns its series in
-     * the same order with the same label objects (every HAProxy scrape does) has each found without hashing.
-     */
-    private final Map<String, Series[]> lastOrder = new HashMap<>();
     private long retentionMillis;
     private Set<String> names = Set.of();
     private boolean allNames;
@@ -241,7 +234,6 @@ public final class History {
         }
         if (retentionMillis == 0 || (names.isEmpty() && !allNames)) {
             byName.clear();
-            lastOrder.clear();
             return;
         }
         if (allNames) {
@@ -261,7 +253,6 @@ public final class History {
             Map.Entry<String, Map<Labels, Series>> e = it.next();
             if (!allNames && !names.contains(e.getKey())) {
                 it.remove();
-                lastOrder.remove(e.getKey());
                 continue;
             }
             Iterator<Series> si = e.getValue().values().iterator();
@@ -271,7 +262,6 @@ public final class History {
                     s.dropBefore(minTime);
                     if (s.size() == 0) {
                         si.remove();
-                        s.detached = true;
                     }
                     continue;
                 }
@@ -280,14 +270,12 @@ public final class History {
                 }
                 if (s.lastSeen < minTime) {
                     si.remove();
-                    s.detached = true;
                     continue;
                 }
                 s.dropBefore(minTime);
             }
             if (e.getValue().isEmpty()) {
                 it.remove();
-                lastOrder.remove(e.getKey());
             }
         }
     }
@@ -297,26 +285,16 @@ public final class History {
             return;
         }
         Map<Labels, Series> m = byName.computeIfAbsent(name, k -> new HashMap<>());
-        int n = f.size();
-        Series[] prev = lastOrder.get(name);
-        // the same length: update in place (each slot is read before it is written)
-        Series[] order = prev != null && prev.length == n ? prev : new Series[n];
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < f.size(); i++) {
             Sample s = f.sample(i);
-            Labels l = s.labels();
-            Series series = prev != null && i < prev.length ? prev[i] : null;
-            if (recordedRaw.test(l)) {
-                order[i] = null;
+            if (recordedRaw.test(s.labels())) {
                 continue;
             }
-            if (series == null || series.labels != l || series.detached) {
-                series = m.get(l);
-                if (series == null) {
-                    series = new Series(l);
-                    m.put(l, series);
-                }
+            Series series = m.get(s.labels());
+            if (series == null) {
+                series = new Series(s.labels());
+                m.put(s.labels(), series);
             }
-            order[i] = series;
             series.lastSeen = t;
             if (f.held(i)) {
                 series.heldAt = t;
@@ -324,7 +302,6 @@ public final class History {
                 series.append(t, s.value());
             }
         }
-        lastOrder.put(name, order);
     }
 
     /**

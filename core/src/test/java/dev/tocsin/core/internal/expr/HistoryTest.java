@@ -181,13 +181,12 @@ class HistoryTest {
     }
 
     /**
-     * The history finds a series by its position in the previous scrape when the label object is the same; the
-     * result must be what a lookup by label values gives: a twin history fed equal but never identical label objects
-     * (so that it always looks up by value) must hold the same samples, through gaps, reorderings, held samples and
-     * series dropped after the retention and coming back.
+     * What the history holds depends on label values only, never on label object identity: a twin history fed
+     * equal but never identical label objects must hold the same samples, through gaps, reorderings, held samples
+     * and series dropped after the retention and coming back (a guard for identity-based shortcuts).
      */
     @Test
-    void findingASeriesByPositionGivesWhatALookupByValueGives() {
+    void whatIsKeptDependsOnLabelValuesNotOnLabelObjects() {
         org.quicktheories.core.Gen<List<List<Integer>>> scrapes = org.quicktheories.generators.SourceDSL.lists()
                 .of(org.quicktheories.generators.SourceDSL.lists()
                         .of(org.quicktheories.generators.SourceDSL.integers().between(0, 11)).ofSizeBetween(0, 10))
