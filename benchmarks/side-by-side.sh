@@ -22,13 +22,8 @@ JAR=${JAR:-benchmarks/target/benchmarks.jar}
 [ -x "$EXPORTER" ] || { echo "missing $EXPORTER: apt-get install -y prometheus-haproxy-exporter" >&2; exit 1; }
 [ -f "$JAR" ] || { echo "missing $JAR: mvn -B -q -DskipTests package -pl benchmarks -am" >&2; exit 1; }
 
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-status_kb() { awk -v k="$2:" '$1==k {print $2}' "/proc/$1/status"; }
+# shellcheck source=benchmarks/lib.sh
+source benchmarks/lib.sh
 stats() { # reads numbers (seconds) on stdin, prints "mean p50 min max" in ms
   sort -g | awk '{v[NR]=$1*1000; s+=$1*1000} END {printf "%.2f %.2f %.2f %.2f\n", s/NR, v[int((NR+1)/2)], v[1], v[NR]}'; }
 

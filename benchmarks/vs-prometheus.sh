@@ -31,13 +31,8 @@ TOCSIN_JVM_OPTS=${TOCSIN_JVM_OPTS:--Xmx256m -XX:+UseSerialGC}
 [ -f "$PACK" ] || { echo "missing $PACK" >&2; exit 1; }
 command -v curl >/dev/null || { echo "missing curl: apt-get install -y curl" >&2; exit 1; }
 
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-status_kb() { awk -v k="$2:" '$1==k {print $2}' "/proc/$1/status"; }
+# shellcheck source=benchmarks/lib.sh
+source benchmarks/lib.sh
 metric() { # $1 = file, $2 = awk regex on the whole line: prints the value of the first matching line
   awk -v re="$2" '$0 !~ /^#/ && $0 ~ re {print $NF; exit}' "$1"; }
 wait_http() { for _ in $(seq 150); do curl -s -o /dev/null "$1" && return 0; sleep 0.2; done; echo "no answer from $1" >&2; return 1; }

@@ -4,7 +4,6 @@ import dev.tocsin.core.Labels;
 import dev.tocsin.core.MetricsView;
 import dev.tocsin.core.Sample;
 
-import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -94,25 +93,20 @@ public final class BackendDiagnostics {
     }
 
     /**
-     * The facts of every server of one view, by backend, built with one pass over the server families: a large
+     * The facts of every server of a view, by backend, built with one pass over the server families: a large
      * HAProxy with hundreds of alerts at once (a restart) would otherwise scan every server series once per alert.
-     * One per thread (evaluations of one evaluator run on one thread at a time), for the last view only.
+     * Keyed by the view object (identity; an entry goes when its view is collected) and checked against its time.
      */
-    private static final ThreadLocal<ViewIndex> LAST = new ThreadLocal<>();
+    private static final Map<MetricsView, ViewIndex> INDEXES =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
     private static final class ViewIndex {
-        final WeakReference<MetricsView> view;
         final java.time.Instant time;
         final Map<String, Map<String, ServerFacts>> byBackend;
 
-        ViewIndex(MetricsView view, Map<String, Map<String, ServerFacts>> byBackend) {
-            this.view = new WeakReference<>(view);
-            this.time = view.time();
+        ViewIndex(java.time.Instant time, Map<String, Map<String, ServerFacts>> byBackend) {
+            this.time = time;
             this.byBackend = byBackend;
-        }
-
-        boolean isFor(MetricsView v) {
-            return view.get() == v && time.equals(v.time());
         }
     }
 
@@ -125,10 +119,10 @@ public final class BackendDiagnostics {
      * every alert of the same view).
      */
     static Map<String, ServerFacts> servers(MetricsView metrics, Labels labels) {
-        ViewIndex index = LAST.get();
-        if (index == null || !index.isFor(metrics)) {
-            index = new ViewIndex(metrics, index(metrics));
-            LAST.set(index);
+        ViewIndex index = INDEXES.get(metrics);
+        if (index == null || !index.time.equals(metrics.time())) {
+            index = new ViewIndex(metrics.time(), index(metrics));
+            INDEXES.put(metrics, index);
         }
         Map<String, ServerFacts> servers = index.byBackend.get(backendKey(labels));
         return servers == null ? Map.of() : servers;
