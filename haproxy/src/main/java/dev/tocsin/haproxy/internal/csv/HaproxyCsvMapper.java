@@ -48,6 +48,8 @@ public final class HaproxyCsvMapper {
 
     private static final Slot[][] SLOTS = new Slot[3][];
     private static final Kind[][] KINDS = new Kind[3][];
+    /** Per row type and slot: the index in {@link Columns#STATES} of a STATE slot's label value, else -1. */
+    private static final int[][] SLOT_STATES = new int[3][];
     private static final java.lang.invoke.VarHandle LONGS =
             java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
@@ -55,8 +57,10 @@ public final class HaproxyCsvMapper {
         for (int t = 0; t < 3; t++) {
             SLOTS[t] = Columns.slots(t).toArray(new Slot[0]);
             KINDS[t] = new Kind[SLOTS[t].length];
+            SLOT_STATES[t] = new int[SLOTS[t].length];
             for (int i = 0; i < SLOTS[t].length; i++) {
                 KINDS[t][i] = SLOTS[t][i].kind();
+                SLOT_STATES[t][i] = KINDS[t][i] == Kind.STATE ? Columns.STATES.indexOf(SLOTS[t][i].labelValue()) : -1;
             }
         }
     }
@@ -324,8 +328,13 @@ public final class HaproxyCsvMapper {
                     pos = indexOfNewline(b, pos, length);
                     break;
                 }
+            } else if (nf < need && !p.textColumn[nf] && (digits = swarDigits(b, pos, length)) != NOT_PLAIN) {
+                // a field of 1 to 15 digits ended by ',' or '\n', read eight bytes at a time (most fields)
+                pos = swarEnd;
+                e = pos;
             } else if (nf < need) {
-                // one pass that finds the separator and reads the field as a decimal (most fields are numbers)
+                // one pass that finds the separator and reads the field as a decimal
+                digits = -1;
                 long v = 0;
                 int nonDigit = 0;
                 int i = pos;
@@ -517,8 +526,7 @@ public final class HaproxyCsvMapper {
                     if (fs[col] == fe[col]) {
                         continue;
                     }
-                    emitFixed(out, en, i, slots[i],
-                            state >= 0 && Columns.STATES.get(state).equals(slots[i].labelValue()) ? 1 : 0);
+                    emitFixed(out, en, i, slots[i], state >= 0 && state == SLOT_STATES[type][i] ? 1 : 0);
                     continue;
                 case CHECK_STATUS:
                     labels = checkLabels(p, en, b, nf);
@@ -984,6 +992,68 @@ public final class HaproxyCsvMapper {
     }
 
     /** 0x80 in every byte of {@code x} that is zero, 0 elsewhere (exact: no borrow between bytes). */
+    private static final long NOT_PLAIN = Long.MIN_VALUE;
+    private static final long[] POW10_LONG = {1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L,
+        100_000_000L};
+
+    /** Where the field read by the last successful {@link #swarDigits} call ends (its ',' or '\n'). */
+    private int swarEnd;
+
+    /** Where the field read by the last successful {@link #swarDigits} call ends (for tests). */
+    int swarEnd() {
+        return swarEnd;
+    }
+
+    /**
+     * Reads the field at {@code pos} when it is 1 to 15 ASCII digits followed by ',' or '\n', eight bytes at a
+     * time: returns its value and sets {@link #swarEnd}. Returns -1 for an empty field ended by ',' or '\n' (also
+     * setting {@link #swarEnd}), and {@link #NOT_PLAIN} for anything else (other bytes, CR, too long, too close
+     * to the end of the document), which the caller reads byte by byte.
+     */
+    long swarDigits(byte[] b, int pos, int length) {
+        if (pos + 16 > length) {
+            return NOT_PLAIN;
+        }
+        long w = (long) LONGS.get(b, pos);
+        int n = leadingDigits(w);
+        if (n < 8) {
+            byte c = b[pos + n];
+            if (c != ',' && c != '\n') {
+                return NOT_PLAIN;
+            }
+            swarEnd = pos + n;
+            return n == 0 ? -1 : eightDigits(w << (8 * (8 - n)));
+        }
+        long w2 = (long) LONGS.get(b, pos + 8);
+        int n2 = leadingDigits(w2);
+        if (n2 == 8) {
+            return NOT_PLAIN;
+        }
+        byte c = b[pos + 8 + n2];
+        if (c != ',' && c != '\n') {
+            return NOT_PLAIN;
+        }
+        swarEnd = pos + 8 + n2;
+        long high = eightDigits(w);
+        return n2 == 0 ? high : high * POW10_LONG[n2] + eightDigits(w2 << (8 * (8 - n2)));
+    }
+
+    /** How many of the eight bytes of {@code w} (little-endian, first byte lowest) are ASCII digits before another. */
+    static int leadingDigits(long w) {
+        // per byte: high nibble of the byte, and high nibble of the byte + 6; both are 3 exactly for '0'..'9'
+        // (a carry out of a non-digit byte only reaches later bytes, which are not counted)
+        long m = ((w & 0xF0F0F0F0F0F0F0F0L) | (((w + 0x0606060606060606L) & 0xF0F0F0F0F0F0F0F0L) >>> 4))
+                ^ 0x3333333333333333L;
+        return Long.numberOfTrailingZeros(m) >>> 3;
+    }
+
+    /** The value of eight ASCII digits packed little-endian (first digit in the lowest byte); 0x00 bytes count 0. */
+    static long eightDigits(long w) {
+        long v = (w & 0x0F0F0F0F0F0F0F0FL) * 2561 >>> 8;
+        v = (v & 0x00FF00FF00FF00FFL) * 6553601 >>> 16;
+        return (v & 0x0000FFFF0000FFFFL) * 42949672960001L >>> 32;
+    }
+
     private static long zeroBytes(long x) {
         long t = (x & 0x7F7F7F7F7F7F7F7FL) + 0x7F7F7F7F7F7F7F7FL;
         return ~(t | x | 0x7F7F7F7F7F7F7F7FL);
@@ -1077,6 +1147,8 @@ public final class HaproxyCsvMapper {
          */
         final int[] unusedRunAny;
         final int[][] unusedRunByType = new int[3][];
+        /** Per needed column: whether it holds text (names, status, check fields), not tried as digits first. */
+        final boolean[] textColumn;
 
         final MetricInterest interest;
         /** Per backend slot: whether it is a wanted aggregate (computed after all rows). */
@@ -1140,6 +1212,10 @@ public final class HaproxyCsvMapper {
                 unusedRunByType[t] = unusedRuns(used);
             }
             unusedRunAny = unusedRuns(usedAny);
+            textColumn = new boolean[fieldsNeeded];
+            for (int c : new int[] {pxCol, svCol, statusCol, checkStatusCol, checkDescCol, checkCodeCol, lastChkCol}) {
+                mark(textColumn, c);
+            }
             boolean check = false;
             boolean info = false;
             List<Slot> server = Columns.slots(Columns.SERVER);

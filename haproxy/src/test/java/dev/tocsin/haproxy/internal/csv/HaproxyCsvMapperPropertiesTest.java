@@ -206,6 +206,56 @@ class HaproxyCsvMapperPropertiesTest {
     }
 
     @Test
+    void wordAtATimeDigitReadingAgreesWithAByteLoop() {
+        // mostly digits, so that long numbers occur; the other bytes are the separators, CR, the bytes just
+        // around '0'..'9' in ASCII and in each nibble test, and bytes whose + 6 carries into the next byte
+        int[] others = {',', '\n', '\r', '/', ':', '?', '-', '.', 0x3A, 0x40, 0xB0, 0xB9, 0xFA, 0xFF, 0x00, 'e'};
+        Gen<byte[]> docs = lists().of(integers().between(0, 2 * others.length - 1)).ofSizeBetween(0, 40).map(l -> {
+            byte[] b = new byte[l.size()];
+            for (int i = 0; i < b.length; i++) {
+                int v = l.get(i);
+                b[i] = (byte) (v < others.length ? others[v] : '0' + v % 10);
+            }
+            return b;
+        });
+        HaproxyCsvMapper mapper = new HaproxyCsvMapper(MappingOptions.defaults());
+        qt().withExamples(3000).forAll(docs, integers().between(0, 40)).checkAssert((b, from) -> {
+            int start = Math.min(from, b.length);
+            int end = start;
+            while (end < b.length && b[end] >= '0' && b[end] <= '9') {
+                end++;
+            }
+            boolean terminated = end < b.length && (b[end] == ',' || b[end] == '\n');
+            long got = mapper.swarDigits(b, start, b.length);
+            if (got == Long.MIN_VALUE) {
+                // declined: only allowed for what the byte loop must read (not a plain field, or near the end)
+                assertThat(!terminated || end - start > 15 || start + 16 > b.length)
+                        .as("declined a plain field at %d of %s", start, Arrays.toString(b)).isTrue();
+                return;
+            }
+            assertThat(terminated).as("accepted a field that is not plain digits").isTrue();
+            long expected = end == start ? -1 : Long.parseLong(new String(b, start, end - start,
+                    StandardCharsets.US_ASCII));
+            assertThat(got).isEqualTo(expected);
+            assertThat(mapper.swarEnd()).isEqualTo(end);
+        });
+    }
+
+    @Test
+    void eightDigitsAtATimeReadsEveryPrefixLength() {
+        byte[] digits = "9876543210123456".getBytes(StandardCharsets.US_ASCII);
+        for (int n = 0; n <= 8; n++) {
+            long w = 0;
+            for (int i = 0; i < 8; i++) {
+                w |= (long) (i < n ? digits[i] : ',') << (8 * i);
+            }
+            assertThat(HaproxyCsvMapper.leadingDigits(w)).isEqualTo(n);
+            long expected = n == 0 ? 0 : Long.parseLong(new String(digits, 0, n, StandardCharsets.US_ASCII));
+            assertThat(n == 0 ? 0 : HaproxyCsvMapper.eightDigits(w << (8 * (8 - n)))).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void wordAtATimeSeparatorSearchAgreesWithAByteLoop() {
         Gen<byte[]> docs = lists().of(integers().between(0, 14)).ofSizeBetween(0, 40).map(l -> {
             byte[] b = new byte[l.size()];
