@@ -11,6 +11,7 @@ import dev.tocsin.haproxy.internal.ResilientFetcher;
 import dev.tocsin.haproxy.internal.RuntimeApiTransport;
 import dev.tocsin.haproxy.internal.SkippedRowLog;
 import dev.tocsin.haproxy.internal.StatsTransport;
+import dev.tocsin.haproxy.internal.csv.FamilySamples;
 import dev.tocsin.haproxy.internal.csv.HaproxyCsvMapper;
 import dev.tocsin.haproxy.internal.csv.MappingOptions;
 import dev.tocsin.haproxy.internal.csv.ScrapeResult;
@@ -180,18 +181,15 @@ public final class HaproxySource implements MetricSource {
         Sample retries = Sample.of("tocsin_haproxy_fetch_retries_total", fetcher.retries());
         Sample circuitOpen = Sample.of("tocsin_haproxy_circuit_open_total", fetcher.circuitOpened());
         Sample version = versionSample;
-        if (interest.isAll()) {
-            if (version != null) {
-                return new ConcatList<>(result.samples(), scrapesTotal, parseFailuresTotal, retries, circuitOpen,
-                        version);
-            }
-            return new ConcatList<>(result.samples(), scrapesTotal, parseFailuresTotal, retries, circuitOpen);
-        }
         List<Sample> own = new ArrayList<>(5);
         for (Sample s : new Sample[] {scrapesTotal, parseFailuresTotal, retries, circuitOpen, version}) {
-            if (s != null && interest.includes(s.labels().metricName())) {
+            if (s != null && (interest.isAll() || interest.includes(s.labels().metricName()))) {
                 own.add(s);
             }
+        }
+        // the mapper's families, handed to the evaluator as they are, then the source's own counters
+        if (result.samples() instanceof FamilySamples) {
+            return ((FamilySamples) result.samples()).withOthers(own);
         }
         return new ConcatList<>(result.samples(), own.toArray(new Sample[0]));
     }

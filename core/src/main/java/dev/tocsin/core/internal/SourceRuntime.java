@@ -123,32 +123,91 @@ final class SourceRuntime {
         return new Read(Map.of(), false, rawSeries ? null : healthDown);
     }
 
+    /** Slots of the per-scrape metric name cache in {@link #group}; a power of two. */
+    private static final int NAME_CACHE = 64;
+    /** Marks a cached name whose samples are dropped (the source's own copy of the health metric). */
+    private static final List<Sample> DROP = List.of();
+
     private Map<String, Sample[]> group(List<Sample> raw) {
+        if (!rawSeries && raw instanceof SampleFamilies && carriesTarget((SampleFamilies) raw)) {
+            // grouped by the source and carrying instance/job already: copy each family's references, without
+            // touching the samples themselves
+            SampleFamilies f = (SampleFamilies) raw;
+            Map<String, Sample[]> out = new HashMap<>();
+            for (int i = 0; i < f.familyCount(); i++) {
+                String name = f.familyName(i);
+                List<Sample> family = f.family(i);
+                if (family.isEmpty() || name.equals(healthMetric)) {
+                    continue;
+                }
+                out.merge(name, family.toArray(new Sample[0]), SourceRuntime::concat);
+            }
+            // the others follow the families in the list: same order as grouping it one by one
+            groupOneByOne(f.others()).forEach((name, samples) -> out.merge(name, samples, SourceRuntime::concat));
+            return out;
+        }
+        return groupOneByOne(raw);
+    }
+
+    private boolean carriesTarget(SampleFamilies f) {
+        java.util.Set<String> carried = f.carriedLabelNames();
+        for (int i = 0; i < target.size(); i++) {
+            if (!carried.contains(target.name(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Sample[] concat(Sample[] a, Sample[] b) {
+        Sample[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Sample[]> groupOneByOne(List<Sample> raw) {
         Map<String, List<Sample>> tmp = new HashMap<>();
+        Map<String, Sample[]> previous = lastGood;
+        // sources return a few dozen names in a repeating order (one row of metrics after the other): a small cache
+        // by name identity (a source reuses its name strings) saves a hash map look-up per sample
+        String[] cachedNames = new String[NAME_CACHE];
+        List<Sample>[] cachedLists = new List[NAME_CACHE];
         int invalid = 0;
-        String lastName = null;
-        List<Sample> lastList = null;
         for (Sample s : raw) {
             if (s == null) {
                 invalid++;
                 continue;
             }
             String name = s.labels().metricName();
-            if (name.isEmpty()) {
-                invalid++;
-                continue;
+            int slot = name.hashCode() & (NAME_CACHE - 1);
+            List<Sample> list;
+            if (cachedNames[slot] == name) {
+                list = cachedLists[slot];
+            } else {
+                if (name.isEmpty()) {
+                    invalid++;
+                    continue;
+                }
+                if (!rawSeries && name.equals(healthMetric)) {
+                    // the evaluator owns the health series; a source's own copy would duplicate it
+                    list = DROP;
+                } else {
+                    list = tmp.get(name);
+                    if (list == null) {
+                        Sample[] last = previous == null ? null : previous.get(name);
+                        list = new ArrayList<>(last == null ? 16 : last.length);
+                        tmp.put(name, list);
+                    }
+                }
+                cachedNames[slot] = name;
+                cachedLists[slot] = list;
             }
-            if (!rawSeries && name.equals(healthMetric)) {
-                // the evaluator owns the health series; a source's own copy would duplicate it
+            if (list == DROP) {
                 continue;
             }
             Labels l = rawSeries ? s.labels() : s.labels().withDefaults(target);
-            Sample t = l == s.labels() ? s : new Sample(l, s.value());
-            if (!name.equals(lastName)) {
-                lastList = tmp.computeIfAbsent(name, k -> new ArrayList<>());
-                lastName = name;
-            }
-            lastList.add(t);
+            list.add(l == s.labels() ? s : new Sample(l, s.value()));
         }
         if (invalid > 0 && invalidSamplesLogged++ < 5) {
             LOG.warn("source {} returned {} samples without a metric name (ignored)", target.get("instance"),

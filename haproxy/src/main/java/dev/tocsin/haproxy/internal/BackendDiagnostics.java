@@ -48,8 +48,9 @@ public final class BackendDiagnostics {
         String instance = labels.get("instance");
         String job = labels.get("job");
         String backend = labels.get("backend");
-        return l -> l.get("instance").equals(instance) && l.get("job").equals(job)
-                && l.get("backend").equals(backend);
+        // the backend first: it is what tells most series apart
+        return l -> l.get("backend").equals(backend) && l.get("instance").equals(instance)
+                && l.get("job").equals(job);
     }
 
     /** The facts about one server, gathered from several series. */
@@ -93,20 +94,45 @@ public final class BackendDiagnostics {
     }
 
     /**
-     * The facts of every server of a view, by backend, built with one pass over the server families: a large
-     * HAProxy with hundreds of alerts at once (a restart) would otherwise scan every server series once per alert.
-     * Keyed by the view object (identity; an entry goes when its view is collected) and checked against its time.
+     * How many backends of one view are looked up by a scan of their own before the whole view is indexed: one or
+     * two alerts (the usual case, and the one whose latency matters) then cost a filtered pass each instead of
+     * indexing every server of a large HAProxy; hundreds at once (a restart) cost one indexing pass.
+     */
+    static final int DIRECT_LOOKUPS = 2;
+
+    /**
+     * What is known of the servers of a view, by backend. Keyed by the view object (identity; an entry goes when
+     * its view is collected) and checked against its time.
      */
     private static final Map<MetricsView, ViewIndex> INDEXES =
             java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
     private static final class ViewIndex {
         final java.time.Instant time;
-        final Map<String, Map<String, ServerFacts>> byBackend;
+        /** Backends looked up by their own scan, by {@link #backendKey}. */
+        final Map<String, Map<String, ServerFacts>> scanned = new HashMap<>();
+        /** Every backend of the view, once more than {@link #DIRECT_LOOKUPS} were asked for; else null. */
+        Map<String, Map<String, ServerFacts>> all;
 
-        ViewIndex(java.time.Instant time, Map<String, Map<String, ServerFacts>> byBackend) {
+        ViewIndex(java.time.Instant time) {
             this.time = time;
-            this.byBackend = byBackend;
+        }
+
+        synchronized Map<String, ServerFacts> servers(MetricsView metrics, Labels labels) {
+            String key = backendKey(labels);
+            if (all == null) {
+                Map<String, ServerFacts> known = scanned.get(key);
+                if (known != null) {
+                    return known;
+                }
+                if (scanned.size() < DIRECT_LOOKUPS) {
+                    Map<String, ServerFacts> one = index(metrics, sameBackend(labels)).getOrDefault(key, Map.of());
+                    scanned.put(key, one);
+                    return one;
+                }
+                all = index(metrics, l -> true);
+            }
+            return all.getOrDefault(key, Map.of());
         }
     }
 
@@ -119,41 +145,48 @@ public final class BackendDiagnostics {
      * every alert of the same view).
      */
     static Map<String, ServerFacts> servers(MetricsView metrics, Labels labels) {
-        ViewIndex index = INDEXES.get(metrics);
-        if (index == null || !index.time.equals(metrics.time())) {
-            index = new ViewIndex(metrics.time(), index(metrics));
-            INDEXES.put(metrics, index);
+        ViewIndex index;
+        synchronized (INDEXES) {
+            index = INDEXES.get(metrics);
+            if (index == null || !index.time.equals(metrics.time())) {
+                index = new ViewIndex(metrics.time());
+                INDEXES.put(metrics, index);
+            }
         }
-        Map<String, ServerFacts> servers = index.byBackend.get(backendKey(labels));
-        return servers == null ? Map.of() : servers;
+        return index.servers(metrics, labels);
     }
 
-    private static Map<String, Map<String, ServerFacts>> index(MetricsView metrics) {
+    /** The facts of the servers whose series {@code keep} accepts, by backend key and server name. */
+    private static Map<String, Map<String, ServerFacts>> index(MetricsView metrics, Predicate<Labels> keep) {
         Map<String, Map<String, ServerFacts>> byBackend = new HashMap<>();
         for (Sample s : metrics.series("haproxy_server_status")) {
-            ServerFacts f = facts(byBackend, s.labels(), true);
-            if (s.value() == 1) {
-                f.state = s.labels().get("state");
+            if (keep.test(s.labels())) {
+                ServerFacts f = facts(byBackend, s.labels(), true);
+                if (s.value() == 1) {
+                    f.state = s.labels().get("state");
+                }
             }
         }
         for (Sample s : metrics.series("haproxy_server_up")) {
-            facts(byBackend, s.labels(), true).up = s.value();
+            if (keep.test(s.labels())) {
+                facts(byBackend, s.labels(), true).up = s.value();
+            }
         }
         for (Sample s : metrics.series("haproxy_server_check_status")) {
-            ServerFacts f = facts(byBackend, s.labels(), false);
+            ServerFacts f = keep.test(s.labels()) ? facts(byBackend, s.labels(), false) : null;
             if (f != null) {
                 f.checkStatus = s.labels().get("check_status");
                 f.checkDesc = s.labels().get("check_desc");
             }
         }
         for (Sample s : metrics.series("haproxy_server_check_info")) {
-            ServerFacts f = facts(byBackend, s.labels(), false);
+            ServerFacts f = keep.test(s.labels()) ? facts(byBackend, s.labels(), false) : null;
             if (f != null) {
                 f.lastCheck = s.labels().get("last_chk");
             }
         }
         for (Sample s : metrics.series("haproxy_server_last_change_seconds")) {
-            ServerFacts f = facts(byBackend, s.labels(), false);
+            ServerFacts f = keep.test(s.labels()) ? facts(byBackend, s.labels(), false) : null;
             if (f != null) {
                 f.lastChange = s.value();
             }

@@ -164,6 +164,13 @@ class BackendDiagnosticsTest {
                     .hasEntrySatisfying(BackendDiagnostics.DOWN_SERVERS,
                             v -> assertThat(v).startsWith("s" + down + ": DOWN").doesNotContain(";"));
         }
+        // the first backends were looked up by their own scan, the later ones through the whole view's index:
+        // both give the same facts
+        assertThat(BackendDiagnostics.DIRECT_LOOKUPS).isLessThan(50);
+        for (int b = 0; b <= BackendDiagnostics.DIRECT_LOOKUPS; b++) {
+            assertThat(BackendDiagnostics.backendContext(alert("lb1:8404", "be" + b), view))
+                    .isEqualTo(BackendDiagnostics.backendContext(alert("lb1:8404", "be" + (b + 44)), view));
+        }
         assertThat(BackendDiagnostics.backendContext(alert("lb2:8404", "be0"), view))
                 .containsEntry(BackendDiagnostics.SERVERS_UP, "0 of 0 servers UP");
         // the same view object at a later evaluation time with other states: not the cached facts

@@ -48,6 +48,10 @@ public final class HaproxyCsvMapper {
 
     private static final Slot[][] SLOTS = new Slot[3][];
     private static final Kind[][] KINDS = new Kind[3][];
+    /** The metric names of all row types, each once, in table order: the families of a result. */
+    private static final String[] FAMILY_NAMES;
+    /** Per row type and slot: the index of its metric in {@link #FAMILY_NAMES}. */
+    private static final int[][] FAMILIES = new int[3][];
     /** Per row type and slot: the index in {@link Columns#STATES} of a STATE slot's label value, else -1. */
     private static final int[][] SLOT_STATES = new int[3][];
     private static final java.lang.invoke.VarHandle LONGS =
@@ -62,6 +66,17 @@ public final class HaproxyCsvMapper {
                 KINDS[t][i] = SLOTS[t][i].kind();
                 SLOT_STATES[t][i] = KINDS[t][i] == Kind.STATE ? Columns.STATES.indexOf(SLOTS[t][i].labelValue()) : -1;
             }
+        }
+        Map<String, Integer> families = new java.util.LinkedHashMap<>();
+        for (int t = 0; t < 3; t++) {
+            FAMILIES[t] = new int[SLOTS[t].length];
+            for (int i = 0; i < SLOTS[t].length; i++) {
+                FAMILIES[t][i] = families.computeIfAbsent(SLOTS[t][i].metric(), k -> families.size());
+            }
+        }
+        FAMILY_NAMES = families.keySet().toArray(new String[0]);
+        if (FAMILY_NAMES.length > 256) {
+            throw new AssertionError("family tags are bytes: " + FAMILY_NAMES.length + " families");
         }
     }
 
@@ -184,7 +199,8 @@ public final class HaproxyCsvMapper {
     /** The lists and counters of one scrape. */
     private static final class Scrape {
         final int gen;
-        final ChunkedList<Sample> out;
+        /** The samples, row by row, each tagged with its index in {@link #FAMILY_NAMES}. */
+        final ChunkedList<Sample> out = new ChunkedList<>();
         final List<ServerState> servers;
         final List<SkippedRow> skipped = new ArrayList<>(0);
         final List<FieldError> fieldErrors = new ArrayList<>(0);
@@ -204,9 +220,18 @@ public final class HaproxyCsvMapper {
 
         Scrape(int gen, int servers, int rows) {
             this.gen = gen;
-            this.out = new ChunkedList<>();
             this.servers = new ArrayList<>(servers);
             this.order = new ArrayList<>(rows);
+        }
+
+        /** The result list. */
+        FamilySamples samples(Labels target) {
+            Set<String> carried = new java.util.HashSet<>();
+            for (int i = 0; i < target.size(); i++) {
+                carried.add(target.name(i));
+            }
+            // a target __name__ renames every sample (see fixedLabels): then the families are not offered
+            return new FamilySamples(out, FAMILY_NAMES, carried, !target.has(Labels.METRIC_NAME), List.of());
         }
 
         void skip(int line, String reason) {
@@ -217,6 +242,9 @@ public final class HaproxyCsvMapper {
             }
         }
     }
+
+    /** The family of each slot of the row type being emitted ({@link #FAMILIES}); guarded by this. */
+    private int[] rowFamilies;
 
     // results of tokenize(); guarded by this
     private int rowFields;
@@ -246,7 +274,7 @@ public final class HaproxyCsvMapper {
             pos = pos < length ? pos + 1 : length;
             processRow(sc, p, b, line, rowFields, rowError);
         }
-        emitAggregates(sc.out, p.aggregateOn, sc.backends, sc.perBackend);
+        emitAggregates(sc, p.aggregateOn, sc.backends, sc.perBackend);
         boolean dropped = table.size() != sc.seen;
         table.retain(sc.gen, sc.seen);
         if (dropped || sc.inserted) {
@@ -254,7 +282,7 @@ public final class HaproxyCsvMapper {
         }
         lastServerCount = sc.servers.size();
         lastOrder = sc.order;
-        return new ScrapeResult(sc.out, sc.rows, sc.rows - sc.skippedCount, sc.skipped,
+        return new ScrapeResult(sc.samples(options.targetLabels()), sc.rows, sc.rows - sc.skippedCount, sc.skipped,
                 Collections.unmodifiableList(sc.servers), sc.fieldErrors, sc.failures);
     }
 
@@ -480,7 +508,7 @@ public final class HaproxyCsvMapper {
         int[] fs = fieldStart;
         int[] fe = fieldEnd;
         boolean[] fq = fieldQuoted;
-        ChunkedList<Sample> out = sc.out;
+        rowFamilies = FAMILIES[type];
         int[] slotCols = p.slotColumns[type];
         Slot[] slots = SLOTS[type];
         Kind[] kinds = KINDS[type];
@@ -498,7 +526,7 @@ public final class HaproxyCsvMapper {
                     long digits = fieldDigits[col];
                     if (digits >= 0) {
                         // plain digits, read by tokenize: what parseNumber gives for them
-                        emitFixed(out, en, i, slots[i], kind == Kind.MS ? digits / 1000.0 : (double) digits);
+                        emitFixed(sc.out, en, i, slots[i], kind == Kind.MS ? digits / 1000.0 : (double) digits);
                         continue;
                     }
                     int r = parseNumber(b, fs[col], fe[col], fq[col], kind == Kind.MS);
@@ -513,20 +541,20 @@ public final class HaproxyCsvMapper {
                         }
                         continue;
                     }
-                    emitFixed(out, en, i, slots[i], number);
+                    emitFixed(sc.out, en, i, slots[i], number);
                     continue;
                 }
                 case UP:
                     if (fs[col] == fe[col]) {
                         continue;
                     }
-                    emitFixed(out, en, i, slots[i], statusMapping == StatusMapping.FIXED ? en.upFixed : en.upStrict);
+                    emitFixed(sc.out, en, i, slots[i], statusMapping == StatusMapping.FIXED ? en.upFixed : en.upStrict);
                     continue;
                 case STATE:
                     if (fs[col] == fe[col]) {
                         continue;
                     }
-                    emitFixed(out, en, i, slots[i], state >= 0 && state == SLOT_STATES[type][i] ? 1 : 0);
+                    emitFixed(sc.out, en, i, slots[i], state >= 0 && state == SLOT_STATES[type][i] ? 1 : 0);
                     continue;
                 case CHECK_STATUS:
                     labels = checkLabels(p, en, b, nf);
@@ -545,12 +573,13 @@ public final class HaproxyCsvMapper {
                 default:
                     continue; // aggregates: after all rows
             }
-            emitDynamic(out, en, i, labels, v, kind == Kind.CHECK_STATUS);
+            emitDynamic(sc.out, en, i, labels, v, kind == Kind.CHECK_STATUS);
         }
     }
 
-    private void emitAggregates(ChunkedList<Sample> out, boolean[] aggregateOn, List<RowTable.Entry> backends,
+    private void emitAggregates(Scrape sc, boolean[] aggregateOn, List<RowTable.Entry> backends,
                                 Map<String, int[]> perBackend) {
+        rowFamilies = FAMILIES[Columns.BACKEND];
         List<Slot> slots = Columns.BACKEND_SLOTS;
         for (RowTable.Entry en : backends) {
             int[] counts = perBackend.get(en.proxy);
@@ -560,10 +589,11 @@ public final class HaproxyCsvMapper {
                     continue;
                 }
                 if (slot.kind() == Kind.AGG_TOTAL) {
-                    emitFixed(out, en, i, slot, counts == null ? 0 : counts[0]);
+                    emitFixed(sc.out, en, i, slot, counts == null ? 0 : counts[0]);
                 } else if (slot.kind() == Kind.AGG_STATE) {
                     int st = Columns.STATES.indexOf(slot.labelValue());
-                    emitFixed(out, en, i, slot, counts == null ? 0 : counts[1 + st]);
+                    emitFixed(sc.out, en, i, slot,
+                            counts == null ? 0 : counts[1 + st]);
                 }
             }
         }
@@ -609,14 +639,14 @@ public final class HaproxyCsvMapper {
         int k = en.base + slot;
         Sample prev = cachedSamples[k];
         if (prev != null && cachedBits[k] == bits) {
-            out.append(prev);
+            out.append(prev, rowFamilies[slot]);
             return;
         }
         // a fixed slot's labels never change: take them from the previous sample, else build them
         Sample s = new Sample(prev != null ? prev.labels() : fixedLabels(en, def), v);
         cachedSamples[k] = s;
         cachedBits[k] = bits;
-        out.append(s);
+        out.append(s, rowFamilies[slot]);
     }
 
     /** Adds the sample of a slot whose labels follow the row (check status/info). */
@@ -628,7 +658,7 @@ public final class HaproxyCsvMapper {
         // the cached sample's labels, held in the entry: reading prev.labels() would touch the sample (a cache miss)
         Labels last = check ? en.emittedCheckLabels : en.emittedInfoLabels;
         if (prev != null && cachedBits[k] == bits && last == labels) {
-            out.append(prev);
+            out.append(prev, rowFamilies[slot]);
             return;
         }
         Sample s = new Sample(labels, v);
@@ -639,7 +669,7 @@ public final class HaproxyCsvMapper {
         } else {
             en.emittedInfoLabels = labels;
         }
-        out.append(s);
+        out.append(s, rowFamilies[slot]);
     }
 
     /** Builds the labels of a fixed slot of the row (once per row and slot: later samples reuse them). */

@@ -14,7 +14,9 @@ class ChunkedListTest {
 
     @Test
     void holdsWhatWasAppendedAcrossChunksInOrder() {
-        qt().withExamples(30).forAll(integers().between(0, 50_000)).checkAssert(n -> {
+        // short lists (the first chunk grows) as well as several chunks
+        qt().withExamples(30).forAll(integers().between(0, 50_000).mix(integers().between(0, 40), 50))
+                .checkAssert(n -> {
             ChunkedList<Integer> l = new ChunkedList<>();
             List<Integer> expected = new ArrayList<>();
             for (int i = 0; i < n; i++) {
@@ -23,6 +25,12 @@ class ChunkedListTest {
             }
             assertThat(l).hasSize(n).isEqualTo(expected);
             assertThat(l).containsExactlyElementsOf(expected);
+            assertThat(l.toArray(new Integer[0])).containsExactly(expected.toArray(new Integer[0]));
+            Integer[] larger = new Integer[n + 2];
+            java.util.Arrays.fill(larger, -1);
+            assertThat(l.toArray(larger)).isSameAs(larger);
+            assertThat(larger[n]).isNull();
+            assertThat(java.util.Arrays.asList(larger).subList(0, n)).isEqualTo(expected);
         });
     }
 

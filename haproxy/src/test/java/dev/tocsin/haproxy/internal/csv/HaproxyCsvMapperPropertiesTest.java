@@ -65,6 +65,64 @@ class HaproxyCsvMapperPropertiesTest {
     }
 
     /**
+     * The families a result hands to the evaluator are exactly its samples grouped by metric name (each in the order
+     * of the flat list), every sample carries the target labels, and with a target {@code __name__} (which renames
+     * every sample) no family is offered.
+     */
+    @Test
+    void theFamiliesOfAResultAreItsSamplesGroupedByName() {
+        dev.tocsin.core.Labels target = dev.tocsin.core.Labels.of("instance", "lb:8404", "job", "haproxy");
+        MappingOptions withTarget = new MappingOptions(MappingOptions.defaults().statusMapping(),
+                MappingOptions.defaults().serverMetricFields(), MappingOptions.defaults().excludedServerStates(),
+                target);
+        HaproxyCsvMapper mapper = new HaproxyCsvMapper(withTarget);
+        qt().withExamples(150).forAll(mutations()).checkAssert(ms -> {
+            byte[] b = mutate(ms).getBytes(StandardCharsets.UTF_8);
+            ScrapeResult r = mapper.map(b, b.length);
+            FamilySamples f = (FamilySamples) r.samples();
+            java.util.Map<String, List<dev.tocsin.core.Sample>> expected = new java.util.LinkedHashMap<>();
+            for (dev.tocsin.core.Sample s : r.samples()) {
+                expected.computeIfAbsent(s.labels().metricName(), k -> new ArrayList<>()).add(s);
+            }
+            java.util.Map<String, List<dev.tocsin.core.Sample>> got = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < f.familyCount(); i++) {
+                assertThat(got.put(f.familyName(i), f.family(i))).as("family named twice").isNull();
+            }
+            assertThat(got).isEqualTo(expected);
+            assertThat(f.others()).isEmpty();
+            assertThat(f.carriedLabelNames()).containsExactlyInAnyOrder("instance", "job");
+            assertThat(r.samples()).allMatch(s -> s.labels().get("instance").equals("lb:8404"));
+        });
+        MappingOptions renaming = new MappingOptions(MappingOptions.defaults().statusMapping(),
+                MappingOptions.defaults().serverMetricFields(), MappingOptions.defaults().excludedServerStates(),
+                target.with(dev.tocsin.core.Labels.METRIC_NAME, "renamed"));
+        byte[] b = String.join("\n", LINES).getBytes(StandardCharsets.UTF_8);
+        FamilySamples f = (FamilySamples) new HaproxyCsvMapper(renaming).map(b, b.length).samples();
+        assertThat(f).isNotEmpty().allMatch(s -> s.labels().metricName().equals("renamed"));
+        assertThat(f.familyCount()).isZero();
+        assertThat(f.others()).isEqualTo(f);
+    }
+
+    private static String mutate(List<int[]> ms) {
+        List<String> lines = new ArrayList<>(Arrays.asList(LINES));
+        for (int[] m : ms) {
+            String line = lines.get(m[0]);
+            if (line.isEmpty()) {
+                continue;
+            }
+            String[] f = line.split(",", -1);
+            int idx = Math.min(m[1], f.length - 1);
+            if (m[2] < 0) {
+                lines.set(m[0], String.join(",", Arrays.copyOf(f, Math.max(1, idx))));
+            } else {
+                f[idx] = TOKENS[m[2]];
+                lines.set(m[0], String.join(",", f));
+            }
+        }
+        return String.join("\n", lines) + "\n";
+    }
+
+    /**
      * Mapping with a metric interest gives exactly the full mapping's samples of the wanted names, and the same rows,
      * skipped rows and server states, on mutated CSVs, with one mapper reused across interests (plan changes).
      */

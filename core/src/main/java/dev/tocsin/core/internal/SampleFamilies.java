@@ -1,0 +1,42 @@
+package dev.tocsin.core.internal;
+
+import dev.tocsin.core.Sample;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Internal: a list of samples (what {@code MetricSource.collect} returns) that also hands them over already grouped
+ * by metric name, so that the evaluator need not look at each sample to group them (for a large HAProxy, hundreds of
+ * thousands per scrape). Implemented by Tocsin's own sources; not part of the public API.
+ *
+ * <p>The contract, which the evaluator trusts without checking sample by sample: every sample of
+ * {@link #family(int) family(i)} is non-null and named {@link #familyName(int) familyName(i)}, a valid metric name;
+ * no two families have the same name; every sample of every family carries each label of
+ * {@link #carriedLabelNames()}; the list itself holds the samples of the families followed by {@link #others()}.
+ */
+public interface SampleFamilies extends List<Sample> {
+
+    /** Returns the names of the labels every sample of every family carries (for example instance and job). */
+    Set<String> carriedLabelNames();
+
+    /** Returns the number of families. */
+    int familyCount();
+
+    /**
+     * Returns the metric name of a family.
+     *
+     * @param index 0 to {@link #familyCount()} - 1
+     */
+    String familyName(int index);
+
+    /**
+     * Returns the samples of a family (read-only).
+     *
+     * @param index 0 to {@link #familyCount()} - 1
+     */
+    List<Sample> family(int index);
+
+    /** Returns the samples outside the families, which the evaluator groups one by one as any other source's. */
+    List<Sample> others();
+}
