@@ -18,7 +18,7 @@ import java.util.Set;
  */
 public final class FamilySamples extends AbstractList<Sample> implements SampleFamilies, RandomAccess {
 
-    private final ChunkedList<Sample> rows;
+    private final SampleChunks rows;
     private final String[] familyNames;
     private final Set<String> carried;
     private final boolean trusted;
@@ -31,28 +31,23 @@ public final class FamilySamples extends AbstractList<Sample> implements SampleF
         private String[] names;
         private Sample[][] families;
 
-        synchronized void build(ChunkedList<Sample> rows, String[] familyNames) {
+        synchronized void build(SampleChunks rows, String[] familyNames) {
             if (names != null) {
                 return;
             }
-            int[] counts = new int[familyNames.length];
-            rows.forEachTagged((i, s, tag) -> counts[tag]++);
+            Sample[][] byTag = rows.groupByTag(familyNames.length);
             int present = 0;
-            for (int c : counts) {
-                present += c > 0 ? 1 : 0;
+            for (Sample[] f : byTag) {
+                present += f != null ? 1 : 0;
             }
-            Sample[][] byTag = new Sample[familyNames.length][];
             String[] n = new String[present];
             Sample[][] f = new Sample[present][];
-            for (int t = 0, k = 0; t < counts.length; t++) {
-                if (counts[t] > 0) {
-                    byTag[t] = new Sample[counts[t]];
+            for (int t = 0, k = 0; t < byTag.length; t++) {
+                if (byTag[t] != null) {
                     n[k] = familyNames[t];
                     f[k++] = byTag[t];
                 }
             }
-            int[] next = new int[familyNames.length];
-            rows.forEachTagged((i, s, tag) -> byTag[tag][next[tag]++] = s);
             families = f;
             names = n;
         }
@@ -69,12 +64,12 @@ public final class FamilySamples extends AbstractList<Sample> implements SampleF
      *     name): the families are then not offered, only the flat list
      * @param others samples after the mapper's (copied)
      */
-    FamilySamples(ChunkedList<Sample> rows, String[] familyNames, Set<String> carried, boolean trusted,
+    FamilySamples(SampleChunks rows, String[] familyNames, Set<String> carried, boolean trusted,
                   List<Sample> others) {
         this(rows, familyNames, Set.copyOf(carried), trusted, List.copyOf(others), new Grouping());
     }
 
-    private FamilySamples(ChunkedList<Sample> rows, String[] familyNames, Set<String> carried, boolean trusted,
+    private FamilySamples(SampleChunks rows, String[] familyNames, Set<String> carried, boolean trusted,
                           List<Sample> others, Grouping grouping) {
         this.rows = Objects.requireNonNull(rows, "rows");
         this.familyNames = familyNames;

@@ -200,7 +200,7 @@ public final class HaproxyCsvMapper {
     private static final class Scrape {
         final int gen;
         /** The samples, row by row, each tagged with its index in {@link #FAMILY_NAMES}. */
-        final ChunkedList<Sample> out = new ChunkedList<>();
+        final SampleChunks out = new SampleChunks();
         final List<ServerState> servers;
         final List<SkippedRow> skipped = new ArrayList<>(0);
         final List<FieldError> fieldErrors = new ArrayList<>(0);
@@ -634,7 +634,7 @@ public final class HaproxyCsvMapper {
      * Adds the sample of a slot whose labels never change for a row: the cached sample when its value is the same
      * (touching only the row's samples/bits arrays, not the sample or its labels), else a new one.
      */
-    private void emitFixed(ChunkedList<Sample> out, RowTable.Entry en, int slot, Slot def, double v) {
+    private void emitFixed(SampleChunks out, RowTable.Entry en, int slot, Slot def, double v) {
         long bits = Double.doubleToRawLongBits(v);
         int k = en.base + slot;
         Sample prev = cachedSamples[k];
@@ -650,7 +650,7 @@ public final class HaproxyCsvMapper {
     }
 
     /** Adds the sample of a slot whose labels follow the row (check status/info). */
-    private void emitDynamic(ChunkedList<Sample> out, RowTable.Entry en, int slot, Labels labels, double v,
+    private void emitDynamic(SampleChunks out, RowTable.Entry en, int slot, Labels labels, double v,
                              boolean check) {
         long bits = Double.doubleToRawLongBits(v);
         int k = en.base + slot;
