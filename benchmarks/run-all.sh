@@ -4,8 +4,9 @@
 # load average before and after each step.
 #
 # Usage: benchmarks/run-all.sh [out-dir]      STEPS="evaluation detection" benchmarks/run-all.sh runs only those steps
-#        (names: build evaluation heap-per-series-10k heap-per-series-100k heap-per-series-1m csvmap csvmap-retained
-#        http-collect haproxy-evaluation pack-evaluation pack-retained notify detection side-by-side vs-prometheus)
+#        (names: build evaluation heap-per-series-10k heap-per-series-100k heap-per-series-1m csvmap csvmap-forks
+#        csvmap-retained http-collect haproxy-evaluation pack-evaluation pack-retained notify detection side-by-side
+#        vs-prometheus)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${1:-/tmp/tocsin-bench-$(date -u +%Y%m%dT%H%M%SZ)}
@@ -28,6 +29,8 @@ step heap-per-series-10k java -Djdk.attach.allowAttachSelf=true -cp "$JAR" dev.t
 step heap-per-series-100k java -Djdk.attach.allowAttachSelf=true -cp "$JAR" dev.tocsin.benchmarks.core.HeapPerSeries 100000
 step heap-per-series-1m java -Xmx4g -Djdk.attach.allowAttachSelf=true -cp "$JAR" dev.tocsin.benchmarks.core.HeapPerSeries 1000000
 step csvmap "${JMH[@]}" 'CsvMap' -prof gc
+# the steady-state mapping again over four JVM forks: one fork's figure can land about 1 ms away (JIT)
+step csvmap-forks java -jar "$JAR" -f 4 -wi 3 -i 4 -p mode=same 'CsvMapBenchmark'
 step csvmap-retained java -Djdk.attach.allowAttachSelf=true -cp "$JAR" dev.tocsin.benchmarks.haproxy.CsvMapRetained
 step http-collect "${JMH[@]}" 'HttpCollectBenchmark' -prof gc
 step haproxy-evaluation "${JMH[@]}" 'HaproxyEvaluationBenchmark' -prof gc

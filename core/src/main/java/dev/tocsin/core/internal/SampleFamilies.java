@@ -13,7 +13,9 @@ import java.util.Set;
  * <p>The contract, which the evaluator trusts without checking sample by sample: every sample of
  * {@link #family(int) family(i)} is non-null and named {@link #familyName(int) familyName(i)}, a valid metric name;
  * no two families have the same name; every sample of every family carries each label of
- * {@link #carriedLabelNames()}; the list itself holds the samples of the families followed by {@link #others()}.
+ * {@link #carriedLabelNames()}; the families and {@link #others()} together hold exactly the samples of the list,
+ * each family in the order its samples have in the list, and the others after every family sample of the same name
+ * (the evaluator keeps, per metric name, the family's samples and then the others').
  */
 public interface SampleFamilies extends List<Sample> {
 

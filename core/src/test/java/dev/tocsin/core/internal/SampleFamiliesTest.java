@@ -26,6 +26,8 @@ class SampleFamiliesTest {
         final List<Sample> others;
         final Set<String> carried;
         final List<Sample> flat = new ArrayList<>();
+        /** How many samples were read through the list itself (not through the families and others). */
+        int flatReads;
 
         Families(Map<String, List<Sample>> families, List<Sample> others, Set<String> carried) {
             this.names = new ArrayList<>(families.keySet());
@@ -38,6 +40,7 @@ class SampleFamiliesTest {
 
         @Override
         public Sample get(int index) {
+            flatReads++;
             return flat.get(index);
         }
 
@@ -128,6 +131,8 @@ class SampleFamiliesTest {
         Families grouped = new Families(fam, List.of(other, otherA), Set.of("instance", "job"));
 
         Map<String, List<Sample>> got = seen(grouped, "a", "b", "c", "haproxy_up");
+        // taken through the families and others only, never sample by sample through the list
+        assertThat(grouped.flatReads).isZero();
         // the same objects: nothing was copied or relabelled
         assertThat(got.get("a")).hasSize(3).startsWith(a1, a2);
         assertThat(got.get("a").get(0)).isSameAs(a1);
@@ -143,14 +148,16 @@ class SampleFamiliesTest {
         assertThat(got.get("haproxy_up")).singleElement().satisfies(s -> assertThat(s.value()).isEqualTo(1));
 
         // the same samples as a plain list give the same view
-        assertThat(seen(new ArrayList<>(grouped), "a", "b", "c", "haproxy_up")).isEqualTo(got);
+        assertThat(seen(new ArrayList<>(grouped.flat), "a", "b", "c", "haproxy_up")).isEqualTo(got);
     }
 
     @Test
     void familiesThatDoNotCarryTheTargetLabelsAreGroupedOneByOne() {
         Sample a1 = Sample.of("a", 1, "backend", "x");
         Families grouped = new Families(Map.of("a", List.of(a1)), List.of(), Set.of("instance"));
-        assertThat(seen(grouped, "a").get("a")).singleElement().satisfies(s -> {
+        Map<String, List<Sample>> got = seen(grouped, "a");
+        assertThat(grouped.flatReads).isPositive();
+        assertThat(got.get("a")).singleElement().satisfies(s -> {
             assertThat(s.labels().get("instance")).isEqualTo("lb1:8404");
             assertThat(s.labels().get("job")).isEqualTo("haproxy");
         });

@@ -19,6 +19,41 @@ import org.junit.jupiter.api.Test;
 
 class HistoryTest {
 
+    /**
+     * The index of the first sample at or after a time agrees with a linear scan, for evenly and unevenly spaced
+     * samples, before and after old samples are dropped (the stored samples then start inside the arrays).
+     */
+    @Test
+    void firstSampleAtOrAfterATimeAgreesWithALinearScan() {
+        org.quicktheories.QuickTheory.qt().withExamples(2000).forAll(
+                org.quicktheories.generators.SourceDSL.lists().of(
+                        org.quicktheories.generators.SourceDSL.integers().between(1, 20)).ofSizeBetween(0, 150),
+                org.quicktheories.generators.SourceDSL.integers().between(0, 10),
+                org.quicktheories.generators.SourceDSL.integers().between(-50, 3200),
+                org.quicktheories.generators.SourceDSL.integers().between(0, 3000))
+                .checkAssert((gaps, jitter, probe, drop) -> {
+                    History.Series s = new History.Series(Labels.of("__name__", "m"));
+                    List<Long> times = new ArrayList<>();
+                    long t = 1000;
+                    for (int i = 0; i < gaps.size(); i++) {
+                        // mostly a regular step of 5 (as an evaluation interval), irregular when jitter > 0
+                        t += jitter == 0 ? 5 : gaps.get(i) * jitter;
+                        s.append(t, i);
+                        times.add(t);
+                    }
+                    long dropBefore = 1000 + drop;
+                    s.dropBefore(dropBefore);
+                    times.removeIf(x -> x < dropBefore);
+                    long at = 1000 + probe;
+                    int expected = 0;
+                    while (expected < times.size() && times.get(expected) < at) {
+                        expected++;
+                    }
+                    assertThat(s.size()).isEqualTo(times.size());
+                    assertThat(s.firstAtOrAfter(at)).as("first at or after %d in %s", at, times).isEqualTo(expected);
+                });
+    }
+
     private static TestContext ctx(long seconds, Sample... samples) {
         TestContext c = new TestContext(Instant.ofEpochSecond(seconds));
         for (Sample s : samples) {

@@ -48,6 +48,8 @@ public final class HaproxyCsvMapper {
 
     private static final Slot[][] SLOTS = new Slot[3][];
     private static final Kind[][] KINDS = new Kind[3][];
+    /** Labels a row sets on its samples, over a target label of the same name. */
+    private static final Set<String> ROW_LABEL_NAMES;
     /** The metric names of all row types, each once, in table order: the families of a result. */
     private static final String[] FAMILY_NAMES;
     /** Per row type and slot: the index of its metric in {@link #FAMILY_NAMES}. */
@@ -75,6 +77,16 @@ public final class HaproxyCsvMapper {
             }
         }
         FAMILY_NAMES = families.keySet().toArray(new String[0]);
+        Set<String> rowNames = new java.util.HashSet<>(Set.of("frontend", "backend", "server", "check_status",
+                "check_desc", "check_code", "last_chk"));
+        for (Slot[] slots : SLOTS) {
+            for (Slot slot : slots) {
+                if (!slot.labelName().isEmpty()) {
+                    rowNames.add(slot.labelName());
+                }
+            }
+        }
+        ROW_LABEL_NAMES = Set.copyOf(rowNames);
         if (FAMILY_NAMES.length > 256) {
             throw new AssertionError("family tags are bytes: " + FAMILY_NAMES.length + " families");
         }
@@ -226,9 +238,12 @@ public final class HaproxyCsvMapper {
 
         /** The result list. */
         FamilySamples samples(Labels target) {
+            // the target labels every sample keeps: not those a row's own labels replace or drop (see rowLabels)
             Set<String> carried = new java.util.HashSet<>();
             for (int i = 0; i < target.size(); i++) {
-                carried.add(target.name(i));
+                if (!ROW_LABEL_NAMES.contains(target.name(i))) {
+                    carried.add(target.name(i));
+                }
             }
             // a target __name__ renames every sample (see fixedLabels): then the families are not offered
             return new FamilySamples(out, FAMILY_NAMES, carried, !target.has(Labels.METRIC_NAME), List.of());
@@ -1021,8 +1036,9 @@ public final class HaproxyCsvMapper {
         return to;
     }
 
-    /** 0x80 in every byte of {@code x} that is zero, 0 elsewhere (exact: no borrow between bytes). */
+    /** What {@link #swarDigits} returns for a field it does not read (the caller reads it byte by byte). */
     private static final long NOT_PLAIN = Long.MIN_VALUE;
+    /** 10^n for n = 0..8, as longs (the digits of a second eight-byte word). */
     private static final long[] POW10_LONG = {1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L,
         100_000_000L};
 
@@ -1084,6 +1100,7 @@ public final class HaproxyCsvMapper {
         return (v & 0x0000FFFF0000FFFFL) * 42949672960001L >>> 32;
     }
 
+    /** 0x80 in every byte of {@code x} that is zero, 0 elsewhere (exact: no borrow between bytes). */
     private static long zeroBytes(long x) {
         long t = (x & 0x7F7F7F7F7F7F7F7FL) + 0x7F7F7F7F7F7F7F7FL;
         return ~(t | x | 0x7F7F7F7F7F7F7F7FL);

@@ -33,31 +33,15 @@ class HaproxyCsvMapperPropertiesTest {
     @Test
     void mutatedRealCsvNeverThrowsAndEveryRowIsKeptOrSkipped() {
         qt().withExamples(300).forAll(mutations()).checkAssert(ms -> {
-            List<String> lines = new ArrayList<>(Arrays.asList(LINES));
-            List<Integer> truncatedBeforeType = new ArrayList<>();
-            for (int[] m : ms) {
-                String line = lines.get(m[0]);
-                if (line.isEmpty()) {
-                    continue;
-                }
-                String[] f = line.split(",", -1);
-                int idx = Math.min(m[1], f.length - 1);
-                if (m[2] < 0) {
-                    // truncate the row to idx fields (no trailing comma)
-                    lines.set(m[0], String.join(",", Arrays.copyOf(f, Math.max(1, idx))));
-                } else {
-                    f[idx] = TOKENS[m[2]];
-                    lines.set(m[0], String.join(",", f));
-                }
-            }
-            String csv = String.join("\n", lines) + "\n";
+            String csv = mutate(ms);
+            int lineCount = csv.split("\n", -1).length - 1;
             long dataRows = countDataRows(csv);
             byte[] b = csv.getBytes(StandardCharsets.UTF_8);
             try {
                 ScrapeResult r = new HaproxyCsvMapper(MappingOptions.defaults()).map(b, b.length);
                 assertThat((long) r.rows()).isEqualTo(dataRows);
                 assertThat(r.keptRows() + r.skippedRows().size()).isEqualTo(r.rows());
-                assertThat(r.skippedRows()).allMatch(s -> s.line() >= 2 && s.line() <= lines.size());
+                assertThat(r.skippedRows()).allMatch(s -> s.line() >= 2 && s.line() <= lineCount);
             } catch (CsvFormatException e) {
                 throw new AssertionError("the header was never mutated, yet: " + e.getMessage(), e);
             }
@@ -91,7 +75,14 @@ class HaproxyCsvMapperPropertiesTest {
             assertThat(got).isEqualTo(expected);
             assertThat(f.others()).isEmpty();
             assertThat(f.carriedLabelNames()).containsExactlyInAnyOrder("instance", "job");
-            assertThat(r.samples()).allMatch(s -> s.labels().get("instance").equals("lb:8404"));
+            assertThat(r.samples()).allMatch(s -> s.labels().get("instance").equals("lb:8404")
+                    && s.labels().get("job").equals("haproxy"));
+            // a source's own samples after the mapper's: the same families, the others added
+            List<dev.tocsin.core.Sample> own = List.of(dev.tocsin.core.Sample.of("own_total", 1));
+            FamilySamples more = f.withOthers(own);
+            assertThat(more.others()).isEqualTo(own);
+            assertThat(more.familyCount()).isEqualTo(f.familyCount());
+            assertThat(more).hasSize(f.size() + 1).endsWith(own.get(0)).startsWith(f.toArray(new dev.tocsin.core.Sample[0]));
         });
         MappingOptions renaming = new MappingOptions(MappingOptions.defaults().statusMapping(),
                 MappingOptions.defaults().serverMetricFields(), MappingOptions.defaults().excludedServerStates(),
@@ -265,10 +256,11 @@ class HaproxyCsvMapperPropertiesTest {
 
     @Test
     void wordAtATimeDigitReadingAgreesWithAByteLoop() {
-        // mostly digits, so that long numbers occur; the other bytes are the separators, CR, the bytes just
+        // the other bytes are the separators, CR, the bytes just
         // around '0'..'9' in ASCII and in each nibble test, and bytes whose + 6 carries into the next byte
         int[] others = {',', '\n', '\r', '/', ':', '?', '-', '.', 0x3A, 0x40, 0xB0, 0xB9, 0xFA, 0xFF, 0x00, 'e'};
-        Gen<byte[]> docs = lists().of(integers().between(0, 2 * others.length - 1)).ofSizeBetween(0, 40).map(l -> {
+        // nine digits in ten: runs of 9 to 17 digits (the second eight-byte word, the 15-digit limit) are common
+        Gen<byte[]> docs = lists().of(integers().between(0, 10 * others.length - 1)).ofSizeBetween(0, 40).map(l -> {
             byte[] b = new byte[l.size()];
             for (int i = 0; i < b.length; i++) {
                 int v = l.get(i);
@@ -297,6 +289,31 @@ class HaproxyCsvMapperPropertiesTest {
             assertThat(got).isEqualTo(expected);
             assertThat(mapper.swarEnd()).isEqualTo(end);
         });
+    }
+
+    @Test
+    void everyDigitCountIsReadOrDeclinedAsAByteLoopWould() {
+        HaproxyCsvMapper mapper = new HaproxyCsvMapper(MappingOptions.defaults());
+        for (int len = 0; len <= 17; len++) {
+            for (String end : new String[] {",", "\n", "\r\n"}) {
+                for (int pad : new int[] {0, 1, 8, 16}) {
+                    // leading zeros, then digits; the padding after the field puts the end of the document before,
+                    // at or after the 16 bytes the word reads need
+                    String digits = ("00" + "123456789012345678").substring(0, len);
+                    String doc = digits + end + "x".repeat(pad);
+                    byte[] b = doc.getBytes(StandardCharsets.US_ASCII);
+                    long got = mapper.swarDigits(b, 0, b.length);
+                    boolean plain = !end.equals("\r\n") && len <= 15 && b.length >= 16;
+                    if (!plain) {
+                        assertThat(got).as("%d digits ended by %s", len, end.replace("\r", "CR").replace("\n", "LF"))
+                                .isEqualTo(Long.MIN_VALUE);
+                        continue;
+                    }
+                    assertThat(got).as("%d digits", len).isEqualTo(len == 0 ? -1 : Long.parseLong(digits));
+                    assertThat(mapper.swarEnd()).isEqualTo(len);
+                }
+            }
+        }
     }
 
     @Test
