@@ -4,6 +4,7 @@ import dev.tocsin.core.Evaluator;
 import dev.tocsin.core.MetricSource;
 import dev.tocsin.core.Rule;
 import dev.tocsin.core.Sample;
+import dev.tocsin.core.testing.TestSource;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -76,27 +77,7 @@ class SampleFamiliesTest {
     }
 
     private static MetricSource source(List<Sample> samples) {
-        return new MetricSource() {
-            @Override
-            public String instance() {
-                return "lb1:8404";
-            }
-
-            @Override
-            public String job() {
-                return "haproxy";
-            }
-
-            @Override
-            public String healthMetric() {
-                return "haproxy_up";
-            }
-
-            @Override
-            public List<Sample> collect() {
-                return samples;
-            }
-        };
+        return new TestSource("lb1:8404", "haproxy", "haproxy_up").setAsGiven(samples);
     }
 
     /** Evaluates once and returns what a rule saw of the named metrics. */

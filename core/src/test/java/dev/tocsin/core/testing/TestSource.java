@@ -43,6 +43,16 @@ public final class TestSource implements MetricSource {
         return this;
     }
 
+    /**
+     * Replaces the samples returned from now on with {@code s} itself, not a copy (a list with more to it, such as
+     * the evaluator's internal {@code SampleFamilies}), and clears any failure.
+     */
+    public TestSource setAsGiven(List<Sample> s) {
+        samples = s;
+        failure = null;
+        return this;
+    }
+
     /** Makes every collect() fail with this exception until {@link #set} is called. */
     public TestSource fail(RuntimeException e) {
         failure = e;
