@@ -102,8 +102,6 @@ public final class HaproxyCsvMapper {
     private final RowTable table = new RowTable();
     private int generation;
     private int lastServerCount = 16;
-    /** The rows of the last scrape in CSV order: the next scrape's rows are expected at the same positions. */
-    private List<RowTable.Entry> lastOrder = List.of();
     private int[] fieldStart = new int[0];
     private int[] fieldEnd = new int[0];
     private boolean[] fieldQuoted = new boolean[0];
@@ -221,6 +219,8 @@ public final class HaproxyCsvMapper {
         /** The rows kept in this scrape, in CSV order. */
         final List<RowTable.Entry> order;
         boolean inserted;
+        /** Whether a row was not at its position of the last scrape. */
+        boolean moved;
         /** The per-backend counts of the last server row, and its raw pxname range in the CSV. */
         int[] runCounts;
         int runStart;
@@ -290,13 +290,12 @@ public final class HaproxyCsvMapper {
             processRow(sc, p, b, line, rowFields, rowError);
         }
         emitAggregates(sc, p.aggregateOn, sc.backends, sc.perBackend);
-        boolean dropped = table.size() != sc.seen;
-        table.retain(sc.gen, sc.seen);
-        if (dropped || sc.inserted) {
+        if (table.size() != sc.seen || sc.inserted || sc.moved) {
+            // rows appeared, vanished or moved: re-lay the caches and the entries in this scrape's CSV order
             compact(sc.order);
+            table.relayout(sc.order);
         }
         lastServerCount = sc.servers.size();
-        lastOrder = sc.order;
         return new ScrapeResult(sc.samples(options.targetLabels()), sc.rows, sc.rows - sc.skippedCount, sc.skipped,
                 Collections.unmodifiableList(sc.servers), sc.fieldErrors, sc.failures);
     }
@@ -463,9 +462,10 @@ public final class HaproxyCsvMapper {
         int ss = fs[p.svCol];
         int se = fe[p.svCol];
         // the row at this position in the last scrape, when its names match: no hashing
-        RowTable.Entry en = sc.seen < lastOrder.size() ? lastOrder.get(sc.seen) : null;
+        RowTable.Entry en = table.at(sc.seen);
         if (en == null || !en.is(type, b, ps, pe, ss, se)) {
             en = table.find(type, b, ps, pe, ss, se, RowTable.hash(type, b, ps, pe, ss, se));
+            sc.moved = true;
         }
         if (en == null) {
             int hash = RowTable.hash(type, b, ps, pe, ss, se);
