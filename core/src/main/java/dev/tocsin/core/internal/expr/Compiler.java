@@ -634,6 +634,19 @@ final class Compiler {
         String single = !without && valueLabel == null && grouping.length == 1 ? grouping[0] : null;
         ScalarPlan p = param;
         String vl = valueLabel;
+        // the per-sample step dispatches on a small code, not on the operator's name
+        int opc = switch (op) {
+            case "sum" -> AGG_SUM;
+            case "avg" -> AGG_AVG;
+            case "max" -> AGG_MAX;
+            case "min" -> AGG_MIN;
+            case "count", "count_values" -> AGG_COUNT;
+            case "stddev", "stdvar" -> AGG_STD;
+            case "topk", "bottomk", "quantile" -> AGG_KEEP;
+            default -> AGG_NONE;
+        };
+        // the number of groups of the last evaluation, to size the maps (a hint: a racy read is harmless)
+        int[] lastGroups = {16};
         return (ctx, sink) -> {
             boolean[] ph = new boolean[1];
             double pv = p == null ? Double.NaN : p.eval(ctx, ph);
@@ -644,10 +657,11 @@ final class Compiler {
                     return;
                 }
             }
-            Map<Labels, Group> groups = new LinkedHashMap<>();
+            int capacity = lastGroups[0] * 4 / 3 + 1;
+            Map<Labels, Group> groups = new LinkedHashMap<>(capacity);
             // by one label (the common case): find the group by that label's value, without building a label set
             // per sample; a value identifies the group as its label set does
-            Map<String, Group> byValue = single != null ? new HashMap<>() : null;
+            Map<String, Group> byValue = single != null ? new HashMap<>(capacity) : null;
             long kk = k;
             inner.eval(ctx, (s, held) -> {
                 Labels metric = s.labels();
@@ -678,10 +692,10 @@ final class Compiler {
                     g.mean = v;
                     g.count = 1;
                     g.held = held;
-                    if (op.equals("stddev") || op.equals("stdvar")) {
+                    if (opc == AGG_STD) {
                         g.value = 0;
                     }
-                    if (op.equals("topk") || op.equals("bottomk") || op.equals("quantile")) {
+                    if (opc == AGG_KEEP) {
                         g.samples = new ArrayList<>();
                         g.helds = new ArrayList<>();
                         g.samples.add(s);
@@ -690,11 +704,11 @@ final class Compiler {
                     return;
                 }
                 g.held |= held;
-                switch (op) {
-                    case "sum":
+                switch (opc) {
+                    case AGG_SUM:
                         g.value += v;
                         break;
-                    case "avg":
+                    case AGG_AVG:
                         g.count++;
                         if (Double.isInfinite(g.mean)) {
                             if (Double.isInfinite(v) && (g.mean > 0) == (v > 0)) {
@@ -706,27 +720,27 @@ final class Compiler {
                         }
                         g.mean += v / g.count - g.mean / g.count;
                         break;
-                    case "max":
+                    case AGG_MAX:
                         if (g.value < v || Double.isNaN(g.value)) {
                             g.value = v;
                         }
                         break;
-                    case "min":
+                    case AGG_MIN:
                         if (g.value > v || Double.isNaN(g.value)) {
                             g.value = v;
                         }
                         break;
-                    case "count": case "count_values":
+                    case AGG_COUNT:
                         g.count++;
                         break;
-                    case "stddev": case "stdvar": {
+                    case AGG_STD: {
                         g.count++;
                         double delta = v - g.mean;
                         g.mean += delta / g.count;
                         g.value += delta * (v - g.mean);
                         break;
                     }
-                    case "topk": case "bottomk": case "quantile":
+                    case AGG_KEEP:
                         g.samples.add(s);
                         g.helds.add(held);
                         break;
@@ -734,6 +748,7 @@ final class Compiler {
                         break;
                 }
             });
+            lastGroups[0] = groups.size();
             for (Group g : groups.values()) {
                 boolean held = g.held || ph[0];
                 double v;
@@ -779,6 +794,16 @@ final class Compiler {
             }
         };
     }
+
+    // aggregation steps per sample (see aggregate)
+    private static final int AGG_NONE = 0;
+    private static final int AGG_SUM = 1;
+    private static final int AGG_AVG = 2;
+    private static final int AGG_MAX = 3;
+    private static final int AGG_MIN = 4;
+    private static final int AGG_COUNT = 5;
+    private static final int AGG_STD = 6;
+    private static final int AGG_KEEP = 7;
 
     /** Prometheus' {@code quantile}: linear interpolation between the closest ranks; sorts {@code values}. */
     static double quantile(double q, double[] values) {
@@ -1247,6 +1272,10 @@ final class Compiler {
         return !m.at().isEmpty() && !m.at().equals("start()") && !m.at().equals("end()");
     }
 
+    /** What a parameterless range function's result depends on besides the series (see History.Series#hasMemo). */
+    private record RangeKey(int code, long range, long offset) {
+    }
+
     private static Node unwrap(Node n) {
         while (n instanceof Paren) {
             n = ((Paren) n).expr();
@@ -1254,10 +1283,56 @@ final class Compiler {
         return n;
     }
 
-    /** The fixed metric name of a selector and its remaining matchers; registers what the history must keep. */
-    private record HistorySelection(String name, LabelMatcher[] matchers) {
-        Iterable<History.Series> series(History h) {
-            return name.isEmpty() ? h.allSeries() : h.series(name);
+    /**
+     * The fixed metric name of a selector and its remaining matchers. With a name, it remembers which stored series
+     * match, for as long as the history's set of series of that name is the same object (no series added or
+     * removed): evaluations then neither test labels nor walk the series that do not match.
+     */
+    private static final class HistorySelection {
+        private final String name;
+        private final LabelMatcher[] matchers;
+        /** The last answer of {@link #matching}; replaced whole (its fields are final), so safe to share. */
+        private volatile Matched matched;
+
+        private record Matched(History.SeriesSet from, History.Series[] series) {
+        }
+
+        HistorySelection(String name, LabelMatcher[] matchers) {
+            this.name = name;
+            this.matchers = matchers;
+        }
+
+        String name() {
+            return name;
+        }
+
+        /** Returns the stored series this selection matches (do not modify the array). */
+        History.Series[] matching(History h) {
+            if (name.isEmpty()) {
+                List<History.Series> out = new ArrayList<>();
+                for (History.Series s : h.allSeries()) {
+                    if (matches(s.labels())) {
+                        out.add(s);
+                    }
+                }
+                return out.toArray(new History.Series[0]);
+            }
+            History.SeriesSet set = h.seriesSet(name);
+            Matched m = matched;
+            if (m != null && m.from() == set) {
+                return m.series();
+            }
+            History.Series[] out = new History.Series[set.size()];
+            int n = 0;
+            for (int i = 0; i < set.size(); i++) {
+                History.Series s = set.get(i);
+                if (matches(s.labels())) {
+                    out[n++] = s;
+                }
+            }
+            out = n == out.length ? out : java.util.Arrays.copyOf(out, n);
+            matched = new Matched(set, out);
+            return out;
         }
 
         boolean matches(Labels labels) {
@@ -1302,10 +1377,7 @@ final class Compiler {
         HistorySelection sel = historySelection(vs, Math.max(0, offset) + LOOKBACK_DELTA_MILLIS);
         return (ctx, sink) -> {
             long ref = ctx.time().toEpochMilli() - offset;
-            for (History.Series s : sel.series(ctx.history())) {
-                if (!sel.matches(s.labels())) {
-                    continue;
-                }
+            for (History.Series s : sel.matching(ctx.history())) {
                 int i = s.firstAtOrAfter(ref + 1) - 1;
                 if (i < 0 || s.time(i) < ref - LOOKBACK_DELTA_MILLIS || s.isStale(i)) {
                     continue;
@@ -1357,14 +1429,17 @@ final class Compiler {
             Labels absent = absentLabels(arg);
             return (ctx, sink) -> {
                 long end = ctx.time().toEpochMilli() - offset;
-                for (History.Series s : sel.series(ctx.history())) {
-                    if (sel.matches(s.labels()) && RangeFunctions.anyPoint(s, end - range, end)) {
+                for (History.Series s : sel.matching(ctx.history())) {
+                    if (RangeFunctions.anyPoint(s, end - range, end)) {
                         return;
                     }
                 }
                 sink.accept(new Sample(absent, 1), false);
             };
         }
+        // without parameters, the result for a series depends only on the function, range, offset and the series'
+        // samples: rules that share it (rate(x[1m]) and rate(x{code="5xx"}[1m])) compute it once per evaluation
+        RangeKey memoKey = p == null && p2 == null ? new RangeKey(code, range, offset) : null;
         VectorPlan plan = (ctx, sink) -> {
             boolean[] ph = new boolean[1];
             double pv = p == null ? Double.NaN : p.eval(ctx, ph);
@@ -1372,15 +1447,29 @@ final class Compiler {
             long now = ctx.time().toEpochMilli();
             long end = now - offset;
             RangeFunctions.Window w = new RangeFunctions.Window();
-            for (History.Series s : sel.series(ctx.history())) {
-                if (!sel.matches(s.labels()) || !w.load(s, end - range, end)) {
-                    continue;
+            for (History.Series s : sel.matching(ctx.history())) {
+                double v;
+                if (memoKey != null) {
+                    if (!s.hasMemo(memoKey, now)) {
+                        boolean some = w.load(s, end - range, end);
+                        double r = some ? RangeFunctions.apply(code, w, end - range, end, range, pv, pv2, now) : 0;
+                        s.remember(memoKey, now, some && w.ok, r);
+                    }
+                    if (!s.memoHasValue()) {
+                        continue;
+                    }
+                    v = s.memoValue();
+                } else {
+                    if (!w.load(s, end - range, end)) {
+                        continue;
+                    }
+                    v = RangeFunctions.apply(code, w, end - range, end, range, pv, pv2, now);
+                    if (!w.ok) {
+                        continue;
+                    }
                 }
-                double v = RangeFunctions.apply(code, w, end - range, end, range, pv, pv2, now);
-                if (w.ok) {
-                    Labels labels = keepName ? s.labels() : s.labelsWithoutName();
-                    sink.accept(new Sample(labels, v), s.heldAt(now) || ph[0]);
-                }
+                Labels labels = keepName ? s.labels() : s.labelsWithoutName();
+                sink.accept(new Sample(labels, v), s.heldAt(now) || ph[0]);
             }
         };
         // the series of one metric name differ in labels other than the name: dropping it cannot make two equal

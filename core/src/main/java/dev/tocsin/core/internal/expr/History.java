@@ -34,12 +34,16 @@ public final class History {
      */
     public static final int MAX_SAMPLES_PER_SERIES = 100_000;
 
-    /** The stored samples of one series, oldest first, in compact parallel arrays. */
+
+    /**
+     * The stored samples of one series, oldest first, in one array of (time, value bits) pairs: a sample's time and
+     * value share a cache line, and appending touches one array, not two.
+     */
     public static final class Series {
         private final Labels labels;
         private Labels withoutName;
-        private long[] times = new long[4];
-        private double[] values = new double[4];
+        /** Sample k (from {@link #start} to {@link #end}) is at {@code [2k]} (time) and {@code [2k + 1]} (bits). */
+        private long[] data = new long[8];
         private int start;
         private int end;
         private long lastSeen;
@@ -48,6 +52,11 @@ public final class History {
         private boolean recorded;
         /** Fed by {@link #recordRaw}: samples carry their own timestamps; no synthetic staleness markers. */
         private boolean raw;
+        /** One remembered result of a range function (see {@link #hasMemo}); cleared by every append. */
+        private Object memoKey;
+        private long memoAt = Long.MIN_VALUE;
+        private double memoValue;
+        private boolean memoHasValue;
 
         Series(Labels labels) {
             this.labels = labels;
@@ -71,6 +80,34 @@ public final class History {
             return l;
         }
 
+        /**
+         * Returns whether a result was remembered by {@link #remember} for {@code key} at evaluation time {@code at}
+         * (not when another key or time was remembered since, nor after a sample was appended). Lets several rules
+         * that apply the same range function to the same series in one evaluation compute it once; the result is
+         * then {@link #memoValue()} if {@link #memoHasValue()}.
+         */
+        boolean hasMemo(Object key, long at) {
+            return memoAt == at && key.equals(memoKey);
+        }
+
+        /** Returns whether the remembered result is a sample (else the function gave none for this series). */
+        boolean memoHasValue() {
+            return memoHasValue;
+        }
+
+        /** Returns the remembered result's value. */
+        double memoValue() {
+            return memoValue;
+        }
+
+        /** Remembers one range function result for {@link #hasMemo} (one slot: the last key wins). */
+        void remember(Object key, long at, boolean hasValue, double value) {
+            memoKey = key;
+            memoAt = at;
+            memoHasValue = hasValue;
+            memoValue = value;
+        }
+
         /** Returns the number of stored samples. */
         public int size() {
             return end - start;
@@ -78,17 +115,17 @@ public final class History {
 
         /** Returns the timestamp (epoch milliseconds) of the i-th stored sample, oldest first. */
         public long time(int i) {
-            return times[start + i];
+            return data[2 * (start + i)];
         }
 
         /** Returns the value of the i-th stored sample (may be a staleness marker, see {@link #isStale}). */
         public double value(int i) {
-            return values[start + i];
+            return Double.longBitsToDouble(data[2 * (start + i) + 1]);
         }
 
         /** Returns whether the i-th stored sample is a staleness marker. */
         public boolean isStale(int i) {
-            return Double.doubleToRawLongBits(values[start + i]) == STALE_NAN_BITS;
+            return data[2 * (start + i) + 1] == STALE_NAN_BITS;
         }
 
         /** Returns whether the series' sample at {@code timeMillis} was held (its source failed then). */
@@ -98,51 +135,60 @@ public final class History {
 
         /** Returns the index of the first sample with time &gt;= {@code t} ({@link #size()} if none). */
         public int firstAtOrAfter(long t) {
-            int lo = 0;
-            int hi = size();
+            long[] d = data;
+            int lo = start;
+            int hi = end;
             while (lo < hi) {
                 int mid = (lo + hi) >>> 1;
-                if (time(mid) < t) {
+                if (d[2 * mid] < t) {
                     lo = mid + 1;
                 } else {
                     hi = mid;
                 }
             }
-            return lo;
+            return lo - start;
         }
 
         void append(long t, double v) {
-            if (end > start && times[end - 1] >= t) {
+            append(t, Double.doubleToRawLongBits(v));
+        }
+
+        private void append(long t, long bits) {
+            memoAt = Long.MIN_VALUE;
+            if (end > start && data[2 * (end - 1)] >= t) {
                 return; // out of order or same timestamp: keep the first, as Prometheus' TSDB does
             }
-            if (end == times.length) {
+            if (2 * end == data.length) {
                 int n = end - start;
+                int capacity = data.length / 2;
                 // compact in place while at least an eighth is free (at most 8 copies per append, amortized);
                 // otherwise grow by a quarter: a steady series of n samples uses about 1.25 n slots, not 2 n
-                if (start > 0 && (times.length - n) * 8 >= n) {
-                    System.arraycopy(times, start, times, 0, n);
-                    System.arraycopy(values, start, values, 0, n);
+                if (start > 0 && (capacity - n) * 8 >= n) {
+                    System.arraycopy(data, 2 * start, data, 0, 2 * n);
                 } else {
-                    long[] nt = new long[Math.max(4, n + n / 4 + 4)];
-                    double[] nv = new double[nt.length];
-                    System.arraycopy(times, start, nt, 0, n);
-                    System.arraycopy(values, start, nv, 0, n);
-                    times = nt;
-                    values = nv;
+                    long[] nd = new long[2 * Math.max(4, n + n / 4 + 4)];
+                    System.arraycopy(data, 2 * start, nd, 0, 2 * n);
+                    data = nd;
                 }
                 start = 0;
                 end = n;
             }
-            times[end] = t;
-            values[end] = v;
+            data[2 * end] = t;
+            data[2 * end + 1] = bits;
             end++;
             if (end - start > MAX_SAMPLES_PER_SERIES) {
                 start++;
             }
         }
 
+        void appendStale(long t) {
+            append(t, STALE_NAN_BITS);
+        }
+
         void dropBefore(long t) {
-            while (start < end && times[start] < t) {
+            memoAt = Long.MIN_VALUE;
+            long[] d = data;
+            while (start < end && d[2 * start] < t) {
                 start++;
             }
             if (start == end) {
@@ -150,21 +196,75 @@ public final class History {
                 end = 0;
             }
             // shrink arrays that are mostly empty, so that memory follows the retention
-            if (times.length > 16 && size() * 4 < times.length) {
+            int capacity = d.length / 2;
+            if (capacity > 16 && size() * 4 < capacity) {
                 int n = size();
-                long[] nt = new long[Math.max(4, n * 2)];
-                double[] nv = new double[nt.length];
-                System.arraycopy(times, start, nt, 0, n);
-                System.arraycopy(values, start, nv, 0, n);
-                times = nt;
-                values = nv;
+                long[] nd = new long[2 * Math.max(4, n * 2)];
+                System.arraycopy(d, 2 * start, nd, 0, 2 * n);
+                data = nd;
                 start = 0;
                 end = n;
             }
         }
 
         boolean lastIsStale() {
-            return end > start && Double.doubleToRawLongBits(values[end - 1]) == STALE_NAN_BITS;
+            return end > start && data[2 * (end - 1) + 1] == STALE_NAN_BITS;
+        }
+    }
+
+    /**
+     * The stored series of one metric name, with what makes the per-evaluation work cheap: an array of them for
+     * iteration and the order in which the last evaluation recorded them.
+     */
+    private static final class Stored {
+        /** By labels. Linked: iteration follows insertion, about the order in which the series were allocated. */
+        final Map<Labels, Series> map = new LinkedHashMap<>();
+        /** {@link #map}'s values as an array, or {@code null} after a series was added or removed. */
+        SeriesSet set;
+        /**
+         * The series the last {@link #recordFamily} found at each position of the family: a source that gives its
+         * samples in the same order with the same label objects (the HAProxy mapper does) is recorded without hash
+         * look-ups. Cleared when a series is removed.
+         */
+        Series[] recorded = new Series[0];
+
+        Series add(Labels labels) {
+            Series s = new Series(labels);
+            map.put(labels, s);
+            set = null;
+            return s;
+        }
+
+        SeriesSet set() {
+            SeriesSet ss = set;
+            if (ss == null) {
+                ss = new SeriesSet(map.values().toArray(new Series[0]));
+                set = ss;
+            }
+            return ss;
+        }
+    }
+
+    /**
+     * The stored series of one metric name at one point: the same object as long as no series of that name is added
+     * or removed, so that callers can cache what they derive from it (for example which series a selector matches).
+     */
+    public static final class SeriesSet {
+        private static final SeriesSet EMPTY_SET = new SeriesSet(new Series[0]);
+        private final Series[] series;
+
+        SeriesSet(Series[] series) {
+            this.series = series;
+        }
+
+        /** Returns the number of series. */
+        public int size() {
+            return series.length;
+        }
+
+        /** Returns the i-th series, in the order the series were first stored. */
+        public Series get(int i) {
+            return series[i];
         }
     }
 
@@ -173,7 +273,7 @@ public final class History {
      * name at every evaluation, and insertion order walks them about in the order they were allocated, which on a
      * large HAProxy (92k series for the v1 pack) is about a quarter faster than a hash map's bucket order.
      */
-    private final Map<String, Map<Labels, Series>> byName = new HashMap<>();
+    private final Map<String, Stored> byName = new HashMap<>();
     private long retentionMillis;
     private Set<String> names = Set.of();
     private boolean allNames;
@@ -224,10 +324,18 @@ public final class History {
         if (!allNames && !names.contains(name)) {
             return;
         }
-        Series series = byName.computeIfAbsent(name, k -> new LinkedHashMap<>()).computeIfAbsent(labels, Series::new);
+        Stored st = byName.computeIfAbsent(name, k -> new Stored());
+        Series series = st.map.get(labels);
+        if (series == null) {
+            series = st.add(labels);
+        }
         series.raw = true;
         series.lastSeen = Math.max(series.lastSeen, timeMillis);
-        series.append(timeMillis, stale ? Double.longBitsToDouble(STALE_NAN_BITS) : value);
+        if (stale) {
+            series.appendStale(timeMillis);
+        } else {
+            series.append(timeMillis, value);
+        }
     }
 
     /**
@@ -254,33 +362,41 @@ public final class History {
             }
         }
         long minTime = timeMillis - retentionMillis;
-        Iterator<Map.Entry<String, Map<Labels, Series>>> it = byName.entrySet().iterator();
+        Iterator<Map.Entry<String, Stored>> it = byName.entrySet().iterator();
         while (it.hasNext()) {
-            Map.Entry<String, Map<Labels, Series>> e = it.next();
+            Map.Entry<String, Stored> e = it.next();
             if (!allNames && !names.contains(e.getKey())) {
                 it.remove();
                 continue;
             }
-            Iterator<Series> si = e.getValue().values().iterator();
-            while (si.hasNext()) {
-                Series s = si.next();
+            Stored st = e.getValue();
+            SeriesSet all = st.set();
+            boolean removed = false;
+            for (int i = 0; i < all.series.length; i++) {
+                Series s = all.series[i];
                 if (s.raw) {
                     s.dropBefore(minTime);
                     if (s.size() == 0) {
-                        si.remove();
+                        st.map.remove(s.labels);
+                        removed = true;
                     }
                     continue;
                 }
                 if (!s.recorded && s.lastSeen < timeMillis && s.lastSeen >= 0 && !s.lastIsStale()) {
-                    s.append(timeMillis, Double.longBitsToDouble(STALE_NAN_BITS)); // the series disappeared
+                    s.appendStale(timeMillis); // the series disappeared
                 }
                 if (s.lastSeen < minTime) {
-                    si.remove();
+                    st.map.remove(s.labels);
+                    removed = true;
                     continue;
                 }
                 s.dropBefore(minTime);
             }
-            if (e.getValue().isEmpty()) {
+            if (removed) {
+                st.set = null;
+                java.util.Arrays.fill(st.recorded, null); // no position may lead to a removed series
+            }
+            if (st.map.isEmpty()) {
                 it.remove();
             }
         }
@@ -290,16 +406,27 @@ public final class History {
         if (f.size() == 0) {
             return;
         }
-        Map<Labels, Series> m = byName.computeIfAbsent(name, k -> new LinkedHashMap<>());
-        for (int i = 0; i < f.size(); i++) {
+        Stored st = byName.computeIfAbsent(name, k -> new Stored());
+        int n = f.size();
+        Series[] at = st.recorded;
+        if (at.length < n) {
+            at = java.util.Arrays.copyOf(at, n);
+            st.recorded = at;
+        }
+        for (int i = 0; i < n; i++) {
             Sample s = f.sample(i);
-            if (recordedRaw.test(s.labels())) {
+            Labels labels = s.labels();
+            if (recordedRaw.test(labels)) {
                 continue;
             }
-            Series series = m.get(s.labels());
-            if (series == null) {
-                series = new Series(s.labels());
-                m.put(s.labels(), series);
+            // the series recorded at this position last time, when it is this one: no hash look-up
+            Series series = at[i];
+            if (series == null || (series.labels != labels && !series.labels.equals(labels))) {
+                series = st.map.get(labels);
+                if (series == null) {
+                    series = st.add(labels);
+                }
+                at[i] = series;
             }
             series.lastSeen = t;
             if (f.held(i)) {
@@ -325,11 +452,10 @@ public final class History {
         if (!allNames && !names.contains(name)) {
             return;
         }
-        Map<Labels, Series> m = byName.computeIfAbsent(name, k -> new LinkedHashMap<>());
-        Series series = m.get(labels);
+        Stored st = byName.computeIfAbsent(name, k -> new Stored());
+        Series series = st.map.get(labels);
         if (series == null) {
-            series = new Series(labels);
-            m.put(labels, series);
+            series = st.add(labels);
         }
         series.recorded = true;
         series.lastSeen = timeMillis;
@@ -342,29 +468,38 @@ public final class History {
 
     /** Appends a staleness marker to a recorded series at {@code timeMillis}, as Prometheus' rule manager does. */
     public void markRecordedStale(Labels labels, long timeMillis) {
-        Map<Labels, Series> m = byName.get(labels.metricName());
-        Series series = m == null ? null : m.get(labels);
+        Stored st = byName.get(labels.metricName());
+        Series series = st == null ? null : st.map.get(labels);
         if (series != null && !series.lastIsStale()) {
-            series.append(timeMillis, Double.longBitsToDouble(STALE_NAN_BITS));
+            series.appendStale(timeMillis);
         }
     }
 
     /** Returns the stored series of a metric (live view: do not keep across evaluations). */
     public Iterable<Series> series(String metricName) {
-        Map<Labels, Series> m = byName.get(metricName);
-        return m == null ? java.util.List.of() : m.values();
+        Stored st = byName.get(metricName);
+        return st == null ? java.util.List.of() : st.map.values();
+    }
+
+    /**
+     * Returns the stored series of a metric as a {@link SeriesSet}, which stays the same object until a series of
+     * that name is added or removed (do not keep the series across evaluations otherwise).
+     */
+    public SeriesSet seriesSet(String metricName) {
+        Stored st = byName.get(metricName);
+        return st == null ? SeriesSet.EMPTY_SET : st.set();
     }
 
     /** Returns the stored series of every metric. */
     public Iterable<Series> allSeries() {
-        return () -> byName.values().stream().flatMap(m -> m.values().stream()).iterator();
+        return () -> byName.values().stream().flatMap(st -> st.map.values().stream()).iterator();
     }
 
     /** Returns the number of stored series (for tests and sizing). */
     public int seriesCount() {
         int n = 0;
-        for (Map<Labels, Series> m : byName.values()) {
-            n += m.size();
+        for (Stored st : byName.values()) {
+            n += st.map.size();
         }
         return n;
     }
