@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Runs every benchmark with the short settings used for benchmarks/RESULTS.md and keeps the logs in $OUT
-# (default /tmp/tocsin-bench-<UTC time>). Takes about 45 minutes on 2 cores. Run it on a quiet machine: it prints the
+# (default /tmp/tocsin-bench-<UTC time>). Takes about 50 minutes on 2 cores. Run it on a quiet machine: it prints the
 # load average before and after each step.
 #
 # Usage: benchmarks/run-all.sh [out-dir]      STEPS="evaluation detection" benchmarks/run-all.sh runs only those steps
 #        (names: build evaluation heap-per-series-10k heap-per-series-100k heap-per-series-1m csvmap csvmap-forks
-#        csvmap-retained http-collect haproxy-evaluation pack-evaluation pack-retained notify detection side-by-side
+#        csvmap-retained http-collect haproxy-evaluation pack-evaluation pack-forks pack-retained notify detection side-by-side
 #        vs-prometheus)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +35,7 @@ step csvmap-retained java -Djdk.attach.allowAttachSelf=true -cp "$JAR" dev.tocsi
 step http-collect "${JMH[@]}" 'HttpCollectBenchmark' -prof gc
 step haproxy-evaluation "${JMH[@]}" 'HaproxyEvaluationBenchmark' -prof gc
 step pack-evaluation "${JMH[@]}" 'PackEvaluationBenchmark' -prof gc
+step pack-forks java -jar "$JAR" -f 3 -wi 3 -i 5 'PackEvaluationBenchmark'
 step pack-retained java -Djdk.attach.allowAttachSelf=true -cp "$JAR" dev.tocsin.benchmarks.haproxy.PackRetained
 step notify "${JMH[@]}" -w 2s -r 3s 'Notify' -prof gc
 step detection java -jar "$JAR" -f 1 -wi 1 -i 1 -r 60s 'DetectionLatency'

@@ -1284,18 +1284,13 @@ final class Compiler {
     }
 
     /**
-     * The fixed metric name of a selector and its remaining matchers. With a name, it remembers which stored series
-     * match, for as long as the history's set of series of that name is the same object (no series added or
-     * removed): evaluations then neither test labels nor walk the series that do not match.
+     * The fixed metric name of a selector and its remaining matchers. With a name, the history remembers which of its
+     * series match ({@link History#matching}) until a series of that name is added or removed: evaluations then
+     * neither test labels nor walk the series that do not match.
      */
     private static final class HistorySelection {
         private final String name;
         private final LabelMatcher[] matchers;
-        /** The last answer of {@link #matching}; replaced whole (its fields are final), so safe to share. */
-        private volatile Matched matched;
-
-        private record Matched(History.SeriesSet from, History.Series[] series) {
-        }
 
         HistorySelection(String name, LabelMatcher[] matchers) {
             this.name = name;
@@ -1317,22 +1312,7 @@ final class Compiler {
                 }
                 return out.toArray(new History.Series[0]);
             }
-            History.SeriesSet set = h.seriesSet(name);
-            Matched m = matched;
-            if (m != null && m.from() == set) {
-                return m.series();
-            }
-            History.Series[] out = new History.Series[set.size()];
-            int n = 0;
-            for (int i = 0; i < set.size(); i++) {
-                History.Series s = set.get(i);
-                if (matches(s.labels())) {
-                    out[n++] = s;
-                }
-            }
-            out = n == out.length ? out : java.util.Arrays.copyOf(out, n);
-            matched = new Matched(set, out);
-            return out;
+            return h.matching(name, this, this::matches);
         }
 
         boolean matches(Labels labels) {
@@ -1437,8 +1417,9 @@ final class Compiler {
                 sink.accept(new Sample(absent, 1), false);
             };
         }
-        // without parameters, the result for a series depends only on the function, range, offset and the series'
-        // samples: rules that share it (rate(x[1m]) and rate(x{code="5xx"}[1m])) compute it once per evaluation
+        // without parameters, the result for a series depends only on the function, range, offset, time and the
+        // series' samples: rules that share it (rate(x[1m]) and rate(x{code="5xx"}[1m])) usually compute it once
+        // per evaluation (see History.Series#hasMemo)
         RangeKey memoKey = p == null && p2 == null ? new RangeKey(code, range, offset) : null;
         VectorPlan plan = (ctx, sink) -> {
             boolean[] ph = new boolean[1];

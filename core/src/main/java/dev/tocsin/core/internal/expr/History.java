@@ -14,8 +14,9 @@ import java.util.function.Predicate;
  * A bounded in-memory history of the samples of past evaluations, per series, for range selectors ({@code x[5m]})
  * and {@code offset}. Each evaluation appends every current sample of the metrics that some rule reads through a
  * range or an offset, with the evaluation time as its timestamp. Samples older than the retention (the longest
- * range plus offset of any rule, see {@link Expression#lookbackNeeded()}) are dropped, and so are series not seen for
- * longer than the retention. A series that disappears gets a staleness marker, as Prometheus writes one, so that an
+ * range plus offset of any rule, see {@link Expression#lookbackNeeded()}) are dropped in batches (a series holds at most
+ * an eighth of the retention more, see {@link #EXPIRY_SLACK_DIVISOR}), and series not seen for longer than the
+ * retention are dropped. A series that disappears gets a staleness marker, as Prometheus writes one, so that an
  * {@code offset} lookup does not find it any more. Held samples (replayed from a failed source) are not recorded:
  * they are not new observations; the series is marked held for that evaluation instead.
  *
@@ -33,6 +34,13 @@ public final class History {
      * ranges; older samples are dropped first.
      */
     public static final int MAX_SAMPLES_PER_SERIES = 100_000;
+
+    /**
+     * Samples older than the retention are dropped in batches, once the oldest is older than the retention plus
+     * this fraction of it (1/8): no range or offset reaches them, and the evaluations in between do not touch the
+     * oldest end of every series.
+     */
+    static final int EXPIRY_SLACK_DIVISOR = 8;
 
 
     /**
@@ -57,6 +65,8 @@ public final class History {
         private long memoAt = Long.MIN_VALUE;
         private double memoValue;
         private boolean memoHasValue;
+        /** The time of the oldest stored sample ({@code Long.MAX_VALUE} when there is none). */
+        private long head = Long.MAX_VALUE;
 
         Series(Labels labels) {
             this.labels = labels;
@@ -82,12 +92,13 @@ public final class History {
 
         /**
          * Returns whether a result was remembered by {@link #remember} for {@code key} at evaluation time {@code at}
-         * (not when another key or time was remembered since, nor after a sample was appended). Lets several rules
-         * that apply the same range function to the same series in one evaluation compute it once; the result is
-         * then {@link #memoValue()} if {@link #memoHasValue()}.
+         * (not when another key or time was remembered for this series since, nor after its samples changed). Lets
+         * rules that apply the same range function to the same series at the same time, one after the other, compute
+         * it once (one slot per series: another function in between evicts it); the result is then
+         * {@link #memoValue()} if {@link #memoHasValue()}.
          */
         boolean hasMemo(Object key, long at) {
-            return memoAt == at && key.equals(memoKey);
+            return memoAt == at && memoKey != null && memoKey.equals(key);
         }
 
         /** Returns whether the remembered result is a sample (else the function gave none for this series). */
@@ -153,8 +164,14 @@ public final class History {
             append(t, Double.doubleToRawLongBits(v));
         }
 
-        private void append(long t, long bits) {
+        /** Forgets the remembered range function result: the samples change. */
+        private void forget() {
+            memoKey = null;
             memoAt = Long.MIN_VALUE;
+        }
+
+        private void append(long t, long bits) {
+            forget();
             if (end > start && data[2 * (end - 1)] >= t) {
                 return; // out of order or same timestamp: keep the first, as Prometheus' TSDB does
             }
@@ -178,6 +195,9 @@ public final class History {
             end++;
             if (end - start > MAX_SAMPLES_PER_SERIES) {
                 start++;
+                head = data[2 * start];
+            } else if (end - start == 1) {
+                head = t;
             }
         }
 
@@ -185,8 +205,20 @@ public final class History {
             append(t, STALE_NAN_BITS);
         }
 
+        /**
+         * Drops the samples older than {@code t} once the oldest is older than {@code t - slack}: a series then
+         * keeps up to {@code slack} more than asked, and most calls read only this object, not the samples' array
+         * (whose oldest end is a cache miss per series, at every evaluation, on a large HAProxy).
+         */
+        void expire(long t, long slack) {
+            if (head >= t - slack) {
+                return;
+            }
+            dropBefore(t);
+        }
+
         void dropBefore(long t) {
-            memoAt = Long.MIN_VALUE;
+            forget();
             long[] d = data;
             while (start < end && d[2 * start] < t) {
                 start++;
@@ -195,6 +227,7 @@ public final class History {
                 start = 0;
                 end = 0;
             }
+            head = start < end ? d[2 * start] : Long.MAX_VALUE;
             // shrink arrays that are mostly empty, so that memory follows the retention
             int capacity = d.length / 2;
             if (capacity > 16 && size() * 4 < capacity) {
@@ -227,12 +260,23 @@ public final class History {
          * look-ups. Cleared when a series is removed.
          */
         Series[] recorded = new Series[0];
+        /**
+         * What selectors matched in {@link #set}, by selector (identity): dropped with the set, and bounded (cleared
+         * when full, for callers that parse a new expression for every query).
+         */
+        final Map<Object, Series[]> matched = new java.util.IdentityHashMap<>();
 
         Series add(Labels labels) {
             Series s = new Series(labels);
             map.put(labels, s);
-            set = null;
+            changed();
             return s;
+        }
+
+        /** A series was added or removed. */
+        void changed() {
+            set = null;
+            matched.clear();
         }
 
         SeriesSet set() {
@@ -245,26 +289,16 @@ public final class History {
         }
     }
 
-    /**
-     * The stored series of one metric name at one point: the same object as long as no series of that name is added
-     * or removed, so that callers can cache what they derive from it (for example which series a selector matches).
-     */
-    public static final class SeriesSet {
-        private static final SeriesSet EMPTY_SET = new SeriesSet(new Series[0]);
+    /** The stored series of one metric name as an array, in the order they were first stored. */
+    private static final class SeriesSet {
         private final Series[] series;
 
         SeriesSet(Series[] series) {
             this.series = series;
         }
 
-        /** Returns the number of series. */
-        public int size() {
+        int size() {
             return series.length;
-        }
-
-        /** Returns the i-th series, in the order the series were first stored. */
-        public Series get(int i) {
-            return series[i];
         }
     }
 
@@ -362,6 +396,7 @@ public final class History {
             }
         }
         long minTime = timeMillis - retentionMillis;
+        long slack = retentionMillis / EXPIRY_SLACK_DIVISOR;
         Iterator<Map.Entry<String, Stored>> it = byName.entrySet().iterator();
         while (it.hasNext()) {
             Map.Entry<String, Stored> e = it.next();
@@ -390,10 +425,10 @@ public final class History {
                     removed = true;
                     continue;
                 }
-                s.dropBefore(minTime);
+                s.expire(minTime, slack);
             }
             if (removed) {
-                st.set = null;
+                st.changed();
                 java.util.Arrays.fill(st.recorded, null); // no position may lead to a removed series
             }
             if (st.map.isEmpty()) {
@@ -409,8 +444,8 @@ public final class History {
         Stored st = byName.computeIfAbsent(name, k -> new Stored());
         int n = f.size();
         Series[] at = st.recorded;
-        if (at.length < n) {
-            at = java.util.Arrays.copyOf(at, n);
+        if (at.length < n || at.length > 4 * n + 64) {
+            at = java.util.Arrays.copyOf(at, n); // grown, or shrunk after the family did
             st.recorded = at;
         }
         for (int i = 0; i < n; i++) {
@@ -481,13 +516,37 @@ public final class History {
         return st == null ? java.util.List.of() : st.map.values();
     }
 
+    /** The most selectors whose matches one metric name remembers (see {@link #matching}). */
+    private static final int MAX_REMEMBERED_SELECTORS = 256;
+
     /**
-     * Returns the stored series of a metric as a {@link SeriesSet}, which stays the same object until a series of
-     * that name is added or removed (do not keep the series across evaluations otherwise).
+     * Returns the stored series of {@code metricName} whose labels {@code test} accepts, remembered per
+     * {@code selector} (compared by identity; it must always test the same way) until a series of that name is
+     * added or removed. Do not modify the array.
      */
-    public SeriesSet seriesSet(String metricName) {
+    public Series[] matching(String metricName, Object selector, Predicate<Labels> test) {
         Stored st = byName.get(metricName);
-        return st == null ? SeriesSet.EMPTY_SET : st.set();
+        if (st == null) {
+            return new Series[0];
+        }
+        Series[] known = st.matched.get(selector);
+        if (known != null) {
+            return known;
+        }
+        SeriesSet all = st.set();
+        Series[] out = new Series[all.size()];
+        int n = 0;
+        for (Series s : all.series) {
+            if (test.test(s.labels)) {
+                out[n++] = s;
+            }
+        }
+        out = n == out.length ? out : java.util.Arrays.copyOf(out, n);
+        if (st.matched.size() >= MAX_REMEMBERED_SELECTORS) {
+            st.matched.clear();
+        }
+        st.matched.put(selector, out);
+        return out;
     }
 
     /** Returns the stored series of every metric. */

@@ -463,9 +463,9 @@ public final class HaproxyCsvMapper {
         int se = fe[p.svCol];
         // the row at this position in the last scrape, when its names match: no hashing
         RowTable.Entry en = table.at(sc.seen);
-        if (en == null || !en.is(type, b, ps, pe, ss, se)) {
+        boolean elsewhere = en == null || !en.is(type, b, ps, pe, ss, se);
+        if (elsewhere) {
             en = table.find(type, b, ps, pe, ss, se, RowTable.hash(type, b, ps, pe, ss, se));
-            sc.moved = true;
         }
         if (en == null) {
             int hash = RowTable.hash(type, b, ps, pe, ss, se);
@@ -481,6 +481,8 @@ public final class HaproxyCsvMapper {
                     + ")");
             return;
         }
+        // a kept row away from its last position (not a skipped duplicate, which takes no position)
+        sc.moved |= elsewhere;
         en.generation = sc.gen;
         en.firstLine = rowLine;
         sc.seen++;

@@ -198,10 +198,8 @@ final class RowTable {
      * layout: rows not in it are dropped, and every entry is replaced by a fresh copy, allocated in that order (see
      * the class comment). Call it only when the rows changed (appeared, vanished or moved): the copies cost one
      * allocation per row. The caller must not use the old entries afterwards.
-     *
-     * @return the new entries, in the order given
      */
-    Entry[] relayout(java.util.List<Entry> order) {
+    void relayout(java.util.List<Entry> order) {
         int n = order.size();
         Entry[] fresh = new Entry[Math.max(64, n + n / 8)];
         for (int i = 0; i < n; i++) {
@@ -211,6 +209,5 @@ final class RowTable {
         size = n;
         laidOut = n;
         rebuildIndex();
-        return fresh;
     }
 }
