@@ -253,7 +253,7 @@ public final class History {
         /** By labels. Linked: iteration follows insertion, about the order in which the series were allocated. */
         final Map<Labels, Series> map = new LinkedHashMap<>();
         /** {@link #map}'s values as an array, or {@code null} after a series was added or removed. */
-        SeriesSet set;
+        Series[] set;
         /**
          * The series the last {@link #recordFamily} found at each position of the family: a source that gives its
          * samples in the same order with the same label objects (the HAProxy mapper does) is recorded without hash
@@ -279,26 +279,13 @@ public final class History {
             matched.clear();
         }
 
-        SeriesSet set() {
-            SeriesSet ss = set;
+        Series[] set() {
+            Series[] ss = set;
             if (ss == null) {
-                ss = new SeriesSet(map.values().toArray(new Series[0]));
+                ss = map.values().toArray(new Series[0]);
                 set = ss;
             }
             return ss;
-        }
-    }
-
-    /** The stored series of one metric name as an array, in the order they were first stored. */
-    private static final class SeriesSet {
-        private final Series[] series;
-
-        SeriesSet(Series[] series) {
-            this.series = series;
-        }
-
-        int size() {
-            return series.length;
         }
     }
 
@@ -405,10 +392,9 @@ public final class History {
                 continue;
             }
             Stored st = e.getValue();
-            SeriesSet all = st.set();
+            Series[] all = st.set();
             boolean removed = false;
-            for (int i = 0; i < all.series.length; i++) {
-                Series s = all.series[i];
+            for (Series s : all) {
                 if (s.raw) {
                     s.dropBefore(minTime);
                     if (s.size() == 0) {
@@ -533,10 +519,10 @@ public final class History {
         if (known != null) {
             return known;
         }
-        SeriesSet all = st.set();
-        Series[] out = new Series[all.size()];
+        Series[] all = st.set();
+        Series[] out = new Series[all.length];
         int n = 0;
-        for (Series s : all.series) {
+        for (Series s : all) {
             if (test.test(s.labels)) {
                 out[n++] = s;
             }
