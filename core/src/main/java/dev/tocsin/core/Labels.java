@@ -231,9 +231,19 @@ public final class Labels implements Comparable<Labels> {
         return keep == 0 ? EMPTY : new Labels(Arrays.copyOf(tmp, keep));
     }
 
-    /** Returns a copy without {@value #METRIC_NAME}. */
+    /** Returns a copy without {@value #METRIC_NAME} (this instance when it has none). */
     public Labels withoutMetricName() {
-        return without(METRIC_NAME);
+        if (metric == null) {
+            // names are interned on construction, so an identity scan finds __name__ if it is there: a set without
+            // it (every result of a rate(), say) is returned as it is, without a search by value
+            for (int i = 0; i < pairs.length; i += 2) {
+                if (pairs[i] == METRIC_NAME) {
+                    return without(METRIC_NAME);
+                }
+            }
+            return this;
+        }
+        return pairs.length == 0 ? EMPTY : new Labels(pairs); // shares the array
     }
 
     /**

@@ -363,12 +363,13 @@ public final class DefaultEvaluator implements Evaluator {
     }
 
     /**
-     * Sizes the history for the registered rules' ranges and offsets (their longest range plus offset), records
+     * Sizes the history for the registered rules' ranges and offsets (per metric name, the longest range plus offset
+     * with which a rule reads it), records
      * this cycle's samples of the metrics they read that way, and attaches the history to the snapshot.
      */
     private void recordHistory(Snapshot snapshot, Instant now) {
         long retention = 0;
-        java.util.Set<String> names = new java.util.HashSet<>();
+        Map<String, Long> names = new java.util.HashMap<>();
         boolean all = false;
         List<dev.tocsin.core.internal.expr.Expression> exprs = new ArrayList<>(queried);
         for (Object o : rules) {
@@ -384,11 +385,15 @@ public final class DefaultEvaluator implements Evaluator {
             }
         }
         for (dev.tocsin.core.internal.expr.Expression e : exprs) {
-            retention = Math.max(retention, e.lookbackNeeded().toMillis());
-            names.addAll(e.historyMetricNames());
-            all |= e.readsAllHistory();
+            if (e.readsAllHistory()) {
+                all = true;
+                retention = Math.max(retention, e.lookbackNeeded().toMillis());
+            }
+            for (Map.Entry<String, Long> n : e.historyLookbackMillis().entrySet()) {
+                names.merge(n.getKey(), n.getValue(), Math::max);
+            }
         }
-        history.configure(retention, names, all);
+        history.configure(names, retention, all);
         long t = now.toEpochMilli();
         List<RawSeriesSource> timestamped = recordRawSamples(t);
         snapshot.attachTimestampedSources(timestamped);

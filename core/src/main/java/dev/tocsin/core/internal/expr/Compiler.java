@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -52,7 +53,8 @@ final class Compiler {
     private final Set<String> metricNames = new TreeSet<>();
     private boolean readsAllFamilies;
     private long lookbackMillis;
-    private final Set<String> historyNames = new TreeSet<>();
+    /** The metric names read through the history, each with how far back it is read (range plus offset). */
+    private final Map<String, Long> historyLookback = new TreeMap<>();
     private boolean historyAllFamilies;
     /** Inside a subquery: how much further back than its own window a selector must be readable. */
     private long subqueryLookback;
@@ -73,7 +75,12 @@ final class Compiler {
 
     /** The compiled form of an expression: exactly one of {@code vector} and {@code scalar} is set. */
     record Compiled(VectorPlan vector, ScalarPlan scalar, Set<String> metricNames, boolean readsAllFamilies,
-                    long lookbackMillis, Set<String> historyNames, boolean historyAllFamilies) {
+                    long lookbackMillis, Map<String, Long> historyLookback, boolean historyAllFamilies) {
+
+        /** Returns the metric names read through the history. */
+        Set<String> historyNames() {
+            return historyLookback.keySet();
+        }
     }
 
     static Compiled compile(String text, Node root) {
@@ -81,11 +88,11 @@ final class Compiler {
         if (root.type() == ValueType.SCALAR) {
             ScalarPlan s = c.scalar(root);
             return new Compiled(null, s, Set.copyOf(c.metricNames), c.readsAllFamilies, c.lookbackMillis,
-                    Set.copyOf(c.historyNames), c.historyAllFamilies);
+                    Map.copyOf(c.historyLookback), c.historyAllFamilies);
         }
         VectorPlan plan = c.vector(root);
         return new Compiled(plan, null, Set.copyOf(c.metricNames), c.readsAllFamilies, c.lookbackMillis,
-                Set.copyOf(c.historyNames), c.historyAllFamilies);
+                Map.copyOf(c.historyLookback), c.historyAllFamilies);
     }
 
     private ExpressionException unsupported(Node n, String what) {
@@ -289,7 +296,7 @@ final class Compiler {
             if (fixedName.isEmpty()) {
                 historyAllFamilies = true;
             } else {
-                historyNames.add(fixedName);
+                historyLookback.merge(fixedName, subqueryLookback + LOOKBACK_DELTA_MILLIS, Math::max);
             }
             lookbackMillis = Math.max(lookbackMillis, subqueryLookback + LOOKBACK_DELTA_MILLIS);
         }
@@ -344,6 +351,9 @@ final class Compiler {
      * make two equal.
      */
     private static VectorPlan checkedUnlessOneMetric(Node input, VectorPlan plan) {
+        if (distinctWithoutName(input)) {
+            return plan;
+        }
         Node n = unwrap(input);
         if (n instanceof VectorSelector) {
             VectorSelector vs = (VectorSelector) n;
@@ -356,6 +366,39 @@ final class Compiler {
             }
         }
         return checked(plan);
+    }
+
+    /**
+     * Whether every result of {@code n} is known, from its form alone, to carry no metric name and a label set of
+     * its own, so that dropping the name from its results cannot make two equal: an aggregation (one result per
+     * group; not {@code topk}/{@code bottomk}, which return their input's samples), a range function over a range
+     * selector (one result per series without the name, checked when the selector has no fixed name; not
+     * {@code last_over_time}, which keeps it), and arithmetic or comparisons between such a vector and a scalar.
+     */
+    static boolean distinctWithoutName(Node input) {
+        Node n = unwrap(input);
+        if (n instanceof Aggregate) {
+            String op = ((Aggregate) n).op();
+            return !op.equals("topk") && !op.equals("bottomk");
+        }
+        if (n instanceof Call) {
+            Call c = (Call) n;
+            if (RangeFunctions.code(c.function()) < 0 || c.function().equals("last_over_time")) {
+                return false;
+            }
+            int rangeArg = c.function().equals("quantile_over_time") ? 1 : 0;
+            return c.args().size() > rangeArg && unwrap(c.args().get(rangeArg)) instanceof Node.MatrixSelector;
+        }
+        if (n instanceof Binary) {
+            Binary b = (Binary) n;
+            boolean leftVector = b.lhs().type() == ValueType.INSTANT_VECTOR;
+            boolean rightVector = b.rhs().type() == ValueType.INSTANT_VECTOR;
+            if (leftVector == rightVector || b.op().isSet()) {
+                return false; // vector-vector matching is checked on its own; scalar-scalar is no vector
+            }
+            return distinctWithoutName(leftVector ? b.lhs() : b.rhs());
+        }
+        return false;
     }
 
     // ---------------------------------------------------------------- binary operators
@@ -579,6 +622,8 @@ final class Compiler {
     /** One group of an aggregation. */
     private static final class Group {
         final Labels labels;
+        /** The group's position in the order the evaluation created the groups. */
+        int ordinal;
         double value;
         double mean;
         long count;
@@ -588,6 +633,49 @@ final class Compiler {
 
         Group(Labels labels) {
             this.labels = labels;
+        }
+    }
+
+    /**
+     * What an aggregation saw at each position of its input in its last evaluation: the label set object and the
+     * ordinal of the group it went to. While an evaluation's input repeats the last one's label set objects position
+     * by position (a history's series give the same objects in the same order every time), the groups are created in
+     * the same order, so each sample's group is known from its position, without reading its labels or hashing them.
+     * Taken by one evaluation at a time (see {@link #take}): a concurrent evaluation of the same plan builds its own.
+     */
+    static final class GroupLayout {
+        Labels[] inputs = new Labels[16];
+        int[] groups = new int[16];
+        /** The number of positions recorded by the last complete evaluation. */
+        int size;
+
+        /** Records that the input at {@code position} was {@code labels} and went to group {@code ordinal}. */
+        void record(int position, Labels labels, int ordinal) {
+            if (position == inputs.length) {
+                int n = Math.max(16, position + (position >> 1));
+                inputs = java.util.Arrays.copyOf(inputs, n);
+                groups = java.util.Arrays.copyOf(groups, n);
+            }
+            inputs[position] = labels;
+            groups[position] = ordinal;
+        }
+
+        /** Ends an evaluation that saw {@code n} inputs, dropping references past them and shrinking if mostly unused. */
+        void finish(int n) {
+            if (n < size) {
+                java.util.Arrays.fill(inputs, n, size, null);
+            }
+            size = n;
+            if (inputs.length > 64 && n * 4 < inputs.length) {
+                inputs = java.util.Arrays.copyOf(inputs, Math.max(16, n * 2));
+                groups = java.util.Arrays.copyOf(groups, Math.max(16, n * 2));
+            }
+        }
+
+        /** Takes the layout from {@code ref} for one evaluation (a fresh one when another evaluation holds it). */
+        static GroupLayout take(java.util.concurrent.atomic.AtomicReference<GroupLayout> ref) {
+            GroupLayout l = ref.getAndSet(null);
+            return l != null ? l : new GroupLayout();
         }
     }
 
@@ -647,6 +735,9 @@ final class Compiler {
         };
         // the number of groups of the last evaluation, to size the maps (a hint: a racy read is harmless)
         int[] lastGroups = {16};
+        // count_values groups by value too: a label set object does not tell its group
+        java.util.concurrent.atomic.AtomicReference<GroupLayout> layoutRef =
+                valueLabel == null ? new java.util.concurrent.atomic.AtomicReference<>() : null;
         return (ctx, sink) -> {
             boolean[] ph = new boolean[1];
             double pv = p == null ? Double.NaN : p.eval(ctx, ph);
@@ -663,30 +754,50 @@ final class Compiler {
             // per sample; a value identifies the group as its label set does
             Map<String, Group> byValue = single != null ? new HashMap<>(capacity) : null;
             long kk = k;
+            List<Group> created = new ArrayList<>(capacity);
+            GroupLayout layout = layoutRef != null ? GroupLayout.take(layoutRef) : null;
+            // position in the input, and whether every position so far repeated the last evaluation's label sets
+            int[] at = {0, layout != null ? 1 : 0};
             inner.eval(ctx, (s, held) -> {
                 Labels metric = s.labels();
+                int position = at[0]++;
+                Group g = null;
+                boolean known = false;
+                if (at[1] != 0) {
+                    if (position < layout.size && layout.inputs[position] == metric) {
+                        int ordinal = layout.groups[position];
+                        g = ordinal < created.size() ? created.get(ordinal) : null; // else: a new group, as last time
+                        known = true;
+                    } else {
+                        at[1] = 0; // from here on, by labels
+                    }
+                }
                 if (vl != null) {
                     metric = metric.with(vl, Ops.formatGoFloat(s.value()));
                 }
                 String value1 = null;
-                Group g;
-                if (byValue != null) {
+                if (byValue != null && g == null) {
                     value1 = metric.get(single);
-                    g = byValue.get(value1);
-                } else {
-                    g = null;
+                    if (!known) {
+                        g = byValue.get(value1);
+                    }
                 }
                 Labels key = g != null ? g.labels
                         : withoutNames != null ? metric.without(withoutNames) : Ops.keep(metric, by);
-                if (g == null && byValue == null) {
+                if (g == null && byValue == null && !known) {
                     g = groups.get(key);
                 }
                 double v = s.value();
                 if (g == null) {
                     g = new Group(key);
+                    g.ordinal = created.size();
+                    created.add(g);
                     groups.put(key, g);
                     if (byValue != null) {
                         byValue.put(value1, g);
+                    }
+                    if (layout != null && !known) {
+                        layout.record(position, s.labels(), g.ordinal);
                     }
                     g.value = v;
                     g.mean = v;
@@ -702,6 +813,9 @@ final class Compiler {
                         g.helds.add(held);
                     }
                     return;
+                }
+                if (layout != null && !known) {
+                    layout.record(position, s.labels(), g.ordinal);
                 }
                 g.held |= held;
                 switch (opc) {
@@ -749,6 +863,10 @@ final class Compiler {
                 }
             });
             lastGroups[0] = groups.size();
+            if (layout != null) {
+                layout.finish(at[0]);
+                layoutRef.set(layout);
+            }
             for (Group g : groups.values()) {
                 boolean held = g.held || ph[0];
                 double v;
@@ -1340,7 +1458,7 @@ final class Compiler {
             historyAllFamilies = true;
             readsAllFamilies = true;
         } else {
-            historyNames.add(fixedName);
+            historyLookback.merge(fixedName, lookback + subqueryLookback, Math::max);
             metricNames.add(fixedName);
         }
         lookbackMillis = Math.max(lookbackMillis, lookback + subqueryLookback);

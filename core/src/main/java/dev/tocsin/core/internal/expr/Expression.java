@@ -79,6 +79,14 @@ public final class Expression {
         return compiled.historyNames();
     }
 
+    /**
+     * Returns, for each metric name whose history this expression reads, how far back it reads it (that name's
+     * longest range plus offset, or offset plus the 5 minute lookback); at most {@link #lookbackNeeded()}.
+     */
+    public java.util.Map<String, Long> historyLookbackMillis() {
+        return compiled.historyLookback();
+    }
+
     /** Returns whether a range or offset selector without a fixed metric name needs the history of every metric. */
     public boolean readsAllHistory() {
         return compiled.historyAllFamilies();

@@ -13,8 +13,8 @@ import java.util.function.Predicate;
 /**
  * A bounded in-memory history of the samples of past evaluations, per series, for range selectors ({@code x[5m]})
  * and {@code offset}. Each evaluation appends every current sample of the metrics that some rule reads through a
- * range or an offset, with the evaluation time as its timestamp. Samples older than the retention (the longest
- * range plus offset of any rule, see {@link Expression#lookbackNeeded()}) are dropped in batches (a series holds at most
+ * range or an offset, with the evaluation time as its timestamp. Samples older than their name's retention (the longest
+ * range plus offset with which any rule reads that name, see {@link Expression#historyLookbackMillis()}) are dropped in batches (a series holds at most
  * an eighth of the retention more, see {@link #EXPIRY_SLACK_DIVISOR}), and series not seen for longer than the
  * retention are dropped. A series that disappears gets a staleness marker, as Prometheus writes one, so that an
  * {@code offset} lookup does not find it any more. Held samples (replayed from a failed source) are not recorded:
@@ -295,8 +295,12 @@ public final class History {
      * large HAProxy (92k series for the v1 pack) is about a quarter faster than a hash map's bucket order.
      */
     private final Map<String, Stored> byName = new HashMap<>();
+    /** The longest retention of any name. */
     private long retentionMillis;
-    private Set<String> names = Set.of();
+    /** How long each kept metric name's samples are kept: how far back the rules read that name. */
+    private Map<String, Long> retentionByName = Map.of();
+    /** With {@link #allNames}: the retention of every name (a selector without a fixed name reads them all). */
+    private long retentionForAll;
     private boolean allNames;
 
     /** Creates an empty history that records nothing until {@link #configure} is called. */
@@ -309,19 +313,52 @@ public final class History {
     }
 
     /**
-     * Sets what to keep: the retention and the metric names read through ranges or offsets (or all names). Data of
-     * names no longer needed is dropped at the next {@link #record}.
+     * Sets what to keep: one retention for the given metric names (or for all names). Data of names no longer needed
+     * is dropped at the next {@link #record}.
      */
     public void configure(long retentionMillis, Set<String> metricNames, boolean all) {
+        Map<String, Long> byName = new HashMap<>();
+        for (String n : metricNames) {
+            byName.put(n, Math.max(0, retentionMillis));
+        }
+        configure(byName, retentionMillis, all);
+    }
+
+    /**
+     * Sets what to keep: how long the samples of each metric name are kept (how far back the rules read that name),
+     * and, with {@code all}, a retention for every other name too. A name is kept as long as the longest of the two
+     * that apply. Data of names no longer needed, and samples older than a shortened retention, are dropped at the
+     * next {@link #record}.
+     *
+     * @param retentionByName retention in milliseconds by metric name
+     * @param retentionForAll with {@code all}, the retention in milliseconds of every name
+     * @param all whether every metric name is kept (a range selector without a fixed metric name)
+     */
+    public void configure(Map<String, Long> retentionByName, long retentionForAll, boolean all) {
         if (this == EMPTY) {
             return;
         }
-        this.retentionMillis = Math.max(0, retentionMillis);
-        this.names = Set.copyOf(metricNames);
+        long max = all ? Math.max(0, retentionForAll) : 0;
+        Map<String, Long> copy = new HashMap<>();
+        for (Map.Entry<String, Long> e : retentionByName.entrySet()) {
+            long r = Math.max(0, e.getValue());
+            copy.put(e.getKey(), r);
+            max = Math.max(max, r);
+        }
+        this.retentionByName = copy;
+        this.retentionForAll = Math.max(0, retentionForAll);
         this.allNames = all;
+        this.retentionMillis = max;
     }
 
-    /** Returns the configured retention in milliseconds. */
+    /** Returns how long the samples of {@code metricName} are kept, in milliseconds (0: not kept). */
+    long retentionOf(String metricName) {
+        Long r = retentionByName.get(metricName);
+        long v = r == null ? 0 : r;
+        return allNames ? Math.max(v, retentionForAll) : v;
+    }
+
+    /** Returns the longest configured retention in milliseconds (of any name). */
     public long retentionMillis() {
         return retentionMillis;
     }
@@ -342,7 +379,7 @@ public final class History {
             return;
         }
         String name = labels.metricName();
-        if (!allNames && !names.contains(name)) {
+        if (retentionOf(name) == 0) {
             return;
         }
         Stored st = byName.computeIfAbsent(name, k -> new Stored());
@@ -367,7 +404,7 @@ public final class History {
         if (this == EMPTY) {
             return;
         }
-        if (retentionMillis == 0 || (names.isEmpty() && !allNames)) {
+        if (retentionMillis == 0) {
             byName.clear();
             return;
         }
@@ -378,19 +415,22 @@ public final class History {
                 }
             }
         } else {
-            for (String name : names) {
-                recordFamily(name, current.family(name), timeMillis, recordedRaw);
+            for (Map.Entry<String, Long> e : retentionByName.entrySet()) {
+                if (e.getValue() > 0) {
+                    recordFamily(e.getKey(), current.family(e.getKey()), timeMillis, recordedRaw);
+                }
             }
         }
-        long minTime = timeMillis - retentionMillis;
-        long slack = retentionMillis / EXPIRY_SLACK_DIVISOR;
         Iterator<Map.Entry<String, Stored>> it = byName.entrySet().iterator();
         while (it.hasNext()) {
             Map.Entry<String, Stored> e = it.next();
-            if (!allNames && !names.contains(e.getKey())) {
+            long retention = retentionOf(e.getKey());
+            if (retention == 0) {
                 it.remove();
                 continue;
             }
+            long minTime = timeMillis - retention;
+            long slack = retention / EXPIRY_SLACK_DIVISOR;
             Stored st = e.getValue();
             Series[] all = st.set();
             boolean removed = false;
@@ -470,7 +510,7 @@ public final class History {
             return;
         }
         String name = labels.metricName();
-        if (!allNames && !names.contains(name)) {
+        if (retentionOf(name) == 0) {
             return;
         }
         Stored st = byName.computeIfAbsent(name, k -> new Stored());

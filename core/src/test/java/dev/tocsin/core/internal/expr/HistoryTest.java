@@ -102,6 +102,41 @@ class HistoryTest {
         assertThat(s.firstAtOrAfter((10_000 - 60) * 1_000L)).isEqualTo(s.size() - 61);
     }
 
+    /**
+     * Each name keeps only as far back as it is read: {@code x} one minute, {@code y} ten; with a selector without a
+     * fixed name every other name gets that selector's retention, and a name read further back keeps its own.
+     */
+    @Test
+    void eachNameKeepsItsOwnRetention() {
+        History h = new History();
+        h.configure(java.util.Map.of("x", 60_000L, "y", 600_000L), 0, false);
+        for (int i = 0; i <= 100; i++) {
+            h.record(i * 15_000L, ctx(i * 15L, Sample.of("x", i), Sample.of("y", i), Sample.of("z", i)));
+        }
+        assertThat(h.retentionMillis()).isEqualTo(600_000L);
+        assertThat(series(h, "z")).isEmpty();
+        // at 1,500 s: x from 1,440 s (5 samples, at most an eighth of a minute more), y from 900 s (41 samples)
+        assertThat(series(h, "x").get(0).size()).isBetween(5, 5 + 1);
+        assertThat(series(h, "x").get(0).firstAtOrAfter(1_440_000L)).isEqualTo(series(h, "x").get(0).size() - 5);
+        assertThat(series(h, "y").get(0).size()).isBetween(41, 41 + 5);
+        assertThat(series(h, "y").get(0).firstAtOrAfter(900_000L)).isEqualTo(series(h, "y").get(0).size() - 41);
+
+        h.configure(java.util.Map.of("y", 600_000L), 60_000L, true);
+        for (int i = 101; i <= 110; i++) {
+            h.record(i * 15_000L, ctx(i * 15L, Sample.of("x", i), Sample.of("y", i), Sample.of("z", i)));
+        }
+        assertThat(series(h, "z").get(0).size()).as("z from the selector without a name").isBetween(5, 5 + 1);
+        assertThat(series(h, "x").get(0).size()).isBetween(5, 5 + 1);
+        assertThat(series(h, "y").get(0).size()).isBetween(41, 41 + 5);
+        assertThat(h.retentionOf("z")).isEqualTo(60_000L);
+        assertThat(h.retentionOf("y")).isEqualTo(600_000L);
+
+        h.configure(java.util.Map.of("y", 60_000L), 0, false);
+        h.record(111 * 15_000L, ctx(111 * 15L, Sample.of("x", 111), Sample.of("y", 111)));
+        assertThat(series(h, "x")).as("no longer read").isEmpty();
+        assertThat(series(h, "y").get(0).size()).as("a shortened retention drops the older samples").isEqualTo(5);
+    }
+
     @Test
     void aSeriesKeepsAtMostTheSampleCap() {
         History h = new History();

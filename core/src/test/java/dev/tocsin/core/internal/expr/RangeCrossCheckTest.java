@@ -57,7 +57,8 @@ class RangeCrossCheckTest {
     static Vector run(String expr, int steps, java.util.function.IntFunction<TestContext> input) {
         Expression e = Expression.parse(expr);
         History h = new History();
-        h.configure(e.lookbackNeeded().toMillis(), e.historyMetricNames(), e.readsAllHistory());
+        // as the evaluator does: each name kept only as far back as this expression reads it
+        h.configure(e.historyLookbackMillis(), e.lookbackNeeded().toMillis(), e.readsAllHistory());
         TestContext c = null;
         for (int m = 0; m <= steps; m++) {
             c = input.apply(m);
@@ -110,6 +111,17 @@ class RangeCrossCheckTest {
         assertThat(Expression.parse("rate(x[5m]) / y offset 1m").historyMetricNames()).isEqualTo(Set.of("x", "y"));
         assertThat(Expression.parse("y + z").historyMetricNames()).isEmpty();
         assertThat(Expression.parse("count_over_time({job=\"a\"}[1m])").readsAllHistory()).isTrue();
+    }
+
+    @Test
+    void eachNameIsReadOnlyAsFarBackAsItsOwnSelectorsReach() {
+        assertThat(Expression.parse("rate(x[1m]) / rate(y[10m] offset 5m) + z offset 1m + rate(x[2m])")
+                .historyLookbackMillis())
+                .isEqualTo(Map.of("x", 120_000L, "y", 900_000L, "z", 360_000L));
+        assertThat(Expression.parse("max_over_time(rate(c[1m])[2m:30s] offset 30s) + avg_over_time(z[2m:1m])")
+                .historyLookbackMillis())
+                .isEqualTo(Map.of("c", 240_000L, "z", 480_000L));
+        assertThat(Expression.parse("y + z").historyLookbackMillis()).isEmpty();
     }
 
     @Test

@@ -18,8 +18,8 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * What range selectors reuse within and across evaluations (a range function's result per series, the series a
- * selector matches) never changes a result: each answer equals that of a newly parsed expression over a twin
+ * What range selectors and aggregations reuse within and across evaluations (a range function's result per series,
+ * the series a selector matches, the group of each input position) never changes a result: each answer equals that of a newly parsed expression over a twin
  * history that nothing else has read.
  */
 class RangeReuseTest {
@@ -29,6 +29,10 @@ class RangeReuseTest {
         "rate(x{a=~\"1|2\"}[1m])", "changes(x[1m])", "resets(x{b=\"y\"}[1m])", "count_over_time(x{a!=\"0\"}[1m])",
         "x offset 20s", "absent_over_time(x{a=\"3\"}[1m])", "quantile_over_time(0.5, x[1m])",
         "max_over_time(rate(x[1m])[2m:30s])",
+        // aggregations remember which group each input position went to (see Compiler.GroupLayout)
+        "sum by (a) (rate(x[1m]))", "count without (b) (x offset 20s)", "max by (b) (rate(x[1m]) * 2)",
+        "avg(increase(x[1m]))", "stddev by (a, b) (rate(x{a!=\"2\"}[1m]))", "quantile by (b) (0.5, rate(x[1m]))",
+        "sum by (a) (rate(x[1m])) / sum by (a) (rate(x[2m]))", "count_values(\"v\", changes(x[1m]))",
     };
 
     /** The labels of series i (a new object each call); "b" only for some. */
@@ -39,7 +43,9 @@ class RangeReuseTest {
     private static Map<String, String> dump(Vector v) {
         Map<String, String> out = new TreeMap<>();
         for (int i = 0; i < v.size(); i++) {
-            out.put(v.sample(i).labels().toString(), v.sample(i).value() + (v.held(i) ? " held" : ""));
+            // twelve digits: an aggregation adds its inputs in their order, and the fresh history's is reversed
+            out.put(v.sample(i).labels().toString(),
+                    String.format(java.util.Locale.ROOT, "%.12g", v.sample(i).value()) + (v.held(i) ? " held" : ""));
         }
         return out;
     }
@@ -154,7 +160,7 @@ class RangeReuseTest {
             h.record(t, new TestContext(Instant.ofEpochMilli(t)).add(new Sample(other, 1)).add(new Sample(l, 1)));
         }
         assertThat(dump(count.evaluate(new TestContext(Instant.ofEpochMilli(10_000)).withHistory(h))))
-                .containsEntry("{a=\"1\"}", "3.0");
+                .containsEntry("{a=\"1\"}", "3.00000000000");
         for (; t <= 40_000; t += 5_000) { // only the other series: x{a="1"} goes stale, then expires
             h.record(t, new TestContext(Instant.ofEpochMilli(t)).add(new Sample(other, 1)));
         }
@@ -163,7 +169,7 @@ class RangeReuseTest {
         h.record(t, new TestContext(Instant.ofEpochMilli(t)).add(new Sample(other, 1)).add(new Sample(l, 7)));
         assertThat(h.seriesCount()).isEqualTo(2);
         assertThat(dump(count.evaluate(new TestContext(Instant.ofEpochMilli(t)).withHistory(h))))
-                .containsExactly(Map.entry("{a=\"1\"}", "1.0"));
+                .containsExactly(Map.entry("{a=\"1\"}", "1.00000000000"));
     }
 
     /**
