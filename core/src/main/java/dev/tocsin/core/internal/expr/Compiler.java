@@ -419,8 +419,11 @@ final class Compiler {
             }
             String group = m == null ? "" : m.group();
             String[] include = m == null ? new String[0] : m.include().toArray(new String[0]);
-            return checked((ctx, sink) -> vectorBinop(collect(l, ctx), collect(r, ctx), op, on, names, group,
-                    include, returnBool, sink));
+            VectorPlan plan = (ctx, sink) -> vectorBinop(collect(l, ctx), collect(r, ctx), op, on, names, group,
+                    include, returnBool, sink);
+            // one-to-one: each result's labels are its match signature (plus the name a filter keeps), and a
+            // signature matched twice already fails, so no two results can be equal
+            return group.isEmpty() ? plan : checked(plan);
         }
         boolean scalarLeft = lt == ValueType.SCALAR;
         VectorPlan v = vector(scalarLeft ? b.rhs() : b.lhs());
@@ -430,7 +433,8 @@ final class Compiler {
             return filter(v, op, c, scalarLeft);
         }
         ScalarPlan sp = scalar(scalarNode);
-        boolean dropName = Ops.dropsName(op) || returnBool;
+        // a name-free input (rate(x[1m]) * 100) has no name to drop: its label sets are passed on as they are
+        boolean dropName = (Ops.dropsName(op) || returnBool) && !distinctWithoutName(scalarLeft ? b.rhs() : b.lhs());
         VectorPlan plan = (ctx, sink) -> {
             boolean[] sh = new boolean[1];
             double sv = sp.eval(ctx, sh);
@@ -486,12 +490,12 @@ final class Compiler {
             Vector rhs = collect(r, ctx);
             switch (op) {
                 case AND: {
-                    Map<String, Boolean> right = new HashMap<>();
+                    Map<Object, Boolean> right = new HashMap<>(rhs.size() * 4 / 3 + 1);
                     for (int i = 0; i < rhs.size(); i++) {
-                        right.merge(Ops.signature(rhs.sample(i).labels(), on, names), rhs.held(i), Boolean::logicalOr);
+                        right.merge(Ops.matchKey(rhs.sample(i).labels(), on, names), rhs.held(i), Boolean::logicalOr);
                     }
                     for (int i = 0; i < lhs.size(); i++) {
-                        Boolean h = right.get(Ops.signature(lhs.sample(i).labels(), on, names));
+                        Boolean h = right.get(Ops.matchKey(lhs.sample(i).labels(), on, names));
                         if (h != null) {
                             sink.accept(lhs.sample(i), lhs.held(i) || h);
                         }
@@ -499,25 +503,25 @@ final class Compiler {
                     break;
                 }
                 case OR: {
-                    Set<String> left = new HashSet<>();
+                    Set<Object> left = new HashSet<>(lhs.size() * 4 / 3 + 1);
                     for (int i = 0; i < lhs.size(); i++) {
-                        left.add(Ops.signature(lhs.sample(i).labels(), on, names));
+                        left.add(Ops.matchKey(lhs.sample(i).labels(), on, names));
                         sink.accept(lhs.sample(i), lhs.held(i));
                     }
                     for (int i = 0; i < rhs.size(); i++) {
-                        if (!left.contains(Ops.signature(rhs.sample(i).labels(), on, names))) {
+                        if (!left.contains(Ops.matchKey(rhs.sample(i).labels(), on, names))) {
                             sink.accept(rhs.sample(i), rhs.held(i));
                         }
                     }
                     break;
                 }
                 default: { // UNLESS
-                    Map<String, Boolean> right = new HashMap<>();
+                    Map<Object, Boolean> right = new HashMap<>(rhs.size() * 4 / 3 + 1);
                     for (int i = 0; i < rhs.size(); i++) {
-                        right.merge(Ops.signature(rhs.sample(i).labels(), on, names), rhs.held(i), Boolean::logicalOr);
+                        right.merge(Ops.matchKey(rhs.sample(i).labels(), on, names), rhs.held(i), Boolean::logicalOr);
                     }
                     for (int i = 0; i < lhs.size(); i++) {
-                        if (!right.containsKey(Ops.signature(lhs.sample(i).labels(), on, names))) {
+                        if (!right.containsKey(Ops.matchKey(lhs.sample(i).labels(), on, names))) {
                             sink.accept(lhs.sample(i), lhs.held(i));
                         }
                     }
@@ -537,10 +541,10 @@ final class Compiler {
             lhs = rhs;
             rhs = t;
         }
-        Map<String, Integer> rightSigs = new HashMap<>();
+        Map<Object, Integer> rightSigs = new HashMap<>(rhs.size() * 4 / 3 + 1);
         for (int i = 0; i < rhs.size(); i++) {
             Labels rl = rhs.sample(i).labels();
-            String sig = Ops.signature(rl, on, names);
+            Object sig = Ops.matchKey(rl, on, names);
             Integer dupl = rightSigs.put(sig, i);
             if (dupl != null) {
                 throw evalError("found duplicate series for the match group " + matchedLabels(rl, on, names)
@@ -549,11 +553,11 @@ final class Compiler {
                         + "be unique on one side");
             }
         }
-        Map<String, Set<Labels>> matched = new HashMap<>();
+        Map<Object, Set<Labels>> matched = new HashMap<>(lhs.size() * 4 / 3 + 1);
         boolean dropName = Ops.dropsName(op);
         for (int i = 0; i < lhs.size(); i++) {
             Sample ls = lhs.sample(i);
-            String sig = Ops.signature(ls.labels(), on, names);
+            Object sig = Ops.matchKey(ls.labels(), on, names);
             Integer ri = rightSigs.get(sig);
             if (ri == null) {
                 continue;

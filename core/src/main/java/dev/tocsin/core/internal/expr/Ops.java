@@ -45,6 +45,16 @@ final class Ops {
      * The matching key of a series: with {@code on}, the values of {@code names}; otherwise every label except
      * {@code __name__} and {@code names} (Prometheus' signature function). Absent and empty labels are the same.
      */
+    static Object matchKey(Labels l, boolean on, String[] names) {
+        // without on/ignoring, the signature is every label but the name: the label set itself (its hash is kept and
+        // an aggregation's results have no name), without building a string per sample
+        return !on && names.length == 0 ? l.withoutMetricName() : signature(l, on, names);
+    }
+
+    /**
+     * Returns the matching signature of a label set as a string: the {@code on} labels, or every label but the
+     * metric name and the {@code ignoring} ones.
+     */
     static String signature(Labels l, boolean on, String[] names) {
         StringBuilder sb = new StringBuilder(64);
         if (on) {

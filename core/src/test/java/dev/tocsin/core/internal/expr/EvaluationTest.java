@@ -124,6 +124,35 @@ class EvaluationTest {
                         "multiple matches for labels: grouping labels must ensure unique matches");
     }
 
+    /** The forms whose results skip the duplicate check: each result carries no name and a label set of its own. */
+    @Test
+    void onlyFormsWithDistinctNameFreeResultsSkipTheDuplicateCheck() {
+        for (String yes : List.of("sum by (a) (x)", "rate(x[1m])", "rate(x{a=\"1\"}[1m]) * 100", "(sum(x)) > 1",
+                "2 * count_values(\"v\", x)", "quantile_over_time(0.5, x[1m])", "rate({job=\"a\"}[1m])",
+                "(avg without (b) (x)) >= bool 3")) {
+            assertThat(Compiler.distinctWithoutName(Parser.parse(yes))).as(yes).isTrue();
+        }
+        for (String no : List.of("x", "x * 2", "topk(1, x)", "bottomk(1, x) * 2", "last_over_time(x[1m])",
+                "rate(x[1m]) / rate(y[1m])", "max_over_time(rate(x[1m])[5m:1m])", "abs(rate(x[1m]))",
+                "rate(x[1m]) and y", "1 + 2", "-sum(x)", "label_replace(sum(x), \"a\", \"b\", \"c\", \"d\")")) {
+            assertThat(Compiler.distinctWithoutName(Parser.parse(no))).as(no).isFalse();
+        }
+        // a range function over a selector without a fixed name checks its own results
+        TestContext c = new TestContext().add(Sample.of("p", 1, "job", "x")).add(Sample.of("q", 2, "job", "x"));
+        History h = new History();
+        h.configure(60_000, java.util.Set.of(), true);
+        h.record(0, new TestContext(java.time.Instant.EPOCH).add(Sample.of("p", 0, "job", "x"))
+                .add(Sample.of("q", 0, "job", "x")));
+        h.record(30_000, new TestContext(java.time.Instant.ofEpochSecond(30)).add(Sample.of("p", 1, "job", "x"))
+                .add(Sample.of("q", 2, "job", "x")));
+        TestContext at30 = new TestContext(java.time.Instant.ofEpochSecond(30)).withHistory(h);
+        assertThatThrownBy(() -> Expression.parse("rate({job=\"x\"}[1m]) * 100").evaluate(at30))
+                .isInstanceOf(ExpressionEvaluationException.class)
+                .hasMessage("vector cannot contain metrics with the same labelset");
+        assertThat(Expression.parse("sum by (job) ({job=\"x\"}) * 100").evaluate(c).sample(0).value())
+                .isEqualTo(300.0);
+    }
+
     @Test
     void duplicateLabelSetsAfterDroppingTheNameFailTheEvaluation() {
         TestContext c = new TestContext().add(Sample.of("p", 1, "job", "x")).add(Sample.of("q", 2, "job", "x"));
