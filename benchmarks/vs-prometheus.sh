@@ -17,6 +17,7 @@
 # Usage: benchmarks/vs-prometheus.sh [SECONDS=270]   (build first: mvn -B -q -DskipTests package -pl benchmarks -am)
 # Env:   PROMETHEUS=/usr/bin/prometheus  EXPORTER=/usr/bin/prometheus-haproxy-exporter  JAR=benchmarks/target/benchmarks.jar
 #        TOCSIN_JVM_OPTS="-Xmx256m -XX:+UseSerialGC" (default)  PARALLEL=1 runs Prometheus and Tocsin at the same time
+#        TOCSIN_EXTRA_JVM_OPTS="opts|opts" then runs Tocsin again with each set of options (a row each: time, memory)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_RUN=${1:-270}
@@ -48,10 +49,10 @@ CSV_URI="http://127.0.0.1:$CSV_PORT/;csv"
 CSV_BYTES=$(stat -c %s "$WORK/stats.csv")
 CSV_ROWS=$(($(wc -l <"$WORK/stats.csv") - 1))
 
-run_tocsin() {
+run_tocsin() { # $1 = JVM options (default TOCSIN_JVM_OPTS), $2 = output file (default tocsin.out)
   # shellcheck disable=SC2086
-  java $TOCSIN_JVM_OPTS -cp "$JAR" dev.tocsin.benchmarks.haproxy.PackLoop "$CSV_URI" "$SECONDS_RUN" 5000 6 \
-    >"$WORK/tocsin.out" 2>&1 || { echo "Tocsin run failed:" >&2; cat "$WORK/tocsin.out" >&2; return 1; }
+  java ${1:-$TOCSIN_JVM_OPTS} -cp "$JAR" dev.tocsin.benchmarks.haproxy.PackLoop "$CSV_URI" "$SECONDS_RUN" 5000 6 \
+    >"${2:-$WORK/tocsin.out}" 2>&1 || { echo "Tocsin run failed:" >&2; cat "${2:-$WORK/tocsin.out}" >&2; return 1; }
 }
 
 # 2. the exporter and Prometheus
@@ -115,6 +116,8 @@ if [ -n "$TOCSIN_PID" ]; then wait "$TOCSIN_PID"; else run_tocsin; fi
 g() { awk -v k="$1" '$1==k{print $2}' "$WORK/tocsin.out"; }
 T_MEAN=$(g MEAN_MS); T_P50=$(g P50_MS); T_P90=$(g P90_MS); T_MAX=$(g MAX_MS); T_LAST=$(g LAST_MS); T_FIRST=$(g FIRST_MS)
 T_RSS=$(g VMRSS_KB); T_HWM=$(g VMHWM_KB); T_HEAP=$(g HEAP_USED_AFTER_GC_KB)
+T_C_MEAN=$(g COLLECT_MEAN_MS); T_C_P50=$(g COLLECT_P50_MS)
+T_R_MEAN=$(g RULES_MEAN_MS); T_R_P50=$(g RULES_P50_MS); T_R_P90=$(g RULES_P90_MS); T_R_MAX=$(g RULES_MAX_MS)
 
 # 4. the table
 ms() { awk -v s="$1" 'BEGIN{ if (s=="" || s=="nan") print "-"; else printf "%.2f", s*1000 }'; }
@@ -131,6 +134,8 @@ printf '| %-52s | %9s | %9s | %9s | %9s | %9s | %9s |\n' "Prometheus rule group 
 printf '| %-52s | %9s | %9s | %9s | %9s | %9s | %9s |\n' "Prometheus one rule (q0.5, q0.99)" "" "$(ms "$P_R50")" "" "$(ms "$P_R99")" "" ""
 printf '| %-52s | %9s | %9s | %9s | %9s | %9s | %9s |\n' "Prometheus scrape of the exporter (avg)" "$(ms "$P_SCRAPE")" "" "" "" "" ""
 printf '| %-52s | %9s | %9s | %9s | %9s | %9s | %9s |\n' "Tocsin evaluate() (HTTP fetch + CSV + rules)" "$T_MEAN" "$T_P50" "$T_P90" "$T_MAX" "$T_LAST" "$T_FIRST"
+printf '| %-52s | %9s | %9s | %9s | %9s | %9s | %9s |\n' "  of which the source's collect() (fetch + CSV)" "$T_C_MEAN" "$T_C_P50" "" "" "" ""
+printf '| %-52s | %9s | %9s | %9s | %9s | %9s | %9s |\n' "  the rest (history + rules + alert states)" "$T_R_MEAN" "$T_R_P50" "$T_R_P90" "$T_R_MAX" "" ""
 echo
 printf '| %-40s | %10s | %10s | %14s |\n' "memory (MB)" "VmRSS" "VmHWM" "heap"
 printf '|%s|\n' "------------------------------------------|------------|------------|---------------"
@@ -143,8 +148,9 @@ P_MEAN_MS=$(awk -v s="$P_MEAN" 'BEGIN{print s*1000}')
 P_Q50_MS=$(awk -v s="$P_Q50" 'BEGIN{print s*1000}')
 P_TOTAL_MS=$(awk -v s="$P_MEAN" -v c="$P_SCRAPE" 'BEGIN{print (s+c)*1000}')
 echo "Ratios Prometheus / Tocsin (targets: time >= 100x, memory >= 20x):"
-echo "  time: rules mean $(ratio "$P_MEAN_MS" "$T_MEAN")x, p50 $(ratio "$P_Q50_MS" "$T_P50")x;" \
-  "Prometheus scrape + rules vs Tocsin evaluate() $(ratio "$P_TOTAL_MS" "$T_MEAN")x"
+echo "  time: Prometheus rules vs Tocsin's whole evaluate(): mean $(ratio "$P_MEAN_MS" "$T_MEAN")x, p50 $(ratio "$P_Q50_MS" "$T_P50")x;" \
+  "Prometheus scrape + rules vs Tocsin evaluate() $(ratio "$P_TOTAL_MS" "$T_MEAN")x;" \
+  "rules vs rules (Tocsin's evaluate() without the source's collect()): mean $(ratio "$P_MEAN_MS" "$T_R_MEAN")x, p50 $(ratio "$P_Q50_MS" "$T_R_P50")x"
 echo "  memory: VmRSS $(ratio "$P_RSS" "$T_RSS")x (with the exporter $(ratio $((P_RSS + E_RSS)) "$T_RSS")x)," \
   "VmHWM $(ratio "$P_HWM" "$T_HWM")x (with the exporter $(ratio $((P_HWM + E_HWM)) "$T_HWM")x);" \
   "Prometheus VmRSS / Tocsin heap after GC $(ratio "$P_RSS" "$T_HEAP")x"
@@ -155,3 +161,20 @@ for r in sorted(json.load(open(sys.argv[1]))["data"]["result"], key=lambda r: (r
     print("  %-45s %-8s %s" % (r["metric"]["alertname"], r["metric"]["alertstate"], r["value"][1]))' "$WORK/alerts.json"
 echo "Alerts at the end, Tocsin:"
 awk '$1=="ALERT"{printf "  %-45s %s %s\n", $2, $3, $4}' "$WORK/tocsin.out"
+
+# 5. more Tocsin JVM settings, one after the other (TOCSIN_EXTRA_JVM_OPTS="opts|opts"): time and memory only
+if [ -n "${TOCSIN_EXTRA_JVM_OPTS:-}" ]; then
+  echo
+  printf '| %-60s | %8s | %8s | %10s | %8s | %8s | %8s | %12s |\n' "Tocsin JVM options" "mean ms" "p50 ms" "rules mean" "VmRSS" "VmHWM" "heap/GC" "RSS ratio"
+  printf '|%s|\n' "--------------------------------------------------------------|----------|----------|------------|----------|----------|----------|-------------"
+  IFS='|' read -r -a EXTRA <<<"$TOCSIN_EXTRA_JVM_OPTS"
+  for opts in "${EXTRA[@]}"; do
+    out="$WORK/tocsin-extra.out"
+    run_tocsin "$opts" "$out" || continue
+    x() { awk -v k="$1" '$1==k{print $2}' "$out"; }
+    printf '| %-60s | %8s | %8s | %10s | %8s | %8s | %8s | %12s |\n' "$opts" "$(x MEAN_MS)" "$(x P50_MS)" "$(x RULES_MEAN_MS)" \
+      "$(mb "$(x VMRSS_KB)")" "$(mb "$(x VMHWM_KB)")" "$(mb "$(x HEAP_USED_AFTER_GC_KB)")" \
+      "$(ratio "$P_RSS" "$(x VMRSS_KB)")x ($(ratio $((P_RSS + E_RSS)) "$(x VMRSS_KB)")x)"
+    awk '$1=="ALERT"{n+=substr($4, index($4, "=") + 1)} END{print "  firing alerts at the end: " n}' "$out"
+  done
+fi

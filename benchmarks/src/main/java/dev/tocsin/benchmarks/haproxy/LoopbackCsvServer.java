@@ -126,7 +126,8 @@ public final class LoopbackCsvServer implements AutoCloseable {
     /**
      * Entry point: serves the generated 1,000 x 10 CSV until killed. With {@code advance}, serves the
      * {@link AdvancingCsv} document of step {@code k} = whole 5-second periods since start, so that every reader sees
-     * counters grow with time as on a real HAProxy (each step is rendered once, at its first request).
+     * counters grow with time as on a real HAProxy (each step is rendered once, a second before it is due, so that
+     * fetches measure the transfer and not the rendering).
      *
      * @param args {@code [port] [csv-out] [advance]}
      * @throws Exception if the port cannot be bound or the file not written
@@ -143,16 +144,51 @@ public final class LoopbackCsvServer implements AutoCloseable {
         if (advance) {
             long start = System.nanoTime();
             Object[] cache = {0L, csv};
+            Object[] ahead = {-1L, null};
             s.serveDynamic(() -> {
                 long k = (System.nanoTime() - start) / 5_000_000_000L;
                 synchronized (cache) {
                     if ((long) cache[0] != k) {
-                        cache[1] = advancing.step(k);
+                        byte[] next;
+                        synchronized (ahead) {
+                            next = (long) ahead[0] == k ? (byte[]) ahead[1] : null;
+                        }
+                        if (next == null) {
+                            synchronized (advancing) {
+                                next = advancing.step(k);
+                            }
+                        }
+                        cache[1] = next;
                         cache[0] = k;
                     }
                     return (byte[]) cache[1];
                 }
             });
+            // render each step a second before it is due, so that a reader's fetch time is the transfer, not
+            // this server rendering 4 MB on its first request of the step
+            Thread renderer = new Thread(() -> {
+                try {
+                    for (long k = 1; ; k++) {
+                        long due = start + k * 5_000_000_000L - 1_000_000_000L;
+                        long wait = due - System.nanoTime();
+                        if (wait > 0) {
+                            Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
+                        }
+                        byte[] next;
+                        synchronized (advancing) {
+                            next = advancing.step(k);
+                        }
+                        synchronized (ahead) {
+                            ahead[0] = k;
+                            ahead[1] = next;
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "csv-renderer");
+            renderer.setDaemon(true);
+            renderer.start();
         }
         System.out.println("PORT " + s.port());
         System.out.println("BYTES " + csv.length);
