@@ -17,7 +17,7 @@
 # Usage: benchmarks/vs-prometheus.sh [SECONDS=270]   (build first: mvn -B -q -DskipTests package -pl benchmarks -am)
 # Env:   PROMETHEUS=/usr/bin/prometheus  EXPORTER=/usr/bin/prometheus-haproxy-exporter  JAR=benchmarks/target/benchmarks.jar
 #        TOCSIN_JVM_OPTS="-Xmx256m -XX:+UseSerialGC" (default)  PARALLEL=1 runs Prometheus and Tocsin at the same time
-#        TOCSIN_EXTRA_JVM_OPTS="opts|opts" then runs Tocsin again with each set of options (a row each: time, memory)
+#        TOCSIN_PACK_EXTRA_JVM_OPTS="opts|opts" then runs Tocsin again with each set of options (a row each: time, memory)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_RUN=${1:-270}
@@ -162,12 +162,12 @@ for r in sorted(json.load(open(sys.argv[1]))["data"]["result"], key=lambda r: (r
 echo "Alerts at the end, Tocsin:"
 awk '$1=="ALERT"{printf "  %-45s %s %s\n", $2, $3, $4}' "$WORK/tocsin.out"
 
-# 5. more Tocsin JVM settings, one after the other (TOCSIN_EXTRA_JVM_OPTS="opts|opts"): time and memory only
-if [ -n "${TOCSIN_EXTRA_JVM_OPTS:-}" ]; then
+# 5. more Tocsin JVM settings, one after the other (TOCSIN_PACK_EXTRA_JVM_OPTS="opts|opts"): time and memory only
+if [ -n "${TOCSIN_PACK_EXTRA_JVM_OPTS:-}" ]; then
   echo
   printf '| %-60s | %8s | %8s | %10s | %8s | %8s | %8s | %12s |\n' "Tocsin JVM options" "mean ms" "p50 ms" "rules mean" "VmRSS" "VmHWM" "heap/GC" "RSS ratio"
   printf '|%s|\n' "--------------------------------------------------------------|----------|----------|------------|----------|----------|----------|-------------"
-  IFS='|' read -r -a EXTRA <<<"$TOCSIN_EXTRA_JVM_OPTS"
+  IFS='|' read -r -a EXTRA <<<"$TOCSIN_PACK_EXTRA_JVM_OPTS"
   for opts in "${EXTRA[@]}"; do
     out="$WORK/tocsin-extra.out"
     run_tocsin "$opts" "$out" || continue
