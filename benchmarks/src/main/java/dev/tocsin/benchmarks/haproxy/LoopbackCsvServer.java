@@ -155,7 +155,12 @@ public final class LoopbackCsvServer implements AutoCloseable {
                         }
                         if (next == null) {
                             synchronized (advancing) {
-                                next = advancing.step(k);
+                                synchronized (ahead) { // the renderer may have finished it while we waited
+                                    next = (long) ahead[0] == k ? (byte[]) ahead[1] : null;
+                                }
+                                if (next == null) {
+                                    next = advancing.step(k);
+                                }
                             }
                         }
                         cache[1] = next;

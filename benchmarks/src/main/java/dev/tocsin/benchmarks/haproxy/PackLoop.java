@@ -113,7 +113,7 @@ public final class PackLoop {
      */
     static final class TimedSource implements MetricSource {
         private final MetricSource delegate;
-        /** Written by the evaluator's source thread, read after {@code evaluate()} returned. */
+        /** Written by the thread that runs {@code collect} (one source: within {@code evaluate()}), read after it. */
         volatile long nanos;
 
         TimedSource(MetricSource delegate) {

@@ -378,8 +378,20 @@ final class Compiler {
     static boolean distinctWithoutName(Node input) {
         Node n = unwrap(input);
         if (n instanceof Aggregate) {
-            String op = ((Aggregate) n).op();
-            return !op.equals("topk") && !op.equals("bottomk");
+            Aggregate a = (Aggregate) n;
+            if (a.op().equals("topk") || a.op().equals("bottomk")) {
+                return false;
+            }
+            if (!a.without() && a.grouping().contains(Labels.METRIC_NAME)) {
+                return false; // by (__name__) keeps the name
+            }
+            if (a.op().equals("count_values")) {
+                // the value label may be __name__ itself (or not known from the form)
+                Node label = unwrap(a.params().get(0));
+                return label instanceof StringLiteral
+                        && !((StringLiteral) label).value().equals(Labels.METRIC_NAME);
+            }
+            return true;
         }
         if (n instanceof Call) {
             Call c = (Call) n;
@@ -422,8 +434,11 @@ final class Compiler {
             VectorPlan plan = (ctx, sink) -> vectorBinop(collect(l, ctx), collect(r, ctx), op, on, names, group,
                     include, returnBool, sink);
             // one-to-one: each result's labels are its match signature (plus the name a filter keeps), and a
-            // signature matched twice already fails, so no two results can be equal
-            return group.isEmpty() ? plan : checked(plan);
+            // signature matched twice already fails, so no two results can be equal; except when on(...) puts the
+            // name into the signature and the operation drops it from the result
+            boolean nameOnlyInSignature = on && java.util.Arrays.asList(names).contains(Labels.METRIC_NAME)
+                    && (Ops.dropsName(op) || returnBool);
+            return group.isEmpty() && !nameOnlyInSignature ? plan : checked(plan);
         }
         boolean scalarLeft = lt == ValueType.SCALAR;
         VectorPlan v = vector(scalarLeft ? b.rhs() : b.lhs());
@@ -1462,7 +1477,8 @@ final class Compiler {
             historyAllFamilies = true;
             readsAllFamilies = true;
         } else {
-            historyLookback.merge(fixedName, lookback + subqueryLookback, Math::max);
+            // at least 1 ms: a name read through a range is kept (x[0s] reads the sample at the evaluation time)
+            historyLookback.merge(fixedName, Math.max(1, lookback + subqueryLookback), Math::max);
             metricNames.add(fixedName);
         }
         lookbackMillis = Math.max(lookbackMillis, lookback + subqueryLookback);

@@ -134,7 +134,7 @@ class EvaluationTest {
         }
         for (String no : List.of("x", "x * 2", "topk(1, x)", "bottomk(1, x) * 2", "last_over_time(x[1m])",
                 "rate(x[1m]) / rate(y[1m])", "max_over_time(rate(x[1m])[5m:1m])", "abs(rate(x[1m]))",
-                "rate(x[1m]) and y", "1 + 2", "-sum(x)", "label_replace(sum(x), \"a\", \"b\", \"c\", \"d\")")) {
+                "rate(x[1m]) and y", "1 + 2", "-sum(x)", "sum by (__name__) (x)", "count_values(\"__name__\", x)", "label_replace(sum(x), \"a\", \"b\", \"c\", \"d\")")) {
             assertThat(Compiler.distinctWithoutName(Parser.parse(no))).as(no).isFalse();
         }
         // a range function over a selector without a fixed name checks its own results
@@ -151,6 +151,19 @@ class EvaluationTest {
                 .hasMessage("vector cannot contain metrics with the same labelset");
         assertThat(Expression.parse("sum by (job) ({job=\"x\"}) * 100").evaluate(c).sample(0).value())
                 .isEqualTo(300.0);
+        // aggregations that keep the name: it is dropped by arithmetic, and equal results are still an error
+        assertThat(Expression.parse("sum by (__name__) (p) * 2").evaluate(c).sample(0).labels())
+                .isEqualTo(Labels.empty());
+        for (String dup : List.of("sum by (__name__) ({job=\"x\"}) * 2", "-sum by (__name__) ({job=\"x\"})",
+                "abs(count_values(\"__name__\", {job=\"x\"}))", "count_values(\"__name__\", {job=\"x\"}) > bool 0",
+                "{job=\"x\"} + on(__name__, job) {job=\"x\"}", "{job=\"x\"} > bool on(__name__, job) {job=\"x\"}")) {
+            assertThatThrownBy(() -> Expression.parse(dup).evaluate(c)).as(dup)
+                    .isInstanceOf(ExpressionEvaluationException.class)
+                    .hasMessage("vector cannot contain metrics with the same labelset");
+        }
+        // on(__name__, ...) with a filter keeps the name: two distinct results
+        assertThat(Expression.parse("{job=\"x\"} >= on(__name__, job) {job=\"x\"}").evaluate(c).size())
+                .isEqualTo(2);
     }
 
     @Test
