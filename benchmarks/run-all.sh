@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every benchmark with the short settings used for benchmarks/RESULTS.md and keeps the logs in $OUT
-# (default /tmp/tocsin-bench-<UTC time>). Takes about 50 minutes on 2 cores. Run it on a quiet machine: it prints the
+# (default /tmp/tocsin-bench-<UTC time>). Takes about 55 minutes on 2 cores. Run it on a quiet machine: it prints the
 # load average before and after each step.
 #
 # Usage: benchmarks/run-all.sh [out-dir]      STEPS="evaluation detection" benchmarks/run-all.sh runs only those steps
