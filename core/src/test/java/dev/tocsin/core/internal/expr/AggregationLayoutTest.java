@@ -29,7 +29,7 @@ class AggregationLayoutTest {
     private static final String[] EXPRESSIONS = {
         "sum by (a) (x)", "count without (b) (x)", "max by (b) (x)", "avg(x)", "sum by (a, b) (x)",
         "stddev by (a) (x)", "quantile by (b) (0.5, x)", "min without (a) (x)", "sum by (a) (x * 2)",
-        "group by (b) (x)",
+        "group by (b) (x)", "topk by (a) (1, x)", "bottomk(2, x)", "sum by (a) (topk by (b) (2, x))",
     };
 
     /** Six label set objects, reused at every step: identity matches are the common case. */
@@ -38,6 +38,16 @@ class AggregationLayoutTest {
     static {
         for (int i = 0; i < POOL.length; i++) {
             POOL[i] = Labels.of("__name__", "x", "a", Integer.toString(i % 3), "b", i < 3 ? "x" : "y");
+        }
+    }
+
+    /** A larger pool, so that evaluations last long enough for two threads to overlap in one aggregation. */
+    private static final Labels[] BIG = new Labels[2000];
+
+    static {
+        for (int i = 0; i < BIG.length; i++) {
+            BIG[i] = Labels.of("__name__", "x", "a", Integer.toString(i % 7), "b", Integer.toString(i % 5), "c",
+                    Integer.toString(i));
         }
     }
 
@@ -84,6 +94,74 @@ class AggregationLayoutTest {
                         }
                     }
                 });
+    }
+
+    /**
+     * An evaluation that fails half way (a duplicate label set after the name is dropped) leaves nothing behind: the
+     * next evaluation, over the same objects, equals a fresh one.
+     */
+    @Test
+    void aFailedEvaluationDoesNotSpoilTheNext() {
+        Expression sum = Expression.parse("sum by (a) ({__name__=~\"x|y\"} * 2)");
+        Labels y = Labels.of("__name__", "y", "a", "0", "b", "x");
+        TestContext good = new TestContext(Instant.ofEpochSecond(1));
+        for (Labels l : POOL) {
+            good.add(new Sample(l, 1));
+        }
+        assertThat(dump(sum.evaluate(good))).isEqualTo(dump(Expression.parse(sum.toString()).evaluate(good)));
+        TestContext bad = new TestContext(Instant.ofEpochSecond(2));
+        for (Labels l : POOL) {
+            bad.add(new Sample(l, 2));
+        }
+        bad.add(new Sample(y, 5)); // equals POOL[0] once the name is dropped
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> sum.evaluate(bad))
+                .isInstanceOf(ExpressionEvaluationException.class);
+        TestContext again = new TestContext(Instant.ofEpochSecond(3));
+        for (int i = POOL.length - 1; i >= 0; i--) {
+            again.add(new Sample(POOL[i], i));
+        }
+        assertThat(dump(sum.evaluate(again))).isEqualTo(dump(Expression.parse(sum.toString()).evaluate(again)));
+    }
+
+    /**
+     * Two threads evaluating the same compiled aggregations over different inputs (the remembered layout is taken by
+     * one evaluation at a time; the other builds its own) get the results of fresh parses.
+     */
+    @Test
+    void concurrentEvaluationsOfOnePlanGetTheirOwnResults() throws Exception {
+        Expression[] compiled = new Expression[EXPRESSIONS.length];
+        for (int e = 0; e < compiled.length; e++) {
+            compiled[e] = Expression.parse(EXPRESSIONS[e]);
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int thread = 0; thread < 2; thread++) {
+                int offset = thread;
+                done.add(pool.submit(() -> {
+                    for (int round = 0; round < 80; round++) {
+                        TestContext c = new TestContext(Instant.ofEpochSecond(round));
+                        for (int k = 0; k < BIG.length; k++) {
+                            // each thread its own order (rotated) and subset, which changes every tenth round
+                            int i = (k + offset * 777) % BIG.length;
+                            if ((i + round / 10 + offset) % 5 != 0) {
+                                c.add(new Sample(BIG[i], round * 10 + i + offset));
+                            }
+                        }
+                        for (int e = 0; e < compiled.length; e++) {
+                            assertThat(dump(compiled[e].evaluate(c))).as(EXPRESSIONS[e])
+                                    .isEqualTo(dump(Expression.parse(EXPRESSIONS[e]).evaluate(c)));
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** An equal set in another object at the front, the remembered object behind it: one group, not two. */

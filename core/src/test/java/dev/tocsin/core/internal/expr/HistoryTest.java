@@ -228,6 +228,30 @@ class HistoryTest {
         }
     }
 
+    /**
+     * A rule reading one metric over a minute does not shorten another rule's ten minutes of another metric, nor an
+     * offset's reach: each name keeps what its own readers need.
+     */
+    @Test
+    void theEvaluatorKeepsEachMetricForItsOwnRules() {
+        TestSource source = new TestSource("lb1:8404", "haproxy");
+        try (Evaluator ev = Evaluator.builder().source(source)
+                .rule(Rule.alert("Fast").expr("rate(a_total[1m]) > 100").build())
+                .rule(Rule.alert("Slow").expr("increase(b_total[10m]) >= 0").build())
+                .rule(Rule.alert("Then").expr("c offset 8m >= 0").build()).build()) {
+            Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+            for (int i = 0; i <= 20; i++) { // every 30 s for 10 minutes; b_total grows by 1 per step
+                source.set(Sample.of("a_total", i), Sample.of("b_total", i), Sample.of("c", i));
+                ev.evaluate(t0.plusSeconds(30L * i));
+            }
+            Alert slow = ev.alerts().stream().filter(a -> a.ruleName().equals("Slow")).findFirst().orElseThrow();
+            // samples from 0 to 600 s, the whole window: 20 over 10 minutes
+            assertThat(slow.value()).isEqualTo(20.0);
+            Alert then = ev.alerts().stream().filter(a -> a.ruleName().equals("Then")).findFirst().orElseThrow();
+            assertThat(then.value()).isEqualTo(4.0); // the sample at 120 s
+        }
+    }
+
     @Test
     void rawSamplesKeepTheirOwnTimestampsAndOnlyTheirOwnStalenessMarkers() {
         History h = new History();
