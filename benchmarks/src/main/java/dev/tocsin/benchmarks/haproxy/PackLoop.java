@@ -6,6 +6,7 @@ import dev.tocsin.core.Evaluator;
 import dev.tocsin.core.MetricInterest;
 import dev.tocsin.core.MetricSource;
 import dev.tocsin.core.Sample;
+import dev.tocsin.core.source.ForwardingMetricSource;
 import dev.tocsin.haproxy.HaproxyRules;
 import dev.tocsin.haproxy.HaproxySource;
 
@@ -111,45 +112,24 @@ public final class PackLoop {
      * which Prometheus does in its scrape), so that the rest of {@code evaluate()} (grouping, the history, the 16
      * rules, alert states) can be set against Prometheus' rule group time. The samples pass through unchanged.
      */
-    static final class TimedSource implements MetricSource {
-        private final MetricSource delegate;
+    static final class TimedSource extends ForwardingMetricSource {
         /** Written by the thread that runs {@code collect} (one source: within {@code evaluate()}), read after it. */
         volatile long nanos;
 
         TimedSource(MetricSource delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public String instance() {
-            return delegate.instance();
-        }
-
-        @Override
-        public String job() {
-            return delegate.job();
-        }
-
-        @Override
-        public String healthMetric() {
-            return delegate.healthMetric();
+            super(delegate);
         }
 
         @Override
         public List<Sample> collect() throws Exception {
-            long t0 = System.nanoTime();
-            try {
-                return delegate.collect();
-            } finally {
-                nanos += System.nanoTime() - t0;
-            }
+            return collect(MetricInterest.all());
         }
 
         @Override
         public List<Sample> collect(MetricInterest interest) throws Exception {
             long t0 = System.nanoTime();
             try {
-                return delegate.collect(interest);
+                return super.collect(interest);
             } finally {
                 nanos += System.nanoTime() - t0;
             }

@@ -1,7 +1,9 @@
 package dev.tocsin.examples.cli;
 
+import dev.tocsin.core.MetricInterest;
 import dev.tocsin.core.MetricSource;
 import dev.tocsin.core.Sample;
+import dev.tocsin.core.source.ForwardingMetricSource;
 
 import java.util.List;
 import java.util.Optional;
@@ -11,36 +13,26 @@ import java.util.concurrent.atomic.AtomicLong;
  * Passes another source through unchanged and remembers the outcome of its last {@link #collect()}: the samples or
  * the exception. Lets the command line tell "HAProxy could not be read" from "HAProxy reports a problem".
  */
-final class RecordingSource implements MetricSource {
+final class RecordingSource extends ForwardingMetricSource {
 
-    private final MetricSource delegate;
     private final AtomicLong collections = new AtomicLong();
     private volatile List<Sample> lastSamples = List.of();
     private volatile Exception lastError;
 
     RecordingSource(MetricSource delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
+    /** Collects every metric whatever the rules read: the check's inventory reads server states and checks too. */
     @Override
-    public String instance() {
-        return delegate.instance();
-    }
-
-    @Override
-    public String job() {
-        return delegate.job();
-    }
-
-    @Override
-    public String healthMetric() {
-        return delegate.healthMetric();
+    public List<Sample> collect(MetricInterest interest) throws Exception {
+        return collect();
     }
 
     @Override
     public List<Sample> collect() throws Exception {
         try {
-            List<Sample> samples = delegate.collect();
+            List<Sample> samples = super.collect();
             lastSamples = List.copyOf(samples);
             lastError = null;
             return samples;
@@ -53,7 +45,7 @@ final class RecordingSource implements MetricSource {
         }
     }
 
-    /** Returns how many times {@link #collect()} was called. */
+    /** Returns how many times the source was collected. */
     long collections() {
         return collections.get();
     }
@@ -66,10 +58,5 @@ final class RecordingSource implements MetricSource {
     /** Returns the exception of the last collection, if it failed. */
     Optional<Exception> lastError() {
         return Optional.ofNullable(lastError);
-    }
-
-    @Override
-    public String toString() {
-        return delegate.toString();
     }
 }

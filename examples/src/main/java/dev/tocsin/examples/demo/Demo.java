@@ -3,9 +3,11 @@ package dev.tocsin.examples.demo;
 import dev.tocsin.core.Alert;
 import dev.tocsin.core.AlertState;
 import dev.tocsin.core.Evaluator;
+import dev.tocsin.core.MetricInterest;
 import dev.tocsin.core.MetricSource;
 import dev.tocsin.core.Rule;
 import dev.tocsin.core.Sample;
+import dev.tocsin.core.source.ForwardingMetricSource;
 import dev.tocsin.examples.cli.AlertText;
 import dev.tocsin.haproxy.HaproxyRules;
 import dev.tocsin.haproxy.HaproxySource;
@@ -237,12 +239,11 @@ public final class Demo {
     }
 
     /** Counts the reads of another source, to know that evaluations are running. */
-    private static final class CountingSource implements MetricSource {
-        private final MetricSource delegate;
+    private static final class CountingSource extends ForwardingMetricSource {
         private final AtomicLong count = new AtomicLong();
 
         CountingSource(MetricSource delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         long count() {
@@ -250,24 +251,14 @@ public final class Demo {
         }
 
         @Override
-        public String instance() {
-            return delegate.instance();
-        }
-
-        @Override
-        public String job() {
-            return delegate.job();
-        }
-
-        @Override
-        public String healthMetric() {
-            return delegate.healthMetric();
-        }
-
-        @Override
         public List<Sample> collect() throws Exception {
+            return collect(MetricInterest.all());
+        }
+
+        @Override
+        public List<Sample> collect(MetricInterest interest) throws Exception {
             try {
-                return delegate.collect();
+                return super.collect(interest);
             } finally {
                 count.incrementAndGet();
             }
