@@ -663,10 +663,28 @@ final class Compiler {
      * Taken by one evaluation at a time (see {@link #take}): a concurrent evaluation of the same plan builds its own.
      */
     static final class GroupLayout {
+        /** Evaluations in a row without one remembered position before the layout pauses. */
+        static final int MISSES_BEFORE_PAUSE = 3;
+        /** Evaluations the layout then sits out (holding nothing), before it tries again. */
+        static final int PAUSE_EVALUATIONS = 64;
+
         Labels[] inputs = new Labels[16];
         int[] groups = new int[16];
         /** The number of positions recorded by the last complete evaluation. */
         int size;
+        /** Recorded evaluations in a row whose input repeated none of the remembered label set objects. */
+        int misses;
+        /** Evaluations left to sit out: an input rebuilt at every evaluation ({@code sum(x * 2)}) never matches. */
+        int paused;
+
+        /** Starts an evaluation: whether it uses and records the layout (false while paused, counting down). */
+        boolean use() {
+            if (paused > 0) {
+                paused--;
+                return false;
+            }
+            return true;
+        }
 
         /** Records that the input at {@code position} was {@code labels} and went to group {@code ordinal}. */
         void record(int position, Labels labels, int ordinal) {
@@ -679,8 +697,22 @@ final class Compiler {
             groups[position] = ordinal;
         }
 
-        /** Ends an evaluation that saw {@code n} inputs, dropping references past them and shrinking if mostly unused. */
-        void finish(int n) {
+        /**
+         * Ends an evaluation that saw {@code n} inputs, {@code hits} of them at a remembered position: drops references
+         * past them, shrinks if mostly unused, and after {@link #MISSES_BEFORE_PAUSE} evaluations without a hit over a
+         * remembered input drops everything and pauses for {@link #PAUSE_EVALUATIONS}.
+         */
+        void finish(int n, int hits) {
+            if (hits > 0 || size == 0 || n == 0) {
+                misses = 0;
+            } else if (++misses >= MISSES_BEFORE_PAUSE) {
+                inputs = new Labels[16];
+                groups = new int[16];
+                size = 0;
+                misses = 0;
+                paused = PAUSE_EVALUATIONS;
+                return;
+            }
             if (n < size) {
                 java.util.Arrays.fill(inputs, n, size, null);
             }
@@ -774,9 +806,11 @@ final class Compiler {
             Map<String, Group> byValue = single != null ? new HashMap<>(capacity) : null;
             long kk = k;
             List<Group> created = new ArrayList<>(capacity);
-            GroupLayout layout = layoutRef != null ? GroupLayout.take(layoutRef) : null;
-            // position in the input, and whether every position so far repeated the last evaluation's label sets
-            int[] at = {0, layout != null ? 1 : 0};
+            GroupLayout taken = layoutRef != null ? GroupLayout.take(layoutRef) : null;
+            GroupLayout layout = taken != null && taken.use() ? taken : null;
+            // position in the input, whether every position so far repeated the last evaluation's label sets, and
+            // how many did
+            int[] at = {0, layout != null ? 1 : 0, 0};
             inner.eval(ctx, (s, held) -> {
                 Labels metric = s.labels();
                 int position = at[0]++;
@@ -787,6 +821,7 @@ final class Compiler {
                         int ordinal = layout.groups[position];
                         g = ordinal < created.size() ? created.get(ordinal) : null; // else: a new group, as last time
                         known = true;
+                        at[2]++;
                     } else {
                         at[1] = 0; // from here on, by labels
                     }
@@ -883,8 +918,10 @@ final class Compiler {
             });
             lastGroups[0] = groups.size();
             if (layout != null) {
-                layout.finish(at[0]);
-                layoutRef.set(layout);
+                layout.finish(at[0], at[2]);
+            }
+            if (taken != null) {
+                layoutRef.set(taken);
             }
             for (Group g : groups.values()) {
                 boolean held = g.held || ph[0];

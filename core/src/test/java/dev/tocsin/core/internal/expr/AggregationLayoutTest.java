@@ -164,6 +164,66 @@ class AggregationLayoutTest {
         }
     }
 
+    /**
+     * A layout whose input never repeats its label set objects (rebuilt at every evaluation) stops recording after a
+     * few evaluations, holds nothing while it sits out a pause, and then tries again; a hit resets the count.
+     */
+    @Test
+    void aLayoutThatNeverMatchesPausesAndHoldsNothing() {
+        Compiler.GroupLayout l = new Compiler.GroupLayout();
+        assertThat(l.use()).isTrue();
+        recordFresh(l, 0);
+        l.finish(5, 0); // nothing was remembered yet: not a miss
+        assertThat(l.misses).isZero();
+        assertThat(l.size).isEqualTo(5);
+        for (int i = 1; i < Compiler.GroupLayout.MISSES_BEFORE_PAUSE; i++) {
+            assertThat(l.use()).isTrue();
+            recordFresh(l, i);
+            l.finish(5, 0);
+        }
+        assertThat(l.paused).isZero();
+        assertThat(l.use()).isTrue();
+        recordFresh(l, 9);
+        l.finish(5, 0);
+        assertThat(l.paused).isEqualTo(Compiler.GroupLayout.PAUSE_EVALUATIONS);
+        assertThat(l.size).isZero();
+        assertThat(l.inputs).containsOnlyNulls();
+        for (int i = 0; i < Compiler.GroupLayout.PAUSE_EVALUATIONS; i++) {
+            assertThat(l.use()).as("paused evaluation %d", i).isFalse();
+        }
+        assertThat(l.use()).isTrue();
+        recordFresh(l, 10);
+        l.finish(5, 0);
+        assertThat(l.use()).isTrue();
+        recordFresh(l, 11);
+        l.finish(5, 0);
+        assertThat(l.misses).isEqualTo(1);
+        assertThat(l.use()).isTrue();
+        l.finish(5, 5); // the same objects again
+        assertThat(l.misses).isZero();
+    }
+
+    private static void recordFresh(Compiler.GroupLayout l, int round) {
+        for (int p = 0; p < 5; p++) {
+            l.record(p, Labels.of("a", Integer.toString(p), "r", Integer.toString(round)), p);
+        }
+    }
+
+    /** Results stay right across a pause and after it: rebuilt label objects first, then the same ones. */
+    @Test
+    void resultsStayRightThroughAPause() {
+        Expression sum = Expression.parse("sum by (a) (x)");
+        for (int round = 0; round < Compiler.GroupLayout.PAUSE_EVALUATIONS + 20; round++) {
+            TestContext c = new TestContext(Instant.ofEpochSecond(round));
+            for (int i = 0; i < POOL.length; i++) {
+                Labels l = round < 10 ? Labels.of(POOL[i].asMap()) : POOL[(i + round / 30) % POOL.length];
+                c.add(new Sample(l, round + i));
+            }
+            assertThat(dump(sum.evaluate(c))).as("round %d", round)
+                    .isEqualTo(dump(Expression.parse("sum by (a) (x)").evaluate(c)));
+        }
+    }
+
     /** An equal set in another object at the front, the remembered object behind it: one group, not two. */
     @Test
     void aGroupFoundByLabelsIsNotCreatedAgainAtARememberedPosition() {
