@@ -118,6 +118,8 @@ T_MEAN=$(g MEAN_MS); T_P50=$(g P50_MS); T_P90=$(g P90_MS); T_MAX=$(g MAX_MS); T_
 T_RSS=$(g VMRSS_KB); T_HWM=$(g VMHWM_KB); T_HEAP=$(g HEAP_USED_AFTER_GC_KB)
 T_C_MEAN=$(g COLLECT_MEAN_MS); T_C_P50=$(g COLLECT_P50_MS)
 T_R_MEAN=$(g RULES_MEAN_MS); T_R_P50=$(g RULES_P50_MS); T_R_P90=$(g RULES_P90_MS); T_R_MAX=$(g RULES_MAX_MS)
+T_H_MEAN=$(g PHASE_HISTORY_MEAN_MS); T_H_P50=$(g PHASE_HISTORY_P50_MS)
+T_PR_MEAN=$(g PHASE_RULES_MEAN_MS); T_PR_P50=$(g PHASE_RULES_P50_MS); T_PR_P90=$(g PHASE_RULES_P90_MS); T_PR_MAX=$(g PHASE_RULES_MAX_MS)
 
 # 4. the table
 ms() { awk -v s="$1" 'BEGIN{ if (s=="" || s=="nan") print "-"; else printf "%.2f", s*1000 }'; }
@@ -136,6 +138,8 @@ printf '| %-52s | %9s | %9s | %9s | %9s | %9s | %9s |\n' "Prometheus scrape of t
 printf '| %-52s | %9s | %9s | %9s | %9s | %9s | %9s |\n' "Tocsin evaluate() (HTTP fetch + CSV + rules)" "$T_MEAN" "$T_P50" "$T_P90" "$T_MAX" "$T_LAST" "$T_FIRST"
 printf '| %-52s | %9s | %9s | %9s | %9s | %9s | %9s |\n' "  of which the source's collect() (fetch + CSV)" "$T_C_MEAN" "$T_C_P50" "" "" "" ""
 printf '| %-52s | %9s | %9s | %9s | %9s | %9s | %9s |\n' "  the rest (history + rules + alert states)" "$T_R_MEAN" "$T_R_P50" "$T_R_P90" "$T_R_MAX" "" ""
+printf '| %-52s | %9s | %9s | %9s | %9s | %9s | %9s |\n' "    of which recording the history" "$T_H_MEAN" "$T_H_P50" "" "" "" ""
+printf '| %-52s | %9s | %9s | %9s | %9s | %9s | %9s |\n' "    of which the rules and alert states" "$T_PR_MEAN" "$T_PR_P50" "$T_PR_P90" "$T_PR_MAX" "" ""
 echo
 printf '| %-40s | %10s | %10s | %14s |\n' "memory (MB)" "VmRSS" "VmHWM" "heap"
 printf '|%s|\n' "------------------------------------------|------------|------------|---------------"
@@ -150,7 +154,8 @@ P_TOTAL_MS=$(awk -v s="$P_MEAN" -v c="$P_SCRAPE" 'BEGIN{print (s+c)*1000}')
 echo "Ratios Prometheus / Tocsin (targets: time >= 100x, memory >= 20x):"
 echo "  time: Prometheus rules vs Tocsin's whole evaluate(): mean $(ratio "$P_MEAN_MS" "$T_MEAN")x, p50 $(ratio "$P_Q50_MS" "$T_P50")x;" \
   "Prometheus scrape + rules vs Tocsin evaluate() $(ratio "$P_TOTAL_MS" "$T_MEAN")x;" \
-  "rules vs rules (Tocsin's evaluate() without the source's collect()): mean $(ratio "$P_MEAN_MS" "$T_R_MEAN")x, p50 $(ratio "$P_Q50_MS" "$T_R_P50")x"
+  "Prometheus rules vs Tocsin's evaluate() without the source's collect(): mean $(ratio "$P_MEAN_MS" "$T_R_MEAN")x, p50 $(ratio "$P_Q50_MS" "$T_R_P50")x;" \
+  "rules vs rules (Tocsin's rules phase: without reading and recording the samples, which Prometheus does in its scrape): mean $(ratio "$P_MEAN_MS" "$T_PR_MEAN")x, p50 $(ratio "$P_Q50_MS" "$T_PR_P50")x"
 echo "  memory: VmRSS $(ratio "$P_RSS" "$T_RSS")x (with the exporter $(ratio $((P_RSS + E_RSS)) "$T_RSS")x)," \
   "VmHWM $(ratio "$P_HWM" "$T_HWM")x (with the exporter $(ratio $((P_HWM + E_HWM)) "$T_HWM")x);" \
   "Prometheus VmRSS / Tocsin heap after GC $(ratio "$P_RSS" "$T_HEAP")x"
@@ -165,14 +170,14 @@ awk '$1=="ALERT"{printf "  %-45s %s %s\n", $2, $3, $4}' "$WORK/tocsin.out"
 # 5. more Tocsin JVM settings, one after the other (TOCSIN_PACK_EXTRA_JVM_OPTS="opts|opts"): time and memory only
 if [ -n "${TOCSIN_PACK_EXTRA_JVM_OPTS:-}" ]; then
   echo
-  printf '| %-60s | %8s | %8s | %10s | %8s | %8s | %8s | %12s |\n' "Tocsin JVM options" "mean ms" "p50 ms" "rules mean" "VmRSS" "VmHWM" "heap/GC" "RSS ratio"
-  printf '|%s|\n' "--------------------------------------------------------------|----------|----------|------------|----------|----------|----------|-------------"
+  printf '| %-60s | %8s | %8s | %10s | %10s | %8s | %8s | %8s | %12s |\n' "Tocsin JVM options" "mean ms" "p50 ms" "rest mean" "rules mean" "VmRSS" "VmHWM" "heap/GC" "RSS ratio"
+  printf '|%s|\n' "--------------------------------------------------------------|----------|----------|------------|------------|----------|----------|----------|-------------"
   IFS='|' read -r -a EXTRA <<<"$TOCSIN_PACK_EXTRA_JVM_OPTS"
   for opts in "${EXTRA[@]}"; do
     out="$WORK/tocsin-extra.out"
     run_tocsin "$opts" "$out" || continue
     x() { awk -v k="$1" '$1==k{print $2}' "$out"; }
-    printf '| %-60s | %8s | %8s | %10s | %8s | %8s | %8s | %12s |\n' "$opts" "$(x MEAN_MS)" "$(x P50_MS)" "$(x RULES_MEAN_MS)" \
+    printf '| %-60s | %8s | %8s | %10s | %10s | %8s | %8s | %8s | %12s |\n' "$opts" "$(x MEAN_MS)" "$(x P50_MS)" "$(x RULES_MEAN_MS)" "$(x PHASE_RULES_MEAN_MS)" \
       "$(mb "$(x VMRSS_KB)")" "$(mb "$(x VMHWM_KB)")" "$(mb "$(x HEAP_USED_AFTER_GC_KB)")" \
       "$(ratio "$P_RSS" "$(x VMRSS_KB)")x ($(ratio $((P_RSS + E_RSS)) "$(x VMRSS_KB)")x)"
     awk '$1=="ALERT"{n+=substr($4, index($4, "=") + 1)} END{print "  firing alerts at the end: " n}' "$out"

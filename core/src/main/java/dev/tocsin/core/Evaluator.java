@@ -103,6 +103,12 @@ public interface Evaluator extends AutoCloseable {
      */
     List<Alert> alerts();
 
+    /**
+     * Returns how the last finished evaluation went (its phases' durations and the series it read), or empty before
+     * the first one. A failed source or rule does not make an evaluation unfinished.
+     */
+    java.util.Optional<EvaluationStats> lastEvaluation();
+
     /** Stops evaluating (waits for a running evaluation to finish, bounded) and closes every notifier. Idempotent. */
     @Override
     void close();

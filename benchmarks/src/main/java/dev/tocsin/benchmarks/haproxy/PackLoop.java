@@ -2,6 +2,7 @@ package dev.tocsin.benchmarks.haproxy;
 
 import dev.tocsin.core.Alert;
 import dev.tocsin.core.AlertState;
+import dev.tocsin.core.EvaluationStats;
 import dev.tocsin.core.Evaluator;
 import dev.tocsin.core.MetricInterest;
 import dev.tocsin.core.MetricSource;
@@ -28,7 +29,10 @@ import java.util.TreeMap;
  * does in its scrape, not in its rule evaluation). Prints {@code KEY value} lines: the time per evaluation (all, and
  * those after the first {@code warmup-evaluations}), {@code VmRSS}/{@code VmHWM} of this process, heap used after a
  * full GC, and the alerts per rule and state. {@code COLLECT_*} is the source's {@code collect()} (HTTP fetch and CSV
- * mapping) within each evaluation, {@code RULES_*} the rest of it (grouping, history, rules, alert states).
+ * mapping) within each evaluation, {@code RULES_*} the rest of it (grouping, history, rules, alert states), and
+ * {@code PHASE_*} the phases {@link Evaluator#lastEvaluation()} reports: {@code SOURCES} (the collect and grouping),
+ * {@code HISTORY} (recording the samples the range selectors read, which Prometheus does in its scrape) and
+ * {@code RULES} (the 16 rules and their alert states: what Prometheus' rule group time covers).
  *
  * <p>Run: {@code java -cp benchmarks.jar dev.tocsin.benchmarks.haproxy.PackLoop <stats-uri> <seconds>
  * [interval-ms=5000] [warmup-evaluations=6]}.
@@ -54,6 +58,9 @@ public final class PackLoop {
         int n = (int) (seconds * 1000 / intervalMs);
         long[] nanos = new long[n];
         long[] collectNanos = new long[n];
+        long[] sourcesNanos = new long[n];
+        long[] historyNanos = new long[n];
+        long[] rulesNanos = new long[n];
         long next = System.currentTimeMillis();
         for (int i = 0; i < n; i++) {
             long wait = next - System.currentTimeMillis();
@@ -65,6 +72,10 @@ public final class PackLoop {
             ev.evaluate(Instant.now());
             nanos[i] = System.nanoTime() - t0;
             collectNanos[i] = source.nanos - c0;
+            EvaluationStats stats = ev.lastEvaluation().orElseThrow();
+            sourcesNanos[i] = stats.sources().toNanos();
+            historyNanos[i] = stats.history().toNanos();
+            rulesNanos[i] = stats.rules().toNanos();
             next += intervalMs;
         }
         String rss = status("VmRSS");
@@ -95,6 +106,9 @@ public final class PackLoop {
         System.out.printf("RULES_P50_MS %.2f%n", rest[rest.length / 2] / 1e6);
         System.out.printf("RULES_P90_MS %.2f%n", rest[(int) (rest.length * 0.9)] / 1e6);
         System.out.printf("RULES_MAX_MS %.2f%n", rest[rest.length - 1] / 1e6);
+        printPhase("PHASE_SOURCES", Arrays.copyOfRange(sourcesNanos, from, n));
+        printPhase("PHASE_HISTORY", Arrays.copyOfRange(historyNanos, from, n));
+        printPhase("PHASE_RULES", Arrays.copyOfRange(rulesNanos, from, n));
         System.out.printf("VMRSS_KB %s%n", rss);
         System.out.printf("VMHWM_KB %s%n", hwm);
         System.out.printf("HEAP_USED_AFTER_GC_KB %d%n", heap.getUsed() / 1024);
@@ -134,6 +148,15 @@ public final class PackLoop {
                 nanos += System.nanoTime() - t0;
             }
         }
+    }
+
+    /** Prints the mean, p50, p90 and max of one phase of {@link Evaluator#lastEvaluation()} (sorts the array). */
+    private static void printPhase(String key, long[] nanos) {
+        Arrays.sort(nanos);
+        System.out.printf("%s_MEAN_MS %.2f%n", key, Arrays.stream(nanos).average().orElse(0) / 1e6);
+        System.out.printf("%s_P50_MS %.2f%n", key, nanos[nanos.length / 2] / 1e6);
+        System.out.printf("%s_P90_MS %.2f%n", key, nanos[(int) (nanos.length * 0.9)] / 1e6);
+        System.out.printf("%s_MAX_MS %.2f%n", key, nanos[nanos.length - 1] / 1e6);
     }
 
     private static String status(String key) throws java.io.IOException {

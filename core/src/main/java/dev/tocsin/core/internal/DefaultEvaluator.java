@@ -4,6 +4,7 @@ import dev.tocsin.core.Alert;
 import dev.tocsin.core.AlertListener;
 import dev.tocsin.core.Evaluator;
 import dev.tocsin.core.Labels;
+import dev.tocsin.core.EvaluationStats;
 import dev.tocsin.core.MetricInterest;
 import dev.tocsin.core.MetricSource;
 import dev.tocsin.core.Notification;
@@ -77,6 +78,7 @@ public final class DefaultEvaluator implements Evaluator {
     private ScheduledFuture<?> task;
     private volatile boolean closed;
     private volatile List<Alert> current = List.of();
+    private volatile EvaluationStats lastStats;
 
     /**
      * A rule (a {@link Rule} or a {@link dev.tocsin.core.rules.RecordingRule}) with its rule-file group's
@@ -175,7 +177,9 @@ public final class DefaultEvaluator implements Evaluator {
         }
         evalLock.lock();
         try {
+            long t0 = System.nanoTime();
             Snapshot snapshot = readSources(now);
+            long t1 = System.nanoTime();
             recordHistory(snapshot, now);
             long t = now.toEpochMilli();
             recorded.expire(t);
@@ -183,6 +187,7 @@ public final class DefaultEvaluator implements Evaluator {
                 history.markRecordedStale(l, t);
             }
             pendingStale.clear();
+            long t2 = System.nanoTime();
             snapshot.attachRecorded(recorded);
             boolean alertSeries = alertSeriesRead();
             List<Alert> transitions = new ArrayList<>();
@@ -233,8 +238,12 @@ public final class DefaultEvaluator implements Evaluator {
             }
             current = List.copyOf(all);
             lastErrors = List.copyOf(errors);
+            long t3 = System.nanoTime();
             notifyListeners(transitions);
             notifyNotifiers(new Notification(now, interval, transitions, sendable));
+            long t4 = System.nanoTime();
+            lastStats = new EvaluationStats(now, Duration.ofNanos(t1 - t0), Duration.ofNanos(t2 - t1),
+                    Duration.ofNanos(t3 - t2), Duration.ofNanos(t4 - t3), snapshot.seriesCount());
             return List.copyOf(transitions);
         } finally {
             evalLock.unlock();
@@ -301,6 +310,11 @@ public final class DefaultEvaluator implements Evaluator {
             rr.lastError = String.valueOf(e.getMessage());
             return false;
         }
+    }
+
+    @Override
+    public java.util.Optional<EvaluationStats> lastEvaluation() {
+        return java.util.Optional.ofNullable(lastStats);
     }
 
     /**

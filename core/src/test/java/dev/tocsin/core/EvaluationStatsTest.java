@@ -1,0 +1,126 @@
+package dev.tocsin.core;
+
+import dev.tocsin.core.testing.TestSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EvaluationStatsTest {
+
+    static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    Evaluator evaluator;
+
+    @AfterEach
+    void close() {
+        if (evaluator != null) {
+            evaluator.close();
+        }
+    }
+
+    @Test
+    void emptyBeforeTheFirstEvaluationThenOnePerEvaluation() {
+        TestSource source = new TestSource("lb1:8404", "haproxy", "haproxy_up");
+        source.set(Sample.of("backend_up", 1, "backend", "a"), Sample.of("backend_up", 0, "backend", "b"),
+                Sample.of("other", 3));
+        evaluator = Evaluator.builder().source(source)
+                .rule(Rule.alert("Down").expr("backend_up == 0").build()).build();
+
+        assertThat(evaluator.lastEvaluation()).isEmpty();
+        evaluator.evaluate(T0);
+        EvaluationStats first = evaluator.lastEvaluation().orElseThrow();
+        assertThat(first.time()).isEqualTo(T0);
+        // the expression reads backend_up only: the source still gave all three, plus the health series
+        assertThat(first.series()).isEqualTo(4);
+        assertThat(first.total()).isEqualTo(first.sources().plus(first.history()).plus(first.rules())
+                .plus(first.notification()));
+
+        source.set(Sample.of("backend_up", 1, "backend", "a"));
+        evaluator.evaluate(T0.plusSeconds(5));
+        EvaluationStats second = evaluator.lastEvaluation().orElseThrow();
+        assertThat(second.time()).isEqualTo(T0.plusSeconds(5));
+        assertThat(second.series()).isEqualTo(2);
+    }
+
+    @Test
+    void eachPhaseCountsWhereItsTimeWent() {
+        // a slow source and a slow rule: their sleeps are lower bounds of their own phases only
+        MetricSource slowSource = new MetricSource() {
+            @Override
+            public String instance() {
+                return "slow:1";
+            }
+
+            @Override
+            public String job() {
+                return "test";
+            }
+
+            @Override
+            public List<Sample> collect() throws Exception {
+                Thread.sleep(60);
+                return List.of(Sample.of("x", 0));
+            }
+        };
+        Rule slowRule = Rule.alert("Slow").reads("x").condition(m -> {
+            try {
+                Thread.sleep(40);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return m.series("x");
+        }).build();
+        evaluator = Evaluator.builder().source(slowSource).rule(slowRule).build();
+
+        evaluator.evaluate(T0);
+
+        EvaluationStats s = evaluator.lastEvaluation().orElseThrow();
+        assertThat(s.sources()).isGreaterThanOrEqualTo(Duration.ofMillis(60));
+        assertThat(s.rules()).isGreaterThanOrEqualTo(Duration.ofMillis(40));
+        assertThat(s.rules()).isLessThan(s.total());
+        assertThat(s.series()).isEqualTo(2); // x and the health series up
+    }
+
+    @Test
+    void aFailingSourceStillFinishesTheEvaluation() {
+        MetricSource broken = new MetricSource() {
+            @Override
+            public String instance() {
+                return "broken:1";
+            }
+
+            @Override
+            public String job() {
+                return "test";
+            }
+
+            @Override
+            public List<Sample> collect() {
+                throw new IllegalStateException("boom");
+            }
+        };
+        evaluator = Evaluator.builder().source(broken).rule(Rule.alert("Down").expr("up == 0").build()).build();
+
+        evaluator.evaluate(T0);
+
+        EvaluationStats s = evaluator.lastEvaluation().orElseThrow();
+        assertThat(s.series()).isEqualTo(1); // up 0
+        assertThat(evaluator.alerts()).hasSize(1);
+    }
+
+    @Test
+    void checksItsFields() {
+        assertThatThrownBy(() -> new EvaluationStats(T0, Duration.ofMillis(-1), Duration.ZERO, Duration.ZERO,
+                Duration.ZERO, 0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("negative");
+        assertThatThrownBy(() -> new EvaluationStats(T0, Duration.ZERO, Duration.ZERO, Duration.ZERO,
+                Duration.ZERO, -1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("series");
+        assertThatThrownBy(() -> new EvaluationStats(null, Duration.ZERO, Duration.ZERO, Duration.ZERO,
+                Duration.ZERO, 0)).isInstanceOf(NullPointerException.class).hasMessageContaining("time");
+    }
+}
