@@ -103,14 +103,13 @@ class ExporterParityIT {
 
     @BeforeAll
     static void captureOnce() throws Exception {
-        int webPort = BackendServer.freePort();
         int noCheckPort = BackendServer.freePort(); // nothing listens: "no check" stays UP regardless
         flapServer = new BackendServer(BackendServer.freePort()).start();
         haproxy = new HaproxyFixture(dir)
                 .backend("app", server("s1"), server("s2"), server("s3"), disabled("s4"))
                 .backend("api", server("a1"), server("a2"))
                 .backend("dead", server("d1"))
-                .extraConfig("frontend web\n  bind 127.0.0.1:" + webPort + "\n"
+                .extraConfig("frontend web\n  bind 127.0.0.1:" + HaproxyFixture.EXTRA_PORT + "\n"
                         + "  use_backend dead if { path_beg /dead }\n"
                         + "  use_backend api if { path_beg /api }\n"
                         + "  default_backend app\n"
@@ -135,7 +134,7 @@ class ExporterParityIT {
         int ok = 0;
         int unavailable = 0;
         for (String path : List.of("/", "/", "/", "/x", "/api/1", "/api/2", "/dead", "/dead/again")) {
-            int code = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webPort + path))
+            int code = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + haproxy.extraPort() + path))
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
             ok += code == 200 ? 1 : 0;
             unavailable += code == 503 ? 1 : 0;

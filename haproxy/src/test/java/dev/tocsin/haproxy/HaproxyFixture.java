@@ -41,6 +41,8 @@ final class HaproxyFixture implements AutoCloseable {
     private int authPort = BackendServer.freePort();
     private int tlsPort = BackendServer.freePort();
     private int tcpApiPort = BackendServer.freePort();
+    /** The port {@link #EXTRA_PORT} stands for in {@link #extraConfig}: picked again with the others on a retry. */
+    private int extraPort = BackendServer.freePort();
     private final Map<String, List<ServerSpec>> backends = new LinkedHashMap<>();
     private final Map<String, BackendServer> servers = new HashMap<>();
     private final StringBuilder extraConfig = new StringBuilder();
@@ -66,7 +68,13 @@ final class HaproxyFixture implements AutoCloseable {
         return this;
     }
 
-    /** Appends these config lines verbatim after the generated sections (e.g. a frontend, a backend without checks). */
+    /** In {@link #extraConfig} lines, stands for {@link #extraPort()} (a listening port of the extra config). */
+    static final String EXTRA_PORT = "{EXTRA_PORT}";
+
+    /**
+     * Appends these config lines verbatim after the generated sections (e.g. a frontend, a backend without checks);
+     * {@link #EXTRA_PORT} in them becomes {@link #extraPort()}.
+     */
     HaproxyFixture extraConfig(String lines) {
         extraConfig.append(lines.endsWith("\n") ? lines : lines + "\n");
         return this;
@@ -102,6 +110,11 @@ final class HaproxyFixture implements AutoCloseable {
 
     int tcpApiPort() {
         return tcpApiPort;
+    }
+
+    /** The port {@link #EXTRA_PORT} stands for in the extra config (final once HAProxy started). */
+    int extraPort() {
+        return extraPort;
     }
 
     KeyStore trustStore() {
@@ -146,6 +159,7 @@ final class HaproxyFixture implements AutoCloseable {
                     authPort = BackendServer.freePort();
                     tlsPort = BackendServer.freePort();
                     tcpApiPort = BackendServer.freePort();
+                    extraPort = BackendServer.freePort();
                     continue;
                 }
                 throw new AssertionError("haproxy did not start (attempt " + attempt + "): " + e.getMessage()
@@ -242,7 +256,7 @@ final class HaproxyFixture implements AutoCloseable {
                         .append('\n');
             }
         }
-        return c.append(extraConfig).toString();
+        return c.append(extraConfig.toString().replace(EXTRA_PORT, String.valueOf(extraPort))).toString();
     }
 
     /** Lists the backends configured, for tests that iterate. */

@@ -44,16 +44,100 @@ public final class History {
 
 
     /**
-     * The stored samples of one series, oldest first, in one array of (time, value bits) pairs: a sample's time and
-     * value share a cache line, and appending touches one array, not two.
+     * The times at which the series of one metric name were recorded, oldest first, shared by its dense series (see
+     * {@link Series}): a source gives all its samples at the evaluation time, so on a large HAProxy one array of
+     * times serves tens of thousands of series. Each time has a sequence number that never changes.
+     */
+    static final class Times {
+        private long[] t = new long[16];
+        private int start;
+        private int end;
+        /** The sequence number of {@code t[0]}. */
+        private long base;
+
+        /**
+         * Returns the sequence number of {@code time}: the last time's when it is the same, a new one (appending it)
+         * when it is later, or -1 when it is earlier than the last time.
+         */
+        long seqOf(long time) {
+            if (end > start) {
+                long last = t[end - 1];
+                if (time == last) {
+                    return base + end - 1;
+                }
+                if (time < last) {
+                    return -1;
+                }
+            }
+            if (end == t.length) {
+                int n = end - start;
+                if (start > 0 && (t.length - n) * 4 >= n) {
+                    System.arraycopy(t, start, t, 0, n);
+                } else {
+                    long[] nt = new long[Math.max(16, n + n / 2)];
+                    System.arraycopy(t, start, nt, 0, n);
+                    t = nt;
+                }
+                base += start;
+                start = 0;
+                end = n;
+            }
+            t[end++] = time;
+            return base + end - 1;
+        }
+
+        /** Returns the time with sequence number {@code seq} (which must be kept). */
+        long at(long seq) {
+            return t[(int) (seq - base)];
+        }
+
+        /** Returns the sequence number of the last time, or -1 when there is none. */
+        long lastSeq() {
+            return end > start ? base + end - 1 : -1;
+        }
+
+        /** Forgets the times before sequence number {@code seq} (no dense series reads them any more). */
+        void dropBefore(long seq) {
+            int k = (int) Math.min(Math.max(seq - base, start), end);
+            start = k;
+            // a mostly empty array shrinks, so that memory follows the retention
+            if (t.length > 64 && (end - start) * 4 < t.length) {
+                int n = end - start;
+                long[] nt = new long[Math.max(16, n * 2)];
+                System.arraycopy(t, start, nt, 0, n);
+                t = nt;
+                base += start;
+                start = 0;
+                end = n;
+            }
+        }
+
+        /** Returns the number of times kept (for tests). */
+        int size() {
+            return end - start;
+        }
+    }
+
+    /**
+     * The stored samples of one series, oldest first. A series recorded from a source at each time its metric was
+     * recorded since its first sample is <em>dense</em>: it keeps only its values, and reads their times from its
+     * metric's shared {@link Times} (half the memory, and range functions read one shared array of times). The first
+     * time it misses (it disappeared and came back, its source was held while others were recorded) it becomes
+     * <em>sparse</em> and keeps its own times, as do series with their own timestamps and recording rules' series.
      */
     public static final class Series {
         private final Labels labels;
         private Labels withoutName;
-        /** Sample k (from {@link #start} to {@link #end}) is at {@code [2k]} (time) and {@code [2k + 1]} (bits). */
-        private long[] data = new long[8];
+        /** The shared times while dense, else null. */
+        private Times column;
+        /** Sparse: the times, at the same indexes as {@link #bits}; null while dense. */
+        private long[] times;
+        /** Sample k (from {@link #start} to {@link #end}) has the value bits {@code bits[k]}. */
+        private long[] bits = new long[4];
         private int start;
         private int end;
+        /** Dense: the sequence number (in {@link #column}) of the time of {@code bits[0]}. */
+        private long seq0;
         private long lastSeen;
         private long heldAt = Long.MIN_VALUE;
         /** Written by a recording rule ({@link #appendRecorded}): {@link #record} does not mark it stale. */
@@ -68,8 +152,18 @@ public final class History {
         /** The time of the oldest stored sample ({@code Long.MAX_VALUE} when there is none). */
         private long head = Long.MAX_VALUE;
 
+        /** A series with its own times. */
         Series(Labels labels) {
+            this(labels, null);
+        }
+
+        /** A series that stays dense on {@code column} while it can ({@code null}: sparse from the start). */
+        Series(Labels labels, Times column) {
             this.labels = labels;
+            this.column = column;
+            if (column == null) {
+                times = new long[4];
+            }
         }
 
         /** Returns the series' labels, including {@code __name__}. */
@@ -124,19 +218,26 @@ public final class History {
             return end - start;
         }
 
+        /** Returns whether the series reads its times from its metric's shared times (for tests). */
+        boolean isDense() {
+            return column != null;
+        }
+
         /** Returns the timestamp (epoch milliseconds) of the i-th stored sample, oldest first. */
         public long time(int i) {
-            return data[2 * (start + i)];
+            int k = start + i;
+            Times c = column;
+            return c != null ? c.at(seq0 + k) : times[k];
         }
 
         /** Returns the value of the i-th stored sample (may be a staleness marker, see {@link #isStale}). */
         public double value(int i) {
-            return Double.longBitsToDouble(data[2 * (start + i) + 1]);
+            return Double.longBitsToDouble(bits[start + i]);
         }
 
         /** Returns whether the i-th stored sample is a staleness marker. */
         public boolean isStale(int i) {
-            return data[2 * (start + i) + 1] == STALE_NAN_BITS;
+            return bits[start + i] == STALE_NAN_BITS;
         }
 
         /** Returns whether the series' sample at {@code timeMillis} was held (its source failed then). */
@@ -146,18 +247,32 @@ public final class History {
 
         /** Returns the index of the first sample with time &gt;= {@code t} ({@link #size()} if none). */
         public int firstAtOrAfter(long t) {
-            long[] d = data;
-            int lo = start;
-            int hi = end;
+            int lo = 0;
+            int hi = end - start;
+            Times c = column;
+            if (c != null) {
+                long[] ct = c.t;
+                long off = seq0 + start - c.base;
+                while (lo < hi) {
+                    int mid = (lo + hi) >>> 1;
+                    if (ct[(int) (off + mid)] < t) {
+                        lo = mid + 1;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                return lo;
+            }
+            long[] d = times;
             while (lo < hi) {
                 int mid = (lo + hi) >>> 1;
-                if (d[2 * mid] < t) {
+                if (d[start + mid] < t) {
                     lo = mid + 1;
                 } else {
                     hi = mid;
                 }
             }
-            return lo - start;
+            return lo;
         }
 
         void append(long t, double v) {
@@ -170,35 +285,101 @@ public final class History {
             memoAt = Long.MIN_VALUE;
         }
 
-        private void append(long t, long bits) {
+        /** Keeps its own times from now on (a copy of the shared ones it has). */
+        void makeSparse() {
+            Times c = column;
+            if (c == null) {
+                return;
+            }
+            long[] own = new long[bits.length];
+            for (int k = start; k < end; k++) {
+                own[k] = c.at(seq0 + k);
+            }
+            times = own;
+            column = null;
+        }
+
+        private void append(long t, long b) {
             forget();
-            if (end > start && data[2 * (end - 1)] >= t) {
+            Times c = column;
+            if (c != null) {
+                long seq = c.seqOf(t);
+                if (end > start) {
+                    long lastSeq = seq0 + end - 1;
+                    if (seq == lastSeq) {
+                        return; // same timestamp: keep the first, as Prometheus' TSDB does
+                    }
+                    if (seq != lastSeq + 1) {
+                        makeSparse(); // a time without a sample of this series in between, or an earlier time
+                        appendOwn(t, b);
+                        return;
+                    }
+                } else if (seq < 0) {
+                    makeSparse();
+                    appendOwn(t, b);
+                    return;
+                } else {
+                    start = 0;
+                    end = 0;
+                    seq0 = seq;
+                }
+                room();
+                bits[end++] = b;
+                added(t);
+                return;
+            }
+            appendOwn(t, b);
+        }
+
+        private void appendOwn(long t, long b) {
+            if (end > start && times[end - 1] >= t) {
                 return; // out of order or same timestamp: keep the first, as Prometheus' TSDB does
             }
-            if (2 * end == data.length) {
-                int n = end - start;
-                int capacity = data.length / 2;
-                // compact in place while at least an eighth is free (at most 8 copies per append, amortized);
-                // otherwise grow by a quarter: a steady series of n samples uses about 1.25 n slots, not 2 n
-                if (start > 0 && (capacity - n) * 8 >= n) {
-                    System.arraycopy(data, 2 * start, data, 0, 2 * n);
-                } else {
-                    long[] nd = new long[2 * Math.max(4, n + n / 4 + 4)];
-                    System.arraycopy(data, 2 * start, nd, 0, 2 * n);
-                    data = nd;
-                }
-                start = 0;
-                end = n;
-            }
-            data[2 * end] = t;
-            data[2 * end + 1] = bits;
-            end++;
+            room();
+            times[end] = t;
+            bits[end++] = b;
+            added(t);
+        }
+
+        /** After an append: the cap on samples per series, and the oldest time. */
+        private void added(long t) {
             if (end - start > MAX_SAMPLES_PER_SERIES) {
                 start++;
-                head = data[2 * start];
+                head = time(0);
             } else if (end - start == 1) {
                 head = t;
             }
+        }
+
+        /** Makes room for one more sample at {@code end}. */
+        private void room() {
+            if (end < bits.length) {
+                return;
+            }
+            int n = end - start;
+            // compact in place while at least an eighth is free (at most 8 copies per append, amortized);
+            // otherwise grow by a quarter: a steady series of n samples uses about 1.25 n slots, not 2 n
+            if (start > 0 && (bits.length - n) * 8 >= n) {
+                System.arraycopy(bits, start, bits, 0, n);
+                if (times != null) {
+                    System.arraycopy(times, start, times, 0, n);
+                }
+            } else {
+                int cap = Math.max(4, n + n / 4 + 4);
+                bits = copy(bits, start, n, cap);
+                if (times != null) {
+                    times = copy(times, start, n, cap);
+                }
+            }
+            seq0 += start;
+            start = 0;
+            end = n;
+        }
+
+        private static long[] copy(long[] a, int from, int n, int capacity) {
+            long[] out = new long[capacity];
+            System.arraycopy(a, from, out, 0, n);
+            return out;
         }
 
         void appendStale(long t) {
@@ -219,29 +400,36 @@ public final class History {
 
         void dropBefore(long t) {
             forget();
-            long[] d = data;
-            while (start < end && d[2 * start] < t) {
+            while (start < end && time(0) < t) {
                 start++;
             }
             if (start == end) {
+                seq0 += start;
                 start = 0;
                 end = 0;
             }
-            head = start < end ? d[2 * start] : Long.MAX_VALUE;
+            head = start < end ? time(0) : Long.MAX_VALUE;
             // shrink arrays that are mostly empty, so that memory follows the retention
-            int capacity = d.length / 2;
-            if (capacity > 16 && size() * 4 < capacity) {
+            if (bits.length > 16 && size() * 4 < bits.length) {
                 int n = size();
-                long[] nd = new long[2 * Math.max(4, n * 2)];
-                System.arraycopy(d, 2 * start, nd, 0, 2 * n);
-                data = nd;
+                int cap = Math.max(4, n * 2);
+                bits = copy(bits, start, n, cap);
+                if (times != null) {
+                    times = copy(times, start, n, cap);
+                }
+                seq0 += start;
                 start = 0;
                 end = n;
             }
         }
 
+        /** Dense and not empty: the sequence number of its oldest sample's time; else {@code Long.MAX_VALUE}. */
+        long oldestSeq() {
+            return column != null && end > start ? seq0 + start : Long.MAX_VALUE;
+        }
+
         boolean lastIsStale() {
-            return end > start && data[2 * (end - 1) + 1] == STALE_NAN_BITS;
+            return end > start && bits[end - 1] == STALE_NAN_BITS;
         }
     }
 
@@ -265,9 +453,12 @@ public final class History {
          * when full, for callers that parse a new expression for every query).
          */
         final Map<Object, Series[]> matched = new java.util.IdentityHashMap<>();
+        /** The times of this name's dense series. */
+        final Times times = new Times();
 
-        Series add(Labels labels) {
-            Series s = new Series(labels);
+        /** Adds a series that is dense while it can ({@code dense}), else keeps its own times. */
+        Series add(Labels labels, boolean dense) {
+            Series s = new Series(labels, dense ? times : null);
             map.put(labels, s);
             changed();
             return s;
@@ -385,9 +576,10 @@ public final class History {
         Stored st = byName.computeIfAbsent(name, k -> new Stored());
         Series series = st.map.get(labels);
         if (series == null) {
-            series = st.add(labels);
+            series = st.add(labels, false);
         }
         series.raw = true;
+        series.makeSparse(); // its own timestamps must not go into the shared times
         series.lastSeen = Math.max(series.lastSeen, timeMillis);
         if (stale) {
             series.appendStale(timeMillis);
@@ -434,6 +626,7 @@ public final class History {
             Stored st = e.getValue();
             Series[] all = st.set();
             boolean removed = false;
+            long oldestSeq = st.times.lastSeq() < 0 ? Long.MAX_VALUE : st.times.lastSeq();
             for (Series s : all) {
                 if (s.raw) {
                     s.dropBefore(minTime);
@@ -452,6 +645,10 @@ public final class History {
                     continue;
                 }
                 s.expire(minTime, slack);
+                oldestSeq = Math.min(oldestSeq, s.oldestSeq());
+            }
+            if (oldestSeq != Long.MAX_VALUE) {
+                st.times.dropBefore(oldestSeq); // the times no dense series reads any more
             }
             if (removed) {
                 st.changed();
@@ -485,7 +682,7 @@ public final class History {
             if (series == null || (series.labels != labels && !series.labels.equals(labels))) {
                 series = st.map.get(labels);
                 if (series == null) {
-                    series = st.add(labels);
+                    series = st.add(labels, true);
                 }
                 at[i] = series;
             }
@@ -516,9 +713,10 @@ public final class History {
         Stored st = byName.computeIfAbsent(name, k -> new Stored());
         Series series = st.map.get(labels);
         if (series == null) {
-            series = st.add(labels);
+            series = st.add(labels, false);
         }
         series.recorded = true;
+        series.makeSparse();
         series.lastSeen = timeMillis;
         if (held) {
             series.heldAt = timeMillis;

@@ -1,0 +1,174 @@
+package dev.tocsin.core.internal.expr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+
+import dev.tocsin.core.Sample;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The history's dense series (values only, times shared per metric) against a plain model of what each series must
+ * hold: the same samples, times and staleness markers whatever the order of appearances, gaps, held samples, repeated
+ * and backward evaluation times, and expiry.
+ */
+class HistoryColumnsTest {
+
+    private static final int SERIES = 5;
+
+    /** One series of the model: its samples (time, value bits) and when it was last seen. */
+    private static final class Model {
+        final List<long[]> samples = new ArrayList<>();
+        long lastSeen = -1;
+
+        void append(long t, long bits) {
+            if (!samples.isEmpty() && samples.get(samples.size() - 1)[0] >= t) {
+                return; // out of order or the same time: the first one stays
+            }
+            samples.add(new long[] {t, bits});
+        }
+
+        boolean lastIsStale() {
+            return !samples.isEmpty() && samples.get(samples.size() - 1)[1] == History.STALE_NAN_BITS;
+        }
+    }
+
+    /**
+     * Each step is an evaluation: a time move (mostly +5 s; sometimes the same time or 10 s back) and, for each of
+     * five series, whether it is present, absent or held.
+     */
+    @Test
+    void denseSeriesHoldWhatAModelHolds() {
+        qt().withExamples(1500).forAll(
+                lists().of(integers().between(0, 3 * 3 * 3 * 3 * 3 * 8 - 1)).ofSizeBetween(1, 60),
+                integers().between(0, 3))
+                .checkAssert((steps, retentionChoice) -> {
+                    long retention = new long[] {3_600_000, 60_000, 20_000, 5_000}[retentionChoice];
+                    History h = new History();
+                    h.configure(retention, Set.of("m"), false);
+                    Map<Integer, Model> model = new HashMap<>();
+                    long t = 1_000_000;
+                    int step = 0;
+                    for (int code : steps) {
+                        int move = code % 8;
+                        int presence = code / 8;
+                        t += move == 0 ? 0 : move == 1 ? -10_000 : 5_000;
+                        TestContext c = new TestContext(Instant.ofEpochMilli(t));
+                        List<Integer> present = new ArrayList<>();
+                        for (int k = 0; k < SERIES; k++) {
+                            int p = presence % 3;
+                            presence /= 3;
+                            if (p == 0) {
+                                continue; // absent
+                            }
+                            double v = step * 10 + k;
+                            c.add(Sample.of("m", v, "k", String.valueOf(k)), p == 2);
+                            Model m = model.computeIfAbsent(k, x -> new Model());
+                            m.lastSeen = t;
+                            if (p == 1) {
+                                m.append(t, Double.doubleToRawLongBits(v));
+                            }
+                            present.add(k);
+                        }
+                        h.record(t, c);
+                        // what record does after appending: markers for the series that disappeared, then expiry
+                        long minTime = t - retention;
+                        long slack = retention / History.EXPIRY_SLACK_DIVISOR;
+                        for (var it = model.entrySet().iterator(); it.hasNext(); ) {
+                            Model m = it.next().getValue();
+                            if (m.lastSeen < t && m.lastSeen >= 0 && !m.lastIsStale()) {
+                                m.append(t, History.STALE_NAN_BITS);
+                            }
+                            if (m.lastSeen < minTime) {
+                                it.remove();
+                                continue;
+                            }
+                            if (!m.samples.isEmpty() && m.samples.get(0)[0] < minTime - slack) {
+                                m.samples.removeIf(s -> s[0] < minTime);
+                            }
+                        }
+                        step++;
+                        check(h, model, t);
+                    }
+                });
+    }
+
+    private static void check(History h, Map<Integer, Model> model, long now) {
+        Map<String, History.Series> byK = new HashMap<>();
+        h.series("m").forEach(s -> byK.put(s.labels().get("k"), s));
+        assertThat(byK.keySet()).as("series kept at %d", now).hasSameElementsAs(
+                model.keySet().stream().map(String::valueOf).toList());
+        for (Map.Entry<Integer, Model> e : model.entrySet()) {
+            History.Series s = byK.get(String.valueOf(e.getKey()));
+            List<long[]> want = e.getValue().samples;
+            assertThat(s.size()).as("size of series %s at %d", e.getKey(), now).isEqualTo(want.size());
+            for (int i = 0; i < want.size(); i++) {
+                assertThat(s.time(i)).as("time %d of series %s at %d", i, e.getKey(), now).isEqualTo(want.get(i)[0]);
+                assertThat(Double.doubleToRawLongBits(s.value(i))).isEqualTo(want.get(i)[1]);
+                assertThat(s.isStale(i)).isEqualTo(want.get(i)[1] == History.STALE_NAN_BITS);
+            }
+            for (long probe = now - 40_000; probe <= now + 5_000; probe += 2_500) {
+                int expected = 0;
+                while (expected < want.size() && want.get(expected)[0] < probe) {
+                    expected++;
+                }
+                assertThat(s.firstAtOrAfter(probe)).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
+    void seriesSeenAtEveryEvaluationShareTheirTimesAndAGapGivesASeriesItsOwn() {
+        History h = new History();
+        h.configure(60_000, Set.of("m"), false);
+        for (int i = 0; i < 30; i++) {
+            TestContext c = new TestContext(Instant.ofEpochSecond(5L * i));
+            c.add(Sample.of("m", i, "k", "always"));
+            if (i < 10 || i >= 12) {
+                c.add(Sample.of("m", i, "k", "gap")); // absent at 50 s and 55 s
+            }
+            h.record(5_000L * i, c);
+        }
+        Map<String, History.Series> byK = new HashMap<>();
+        h.series("m").forEach(s -> byK.put(s.labels().get("k"), s));
+        assertThat(byK.get("always").isDense()).isTrue();
+        assertThat(byK.get("gap").isDense()).isFalse();
+        // 60 s of retention at a 5 s step, plus at most an eighth more: the shared times follow the retention
+        History.Series always = byK.get("always");
+        assertThat(always.size()).isBetween(13, 15);
+        assertThat(always.time(always.size() - 1)).isEqualTo(145_000);
+        assertThat(always.time(0)).isGreaterThanOrEqualTo(145_000 - 60_000 - 7_500);
+        History.Series gap = byK.get("gap");
+        assertThat(gap.time(gap.size() - 1)).isEqualTo(145_000);
+        assertThat(gap.value(gap.size() - 1)).isEqualTo(29.0);
+    }
+
+    @Test
+    void sharedTimesKeepWhatTheOldestDenseSeriesNeedsAndNoMore() {
+        History.Times times = new History.Times();
+        List<Long> seqs = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            seqs.add(times.seqOf(1_000L * i));
+        }
+        assertThat(times.seqOf(199_000L)).as("the same time: the same number").isEqualTo(seqs.get(199));
+        assertThat(times.seqOf(5_000L)).as("an earlier time has none").isEqualTo(-1);
+        times.dropBefore(seqs.get(190));
+        assertThat(times.size()).isEqualTo(10);
+        for (int i = 190; i < 200; i++) {
+            assertThat(times.at(seqs.get(i))).isEqualTo(1_000L * i);
+        }
+        long next = times.seqOf(200_000L);
+        assertThat(next).isEqualTo(seqs.get(199) + 1);
+        assertThat(times.at(next)).isEqualTo(200_000L);
+        assertThat(times.at(seqs.get(190))).isEqualTo(190_000L);
+    }
+}
