@@ -275,6 +275,41 @@ public final class History {
             return lo;
         }
 
+        /**
+         * Loads the samples with {@code from <= time <= to} that are not staleness markers into {@code w} (its
+         * {@code t}, {@code v} and {@code n}): the range functions' inner loop, reading the arrays directly.
+         */
+        void window(RangeFunctions.Window w, long from, long to) {
+            int i = start + firstAtOrAfter(from);
+            long[] b = bits;
+            long[] wt = w.t;
+            double[] wv = w.v;
+            int n = 0;
+            Times c = column;
+            long[] ts = c != null ? c.t : times;
+            int shift = c != null ? (int) (seq0 - c.base) : 0; // the times' index of bits[k] is k + shift
+            for (; i < end; i++) {
+                long ti = ts[i + shift];
+                if (ti > to) {
+                    break;
+                }
+                long vb = b[i];
+                if (vb == STALE_NAN_BITS) {
+                    continue;
+                }
+                if (n == wt.length) {
+                    w.n = n;
+                    w.grow();
+                    wt = w.t;
+                    wv = w.v;
+                }
+                wt[n] = ti;
+                wv[n] = Double.longBitsToDouble(vb);
+                n++;
+            }
+            w.n = n;
+        }
+
         void append(long t, double v) {
             append(t, Double.doubleToRawLongBits(v));
         }

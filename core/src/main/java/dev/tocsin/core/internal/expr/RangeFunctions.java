@@ -11,6 +11,29 @@ final class RangeFunctions {
             "count_over_time", "last_over_time", "quantile_over_time", "absent_over_time", "present_over_time",
             "stddev_over_time", "stdvar_over_time", "predict_linear", "holt_winters");
 
+    // the codes of the functions: their index in NAMES (apply switches on them, not on the names, per series)
+    private static final int RATE = 0;
+    private static final int INCREASE = 1;
+    private static final int DELTA = 2;
+    private static final int IRATE = 3;
+    private static final int IDELTA = 4;
+    private static final int DERIV = 5;
+    private static final int CHANGES = 6;
+    private static final int RESETS = 7;
+    private static final int AVG_OVER_TIME = 8;
+    private static final int MIN_OVER_TIME = 9;
+    private static final int MAX_OVER_TIME = 10;
+    private static final int SUM_OVER_TIME = 11;
+    private static final int COUNT_OVER_TIME = 12;
+    private static final int LAST_OVER_TIME = 13;
+    private static final int QUANTILE_OVER_TIME = 14;
+    private static final int ABSENT_OVER_TIME = 15;
+    private static final int PRESENT_OVER_TIME = 16;
+    private static final int STDDEV_OVER_TIME = 17;
+    private static final int STDVAR_OVER_TIME = 18;
+    private static final int PREDICT_LINEAR = 19;
+    private static final int HOLT_WINTERS = 20;
+
     private RangeFunctions() {
     }
 
@@ -28,26 +51,14 @@ final class RangeFunctions {
 
         /** Loads the samples with {@code start <= time <= end}; returns whether there is any. */
         boolean load(History.Series s, long start, long end) {
-            n = 0;
-            int i = s.firstAtOrAfter(start);
-            int size = s.size();
-            for (; i < size; i++) {
-                long ti = s.time(i);
-                if (ti > end) {
-                    break;
-                }
-                if (s.isStale(i)) {
-                    continue;
-                }
-                if (n == t.length) {
-                    t = Arrays.copyOf(t, n * 2);
-                    v = Arrays.copyOf(v, n * 2);
-                }
-                t[n] = ti;
-                v[n] = s.value(i);
-                n++;
-            }
+            s.window(this, start, end);
             return n > 0;
+        }
+
+        /** Makes room for at least one more sample. */
+        void grow() {
+            t = Arrays.copyOf(t, t.length * 2);
+            v = Arrays.copyOf(v, v.length * 2);
         }
     }
 
@@ -82,19 +93,19 @@ final class RangeFunctions {
         long[] t = w.t;
         double[] v = w.v;
         int n = w.n;
-        switch (NAMES.get(code)) {
-            case "rate": return extrapolatedRate(w, rangeStart, rangeEnd, rangeMillis, true, true);
-            case "increase": return extrapolatedRate(w, rangeStart, rangeEnd, rangeMillis, true, false);
-            case "delta": return extrapolatedRate(w, rangeStart, rangeEnd, rangeMillis, false, false);
-            case "irate": return instantValue(w, true);
-            case "idelta": return instantValue(w, false);
-            case "deriv":
+        switch (code) {
+            case RATE: return extrapolatedRate(w, rangeStart, rangeEnd, rangeMillis, true, true);
+            case INCREASE: return extrapolatedRate(w, rangeStart, rangeEnd, rangeMillis, true, false);
+            case DELTA: return extrapolatedRate(w, rangeStart, rangeEnd, rangeMillis, false, false);
+            case IRATE: return instantValue(w, true);
+            case IDELTA: return instantValue(w, false);
+            case DERIV:
                 if (n < 2) {
                     w.ok = false;
                     return 0;
                 }
                 return linearRegression(t, v, n, t[0])[0];
-            case "predict_linear": {
+            case PREDICT_LINEAR: {
                 if (n < 2) {
                     w.ok = false;
                     return 0;
@@ -102,7 +113,7 @@ final class RangeFunctions {
                 double[] si = linearRegression(t, v, n, evalTime);
                 return si[0] * param + si[1];
             }
-            case "changes": {
+            case CHANGES: {
                 int changes = 0;
                 double prev = v[0];
                 for (int i = 1; i < n; i++) {
@@ -114,7 +125,7 @@ final class RangeFunctions {
                 }
                 return changes;
             }
-            case "resets": {
+            case RESETS: {
                 int resets = 0;
                 double prev = v[0];
                 for (int i = 1; i < n; i++) {
@@ -126,7 +137,7 @@ final class RangeFunctions {
                 }
                 return resets;
             }
-            case "avg_over_time": {
+            case AVG_OVER_TIME: {
                 Kahan mean = new Kahan();
                 double count = 0;
                 for (int i = 0; i < n; i++) {
@@ -143,7 +154,7 @@ final class RangeFunctions {
                 }
                 return Double.isInfinite(mean.sum) ? mean.sum : mean.sum + mean.c;
             }
-            case "min_over_time": {
+            case MIN_OVER_TIME: {
                 double min = v[0];
                 for (int i = 0; i < n; i++) {
                     if (v[i] < min || Double.isNaN(min)) {
@@ -152,7 +163,7 @@ final class RangeFunctions {
                 }
                 return min;
             }
-            case "max_over_time": {
+            case MAX_OVER_TIME: {
                 double max = v[0];
                 for (int i = 0; i < n; i++) {
                     if (v[i] > max || Double.isNaN(max)) {
@@ -161,20 +172,20 @@ final class RangeFunctions {
                 }
                 return max;
             }
-            case "sum_over_time": {
+            case SUM_OVER_TIME: {
                 Kahan sum = new Kahan();
                 for (int i = 0; i < n; i++) {
                     sum.add(v[i]);
                 }
                 return Double.isInfinite(sum.sum) ? sum.sum : sum.sum + sum.c;
             }
-            case "count_over_time": return n;
-            case "present_over_time": return 1;
-            case "last_over_time": return v[n - 1];
-            case "quantile_over_time": return Compiler.quantile(param, Arrays.copyOf(v, n));
-            case "stddev_over_time": return Math.sqrt(variance(v, n));
-            case "stdvar_over_time": return variance(v, n);
-            case "holt_winters": return holtWinters(w, param, param2);
+            case COUNT_OVER_TIME: return n;
+            case PRESENT_OVER_TIME: return 1;
+            case LAST_OVER_TIME: return v[n - 1];
+            case QUANTILE_OVER_TIME: return Compiler.quantile(param, Arrays.copyOf(v, n));
+            case STDDEV_OVER_TIME: return Math.sqrt(variance(v, n));
+            case STDVAR_OVER_TIME: return variance(v, n);
+            case HOLT_WINTERS: return holtWinters(w, param, param2);
             default:
                 throw new IllegalStateException("not a range function: " + NAMES.get(code));
         }
