@@ -12,7 +12,7 @@ import java.util.Objects;
  *
  * @param time the evaluation time (the instant passed to {@link Evaluator#evaluate(Instant)})
  * @param sources reading every source and grouping their samples by metric name
- * @param history recording the samples that range selectors and offsets read later
+ * @param history recording the samples that range selectors and offsets read later, and dropping expired ones
  * @param rules evaluating the alerting and recording rules: expressions, alert states, templates, contexts
  * @param notification calling the listeners and handing the transitions to the notifiers (not the notifiers' sending,
  *     which runs on their own threads)

@@ -105,9 +105,12 @@ public interface Evaluator extends AutoCloseable {
 
     /**
      * Returns how the last finished evaluation went (its phases' durations and the series it read), or empty before
-     * the first one. A failed source or rule does not make an evaluation unfinished.
+     * the first one. A failed source or rule does not make an evaluation unfinished. The default (for evaluators
+     * other than the one {@link #builder()} builds, such as test doubles) returns empty.
      */
-    java.util.Optional<EvaluationStats> lastEvaluation();
+    default java.util.Optional<EvaluationStats> lastEvaluation() {
+        return java.util.Optional.empty();
+    }
 
     /** Stops evaluating (waits for a running evaluation to finish, bounded) and closes every notifier. Idempotent. */
     @Override

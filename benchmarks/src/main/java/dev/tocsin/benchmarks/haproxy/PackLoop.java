@@ -31,7 +31,8 @@ import java.util.TreeMap;
  * full GC, and the alerts per rule and state. {@code COLLECT_*} is the source's {@code collect()} (HTTP fetch and CSV
  * mapping) within each evaluation, {@code RULES_*} the rest of it (grouping, history, rules, alert states), and
  * {@code PHASE_*} the phases {@link Evaluator#lastEvaluation()} reports: {@code SOURCES} (the collect and grouping),
- * {@code HISTORY} (recording the samples the range selectors read, which Prometheus does in its scrape) and
+ * {@code HISTORY} (recording the samples the range selectors read and dropping expired ones, which Prometheus does
+ * in its scrape and its TSDB) and
  * {@code RULES} (the 16 rules and their alert states: what Prometheus' rule group time covers).
  *
  * <p>Run: {@code java -cp benchmarks.jar dev.tocsin.benchmarks.haproxy.PackLoop <stats-uri> <seconds>

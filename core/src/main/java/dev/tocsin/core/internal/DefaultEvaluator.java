@@ -2,9 +2,9 @@ package dev.tocsin.core.internal;
 
 import dev.tocsin.core.Alert;
 import dev.tocsin.core.AlertListener;
+import dev.tocsin.core.EvaluationStats;
 import dev.tocsin.core.Evaluator;
 import dev.tocsin.core.Labels;
-import dev.tocsin.core.EvaluationStats;
 import dev.tocsin.core.MetricInterest;
 import dev.tocsin.core.MetricSource;
 import dev.tocsin.core.Notification;

@@ -88,7 +88,13 @@ public final class History {
 
         /** Returns the time with sequence number {@code seq} (which must be kept). */
         long at(long seq) {
+            assert seq >= base + start && seq < base + end : "time " + seq + " not kept";
             return t[(int) (seq - base)];
+        }
+
+        /** Returns whether the time with sequence number {@code seq} is kept. */
+        boolean has(long seq) {
+            return seq >= base + start && seq < base + end;
         }
 
         /** Returns the sequence number of the last time, or -1 when there is none. */
@@ -115,6 +121,11 @@ public final class History {
         /** Returns the number of times kept (for tests). */
         int size() {
             return end - start;
+        }
+
+        /** Returns the oldest time kept, or {@code Long.MIN_VALUE} when there is none (for tests). */
+        long oldest() {
+            return end > start ? t[start] : Long.MIN_VALUE;
         }
     }
 
@@ -458,6 +469,33 @@ public final class History {
             }
         }
 
+        /**
+         * Makes a sparse series dense on {@code c} again when its samples' times are the last {@link #size()} times
+         * of {@code c} (after the samples around a gap expired), or when it has none. Costs one comparison when the
+         * oldest sample's time is not where it would have to be.
+         */
+        void tryDense(Times c) {
+            if (column != null || raw || recorded) {
+                return;
+            }
+            int n = end - start;
+            long last = c.lastSeq();
+            if (n > 0) {
+                long first = last - (n - 1);
+                if (last < 0 || !c.has(first)) {
+                    return;
+                }
+                for (int k = 0; k < n; k++) {
+                    if (c.at(first + k) != times[start + k]) {
+                        return;
+                    }
+                }
+                seq0 = first - start;
+            }
+            column = c;
+            times = null;
+        }
+
         /** Dense and not empty: the sequence number of its oldest sample's time; else {@code Long.MAX_VALUE}. */
         long oldestSeq() {
             return column != null && end > start ? seq0 + start : Long.MAX_VALUE;
@@ -661,7 +699,7 @@ public final class History {
             Stored st = e.getValue();
             Series[] all = st.set();
             boolean removed = false;
-            long oldestSeq = st.times.lastSeq() < 0 ? Long.MAX_VALUE : st.times.lastSeq();
+            long oldestSeq = Long.MAX_VALUE;
             for (Series s : all) {
                 if (s.raw) {
                     s.dropBefore(minTime);
@@ -680,10 +718,13 @@ public final class History {
                     continue;
                 }
                 s.expire(minTime, slack);
+                s.tryDense(st.times); // a series whose gap has expired shares the times again
                 oldestSeq = Math.min(oldestSeq, s.oldestSeq());
             }
-            if (oldestSeq != Long.MAX_VALUE) {
-                st.times.dropBefore(oldestSeq); // the times no dense series reads any more
+            long lastSeq = st.times.lastSeq(); // after this loop's staleness markers, which may have added a time
+            if (lastSeq >= 0) {
+                // the times no dense series reads any more (the last one stays: the next append compares with it)
+                st.times.dropBefore(Math.min(oldestSeq, lastSeq));
             }
             if (removed) {
                 st.changed();
@@ -811,6 +852,18 @@ public final class History {
     /** Returns the stored series of every metric. */
     public Iterable<Series> allSeries() {
         return () -> byName.values().stream().flatMap(st -> st.map.values().stream()).iterator();
+    }
+
+    /** Returns how many shared times the dense series of {@code metricName} keep (for tests). */
+    int sharedTimes(String metricName) {
+        Stored st = byName.get(metricName);
+        return st == null ? 0 : st.times.size();
+    }
+
+    /** Returns the oldest of the shared times of {@code metricName} (for tests). */
+    long sharedOldestTime(String metricName) {
+        Stored st = byName.get(metricName);
+        return st == null ? Long.MIN_VALUE : st.times.oldest();
     }
 
     /** Returns the number of stored series (for tests and sizing). */

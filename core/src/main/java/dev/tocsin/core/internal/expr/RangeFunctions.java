@@ -11,28 +11,29 @@ final class RangeFunctions {
             "count_over_time", "last_over_time", "quantile_over_time", "absent_over_time", "present_over_time",
             "stddev_over_time", "stdvar_over_time", "predict_linear", "holt_winters");
 
-    // the codes of the functions: their index in NAMES (apply switches on them, not on the names, per series)
-    private static final int RATE = 0;
-    private static final int INCREASE = 1;
-    private static final int DELTA = 2;
-    private static final int IRATE = 3;
-    private static final int IDELTA = 4;
-    private static final int DERIV = 5;
-    private static final int CHANGES = 6;
-    private static final int RESETS = 7;
-    private static final int AVG_OVER_TIME = 8;
-    private static final int MIN_OVER_TIME = 9;
-    private static final int MAX_OVER_TIME = 10;
-    private static final int SUM_OVER_TIME = 11;
-    private static final int COUNT_OVER_TIME = 12;
-    private static final int LAST_OVER_TIME = 13;
-    private static final int QUANTILE_OVER_TIME = 14;
-    private static final int ABSENT_OVER_TIME = 15;
-    private static final int PRESENT_OVER_TIME = 16;
-    private static final int STDDEV_OVER_TIME = 17;
-    private static final int STDVAR_OVER_TIME = 18;
-    private static final int PREDICT_LINEAR = 19;
-    private static final int HOLT_WINTERS = 20;
+    // the codes of the functions: their index in NAMES (apply switches on them, not on the names, per series;
+    // RangeFunctionCodesTest checks that each is its name's index)
+    static final int RATE = 0;
+    static final int INCREASE = 1;
+    static final int DELTA = 2;
+    static final int IRATE = 3;
+    static final int IDELTA = 4;
+    static final int DERIV = 5;
+    static final int CHANGES = 6;
+    static final int RESETS = 7;
+    static final int AVG_OVER_TIME = 8;
+    static final int MIN_OVER_TIME = 9;
+    static final int MAX_OVER_TIME = 10;
+    static final int SUM_OVER_TIME = 11;
+    static final int COUNT_OVER_TIME = 12;
+    static final int LAST_OVER_TIME = 13;
+    static final int QUANTILE_OVER_TIME = 14;
+    static final int ABSENT_OVER_TIME = 15;
+    static final int PRESENT_OVER_TIME = 16;
+    static final int STDDEV_OVER_TIME = 17;
+    static final int STDVAR_OVER_TIME = 18;
+    static final int PREDICT_LINEAR = 19;
+    static final int HOLT_WINTERS = 20;
 
     private RangeFunctions() {
     }

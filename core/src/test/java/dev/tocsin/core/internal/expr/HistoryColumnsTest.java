@@ -5,6 +5,7 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 
+import dev.tocsin.core.Labels;
 import dev.tocsin.core.Sample;
 
 import java.time.Instant;
@@ -122,7 +123,30 @@ class HistoryColumnsTest {
                     expected++;
                 }
                 assertThat(s.firstAtOrAfter(probe)).isEqualTo(expected);
+                // the window a range function loads: the non-stale samples in [probe, probe + 20 s]
+                RangeFunctions.Window w = new RangeFunctions.Window();
+                boolean any = w.load(s, probe, probe + 20_000);
+                List<long[]> in = new ArrayList<>();
+                for (long[] x : want) {
+                    if (x[0] >= probe && x[0] <= probe + 20_000 && x[1] != History.STALE_NAN_BITS) {
+                        in.add(x);
+                    }
+                }
+                assertThat(any).isEqualTo(!in.isEmpty());
+                assertThat(w.n).isEqualTo(in.size());
+                for (int i = 0; i < in.size(); i++) {
+                    assertThat(w.t[i]).isEqualTo(in.get(i)[0]);
+                    assertThat(Double.doubleToRawLongBits(w.v[i])).isEqualTo(in.get(i)[1]);
+                }
             }
+        }
+        // the shared times start at the oldest time a dense series reads (only the last one stays without any)
+        long oldestDense = byK.values().stream().filter(x -> x.isDense() && x.size() > 0).mapToLong(x -> x.time(0))
+                .min().orElse(Long.MAX_VALUE);
+        if (oldestDense == Long.MAX_VALUE) {
+            assertThat(h.sharedTimes("m")).as("shared times at %d", now).isLessThanOrEqualTo(1);
+        } else {
+            assertThat(h.sharedOldestTime("m")).as("oldest shared time at %d", now).isEqualTo(oldestDense);
         }
     }
 
@@ -134,14 +158,20 @@ class HistoryColumnsTest {
             TestContext c = new TestContext(Instant.ofEpochSecond(5L * i));
             c.add(Sample.of("m", i, "k", "always"));
             if (i < 10 || i >= 12) {
-                c.add(Sample.of("m", i, "k", "gap")); // absent at 50 s and 55 s
+                // absent at 50 s (its staleness marker takes that time) and at 55 s (a time without a sample)
+                c.add(Sample.of("m", i, "k", "gap"));
             }
             h.record(5_000L * i, c);
+            if (i == 11) {
+                assertThat(find(h, "gap").isDense()).as("the marker at 50 s keeps it dense").isTrue();
+            } else if (i >= 12 && i < 24) {
+                assertThat(find(h, "gap").isDense()).as("with its gap at 55 s, at %d s", 5 * i).isFalse();
+            }
         }
         Map<String, History.Series> byK = new HashMap<>();
         h.series("m").forEach(s -> byK.put(s.labels().get("k"), s));
         assertThat(byK.get("always").isDense()).isTrue();
-        assertThat(byK.get("gap").isDense()).isFalse();
+        assertThat(byK.get("gap").isDense()).as("the gap has expired").isTrue();
         // 60 s of retention at a 5 s step, plus at most an eighth more: the shared times follow the retention
         History.Series always = byK.get("always");
         assertThat(always.size()).isBetween(13, 15);
@@ -170,5 +200,90 @@ class HistoryColumnsTest {
         assertThat(next).isEqualTo(seqs.get(199) + 1);
         assertThat(times.at(next)).isEqualTo(200_000L);
         assertThat(times.at(seqs.get(190))).isEqualTo(190_000L);
+    }
+
+    @Test
+    void aSeriesWhoseGapHasExpiredSharesTheTimesAgain() {
+        History h = new History();
+        h.configure(30_000, Set.of("m"), false);
+        for (int i = 0; i < 40; i++) {
+            TestContext c = new TestContext(Instant.ofEpochSecond(5L * i));
+            c.add(Sample.of("m", i, "k", "always"));
+            if (i != 10 && i != 11) {
+                c.add(Sample.of("m", i, "k", "once-missing")); // a staleness marker at 50 s, nothing at 55 s
+            }
+            h.record(5_000L * i, c);
+            History.Series s = find(h, "once-missing");
+            if (i == 12) {
+                assertThat(s.isDense()).as("just after its gap").isFalse();
+            }
+        }
+        History.Series s = find(h, "once-missing");
+        assertThat(s.isDense()).as("30 s later the gap and its staleness marker have expired").isTrue();
+        History.Series always = find(h, "always");
+        assertThat(s.size()).isEqualTo(always.size());
+        for (int i = 0; i < s.size(); i++) {
+            assertThat(s.time(i)).isEqualTo(always.time(i));
+            assertThat(s.value(i)).isEqualTo(always.value(i));
+        }
+    }
+
+    @Test
+    void recordedAndRawSeriesOfTheSameNameKeepTheirOwnTimes() {
+        History h = new History();
+        h.configure(60_000, Set.of("m"), false);
+        for (int i = 0; i < 20; i++) {
+            long t = 5_000L * i;
+            h.record(t, new TestContext(Instant.ofEpochMilli(t)).add(Sample.of("m", i, "k", "source"), false));
+            h.appendRecorded(Labels.of("__name__", "m", "k", "rule"), t, 100 + i, false);
+            if (i % 3 == 0) {
+                h.recordRaw(Labels.of("__name__", "m", "k", "raw"), t - 1_234, i, false);
+            }
+        }
+        h.markRecordedStale(Labels.of("__name__", "m", "k", "rule"), 100_000);
+        assertThat(find(h, "source").isDense()).isTrue();
+        assertThat(find(h, "rule").isDense()).isFalse();
+        assertThat(find(h, "raw").isDense()).isFalse();
+        History.Series raw = find(h, "raw");
+        assertThat(raw.time(raw.size() - 1)).isEqualTo(5_000L * 18 - 1_234);
+        History.Series rule = find(h, "rule");
+        assertThat(rule.isStale(rule.size() - 1)).isTrue();
+        assertThat(rule.time(rule.size() - 1)).isEqualTo(100_000);
+        History.Series source = find(h, "source");
+        assertThat(source.time(source.size() - 1)).isEqualTo(95_000);
+        assertThat(source.value(source.size() - 1)).isEqualTo(19.0);
+        assertThat(h.sharedTimes("m")).isEqualTo(source.size());
+    }
+
+    @Test
+    void sharedTimesShrinkWhenTheRetentionDoes() {
+        History h = new History();
+        h.configure(600_000, Set.of("m"), false);
+        int i = 0;
+        for (; i < 150; i++) {
+            h.record(5_000L * i, new TestContext(Instant.ofEpochSecond(5L * i)).add(Sample.of("m", i, "k", "m"), false));
+        }
+        assertThat(h.sharedTimes("m")).isGreaterThan(100);
+        h.configure(20_000, Set.of("m"), false);
+        for (; i < 153; i++) {
+            h.record(5_000L * i, new TestContext(Instant.ofEpochSecond(5L * i)).add(Sample.of("m", i, "k", "m"), false));
+        }
+        History.Series s = find(h, "m");
+        assertThat(s.isDense()).isTrue();
+        assertThat(h.sharedTimes("m")).isEqualTo(s.size()).isLessThanOrEqualTo(6);
+        for (int k = 0; k < s.size(); k++) {
+            long t = s.time(k);
+            assertThat(s.value(k)).isEqualTo(t / 5_000.0);
+        }
+        assertThat(s.time(s.size() - 1)).isEqualTo(5_000L * 152);
+    }
+
+    private static History.Series find(History h, String k) {
+        for (History.Series s : h.series("m")) {
+            if (k.equals(s.labels().get("k"))) {
+                return s;
+            }
+        }
+        throw new AssertionError("no series " + k);
     }
 }

@@ -149,6 +149,8 @@ class HistoryTest {
         assertThat(s.size()).isEqualTo(History.MAX_SAMPLES_PER_SERIES);
         assertThat(s.value(s.size() - 1)).isEqualTo(n - 1.0);
         assertThat(s.time(0)).isEqualTo(10L);
+        assertThat(s.isDense()).isTrue();
+        assertThat(h.sharedTimes("x")).as("the shared times follow the capped series").isEqualTo(s.size());
     }
 
     @Test
