@@ -41,8 +41,9 @@ final class HaproxyFixture implements AutoCloseable {
     private int authPort = BackendServer.freePort();
     private int tlsPort = BackendServer.freePort();
     private int tcpApiPort = BackendServer.freePort();
-    /** The port {@link #EXTRA_PORT} stands for in {@link #extraConfig}: picked again with the others on a retry. */
+    /** The ports {@link #EXTRA_PORT} and {@link #EXTRA_PORT_2} stand for: picked again with the others on a retry. */
     private int extraPort = BackendServer.freePort();
+    private int extraPort2 = BackendServer.freePort();
     private final Map<String, List<ServerSpec>> backends = new LinkedHashMap<>();
     private final Map<String, BackendServer> servers = new HashMap<>();
     private final StringBuilder extraConfig = new StringBuilder();
@@ -70,10 +71,12 @@ final class HaproxyFixture implements AutoCloseable {
 
     /** In {@link #extraConfig} lines, stands for {@link #extraPort()} (a listening port of the extra config). */
     static final String EXTRA_PORT = "{EXTRA_PORT}";
+    /** In {@link #extraConfig} lines, stands for {@link #extraPort2()} (a second listening port). */
+    static final String EXTRA_PORT_2 = "{EXTRA_PORT_2}";
 
     /**
      * Appends these config lines verbatim after the generated sections (e.g. a frontend, a backend without checks);
-     * {@link #EXTRA_PORT} in them becomes {@link #extraPort()}.
+     * {@link #EXTRA_PORT} and {@link #EXTRA_PORT_2} in them become {@link #extraPort()} and {@link #extraPort2()}.
      */
     HaproxyFixture extraConfig(String lines) {
         extraConfig.append(lines.endsWith("\n") ? lines : lines + "\n");
@@ -115,6 +118,11 @@ final class HaproxyFixture implements AutoCloseable {
     /** The port {@link #EXTRA_PORT} stands for in the extra config (final once HAProxy started). */
     int extraPort() {
         return extraPort;
+    }
+
+    /** The port {@link #EXTRA_PORT_2} stands for in the extra config (final once HAProxy started). */
+    int extraPort2() {
+        return extraPort2;
     }
 
     KeyStore trustStore() {
@@ -160,6 +168,7 @@ final class HaproxyFixture implements AutoCloseable {
                     tlsPort = BackendServer.freePort();
                     tcpApiPort = BackendServer.freePort();
                     extraPort = BackendServer.freePort();
+                    extraPort2 = BackendServer.freePort();
                     continue;
                 }
                 throw new AssertionError("haproxy did not start (attempt " + attempt + "): " + e.getMessage()
@@ -256,7 +265,8 @@ final class HaproxyFixture implements AutoCloseable {
                         .append('\n');
             }
         }
-        return c.append(extraConfig.toString().replace(EXTRA_PORT, String.valueOf(extraPort))).toString();
+        return c.append(extraConfig.toString().replace(EXTRA_PORT_2, String.valueOf(extraPort2))
+                .replace(EXTRA_PORT, String.valueOf(extraPort))).toString();
     }
 
     /** Lists the backends configured, for tests that iterate. */

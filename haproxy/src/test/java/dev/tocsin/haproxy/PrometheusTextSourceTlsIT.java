@@ -29,22 +29,22 @@ class PrometheusTextSourceTlsIT {
 
     @Test
     void tlsIsVerifiedAndBasicAuthIsSent() throws Exception {
-        int tlsPort = BackendServer.freePort();
-        int authPort = BackendServer.freePort();
         try (HaproxyFixture haproxy = new HaproxyFixture(dir)
                 .backend("app", HaproxyFixture.server("a1"))
                 .extraConfig(String.join("\n",
                         "userlist scrapers",
                         "  user prom insecure-password " + PASSWORD,
                         "frontend metrics_tls",
-                        "  bind 127.0.0.1:" + tlsPort + " ssl crt " + dir.resolve("stats.pem"),
+                        "  bind 127.0.0.1:" + HaproxyFixture.EXTRA_PORT + " ssl crt " + dir.resolve("stats.pem"),
                         "  http-request use-service prometheus-exporter if { path /metrics }",
                         "frontend metrics_auth",
-                        "  bind 127.0.0.1:" + authPort,
+                        "  bind 127.0.0.1:" + HaproxyFixture.EXTRA_PORT_2,
                         "  http-request auth realm metrics unless { http_auth(scrapers) }",
                         "  http-request use-service prometheus-exporter if { path /metrics }",
                         ""))) {
             haproxy.start();
+            int tlsPort = haproxy.extraPort();
+            int authPort = haproxy.extraPort2();
 
             URI tls = URI.create("https://127.0.0.1:" + tlsPort + "/metrics");
             PrometheusTextSource untrusted = PrometheusTextSource.builder(tls).job("haproxy").build();
