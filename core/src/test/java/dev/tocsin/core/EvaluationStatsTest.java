@@ -1,5 +1,6 @@
 package dev.tocsin.core;
 
+import dev.tocsin.core.source.ForwardingMetricSource;
 import dev.tocsin.core.testing.TestSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -50,21 +51,13 @@ class EvaluationStatsTest {
     void eachPhaseCountsWhereItsTimeWent() {
         // a slow source (300 ms) and a slow rule (40 ms): each sleep counts in its own phase; were the source's time
         // counted in the rules' phase (or not at all), the rules would not be shorter than the sources
-        MetricSource slowSource = new MetricSource() {
+        TestSource fast = new TestSource("slow:1", "test");
+        fast.set(Sample.of("x", 0));
+        MetricSource slowSource = new ForwardingMetricSource(fast) {
             @Override
-            public String instance() {
-                return "slow:1";
-            }
-
-            @Override
-            public String job() {
-                return "test";
-            }
-
-            @Override
-            public List<Sample> collect() throws Exception {
+            public List<Sample> collect(MetricInterest interest) throws Exception {
                 Thread.sleep(300);
-                return List.of(Sample.of("x", 0));
+                return super.collect(interest);
             }
         };
         Rule slowRule = Rule.alert("Slow").reads("x").condition(m -> {
@@ -89,22 +82,8 @@ class EvaluationStatsTest {
 
     @Test
     void aFailingSourceStillFinishesTheEvaluation() {
-        MetricSource broken = new MetricSource() {
-            @Override
-            public String instance() {
-                return "broken:1";
-            }
-
-            @Override
-            public String job() {
-                return "test";
-            }
-
-            @Override
-            public List<Sample> collect() {
-                throw new IllegalStateException("boom");
-            }
-        };
+        TestSource broken = new TestSource("broken:1", "test");
+        broken.fail(new IllegalStateException("boom"));
         evaluator = Evaluator.builder().source(broken).rule(Rule.alert("Down").expr("up == 0").build()).build();
 
         evaluator.evaluate(T0);

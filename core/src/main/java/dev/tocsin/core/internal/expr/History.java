@@ -410,12 +410,20 @@ public final class History {
                 if (times != null) {
                     System.arraycopy(times, start, times, 0, n);
                 }
+                seq0 += start;
+                start = 0;
+                end = n;
             } else {
-                int cap = Math.max(4, n + n / 4 + 4);
-                bits = copy(bits, start, n, cap);
-                if (times != null) {
-                    times = copy(times, start, n, cap);
-                }
+                relay(Math.max(4, n + n / 4 + 4));
+            }
+        }
+
+        /** Moves the samples (and their own times) to new arrays of {@code capacity} slots, from index 0. */
+        private void relay(int capacity) {
+            int n = end - start;
+            bits = copy(bits, start, n, capacity);
+            if (times != null) {
+                times = copy(times, start, n, capacity);
             }
             seq0 += start;
             start = 0;
@@ -457,15 +465,7 @@ public final class History {
             head = start < end ? time(0) : Long.MAX_VALUE;
             // shrink arrays that are mostly empty, so that memory follows the retention
             if (bits.length > 16 && size() * 4 < bits.length) {
-                int n = size();
-                int cap = Math.max(4, n * 2);
-                bits = copy(bits, start, n, cap);
-                if (times != null) {
-                    times = copy(times, start, n, cap);
-                }
-                seq0 += start;
-                start = 0;
-                end = n;
+                relay(Math.max(4, size() * 2));
             }
         }
 
