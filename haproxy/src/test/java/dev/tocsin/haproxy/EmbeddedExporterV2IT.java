@@ -57,10 +57,7 @@ class EmbeddedExporterV2IT {
     void thePackAlertsOnARealHaproxy() throws Exception {
         assertThat(Files.isExecutable(HaproxyFixture.BINARY)).as("HAProxy is required for this test; install it "
                 + "with `apt-get install -y haproxy prometheus-alertmanager prometheus`").isTrue();
-        int metricsPort = BackendServer.freePort();
-        int webPort = BackendServer.freePort();
         int livePort = BackendServer.freePort();
-        int deadPort = BackendServer.freePort();
         app = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), livePort), 0);
         app.createContext("/", ex -> {
             int status = ex.getRequestURI().getPath().equals("/fail") ? 500 : 200;
@@ -70,29 +67,9 @@ class EmbeddedExporterV2IT {
             }
         });
         app.start();
-        Path cfg = dir.resolve("haproxy.cfg");
-        Files.writeString(cfg, String.join("\n",
-                "global",
-                "    log stderr format raw local0 err",
-                "defaults",
-                "    mode http",
-                "    timeout connect 1s",
-                "    timeout client 5s",
-                "    timeout server 5s",
-                "frontend prom",
-                "    bind 127.0.0.1:" + metricsPort,
-                "    http-request use-service prometheus-exporter if { path /metrics }",
-                "frontend web",
-                "    bind 127.0.0.1:" + webPort,
-                "    default_backend live",
-                "backend live",
-                "    option httpchk GET /",
-                "    server l1 127.0.0.1:" + livePort + " check inter 200 fall 2 rise 1",
-                "backend dead",
-                "    server d1 127.0.0.1:" + deadPort + " check inter 200 fall 2 rise 1",
-                ""));
-        haproxy = new ProcessBuilder(HaproxyFixture.BINARY.toString(), "-f", cfg.toString(), "-db")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile()).start();
+        int[] ports = startHaproxy(livePort);
+        int metricsPort = ports[0];
+        int webPort = ports[1];
 
         PrometheusTextSource source = PrometheusTextSource.builder(
                 URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).job("haproxy").build();
@@ -136,6 +113,66 @@ class EmbeddedExporterV2IT {
             evaluator.evaluate(t0.plusSeconds(75));
             assertThat(evaluator.alerts()).filteredOn(a -> a.ruleName().equals("HaproxyHighHttp5xxErrorRateBackend"))
                     .singleElement().satisfies(a -> assertThat(a.state()).isEqualTo(AlertState.FIRING));
+        }
+    }
+
+    /**
+     * Starts HAProxy with its exporter and web frontends on free ports, picking them again (at most twice) when
+     * HAProxy could not bind one (a port found free can be taken before HAProxy binds it).
+     *
+     * @return the metrics and web ports
+     */
+    private int[] startHaproxy(int livePort) throws Exception {
+        Path cfg = dir.resolve("haproxy.cfg");
+        Path log = dir.resolve("haproxy.log");
+        for (int attempt = 1; ; attempt++) {
+            int metricsPort = BackendServer.freePort();
+            int webPort = BackendServer.freePort();
+            int deadPort = BackendServer.freePort();
+            Files.writeString(cfg, String.join("\n",
+                    "global",
+                    "    log stderr format raw local0 err",
+                    "defaults",
+                    "    mode http",
+                    "    timeout connect 1s",
+                    "    timeout client 5s",
+                    "    timeout server 5s",
+                    "frontend prom",
+                    "    bind 127.0.0.1:" + metricsPort,
+                    "    http-request use-service prometheus-exporter if { path /metrics }",
+                    "frontend web",
+                    "    bind 127.0.0.1:" + webPort,
+                    "    default_backend live",
+                    "backend live",
+                    "    option httpchk GET /",
+                    "    server l1 127.0.0.1:" + livePort + " check inter 200 fall 2 rise 1",
+                    "backend dead",
+                    "    server d1 127.0.0.1:" + deadPort + " check inter 200 fall 2 rise 1",
+                    ""));
+            Process p = new ProcessBuilder(HaproxyFixture.BINARY.toString(), "-f", cfg.toString(), "-db")
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            haproxy = p;
+            try {
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
+                        .failFast("haproxy exited", () -> !p.isAlive())
+                        .until(() -> {
+                            try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(),
+                                    metricsPort)) {
+                                return true;
+                            }
+                        });
+                return new int[] {metricsPort, webPort};
+            } catch (org.awaitility.core.ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
+                boolean exited = !p.isAlive();
+                String out = Files.exists(log) ? Files.readString(log) : "";
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                haproxy = null;
+                if (exited && out.contains("cannot bind") && attempt < 3) {
+                    continue;
+                }
+                throw new AssertionError("haproxy did not start (attempt " + attempt + "): " + e.getMessage()
+                        + "\n" + out, e);
+            }
         }
     }
 
