@@ -123,13 +123,12 @@ class EmbeddedExporterV2IT {
      * @return the metrics and web ports
      */
     private int[] startHaproxy(int livePort) throws Exception {
-        Path cfg = dir.resolve("haproxy.cfg");
-        Path log = dir.resolve("haproxy.log");
-        for (int attempt = 1; ; attempt++) {
-            int metricsPort = BackendServer.freePort();
-            int webPort = BackendServer.freePort();
+        int[] ports = new int[2];
+        haproxy = HaproxyFixture.launch(dir, 3, attempt -> {
+            ports[0] = BackendServer.freePort();
+            ports[1] = BackendServer.freePort();
             int deadPort = BackendServer.freePort();
-            Files.writeString(cfg, String.join("\n",
+            return String.join("\n",
                     "global",
                     "    log stderr format raw local0 err",
                     "defaults",
@@ -138,42 +137,19 @@ class EmbeddedExporterV2IT {
                     "    timeout client 5s",
                     "    timeout server 5s",
                     "frontend prom",
-                    "    bind 127.0.0.1:" + metricsPort,
+                    "    bind 127.0.0.1:" + ports[0],
                     "    http-request use-service prometheus-exporter if { path /metrics }",
                     "frontend web",
-                    "    bind 127.0.0.1:" + webPort,
+                    "    bind 127.0.0.1:" + ports[1],
                     "    default_backend live",
                     "backend live",
                     "    option httpchk GET /",
                     "    server l1 127.0.0.1:" + livePort + " check inter 200 fall 2 rise 1",
                     "backend dead",
                     "    server d1 127.0.0.1:" + deadPort + " check inter 200 fall 2 rise 1",
-                    ""));
-            Process p = new ProcessBuilder(HaproxyFixture.BINARY.toString(), "-f", cfg.toString(), "-db")
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            haproxy = p;
-            try {
-                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
-                        .failFast("haproxy exited", () -> !p.isAlive())
-                        .until(() -> {
-                            try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(),
-                                    metricsPort)) {
-                                return true;
-                            }
-                        });
-                return new int[] {metricsPort, webPort};
-            } catch (org.awaitility.core.ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
-                boolean exited = !p.isAlive();
-                String out = Files.exists(log) ? Files.readString(log) : "";
-                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                haproxy = null;
-                if (exited && out.contains("cannot bind") && attempt < 3) {
-                    continue;
-                }
-                throw new AssertionError("haproxy did not start (attempt " + attempt + "): " + e.getMessage()
-                        + "\n" + out, e);
-            }
-        }
+                    "");
+        }, () -> HaproxyFixture.answersHttp(ports[0]));
+        return ports;
     }
 
     private static double activeServers(List<Sample> samples, String proxy) {

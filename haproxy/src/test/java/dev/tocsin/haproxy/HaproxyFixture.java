@@ -137,38 +137,76 @@ final class HaproxyFixture implements AutoCloseable {
         if (trustStore == null) {
             makeCertificate();
         }
+        process = launch(dir, everStarted ? 1 : 3, attempt -> {
+            if (attempt > 1) {
+                // a port picked as free was taken by someone else before HAProxy bound it: pick others
+                httpPort = BackendServer.freePort();
+                authPort = BackendServer.freePort();
+                tlsPort = BackendServer.freePort();
+                tcpApiPort = BackendServer.freePort();
+                extraPort = BackendServer.freePort();
+                extraPort2 = BackendServer.freePort();
+            }
+            return config();
+        }, () -> {
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), httpPort)) {
+                return showStat().size() > 0;
+            }
+        });
+        everStarted = true;
+        return this;
+    }
+
+    /**
+     * Returns whether an HTTP server answers on this loopback port within 200 ms (a socket that only accepts, such as
+     * one that took the port before HAProxy could bind it, does not).
+     */
+    static boolean answersHttp(int port) throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(200);
+            s.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readNBytes(7), StandardCharsets.US_ASCII).equals("HTTP/1.");
+        }
+    }
+
+    /** Writes the config of one start attempt (1, 2, ...): an attempt after the first picks its ports again. */
+    interface ConfigWriter {
+        /** Returns the config text for this attempt. */
+        String config(int attempt) throws Exception;
+    }
+
+    /**
+     * Starts {@code haproxy -db} on the config {@code writer} gives (written to {@code dir/haproxy.cfg}, output
+     * appended to {@code dir/haproxy.log}) and waits until {@code ready} holds. When HAProxy exits because it could
+     * not bind a port (one found free was taken before HAProxy bound it), tries again with a new config, up to
+     * {@code attempts} times in all; any other failure fails at once, with HAProxy's output.
+     *
+     * @return the running process (the caller stops it)
+     */
+    static Process launch(Path dir, int attempts, ConfigWriter writer, java.util.concurrent.Callable<Boolean> ready)
+            throws Exception {
         Path cfg = dir.resolve("haproxy.cfg");
         Path log = dir.resolve("haproxy.log");
         for (int attempt = 1; ; attempt++) {
-            Files.writeString(cfg, config());
-            ProcessBuilder pb = new ProcessBuilder(BINARY.toString(), "-db", "-f", cfg.toString())
+            Files.writeString(cfg, writer.config(attempt));
+            Process p = new ProcessBuilder(BINARY.toString(), "-db", "-f", cfg.toString())
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            Process p = pb.start();
-            process = p;
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
             try {
                 await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
                         .failFast("haproxy exited", () -> !p.isAlive())
-                        .until(() -> {
-                            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), httpPort)) {
-                                return showStat().size() > 0;
-                            }
-                        });
-                everStarted = true;
-                return this;
+                        .until(ready);
+                return p;
             } catch (org.awaitility.core.ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
+                boolean exited = !p.isAlive();
                 String out = Files.exists(log) ? Files.readString(log) : "";
-                boolean portTaken = !p.isAlive()
-                        && (out.contains("cannot bind") || out.contains("Address already in use"));
-                stop();
-                if (portTaken && !everStarted && attempt < 3) {
-                    // a port picked as free was taken by someone else before HAProxy bound it: pick others
-                    httpPort = BackendServer.freePort();
-                    authPort = BackendServer.freePort();
-                    tlsPort = BackendServer.freePort();
-                    tcpApiPort = BackendServer.freePort();
-                    extraPort = BackendServer.freePort();
-                    extraPort2 = BackendServer.freePort();
+                p.destroy();
+                if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+                boolean portTaken = exited && (out.contains("cannot bind") || out.contains("Address already in use"));
+                if (portTaken && attempt < attempts) {
                     continue;
                 }
                 throw new AssertionError("haproxy did not start (attempt " + attempt + "): " + e.getMessage()
