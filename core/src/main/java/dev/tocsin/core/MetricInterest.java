@@ -12,15 +12,26 @@ import java.util.TreeSet;
  * <p>The evaluator computes it from its registered rules: an expression rule reads the metric names of its selectors;
  * a rule with a Java condition or context reads what it declares with {@link Rule.Builder#reads(String...)}, and
  * anything when it declares nothing. Immutable.
+ *
+ * <p>Some of the names may be wanted only <em>on demand</em> ({@link #onDemandNames()}): a rule declared them with
+ * {@link Rule.Builder#readsOnDemand(String...)} and reads them only through
+ * {@link MetricsView#seriesMatching(String, java.util.Map)}, for the labels of one alert at a time (for example the
+ * servers of a down backend). A source may return them like any other name (always correct), or, if it is one of
+ * Tocsin's own sources that can look series up later from what it read, skip them in {@code collect} and answer the
+ * few look-ups instead.
  */
 public final class MetricInterest {
 
-    private static final MetricInterest ALL = new MetricInterest(null);
+    private static final MetricInterest ALL = new MetricInterest(null, Set.of());
 
+    /** Every wanted name, on-demand ones included; null for all. */
     private final Set<String> names;
+    /** The subset of {@link #names} wanted only on demand. */
+    private final Set<String> onDemand;
 
-    private MetricInterest(Set<String> names) {
+    private MetricInterest(Set<String> names, Set<String> onDemand) {
         this.names = names;
+        this.onDemand = onDemand;
     }
 
     /** Returns the interest in every metric. */
@@ -39,7 +50,30 @@ public final class MetricInterest {
         for (String n : metricNames) {
             copy.add(Objects.requireNonNull(n, "metric name"));
         }
-        return new MetricInterest(Set.copyOf(copy));
+        return new MetricInterest(Set.copyOf(copy), Set.of());
+    }
+
+    /**
+     * Returns the interest in {@code metricNames} in every read, plus {@code onDemandNames} on demand only (see the
+     * class comment). A name in both is wanted in every read.
+     *
+     * @throws NullPointerException if a collection or a name is null
+     */
+    public static MetricInterest of(Collection<String> metricNames, Collection<String> onDemandNames) {
+        Objects.requireNonNull(metricNames, "metricNames");
+        Objects.requireNonNull(onDemandNames, "onDemandNames");
+        TreeSet<String> all = new TreeSet<>();
+        for (String n : metricNames) {
+            all.add(Objects.requireNonNull(n, "metric name"));
+        }
+        TreeSet<String> lazy = new TreeSet<>();
+        for (String n : onDemandNames) {
+            if (!all.contains(Objects.requireNonNull(n, "metric name"))) {
+                lazy.add(n);
+            }
+        }
+        all.addAll(lazy);
+        return new MetricInterest(Set.copyOf(all), Set.copyOf(lazy));
     }
 
     /** Returns whether every metric is wanted. */
@@ -47,28 +81,52 @@ public final class MetricInterest {
         return names == null;
     }
 
-    /** Returns whether samples of this metric name are wanted. */
+    /** Returns whether samples of this metric name are wanted (on-demand names included). */
     public boolean includes(String metricName) {
         return names == null || names.contains(metricName);
     }
 
-    /** Returns the wanted names; empty when {@link #isAll()} (check that first). */
+    /**
+     * Returns the wanted names, on-demand names included; empty when {@link #isAll()} (check that first).
+     */
     public Set<String> names() {
         return names == null ? Set.of() : names;
     }
 
+    /**
+     * Returns the names wanted only on demand: a subset of {@link #names()}, empty when {@link #isAll()} or when no
+     * rule declared any (see the class comment).
+     */
+    public Set<String> onDemandNames() {
+        return onDemand;
+    }
+
+    /** Returns whether this metric name is wanted only on demand (see {@link #onDemandNames()}). */
+    public boolean isOnDemand(String metricName) {
+        return onDemand.contains(metricName);
+    }
+
     @Override
     public boolean equals(Object o) {
-        return o instanceof MetricInterest && Objects.equals(names, ((MetricInterest) o).names);
+        return o instanceof MetricInterest && Objects.equals(names, ((MetricInterest) o).names)
+                && onDemand.equals(((MetricInterest) o).onDemand);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hashCode(names);
+        return Objects.hashCode(names) * 31 + onDemand.hashCode();
     }
 
     @Override
     public String toString() {
-        return names == null ? "MetricInterest[all]" : "MetricInterest" + new TreeSet<>(names);
+        if (names == null) {
+            return "MetricInterest[all]";
+        }
+        if (onDemand.isEmpty()) {
+            return "MetricInterest" + new TreeSet<>(names);
+        }
+        TreeSet<String> every = new TreeSet<>(names);
+        every.removeAll(onDemand);
+        return "MetricInterest" + every + " on demand " + new TreeSet<>(onDemand);
     }
 }

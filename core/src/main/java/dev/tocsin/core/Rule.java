@@ -89,6 +89,16 @@ public interface Rule {
         return Optional.empty();
     }
 
+    /**
+     * Returns the part of {@link #reads()} that the condition and context read only through
+     * {@link MetricsView#seriesMatching(String, Map)}, for the labels of one alert at a time: a source may then look
+     * those series up when asked instead of returning them in every read (see {@link MetricInterest}). Empty by
+     * default; ignored when {@link #reads()} is empty.
+     */
+    default Set<String> readsOnDemand() {
+        return Set.of();
+    }
+
     /** Starts building an alerting rule with the given name. */
     static Builder alert(String name) {
         return new Builder(name);
@@ -170,6 +180,21 @@ public interface Rule {
          */
         public Builder reads(String... metricNames) {
             spec.reads(metricNames);
+            return this;
+        }
+
+        /**
+         * Declares metric names the condition and the context read only through
+         * {@link MetricsView#seriesMatching(String, Map)}, for one alert's labels at a time (for example the servers
+         * of the backend an alert is about). They count as declared reads (see {@link #reads(String...)}), and a
+         * source may look them up on demand instead of returning them in every read, which saves mapping and memory
+         * when they are many and rarely needed. A name also read otherwise (declared with {@link #reads(String...)},
+         * read by the expression or by another rule) is read in every evaluation.
+         *
+         * @throws IllegalArgumentException if a name is not a valid metric name
+         */
+        public Builder readsOnDemand(String... metricNames) {
+            spec.readsOnDemand(metricNames);
             return this;
         }
 

@@ -175,4 +175,72 @@ class MetricInterestTest {
         assertThat(source.calls).containsExactly(MetricInterest.of(List.of("queue", "backend:queue:sum")));
         assertThat(t).extracting(a -> a.labels().get("backend")).containsExactly("a");
     }
+
+    @Test
+    void onDemandNamesAreWantedButMaySkipEveryRead() {
+        MetricInterest i = MetricInterest.of(List.of("a"), List.of("b", "a", "c"));
+        assertThat(i.names()).containsExactlyInAnyOrder("a", "b", "c");
+        assertThat(i.onDemandNames()).containsExactlyInAnyOrder("b", "c");
+        assertThat(i.includes("b")).isTrue();
+        assertThat(i.isOnDemand("b")).isTrue();
+        assertThat(i.isOnDemand("a")).as("also wanted in every read").isFalse();
+        assertThat(i).isEqualTo(MetricInterest.of(Set.of("a"), Set.of("b", "c")))
+                .hasSameHashCodeAs(MetricInterest.of(Set.of("a"), Set.of("b", "c")))
+                .isNotEqualTo(MetricInterest.of(Set.of("a", "b", "c")));
+        assertThat(i).hasToString("MetricInterest[a] on demand [b, c]");
+        assertThat(MetricInterest.of(List.of("a"))).hasToString("MetricInterest[a]");
+        assertThat(MetricInterest.all().onDemandNames()).isEmpty();
+        assertThat(MetricInterest.of(List.of("a")).onDemandNames()).isEmpty();
+        assertThatThrownBy(() -> MetricInterest.of(List.of(), java.util.Arrays.asList("a", null)))
+                .isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void aNameReadOnDemandByOneRuleAndInEveryEvaluationByAnotherIsReadInEveryEvaluation() {
+        Rule lazy = Rule.alert("Lazy").condition(m -> m.seriesMatching("server_up", java.util.Map.of("backend", "a")))
+                .reads("backend_up").readsOnDemand("server_up", "server_status").build();
+        assertThat(lazy.reads()).contains(Set.of("backend_up", "server_up", "server_status"));
+        assertThat(lazy.readsOnDemand()).containsExactlyInAnyOrder("server_up", "server_status");
+        Rule expr = Rule.alert("Expr").expr("server_up == 0").reads("queue").readsOnDemand("server_up", "queue",
+                "server_status").build();
+        assertThat(expr.reads()).contains(Set.of("queue", "server_up", "server_status"));
+        assertThat(expr.readsOnDemand()).as("what the expression or a declared read reads is not on demand")
+                .containsExactly("server_status");
+        assertThatThrownBy(() -> Rule.alert("X").condition(m -> List.of()).readsOnDemand("not a name"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("readsOnDemand");
+        evaluator = Evaluator.builder().source(source).rule(lazy).build();
+        // a source that knows nothing of on-demand names returns them anyway: the rule reads them as before
+        assertThat(evaluator.evaluate(T0)).extracting(Alert::ruleName).containsExactly("Lazy");
+        assertThat(source.calls.get(0)).isEqualTo(MetricInterest.of(List.of("backend_up"),
+                List.of("server_up", "server_status")));
+        evaluator.addRule(Rule.alert("Eager").expr("server_up == 0").build());
+        evaluator.evaluate(T0.plusSeconds(5));
+        assertThat(source.calls.get(1)).isEqualTo(MetricInterest.of(List.of("backend_up", "server_up"),
+                List.of("server_status")));
+    }
+
+    @Test
+    void onDemandNamesOfARuleThatReadsAnythingChangeNothing() {
+        Rule any = Rule.alert("Any").condition(m -> List.of()).readsOnDemand("server_up").build();
+        assertThat(any.reads()).contains(Set.of("server_up"));
+        Rule host = new Rule() {
+            @Override
+            public String name() {
+                return "Host";
+            }
+
+            @Override
+            public List<Sample> evaluate(MetricsView metrics) {
+                return List.of();
+            }
+
+            @Override
+            public Set<String> readsOnDemand() {
+                return Set.of("server_up");
+            }
+        };
+        evaluator = Evaluator.builder().source(source).rule(any).rule(host).build();
+        evaluator.evaluate(T0);
+        assertThat(source.calls).containsExactly(MetricInterest.all());
+    }
 }

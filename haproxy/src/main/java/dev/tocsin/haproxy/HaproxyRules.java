@@ -78,7 +78,7 @@ public final class HaproxyRules {
                 .annotation("runbook", BACKEND_DOWN_RUNBOOK_URL)
                 .runbook(runbook("HaproxyBackendDown"))
                 .context(BackendDiagnostics::backendContext)
-                .reads(BackendDiagnostics.reads())
+                .readsOnDemand(BackendDiagnostics.reads())
                 .reads("haproxy_backend_up");
         switch (maintenance) {
             case FIRE:
@@ -129,7 +129,7 @@ public final class HaproxyRules {
                         "HAProxy server is down\n  VALUE = {{ $value }}\n  LABELS = {{ $labels }}")
                 .runbook(runbook("HaproxyServerDown"))
                 .context(BackendDiagnostics::serverContext)
-                .reads(BackendDiagnostics.reads())
+                .readsOnDemand(BackendDiagnostics.reads())
                 .build();
     }
 
@@ -226,9 +226,9 @@ public final class HaproxyRules {
                     .runbook(Runbook.fromResource(HaproxyRules.class,
                             runbookDir + runbookFileName(loaded.name()) + ".md"));
             if (csvContext && loaded.name().equals("HaproxyBackendDown")) {
-                b.context(BackendDiagnostics::backendContext).reads(BackendDiagnostics.reads());
+                b.context(BackendDiagnostics::backendContext).readsOnDemand(BackendDiagnostics.reads());
             } else if (csvContext && loaded.name().equals("HaproxyServerDown")) {
-                b.context(BackendDiagnostics::serverContext).reads(BackendDiagnostics.reads());
+                b.context(BackendDiagnostics::serverContext).readsOnDemand(BackendDiagnostics.reads());
             }
             out.add(b.build());
         }

@@ -9,6 +9,7 @@ import dev.tocsin.haproxy.internal.FetchException;
 import dev.tocsin.haproxy.internal.HttpStatsTransport;
 import dev.tocsin.haproxy.internal.ResilientFetcher;
 import dev.tocsin.haproxy.internal.RuntimeApiTransport;
+import dev.tocsin.haproxy.internal.ServerRowLookup;
 import dev.tocsin.haproxy.internal.SkippedRowLog;
 import dev.tocsin.haproxy.internal.StatsTransport;
 import dev.tocsin.haproxy.internal.csv.FamilySamples;
@@ -81,6 +82,12 @@ public final class HaproxySource implements MetricSource {
     private final AtomicLong scrapes = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong parseFailures = new AtomicLong();
+    /** Maps the rows of on-demand look-ups (see {@link ServerRowLookup}); created on first need. */
+    private HaproxyCsvMapper lookupMapper;
+    /** The last interest asked for, and what it means for the mapper: guarded by this. */
+    private MetricInterest lastInterest;
+    private MetricInterest lastMapInterest;
+    private Set<String> lastDeferred = Set.of();
     private volatile Sample versionSample;
     private volatile boolean infoStale = true;
 
@@ -138,7 +145,10 @@ public final class HaproxySource implements MetricSource {
     /**
      * Fetches the statistics once and maps only the metrics {@code interest} includes: the evaluator passes the
      * names its rules read, so a source watched by a few rules does not build the ~70 series per server the exporter
-     * table defines. Every row is still read (skipped rows are still counted and logged).
+     * table defines. Every row is still read (skipped rows are still counted and logged). Server metrics the interest
+     * wants only on demand ({@link MetricInterest#onDemandNames()}) are not mapped: the scrape keeps a copy of its
+     * server rows instead and maps, when a rule asks through {@code MetricsView.seriesMatching}, only the rows of the
+     * backend asked about.
      *
      * @param interest the metric names wanted ({@link MetricInterest#all()} for everything)
      * @throws java.io.IOException as {@link #collect()}
@@ -155,9 +165,13 @@ public final class HaproxySource implements MetricSource {
             infoStale = true;
             throw e;
         }
+        if (!interest.equals(lastInterest)) {
+            planInterest(interest);
+        }
+        Set<String> deferred = lastDeferred;
         ScrapeResult result;
         try {
-            result = mapper.map(payload.bytes(), payload.length(), interest);
+            result = mapper.map(payload.bytes(), payload.length(), lastMapInterest, !deferred.isEmpty());
             transport.recycle(payload); // the mapper keeps no reference to the bytes
         } catch (CsvFormatException e) {
             failures.incrementAndGet();
@@ -189,9 +203,39 @@ public final class HaproxySource implements MetricSource {
         }
         // the mapper's families, handed to the evaluator as they are, then the source's own counters
         if (result.samples() instanceof FamilySamples) {
-            return ((FamilySamples) result.samples()).withOthers(own);
+            FamilySamples families = ((FamilySamples) result.samples()).withOthers(own);
+            if (result.serverRows() != null) {
+                if (lookupMapper == null) {
+                    lookupMapper = new HaproxyCsvMapper(mapper.options());
+                }
+                families = families.withOnDemand(new ServerRowLookup(result.serverRows(), deferred, lookupMapper,
+                        mapper.options().targetLabels()));
+            }
+            return families;
         }
         return new ConcatList<>(result.samples(), own.toArray(new Sample[0]));
+    }
+
+    /**
+     * Works out what the mapper maps for an interest: the server metrics wanted only on demand are skipped and looked
+     * up later from the kept server rows; everything else wanted is mapped.
+     */
+    private void planInterest(MetricInterest interest) {
+        Set<String> deferred = new java.util.TreeSet<>();
+        for (String n : interest.onDemandNames()) {
+            if (HaproxyCsvMapper.serverOnlyFamily(n)) {
+                deferred.add(n);
+            }
+        }
+        MetricInterest mapped = interest;
+        if (!deferred.isEmpty()) {
+            Set<String> every = new java.util.TreeSet<>(interest.names());
+            every.removeAll(deferred);
+            mapped = MetricInterest.of(every);
+        }
+        lastInterest = interest;
+        lastMapInterest = mapped;
+        lastDeferred = Set.copyOf(deferred);
     }
 
     private void refreshVersionInfo() {

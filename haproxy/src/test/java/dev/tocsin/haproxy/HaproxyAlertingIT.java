@@ -140,6 +140,43 @@ class HaproxyAlertingIT {
         assertThat(matching(resolved, is("HaproxyBackendDown", AlertState.RESOLVED, "backend", "app"))).hasSize(1);
     }
 
+    /**
+     * With only the backend rule, the server metrics its diagnosis reads are not mapped in each scrape: they are looked
+     * up for the backend an alert is about, and equal what a full scrape gives.
+     */
+    @Test
+    void theDiagnosisLooksUpTheServersOfOneBackendOnDemand() throws Exception {
+        HaproxySource src = source(Transport.HTTP);
+        haproxy.serverOf("app", "s1").stop();
+        awaitStatus("app", "s1", "DOWN");
+        dev.tocsin.core.MetricInterest interest = dev.tocsin.core.MetricInterest.of(List.of("haproxy_backend_up"),
+                List.of(dev.tocsin.haproxy.internal.BackendDiagnostics.reads()));
+        List<dev.tocsin.core.Sample> lazy = src.collect(interest);
+        List<dev.tocsin.core.Sample> full = src.collect();
+        java.util.Set<String> skipped = java.util.Set.of("haproxy_server_status", "haproxy_server_check_status",
+                "haproxy_server_check_info", "haproxy_server_last_change_seconds", "haproxy_server_up");
+        assertThat(lazy).extracting(x -> x.labels().metricName()).contains("haproxy_backend_up",
+                "haproxy_backend_servers_total").doesNotContainAnyElementsOf(skipped);
+        assertThat(lazy).isInstanceOf(dev.tocsin.core.internal.SampleFamilies.class);
+        dev.tocsin.core.internal.OnDemandSeries onDemand = ((dev.tocsin.core.internal.SampleFamilies) lazy).onDemand();
+        assertThat(onDemand.names()).isEqualTo(skipped);
+        for (String name : List.of("haproxy_server_status", "haproxy_server_check_status", "haproxy_server_up")) {
+            java.util.Map<String, String> app = java.util.Map.of("instance", src.instance(), "job", "haproxy",
+                    "backend", "app");
+            List<dev.tocsin.core.Sample> expected = full.stream().filter(x -> x.labels().metricName().equals(name)
+                    && x.labels().get("backend").equals("app")).toList();
+            assertThat(expected).isNotEmpty();
+            assertThat(onDemand.lookup(name, app)).as(name).containsExactlyInAnyOrderElementsOf(expected);
+        }
+        Evaluator e = Evaluator.builder().source(src).rule(HaproxyRules.backendDown()).build();
+        evaluators.add(e);
+        haproxy.serverOf("app", "s2").stop();
+        awaitStatus("app", "BACKEND", "DOWN");
+        assertThat(matching(e.evaluate(Instant.now()), is("HaproxyBackendDown", AlertState.FIRING))).singleElement()
+                .satisfies(a -> assertThat(a.context()).containsEntry("servers_up", "0 of 2 servers UP")
+                        .hasEntrySatisfying("down_servers", d -> assertThat(d).contains("s1: DOWN", "s2: DOWN")));
+    }
+
     @Test
     void basicAuthSourceReadsTheProtectedPage() throws Exception {
         HaproxySource src = HaproxySource.builder().statsUri(haproxy.authUri())

@@ -32,6 +32,7 @@ public final class BuiltRule implements Rule {
     private final Runbook runbook;
     private final AlertContext context;
     private final Set<String> reads;
+    private final Set<String> readsOnDemand;
     private final RuleTemplates templates;
 
     private BuiltRule(Spec s) {
@@ -44,7 +45,13 @@ public final class BuiltRule implements Rule {
         this.annotations = Collections.unmodifiableMap(new LinkedHashMap<>(s.annotations));
         this.runbook = s.runbook;
         this.context = s.context;
-        this.reads = readsOf(expression, condition, context, s.reads);
+        Set<String> declared = s.reads;
+        if (!s.readsOnDemand.isEmpty()) {
+            declared = new TreeSet<>(s.reads == null ? Set.of() : s.reads);
+            declared.addAll(s.readsOnDemand);
+        }
+        this.reads = readsOf(expression, condition, context, declared);
+        this.readsOnDemand = reads == null ? Set.of() : onDemandOnly(s.readsOnDemand, s.reads, expression);
         this.templates = RuleTemplates.compile(name, labels, annotations);
     }
 
@@ -61,6 +68,11 @@ public final class BuiltRule implements Rule {
     @Override
     public Optional<Set<String>> reads() {
         return Optional.ofNullable(reads);
+    }
+
+    @Override
+    public Set<String> readsOnDemand() {
+        return readsOnDemand;
     }
 
     /**
@@ -84,6 +96,19 @@ public final class BuiltRule implements Rule {
             names.addAll(expression.historyMetricNames());
         }
         return Set.copyOf(names);
+    }
+
+    /** The names declared on demand that neither a declared read nor the expression reads in every evaluation. */
+    private static Set<String> onDemandOnly(Set<String> onDemand, Set<String> declared, Expression expression) {
+        Set<String> out = new TreeSet<>(onDemand);
+        if (declared != null) {
+            out.removeAll(declared);
+        }
+        if (expression != null) {
+            out.removeAll(expression.metricNames());
+            out.removeAll(expression.historyMetricNames());
+        }
+        return Set.copyOf(out);
     }
 
     /** Returns the parsed expression, if this rule has one. */
@@ -155,6 +180,7 @@ public final class BuiltRule implements Rule {
         private Runbook runbook;
         private AlertContext context;
         private Set<String> reads;
+        private Set<String> readsOnDemand = Set.of();
 
         /** Starts a spec for the named rule. */
         public Spec(String name) {
@@ -204,16 +230,26 @@ public final class BuiltRule implements Rule {
 
         /** Declares the metric names the condition and context read. */
         public void reads(String... metricNames) {
+            this.reads = addNames(reads, metricNames, "reads");
+        }
+
+        /** Declares the metric names the condition and context read on demand only (also declared reads). */
+        public void readsOnDemand(String... metricNames) {
+            this.readsOnDemand = addNames(readsOnDemand, metricNames, "readsOnDemand");
+        }
+
+        private Set<String> addNames(Set<String> to, String[] metricNames, String what) {
             Objects.requireNonNull(metricNames, "metricNames");
-            Set<String> names = reads == null ? new TreeSet<>() : new TreeSet<>(reads);
+            Set<String> names = to == null ? new TreeSet<>() : new TreeSet<>(to);
             for (String n : metricNames) {
                 Objects.requireNonNull(n, "metric name");
                 if (!Sample.isValidMetricName(n)) {
-                    throw new IllegalArgumentException("rule " + name + ": invalid metric name '" + n + "' in reads");
+                    throw new IllegalArgumentException("rule " + name + ": invalid metric name '" + n + "' in "
+                            + what);
                 }
                 names.add(n);
             }
-            this.reads = Set.copyOf(names);
+            return Set.copyOf(names);
         }
 
         /** Validates and builds. */

@@ -496,7 +496,18 @@ public final class DefaultEvaluator implements Evaluator {
             }
             groups.put(e.getKey(), new Snapshot.Group(merged.toArray(new Sample[0]), h));
         }
-        return new Snapshot(now, groups, anyHeld, heldTargets);
+        Snapshot snapshot = new Snapshot(now, groups, anyHeld, heldTargets);
+        List<Snapshot.OnDemand> onDemand = new ArrayList<>(0);
+        for (int i = 0; i < reads.size(); i++) {
+            SourceRuntime.Read r = reads.get(i);
+            if (r.onDemand != null) {
+                onDemand.add(new Snapshot.OnDemand(r.onDemand, r.held, sources.get(i).target));
+            }
+        }
+        if (!onDemand.isEmpty()) {
+            snapshot.attachOnDemand(onDemand);
+        }
+        return snapshot;
     }
 
     /**
@@ -566,6 +577,8 @@ public final class DefaultEvaluator implements Evaluator {
      */
     MetricInterest interest() {
         java.util.Set<String> names = new java.util.HashSet<>();
+        // names only rules' readsOnDemand() name; MetricInterest.of drops those another rule reads in every cycle
+        java.util.Set<String> onDemand = new java.util.HashSet<>();
         for (Object o : rules) {
             if (o instanceof RecordingRuntime) {
                 RecordingRuntime rr = (RecordingRuntime) o;
@@ -594,9 +607,23 @@ public final class DefaultEvaluator implements Evaluator {
             if (reads == null || reads.isEmpty()) {
                 return MetricInterest.all();
             }
-            names.addAll(reads.get());
+            java.util.Set<String> lazy;
+            try {
+                lazy = r.rule.readsOnDemand();
+            } catch (RuntimeException e) {
+                LOG.warn("rule {}: readsOnDemand() failed, reading its metrics in every evaluation: {}",
+                        r.rule.name(), e.toString());
+                lazy = null;
+            }
+            if (lazy == null || lazy.isEmpty()) {
+                names.addAll(reads.get());
+            } else {
+                for (String n : reads.get()) {
+                    (lazy.contains(n) ? onDemand : names).add(n);
+                }
+            }
         }
-        return MetricInterest.of(names);
+        return MetricInterest.of(names, onDemand);
     }
 
     private static boolean[] flags(int n, boolean value) {

@@ -41,4 +41,12 @@ public interface SampleFamilies extends List<Sample> {
 
     /** Returns the samples outside the families, which the evaluator groups one by one as any other source's. */
     List<Sample> others();
+
+    /**
+     * Returns the series this read skipped because they are wanted only on demand, to be looked up when a rule asks
+     * for them; null (the default) when nothing was skipped.
+     */
+    default OnDemandSeries onDemand() {
+        return null;
+    }
 }

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /** The metrics of one evaluation, grouped by metric name; immutable once built. */
@@ -51,6 +52,10 @@ final class Snapshot implements MetricsView, EvalContext, ExpressionContextProvi
     private RecordedSeries recorded;
     /** The sources that know their samples' own timestamps (rule unit tests' input series); usually none. */
     private List<RawSeriesSource> timestamped = List.of();
+    /** The series sources skipped and look up on demand (see {@link OnDemandSeries}); usually none. */
+    private List<OnDemand> onDemand = List.of();
+    /** Every series of an on-demand name, once {@link #series(String)} asked for all of them; guarded by itself. */
+    private final Map<String, OnDemandResult> onDemandAll = new HashMap<>();
     /** Shared subexpression results of this evaluation (see {@link EvalContext#memo()}); cleared on any change. */
     private final Map<String, Vector> memo = new HashMap<>();
     /** The recorded series' version the memo was filled at: a write by a recording rule invalidates it. */
@@ -61,6 +66,106 @@ final class Snapshot implements MetricsView, EvalContext, ExpressionContextProvi
         this.groups = groups;
         this.anyHeld = anyHeld;
         this.heldTargets = heldTargets;
+    }
+
+    /**
+     * One source's on-demand look-up in this evaluation.
+     *
+     * @param series the look-up
+     * @param held whether the source's read is held from an earlier evaluation
+     * @param target the source's instance and job (for messages)
+     */
+    record OnDemand(OnDemandSeries series, boolean held, Labels target) {
+    }
+
+    /** Samples looked up on demand, and whether any came from a held read. */
+    private record OnDemandResult(List<Sample> samples, boolean held) {
+    }
+
+    /** Attaches the sources' on-demand look-ups, before any rule reads this snapshot. */
+    void attachOnDemand(List<OnDemand> lookups) {
+        this.onDemand = List.copyOf(lookups);
+    }
+
+    /** Whether some source answers this name on demand in this evaluation. */
+    private boolean onDemand(String metricName) {
+        for (OnDemand o : onDemand) {
+            if (o.series.names().contains(metricName)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Asks every source that skipped {@code metricName} for the samples matching {@code labels}. */
+    private OnDemandResult lookUp(String metricName, Map<String, String> labels) {
+        List<Sample> out = new java.util.ArrayList<>();
+        boolean held = false;
+        for (OnDemand o : onDemand) {
+            if (!o.series.names().contains(metricName)) {
+                continue;
+            }
+            List<Sample> found;
+            try {
+                found = o.series.lookup(metricName, labels);
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("source " + o.target.get("instance") + " (job "
+                        + o.target.get("job") + ") could not look up " + metricName + " on demand: " + e, e);
+            }
+            out.addAll(found);
+            held |= o.held && !found.isEmpty();
+        }
+        return new OnDemandResult(out, held);
+    }
+
+    /** Every on-demand sample of a name (looked up once per evaluation). */
+    private OnDemandResult lookUpAll(String metricName) {
+        synchronized (onDemandAll) {
+            OnDemandResult r = onDemandAll.get(metricName);
+            if (r == null) {
+                r = lookUp(metricName, Map.of());
+                onDemandAll.put(metricName, r);
+            }
+            return r;
+        }
+    }
+
+    /** The samples the sources returned for a name, then the recorded series' (nothing looked up on demand). */
+    private List<Sample> read(String metricName) {
+        if (recorded != null && !recorded.isEmpty() && recorded.family(metricName) != null) {
+            return list(merged(metricName));
+        }
+        Group g = groups.get(metricName);
+        return g == null ? List.of() : g.list;
+    }
+
+    private static List<Sample> concat(List<Sample> a, List<Sample> b) {
+        if (b.isEmpty()) {
+            return a;
+        }
+        if (a.isEmpty()) {
+            return b;
+        }
+        List<Sample> out = new java.util.ArrayList<>(a.size() + b.size());
+        out.addAll(a);
+        out.addAll(b);
+        return out;
+    }
+
+    /** {@link #seriesMatching} without the held tracking; the second value says whether a held read answered. */
+    private OnDemandResult matching(String metricName, Map<String, String> labels) {
+        Map<String, String> wanted = Map.copyOf(labels);
+        List<Sample> out = new java.util.ArrayList<>();
+        for (Sample s : read(metricName)) {
+            if (MetricsView.matches(s.labels(), wanted)) {
+                out.add(s);
+            }
+        }
+        if (!onDemand(metricName)) {
+            return new OnDemandResult(out, false);
+        }
+        OnDemandResult looked = lookUp(metricName, wanted);
+        return new OnDemandResult(concat(out, looked.samples), looked.held);
     }
 
     /** Attaches the evaluator's history (already updated with this snapshot), before any rule reads it. */
@@ -171,17 +276,64 @@ final class Snapshot implements MetricsView, EvalContext, ExpressionContextProvi
 
         @Override
         public List<Sample> series(String metricName) {
+            List<Sample> base;
             if (recorded != null && !recorded.isEmpty() && recorded.family(metricName) != null) {
                 Family f = merged(metricName);
                 readHeld |= anyHeld(f);
-                return list(f);
+                base = list(f);
+            } else {
+                Group g = groups.get(metricName);
+                if (g == null) {
+                    base = List.of();
+                } else {
+                    readHeld |= g.anyHeld;
+                    base = g.list;
+                }
+            }
+            if (!onDemand(metricName)) {
+                return base;
+            }
+            OnDemandResult all = lookUpAll(metricName);
+            readHeld |= all.held;
+            return concat(base, all.samples);
+        }
+
+        @Override
+        public List<Sample> seriesMatching(String metricName, Map<String, String> labels) {
+            Objects.requireNonNull(metricName, "metricName");
+            Map<String, String> wanted = Map.copyOf(labels);
+            List<Sample> out = returned(metricName, wanted);
+            if (onDemand(metricName)) {
+                OnDemandResult looked = lookUp(metricName, wanted);
+                readHeld |= looked.held;
+                out = concat(out, looked.samples);
+            }
+            return out;
+        }
+
+        /** The matching samples the sources returned (not those looked up on demand), tracking held reads. */
+        private List<Sample> returned(String metricName, Map<String, String> wanted) {
+            List<Sample> out = new java.util.ArrayList<>();
+            if (recorded != null && !recorded.isEmpty() && recorded.family(metricName) != null) {
+                Family f = merged(metricName);
+                for (int i = 0; i < f.size(); i++) {
+                    if (MetricsView.matches(f.sample(i).labels(), wanted)) {
+                        out.add(f.sample(i));
+                        readHeld |= f.held(i);
+                    }
+                }
+                return out;
             }
             Group g = groups.get(metricName);
-            if (g == null) {
-                return List.of();
+            if (g != null) {
+                for (int i = 0; i < g.samples.length; i++) {
+                    if (MetricsView.matches(g.samples[i].labels(), wanted)) {
+                        out.add(g.samples[i]);
+                        readHeld |= g.held[i];
+                    }
+                }
             }
-            readHeld |= g.anyHeld;
-            return g.list;
+            return out;
         }
 
         /** Returns whether the rule read a series replayed from a failed source. */
@@ -202,11 +354,14 @@ final class Snapshot implements MetricsView, EvalContext, ExpressionContextProvi
 
     @Override
     public List<Sample> series(String metricName) {
-        if (recorded != null && !recorded.isEmpty() && recorded.family(metricName) != null) {
-            return list(merged(metricName));
-        }
-        Group g = groups.get(metricName);
-        return g == null ? List.of() : g.list;
+        List<Sample> base = read(metricName);
+        return onDemand(metricName) ? concat(base, lookUpAll(metricName).samples) : base;
+    }
+
+    @Override
+    public List<Sample> seriesMatching(String metricName, Map<String, String> labels) {
+        Objects.requireNonNull(metricName, "metricName");
+        return matching(metricName, labels).samples;
     }
 
     @Override

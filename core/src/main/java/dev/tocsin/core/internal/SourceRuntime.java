@@ -28,6 +28,8 @@ final class SourceRuntime {
     private final boolean rawSeries;
 
     private Map<String, Sample[]> lastGood;
+    /** The on-demand look-up of the last good read, or null. */
+    private OnDemandSeries lastGoodOnDemand;
     private Instant lastSuccess;
     private boolean down;
     private String lastError;
@@ -58,11 +60,14 @@ final class SourceRuntime {
         final Map<String, Sample[]> groups;
         final boolean held;
         final Sample health;
+        /** The series the source skipped and looks up on demand, or null. */
+        final OnDemandSeries onDemand;
 
-        Read(Map<String, Sample[]> groups, boolean held, Sample health) {
+        Read(Map<String, Sample[]> groups, boolean held, Sample health, OnDemandSeries onDemand) {
             this.groups = groups;
             this.held = held;
             this.health = health;
+            this.onDemand = onDemand;
         }
     }
 
@@ -95,14 +100,16 @@ final class SourceRuntime {
         }
         List<Sample> raw = (List<Sample>) outcome;
         Map<String, Sample[]> groups = group(raw);
+        OnDemandSeries onDemand = onDemandOf(raw);
         lastGood = groups;
+        lastGoodOnDemand = onDemand;
         lastSuccess = now;
         if (down) {
             LOG.info("source {} (job {}) is readable again", target.get("instance"), target.get("job"));
         }
         down = false;
         lastError = null;
-        return new Read(groups, false, rawSeries ? null : healthUp);
+        return new Read(groups, false, rawSeries ? null : healthUp, onDemand);
     }
 
     /** Records a failed read (also used when the source did not answer within the evaluation interval). */
@@ -118,9 +125,9 @@ final class SourceRuntime {
         lastError = msg;
         if (holdOnFailure && lastGood != null
                 && Duration.between(lastSuccess, now).compareTo(staleness) <= 0) {
-            return new Read(lastGood, true, rawSeries ? null : healthDown);
+            return new Read(lastGood, true, rawSeries ? null : healthDown, lastGoodOnDemand);
         }
-        return new Read(Map.of(), false, rawSeries ? null : healthDown);
+        return new Read(Map.of(), false, rawSeries ? null : healthDown, null);
     }
 
     /** Slots of the per-scrape metric name cache in {@link #group}; a power of two. */
@@ -147,6 +154,15 @@ final class SourceRuntime {
             return out;
         }
         return groupOneByOne(raw);
+    }
+
+    /** The source's on-demand look-up, when its families carry the target labels as the contract asks. */
+    private OnDemandSeries onDemandOf(List<Sample> raw) {
+        if (rawSeries || !(raw instanceof SampleFamilies) || !carriesTarget((SampleFamilies) raw)) {
+            return null;
+        }
+        OnDemandSeries o = ((SampleFamilies) raw).onDemand();
+        return o == null || o.names().isEmpty() ? null : o;
     }
 
     private boolean carriesTarget(SampleFamilies f) {

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SampleFamiliesTest {
 
     /** A list made of named families followed by other samples. */
-    static final class Families extends AbstractList<Sample> implements SampleFamilies {
+    static class Families extends AbstractList<Sample> implements SampleFamilies {
         final List<String> names;
         final List<List<Sample>> families;
         final List<Sample> others;

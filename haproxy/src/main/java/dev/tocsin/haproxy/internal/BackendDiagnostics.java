@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Predicate;
+import java.util.function.Function;
 
 /**
  * Reads the per-server series of one evaluation to explain a down backend (which servers are down and why) and to
@@ -22,7 +22,11 @@ public final class BackendDiagnostics {
             "haproxy_server_status", "haproxy_server_up", "haproxy_server_check_status", "haproxy_server_check_info",
             "haproxy_server_last_change_seconds", "haproxy_backend_servers", "haproxy_backend_servers_total");
 
-    /** Returns every metric name the contexts and {@link #allInMaintenance} read (for {@code Rule.Builder.reads}). */
+    /**
+     * Returns every metric name the contexts and {@link #allInMaintenance} read, each only through
+     * {@link MetricsView#seriesMatching} for one backend at a time (or, when many backends are asked about in one
+     * evaluation, once in full): for {@code Rule.Builder.readsOnDemand}.
+     */
     public static String[] reads() {
         return READS.toArray(new String[0]);
     }
@@ -43,14 +47,13 @@ public final class BackendDiagnostics {
     private BackendDiagnostics() {
     }
 
-    /** Returns a filter for series of the same instance, job and backend as {@code labels}. */
-    static Predicate<Labels> sameBackend(Labels labels) {
-        String instance = labels.get("instance");
-        String job = labels.get("job");
-        String backend = labels.get("backend");
-        // the backend first: it is what tells most series apart
-        return l -> l.get("backend").equals(backend) && l.get("instance").equals(instance)
-                && l.get("job").equals(job);
+    /**
+     * Returns the label values of series of the same instance, job and backend as {@code labels}, for
+     * {@link MetricsView#seriesMatching} (which sources can answer on demand).
+     */
+    static Map<String, String> sameBackend(Labels labels) {
+        return Map.of("instance", labels.get("instance"), "job", labels.get("job"), "backend",
+                labels.get("backend"));
     }
 
     /** The facts about one server, gathered from several series. */
@@ -126,11 +129,13 @@ public final class BackendDiagnostics {
                     return known;
                 }
                 if (scanned.size() < DIRECT_LOOKUPS) {
-                    Map<String, ServerFacts> one = index(metrics, sameBackend(labels)).getOrDefault(key, Map.of());
+                    Map<String, String> same = sameBackend(labels);
+                    Map<String, ServerFacts> one = index(name -> metrics.seriesMatching(name, same))
+                            .getOrDefault(key, Map.of());
                     scanned.put(key, one);
                     return one;
                 }
-                all = index(metrics, l -> true);
+                all = index(metrics::series);
             }
             return all.getOrDefault(key, Map.of());
         }
@@ -156,37 +161,33 @@ public final class BackendDiagnostics {
         return index.servers(metrics, labels);
     }
 
-    /** The facts of the servers whose series {@code keep} accepts, by backend key and server name. */
-    private static Map<String, Map<String, ServerFacts>> index(MetricsView metrics, Predicate<Labels> keep) {
+    /** The facts of the servers of the series {@code read} returns, by backend key and server name. */
+    private static Map<String, Map<String, ServerFacts>> index(Function<String, List<Sample>> read) {
         Map<String, Map<String, ServerFacts>> byBackend = new HashMap<>();
-        for (Sample s : metrics.series("haproxy_server_status")) {
-            if (keep.test(s.labels())) {
-                ServerFacts f = facts(byBackend, s.labels(), true);
-                if (s.value() == 1) {
-                    f.state = s.labels().get("state");
-                }
+        for (Sample s : read.apply("haproxy_server_status")) {
+            ServerFacts f = facts(byBackend, s.labels(), true);
+            if (s.value() == 1) {
+                f.state = s.labels().get("state");
             }
         }
-        for (Sample s : metrics.series("haproxy_server_up")) {
-            if (keep.test(s.labels())) {
-                facts(byBackend, s.labels(), true).up = s.value();
-            }
+        for (Sample s : read.apply("haproxy_server_up")) {
+            facts(byBackend, s.labels(), true).up = s.value();
         }
-        for (Sample s : metrics.series("haproxy_server_check_status")) {
-            ServerFacts f = keep.test(s.labels()) ? facts(byBackend, s.labels(), false) : null;
+        for (Sample s : read.apply("haproxy_server_check_status")) {
+            ServerFacts f = facts(byBackend, s.labels(), false);
             if (f != null) {
                 f.checkStatus = s.labels().get("check_status");
                 f.checkDesc = s.labels().get("check_desc");
             }
         }
-        for (Sample s : metrics.series("haproxy_server_check_info")) {
-            ServerFacts f = keep.test(s.labels()) ? facts(byBackend, s.labels(), false) : null;
+        for (Sample s : read.apply("haproxy_server_check_info")) {
+            ServerFacts f = facts(byBackend, s.labels(), false);
             if (f != null) {
                 f.lastCheck = s.labels().get("last_chk");
             }
         }
-        for (Sample s : metrics.series("haproxy_server_last_change_seconds")) {
-            ServerFacts f = keep.test(s.labels()) ? facts(byBackend, s.labels(), false) : null;
+        for (Sample s : read.apply("haproxy_server_last_change_seconds")) {
+            ServerFacts f = facts(byBackend, s.labels(), false);
             if (f != null) {
                 f.lastChange = s.value();
             }
@@ -249,10 +250,11 @@ public final class BackendDiagnostics {
      * the servers' {@code haproxy_server_status} series.
      */
     public static boolean allInMaintenance(MetricsView metrics, Labels labels) {
-        Predicate<Labels> same = sameBackend(labels);
-        List<Sample> total = metrics.series("haproxy_backend_servers_total", same);
-        List<Sample> maint = metrics.series("haproxy_backend_servers",
-                same.and(l -> l.get("state").equals("MAINT")));
+        Map<String, String> same = sameBackend(labels);
+        List<Sample> total = metrics.seriesMatching("haproxy_backend_servers_total", same);
+        Map<String, String> maintenance = new HashMap<>(same);
+        maintenance.put("state", "MAINT");
+        List<Sample> maint = metrics.seriesMatching("haproxy_backend_servers", maintenance);
         if (total.size() == 1 && maint.size() == 1) {
             double t = total.get(0).value();
             return t > 0 && maint.get(0).value() == t;

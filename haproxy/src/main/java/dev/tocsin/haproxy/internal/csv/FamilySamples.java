@@ -1,6 +1,7 @@
 package dev.tocsin.haproxy.internal.csv;
 
 import dev.tocsin.core.Sample;
+import dev.tocsin.core.internal.OnDemandSeries;
 import dev.tocsin.core.internal.SampleFamilies;
 
 import java.util.AbstractList;
@@ -23,6 +24,8 @@ public final class FamilySamples extends AbstractList<Sample> implements SampleF
     private final Set<String> carried;
     private final boolean trusted;
     private final List<Sample> others;
+    /** The series skipped by the scrape and looked up on demand, or null. */
+    private final OnDemandSeries onDemand;
     /** The samples of each family present, by the mapper's tag order; built on first use, shared with copies. */
     private final Grouping grouping;
 
@@ -66,17 +69,18 @@ public final class FamilySamples extends AbstractList<Sample> implements SampleF
      */
     FamilySamples(SampleChunks rows, String[] familyNames, Set<String> carried, boolean trusted,
                   List<Sample> others) {
-        this(rows, familyNames, Set.copyOf(carried), trusted, List.copyOf(others), new Grouping());
+        this(rows, familyNames, Set.copyOf(carried), trusted, List.copyOf(others), new Grouping(), null);
     }
 
     private FamilySamples(SampleChunks rows, String[] familyNames, Set<String> carried, boolean trusted,
-                          List<Sample> others, Grouping grouping) {
+                          List<Sample> others, Grouping grouping, OnDemandSeries onDemand) {
         this.rows = Objects.requireNonNull(rows, "rows");
         this.familyNames = familyNames;
         this.carried = carried;
         this.trusted = trusted;
         this.others = others;
         this.grouping = grouping;
+        this.onDemand = onDemand;
     }
 
     /**
@@ -86,7 +90,23 @@ public final class FamilySamples extends AbstractList<Sample> implements SampleF
      * @return a new list sharing this one's samples and grouping
      */
     public FamilySamples withOthers(List<Sample> more) {
-        return new FamilySamples(rows, familyNames, carried, trusted, List.copyOf(more), grouping);
+        return new FamilySamples(rows, familyNames, carried, trusted, List.copyOf(more), grouping, onDemand);
+    }
+
+    /**
+     * Returns the same samples, offering {@code lookup} for the series the scrape skipped (see
+     * {@link SampleFamilies#onDemand()}); only when the families are offered (else the look-up is dropped).
+     *
+     * @param lookup the look-up of the skipped series
+     * @return a new list sharing this one's samples and grouping
+     */
+    public FamilySamples withOnDemand(OnDemandSeries lookup) {
+        return new FamilySamples(rows, familyNames, carried, trusted, others, grouping, lookup);
+    }
+
+    @Override
+    public OnDemandSeries onDemand() {
+        return trusted ? onDemand : null;
     }
 
     @Override

@@ -52,6 +52,8 @@ public final class HaproxyCsvMapper {
     private static final Set<String> ROW_LABEL_NAMES;
     /** The metric names of all row types, each once, in table order: the families of a result. */
     private static final String[] FAMILY_NAMES;
+    /** The metrics only server rows produce (no frontend or backend row, no backend aggregate). */
+    private static final Set<String> SERVER_ONLY_FAMILIES;
     /** Per row type and slot: the index of its metric in {@link #FAMILY_NAMES}. */
     private static final int[][] FAMILIES = new int[3][];
     /** Per row type and slot: the index in {@link Columns#STATES} of a STATE slot's label value, else -1. */
@@ -77,6 +79,16 @@ public final class HaproxyCsvMapper {
             }
         }
         FAMILY_NAMES = families.keySet().toArray(new String[0]);
+        Set<String> serverOnly = new java.util.HashSet<>();
+        for (int f : FAMILIES[Columns.SERVER]) {
+            serverOnly.add(FAMILY_NAMES[f]);
+        }
+        for (int t = 0; t < Columns.SERVER; t++) {
+            for (int f : FAMILIES[t]) {
+                serverOnly.remove(FAMILY_NAMES[f]);
+            }
+        }
+        SERVER_ONLY_FAMILIES = Set.copyOf(serverOnly);
         Set<String> rowNames = new java.util.HashSet<>(Set.of("frontend", "backend", "server", "check_status",
                 "check_desc", "check_code", "last_chk"));
         for (Slot[] slots : SLOTS) {
@@ -158,7 +170,32 @@ public final class HaproxyCsvMapper {
      * @throws CsvFormatException when the document as a whole is unusable, as {@link #map(byte[], int)}
      * @throws IndexOutOfBoundsException if {@code length} is negative or larger than {@code csv.length}
      */
-    public synchronized ScrapeResult map(byte[] csv, int length, MetricInterest interest) {
+    public ScrapeResult map(byte[] csv, int length, MetricInterest interest) {
+        return map(csv, length, interest, false);
+    }
+
+    /**
+     * Returns whether only server rows produce this metric (no frontend or backend row, no backend aggregate): the
+     * metrics {@link ServerRows} can map again for the servers of one backend.
+     */
+    public static boolean serverOnlyFamily(String metricName) {
+        return SERVER_ONLY_FAMILIES.contains(metricName);
+    }
+
+    /**
+     * Maps as {@link #map(byte[], int, MetricInterest)} and, when {@code keepServerRows} is set, also keeps a copy of
+     * the document's kept server rows ({@link ScrapeResult#serverRows()}), from which the server metrics of some
+     * backends can be mapped later.
+     *
+     * @param csv the bytes (UTF-8/ASCII) as HAProxy sent them
+     * @param length how many bytes of {@code csv} are valid
+     * @param interest the metric names wanted
+     * @param keepServerRows whether to keep the server rows
+     * @return the samples of the wanted metrics, skipped rows and server states (and the server rows if asked)
+     * @throws CsvFormatException when the document as a whole is unusable, as {@link #map(byte[], int)}
+     * @throws IndexOutOfBoundsException if {@code length} is negative or larger than {@code csv.length}
+     */
+    public synchronized ScrapeResult map(byte[] csv, int length, MetricInterest interest, boolean keepServerRows) {
         Objects.requireNonNull(csv, "csv");
         Objects.requireNonNull(interest, "interest");
         Objects.checkFromIndexSize(0, length, csv.length);
@@ -179,7 +216,7 @@ public final class HaproxyCsvMapper {
             fieldQuoted = new boolean[p.fieldsNeeded];
             fieldDigits = new long[p.fieldsNeeded];
         }
-        return mapRows(p, csv, lineEnd + 1, length);
+        return mapRows(p, csv, lineEnd + 1, length, keepServerRows);
     }
 
     private static void checkHeader(byte[] b, int pos, int headerEnd, int length) {
@@ -218,6 +255,8 @@ public final class HaproxyCsvMapper {
         final List<RowTable.Entry> backends = new ArrayList<>();
         /** The rows kept in this scrape, in CSV order. */
         final List<RowTable.Entry> order;
+        /** The kept server rows' positions, when asked for; else null. */
+        final ServerRows.Builder serverRows;
         boolean inserted;
         /** Whether a row was not at its position of the last scrape. */
         boolean moved;
@@ -230,10 +269,11 @@ public final class HaproxyCsvMapper {
         int rows;
         int seen;
 
-        Scrape(int gen, int servers, int rows) {
+        Scrape(int gen, int servers, int rows, boolean keepServerRows) {
             this.gen = gen;
             this.servers = new ArrayList<>(servers);
             this.order = new ArrayList<>(rows);
+            this.serverRows = keepServerRows ? new ServerRows.Builder(servers) : null;
         }
 
         /** The result list. */
@@ -265,8 +305,12 @@ public final class HaproxyCsvMapper {
     private int rowFields;
     private String rowError;
 
-    private ScrapeResult mapRows(Plan p, byte[] b, int start, int length) {
-        Scrape sc = new Scrape(++generation, lastServerCount + 4, table.size() + 16);
+    /** Where the row being processed starts and ends (its '\n' or the end); guarded by this. */
+    private int rowStart;
+    private int rowEnd;
+
+    private ScrapeResult mapRows(Plan p, byte[] b, int start, int length, boolean keepServerRows) {
+        Scrape sc = new Scrape(++generation, lastServerCount + 4, table.size() + 16, keepServerRows);
         int line = 1;
         int pos = start;
         while (pos < length) {
@@ -285,7 +329,9 @@ public final class HaproxyCsvMapper {
                 continue;
             }
             sc.rows++;
+            rowStart = pos;
             pos = tokenize(b, pos, length, p);
+            rowEnd = pos;
             pos = pos < length ? pos + 1 : length;
             processRow(sc, p, b, line, rowFields, rowError);
         }
@@ -297,7 +343,8 @@ public final class HaproxyCsvMapper {
         }
         lastServerCount = sc.servers.size();
         return new ScrapeResult(sc.samples(options.targetLabels()), sc.rows, sc.rows - sc.skippedCount, sc.skipped,
-                Collections.unmodifiableList(sc.servers), sc.fieldErrors, sc.failures);
+                Collections.unmodifiableList(sc.servers), sc.fieldErrors, sc.failures,
+                sc.serverRows == null ? null : sc.serverRows.build(p.header, b, length));
     }
 
     /**
@@ -515,6 +562,9 @@ public final class HaproxyCsvMapper {
                 counts[1 + state]++;
             }
             sc.servers.add(serverState(p, en, b, nf, status));
+            if (sc.serverRows != null) {
+                sc.serverRows.add(en.proxy, rowStart, rowEnd);
+            }
         } else if (type == Columns.BACKEND) {
             sc.backends.add(en);
         }

@@ -19,9 +19,10 @@ import java.util.Objects;
  *     most {@value HaproxyCsvMapper#MAX_REPORTED_ERRORS} are listed, {@code parseFailures} counts all
  * @param parseFailures skipped rows plus field errors: what haproxy_exporter adds to
  *     {@code haproxy_exporter_csv_parse_failures_total} for this document
+ * @param serverRows a copy of the kept server rows, when the mapper was asked to keep them; else null
  */
 public record ScrapeResult(List<Sample> samples, int rows, int keptRows, List<SkippedRow> skippedRows, List<ServerState> servers,
-                           List<FieldError> fieldErrors, int parseFailures) {
+                           List<FieldError> fieldErrors, int parseFailures, ServerRows serverRows) {
 
     /**
      * Copies the small lists; {@code samples} and {@code servers} are taken as they are (large: the mapper hands over
@@ -36,7 +37,7 @@ public record ScrapeResult(List<Sample> samples, int rows, int keptRows, List<Sk
 
     /** Creates a result without server states or field errors. */
     public ScrapeResult(List<Sample> samples, int rows, List<SkippedRow> skippedRows) {
-        this(samples, rows, rows - skippedRows.size(), skippedRows, List.of(), List.of(), skippedRows.size());
+        this(samples, rows, rows - skippedRows.size(), skippedRows, List.of(), List.of(), skippedRows.size(), null);
     }
 
     /**

@@ -94,6 +94,75 @@ class HaproxyCsvMapperPropertiesTest {
         assertThat(f.others()).isEqualTo(f);
     }
 
+    /**
+     * The server metrics skipped in a scrape and looked up later from its kept server rows are exactly the full
+     * mapping's, per backend and in full, on mutated CSVs and with every kind of option (status mapping, excluded
+     * states, restricted server fields); the scrape itself maps the rest as if nothing were skipped.
+     */
+    @Test
+    void serverMetricsLookedUpLaterEqualTheFullMapping() {
+        dev.tocsin.core.Labels target = dev.tocsin.core.Labels.of("instance", "lb:8404", "job", "haproxy");
+        List<String> serverOnly = new ArrayList<>();
+        List<String> rest = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            Columns.slots(t).forEach(sl -> {
+                String n = sl.metric();
+                List<String> to = HaproxyCsvMapper.serverOnlyFamily(n) ? serverOnly : rest;
+                if (!to.contains(n)) {
+                    to.add(n);
+                }
+            });
+        }
+        assertThat(serverOnly).contains("haproxy_server_status", "haproxy_server_up", "haproxy_server_check_status",
+                "haproxy_server_check_info", "haproxy_server_last_change_seconds")
+                .doesNotContain("haproxy_backend_servers", "haproxy_backend_up", "haproxy_frontend_bytes_in_total");
+        List<MappingOptions> options = List.of(
+                new MappingOptions(dev.tocsin.haproxy.StatusMapping.FIXED, java.util.Set.of(), java.util.Set.of(),
+                        target),
+                new MappingOptions(dev.tocsin.haproxy.StatusMapping.EXPORTER_STRICT, java.util.Set.of(),
+                        java.util.Set.of("MAINT", "DOWN"), target),
+                new MappingOptions(dev.tocsin.haproxy.StatusMapping.FIXED, java.util.Set.of("status", "lastchg"),
+                        java.util.Set.of(), target));
+        qt().withExamples(150).forAll(mutations(), integers().between(0, options.size() - 1),
+                lists().of(integers().between(0, serverOnly.size() - 1)).ofSizeBetween(1, 6))
+                .checkAssert((ms, o, picked) -> {
+                    byte[] b = mutate(ms).getBytes(StandardCharsets.UTF_8);
+                    MappingOptions opt = options.get(o);
+                    java.util.Set<String> lazy = new java.util.TreeSet<>();
+                    picked.forEach(i -> lazy.add(serverOnly.get(i)));
+                    List<String> mapped = new ArrayList<>(rest);
+                    serverOnly.stream().filter(n -> !lazy.contains(n)).forEach(mapped::add);
+                    ScrapeResult full = new HaproxyCsvMapper(opt).map(b, b.length);
+                    ScrapeResult part = new HaproxyCsvMapper(opt).map(b, b.length,
+                            dev.tocsin.core.MetricInterest.of(mapped), true);
+                    assertThat(CsvSamples.byLabels(part.samples())).isEqualTo(CsvSamples.byLabels(
+                            full.samples().stream().filter(s -> !lazy.contains(s.labels().metricName())).toList()));
+                    assertThat(part.servers()).isEqualTo(full.servers());
+                    assertThat(part.serverRows().size()).isEqualTo((int) full.servers().stream()
+                            .filter(st -> !opt.excludedServerStates().contains(st.status())).count());
+                    dev.tocsin.haproxy.internal.ServerRowLookup lookup = new dev.tocsin.haproxy.internal
+                            .ServerRowLookup(part.serverRows(), lazy, new HaproxyCsvMapper(opt), target);
+                    java.util.Set<String> backends = new java.util.TreeSet<>();
+                    full.servers().forEach(st -> backends.add(st.backend()));
+                    backends.add("no-such-backend");
+                    for (String name : lazy) {
+                        List<dev.tocsin.core.Sample> all = full.samples().stream()
+                                .filter(s -> s.labels().metricName().equals(name)).toList();
+                        assertThat(CsvSamples.byLabels(lookup.lookup(name, java.util.Map.of())))
+                                .as("every %s", name).isEqualTo(CsvSamples.byLabels(all));
+                        for (String backend : backends) {
+                            assertThat(CsvSamples.byLabels(lookup.lookup(name, java.util.Map.of("backend", backend,
+                                    "instance", "lb:8404"))))
+                                    .as("%s of backend %s", name, backend)
+                                    .isEqualTo(CsvSamples.byLabels(all.stream()
+                                            .filter(s -> s.labels().get("backend").equals(backend)).toList()));
+                        }
+                        assertThat(lookup.lookup(name, java.util.Map.of("instance", "other:8404"))).isEmpty();
+                    }
+                    assertThat(lookup.lookup("haproxy_backend_up", java.util.Map.of())).isEmpty();
+                });
+    }
+
     private static String mutate(List<int[]> ms) {
         List<String> lines = new ArrayList<>(Arrays.asList(LINES));
         for (int[] m : ms) {

@@ -1,0 +1,116 @@
+package dev.tocsin.haproxy.internal;
+
+import dev.tocsin.core.Labels;
+import dev.tocsin.core.MetricInterest;
+import dev.tocsin.core.MetricsView;
+import dev.tocsin.core.Sample;
+import dev.tocsin.core.internal.OnDemandSeries;
+import dev.tocsin.haproxy.internal.csv.HaproxyCsvMapper;
+import dev.tocsin.haproxy.internal.csv.ScrapeResult;
+import dev.tocsin.haproxy.internal.csv.ServerRows;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The server metrics one scrape skipped because rules want them only on demand: looked up by mapping again, with a
+ * mapper of the same options, the rows of the backend asked for (a few rows, not the ~10,000 of a large HAProxy), or
+ * every server row when no backend is named. Answers for one scrape only; thread-safe.
+ */
+public final class ServerRowLookup implements OnDemandSeries {
+
+    /** How many backends' mapped rows are kept per scrape (alerts of the same evaluation ask again). */
+    static final int CACHED_BACKENDS = 64;
+
+    private final ServerRows rows;
+    private final Set<String> names;
+    private final MetricInterest interest;
+    private final HaproxyCsvMapper mapper;
+    private final Labels target;
+    /** Mapped samples by backend ({@code null} key: every row), least recently used first; guarded by itself. */
+    private final Map<String, List<Sample>> mapped = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, List<Sample>> eldest) {
+            return size() > CACHED_BACKENDS;
+        }
+    };
+
+    /**
+     * Creates the look-up of one scrape.
+     *
+     * @param rows the scrape's server rows
+     * @param names the server metrics the scrape skipped (each {@link HaproxyCsvMapper#serverOnlyFamily})
+     * @param mapper a mapper with the options of the scrape's mapper, used only for look-ups (shared by the scrapes
+     *     of one source: it is synchronized)
+     * @param target the labels the mapper puts on every sample (instance, job)
+     */
+    public ServerRowLookup(ServerRows rows, Set<String> names, HaproxyCsvMapper mapper, Labels target) {
+        this.rows = Objects.requireNonNull(rows, "rows");
+        this.names = Set.copyOf(names);
+        this.interest = MetricInterest.of(this.names);
+        this.mapper = Objects.requireNonNull(mapper, "mapper");
+        this.target = Objects.requireNonNull(target, "target");
+    }
+
+    @Override
+    public Set<String> names() {
+        return names;
+    }
+
+    @Override
+    public List<Sample> lookup(String metricName, Map<String, String> labels) {
+        if (!names.contains(metricName)) {
+            return List.of();
+        }
+        for (int i = 0; i < target.size(); i++) {
+            String wanted = labels.get(target.name(i));
+            if (wanted != null && !wanted.equals(target.value(i))) {
+                return List.of(); // another source's series
+            }
+        }
+        String backend = labels.get("backend");
+        List<Sample> samples = samples(backend);
+        List<Sample> out = new ArrayList<>();
+        for (Sample s : samples) {
+            if (s.labels().metricName().equals(metricName) && MetricsView.matches(s.labels(), labels)) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** The skipped metrics' samples of one backend's rows (every row when {@code backend} is null). */
+    private List<Sample> samples(String backend) {
+        synchronized (mapped) {
+            List<Sample> known = mapped.get(backend);
+            if (known != null) {
+                return known;
+            }
+        }
+        byte[] doc;
+        if (backend == null) {
+            doc = rows.document();
+        } else {
+            int[] these = rows.rowsOf(backend);
+            if (these.length == 0) {
+                return List.of();
+            }
+            doc = rows.document(these);
+        }
+        ScrapeResult r = mapper.map(doc, doc.length, interest);
+        List<Sample> samples = List.copyOf(r.samples());
+        synchronized (mapped) {
+            mapped.put(backend, samples);
+        }
+        return samples;
+    }
+
+    @Override
+    public String toString() {
+        return "ServerRowLookup[" + rows.size() + " server rows, " + names + "]";
+    }
+}
