@@ -16,9 +16,10 @@ import java.util.TreeSet;
  * <p>Some of the names may be wanted only <em>on demand</em> ({@link #onDemandNames()}): a rule declared them with
  * {@link Rule.Builder#readsOnDemand(String...)} and reads them only through
  * {@link MetricsView#seriesMatching(String, java.util.Map)}, for the labels of one alert at a time (for example the
- * servers of a down backend). A source may return them like any other name (always correct), or, if it is one of
- * Tocsin's own sources that can look series up later from what it read, skip them in {@code collect} and answer the
- * few look-ups instead.
+ * servers of a down backend). {@link MetricSource#collect(MetricInterest)} returns them like any other name. When the
+ * evaluator reads one of Tocsin's own sources that can look series up later from what it read (such as
+ * {@code HaproxySource}) directly, not through a wrapper, that source skips them and answers the few look-ups
+ * instead.
  */
 public final class MetricInterest {
 

@@ -4,6 +4,7 @@ import dev.tocsin.core.Labels;
 import dev.tocsin.core.MetricInterest;
 import dev.tocsin.core.MetricSource;
 import dev.tocsin.core.Sample;
+import dev.tocsin.core.internal.DeferringSource;
 import dev.tocsin.haproxy.internal.ConcatList;
 import dev.tocsin.haproxy.internal.FetchException;
 import dev.tocsin.haproxy.internal.HttpStatsTransport;
@@ -67,7 +68,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Watch several HAProxy instances with several sources; they share nothing mutable. Thread-safe.
  */
-public final class HaproxySource implements MetricSource {
+public final class HaproxySource implements MetricSource, DeferringSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(HaproxySource.class);
 
@@ -82,8 +83,6 @@ public final class HaproxySource implements MetricSource {
     private final AtomicLong scrapes = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong parseFailures = new AtomicLong();
-    /** Maps the rows of on-demand look-ups (see {@link ServerRowLookup}); created on first need. */
-    private HaproxyCsvMapper lookupMapper;
     /** The last interest asked for, and what it means for the mapper: guarded by this. */
     private MetricInterest lastInterest;
     private MetricInterest lastMapInterest;
@@ -145,16 +144,33 @@ public final class HaproxySource implements MetricSource {
     /**
      * Fetches the statistics once and maps only the metrics {@code interest} includes: the evaluator passes the
      * names its rules read, so a source watched by a few rules does not build the ~70 series per server the exporter
-     * table defines. Every row is still read (skipped rows are still counted and logged). Server metrics the interest
-     * wants only on demand ({@link MetricInterest#onDemandNames()}) are not mapped: the scrape keeps a copy of its
-     * server rows instead and maps, when a rule asks through {@code MetricsView.seriesMatching}, only the rows of the
-     * backend asked about.
+     * table defines. Every row is still read (skipped rows are still counted and logged). The names wanted only on
+     * demand are mapped too (see {@link #collectDeferring}).
      *
      * @param interest the metric names wanted ({@link MetricInterest#all()} for everything)
      * @throws java.io.IOException as {@link #collect()}
      */
     @Override
-    public synchronized List<Sample> collect(MetricInterest interest) throws java.io.IOException {
+    public List<Sample> collect(MetricInterest interest) throws java.io.IOException {
+        return read(interest, false);
+    }
+
+    /**
+     * Internal, called by the evaluator when it reads this source itself: as {@link #collect(MetricInterest)}, except
+     * that the server metrics the interest wants only on demand ({@link MetricInterest#onDemandNames()}) are not
+     * mapped. The scrape keeps its server rows (the response body) instead and maps, when a rule asks through
+     * {@code MetricsView.seriesMatching}, only the rows of the backend asked about. The returned list offers that
+     * look-up to the evaluator; a copy of it would lose those metrics.
+     *
+     * @param interest the metric names wanted
+     * @throws java.io.IOException as {@link #collect()}
+     */
+    @Override
+    public List<Sample> collectDeferring(MetricInterest interest) throws java.io.IOException {
+        return read(interest, true);
+    }
+
+    private synchronized List<Sample> read(MetricInterest interest, boolean defer) throws java.io.IOException {
         Objects.requireNonNull(interest, "interest");
         scrapes.incrementAndGet();
         StatsTransport.Payload payload;
@@ -165,14 +181,21 @@ public final class HaproxySource implements MetricSource {
             infoStale = true;
             throw e;
         }
-        if (!interest.equals(lastInterest)) {
-            planInterest(interest);
+        Set<String> deferred = Set.of();
+        MetricInterest mapped = interest;
+        if (defer && !interest.onDemandNames().isEmpty()) {
+            if (!interest.equals(lastInterest)) {
+                planInterest(interest);
+            }
+            deferred = lastDeferred;
+            mapped = lastMapInterest;
         }
-        Set<String> deferred = lastDeferred;
         ScrapeResult result;
         try {
-            result = mapper.map(payload.bytes(), payload.length(), lastMapInterest, !deferred.isEmpty());
-            transport.recycle(payload); // the mapper keeps no reference to the bytes
+            result = mapper.map(payload.bytes(), payload.length(), mapped, false, !deferred.isEmpty());
+            if (result.serverRows() == null || !result.serverRows().uses(payload.bytes())) {
+                transport.recycle(payload); // nothing keeps a reference to the bytes
+            }
         } catch (CsvFormatException e) {
             failures.incrementAndGet();
             parseFailures.incrementAndGet();
@@ -205,11 +228,8 @@ public final class HaproxySource implements MetricSource {
         if (result.samples() instanceof FamilySamples) {
             FamilySamples families = ((FamilySamples) result.samples()).withOthers(own);
             if (result.serverRows() != null) {
-                if (lookupMapper == null) {
-                    lookupMapper = new HaproxyCsvMapper(mapper.options());
-                }
-                families = families.withOnDemand(new ServerRowLookup(result.serverRows(), deferred, lookupMapper,
-                        mapper.options().targetLabels()));
+                families = families.withOnDemand(new ServerRowLookup(result.serverRows(), deferred,
+                        mapper.options()));
             }
             return families;
         }

@@ -151,8 +151,11 @@ class HaproxyAlertingIT {
         awaitStatus("app", "s1", "DOWN");
         dev.tocsin.core.MetricInterest interest = dev.tocsin.core.MetricInterest.of(List.of("haproxy_backend_up"),
                 List.of(dev.tocsin.haproxy.internal.BackendDiagnostics.reads()));
-        List<dev.tocsin.core.Sample> lazy = src.collect(interest);
+        List<dev.tocsin.core.Sample> lazy = src.collectDeferring(interest);
         List<dev.tocsin.core.Sample> full = src.collect();
+        // the public collect(interest) maps the on-demand names too: a wrapper that copies the list loses nothing
+        assertThat(src.collect(interest)).extracting(x -> x.labels().metricName()).contains("haproxy_backend_up",
+                "haproxy_server_status", "haproxy_server_check_status");
         java.util.Set<String> skipped = java.util.Set.of("haproxy_server_status", "haproxy_server_check_status",
                 "haproxy_server_check_info", "haproxy_server_last_change_seconds", "haproxy_server_up");
         assertThat(lazy).extracting(x -> x.labels().metricName()).contains("haproxy_backend_up",
@@ -170,11 +173,23 @@ class HaproxyAlertingIT {
         }
         Evaluator e = Evaluator.builder().source(src).rule(HaproxyRules.backendDown()).build();
         evaluators.add(e);
+        // wrapped (here copying the list), the source is asked for everything and the diagnosis is the same
+        Evaluator wrapped = Evaluator.builder().source(new dev.tocsin.core.source.ForwardingMetricSource(source(
+                Transport.HTTP)) {
+            @Override
+            public List<dev.tocsin.core.Sample> collect(dev.tocsin.core.MetricInterest i) throws Exception {
+                return new ArrayList<>(super.collect(i));
+            }
+        }).rule(HaproxyRules.backendDown()).build();
+        evaluators.add(wrapped);
         haproxy.serverOf("app", "s2").stop();
         awaitStatus("app", "BACKEND", "DOWN");
-        assertThat(matching(e.evaluate(Instant.now()), is("HaproxyBackendDown", AlertState.FIRING))).singleElement()
-                .satisfies(a -> assertThat(a.context()).containsEntry("servers_up", "0 of 2 servers UP")
-                        .hasEntrySatisfying("down_servers", d -> assertThat(d).contains("s1: DOWN", "s2: DOWN")));
+        for (Evaluator ev : List.of(e, wrapped)) {
+            assertThat(matching(ev.evaluate(Instant.now()), is("HaproxyBackendDown", AlertState.FIRING)))
+                    .singleElement().satisfies(a -> assertThat(a.context())
+                            .containsEntry("servers_up", "0 of 2 servers UP")
+                            .hasEntrySatisfying("down_servers", d -> assertThat(d).contains("s1: DOWN", "s2: DOWN")));
+        }
     }
 
     @Test

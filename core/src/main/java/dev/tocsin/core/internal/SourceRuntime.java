@@ -77,7 +77,8 @@ final class SourceRuntime {
      */
     Object collect(MetricInterest interest) {
         try {
-            List<Sample> raw = source.collect(interest);
+            List<Sample> raw = source instanceof DeferringSource && !interest.onDemandNames().isEmpty()
+                    ? ((DeferringSource) source).collectDeferring(interest) : source.collect(interest);
             if (raw == null) {
                 throw new IllegalStateException("collect() returned null");
             }
@@ -127,6 +128,9 @@ final class SourceRuntime {
                 && Duration.between(lastSuccess, now).compareTo(staleness) <= 0) {
             return new Read(lastGood, true, rawSeries ? null : healthDown, lastGoodOnDemand);
         }
+        // never held again (a new success replaces them): let their memory go
+        lastGood = null;
+        lastGoodOnDemand = null;
         return new Read(Map.of(), false, rawSeries ? null : healthDown, null);
     }
 

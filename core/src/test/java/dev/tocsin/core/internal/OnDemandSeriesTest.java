@@ -170,6 +170,63 @@ class OnDemandSeriesTest {
         }
     }
 
+    /** A source that can defer: says which of its methods the evaluator called. */
+    static final class Deferring implements dev.tocsin.core.MetricSource, DeferringSource {
+        final List<String> calls = new ArrayList<>();
+        final List<Sample> samples;
+
+        Deferring(List<Sample> samples) {
+            this.samples = samples;
+        }
+
+        @Override
+        public String instance() {
+            return INSTANCE;
+        }
+
+        @Override
+        public String job() {
+            return "haproxy";
+        }
+
+        @Override
+        public List<Sample> collect() {
+            return samples;
+        }
+
+        @Override
+        public List<Sample> collect(dev.tocsin.core.MetricInterest interest) {
+            calls.add("collect " + interest);
+            return collect();
+        }
+
+        @Override
+        public List<Sample> collectDeferring(dev.tocsin.core.MetricInterest interest) {
+            calls.add("deferring " + interest);
+            return collect();
+        }
+    }
+
+    @Test
+    void theEvaluatorLetsOnlyASourceItReadsItselfDeferAndOnlyWhenSomethingIsOnDemand() {
+        Deferring source = new Deferring(read(new Lookup(SERVERS), 0));
+        try (Evaluator e = Evaluator.builder().source(source).rule(backendDown()).build()) {
+            assertThat(e.evaluate(T0)).singleElement()
+                    .satisfies(a -> assertThat(a.context()).containsEntry("down", "a1,a2"));
+            e.addRule(Rule.alert("Eager").expr("server_up == 0").build());
+            e.evaluate(T0.plusSeconds(5));
+        }
+        assertThat(source.calls).containsExactly("deferring MetricInterest[backend_up] on demand [server_up]",
+                "collect MetricInterest[backend_up, server_up]");
+        // behind a wrapper, the evaluator cannot know the list reaches it whole: it asks for everything
+        Deferring inner = new Deferring(read(new Lookup(SERVERS), 0));
+        try (Evaluator e = Evaluator.builder().source(new dev.tocsin.core.source.ForwardingMetricSource(inner) {
+        }).rule(backendDown()).build()) {
+            e.evaluate(T0);
+        }
+        assertThat(inner.calls).containsExactly("collect MetricInterest[backend_up] on demand [server_up]");
+    }
+
     @Test
     void matchingNeedsEveryLabelValue() {
         Labels l = Labels.of("a", "1", "b", "2");

@@ -6,6 +6,7 @@ import dev.tocsin.core.MetricsView;
 import dev.tocsin.core.Sample;
 import dev.tocsin.core.internal.OnDemandSeries;
 import dev.tocsin.haproxy.internal.csv.HaproxyCsvMapper;
+import dev.tocsin.haproxy.internal.csv.MappingOptions;
 import dev.tocsin.haproxy.internal.csv.ScrapeResult;
 import dev.tocsin.haproxy.internal.csv.ServerRows;
 
@@ -18,20 +19,22 @@ import java.util.Set;
 
 /**
  * The server metrics one scrape skipped because rules want them only on demand: looked up by mapping again, with a
- * mapper of the same options, the rows of the backend asked for (a few rows, not the ~10,000 of a large HAProxy), or
- * every server row when no backend is named. Answers for one scrape only; thread-safe.
+ * new mapper of the same options (nothing shared between look-ups, nothing kept after one), the rows of the backend
+ * asked for (a few rows, not the ~10,000 of a large HAProxy), or every server row when no backend is named. Answers
+ * for one scrape only; thread-safe. Rows that only these columns make malformed are skipped here without a report
+ * (the scrape did not read those columns).
  */
 public final class ServerRowLookup implements OnDemandSeries {
 
-    /** How many backends' mapped rows are kept per scrape (alerts of the same evaluation ask again). */
+    /** How many backends' mapped rows are kept per scrape (alerts of the same evaluation ask again); not all rows. */
     static final int CACHED_BACKENDS = 64;
 
     private final ServerRows rows;
     private final Set<String> names;
     private final MetricInterest interest;
-    private final HaproxyCsvMapper mapper;
+    private final MappingOptions options;
     private final Labels target;
-    /** Mapped samples by backend ({@code null} key: every row), least recently used first; guarded by itself. */
+    /** Mapped samples by backend, least recently used first; guarded by itself. */
     private final Map<String, List<Sample>> mapped = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, List<Sample>> eldest) {
@@ -44,16 +47,14 @@ public final class ServerRowLookup implements OnDemandSeries {
      *
      * @param rows the scrape's server rows
      * @param names the server metrics the scrape skipped (each {@link HaproxyCsvMapper#serverOnlyFamily})
-     * @param mapper a mapper with the options of the scrape's mapper, used only for look-ups (shared by the scrapes
-     *     of one source: it is synchronized)
-     * @param target the labels the mapper puts on every sample (instance, job)
+     * @param options the options of the scrape's mapper (its target labels are on every sample)
      */
-    public ServerRowLookup(ServerRows rows, Set<String> names, HaproxyCsvMapper mapper, Labels target) {
+    public ServerRowLookup(ServerRows rows, Set<String> names, MappingOptions options) {
         this.rows = Objects.requireNonNull(rows, "rows");
         this.names = Set.copyOf(names);
         this.interest = MetricInterest.of(this.names);
-        this.mapper = Objects.requireNonNull(mapper, "mapper");
-        this.target = Objects.requireNonNull(target, "target");
+        this.options = Objects.requireNonNull(options, "options");
+        this.target = options.targetLabels();
     }
 
     @Override
@@ -101,10 +102,13 @@ public final class ServerRowLookup implements OnDemandSeries {
             }
             doc = rows.document(these);
         }
-        ScrapeResult r = mapper.map(doc, doc.length, interest);
+        ScrapeResult r = new HaproxyCsvMapper(options).map(doc, doc.length, interest, false, false);
         List<Sample> samples = List.copyOf(r.samples());
-        synchronized (mapped) {
-            mapped.put(backend, samples);
+        if (backend != null) {
+            // every row's samples are asked for at most once per evaluation (the evaluator keeps them): not kept
+            synchronized (mapped) {
+                mapped.put(backend, samples);
+            }
         }
         return samples;
     }

@@ -122,7 +122,8 @@ public final class HaproxyCsvMapper {
     private double number;
     /**
      * The last sample of every (row, slot) and its value's raw bits, at row.base + slot: one contiguous region per
-     * row, laid out in CSV order (see {@link #compact}) so that a scrape walks them sequentially.
+     * row, laid out in CSV order (see {@link #compact}) so that a scrape walks them sequentially. A row gets its
+     * region with its first sample: rows of which no wanted metric reads anything have none.
      */
     private Sample[] cachedSamples = new Sample[0];
     private long[] cachedBits = new long[0];
@@ -171,7 +172,7 @@ public final class HaproxyCsvMapper {
      * @throws IndexOutOfBoundsException if {@code length} is negative or larger than {@code csv.length}
      */
     public ScrapeResult map(byte[] csv, int length, MetricInterest interest) {
-        return map(csv, length, interest, false);
+        return map(csv, length, interest, true, false);
     }
 
     /**
@@ -183,19 +184,24 @@ public final class HaproxyCsvMapper {
     }
 
     /**
-     * Maps as {@link #map(byte[], int, MetricInterest)} and, when {@code keepServerRows} is set, also keeps a copy of
-     * the document's kept server rows ({@link ScrapeResult#serverRows()}), from which the server metrics of some
-     * backends can be mapped later.
+     * Maps as {@link #map(byte[], int, MetricInterest)}, with server states ({@link ScrapeResult#servers()}) only
+     * when {@code serverStates} is set (a source has no use for them: they cost a few objects per server), and, when
+     * {@code keepServerRows} is set, also keeps the document's kept server rows ({@link ScrapeResult#serverRows()}),
+     * from which the server metrics of some backends can be mapped later. Those may be read from {@code csv} itself:
+     * when {@link ServerRows#uses} says so, the caller must not reuse the array.
      *
      * @param csv the bytes (UTF-8/ASCII) as HAProxy sent them
      * @param length how many bytes of {@code csv} are valid
      * @param interest the metric names wanted
+     * @param serverStates whether to describe every kept server row's state
      * @param keepServerRows whether to keep the server rows
-     * @return the samples of the wanted metrics, skipped rows and server states (and the server rows if asked)
+     * @return the samples of the wanted metrics, skipped rows, server states if asked (else none) and the server
+     *     rows if asked
      * @throws CsvFormatException when the document as a whole is unusable, as {@link #map(byte[], int)}
      * @throws IndexOutOfBoundsException if {@code length} is negative or larger than {@code csv.length}
      */
-    public synchronized ScrapeResult map(byte[] csv, int length, MetricInterest interest, boolean keepServerRows) {
+    public synchronized ScrapeResult map(byte[] csv, int length, MetricInterest interest, boolean serverStates,
+                                         boolean keepServerRows) {
         Objects.requireNonNull(csv, "csv");
         Objects.requireNonNull(interest, "interest");
         Objects.checkFromIndexSize(0, length, csv.length);
@@ -216,7 +222,7 @@ public final class HaproxyCsvMapper {
             fieldQuoted = new boolean[p.fieldsNeeded];
             fieldDigits = new long[p.fieldsNeeded];
         }
-        return mapRows(p, csv, lineEnd + 1, length, keepServerRows);
+        return mapRows(p, csv, lineEnd + 1, length, serverStates, keepServerRows);
     }
 
     private static void checkHeader(byte[] b, int pos, int headerEnd, int length) {
@@ -248,6 +254,7 @@ public final class HaproxyCsvMapper {
         final int gen;
         /** The samples, row by row, each tagged with its index in {@link #FAMILY_NAMES}. */
         final SampleChunks out = new SampleChunks();
+        /** The kept server rows' states, when asked for; else null. */
         final List<ServerState> servers;
         final List<SkippedRow> skipped = new ArrayList<>(0);
         final List<FieldError> fieldErrors = new ArrayList<>(0);
@@ -260,6 +267,8 @@ public final class HaproxyCsvMapper {
         boolean inserted;
         /** Whether a row was not at its position of the last scrape. */
         boolean moved;
+        /** The kept server rows. */
+        int serverCount;
         /** The per-backend counts of the last server row, and its raw pxname range in the CSV. */
         int[] runCounts;
         int runStart;
@@ -269,9 +278,9 @@ public final class HaproxyCsvMapper {
         int rows;
         int seen;
 
-        Scrape(int gen, int servers, int rows, boolean keepServerRows) {
+        Scrape(int gen, int servers, int rows, boolean serverStates, boolean keepServerRows) {
             this.gen = gen;
-            this.servers = new ArrayList<>(servers);
+            this.servers = serverStates ? new ArrayList<>(servers) : null;
             this.order = new ArrayList<>(rows);
             this.serverRows = keepServerRows ? new ServerRows.Builder(servers) : null;
         }
@@ -309,8 +318,9 @@ public final class HaproxyCsvMapper {
     private int rowStart;
     private int rowEnd;
 
-    private ScrapeResult mapRows(Plan p, byte[] b, int start, int length, boolean keepServerRows) {
-        Scrape sc = new Scrape(++generation, lastServerCount + 4, table.size() + 16, keepServerRows);
+    private ScrapeResult mapRows(Plan p, byte[] b, int start, int length, boolean serverStates,
+                                 boolean keepServerRows) {
+        Scrape sc = new Scrape(++generation, lastServerCount + 4, table.size() + 16, serverStates, keepServerRows);
         int line = 1;
         int pos = start;
         while (pos < length) {
@@ -341,9 +351,9 @@ public final class HaproxyCsvMapper {
             compact(sc.order);
             table.relayout(sc.order);
         }
-        lastServerCount = sc.servers.size();
+        lastServerCount = sc.serverCount;
         return new ScrapeResult(sc.samples(options.targetLabels()), sc.rows, sc.rows - sc.skippedCount, sc.skipped,
-                Collections.unmodifiableList(sc.servers), sc.fieldErrors, sc.failures,
+                sc.servers == null ? List.of() : Collections.unmodifiableList(sc.servers), sc.fieldErrors, sc.failures,
                 sc.serverRows == null ? null : sc.serverRows.build(p.header, b, length));
     }
 
@@ -521,7 +531,7 @@ public final class HaproxyCsvMapper {
                     decode(b, ss, se, fq[p.svCol], Integer.MAX_VALUE), Columns.slots(type).size(),
                     options.targetLabels());
             table.insert(en);
-            en.base = allocateSlots(en.samplesCount);
+            en.base = -1; // its cache slots come with its first sample (rows no wanted metric reads need none)
             sc.inserted = true;
         } else if (en.generation == sc.gen) {
             sc.skip(rowLine, "duplicate row for " + en.proxy + "/" + en.server + " (first at line " + en.firstLine
@@ -561,7 +571,10 @@ public final class HaproxyCsvMapper {
             if (state >= 0) {
                 counts[1 + state]++;
             }
-            sc.servers.add(serverState(p, en, b, nf, status));
+            if (sc.servers != null) {
+                sc.servers.add(serverState(p, en, b, nf, status));
+            }
+            sc.serverCount++;
             if (sc.serverRows != null) {
                 sc.serverRows.add(en.proxy, rowStart, rowEnd);
             }
@@ -666,6 +679,16 @@ public final class HaproxyCsvMapper {
         }
     }
 
+    /** The start of a row's cache slots, allocated on its first sample. */
+    private int slots(RowTable.Entry en) {
+        int base = en.base;
+        if (base < 0) {
+            base = allocateSlots(en.samplesCount);
+            en.base = base;
+        }
+        return base;
+    }
+
     private int allocateSlots(int n) {
         if (cachedUsed + n > cachedSamples.length) {
             int cap = Math.max(cachedUsed + n, cachedSamples.length * 2);
@@ -677,16 +700,19 @@ public final class HaproxyCsvMapper {
         return base;
     }
 
-    /** Re-lays the per-row caches in the order of the last scrape, dropping vanished rows. */
+    /** Re-lays the per-row caches in the order of the last scrape, dropping vanished rows and rows without slots. */
     private void compact(List<RowTable.Entry> order) {
         int total = 0;
         for (RowTable.Entry en : order) {
-            total += en.samplesCount;
+            total += en.base < 0 ? 0 : en.samplesCount;
         }
         Sample[] samples = new Sample[total + total / 8 + 64];
         long[] bits = new long[samples.length];
         int next = 0;
         for (RowTable.Entry en : order) {
+            if (en.base < 0) {
+                continue; // no sample yet: no slots
+            }
             System.arraycopy(cachedSamples, en.base, samples, next, en.samplesCount);
             System.arraycopy(cachedBits, en.base, bits, next, en.samplesCount);
             en.base = next;
@@ -703,7 +729,7 @@ public final class HaproxyCsvMapper {
      */
     private void emitFixed(SampleChunks out, RowTable.Entry en, int slot, Slot def, double v) {
         long bits = Double.doubleToRawLongBits(v);
-        int k = en.base + slot;
+        int k = slots(en) + slot;
         Sample prev = cachedSamples[k];
         if (prev != null && cachedBits[k] == bits) {
             out.append(prev, rowFamilies[slot]);
@@ -720,7 +746,7 @@ public final class HaproxyCsvMapper {
     private void emitDynamic(SampleChunks out, RowTable.Entry en, int slot, Labels labels, double v,
                              boolean check) {
         long bits = Double.doubleToRawLongBits(v);
-        int k = en.base + slot;
+        int k = slots(en) + slot;
         Sample prev = cachedSamples[k];
         // the cached sample's labels, held in the entry: reading prev.labels() would touch the sample (a cache miss)
         Labels last = check ? en.emittedCheckLabels : en.emittedInfoLabels;

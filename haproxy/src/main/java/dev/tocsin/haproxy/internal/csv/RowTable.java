@@ -28,7 +28,8 @@ final class RowTable {
         Labels rowLabels;
         /** Number of slots (samples) of this row; they live in the mapper's caches from {@link #base}. */
         final int samplesCount;
-        int base;
+        /** Where the row's slots start in the mapper's caches; -1 until the row's first sample. */
+        int base = -1;
         int generation = -1;
         int firstLine;
         byte[] statusBytes;

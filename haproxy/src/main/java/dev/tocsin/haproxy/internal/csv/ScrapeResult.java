@@ -19,7 +19,7 @@ import java.util.Objects;
  *     most {@value HaproxyCsvMapper#MAX_REPORTED_ERRORS} are listed, {@code parseFailures} counts all
  * @param parseFailures skipped rows plus field errors: what haproxy_exporter adds to
  *     {@code haproxy_exporter_csv_parse_failures_total} for this document
- * @param serverRows a copy of the kept server rows, when the mapper was asked to keep them; else null
+ * @param serverRows the kept server rows, when the mapper was asked to keep them; else null
  */
 public record ScrapeResult(List<Sample> samples, int rows, int keptRows, List<SkippedRow> skippedRows, List<ServerState> servers,
                            List<FieldError> fieldErrors, int parseFailures, ServerRows serverRows) {

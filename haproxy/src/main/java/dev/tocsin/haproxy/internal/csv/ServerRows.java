@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A copy of the kept server rows of one CSV document (with its header), from which the server metrics of some
+ * The kept server rows of one CSV document (with its header), from which the server metrics of some
  * backends can be mapped again later: a small document made of the header and those backends' rows, given to a
  * {@link HaproxyCsvMapper} with the same options, yields exactly the samples the whole document gives for them.
  * Immutable once built; safe to share between threads.
@@ -37,9 +37,9 @@ public final class ServerRows {
         return count;
     }
 
-    /** Returns the bytes kept (the rows and the header), for memory accounting. */
-    public long retainedBytes() {
-        return (long) bytes.length + header.length + 12L * starts.length;
+    /** Returns whether these rows are read from {@code array} itself (which must then not be reused). */
+    public boolean uses(byte[] array) {
+        return bytes == array;
     }
 
     /** Returns the indexes of the rows of a backend (by its decoded pxname), in document order; empty if none. */
@@ -131,8 +131,16 @@ public final class ServerRows {
             count++;
         }
 
-        /** Copies the rows' bytes out of {@code doc} (which the caller may then reuse). */
+        /**
+         * Builds the rows over {@code doc}: the document array itself when it is no more than 1/8 larger than the
+         * document (the caller must then not reuse it: see {@link ServerRows#uses}), else a copy of the rows' bytes.
+         */
         ServerRows build(byte[] header, byte[] doc, int length) {
+            int[] s = Arrays.copyOf(starts, count);
+            int[] e = Arrays.copyOf(ends, count);
+            if ((long) doc.length <= length + length / 8L) {
+                return new ServerRows(header.clone(), doc, s, e, Arrays.copyOf(backends, count), count);
+            }
             int from = length;
             int to = 0;
             for (int i = 0; i < count; i++) {
@@ -144,8 +152,6 @@ public final class ServerRows {
                 to = 0;
             }
             byte[] copy = Arrays.copyOfRange(doc, from, to);
-            int[] s = Arrays.copyOf(starts, count);
-            int[] e = Arrays.copyOf(ends, count);
             for (int i = 0; i < count; i++) {
                 s[i] -= from;
                 e[i] -= from;
