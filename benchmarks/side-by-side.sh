@@ -14,6 +14,7 @@
 #
 # Usage: benchmarks/side-by-side.sh [N=20]      (build first: mvn -B -q -DskipTests package -pl benchmarks -am)
 # Env:   EXPORTER=/usr/bin/prometheus-haproxy-exporter  JAR=benchmarks/target/benchmarks.jar
+#        TOCSIN_EXTRA_JVM_OPTS / TOCSIN_EXTRA_EVAL_OPTS (option sets separated by '|'), TOCSIN_MALLOC_ARENA_MAX
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-20}
@@ -61,7 +62,8 @@ EXP_RSS=$(status_kb "$EXP_PID" VmRSS)
 EXP_HWM=$(status_kb "$EXP_PID" VmHWM)
 kill "$EXP_PID"; wait "$EXP_PID" 2>/dev/null || true
 
-# 4. Tocsin JVMs
+# 4. Tocsin JVMs (TOCSIN_MALLOC_ARENA_MAX, when set, limits glibc's malloc arenas in them: a few MB less RSS)
+if [ -n "${TOCSIN_MALLOC_ARENA_MAX:-}" ]; then export MALLOC_ARENA_MAX=$TOCSIN_MALLOC_ARENA_MAX; fi
 run_tocsin() { # $1 = label, $2 = collect|evaluate, rest = JVM options
   local label=$1 mode=$2; shift 2
   java "$@" -cp "$JAR" dev.tocsin.benchmarks.haproxy.CollectLoop "$CSV_URI" 50 "$N" 0 "$mode" >"$WORK/tocsin.out" 2>&1 \
