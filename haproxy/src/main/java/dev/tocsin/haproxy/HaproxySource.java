@@ -158,9 +158,9 @@ public final class HaproxySource implements MetricSource, DeferringSource {
     /**
      * Internal, called by the evaluator when it reads this source itself: as {@link #collect(MetricInterest)}, except
      * that the server metrics the interest wants only on demand ({@link MetricInterest#onDemandNames()}) are not
-     * mapped. The scrape keeps its server rows (the response body) instead and maps, when a rule asks through
-     * {@code MetricsView.seriesMatching}, only the rows of the backend asked about. The returned list offers that
-     * look-up to the evaluator; a copy of it would lose those metrics.
+     * mapped. The scrape keeps the few fields of its server rows they are read from instead and maps, when a rule asks
+     * through {@code MetricsView.seriesMatching}, only the rows of the backend asked about. The returned list offers
+     * that look-up to the evaluator; a copy of it would lose those metrics.
      *
      * @param interest the metric names wanted
      * @throws java.io.IOException as {@link #collect()}
@@ -192,10 +192,8 @@ public final class HaproxySource implements MetricSource, DeferringSource {
         }
         ScrapeResult result;
         try {
-            result = mapper.map(payload.bytes(), payload.length(), mapped, false, !deferred.isEmpty());
-            if (result.serverRows() == null || !result.serverRows().uses(payload.bytes())) {
-                transport.recycle(payload); // nothing keeps a reference to the bytes
-            }
+            result = mapper.map(payload.bytes(), payload.length(), mapped, false, deferred);
+            transport.recycle(payload); // nothing keeps a reference to the bytes
         } catch (CsvFormatException e) {
             failures.incrementAndGet();
             parseFailures.incrementAndGet();

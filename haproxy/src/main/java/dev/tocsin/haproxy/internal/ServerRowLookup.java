@@ -102,7 +102,7 @@ public final class ServerRowLookup implements OnDemandSeries {
             }
             doc = rows.document(these);
         }
-        ScrapeResult r = new HaproxyCsvMapper(options).map(doc, doc.length, interest, false, false);
+        ScrapeResult r = new HaproxyCsvMapper(options).map(doc, doc.length, interest, false, Set.of());
         List<Sample> samples = List.copyOf(r.samples());
         if (backend != null) {
             // every row's samples are asked for at most once per evaluation (the evaluator keeps them): not kept

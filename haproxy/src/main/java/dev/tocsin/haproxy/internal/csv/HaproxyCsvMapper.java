@@ -172,7 +172,7 @@ public final class HaproxyCsvMapper {
      * @throws IndexOutOfBoundsException if {@code length} is negative or larger than {@code csv.length}
      */
     public ScrapeResult map(byte[] csv, int length, MetricInterest interest) {
-        return map(csv, length, interest, true, false);
+        return map(csv, length, interest, true, Set.of());
     }
 
     /**
@@ -186,24 +186,25 @@ public final class HaproxyCsvMapper {
     /**
      * Maps as {@link #map(byte[], int, MetricInterest)}, with server states ({@link ScrapeResult#servers()}) only
      * when {@code serverStates} is set (a source has no use for them: they cost a few objects per server), and, when
-     * {@code keepServerRows} is set, also keeps the document's kept server rows ({@link ScrapeResult#serverRows()}),
-     * from which the server metrics of some backends can be mapped later. Those may be read from {@code csv} itself:
-     * when {@link ServerRows#uses} says so, the caller must not reuse the array.
+     * {@code keepFor} names metrics, also keeps of every kept server row the fields those metrics (and the row's
+     * names, type, status and check) are read from ({@link ScrapeResult#serverRows()}): enough to map those metrics
+     * later for the servers of some backends, in a fraction of the document's size.
      *
-     * @param csv the bytes (UTF-8/ASCII) as HAProxy sent them
+     * @param csv the bytes (UTF-8/ASCII) as HAProxy sent them (not kept)
      * @param length how many bytes of {@code csv} are valid
      * @param interest the metric names wanted
      * @param serverStates whether to describe every kept server row's state
-     * @param keepServerRows whether to keep the server rows
+     * @param keepFor server metrics ({@link #serverOnlyFamily}) to keep the fields of; empty: keep no rows
      * @return the samples of the wanted metrics, skipped rows, server states if asked (else none) and the server
      *     rows if asked
      * @throws CsvFormatException when the document as a whole is unusable, as {@link #map(byte[], int)}
      * @throws IndexOutOfBoundsException if {@code length} is negative or larger than {@code csv.length}
      */
     public synchronized ScrapeResult map(byte[] csv, int length, MetricInterest interest, boolean serverStates,
-                                         boolean keepServerRows) {
+                                         Set<String> keepFor) {
         Objects.requireNonNull(csv, "csv");
         Objects.requireNonNull(interest, "interest");
+        Objects.requireNonNull(keepFor, "keepFor");
         Objects.checkFromIndexSize(0, length, csv.length);
         int pos = 0;
         if (length >= 3 && (csv[0] & 0xFF) == 0xEF && (csv[1] & 0xFF) == 0xBB && (csv[2] & 0xFF) == 0xBF) {
@@ -213,15 +214,16 @@ public final class HaproxyCsvMapper {
         int headerEnd = lineEnd > pos && csv[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd;
         checkHeader(csv, pos, headerEnd, length);
         Plan p = plan;
-        if (p == null || !p.interest.equals(interest)
+        if (p == null || !p.interest.equals(interest) || !p.kept.equals(keepFor)
                 || !Arrays.equals(p.header, 0, p.header.length, csv, pos, headerEnd)) {
-            p = Plan.build(csv, pos, headerEnd, serverFields, interest);
+            p = Plan.build(csv, pos, headerEnd, serverFields, interest, keepFor);
             plan = p;
             fieldStart = new int[p.fieldsNeeded];
             fieldEnd = new int[p.fieldsNeeded];
             fieldQuoted = new boolean[p.fieldsNeeded];
             fieldDigits = new long[p.fieldsNeeded];
         }
+        boolean keepServerRows = p.keptColumns.length > 0;
         return mapRows(p, csv, lineEnd + 1, length, serverStates, keepServerRows);
     }
 
@@ -314,10 +316,6 @@ public final class HaproxyCsvMapper {
     private int rowFields;
     private String rowError;
 
-    /** Where the row being processed starts and ends (its '\n' or the end); guarded by this. */
-    private int rowStart;
-    private int rowEnd;
-
     private ScrapeResult mapRows(Plan p, byte[] b, int start, int length, boolean serverStates,
                                  boolean keepServerRows) {
         Scrape sc = new Scrape(++generation, lastServerCount + 4, table.size() + 16, serverStates, keepServerRows);
@@ -339,9 +337,7 @@ public final class HaproxyCsvMapper {
                 continue;
             }
             sc.rows++;
-            rowStart = pos;
             pos = tokenize(b, pos, length, p);
-            rowEnd = pos;
             pos = pos < length ? pos + 1 : length;
             processRow(sc, p, b, line, rowFields, rowError);
         }
@@ -354,7 +350,7 @@ public final class HaproxyCsvMapper {
         lastServerCount = sc.serverCount;
         return new ScrapeResult(sc.samples(options.targetLabels()), sc.rows, sc.rows - sc.skippedCount, sc.skipped,
                 sc.servers == null ? List.of() : Collections.unmodifiableList(sc.servers), sc.fieldErrors, sc.failures,
-                sc.serverRows == null ? null : sc.serverRows.build(p.header, b, length));
+                sc.serverRows == null ? null : sc.serverRows.build(p.keptHeader));
     }
 
     /**
@@ -576,7 +572,7 @@ public final class HaproxyCsvMapper {
             }
             sc.serverCount++;
             if (sc.serverRows != null) {
-                sc.serverRows.add(en.proxy, rowStart, rowEnd);
+                sc.serverRows.add(en.proxy, b, fieldStart, fieldEnd, p.keptColumns, nf);
             }
         } else if (type == Columns.BACKEND) {
             sc.backends.add(en);
@@ -1276,6 +1272,12 @@ public final class HaproxyCsvMapper {
         final boolean[] textColumn;
 
         final MetricInterest interest;
+        /** The server metrics whose fields are kept ({@link ServerRows}); empty for none. */
+        final Set<String> kept;
+        /** The columns kept of each server row, ascending; empty when nothing is kept. */
+        final int[] keptColumns;
+        /** The header line of a document made of the kept columns ({@code "# pxname,svname,..."}). */
+        final byte[] keptHeader;
         /** Per backend slot: whether it is a wanted aggregate (computed after all rows). */
         final boolean[] aggregateOn;
         /** Whether emitRow reads a server row's check status fields (haproxy_server_check_status is mapped). */
@@ -1283,9 +1285,11 @@ public final class HaproxyCsvMapper {
         /** Whether emitRow reads a server row's last_chk (haproxy_server_check_info is mapped). */
         final boolean serverInfoMapped;
 
-        private Plan(byte[] header, Map<String, Integer> cols, Set<String> serverFields, MetricInterest interest) {
+        private Plan(byte[] header, Map<String, Integer> cols, Set<String> serverFields, MetricInterest interest,
+                     Set<String> kept) {
             this.header = header;
             this.interest = interest;
+            this.kept = Set.copyOf(kept);
             pxCol = cols.get("pxname");
             svCol = cols.get("svname");
             typeCol = cols.get("type");
@@ -1300,9 +1304,20 @@ public final class HaproxyCsvMapper {
                     Math.max(checkDescCol, Math.max(checkCodeCol, Math.max(lastChkCol, lastchgCol))))));
             // frontend and backend rows need no check fields: their tokenizing can stop earlier
             int rowCommon = Math.max(idColumnsMax, statusCol);
+            keptColumns = keptColumns(cols, kept);
+            String[] names = new String[cols.values().stream().mapToInt(Integer::intValue).max().orElse(0) + 1];
+            cols.forEach((n, c) -> names[c] = n);
+            StringBuilder kh = new StringBuilder("# ");
+            for (int i = 0; i < keptColumns.length; i++) {
+                kh.append(i == 0 ? "" : ",").append(names[keptColumns[i]]);
+            }
+            keptHeader = kh.toString().getBytes(StandardCharsets.ISO_8859_1);
             int max = common;
             for (int t = 0; t < 3; t++) {
                 int typeMax = t == Columns.SERVER ? common : rowCommon;
+                if (t == Columns.SERVER && keptColumns.length > 0) {
+                    typeMax = Math.max(typeMax, keptColumns[keptColumns.length - 1]);
+                }
                 List<Slot> slots = Columns.slots(t);
                 int[] sc = new int[slots.size()];
                 for (int i = 0; i < sc.length; i++) {
@@ -1325,6 +1340,9 @@ public final class HaproxyCsvMapper {
                 }
                 if (t == Columns.SERVER) {
                     for (int c : new int[] {checkStatusCol, checkDescCol, checkCodeCol, lastChkCol, lastchgCol}) {
+                        mark(used, c);
+                    }
+                    for (int c : keptColumns) {
                         mark(used, c);
                     }
                 }
@@ -1360,6 +1378,31 @@ public final class HaproxyCsvMapper {
             }
         }
 
+        /**
+         * The columns a server row's metrics in {@code kept} are read from, with the columns every server row needs
+         * (names, type, status, check, last check, last change), ascending; empty when {@code kept} is empty.
+         */
+        private static int[] keptColumns(Map<String, Integer> cols, Set<String> kept) {
+            if (kept.isEmpty()) {
+                return new int[0];
+            }
+            java.util.TreeSet<Integer> out = new java.util.TreeSet<>();
+            for (String n : List.of("pxname", "svname", "type", "status", "check_status", "check_desc", "check_code",
+                    "last_chk", "lastchg")) {
+                Integer c = cols.get(n);
+                if (c != null) {
+                    out.add(c);
+                }
+            }
+            for (Slot slot : Columns.slots(Columns.SERVER)) {
+                Integer c = slot.column().isEmpty() ? null : cols.get(slot.column());
+                if (c != null && kept.contains(slot.metric())) {
+                    out.add(c);
+                }
+            }
+            return out.stream().mapToInt(Integer::intValue).toArray();
+        }
+
         private static void mark(boolean[] used, int column) {
             if (column >= 0) {
                 used[column] = true;
@@ -1390,7 +1433,8 @@ public final class HaproxyCsvMapper {
             return svCol >= fields ? "svname" : "type";
         }
 
-        static Plan build(byte[] b, int pos, int end, Set<String> serverFields, MetricInterest interest) {
+        static Plan build(byte[] b, int pos, int end, Set<String> serverFields, MetricInterest interest,
+                          Set<String> kept) {
             Map<String, Integer> cols = new HashMap<>();
             int s = pos + 2;
             int index = 0;
@@ -1412,7 +1456,7 @@ public final class HaproxyCsvMapper {
                             + "' column: not HAProxy statistics CSV");
                 }
             }
-            return new Plan(Arrays.copyOfRange(b, pos, end), cols, serverFields, interest);
+            return new Plan(Arrays.copyOfRange(b, pos, end), cols, serverFields, interest, kept);
         }
     }
 }

@@ -7,10 +7,11 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The kept server rows of one CSV document (with its header), from which the server metrics of some
- * backends can be mapped again later: a small document made of the header and those backends' rows, given to a
- * {@link HaproxyCsvMapper} with the same options, yields exactly the samples the whole document gives for them.
- * Immutable once built; safe to share between threads.
+ * Some fields of the kept server rows of one CSV document: those the metrics to map later are read from, plus the
+ * row's names, type, status and check fields, each exactly as the document had them (quotes included). A small
+ * document made of their header and some rows, given to a {@link HaproxyCsvMapper} with the same options, yields
+ * exactly the samples of those metrics that the whole document gives for those rows. Immutable once built; safe to
+ * share between threads.
  */
 public final class ServerRows {
 
@@ -35,11 +36,6 @@ public final class ServerRows {
     /** Returns the number of server rows. */
     public int size() {
         return count;
-    }
-
-    /** Returns whether these rows are read from {@code array} itself (which must then not be reused). */
-    public boolean uses(byte[] array) {
-        return bytes == array;
     }
 
     /** Returns the indexes of the rows of a backend (by its decoded pxname), in document order; empty if none. */
@@ -81,9 +77,9 @@ public final class ServerRows {
         return out;
     }
 
-    /** Returns a CSV document of the header and the given rows (indexes from {@link #rowsOf}), in that order. */
+    /** Returns a CSV document of the kept columns' header and the given rows (indexes from {@link #rowsOf}). */
     public byte[] document(int[] rows) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(header.length + 1 + 256 * rows.length);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(header.length + 1 + 64 * rows.length);
         out.write(header, 0, header.length);
         out.write('\n');
         for (int r : rows) {
@@ -94,7 +90,7 @@ public final class ServerRows {
         return out.toByteArray();
     }
 
-    /** Returns a CSV document of the header and every server row. */
+    /** Returns a CSV document of the kept columns' header and every kept row. */
     public byte[] document() {
         int[] all = new int[count];
         for (int i = 0; i < count; i++) {
@@ -103,8 +99,15 @@ public final class ServerRows {
         return document(all);
     }
 
-    /** Collects the rows' positions during one mapping; not thread-safe. */
+    /** Returns how many bytes of rows are kept (for tests and memory accounting). */
+    int keptBytes() {
+        return count == 0 ? 0 : ends[count - 1];
+    }
+
+    /** Collects the rows' fields during one mapping; not thread-safe. */
     static final class Builder {
+        private byte[] buf;
+        private int used;
         private int[] starts;
         private int[] ends;
         private String[] backends;
@@ -115,48 +118,47 @@ public final class ServerRows {
             starts = new int[n];
             ends = new int[n];
             backends = new String[n];
+            buf = new byte[64 * n];
         }
 
-        /** Adds a row: its backend and its bytes [start, end) in the document (without the '\n'). */
-        void add(String backend, int start, int end) {
+        /**
+         * Adds a row: its backend and its fields {@code columns} (ascending), read from {@code doc} at
+         * {@code fieldStart[c]..fieldEnd[c]}; the row ends before the first of them at or past its {@code fields}.
+         */
+        void add(String backend, byte[] doc, int[] fieldStart, int[] fieldEnd, int[] columns, int fields) {
             if (count == starts.length) {
                 int n = count * 2;
                 starts = Arrays.copyOf(starts, n);
                 ends = Arrays.copyOf(ends, n);
                 backends = Arrays.copyOf(backends, n);
             }
+            int start = used;
+            for (int i = 0; i < columns.length; i++) {
+                int c = columns[i];
+                if (c >= fields) {
+                    break; // the row has no such field: neither has its copy
+                }
+                int s = fieldStart[c];
+                int len = fieldEnd[c] - s;
+                if (used + len + 1 > buf.length) {
+                    buf = Arrays.copyOf(buf, Math.max(buf.length * 2, used + len + 1));
+                }
+                if (i > 0) {
+                    buf[used++] = ',';
+                }
+                System.arraycopy(doc, s, buf, used, len);
+                used += len;
+            }
             starts[count] = start;
-            ends[count] = end;
+            ends[count] = used;
             backends[count] = backend;
             count++;
         }
 
-        /**
-         * Builds the rows over {@code doc}: the document array itself when it is no more than 1/8 larger than the
-         * document (the caller must then not reuse it: see {@link ServerRows#uses}), else a copy of the rows' bytes.
-         */
-        ServerRows build(byte[] header, byte[] doc, int length) {
-            int[] s = Arrays.copyOf(starts, count);
-            int[] e = Arrays.copyOf(ends, count);
-            if ((long) doc.length <= length + length / 8L) {
-                return new ServerRows(header.clone(), doc, s, e, Arrays.copyOf(backends, count), count);
-            }
-            int from = length;
-            int to = 0;
-            for (int i = 0; i < count; i++) {
-                from = Math.min(from, starts[i]);
-                to = Math.max(to, ends[i]);
-            }
-            if (count == 0) {
-                from = 0;
-                to = 0;
-            }
-            byte[] copy = Arrays.copyOfRange(doc, from, to);
-            for (int i = 0; i < count; i++) {
-                s[i] -= from;
-                e[i] -= from;
-            }
-            return new ServerRows(header.clone(), copy, s, e, Arrays.copyOf(backends, count), count);
+        /** Returns the rows, under the kept columns' header line. */
+        ServerRows build(byte[] header) {
+            return new ServerRows(header.clone(), Arrays.copyOf(buf, used), Arrays.copyOf(starts, count),
+                    Arrays.copyOf(ends, count), Arrays.copyOf(backends, count), count);
         }
     }
 }

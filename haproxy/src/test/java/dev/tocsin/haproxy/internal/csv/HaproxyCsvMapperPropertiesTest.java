@@ -134,15 +134,17 @@ class HaproxyCsvMapperPropertiesTest {
                     serverOnly.stream().filter(n -> !lazy.contains(n)).forEach(mapped::add);
                     ScrapeResult full = new HaproxyCsvMapper(opt).map(b, b.length);
                     ScrapeResult part = new HaproxyCsvMapper(opt).map(b, b.length,
-                            dev.tocsin.core.MetricInterest.of(mapped), true, true);
+                            dev.tocsin.core.MetricInterest.of(mapped), true, lazy);
                     assertThat(CsvSamples.byLabels(part.samples())).isEqualTo(CsvSamples.byLabels(
                             full.samples().stream().filter(s -> !lazy.contains(s.labels().metricName())).toList()));
                     assertThat(part.servers()).isEqualTo(full.servers());
                     ScrapeResult lean = new HaproxyCsvMapper(opt).map(b, b.length,
-                            dev.tocsin.core.MetricInterest.of(mapped), false, false);
+                            dev.tocsin.core.MetricInterest.of(mapped), false, java.util.Set.of());
                     assertThat(lean.servers()).isEmpty();
                     assertThat(lean.serverRows()).isNull();
                     assertThat(CsvSamples.byLabels(lean.samples())).isEqualTo(CsvSamples.byLabels(part.samples()));
+                    assertThat(part.serverRows().keptBytes()).as("only some fields of each row are kept")
+                            .isLessThan(b.length / 2);
                     assertThat(part.serverRows().size()).isEqualTo((int) full.servers().stream()
                             .filter(st -> !opt.excludedServerStates().contains(st.status())).count());
                     dev.tocsin.haproxy.internal.ServerRowLookup lookup = new dev.tocsin.haproxy.internal
