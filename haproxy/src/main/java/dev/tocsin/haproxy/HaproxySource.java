@@ -10,7 +10,7 @@ import dev.tocsin.haproxy.internal.FetchException;
 import dev.tocsin.haproxy.internal.HttpStatsTransport;
 import dev.tocsin.haproxy.internal.ResilientFetcher;
 import dev.tocsin.haproxy.internal.RuntimeApiTransport;
-import dev.tocsin.haproxy.internal.ServerRowLookup;
+import dev.tocsin.haproxy.internal.DeferredPlan;
 import dev.tocsin.haproxy.internal.SkippedRowLog;
 import dev.tocsin.haproxy.internal.StatsTransport;
 import dev.tocsin.haproxy.internal.csv.FamilySamples;
@@ -83,10 +83,9 @@ public final class HaproxySource implements MetricSource, DeferringSource {
     private final AtomicLong scrapes = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong parseFailures = new AtomicLong();
-    /** The last interest asked for, and what it means for the mapper: guarded by this. */
-    private MetricInterest lastInterest;
-    private MetricInterest lastMapInterest;
-    private Set<String> lastDeferred = Set.of();
+    /** What the mapper mapped for the last interest asked for; guarded by this. */
+    private DeferredPlan lastPlan;
+    private boolean lastPlanDefers;
     private volatile Sample versionSample;
     private volatile boolean infoStale = true;
 
@@ -181,18 +180,15 @@ public final class HaproxySource implements MetricSource, DeferringSource {
             infoStale = true;
             throw e;
         }
-        Set<String> deferred = Set.of();
-        MetricInterest mapped = interest;
-        if (defer && !interest.onDemandNames().isEmpty()) {
-            if (!interest.equals(lastInterest)) {
-                planInterest(interest);
-            }
-            deferred = lastDeferred;
-            mapped = lastMapInterest;
+        DeferredPlan plan = lastPlan;
+        if (plan == null || !plan.interest().equals(interest) || lastPlanDefers != defer) {
+            plan = DeferredPlan.of(interest, defer);
+            lastPlan = plan;
+            lastPlanDefers = defer;
         }
         ScrapeResult result;
         try {
-            result = mapper.map(payload.bytes(), payload.length(), mapped, false, deferred);
+            result = mapper.map(payload.bytes(), payload.length(), plan.mapped(), false, plan.deferred());
             transport.recycle(payload); // nothing keeps a reference to the bytes
         } catch (CsvFormatException e) {
             failures.incrementAndGet();
@@ -224,36 +220,9 @@ public final class HaproxySource implements MetricSource, DeferringSource {
         }
         // the mapper's families, handed to the evaluator as they are, then the source's own counters
         if (result.samples() instanceof FamilySamples) {
-            FamilySamples families = ((FamilySamples) result.samples()).withOthers(own);
-            if (result.serverRows() != null) {
-                families = families.withOnDemand(new ServerRowLookup(result.serverRows(), deferred,
-                        mapper.options()));
-            }
-            return families;
+            return plan.offer(((FamilySamples) result.samples()).withOthers(own), result, mapper.options());
         }
         return new ConcatList<>(result.samples(), own.toArray(new Sample[0]));
-    }
-
-    /**
-     * Works out what the mapper maps for an interest: the server metrics wanted only on demand are skipped and looked
-     * up later from the kept server rows; everything else wanted is mapped.
-     */
-    private void planInterest(MetricInterest interest) {
-        Set<String> deferred = new java.util.TreeSet<>();
-        for (String n : interest.onDemandNames()) {
-            if (HaproxyCsvMapper.serverOnlyFamily(n)) {
-                deferred.add(n);
-            }
-        }
-        MetricInterest mapped = interest;
-        if (!deferred.isEmpty()) {
-            Set<String> every = new java.util.TreeSet<>(interest.names());
-            every.removeAll(deferred);
-            mapped = MetricInterest.of(every);
-        }
-        lastInterest = interest;
-        lastMapInterest = mapped;
-        lastDeferred = Set.copyOf(deferred);
     }
 
     private void refreshVersionInfo() {

@@ -7,6 +7,7 @@ import dev.tocsin.core.Evaluator;
 import dev.tocsin.core.MetricInterest;
 import dev.tocsin.core.MetricSource;
 import dev.tocsin.core.Sample;
+import dev.tocsin.core.internal.DeferringSource;
 import dev.tocsin.core.source.ForwardingMetricSource;
 import dev.tocsin.haproxy.HaproxyRules;
 import dev.tocsin.haproxy.HaproxySource;
@@ -127,12 +128,25 @@ public final class PackLoop {
      * which Prometheus does in its scrape), so that the rest of {@code evaluate()} (grouping, the history, the 16
      * rules, alert states) can be set against Prometheus' rule group time. The samples pass through unchanged.
      */
-    static final class TimedSource extends ForwardingMetricSource {
+    static final class TimedSource extends ForwardingMetricSource implements DeferringSource {
         /** Written by the thread that runs {@code collect} (one source: within {@code evaluate()}), read after it. */
         volatile long nanos;
+        private final HaproxySource haproxy;
 
-        TimedSource(MetricSource delegate) {
+        TimedSource(HaproxySource delegate) {
             super(delegate);
+            this.haproxy = delegate;
+        }
+
+        /** As the evaluator reads a HaproxySource of its own: the metrics only diagnoses read are looked up later. */
+        @Override
+        public List<Sample> collectDeferring(MetricInterest interest) throws Exception {
+            long t0 = System.nanoTime();
+            try {
+                return haproxy.collectDeferring(interest);
+            } finally {
+                nanos += System.nanoTime() - t0;
+            }
         }
 
         @Override

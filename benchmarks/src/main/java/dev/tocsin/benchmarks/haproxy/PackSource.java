@@ -4,7 +4,10 @@ import dev.tocsin.core.Labels;
 import dev.tocsin.core.MetricInterest;
 import dev.tocsin.core.MetricSource;
 import dev.tocsin.core.Sample;
+import dev.tocsin.core.internal.DeferringSource;
 import dev.tocsin.haproxy.StatusMapping;
+import dev.tocsin.haproxy.internal.DeferredPlan;
+import dev.tocsin.haproxy.internal.csv.FamilySamples;
 import dev.tocsin.haproxy.internal.csv.HaproxyCsvMapper;
 import dev.tocsin.haproxy.internal.csv.MappingOptions;
 
@@ -15,15 +18,18 @@ import java.util.Set;
  * A {@link MetricSource} that maps an in-memory {@link AdvancingCsv} document with the same CSV mapper (and the same
  * options, {@code instance}/{@code job} in the cached label sets) as {@link dev.tocsin.haproxy.HaproxySource}, minus
  * the HTTP fetch. {@link #prepare(long)} renders the document of a step (outside any measured time);
- * {@link #collect()} maps it, as {@code HaproxySource.collect()} does after the fetch.
+ * {@link #collect()} maps it, as {@code HaproxySource.collect()} does after the fetch, and, read by an evaluator,
+ * skips the server metrics only a diagnosis reads on demand, as {@code HaproxySource} does.
  */
-public final class PackSource implements MetricSource {
+public final class PackSource implements MetricSource, DeferringSource {
 
     private final AdvancingCsv csv;
     private final HaproxyCsvMapper mapper = new HaproxyCsvMapper(new MappingOptions(StatusMapping.FIXED, Set.of(),
             Set.of(), Labels.of("instance", "127.0.0.1:8404", "job", "haproxy")));
     private byte[] doc;
     private int rows;
+    private DeferredPlan plan;
+    private boolean planDefers;
 
     /**
      * Creates the source.
@@ -73,8 +79,22 @@ public final class PackSource implements MetricSource {
     /** Maps only the metrics the evaluator's rules read, as {@code HaproxySource.collect(MetricInterest)} does. */
     @Override
     public List<Sample> collect(MetricInterest interest) {
-        var result = mapper.map(doc, doc.length, interest);
+        return read(interest, false);
+    }
+
+    /** Maps as {@code HaproxySource.collectDeferring(MetricInterest)} does (what an evaluator calls). */
+    @Override
+    public List<Sample> collectDeferring(MetricInterest interest) {
+        return read(interest, true);
+    }
+
+    private List<Sample> read(MetricInterest interest, boolean defer) {
+        if (plan == null || !plan.interest().equals(interest) || planDefers != defer) {
+            plan = DeferredPlan.of(interest, defer);
+            planDefers = defer;
+        }
+        var result = mapper.map(doc, doc.length, plan.mapped(), false, plan.deferred());
         rows = result.rows();
-        return result.samples();
+        return plan.offer((FamilySamples) result.samples(), result, mapper.options());
     }
 }

@@ -19,10 +19,12 @@ import java.util.Set;
 
 /**
  * The server metrics one scrape skipped because rules want them only on demand: looked up by mapping again, with a
- * new mapper of the same options (nothing shared between look-ups, nothing kept after one), the rows of the backend
- * asked for (a few rows, not the ~10,000 of a large HAProxy), or every server row when no backend is named. Answers
- * for one scrape only; thread-safe. Rows that only these columns make malformed are skipped here without a report
- * (the scrape did not read those columns).
+ * new mapper of the same options (no mapper state is shared between look-ups), the kept fields of the rows of the
+ * backend asked for (a few rows, not the ~10,000 of a large HAProxy), or of every server row when no backend is
+ * named. The samples of up to {@value #CACHED_BACKENDS} backends are kept for later look-ups of the same scrape.
+ * Answers for one scrape only; thread-safe. A value that is not a number in a column only these metrics read gives no
+ * sample, as in a full mapping, but is not counted in {@code haproxy_exporter_csv_parse_failures_total} (the scrape
+ * did not parse it).
  */
 public final class ServerRowLookup implements OnDemandSeries {
 

@@ -264,7 +264,7 @@ public final class HaproxyCsvMapper {
         final List<RowTable.Entry> backends = new ArrayList<>();
         /** The rows kept in this scrape, in CSV order. */
         final List<RowTable.Entry> order;
-        /** The kept server rows' positions, when asked for; else null. */
+        /** The kept server rows' kept fields, when asked for; else null. */
         final ServerRows.Builder serverRows;
         boolean inserted;
         /** Whether a row was not at its position of the last scrape. */

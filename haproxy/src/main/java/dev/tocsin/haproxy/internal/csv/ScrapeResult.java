@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param keptRows the data rows that were not skipped as malformed ({@code rows - keptRows} were skipped)
  * @param skippedRows rows skipped as malformed, with their 1-based line number and reason; at most
  *     {@value HaproxyCsvMapper#MAX_REPORTED_ERRORS} are listed
- * @param servers the state of every kept server row, in CSV order
+ * @param servers the state of every kept server row, in CSV order, when the mapper was asked for them (always
+ *     through {@link HaproxyCsvMapper#map(byte[], int, dev.tocsin.core.MetricInterest)}); else empty
  * @param fieldErrors values that were not numbers in numeric columns (no sample for them; the row is kept); at
  *     most {@value HaproxyCsvMapper#MAX_REPORTED_ERRORS} are listed, {@code parseFailures} counts all
  * @param parseFailures skipped rows plus field errors: what haproxy_exporter adds to

@@ -133,11 +133,13 @@ public final class ServerRows {
                 backends = Arrays.copyOf(backends, n);
             }
             int start = used;
+            int last = -1;
             for (int i = 0; i < columns.length; i++) {
                 int c = columns[i];
                 if (c >= fields) {
                     break; // the row has no such field: neither has its copy
                 }
+                last = c;
                 int s = fieldStart[c];
                 int len = fieldEnd[c] - s;
                 if (used + len + 1 > buf.length) {
@@ -148,6 +150,14 @@ public final class ServerRows {
                 }
                 System.arraycopy(doc, s, buf, used, len);
                 used += len;
+            }
+            if (last < fields - 1) {
+                // the row went on after its last kept field: so does the copy (an empty field the small document's
+                // mapping never reads), so that the field ends at a ',' as it did (a '\r' before a '\n' is dropped)
+                if (used == buf.length) {
+                    buf = Arrays.copyOf(buf, buf.length * 2);
+                }
+                buf[used++] = ',';
             }
             starts[count] = start;
             ends[count] = used;

@@ -123,10 +123,12 @@ class HaproxyCsvMapperPropertiesTest {
                         java.util.Set.of("MAINT", "DOWN"), target),
                 new MappingOptions(dev.tocsin.haproxy.StatusMapping.FIXED, java.util.Set.of("status", "lastchg"),
                         java.util.Set.of(), target));
-        qt().withExamples(150).forAll(mutations(), integers().between(0, options.size() - 1),
+        qt().withExamples(150).forAll(mutations(), integers().between(0, options.size() * 3 - 1),
                 lists().of(integers().between(0, serverOnly.size() - 1)).ofSizeBetween(1, 6))
-                .checkAssert((ms, o, picked) -> {
-                    byte[] b = mutate(ms).getBytes(StandardCharsets.UTF_8);
+                .checkAssert((ms, oAndLayout, picked) -> {
+                    int o = oAndLayout % options.size();
+                    // the document as is, with CRLF line ends, or with CRLF and a UTF-8 byte order mark
+                    byte[] b = layout(mutate(ms), oAndLayout / options.size());
                     MappingOptions opt = options.get(o);
                     java.util.Set<String> lazy = new java.util.TreeSet<>();
                     picked.forEach(i -> lazy.add(serverOnly.get(i)));
@@ -168,6 +170,58 @@ class HaproxyCsvMapperPropertiesTest {
                     }
                     assertThat(lookup.lookup("haproxy_backend_up", java.util.Map.of())).isEmpty();
                 });
+    }
+
+    /** The document as is (0), with CRLF line ends (1), or with CRLF and a UTF-8 byte order mark (2). */
+    private static byte[] layout(String csv, int layout) {
+        String text = layout == 0 ? csv : csv.replace("\n", "\r\n");
+        return ((layout == 2 ? "\uFEFF" : "") + text).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A kept field that ends in a bare carriage return in the middle of its row keeps it in the full mapping (only a
+     * '\r' before the row's '\n' is dropped): so it does in a look-up, where the field is no longer followed by
+     * others of the row.
+     */
+    @Test
+    void aCarriageReturnAtTheEndOfAKeptFieldMidRowIsKeptByTheLookUpToo() {
+        dev.tocsin.core.Labels target = dev.tocsin.core.Labels.of("instance", "lb:8404", "job", "haproxy");
+        MappingOptions opt = new MappingOptions(dev.tocsin.haproxy.StatusMapping.FIXED, java.util.Set.of(),
+                java.util.Set.of(), target);
+        List<String> header = Arrays.asList(LINES[0].substring(2).split(",", -1));
+        int desc = header.indexOf("check_desc");
+        int lastChk = header.indexOf("last_chk");
+        assertThat(desc).isPositive();
+        List<String> lines = new ArrayList<>(Arrays.asList(LINES));
+        int row = -1;
+        for (int i = 1; i < lines.size() && row < 0; i++) {
+            String[] f = lines.get(i).split(",", -1);
+            if (f.length > desc + 1 && f[header.indexOf("type")].equals("2")
+                    && !f[header.indexOf("check_status")].isEmpty() && !f[lastChk].isEmpty()) {
+                row = i;
+            }
+        }
+        assertThat(row).as("a server row").isPositive();
+        String[] f = lines.get(row).split(",", -1);
+        f[desc] = "broken\r";
+        f[lastChk] = "out\r";
+        lines.set(row, String.join(",", f));
+        byte[] b = (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
+        java.util.Set<String> lazy = java.util.Set.of("haproxy_server_check_status", "haproxy_server_check_info");
+        ScrapeResult full = new HaproxyCsvMapper(opt).map(b, b.length);
+        ScrapeResult part = new HaproxyCsvMapper(opt).map(b, b.length, dev.tocsin.core.MetricInterest.of(
+                java.util.Set.of("haproxy_backend_up")), false, lazy);
+        dev.tocsin.haproxy.internal.ServerRowLookup lookup = new dev.tocsin.haproxy.internal.ServerRowLookup(
+                part.serverRows(), lazy, opt);
+        String backend = f[header.indexOf("pxname")];
+        for (String name : lazy) {
+            List<dev.tocsin.core.Sample> expected = full.samples().stream().filter(x -> x.labels().metricName()
+                    .equals(name) && x.labels().get("backend").equals(backend)).toList();
+            assertThat(expected).isNotEmpty();
+            assertThat(CsvSamples.byLabels(lookup.lookup(name, java.util.Map.of("backend", backend))))
+                    .isEqualTo(CsvSamples.byLabels(expected));
+        }
+        assertThat(full.samples()).anySatisfy(x -> assertThat(x.labels().get("check_desc")).isEqualTo("broken\r"));
     }
 
     private static String mutate(List<int[]> ms) {
