@@ -114,6 +114,8 @@ public final class HaproxyCsvMapper {
     private final RowTable table = new RowTable();
     private int generation;
     private int lastServerCount = 16;
+    /** How many bytes the last scrape kept of its server rows (sizes the next scrape's buffer). */
+    private int lastKeptBytes;
     private int[] fieldStart = new int[0];
     private int[] fieldEnd = new int[0];
     private boolean[] fieldQuoted = new boolean[0];
@@ -280,11 +282,11 @@ public final class HaproxyCsvMapper {
         int rows;
         int seen;
 
-        Scrape(int gen, int servers, int rows, boolean serverStates, boolean keepServerRows) {
+        Scrape(int gen, int servers, int rows, boolean serverStates, boolean keepServerRows, int keptBytes) {
             this.gen = gen;
             this.servers = serverStates ? new ArrayList<>(servers) : null;
             this.order = new ArrayList<>(rows);
-            this.serverRows = keepServerRows ? new ServerRows.Builder(servers) : null;
+            this.serverRows = keepServerRows ? new ServerRows.Builder(servers, keptBytes) : null;
         }
 
         /** The result list. */
@@ -318,7 +320,8 @@ public final class HaproxyCsvMapper {
 
     private ScrapeResult mapRows(Plan p, byte[] b, int start, int length, boolean serverStates,
                                  boolean keepServerRows) {
-        Scrape sc = new Scrape(++generation, lastServerCount + 4, table.size() + 16, serverStates, keepServerRows);
+        Scrape sc = new Scrape(++generation, lastServerCount + 4, table.size() + 16, serverStates, keepServerRows,
+                lastKeptBytes + lastKeptBytes / 16);
         int line = 1;
         int pos = start;
         while (pos < length) {
@@ -348,9 +351,13 @@ public final class HaproxyCsvMapper {
             table.relayout(sc.order);
         }
         lastServerCount = sc.serverCount;
+        ServerRows kept = sc.serverRows == null ? null : sc.serverRows.build(p.keptHeader);
+        if (kept != null) {
+            lastKeptBytes = kept.keptBytes();
+        }
         return new ScrapeResult(sc.samples(options.targetLabels()), sc.rows, sc.rows - sc.skippedCount, sc.skipped,
                 sc.servers == null ? List.of() : Collections.unmodifiableList(sc.servers), sc.fieldErrors, sc.failures,
-                sc.serverRows == null ? null : sc.serverRows.build(p.keptHeader));
+                kept);
     }
 
     /**

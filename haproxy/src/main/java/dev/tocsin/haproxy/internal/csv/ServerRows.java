@@ -99,9 +99,9 @@ public final class ServerRows {
         return document(all);
     }
 
-    /** Returns how many bytes of rows are kept (for tests and memory accounting). */
+    /** Returns how many bytes of rows are kept (for tests and to size the next scrape's buffer). */
     int keptBytes() {
-        return count == 0 ? 0 : ends[count - 1];
+        return count == 0 ? 0 : ends[count - 1] + 1;
     }
 
     /** Collects the rows' fields during one mapping; not thread-safe. */
@@ -113,12 +113,18 @@ public final class ServerRows {
         private String[] backends;
         private int count;
 
-        Builder(int expected) {
+        /**
+         * Creates a builder.
+         *
+         * @param expected how many rows to expect
+         * @param expectedBytes how many bytes to expect (the last scrape's, with a margin), or 0 to guess
+         */
+        Builder(int expected, int expectedBytes) {
             int n = Math.max(16, expected);
             starts = new int[n];
             ends = new int[n];
             backends = new String[n];
-            buf = new byte[64 * n];
+            buf = new byte[expectedBytes > 0 ? expectedBytes : 64 * n];
         }
 
         /**
@@ -165,10 +171,12 @@ public final class ServerRows {
             count++;
         }
 
-        /** Returns the rows, under the kept columns' header line. */
+        /** Returns the rows, under the kept columns' header line (the buffer as it is when it is at most 1/8 empty). */
         ServerRows build(byte[] header) {
-            return new ServerRows(header.clone(), Arrays.copyOf(buf, used), Arrays.copyOf(starts, count),
-                    Arrays.copyOf(ends, count), Arrays.copyOf(backends, count), count);
+            byte[] bytes = buf.length - used <= buf.length / 8 ? buf : Arrays.copyOf(buf, used);
+            boolean full = count == starts.length;
+            return new ServerRows(header.clone(), bytes, full ? starts : Arrays.copyOf(starts, count),
+                    full ? ends : Arrays.copyOf(ends, count), full ? backends : Arrays.copyOf(backends, count), count);
         }
     }
 }
