@@ -104,17 +104,7 @@ class MetricInterestTest {
 
     @Test
     void hostRulesReadEverythingAndHaveNoExpression() {
-        Rule host = new Rule() {
-            @Override
-            public String name() {
-                return "Host";
-            }
-
-            @Override
-            public List<Sample> evaluate(MetricsView metrics) {
-                return List.of();
-            }
-        };
+        Rule host = hostRule(Set.of());
         assertThat(host.reads()).isEqualTo(Optional.empty());
         assertThat(host.expr()).isEmpty();
     }
@@ -223,7 +213,15 @@ class MetricInterestTest {
     void onDemandNamesOfARuleThatReadsAnythingChangeNothing() {
         Rule any = Rule.alert("Any").condition(m -> List.of()).readsOnDemand("server_up").build();
         assertThat(any.reads()).contains(Set.of("server_up"));
-        Rule host = new Rule() {
+        Rule host = hostRule(Set.of("server_up"));
+        evaluator = Evaluator.builder().source(source).rule(any).rule(host).build();
+        evaluator.evaluate(T0);
+        assertThat(source.calls).containsExactly(MetricInterest.all());
+    }
+
+    /** A plain-Java rule named Host that fires nothing and declares only these on-demand names. */
+    private static Rule hostRule(Set<String> onDemand) {
+        return new Rule() {
             @Override
             public String name() {
                 return "Host";
@@ -236,11 +234,8 @@ class MetricInterestTest {
 
             @Override
             public Set<String> readsOnDemand() {
-                return Set.of("server_up");
+                return onDemand;
             }
         };
-        evaluator = Evaluator.builder().source(source).rule(any).rule(host).build();
-        evaluator.evaluate(T0);
-        assertThat(source.calls).containsExactly(MetricInterest.all());
     }
 }

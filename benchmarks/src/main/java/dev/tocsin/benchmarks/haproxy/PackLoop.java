@@ -141,12 +141,7 @@ public final class PackLoop {
         /** As the evaluator reads a HaproxySource of its own: the metrics only diagnoses read are looked up later. */
         @Override
         public List<Sample> collectDeferring(MetricInterest interest) throws Exception {
-            long t0 = System.nanoTime();
-            try {
-                return haproxy.collectDeferring(interest);
-            } finally {
-                nanos += System.nanoTime() - t0;
-            }
+            return timed(() -> haproxy.collectDeferring(interest));
         }
 
         @Override
@@ -156,9 +151,13 @@ public final class PackLoop {
 
         @Override
         public List<Sample> collect(MetricInterest interest) throws Exception {
+            return timed(() -> super.collect(interest));
+        }
+
+        private List<Sample> timed(java.util.concurrent.Callable<List<Sample>> read) throws Exception {
             long t0 = System.nanoTime();
             try {
-                return super.collect(interest);
+                return read.call();
             } finally {
                 nanos += System.nanoTime() - t0;
             }
