@@ -1,7 +1,9 @@
 package dev.tocsin.benchmarks.haproxy;
 
 import dev.tocsin.core.MetricInterest;
+import dev.tocsin.core.Rule;
 import dev.tocsin.haproxy.HaproxyRules;
+import dev.tocsin.haproxy.internal.DeferredPlan;
 
 import dev.tocsin.haproxy.internal.csv.HaproxyCsvMapper;
 import dev.tocsin.haproxy.internal.csv.MappingOptions;
@@ -26,7 +28,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Modes: {@code same} scrapes the same bytes again (steady state: labels and unchanged samples are reused),
  * {@code changing} alternates two CSVs in which every counter differs (a new Sample per changed value), {@code cold}
- * uses a new mapper each time (first scrape: every label set is built). MB/s = CSV size / time per op.
+ * uses a new mapper each time (first scrape: every label set is built). MB/s = CSV size / time per op. The mapper is
+ * called as {@code HaproxySource} calls it when an evaluator reads it: no per-server state objects, and, for
+ * {@code backendDown}, the server metrics only the diagnosis reads skipped (a few fields of each server row kept to
+ * map them for one backend on demand).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,12 +46,13 @@ public class CsvMapBenchmark {
 
     /**
      * {@code all} maps every metric ({@code collect()}); {@code backendDown} only what
-     * {@code HaproxyRules.backendDown()} and its diagnostics read, as an evaluator with that one rule asks for.
+     * {@code HaproxyRules.backendDown()} reads in every evaluation, keeping what its diagnosis reads on demand, as an
+     * evaluator with that one rule asks for.
      */
     @Param({"all", "backendDown"})
     public String interest;
 
-    private MetricInterest wanted;
+    private DeferredPlan plan;
 
     private byte[] a;
     private byte[] b;
@@ -60,12 +66,14 @@ public class CsvMapBenchmark {
     public void setUp() {
         a = CsvGenerator.generate(1000, 10, 0);
         b = CsvGenerator.generate(1000, 10, 1);
-        wanted = interest.equals("all") ? MetricInterest.all()
-                : HaproxyRules.backendDown().reads().map(MetricInterest::of).orElseThrow();
+        Rule rule = HaproxyRules.backendDown();
+        MetricInterest wanted = interest.equals("all") ? MetricInterest.all()
+                : MetricInterest.of(rule.reads().orElseThrow(), rule.readsOnDemand());
+        plan = DeferredPlan.of(wanted, true);
         mapper = new HaproxyCsvMapper(MappingOptions.defaults());
-        mapper.map(a, a.length, wanted);
-        System.out.printf("%nCSV size: %d bytes, samples per scrape: %d%n", a.length,
-                mapper.map(a, a.length, wanted).samples().size());
+        map(mapper, a);
+        System.out.printf("%nCSV size: %d bytes, samples per scrape: %d, on demand: %s%n", a.length,
+                map(mapper, a).samples().size(), plan.deferred());
     }
 
     /** One scrape; the result is kept until the next scrape (realistic object lifetimes for the GC). */
@@ -76,16 +84,21 @@ public class CsvMapBenchmark {
             case "changing":
                 flip = !flip;
                 byte[] doc = flip ? b : a;
-                r = mapper.map(doc, doc.length, wanted);
+                r = map(mapper, doc);
                 break;
             case "cold":
-                r = new HaproxyCsvMapper(MappingOptions.defaults()).map(a, a.length, wanted);
+                r = map(new HaproxyCsvMapper(MappingOptions.defaults()), a);
                 break;
             default:
-                r = mapper.map(a, a.length, wanted);
+                r = map(mapper, a);
                 break;
         }
         previous = r;
         return r;
+    }
+
+    /** Maps a document as {@code HaproxySource} does for the plan. */
+    private ScrapeResult map(HaproxyCsvMapper m, byte[] doc) {
+        return m.map(doc, doc.length, plan.mapped(), false, plan.deferred());
     }
 }

@@ -31,7 +31,8 @@ public final class CsvMapRetained {
 
     private static void measure(byte[] csv, String what, MappingOptions options) {
         HaproxyCsvMapper mapper = new HaproxyCsvMapper(options);
-        ScrapeResult r = mapper.map(csv, csv.length);
+        // as HaproxySource maps for an evaluator: every metric, no per-server state objects
+        ScrapeResult r = mapper.map(csv, csv.length, dev.tocsin.core.MetricInterest.all(), false, java.util.Set.of());
         GraphLayout samplesLayout = GraphLayout.parseInstance(r.samples());
         long samples = samplesLayout.totalSize();
         long result = GraphLayout.parseInstance(r).totalSize();
