@@ -171,6 +171,17 @@ class HaproxyAlertingIT {
             assertThat(expected).isNotEmpty();
             assertThat(onDemand.lookup(name, app)).as(name).containsExactlyInAnyOrderElementsOf(expected);
         }
+        // the same source asked with other interests: a name read in every evaluation is mapped again, and skipped
+        // again when it is wanted on demand only
+        dev.tocsin.core.MetricInterest eager = dev.tocsin.core.MetricInterest.of(List.of("haproxy_backend_up",
+                "haproxy_server_status"), List.of(dev.tocsin.haproxy.internal.BackendDiagnostics.reads()));
+        List<dev.tocsin.core.Sample> some = src.collectDeferring(eager);
+        assertThat(some).extracting(x -> x.labels().metricName()).contains("haproxy_server_status")
+                .doesNotContain("haproxy_server_check_status");
+        assertThat(((dev.tocsin.core.internal.SampleFamilies) some).onDemand().names())
+                .doesNotContain("haproxy_server_status").contains("haproxy_server_check_status");
+        assertThat(src.collectDeferring(interest)).extracting(x -> x.labels().metricName())
+                .doesNotContainAnyElementsOf(skipped);
         Evaluator e = Evaluator.builder().source(src).rule(HaproxyRules.backendDown()).build();
         evaluators.add(e);
         // wrapped (here copying the list), the source is asked for everything and the diagnosis is the same
