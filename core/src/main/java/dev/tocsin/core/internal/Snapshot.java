@@ -152,22 +152,6 @@ final class Snapshot implements MetricsView, EvalContext, ExpressionContextProvi
         return out;
     }
 
-    /** {@link #seriesMatching} without the held tracking; the second value says whether a held read answered. */
-    private OnDemandResult matching(String metricName, Map<String, String> labels) {
-        Map<String, String> wanted = Map.copyOf(labels);
-        List<Sample> out = new java.util.ArrayList<>();
-        for (Sample s : read(metricName)) {
-            if (MetricsView.matches(s.labels(), wanted)) {
-                out.add(s);
-            }
-        }
-        if (!onDemand(metricName)) {
-            return new OnDemandResult(out, false);
-        }
-        OnDemandResult looked = lookUp(metricName, wanted);
-        return new OnDemandResult(concat(out, looked.samples), looked.held);
-    }
-
     /** Attaches the evaluator's history (already updated with this snapshot), before any rule reads it. */
     void attachHistory(History h) {
         this.history = h;
@@ -360,8 +344,7 @@ final class Snapshot implements MetricsView, EvalContext, ExpressionContextProvi
 
     @Override
     public List<Sample> seriesMatching(String metricName, Map<String, String> labels) {
-        Objects.requireNonNull(metricName, "metricName");
-        return matching(metricName, labels).samples;
+        return new Tracking().seriesMatching(metricName, labels); // the same reads, held or not
     }
 
     @Override
