@@ -6,11 +6,11 @@ import dev.tocsin.core.MetricSource;
 import dev.tocsin.core.Sample;
 import dev.tocsin.core.internal.DeferringSource;
 import dev.tocsin.haproxy.internal.ConcatList;
+import dev.tocsin.haproxy.internal.DeferredPlan;
 import dev.tocsin.haproxy.internal.FetchException;
 import dev.tocsin.haproxy.internal.HttpStatsTransport;
 import dev.tocsin.haproxy.internal.ResilientFetcher;
 import dev.tocsin.haproxy.internal.RuntimeApiTransport;
-import dev.tocsin.haproxy.internal.DeferredPlan;
 import dev.tocsin.haproxy.internal.SkippedRowLog;
 import dev.tocsin.haproxy.internal.StatsTransport;
 import dev.tocsin.haproxy.internal.csv.FamilySamples;
@@ -83,7 +83,10 @@ public final class HaproxySource implements MetricSource, DeferringSource {
     private final AtomicLong scrapes = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong parseFailures = new AtomicLong();
-    /** What the mapper mapped for the last interest asked for; guarded by this. */
+    /**
+     * What the mapper mapped for the last interest asked for; guarded by this. One entry: a caller that alternates
+     * {@code collect} and {@code collectDeferring} rebuilds it (and the mapper's column plan) each time.
+     */
     private DeferredPlan lastPlan;
     private boolean lastPlanDefers;
     private volatile Sample versionSample;

@@ -28,6 +28,7 @@ public final class PackSource implements MetricSource, DeferringSource {
             Set.of(), Labels.of("instance", "127.0.0.1:8404", "job", "haproxy")));
     private byte[] doc;
     private int rows;
+    /** What the mapper maps for the last interest (one benchmark thread: not guarded). */
     private DeferredPlan plan;
     private boolean planDefers;
 

@@ -21,7 +21,11 @@ import java.util.TreeSet;
  */
 public record DeferredPlan(MetricInterest interest, MetricInterest mapped, Set<String> deferred) {
 
-    /** Copies the set. */
+    /**
+     * Checks the arguments and copies the set.
+     *
+     * @throws NullPointerException if an argument is null
+     */
     public DeferredPlan {
         Objects.requireNonNull(interest, "interest");
         Objects.requireNonNull(mapped, "mapped");
@@ -31,6 +35,10 @@ public record DeferredPlan(MetricInterest interest, MetricInterest mapped, Set<S
     /**
      * Returns the plan for an interest: with {@code defer}, its on-demand names that only server rows produce are
      * skipped; otherwise everything wanted is mapped.
+     *
+     * @param interest the interest asked for
+     * @param defer whether the caller can offer the look-up of skipped metrics
+     * @return the plan
      */
     public static DeferredPlan of(MetricInterest interest, boolean defer) {
         Set<String> deferred = new TreeSet<>();
@@ -56,10 +64,15 @@ public record DeferredPlan(MetricInterest interest, MetricInterest mapped, Set<S
      * @param samples the scrape's samples (possibly with a source's own after them)
      * @param result the scrape, mapped with {@link #mapped} and {@link #deferred} kept
      * @param options the mapper's options
+     * @return {@code samples}, with the look-up when metrics were skipped
+     * @throws IllegalStateException if metrics were skipped but the scrape kept no server rows
      */
     public FamilySamples offer(FamilySamples samples, ScrapeResult result, MappingOptions options) {
-        if (deferred.isEmpty() || result.serverRows() == null) {
+        if (deferred.isEmpty()) {
             return samples;
+        }
+        if (result.serverRows() == null) {
+            throw new IllegalStateException("skipped " + deferred + " but kept no server rows to look them up");
         }
         return samples.withOnDemand(new ServerRowLookup(result.serverRows(), deferred, options));
     }

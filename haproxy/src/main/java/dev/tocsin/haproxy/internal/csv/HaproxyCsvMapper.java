@@ -321,7 +321,7 @@ public final class HaproxyCsvMapper {
     private ScrapeResult mapRows(Plan p, byte[] b, int start, int length, boolean serverStates,
                                  boolean keepServerRows) {
         Scrape sc = new Scrape(++generation, lastServerCount + 4, table.size() + 16, serverStates, keepServerRows,
-                lastKeptBytes + lastKeptBytes / 16);
+                lastKeptBytes + lastKeptBytes / 16 + 1);
         int line = 1;
         int pos = start;
         while (pos < length) {

@@ -101,7 +101,7 @@ public final class ServerRows {
 
     /** Returns how many bytes of rows are kept (for tests and to size the next scrape's buffer). */
     int keptBytes() {
-        return count == 0 ? 0 : ends[count - 1] + 1;
+        return count == 0 ? 0 : ends[count - 1];
     }
 
     /** Collects the rows' fields during one mapping; not thread-safe. */
@@ -158,8 +158,10 @@ public final class ServerRows {
                 used += len;
             }
             if (last < fields - 1) {
-                // the row went on after its last kept field: so does the copy (an empty field the small document's
-                // mapping never reads), so that the field ends at a ',' as it did (a '\r' before a '\n' is dropped)
+                // the row went on after its last kept field: so does the copy, so that the field ends at a ',' as it
+                // did (a '\r' before a '\n' is dropped). The empty field this adds lies past the small document's
+                // columns, or, in a row cut short, where its next kept column would be: empty reads as missing there
+                // (no sample), as the missing field did
                 if (used == buf.length) {
                     buf = Arrays.copyOf(buf, buf.length * 2);
                 }
@@ -171,12 +173,14 @@ public final class ServerRows {
             count++;
         }
 
-        /** Returns the rows, under the kept columns' header line (the buffer as it is when it is at most 1/8 empty). */
+        /**
+         * Returns the rows, under the kept columns' header line (the byte buffer as it is when it is at most 1/8 empty,
+         * else trimmed). Call once.
+         */
         ServerRows build(byte[] header) {
+            // the builder is used once: its arrays are handed over (the rows know their count)
             byte[] bytes = buf.length - used <= buf.length / 8 ? buf : Arrays.copyOf(buf, used);
-            boolean full = count == starts.length;
-            return new ServerRows(header.clone(), bytes, full ? starts : Arrays.copyOf(starts, count),
-                    full ? ends : Arrays.copyOf(ends, count), full ? backends : Arrays.copyOf(backends, count), count);
+            return new ServerRows(header.clone(), bytes, starts, ends, backends, count);
         }
     }
 }
