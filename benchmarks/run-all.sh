@@ -40,8 +40,8 @@ step pack-retained java -Djdk.attach.allowAttachSelf=true -cp "$JAR" dev.tocsin.
 step notify "${JMH[@]}" -w 2s -r 3s 'Notify' -prof gc
 step detection java -jar "$JAR" -f 1 -wi 1 -i 1 -r 60s 'DetectionLatency'
 step side-by-side env TOCSIN_EXTRA_JVM_OPTS="-Xmx128m -XX:+UseSerialGC|-Xmx96m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=24m" \
-  TOCSIN_EXTRA_EVAL_OPTS="-Xmx64m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=24m|-Xmx48m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=16m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1|-Xmx18m -Xmn6m -XX:+UseSerialGC -Xss256k -XX:ReservedCodeCacheSize=8m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:MaxMetaspaceSize=24m -XX:-UsePerfData|-Xmx18m -Xmn6m -Xshare:off -XX:+UseSerialGC -Xss256k -XX:ReservedCodeCacheSize=8m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:MaxMetaspaceSize=24m -XX:-UsePerfData" \
-  TOCSIN_MALLOC_ARENA_MAX=2 \
+  TOCSIN_EXTRA_EVAL_OPTS="-Xmx64m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=24m|-Xmx48m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=16m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1|-Xmx14m -Xmn6m -XX:+UseSerialGC -Xss256k -XX:ReservedCodeCacheSize=8m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:MaxMetaspaceSize=24m -XX:-UsePerfData|-Xmx14m -Xmn6m -Xshare:off -XX:+UseSerialGC -Xss256k -XX:ReservedCodeCacheSize=8m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:MaxMetaspaceSize=24m -XX:-UsePerfData" \
+  TOCSIN_MALLOC_ARENA_MAX=2 TOCSIN_WARMUP=200 \
   benchmarks/side-by-side.sh 20
 step vs-prometheus env TOCSIN_PACK_EXTRA_JVM_OPTS="-Xmx160m -XX:+UseSerialGC" benchmarks/vs-prometheus.sh 270
 echo "logs in $OUT"

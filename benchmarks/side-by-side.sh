@@ -14,10 +14,14 @@
 #
 # Usage: benchmarks/side-by-side.sh [N=20]      (build first: mvn -B -q -DskipTests package -pl benchmarks -am)
 # Env:   EXPORTER=/usr/bin/prometheus-haproxy-exporter  JAR=benchmarks/target/benchmarks.jar
-#        TOCSIN_EXTRA_JVM_OPTS / TOCSIN_EXTRA_EVAL_OPTS (option sets separated by '|'), TOCSIN_MALLOC_ARENA_MAX
+#        TOCSIN_EXTRA_JVM_OPTS / TOCSIN_EXTRA_EVAL_OPTS (option sets separated by '|'), TOCSIN_MALLOC_ARENA_MAX,
+#        TOCSIN_WARMUP (untimed collect()/evaluate() steps before the N timed ones, default 50: a service that scrapes
+#        every few seconds runs for days, so its steady state is what the comparison is about; the JIT needs a few
+#        hundred steps to reach it with the default compilers)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-20}
+WARMUP=${TOCSIN_WARMUP:-50}
 EXPORTER=${EXPORTER:-/usr/bin/prometheus-haproxy-exporter}
 JAR=${JAR:-benchmarks/target/benchmarks.jar}
 [ -x "$EXPORTER" ] || { echo "missing $EXPORTER: apt-get install -y prometheus-haproxy-exporter" >&2; exit 1; }
@@ -66,7 +70,7 @@ kill "$EXP_PID"; wait "$EXP_PID" 2>/dev/null || true
 if [ -n "${TOCSIN_MALLOC_ARENA_MAX:-}" ]; then export MALLOC_ARENA_MAX=$TOCSIN_MALLOC_ARENA_MAX; fi
 run_tocsin() { # $1 = label, $2 = collect|evaluate, rest = JVM options
   local label=$1 mode=$2; shift 2
-  java "$@" -cp "$JAR" dev.tocsin.benchmarks.haproxy.CollectLoop "$CSV_URI" 50 "$N" 0 "$mode" >"$WORK/tocsin.out" 2>&1 \
+  java "$@" -cp "$JAR" dev.tocsin.benchmarks.haproxy.CollectLoop "$CSV_URI" "$WARMUP" "$N" 0 "$mode" >"$WORK/tocsin.out" 2>&1 \
     || { cat "$WORK/tocsin.out" >&2; exit 1; }
   g() { awk -v k="$1" '$1==k{print $2}' "$WORK/tocsin.out"; }
   T_LABEL+=("$label"); T_MEAN+=("$(g MEAN_MS)"); T_P50+=("$(g P50_MS)"); T_MIN+=("$(g MIN_MS)"); T_MAX+=("$(g MAX_MS)")
@@ -97,7 +101,7 @@ fi
 mb() { awk -v k="$1" 'BEGIN{printf "%.1f", k/1024}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b>0) printf "%.1f", a/b; else print "-" }'; }
 echo
-echo "$(date -u '+%Y-%m-%d %H:%M:%S UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg), nproc $(nproc), $N timed requests each"
+echo "$(date -u '+%Y-%m-%d %H:%M:%S UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg), nproc $(nproc), $N timed requests each (Tocsin after $WARMUP untimed steps)"
 echo "CSV: $CSV_BYTES bytes, $CSV_ROWS rows; exporter: $EXP_SERIES series lines in /metrics; Tocsin: $T_SAMPLES samples per collect()"
 echo "exporter: $("$EXPORTER" --version 2>&1 | head -1)"
 echo "java: $(java -version 2>&1 | head -1)"

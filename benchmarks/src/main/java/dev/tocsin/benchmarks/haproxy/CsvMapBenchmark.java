@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * uses a new mapper each time (first scrape: every label set is built). MB/s = CSV size / time per op. The mapper is
  * called as {@code HaproxySource} calls it when an evaluator reads it: no per-server state objects, and, for
  * {@code backendDown}, the server metrics only the diagnosis reads skipped (a few fields of each server row kept to
- * map them for one backend on demand).
+ * map them for one backend on demand). {@code piece} feeds the document whole or in the pieces a socket delivers.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -51,6 +51,13 @@ public class CsvMapBenchmark {
      */
     @Param({"all", "backendDown"})
     public String interest;
+
+    /**
+     * {@code 0} hands the mapper the whole document; {@code 65536} feeds it in 64 KB pieces, as
+     * {@code HaproxySource} does with what each socket read returns.
+     */
+    @Param({"0", "65536"})
+    public int piece;
 
     private DeferredPlan plan;
 
@@ -102,6 +109,13 @@ public class CsvMapBenchmark {
 
     /** Maps a document as {@code HaproxySource} does for the plan. */
     private ScrapeResult map(HaproxyCsvMapper m, byte[] doc) {
-        return m.map(doc, doc.length, plan.mapped(), false, plan.deferred());
+        if (piece <= 0) {
+            return m.map(doc, doc.length, plan.mapped(), false, plan.deferred());
+        }
+        HaproxyCsvMapper.Feed feed = m.begin(plan.mapped(), false, plan.deferred());
+        for (int pos = 0; pos < doc.length; pos += piece) {
+            feed.accept(doc, pos, Math.min(piece, doc.length - pos));
+        }
+        return feed.finish();
     }
 }

@@ -17,20 +17,9 @@ public final class BoundedBuffer {
      * @param what what is being read, for the error message
      */
     public BoundedBuffer(long cap, String what) {
-        this(cap, what, null);
-    }
-
-    /**
-     * Creates a buffer that writes into {@code reuse} (its content is overwritten) while it is large enough.
-     *
-     * @param cap the largest number of bytes accepted
-     * @param what what is being read, for the error message
-     * @param reuse an array no one else uses any more, or {@code null}
-     */
-    public BoundedBuffer(long cap, String what, byte[] reuse) {
         this.cap = Math.min(cap, Integer.MAX_VALUE - 16);
         this.what = what;
-        this.bytes = reuse != null ? reuse : new byte[8192];
+        this.bytes = new byte[8192];
     }
 
     /**
@@ -47,20 +36,19 @@ public final class BoundedBuffer {
         length += len;
     }
 
-    /**
-     * Makes room for {@code expected} bytes at once (capped), so that a large body is read without repeated doubling
-     * and copying.
-     */
-    public void reserve(long expected) {
-        if (expected > bytes.length) {
-            byte[] grown = new byte[(int) Math.min(expected, cap)];
-            System.arraycopy(bytes, 0, grown, 0, length);
-            bytes = grown;
-        }
-    }
-
     /** Returns the error for a response over the cap. */
     public FetchException tooLarge() {
+        return tooLarge(what, cap);
+    }
+
+    /**
+     * Returns the error for a response over a cap.
+     *
+     * @param what what was being read
+     * @param cap the cap, in bytes
+     * @return the exception (not retriable)
+     */
+    public static FetchException tooLarge(String what, long cap) {
         return new FetchException(what + " larger than the cap of " + cap + " bytes (maxResponseBytes); aborted",
                 false, null);
     }

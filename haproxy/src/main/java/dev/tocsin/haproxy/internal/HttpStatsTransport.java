@@ -29,6 +29,8 @@ import java.util.Optional;
 public final class HttpStatsTransport implements StatsTransport {
 
     private static final int MAX_HEADER_BYTES = 64 * 1024;
+    /** The most one read takes from the socket: a piece of the body handed to the sink at once. */
+    private static final int READ_BYTES = 64 * 1024;
 
     private final String host;
     private final String connectHost;
@@ -41,11 +43,6 @@ public final class HttpStatsTransport implements StatsTransport {
     private final Duration connectTimeout;
     private final Duration readTimeout;
     private final long maxBytes;
-    /** Size of the last body read: the next body of the same HAProxy is about as large. */
-    private volatile long lastBodyBytes;
-    /** A body array handed back by {@link #recycle}: the next fetch reads into it (taken atomically, so never shared). */
-    private final java.util.concurrent.atomic.AtomicReference<byte[]> spare =
-            new java.util.concurrent.atomic.AtomicReference<>();
 
     /**
      * Creates a transport.
@@ -87,22 +84,13 @@ public final class HttpStatsTransport implements StatsTransport {
         return display;
     }
 
-    /** Keeps the payload's array for the next fetch (the largest one handed back). */
-    @Override
-    public void recycle(Payload done) {
-        byte[] b = done.bytes();
-        if (b.length > 8192 && b.length <= maxBytes) {
-            spare.accumulateAndGet(b, (old, mine) -> old == null || mine.length >= old.length ? mine : old);
-        }
-    }
-
     @Override
     public Optional<Map<String, String>> fetchInfo() {
         return Optional.empty();
     }
 
     @Override
-    public Payload fetchStat() throws FetchException {
+    public void fetchStat(BodySink sink) throws FetchException {
         Socket socket = connect();
         try (Socket s = socket) {
             Deadline deadline = Deadline.after(readTimeout);
@@ -110,7 +98,7 @@ public final class HttpStatsTransport implements StatsTransport {
             OutputStream out = io.getOutputStream();
             out.write(request());
             out.flush();
-            return readResponse(io, io.getInputStream(), deadline);
+            readResponse(io, io.getInputStream(), deadline, sink);
         } catch (FetchException e) {
             throw e;
         } catch (IOException e) {
@@ -197,9 +185,9 @@ public final class HttpStatsTransport implements StatsTransport {
         return r;
     }
 
-    private Payload readResponse(Socket socket, InputStream in, Deadline deadline) throws IOException {
+    private void readResponse(Socket socket, InputStream in, Deadline deadline, BodySink sink) throws IOException {
         BoundedBuffer head = new BoundedBuffer(MAX_HEADER_BYTES, "response headers from " + display);
-        byte[] chunk = new byte[16 * 1024];
+        byte[] chunk = new byte[READ_BYTES];
         int headerEnd = -1;
         while (headerEnd < 0) {
             int n = read(socket, in, chunk, deadline, "waiting for the response headers from " + display);
@@ -214,16 +202,9 @@ public final class HttpStatsTransport implements StatsTransport {
         Head h = Head.parse(new String(head.array(), 0, headerEnd, StandardCharsets.ISO_8859_1), display);
         h.check(display);
         if (h.contentLength > maxBytes) {
-            throw new BoundedBuffer(maxBytes, "response from " + display).tooLarge();
+            throw BoundedBuffer.tooLarge("response from " + display, maxBytes);
         }
-        // size the body buffer from Content-Length, or from the last body (HAProxy answers chunked), plus a margin
-        long expected = h.contentLength >= 0 ? h.contentLength : lastBodyBytes + lastBodyBytes / 8;
-        byte[] reuse = spare.getAndSet(null);
-        if (reuse != null && reuse.length > 2 * expected + 65536) {
-            reuse = null; // much larger than needed now: let it go
-        }
-        BodyReader body = new BodyReader(h, maxBytes, display, reuse);
-        body.out.reserve(expected);
+        BodyReader body = new BodyReader(h, maxBytes, display, sink);
         int leftover = head.length() - headerEnd;
         if (leftover > 0) {
             body.feed(head.array(), headerEnd, leftover);
@@ -236,9 +217,6 @@ public final class HttpStatsTransport implements StatsTransport {
             }
             body.feed(chunk, 0, n);
         }
-        Payload payload = body.payload();
-        lastBodyBytes = payload.length();
-        return payload;
     }
 
     private static int read(Socket socket, InputStream in, byte[] buf, Deadline deadline, String doing)
@@ -360,21 +338,24 @@ public final class HttpStatsTransport implements StatsTransport {
         }
     }
 
-    /** Collects the body for identity, Content-Length or chunked framing, within the cap. */
+    /** Hands the body on for identity, Content-Length or chunked framing, within the cap. */
     static final class BodyReader {
         private final Head head;
-        private final BoundedBuffer out;
+        private final BodySink sink;
+        private final long cap;
         private final String display;
         private boolean done;
+        /** The body bytes handed to the sink so far. */
         private long received;
         // chunked state
         private int state; // 0 size line, 1 data, 2 CRLF after data, 3 trailers
         private final StringBuilder line = new StringBuilder();
         private long chunkLeft;
 
-        BodyReader(Head head, long cap, String display, byte[] reuse) {
+        BodyReader(Head head, long cap, String display, BodySink sink) {
             this.head = head;
-            this.out = new BoundedBuffer(cap, "response from " + display, reuse);
+            this.sink = sink;
+            this.cap = cap;
             this.display = display;
             this.done = head.contentLength == 0 && !head.chunked;
         }
@@ -392,8 +373,7 @@ public final class HttpStatsTransport implements StatsTransport {
                 if (head.contentLength >= 0) {
                     take = (int) Math.min(len, head.contentLength - received);
                 }
-                out.append(b, off, take);
-                received += take;
+                out(b, off, take);
                 if (head.contentLength >= 0 && received >= head.contentLength) {
                     done = true;
                 }
@@ -441,7 +421,7 @@ public final class HttpStatsTransport implements StatsTransport {
                     }
                     default: {
                         int take = (int) Math.min(end - i, chunkLeft);
-                        out.append(b, i, take);
+                        out(b, i, take);
                         i += take;
                         chunkLeft -= take;
                         if (chunkLeft == 0) {
@@ -457,7 +437,7 @@ public final class HttpStatsTransport implements StatsTransport {
             if (head.chunked) {
                 if (!done) {
                     throw new FetchException(display + " closed the connection before the end of the chunked "
-                            + "response (" + out.length() + " bytes received)", true, null);
+                            + "response (" + received + " bytes received)", true, null);
                 }
             } else if (head.contentLength >= 0 && received < head.contentLength) {
                 throw new FetchException(display + " closed the connection after " + received + " of "
@@ -466,8 +446,14 @@ public final class HttpStatsTransport implements StatsTransport {
             done = true;
         }
 
-        Payload payload() {
-            return new Payload(out.array(), out.length());
+        private void out(byte[] b, int off, int len) throws FetchException {
+            if (received + len > cap) {
+                throw BoundedBuffer.tooLarge("response from " + display, cap);
+            }
+            received += len;
+            if (len > 0) {
+                sink.accept(b, off, len);
+            }
         }
     }
 }

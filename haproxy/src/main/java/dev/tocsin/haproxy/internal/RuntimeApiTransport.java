@@ -60,9 +60,8 @@ public final class RuntimeApiTransport implements StatsTransport {
     }
 
     @Override
-    public Payload fetchStat() throws FetchException {
-        BoundedBuffer b = exchange("show stat\n");
-        return new Payload(b.array(), b.length());
+    public void fetchStat(BodySink sink) throws FetchException {
+        exchange("show stat\n", sink);
     }
 
     @Override
@@ -84,6 +83,17 @@ public final class RuntimeApiTransport implements StatsTransport {
      * @throws FetchException on connect failure, timeout or a response over the cap
      */
     public BoundedBuffer exchange(String command) throws FetchException {
+        BoundedBuffer in = new BoundedBuffer(maxBytes, "response from " + display);
+        exchange(command, in::append);
+        return in;
+    }
+
+    /**
+     * Sends one command and hands everything the peer writes before closing to {@code sink}, piece by piece.
+     *
+     * @throws FetchException on connect failure, timeout, a response over the cap, or from the sink
+     */
+    private void exchange(String command, BodySink sink) throws FetchException {
         Deadline connectDeadline = Deadline.after(connectTimeout);
         try (SocketChannel ch = socketPath != null
                 ? SocketChannel.open(StandardProtocolFamily.UNIX) : SocketChannel.open();
@@ -99,18 +109,22 @@ public final class RuntimeApiTransport implements StatsTransport {
                 }
             }
             key.interestOps(SelectionKey.OP_READ);
-            BoundedBuffer in = new BoundedBuffer(maxBytes, "response from " + display);
-            ByteBuffer buf = ByteBuffer.allocate(16 * 1024);
+            ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+            long received = 0;
             while (true) {
                 int n = ch.read(buf);
                 if (n < 0) {
-                    return in;
+                    return;
                 }
                 if (n == 0) {
                     await(selector, deadline, "reading the answer to '" + command.trim() + "' from " + display);
                     continue;
                 }
-                in.append(buf.array(), 0, n);
+                received += n;
+                if (received > maxBytes) {
+                    throw BoundedBuffer.tooLarge("response from " + display, maxBytes);
+                }
+                sink.accept(buf.array(), 0, n);
                 buf.clear();
             }
         } catch (FetchException e) {

@@ -7,12 +7,27 @@ import java.util.Optional;
 public interface StatsTransport {
 
     /**
-     * Fetches the CSV statistics ({@code show stat} / {@code ;csv}).
+     * Fetches the CSV statistics ({@code show stat} / {@code ;csv}), handing the body to {@code sink} piece by piece
+     * as it arrives (in order, at most the transport's byte cap in all), so that it can be read while the rest is
+     * still on its way. The sink runs on the calling thread, within the fetch's deadline. When the exchange fails
+     * after some pieces were handed over, the caller must drop what it made of them.
+     *
+     * @param sink receives the body's bytes
+     * @throws FetchException with a plain-words message when the exchange fails (or the sink threw it)
+     */
+    void fetchStat(BodySink sink) throws FetchException;
+
+    /**
+     * Fetches the CSV statistics into one array ({@link #fetchStat(BodySink)} collected).
      *
      * @return the raw bytes
      * @throws FetchException with a plain-words message when the exchange fails
      */
-    Payload fetchStat() throws FetchException;
+    default Payload fetchStat() throws FetchException {
+        BoundedBuffer body = new BoundedBuffer(Integer.MAX_VALUE, "response from " + describe());
+        fetchStat(body::append);
+        return new Payload(body.array(), body.length());
+    }
 
     /**
      * Fetches {@code show info} as key/value pairs, on its own connection.
@@ -21,16 +36,6 @@ public interface StatsTransport {
      * @throws FetchException when the exchange fails
      */
     Optional<Map<String, String>> fetchInfo() throws FetchException;
-
-    /**
-     * Hands back a payload of {@link #fetchStat()} that the caller no longer reads, so that a later fetch may reuse
-     * its array instead of allocating a new one of the CSV's size. The caller must not touch the payload afterwards.
-     * Optional (the default ignores it).
-     *
-     * @param done the payload to recycle
-     */
-    default void recycle(Payload done) {
-    }
 
     /** Returns where it reads from, for messages: a URI without credentials, a socket path, {@code tcp://h:p}. */
     String describe();
@@ -42,5 +47,19 @@ public interface StatsTransport {
      * @param length the number of valid bytes
      */
     record Payload(byte[] bytes, int length) {
+    }
+
+    /** Receives a response body piece by piece ({@link #fetchStat(BodySink)}). */
+    @FunctionalInterface
+    interface BodySink {
+        /**
+         * Takes the next piece of the body.
+         *
+         * @param b the bytes (valid only during the call)
+         * @param off where the piece starts
+         * @param len its length
+         * @throws FetchException to abort the exchange
+         */
+        void accept(byte[] b, int off, int len) throws FetchException;
     }
 }

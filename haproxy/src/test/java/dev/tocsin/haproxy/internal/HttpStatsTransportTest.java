@@ -37,26 +37,54 @@ class HttpStatsTransportTest {
         }
     }
 
+    /**
+     * The body reaches the sink while the rest is still on its way: the server sends the second half only after the
+     * sink has seen the first (chunked, as HAProxy answers, and with a Content-Length).
+     */
     @Test
-    void aRecycledBodyArrayIsReusedAndOverwrittenCorrectly() throws Exception {
-        String large = CSV + "x,".repeat(10_000) + "\n";
-        String[] bodies = {large, CSV, large};
-        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-        try (RawServer s = new RawServer((req, out) -> {
-            String b = bodies[n.getAndIncrement() % bodies.length];
-            RawServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: " + b.length() + "\r\n\r\n" + b);
-        })) {
-            HttpStatsTransport t = transport(s.port(), "/s", null, Duration.ofSeconds(2), 1 << 20);
-            StatsTransport.Payload first = t.fetchStat();
-            assertThat(body(first)).isEqualTo(large);
-            t.recycle(first);
-            StatsTransport.Payload second = t.fetchStat();
-            assertThat(second.bytes()).isSameAs(first.bytes());
-            assertThat(body(second)).isEqualTo(CSV);
-            StatsTransport.Payload third = t.fetchStat(); // second not recycled: a new array
-            assertThat(third.bytes()).isNotSameAs(second.bytes());
-            assertThat(body(third)).isEqualTo(large);
-            assertThat(body(second)).isEqualTo(CSV);
+    void theBodyIsHandedOnAsItArrives() throws Exception {
+        String first = CSV.substring(0, CSV.length() / 2);
+        String second = CSV.substring(CSV.length() / 2);
+        for (boolean chunked : new boolean[] {true, false}) {
+            java.util.concurrent.CountDownLatch firstSeen = new java.util.concurrent.CountDownLatch(1);
+            try (RawServer s = new RawServer((req, out) -> {
+                if (chunked) {
+                    RawServer.write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                            + Integer.toHexString(first.length()) + "\r\n" + first + "\r\n");
+                } else {
+                    RawServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: " + CSV.length() + "\r\n\r\n" + first);
+                }
+                out.flush();
+                if (!firstSeen.await(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                    return; // the client waited for the whole body: it gets a truncated one and fails
+                }
+                RawServer.write(out, chunked ? Integer.toHexString(second.length()) + "\r\n" + second
+                        + "\r\n0\r\n\r\n" : second);
+            })) {
+                java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+                java.util.List<Integer> pieces = new java.util.ArrayList<>();
+                transport(s.port(), "/s", null, Duration.ofSeconds(10), 1 << 20).fetchStat((b, off, len) -> {
+                    got.write(b, off, len);
+                    pieces.add(len);
+                    if (got.size() >= first.length()) {
+                        firstSeen.countDown();
+                    }
+                });
+                assertThat(got.toString(StandardCharsets.ISO_8859_1)).as("chunked %s", chunked).isEqualTo(CSV);
+                assertThat(pieces.size()).isGreaterThan(1);
+            }
+        }
+    }
+
+    @Test
+    void anExceptionOfTheSinkAbortsTheFetch() throws Exception {
+        try (RawServer s = new RawServer((req, out) -> RawServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: "
+                + CSV.length() + "\r\n\r\n" + CSV))) {
+            FetchException stop = new FetchException("enough");
+            assertThatThrownBy(() -> transport(s.port(), "/s", null, Duration.ofSeconds(2), 1 << 20)
+                    .fetchStat((b, off, len) -> {
+                        throw stop;
+                    })).isSameAs(stop);
         }
     }
 

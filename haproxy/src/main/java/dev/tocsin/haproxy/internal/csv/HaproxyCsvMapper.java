@@ -205,35 +205,267 @@ public final class HaproxyCsvMapper {
     public synchronized ScrapeResult map(byte[] csv, int length, MetricInterest interest, boolean serverStates,
                                          Set<String> keepFor) {
         Objects.requireNonNull(csv, "csv");
+        Objects.checkFromIndexSize(0, length, csv.length);
+        Feed feed = begin(interest, serverStates, keepFor);
+        feed.accept(csv, 0, length);
+        return feed.finish();
+    }
+
+    /**
+     * Starts mapping one document that arrives in pieces (as a socket delivers it): hand the pieces to
+     * {@link Feed#accept} in order, then call {@link Feed#finish()}. Only complete rows are read from a piece; the rest
+     * waits for the next piece, so the document is never held whole. The result equals {@link #map(byte[], int,
+     * MetricInterest, boolean, Set)} of the concatenated pieces, however they are cut.
+     *
+     * <p>One feed at a time per mapper: beginning another one (or calling {@code map}) abandons this one, whose calls
+     * then fail with {@link IllegalStateException}. An abandoned feed leaves the mapper usable.
+     *
+     * @param interest the metric names wanted
+     * @param serverStates whether to describe every kept server row's state
+     * @param keepFor server metrics ({@link #serverOnlyFamily}) to keep the fields of; empty: keep no rows
+     * @return the feed
+     */
+    public synchronized Feed begin(MetricInterest interest, boolean serverStates, Set<String> keepFor) {
         Objects.requireNonNull(interest, "interest");
         Objects.requireNonNull(keepFor, "keepFor");
-        Objects.checkFromIndexSize(0, length, csv.length);
-        int pos = 0;
-        if (length >= 3 && (csv[0] & 0xFF) == 0xEF && (csv[1] & 0xFF) == 0xBB && (csv[2] & 0xFF) == 0xBF) {
-            pos = 3; // UTF-8 byte order mark
+        return new Feed(++feeds, interest, serverStates, keepFor);
+    }
+
+    /** How many feeds were begun: only the last one may run; guarded by this. */
+    private int feeds;
+
+    /**
+     * One document being mapped piece by piece ({@link #begin}). Not thread-safe on its own; its calls are serialized
+     * with the mapper's.
+     */
+    public final class Feed {
+        private final int token;
+        private final MetricInterest interest;
+        private final boolean serverStates;
+        private final Set<String> keepFor;
+        /** The plan and scrape, once the header line was read. */
+        private Plan p;
+        private Scrape sc;
+        /** The line number of the last row read (the header is line 1). */
+        private int line = 1;
+        /** The bytes of an incomplete line (no '\n' yet), or of the document's start before its header is read. */
+        private byte[] window = new byte[0];
+        private int wlen;
+        /** The first failure: later pieces are ignored and {@link #finish()} throws it. */
+        private RuntimeException error;
+        private boolean finished;
+
+        private Feed(int token, MetricInterest interest, boolean serverStates, Set<String> keepFor) {
+            this.token = token;
+            this.interest = interest;
+            this.serverStates = serverStates;
+            this.keepFor = keepFor;
         }
-        int lineEnd = indexOf(csv, (byte) '\n', pos, length);
-        int headerEnd = lineEnd > pos && csv[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd;
-        checkHeader(csv, pos, headerEnd, length);
-        Plan p = plan;
-        if (p == null || !p.interest.equals(interest) || !p.kept.equals(keepFor)
-                || !Arrays.equals(p.header, 0, p.header.length, csv, pos, headerEnd)) {
-            p = Plan.build(csv, pos, headerEnd, serverFields, interest, keepFor);
-            plan = p;
-            fieldStart = new int[p.fieldsNeeded];
-            fieldEnd = new int[p.fieldsNeeded];
-            fieldQuoted = new boolean[p.fieldsNeeded];
-            fieldDigits = new long[p.fieldsNeeded];
+
+        /**
+         * Reads the next piece of the document: every row it completes is mapped now. Never throws for the bytes'
+         * content: a document that is not HAProxy CSV is reported by {@link #finish()} (the bytes after the problem
+         * are ignored).
+         *
+         * @param b the bytes (not kept after the call)
+         * @param off where the piece starts
+         * @param len its length
+         * @throws IndexOutOfBoundsException if off and len do not lie within {@code b}
+         * @throws IllegalStateException if the feed was finished or abandoned
+         */
+        public void accept(byte[] b, int off, int len) {
+            Objects.checkFromIndexSize(off, len, b.length);
+            synchronized (HaproxyCsvMapper.this) {
+                check();
+                if (error != null || len == 0) {
+                    return;
+                }
+                try {
+                    read(b, off, off + len);
+                } catch (RuntimeException e) {
+                    error = e;
+                    window = null;
+                }
+            }
         }
-        boolean keepServerRows = p.keptColumns.length > 0;
-        return mapRows(p, csv, lineEnd + 1, length, serverStates, keepServerRows);
+
+        /**
+         * Maps what is left (a last line without '\n') and returns the scrape's result.
+         *
+         * @return the samples of the wanted metrics, skipped rows, server states if asked and kept server rows
+         * @throws CsvFormatException when the document as a whole is unusable, as {@link #map(byte[], int)}
+         * @throws IllegalStateException if the feed was finished or abandoned
+         */
+        public ScrapeResult finish() {
+            synchronized (HaproxyCsvMapper.this) {
+                check();
+                finished = true;
+                if (error == null) {
+                    try {
+                        if (p == null) {
+                            int rowsStart = header(window, 0, wlen, true);
+                            rows(window, rowsStart, wlen);
+                        } else if (wlen > 0) {
+                            rows(window, 0, wlen);
+                        }
+                    } catch (RuntimeException e) {
+                        error = e;
+                    }
+                }
+                window = null;
+                if (error != null) {
+                    throw error;
+                }
+                return result(p, sc);
+            }
+        }
+
+        private void check() {
+            if (finished) {
+                throw new IllegalStateException("this feed is finished");
+            }
+            if (token != feeds) {
+                throw new IllegalStateException("this feed was abandoned: another document was begun on its mapper");
+            }
+        }
+
+        private void read(byte[] b, int off, int end) {
+            if (p == null) {
+                if (wlen == 0) {
+                    int rowsStart = header(b, off, end, false);
+                    if (rowsStart < 0) {
+                        append(b, off, end);
+                        return;
+                    }
+                    off = rowsStart;
+                } else {
+                    append(b, off, end);
+                    int rowsStart = header(window, 0, wlen, false);
+                    if (rowsStart < 0) {
+                        return;
+                    }
+                    // the rows after the header continue as one piece of their own
+                    byte[] rest = Arrays.copyOfRange(window, rowsStart, wlen);
+                    wlen = 0;
+                    b = rest;
+                    off = 0;
+                    end = rest.length;
+                }
+            }
+            if (wlen > 0) {
+                // complete the pending line with this piece's first line
+                int nl = indexOfNewline(b, off, end);
+                if (nl == end) {
+                    append(b, off, end);
+                    return;
+                }
+                append(b, off, nl + 1);
+                rows(window, 0, wlen);
+                wlen = 0;
+                off = nl + 1;
+            }
+            int last = lastNewline(b, off, end);
+            if (last >= 0) {
+                rows(b, off, last + 1);
+                off = last + 1;
+            }
+            if (off < end) {
+                append(b, off, end);
+            }
+        }
+
+        private void append(byte[] b, int from, int to) {
+            int n = to - from;
+            if (wlen + n > window.length) {
+                window = Arrays.copyOf(window, Math.max(Math.max(1024, window.length * 2), wlen + n));
+            }
+            System.arraycopy(b, from, window, wlen, n);
+            wlen += n;
+        }
+
+        /**
+         * Reads the header line at the document's start {@code [from, end)} and sets up the plan and the scrape.
+         *
+         * @param last whether no more bytes will come
+         * @return where the rows start, or -1 when more bytes are needed (not {@code last})
+         */
+        private int header(byte[] csv, int from, int end, boolean last) {
+            int pos = from;
+            if (end - from >= 3 && (csv[from] & 0xFF) == 0xEF && (csv[from + 1] & 0xFF) == 0xBB
+                    && (csv[from + 2] & 0xFF) == 0xBF) {
+                pos = from + 3; // UTF-8 byte order mark
+            }
+            int lineEnd = indexOf(csv, (byte) '\n', pos, end);
+            if (!last && (lineEnd == end || firstNonBlank(csv, pos, end) == end)) {
+                return -1; // the header line, or the first byte that tells an HTML page, has not arrived yet
+            }
+            int headerEnd = lineEnd > pos && csv[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd;
+            checkHeader(csv, pos, headerEnd, end);
+            Plan pl = plan;
+            if (pl == null || !pl.interest.equals(interest) || !pl.kept.equals(keepFor)
+                    || !Arrays.equals(pl.header, 0, pl.header.length, csv, pos, headerEnd)) {
+                pl = Plan.build(csv, pos, headerEnd, serverFields, interest, keepFor);
+                plan = pl;
+                fieldStart = new int[pl.fieldsNeeded];
+                fieldEnd = new int[pl.fieldsNeeded];
+                fieldQuoted = new boolean[pl.fieldsNeeded];
+                fieldDigits = new long[pl.fieldsNeeded];
+            }
+            p = pl;
+            sc = new Scrape(++generation, lastServerCount + 4, table.size() + 16, serverStates,
+                    pl.keptColumns.length > 0, lastKeptBytes + lastKeptBytes / 16 + 1);
+            return Math.min(lineEnd + 1, end);
+        }
+
+        /** Maps the rows in {@code [start, end)}: complete lines, except at the document's end. */
+        private void rows(byte[] b, int start, int end) {
+            Scrape s = sc;
+            Plan pl = p;
+            s.runCounts = null; // the last server row's name range was in another piece
+            int pos = start;
+            while (pos < end) {
+                line++;
+                byte c0 = b[pos];
+                if (c0 == '\n') {
+                    pos++;
+                    continue;
+                }
+                if (c0 == '\r' && (pos + 1 == end || b[pos + 1] == '\n')) {
+                    pos += 2;
+                    continue;
+                }
+                if (c0 == '#') {
+                    pos = indexOfNewline(b, pos, end) + 1;
+                    continue;
+                }
+                s.rows++;
+                pos = tokenize(b, pos, end, pl);
+                pos = pos < end ? pos + 1 : end;
+                processRow(s, pl, b, line, rowFields, rowError);
+            }
+        }
+    }
+
+    private static int firstNonBlank(byte[] b, int from, int to) {
+        int i = from;
+        while (i < to && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n')) {
+            i++;
+        }
+        return i;
+    }
+
+    /** Index of the last '\n' in [from, to), or -1. */
+    static int lastNewline(byte[] b, int from, int to) {
+        for (int i = to - 1; i >= from; i--) {
+            if (b[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static void checkHeader(byte[] b, int pos, int headerEnd, int length) {
-        int first = pos;
-        while (first < length && (b[first] == ' ' || b[first] == '\t' || b[first] == '\r' || b[first] == '\n')) {
-            first++;
-        }
+        int first = firstNonBlank(b, pos, length);
         if (first >= length) {
             throw new CsvFormatException(1, 0, "empty document: no header line '# pxname,svname,...'");
         }
@@ -318,32 +550,8 @@ public final class HaproxyCsvMapper {
     private int rowFields;
     private String rowError;
 
-    private ScrapeResult mapRows(Plan p, byte[] b, int start, int length, boolean serverStates,
-                                 boolean keepServerRows) {
-        Scrape sc = new Scrape(++generation, lastServerCount + 4, table.size() + 16, serverStates, keepServerRows,
-                lastKeptBytes + lastKeptBytes / 16 + 1);
-        int line = 1;
-        int pos = start;
-        while (pos < length) {
-            line++;
-            byte c0 = b[pos];
-            if (c0 == '\n') {
-                pos++;
-                continue;
-            }
-            if (c0 == '\r' && (pos + 1 == length || b[pos + 1] == '\n')) {
-                pos += 2;
-                continue;
-            }
-            if (c0 == '#') {
-                pos = indexOfNewline(b, pos, length) + 1;
-                continue;
-            }
-            sc.rows++;
-            pos = tokenize(b, pos, length, p);
-            pos = pos < length ? pos + 1 : length;
-            processRow(sc, p, b, line, rowFields, rowError);
-        }
+    /** Ends a scrape whose rows were all read: aggregates, the caches' layout, the result. */
+    private ScrapeResult result(Plan p, Scrape sc) {
         emitAggregates(sc, p.aggregateOn, sc.backends, sc.perBackend);
         if (table.size() != sc.seen || sc.inserted || sc.moved) {
             // rows appeared, vanished or moved: re-lay the caches and the entries in this scrape's CSV order

@@ -9,7 +9,7 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Any bytes give a result or a {@link CsvFormatException}, nothing else. Regression inputs (every {@code mvn verify})
+ * Any bytes give a result or a {@link CsvFormatException}, nothing else, and the same one when fed in pieces. Regression inputs (every {@code mvn verify})
  * are in {@code HaproxyCsvMapperFuzzTestInputs/map/}: real HAProxy CSVs, truncated variants, garbage. Set
  * {@code JAZZER_FUZZ=1} to fuzz.
  */
@@ -23,6 +23,37 @@ class HaproxyCsvMapperFuzzTest {
         check(SHARED, data);
         check(new HaproxyCsvMapper(new MappingOptions(StatusMapping.EXPORTER_STRICT, Set.of("2", "status"),
                 Set.of("MAINT"))), data);
+        inPieces(data);
+    }
+
+    /** The same bytes fed in pieces (sizes taken from the bytes themselves) map as the whole document. */
+    private static void inPieces(byte[] data) {
+        ScrapeResult whole = null;
+        String wholeError = null;
+        try {
+            whole = new HaproxyCsvMapper(MappingOptions.defaults()).map(data, data.length);
+        } catch (CsvFormatException e) {
+            wholeError = e.getMessage();
+        }
+        HaproxyCsvMapper.Feed feed = new HaproxyCsvMapper(MappingOptions.defaults())
+                .begin(dev.tocsin.core.MetricInterest.all(), true, Set.of());
+        for (int pos = 0, i = 0; pos < data.length; i++) {
+            int n = Math.min(data.length - pos, (data[i % data.length] & 0x3F) + 1);
+            feed.accept(data, pos, n);
+            pos += n;
+        }
+        try {
+            ScrapeResult pieces = feed.finish();
+            assertThat(wholeError).as("only the pieces were mapped").isNull();
+            assertThat(pieces.samples().stream().map(x -> x.labels() + "=" + x.value()).toList())
+                    .isEqualTo(whole.samples().stream().map(x -> x.labels() + "=" + x.value()).toList());
+            assertThat(pieces.skippedRows()).isEqualTo(whole.skippedRows());
+            assertThat(pieces.fieldErrors()).isEqualTo(whole.fieldErrors());
+            assertThat(pieces.servers()).isEqualTo(whole.servers());
+            assertThat(pieces.rows()).isEqualTo(whole.rows());
+        } catch (CsvFormatException e) {
+            assertThat(e.getMessage()).isEqualTo(wholeError);
+        }
     }
 
     private static void check(HaproxyCsvMapper m, byte[] data) {

@@ -172,6 +172,153 @@ class HaproxyCsvMapperPropertiesTest {
                 });
     }
 
+    /**
+     * A document fed in pieces, cut anywhere (also inside the byte order mark, the header, a quoted field or a CRLF,
+     * and with empty pieces), maps exactly as the whole document: the same samples in the same order, rows, skipped
+     * rows with their lines, field errors, server states and kept server rows. Each mapper maps two documents, so the
+     * second one runs on the caches the first one left.
+     */
+    @Test
+    void aDocumentFedInPiecesMapsAsTheWholeDocument() {
+        java.util.Set<String> lazy = java.util.Set.of("haproxy_server_check_status", "haproxy_server_status");
+        dev.tocsin.core.MetricInterest mapped = dev.tocsin.core.MetricInterest.of(java.util.Set.of(
+                "haproxy_backend_up", "haproxy_server_up", "haproxy_frontend_bytes_in_total",
+                "haproxy_server_current_sessions", "haproxy_backend_servers"));
+        qt().withExamples(150).forAll(mutations(), mutations(), integers().between(0, 5),
+                lists().of(integers().between(0, 900)).ofSizeBetween(1, 12))
+                .checkAssert((ms1, ms2, layoutAndKeep, cuts) -> {
+                    boolean keep = layoutAndKeep >= 3;
+                    dev.tocsin.core.MetricInterest interest = keep ? mapped : dev.tocsin.core.MetricInterest.all();
+                    java.util.Set<String> keepFor = keep ? lazy : java.util.Set.of();
+                    HaproxyCsvMapper whole = new HaproxyCsvMapper(MappingOptions.defaults());
+                    HaproxyCsvMapper pieces = new HaproxyCsvMapper(MappingOptions.defaults());
+                    for (List<int[]> ms : List.of(ms1, ms2)) {
+                        byte[] b = layout(mutate(ms), layoutAndKeep % 3);
+                        ScrapeResult want = whole.map(b, b.length, interest, true, keepFor);
+                        ScrapeResult got = feedInPieces(pieces, b, cuts, interest, keepFor);
+                        assertSameResult(got, want);
+                    }
+                });
+    }
+
+    /**
+     * A document that is not HAProxy CSV (empty, blank, HTML, no header, a header with other bytes) gives the same
+     * {@link CsvFormatException} (line, column, message) fed in pieces as whole.
+     */
+    @Test
+    void aDocumentThatIsNotCsvFailsTheSameInPieces() {
+        String header = LINES[0];
+        String[] starts = {"", " ", "\n\n", " \r\n\t", "<html>", "\n \n<!DOCTYPE html>", "\uFEFF", "\uFEFF<p>",
+            "pxname,svname\n", "# \u0001bad\n", header + "\n", "\uFEFF" + header + "\r\n", "#", "# ", "\r"};
+        String[] tails = {"", "\n", "a,b,c\n", LINES[1] + "\n", "\n\n<html>"};
+        qt().withExamples(300).forAll(integers().between(0, starts.length - 1),
+                integers().between(0, tails.length - 1), lists().of(integers().between(0, 9)).ofSizeBetween(1, 6))
+                .checkAssert((st, tl, cuts) -> {
+                    byte[] b = (starts[st] + tails[tl]).getBytes(StandardCharsets.UTF_8);
+                    ScrapeResult want = null;
+                    CsvFormatException wantError = null;
+                    try {
+                        want = new HaproxyCsvMapper(MappingOptions.defaults()).map(b, b.length);
+                    } catch (CsvFormatException e) {
+                        wantError = e;
+                    }
+                    try {
+                        ScrapeResult got = feedInPieces(new HaproxyCsvMapper(MappingOptions.defaults()), b, cuts,
+                                dev.tocsin.core.MetricInterest.all(), java.util.Set.of());
+                        assertThat(wantError).as("the whole document failed, the pieces did not").isNull();
+                        assertSameResult(got, want);
+                    } catch (CsvFormatException e) {
+                        assertThat(wantError).as("the pieces failed with %s", e.getMessage()).isNotNull();
+                        assertThat(e.getMessage()).isEqualTo(wantError.getMessage());
+                        assertThat(e.line()).isEqualTo(wantError.line());
+                        assertThat(e.column()).isEqualTo(wantError.column());
+                    }
+                });
+    }
+
+    /**
+     * A feed abandoned halfway (a fetch that failed mid-body) leaves the mapper as good as new: the next documents
+     * map as a fresh mapper maps them, and the abandoned feed refuses further use.
+     */
+    @Test
+    void aFeedAbandonedHalfwayLeavesTheMapperUsable() {
+        qt().withExamples(100).forAll(mutations(), mutations(), integers().between(1, 100))
+                .checkAssert((ms1, ms2, percent) -> {
+                    byte[] first = mutate(ms1).getBytes(StandardCharsets.UTF_8);
+                    byte[] second = mutate(ms2).getBytes(StandardCharsets.UTF_8);
+                    HaproxyCsvMapper m = new HaproxyCsvMapper(MappingOptions.defaults());
+                    if (percent % 2 == 0) {
+                        m.map(second, second.length); // the rows are known from an earlier scrape
+                    }
+                    HaproxyCsvMapper.Feed abandoned = m.begin(dev.tocsin.core.MetricInterest.all(), true,
+                            java.util.Set.of());
+                    abandoned.accept(first, 0, (int) ((long) first.length * percent / 100));
+                    for (int i = 0; i < 2; i++) {
+                        ScrapeResult got = m.map(second, second.length);
+                        assertSameResult(got, new HaproxyCsvMapper(MappingOptions.defaults())
+                                .map(second, second.length));
+                    }
+                    org.assertj.core.api.Assertions.assertThatIllegalStateException()
+                            .isThrownBy(() -> abandoned.accept(first, 0, 1)).withMessageContaining("abandoned");
+                    org.assertj.core.api.Assertions.assertThatIllegalStateException()
+                            .isThrownBy(abandoned::finish).withMessageContaining("abandoned");
+                });
+    }
+
+    @Test
+    void aFinishedFeedRefusesMoreBytes() {
+        byte[] b = String.join("\n", LINES).getBytes(StandardCharsets.UTF_8);
+        HaproxyCsvMapper.Feed feed = new HaproxyCsvMapper(MappingOptions.defaults())
+                .begin(dev.tocsin.core.MetricInterest.all(), false, java.util.Set.of());
+        feed.accept(b, 0, b.length);
+        assertThat(feed.finish().keptRows()).isEqualTo(LINES.length - 1);
+        org.assertj.core.api.Assertions.assertThatIllegalStateException().isThrownBy(() -> feed.accept(b, 0, 1))
+                .withMessageContaining("finished");
+        org.assertj.core.api.Assertions.assertThatIllegalStateException().isThrownBy(feed::finish)
+                .withMessageContaining("finished");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> feed.accept(b, b.length, 1))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    /** Feeds {@code b} in pieces of the sizes in {@code cuts} (cyclically; a 0 is an empty piece). */
+    private static ScrapeResult feedInPieces(HaproxyCsvMapper m, byte[] b, List<Integer> cuts,
+                                             dev.tocsin.core.MetricInterest interest, java.util.Set<String> keepFor) {
+        HaproxyCsvMapper.Feed feed = m.begin(interest, true, keepFor);
+        int pos = 0;
+        for (int i = 0; pos < b.length; i++) {
+            int n = Math.min(cuts.get(i % cuts.size()), b.length - pos);
+            // each piece in its own array, with other bytes around it, as a socket's read buffer would be
+            byte[] piece = new byte[n + 2];
+            Arrays.fill(piece, (byte) '\n');
+            System.arraycopy(b, pos, piece, 1, n);
+            feed.accept(piece, 1, n);
+            pos += n;
+            if (n == 0 && cuts.stream().allMatch(c -> c == 0)) {
+                feed.accept(b, pos, b.length - pos);
+                pos = b.length;
+            }
+        }
+        return feed.finish();
+    }
+
+    private static void assertSameResult(ScrapeResult got, ScrapeResult want) {
+        assertThat(got.samples().stream().map(x -> x.labels() + "=" + Double.doubleToRawLongBits(x.value())).toList())
+                .isEqualTo(want.samples().stream().map(x -> x.labels() + "=" + Double.doubleToRawLongBits(x.value()))
+                        .toList());
+        assertThat(got.rows()).isEqualTo(want.rows());
+        assertThat(got.keptRows()).isEqualTo(want.keptRows());
+        assertThat(got.skippedRows()).isEqualTo(want.skippedRows());
+        assertThat(got.fieldErrors()).isEqualTo(want.fieldErrors());
+        assertThat(got.parseFailures()).isEqualTo(want.parseFailures());
+        assertThat(got.servers()).isEqualTo(want.servers());
+        if (want.serverRows() == null) {
+            assertThat(got.serverRows()).isNull();
+        } else {
+            assertThat(got.serverRows().size()).isEqualTo(want.serverRows().size());
+            assertThat(got.serverRows().document()).isEqualTo(want.serverRows().document());
+        }
+    }
+
     /** The document as is (0), with CRLF line ends (1), or with CRLF and a UTF-8 byte order mark (2). */
     private static byte[] layout(String csv, int layout) {
         String text = layout == 0 ? csv : csv.replace("\n", "\r\n");
