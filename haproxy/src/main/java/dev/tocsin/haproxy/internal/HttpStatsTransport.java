@@ -190,7 +190,9 @@ public final class HttpStatsTransport implements StatsTransport {
         byte[] chunk = new byte[READ_BYTES];
         int headerEnd = -1;
         while (headerEnd < 0) {
-            int n = read(socket, in, chunk, deadline, "waiting for the response headers from " + display);
+            // never more than the header cap in all: the body that follows the headers in the same read counts too
+            int room = Math.max(1, Math.min(chunk.length, MAX_HEADER_BYTES - head.length()));
+            int n = read(socket, in, chunk, room, deadline, "waiting for the response headers from " + display);
             if (n < 0) {
                 throw new FetchException(head.length() == 0
                         ? display + " closed the connection without answering"
@@ -210,7 +212,7 @@ public final class HttpStatsTransport implements StatsTransport {
             body.feed(head.array(), headerEnd, leftover);
         }
         while (!body.done()) {
-            int n = read(socket, in, chunk, deadline, "reading the response body from " + display);
+            int n = read(socket, in, chunk, chunk.length, deadline, "reading the response body from " + display);
             if (n < 0) {
                 body.eof();
                 break;
@@ -219,7 +221,7 @@ public final class HttpStatsTransport implements StatsTransport {
         }
     }
 
-    private static int read(Socket socket, InputStream in, byte[] buf, Deadline deadline, String doing)
+    private static int read(Socket socket, InputStream in, byte[] buf, int len, Deadline deadline, String doing)
             throws IOException {
         long left = deadline.remainingMillis();
         if (left <= 0) {
@@ -227,7 +229,7 @@ public final class HttpStatsTransport implements StatsTransport {
         }
         socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
         try {
-            return in.read(buf);
+            return in.read(buf, 0, len);
         } catch (SocketTimeoutException e) {
             throw deadline.timeout(doing);
         }

@@ -114,6 +114,8 @@ public final class ResilientFetcher {
         } catch (FetchException e) {
             lastError = e.getMessage();
             throw e;
+        } catch (VirtualMachineError e) {
+            throw e; // out of memory (the fetch maps as it reads) or stack: not a fetch failure, the caller decides
         } catch (Throwable e) {
             lastError = message(e);
             throw new FetchException("fetching from " + target + " failed: " + message(e), false, e);

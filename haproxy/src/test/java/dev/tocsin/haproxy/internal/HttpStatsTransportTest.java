@@ -76,6 +76,45 @@ class HttpStatsTransportTest {
         }
     }
 
+    /** A body of exactly the cap is read (with a Content-Length and chunked); one byte more is refused. */
+    @Test
+    void aBodyOfExactlyTheCapIsRead() throws Exception {
+        String half = CSV.substring(0, CSV.length() / 2);
+        String rest = CSV.substring(CSV.length() / 2);
+        for (boolean chunked : new boolean[] {true, false}) {
+            try (RawServer s = new RawServer((req, out) -> RawServer.write(out, chunked
+                    ? "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(half.length())
+                    + "\r\n" + half + "\r\n" + Integer.toHexString(rest.length()) + "\r\n" + rest + "\r\n0\r\n\r\n"
+                    : "HTTP/1.1 200 OK\r\nContent-Length: " + CSV.length() + "\r\n\r\n" + CSV))) {
+                assertThat(body(transport(s.port(), "/s", null, Duration.ofSeconds(2), CSV.length()).fetchStat()))
+                        .as("chunked %s", chunked).isEqualTo(CSV);
+                assertThatThrownBy(() -> transport(s.port(), "/s", null, Duration.ofSeconds(2), CSV.length() - 1)
+                        .fetchStat()).as("chunked %s", chunked)
+                        .hasMessageContaining("larger than the cap of " + (CSV.length() - 1) + " bytes");
+            }
+        }
+    }
+
+    /**
+     * Headers that arrive in several reads, followed by a body larger than one read: the body in the headers' last
+     * read does not count against the header cap.
+     */
+    @Test
+    void headersInPiecesFollowedByALargeBody() throws Exception {
+        String big = CSV + "x,".repeat(60_000) + "\n";
+        String head = "HTTP/1.1 200 OK\r\nX-Filler: " + "f".repeat(40_000) + "\r\nContent-Length: " + big.length()
+                + "\r\n\r\n";
+        try (RawServer s = new RawServer((req, out) -> {
+            RawServer.write(out, head.substring(0, 30_000));
+            out.flush();
+            Thread.sleep(50); // the client reads the first part of the headers on its own (not an assertion)
+            RawServer.write(out, head.substring(30_000) + big);
+        })) {
+            assertThat(body(transport(s.port(), "/s", null, Duration.ofSeconds(5), 1 << 20).fetchStat()))
+                    .isEqualTo(big);
+        }
+    }
+
     @Test
     void anExceptionOfTheSinkAbortsTheFetch() throws Exception {
         try (RawServer s = new RawServer((req, out) -> RawServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: "

@@ -113,4 +113,22 @@ class RuntimeApiTransportTest {
         assertThatThrownBy(() -> RuntimeApiTransport.unix(sock, Duration.ofSeconds(1), Duration.ofSeconds(1), 1024)
                 .fetchStat()).isInstanceOf(FetchException.class).hasMessageContaining("unix:" + sock);
     }
+
+    /** A body of exactly the cap is read; one byte more is refused. */
+    @Test
+    void aBodyOfExactlyTheCapIsRead() throws Exception {
+        String answer = "# pxname,svname,\nbe,BACKEND,\n".repeat(300);
+        Path sock = dir.resolve("c.sock");
+        Thread t = serve(sock, answer, 0, new AtomicReference<>());
+        try {
+            StatsTransport.Payload p = RuntimeApiTransport.unix(sock, Duration.ofSeconds(1), Duration.ofSeconds(2),
+                    answer.length()).fetchStat();
+            assertThat(p.length()).isEqualTo(answer.length());
+            assertThatThrownBy(() -> RuntimeApiTransport.unix(sock, Duration.ofSeconds(1), Duration.ofSeconds(2),
+                    answer.length() - 1).fetchStat())
+                    .hasMessageContaining("larger than the cap of " + (answer.length() - 1) + " bytes");
+        } finally {
+            t.interrupt();
+        }
+    }
 }

@@ -207,9 +207,16 @@ public final class HaproxyCsvMapper {
         Objects.requireNonNull(csv, "csv");
         Objects.checkFromIndexSize(0, length, csv.length);
         Feed feed = begin(interest, serverStates, keepFor);
-        feed.accept(csv, 0, length);
+        // in slices, as HaproxySource hands over what each socket read returns: one path for both (the result is
+        // the same however a document is cut), and the row loop runs in short calls, not once over megabytes
+        for (int pos = 0; pos < length; pos += SLICE_BYTES) {
+            feed.accept(csv, pos, Math.min(SLICE_BYTES, length - pos));
+        }
         return feed.finish();
     }
+
+    /** The size of the slices {@link #map(byte[], int, MetricInterest, boolean, Set)} reads a document in. */
+    private static final int SLICE_BYTES = 64 * 1024;
 
     /**
      * Starts mapping one document that arrives in pieces (as a socket delivers it): hand the pieces to
@@ -254,6 +261,12 @@ public final class HaproxyCsvMapper {
         /** The first failure: later pieces are ignored and {@link #finish()} throws it. */
         private RuntimeException error;
         private boolean finished;
+        /** Before the header is read: how far the document was searched for '\n' and for a non-blank byte. */
+        private int scannedNewline;
+        private int scannedBlank;
+        /** Before the header is read: the positions of the first '\n' and the first non-blank byte, once seen. */
+        private int newlineAt = -1;
+        private int firstAt = -1;
 
         private Feed(int token, MetricInterest interest, boolean serverStates, Set<String> keepFor) {
             this.token = token;
@@ -395,9 +408,26 @@ public final class HaproxyCsvMapper {
                     && (csv[from + 2] & 0xFF) == 0xBF) {
                 pos = from + 3; // UTF-8 byte order mark
             }
-            int lineEnd = indexOf(csv, (byte) '\n', pos, end);
-            if (!last && (lineEnd == end || firstNonBlank(csv, pos, end) == end)) {
-                return -1; // the header line, or the first byte that tells an HTML page, has not arrived yet
+            // what earlier pieces showed is not searched again (a long start without a newline stays linear);
+            // positions are relative to the document's start, and final once the byte order mark is decided
+            int lineEnd = newlineAt >= 0 ? from + newlineAt
+                    : indexOfNewline(csv, Math.max(pos, from + scannedNewline), end);
+            int first = firstAt >= 0 ? from + firstAt : firstNonBlank(csv, Math.max(pos, from + scannedBlank), end);
+            if (!last && (first == end || (csv[first] != '<' && lineEnd == end))) {
+                // the header line, or the first byte that tells an HTML page, has not arrived yet
+                if (end - from >= 3) {
+                    if (lineEnd < end) {
+                        newlineAt = lineEnd - from;
+                    } else {
+                        scannedNewline = end - from;
+                    }
+                    if (first < end) {
+                        firstAt = first - from;
+                    } else {
+                        scannedBlank = end - from;
+                    }
+                }
+                return -1;
             }
             int headerEnd = lineEnd > pos && csv[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd;
             checkHeader(csv, pos, headerEnd, end);

@@ -39,7 +39,10 @@ class HaproxyCsvMapperFuzzTest {
                 .begin(dev.tocsin.core.MetricInterest.all(), true, Set.of());
         for (int pos = 0, i = 0; pos < data.length; i++) {
             int n = Math.min(data.length - pos, (data[i % data.length] & 0x3F) + 1);
-            feed.accept(data, pos, n);
+            // each piece in its own array with other bytes after it, so that reading past a piece shows
+            byte[] piece = java.util.Arrays.copyOfRange(data, pos, pos + n + 16);
+            java.util.Arrays.fill(piece, n, piece.length, (byte) '7');
+            feed.accept(piece, 0, n);
             pos += n;
         }
         try {
