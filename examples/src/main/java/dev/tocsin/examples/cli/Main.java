@@ -67,7 +67,8 @@ public final class Main implements Runnable {
      * @param args the arguments
      * @param out where results go
      * @param err where errors and progress go
-     * @param environment where {@code --password-env} looks up variables
+     * @param environment where {@code --password-env} and the {@code --alertmanager-*-env} options look up
+     *     variables
      * @return the exit code
      */
     public static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> environment) {
@@ -109,7 +110,7 @@ public final class Main implements Runnable {
         return msg == null ? ex.getClass().getSimpleName() : msg.replace('\n', ' ').replace('\r', ' ');
     }
 
-    /** Creates the commands and gives the stats options their environment. */
+    /** Creates the commands and gives the stats and Alertmanager options their environment. */
     private static final class Factory implements CommandLine.IFactory {
         private final Map<String, String> environment;
 
@@ -125,6 +126,8 @@ public final class Main implements Runnable {
             K made = CommandLine.defaultFactory().create(cls);
             if (made instanceof StatsOptions) {
                 ((StatsOptions) made).environment = environment;
+            } else if (made instanceof AlertmanagerOptions) {
+                ((AlertmanagerOptions) made).environment = environment;
             }
             return made;
         }

@@ -4,15 +4,8 @@ import dev.tocsin.haproxy.HaproxySource;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -21,7 +14,7 @@ import java.util.Map;
 
 /**
  * The options that say which HAProxy to read and how: {@code --stats}, {@code --user}, {@code --password-env},
- * {@code --password-file}, {@code --timeout}. Shared by every command.
+ * {@code --password-file}, {@code --ca-file}, {@code --timeout}. Shared by every command.
  */
 final class StatsOptions {
 
@@ -43,6 +36,11 @@ final class StatsOptions {
     @Option(names = "--password-file", paramLabel = "FILE",
             description = "File holding the password (UTF-8; one trailing line break is ignored).")
     Path passwordFile;
+
+    @Option(names = "--ca-file", paramLabel = "FILE",
+            description = "PEM file of the certificates to trust for an https stats page (e.g. its self-signed"
+                    + " certificate) instead of the JVM's default trust store.")
+    Path caFile;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
             description = "Deadline of one read of the statistics, response included (default: ${DEFAULT-VALUE}).")
@@ -114,50 +112,19 @@ final class StatsOptions {
                 Arrays.fill(secret, '\0');
             }
         }
+        if (caFile != null) {
+            if (!lower.startsWith("https://")) {
+                throw new CommandLine.ParameterException(cmd, "--ca-file applies to an https stats page only");
+            }
+            b.trustStore(Secrets.trustStore(cmd, "--ca-file", caFile));
+        }
         Duration connect = timeout.compareTo(Duration.ofSeconds(2)) < 0 ? timeout : Duration.ofSeconds(2);
         b.readTimeout(timeout).connectTimeout(connect);
         return b.build();
     }
 
     private char[] password(CommandLine cmd) {
-        if (passwordEnv != null) {
-            String value = environment.get(passwordEnv);
-            if (value == null) {
-                throw new CommandLine.ParameterException(cmd,
-                        "--password-env: environment variable " + passwordEnv + " is not set");
-            }
-            return value.toCharArray();
-        }
-        byte[] raw;
-        try {
-            raw = Files.readAllBytes(passwordFile);
-        } catch (IOException e) {
-            throw new CommandLine.ParameterException(cmd, "--password-file: cannot read " + passwordFile + " ("
-                    + e.getClass().getSimpleName() + ")");
-        }
-        try {
-            int len = raw.length;
-            if (len > 0 && raw[len - 1] == '\n') {
-                len--;
-                if (len > 0 && raw[len - 1] == '\r') {
-                    len--;
-                }
-            }
-            CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(raw, 0, len));
-            char[] out = new char[chars.remaining()];
-            chars.get(out);
-            if (chars.hasArray()) {
-                Arrays.fill(chars.array(), '\0');
-            }
-            return out;
-        } catch (CharacterCodingException e) {
-            throw new CommandLine.ParameterException(cmd, "--password-file: " + passwordFile + " is not UTF-8");
-        } finally {
-            Arrays.fill(raw, (byte) 0);
-        }
+        return Secrets.read(cmd, environment, "--password-env", passwordEnv, "--password-file", passwordFile);
     }
 
     private static URI parseUri(CommandLine cmd, String text) {

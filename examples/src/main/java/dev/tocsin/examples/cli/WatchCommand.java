@@ -18,7 +18,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -50,10 +49,8 @@ final class WatchCommand implements Callable<Integer> {
             description = "How often to read HAProxy and evaluate the rules (default: ${DEFAULT-VALUE}).")
     Duration interval;
 
-    @Option(names = "--alertmanager", paramLabel = "URL",
-            description = "Also send FIRING and RESOLVED alerts to this Alertmanager (base URL, e.g."
-                    + " http://127.0.0.1:9093); repeat for several.")
-    List<URI> alertmanagers = new ArrayList<>();
+    @Mixin
+    AlertmanagerOptions alerting;
 
     @Option(names = "--rules", paramLabel = "FILE",
             description = "A Prometheus rule file whose alerting and recording rules are evaluated as well, in file"
@@ -89,14 +86,7 @@ final class WatchCommand implements Callable<Integer> {
             }
         }
         HaproxySource source = stats.buildSource(cmd);
-        AlertmanagerNotifier notifier = null;
-        if (!alertmanagers.isEmpty()) {
-            try {
-                notifier = AlertmanagerNotifier.to(alertmanagers.toArray(new URI[0]));
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(cmd, "--alertmanager: " + e.getMessage());
-            }
-        }
+        AlertmanagerNotifier notifier = alerting.build(cmd);
         PrintWriter out = cmd.getOut();
         PrintWriter err = cmd.getErr();
         List<Rule> presets = new ArrayList<>(HaproxyRules.availability());
@@ -131,7 +121,7 @@ final class WatchCommand implements Callable<Integer> {
         try {
             err.println("tocsin watch: reading " + stats.describe() + " every " + DurationConverter.format(interval)
                     + " with rules " + presets.stream().map(Rule::name).collect(Collectors.joining(", "))
-                    + (alertmanagers.isEmpty() ? "" : ", sending to " + alertmanagers.size() + " Alertmanager(s)")
+                    + (alerting.count() == 0 ? "" : ", sending to " + alerting.count() + " Alertmanager(s)")
                     + "; Ctrl-C stops");
             err.flush();
             evaluator.start();

@@ -185,6 +185,98 @@ class CliIT {
         }
     }
 
+    /**
+     * {@code watch} sends its alerts to an https Alertmanager it trusts through {@code --alertmanager-ca-file}, with
+     * basic authentication from an environment variable, and to a plain one with a bearer token from a file; no
+     * secret shows in the output. (The receiver is a small JDK server that records the requests: the real
+     * Alertmanager's handling of the payload is shown by the examples' and the core's tests.)
+     */
+    @Test
+    void watchSendsToAlertmanagersWithCredentialsAndATrustedCertificate(@TempDir Path dir) throws Exception {
+        Path keystore = dir.resolve("am.p12");
+        Path pem = dir.resolve("am.pem");
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        run(dir, keytool, "-genkeypair", "-alias", "am", "-keyalg", "RSA", "-keysize", "2048", "-dname",
+                "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore",
+                keystore.toString(), "-storepass", "changeit");
+        run(dir, keytool, "-exportcert", "-rfc", "-alias", "am", "-keystore", keystore.toString(), "-storepass",
+                "changeit", "-file", pem.toString());
+        Path tokenFile = Files.writeString(dir.resolve("token"), "t0ken-Secret\n");
+        List<String> tlsRequests = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> plainRequests = java.util.Collections.synchronizedList(new ArrayList<>());
+        com.sun.net.httpserver.HttpsServer tls = com.sun.net.httpserver.HttpsServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        tls.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(serverContext(keystore)));
+        tls.createContext("/api/v2/alerts", recorder(tlsRequests));
+        com.sun.net.httpserver.HttpServer plain = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        plain.createContext("/api/v2/alerts", recorder(plainRequests));
+        tls.start();
+        plain.start();
+        try {
+            Map<String, String> env = new java.util.HashMap<>(ENV);
+            env.put("AM_PASSWORD", "amPa55word");
+            Cli r = Cli.run(env, withAuth("watch", "--stats", lb.statsUrl(), "--interval", "200ms",
+                    "--max-duration", "3s",
+                    "--alertmanager", "https://127.0.0.1:" + tls.getAddress().getPort(),
+                    "--alertmanager-ca-file", pem.toString(),
+                    "--alertmanager-user", "tocsin", "--alertmanager-password-env", "AM_PASSWORD"));
+            assertThat(r.code()).isZero();
+            await("an alert over https").atMost(Duration.ofSeconds(10)).until(() -> !tlsRequests.isEmpty());
+            assertThat(tlsRequests.get(0)).startsWith("Basic " + java.util.Base64.getEncoder().encodeToString(
+                    "tocsin:amPa55word".getBytes(StandardCharsets.UTF_8)) + "\n")
+                    .contains("\"alertname\":\"HaproxyBackendDown\"", "\"backend\":\"dead\"");
+            assertThat(r.err()).contains("sending to 1 Alertmanager(s)");
+            assertThat(r.out() + r.err()).doesNotContain("amPa55word").doesNotContain(PASSWORD);
+
+            Cli bearer = Cli.run(ENV, withAuth("watch", "--stats", lb.statsUrl(), "--interval", "200ms",
+                    "--max-duration", "3s", "--alertmanager", "http://127.0.0.1:" + plain.getAddress().getPort(),
+                    "--alertmanager-token-file", tokenFile.toString()));
+            assertThat(bearer.code()).isZero();
+            await("an alert with a bearer token").atMost(Duration.ofSeconds(10))
+                    .until(() -> !plainRequests.isEmpty());
+            assertThat(plainRequests.get(0)).startsWith("Bearer t0ken-Secret\n")
+                    .contains("\"alertname\":\"HaproxyBackendDown\"");
+            assertThat(bearer.out() + bearer.err()).doesNotContain("t0ken-Secret");
+        } finally {
+            tls.stop(0);
+            plain.stop(0);
+        }
+    }
+
+    private static void run(Path dir, String... command) throws Exception {
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("keytool.log").toFile()).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("keytool finished").isTrue();
+        assertThat(p.exitValue()).as("keytool: %s", Files.readString(dir.resolve("keytool.log"))).isZero();
+    }
+
+    private static javax.net.ssl.SSLContext serverContext(Path keystore) throws Exception {
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        try (java.io.InputStream in = Files.newInputStream(keystore)) {
+            ks.load(in, "changeit".toCharArray());
+        }
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, "changeit".toCharArray());
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), null, null);
+        return ctx;
+    }
+
+    /** Records each POST as its Authorization header, a line break and its body; answers 200. */
+    private static com.sun.net.httpserver.HttpHandler recorder(List<String> requests) {
+        return exchange -> {
+            try (exchange) {
+                String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                if (exchange.getRequestMethod().equals("POST")) {
+                    requests.add(exchange.getRequestHeaders().getFirst("Authorization") + "\n" + body);
+                }
+                exchange.sendResponseHeaders(200, -1);
+            }
+        };
+    }
+
     /** Returns the states of HaproxyBackendDown for backend app printed so far. */
     private static List<String> appBackend(StringWriter out) throws Exception {
         List<String> states = new ArrayList<>();

@@ -21,6 +21,9 @@ class MainTest {
 
         Cli watch = Cli.run("watch", "--help");
         assertThat(watch.code()).isZero();
+        assertThat(watch.out()).contains("--alertmanager-user=USER", "--alertmanager-password-env=VAR",
+                "--alertmanager-password-file=FILE", "--alertmanager-token-env=VAR", "--alertmanager-token-file=FILE",
+                "--alertmanager-ca-file=FILE", "--ca-file=FILE");
         assertThat(watch.out()).contains("--stats=URL", "--interval=DURATION", "--alertmanager=URL", "--rules=FILE",
                 "--json", "--user=USER", "--password-env=VAR", "--password-file=FILE", "--timeout=DURATION",
                 "(default: 5s)");
@@ -133,6 +136,33 @@ class MainTest {
         Files.writeString(file, "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up ==\n");
         Cli r = Cli.run("watch", "--stats", "http://lb:8404/stats", "--rules", file.toString());
         assertUsageError(r, "line 5");
+    }
+
+    @Test
+    void alertmanagerOptionsThatContradictEachOtherAreUsageErrors(@TempDir Path dir) throws Exception {
+        String stats = "http://lb:8404/stats";
+        assertUsageError(Cli.run("watch", "--stats", stats, "--alertmanager-user", "u"),
+                "the --alertmanager-* options need --alertmanager URL");
+        assertUsageError(Cli.run("watch", "--stats", stats, "--alertmanager", "http://am:9093",
+                "--alertmanager-user", "u"), "--alertmanager-user needs --alertmanager-password-env VAR");
+        assertUsageError(Cli.run("watch", "--stats", stats, "--alertmanager", "http://am:9093",
+                "--alertmanager-password-env", "P"), "need --alertmanager-user");
+        assertUsageError(Cli.run("watch", "--stats", stats, "--alertmanager", "http://am:9093",
+                "--alertmanager-user", "u", "--alertmanager-password-env", "P", "--alertmanager-token-env", "T"),
+                "not both");
+        assertUsageError(Cli.run(Map.of(), "watch", "--stats", stats, "--alertmanager", "http://am:9093",
+                "--alertmanager-token-env", "NO_SUCH_VAR"), "environment variable NO_SUCH_VAR is not set");
+        assertUsageError(Cli.run("watch", "--stats", stats, "--alertmanager", "http://am:9093",
+                "--alertmanager-ca-file", "ca.pem"), "--alertmanager-ca-file applies to https Alertmanagers only");
+        Path notPem = Files.writeString(dir.resolve("not.pem"), "hello\n");
+        assertUsageError(Cli.run("watch", "--stats", stats, "--alertmanager", "https://am:9093",
+                "--alertmanager-ca-file", notPem.toString()), "is not a PEM certificate file");
+        assertUsageError(Cli.run("watch", "--stats", stats, "--alertmanager", "https://am:9093",
+                "--alertmanager-ca-file", dir.resolve("missing.pem").toString()), "cannot read");
+        assertUsageError(Cli.run("check", "--stats", stats, "--ca-file", notPem.toString()),
+                "--ca-file applies to an https stats page only");
+        assertUsageError(Cli.run("check", "--stats", "https://lb:8404/stats", "--ca-file", notPem.toString()),
+                "--ca-file: " + notPem + " is not a PEM certificate file");
     }
 
     private static void assertUsageError(Cli r, String message) {

@@ -1,0 +1,154 @@
+package dev.tocsin.examples.cli;
+
+import dev.tocsin.core.notify.AlertmanagerNotifier;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The options that say where {@code tocsin watch} sends its alerts: {@code --alertmanager} (repeatable) and the
+ * credentials and certificates for them. Secrets come from an environment variable or a file, never an argument.
+ */
+final class AlertmanagerOptions {
+
+    @Option(names = "--alertmanager", paramLabel = "URL",
+            description = "Also send FIRING and RESOLVED alerts to this Alertmanager (base URL, e.g."
+                    + " http://127.0.0.1:9093); repeat for several.")
+    List<URI> alertmanagers = new ArrayList<>();
+
+    @Option(names = "--alertmanager-user", paramLabel = "USER",
+            description = "User for the Alertmanagers' basic authentication (needs --alertmanager-password-env or"
+                    + " --alertmanager-password-file).")
+    String user;
+
+    @Option(names = "--alertmanager-password-env", paramLabel = "VAR",
+            description = "Name of the environment variable holding the Alertmanagers' password.")
+    String passwordEnv;
+
+    @Option(names = "--alertmanager-password-file", paramLabel = "FILE",
+            description = "File holding the Alertmanagers' password (UTF-8; one trailing line break is ignored).")
+    Path passwordFile;
+
+    @Option(names = "--alertmanager-token-env", paramLabel = "VAR",
+            description = "Name of the environment variable holding a bearer token for the Alertmanagers.")
+    String tokenEnv;
+
+    @Option(names = "--alertmanager-token-file", paramLabel = "FILE",
+            description = "File holding a bearer token for the Alertmanagers (UTF-8; one trailing line break is"
+                    + " ignored).")
+    Path tokenFile;
+
+    @Option(names = "--alertmanager-ca-file", paramLabel = "FILE",
+            description = "PEM file of the certificates to trust for https Alertmanagers instead of the JVM's"
+                    + " default trust store.")
+    Path caFile;
+
+    /** Environment lookups, replaceable by tests. */
+    Map<String, String> environment = System.getenv();
+
+    /**
+     * Returns the notifier the options describe, or {@code null} when no {@code --alertmanager} was given.
+     *
+     * @throws CommandLine.ParameterException if the options contradict each other or a file cannot be used; the
+     *     message never holds a secret
+     */
+    AlertmanagerNotifier build(CommandLine cmd) {
+        boolean password = passwordEnv != null || passwordFile != null;
+        boolean token = tokenEnv != null || tokenFile != null;
+        if (alertmanagers.isEmpty()) {
+            if (user != null || password || token || caFile != null) {
+                throw new CommandLine.ParameterException(cmd, "the --alertmanager-* options need --alertmanager URL");
+            }
+            return null;
+        }
+        if (passwordEnv != null && passwordFile != null) {
+            throw new CommandLine.ParameterException(cmd,
+                    "give either --alertmanager-password-env or --alertmanager-password-file, not both");
+        }
+        if (tokenEnv != null && tokenFile != null) {
+            throw new CommandLine.ParameterException(cmd,
+                    "give either --alertmanager-token-env or --alertmanager-token-file, not both");
+        }
+        if (user == null && password) {
+            throw new CommandLine.ParameterException(cmd,
+                    "--alertmanager-password-env and --alertmanager-password-file need --alertmanager-user");
+        }
+        if (user != null && !password) {
+            throw new CommandLine.ParameterException(cmd,
+                    "--alertmanager-user needs --alertmanager-password-env VAR or --alertmanager-password-file FILE");
+        }
+        if (user != null && token) {
+            throw new CommandLine.ParameterException(cmd,
+                    "give either basic authentication (--alertmanager-user) or a bearer token, not both");
+        }
+        if (caFile != null && alertmanagers.stream()
+                .noneMatch(u -> "https".equalsIgnoreCase(String.valueOf(u.getScheme())))) {
+            throw new CommandLine.ParameterException(cmd, "--alertmanager-ca-file applies to https Alertmanagers"
+                    + " only");
+        }
+        AlertmanagerNotifier.Builder b = AlertmanagerNotifier.builder();
+        try {
+            for (URI u : alertmanagers) {
+                b.url(u);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cmd, "--alertmanager: " + e.getMessage());
+        }
+        if (user != null) {
+            char[] secret = Secrets.read(cmd, environment, "--alertmanager-password-env", passwordEnv,
+                    "--alertmanager-password-file", passwordFile);
+            try {
+                b.basicAuth(user, new String(secret));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cmd, "--alertmanager-user: " + e.getMessage());
+            } finally {
+                Arrays.fill(secret, '\0');
+            }
+        }
+        if (token) {
+            char[] secret = Secrets.read(cmd, environment, "--alertmanager-token-env", tokenEnv,
+                    "--alertmanager-token-file", tokenFile);
+            try {
+                b.bearerToken(new String(secret));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cmd, "--alertmanager-token: " + e.getMessage());
+            } finally {
+                Arrays.fill(secret, '\0');
+            }
+        }
+        if (caFile != null) {
+            b.sslContext(sslContext(Secrets.trustStore(cmd, "--alertmanager-ca-file", caFile)));
+        }
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cmd, "--alertmanager: " + e.getMessage());
+        }
+    }
+
+    /** Returns how many Alertmanagers were given. */
+    int count() {
+        return alertmanagers.size();
+    }
+
+    private static SSLContext sslContext(java.security.KeyStore trust) {
+        try {
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot build a TLS context from the trust store", e);
+        }
+    }
+}
