@@ -70,22 +70,9 @@ final class AlertmanagerOptions {
             }
             return null;
         }
-        if (passwordEnv != null && passwordFile != null) {
-            throw new CommandLine.ParameterException(cmd,
-                    "give either --alertmanager-password-env or --alertmanager-password-file, not both");
-        }
-        if (tokenEnv != null && tokenFile != null) {
-            throw new CommandLine.ParameterException(cmd,
-                    "give either --alertmanager-token-env or --alertmanager-token-file, not both");
-        }
-        if (user == null && password) {
-            throw new CommandLine.ParameterException(cmd,
-                    "--alertmanager-password-env and --alertmanager-password-file need --alertmanager-user");
-        }
-        if (user != null && !password) {
-            throw new CommandLine.ParameterException(cmd,
-                    "--alertmanager-user needs --alertmanager-password-env VAR or --alertmanager-password-file FILE");
-        }
+        Secrets.checkUserAndPassword(cmd, "--alertmanager-user", user, "--alertmanager-password-env", passwordEnv,
+                "--alertmanager-password-file", passwordFile);
+        Secrets.atMostOne(cmd, "--alertmanager-token-env", tokenEnv, "--alertmanager-token-file", tokenFile);
         if (user != null && token) {
             throw new CommandLine.ParameterException(cmd,
                     "give either basic authentication (--alertmanager-user) or a bearer token, not both");

@@ -29,6 +29,39 @@ final class Secrets {
     }
 
     /**
+     * Checks that at most one of two secret sources is given.
+     *
+     * @throws CommandLine.ParameterException if both are
+     */
+    static void atMostOne(CommandLine cmd, String envOption, String envVar, String fileOption, Path file) {
+        if (envVar != null && file != null) {
+            throw new CommandLine.ParameterException(cmd, "give either " + envOption + " or " + fileOption
+                    + ", not both");
+        }
+    }
+
+    /**
+     * Checks the options of a basic-authentication credential: a user needs exactly one password source, and a
+     * password source needs a user.
+     *
+     * @return whether a user (and so a password) is given
+     * @throws CommandLine.ParameterException if not
+     */
+    static boolean checkUserAndPassword(CommandLine cmd, String userOption, String user, String envOption,
+                                        String envVar, String fileOption, Path file) {
+        atMostOne(cmd, envOption, envVar, fileOption, file);
+        boolean password = envVar != null || file != null;
+        if (user == null && password) {
+            throw new CommandLine.ParameterException(cmd, envOption + " and " + fileOption + " need " + userOption);
+        }
+        if (user != null && !password) {
+            throw new CommandLine.ParameterException(cmd, userOption + " needs " + envOption + " VAR or "
+                    + fileOption + " FILE");
+        }
+        return user != null;
+    }
+
+    /**
      * Returns the secret held by environment variable {@code envVar} or by {@code file} (exactly one is non-null).
      *
      * @param cmd for usage errors

@@ -88,16 +88,8 @@ final class StatsOptions {
             throw new CommandLine.ParameterException(cmd,
                     "--stats must be http(s)://HOST:PORT/PATH, unix:PATH or tcp://HOST:PORT");
         }
-        if (passwordEnv != null && passwordFile != null) {
-            throw new CommandLine.ParameterException(cmd, "give either --password-env or --password-file, not both");
-        }
-        boolean password = passwordEnv != null || passwordFile != null;
-        if (user == null && password) {
-            throw new CommandLine.ParameterException(cmd, "--password-env and --password-file need --user");
-        }
-        if (user != null && !password) {
-            throw new CommandLine.ParameterException(cmd, "--user needs --password-env VAR or --password-file FILE");
-        }
+        Secrets.checkUserAndPassword(cmd, "--user", user, "--password-env", passwordEnv, "--password-file",
+                passwordFile);
         if (user != null && !http) {
             throw new CommandLine.ParameterException(cmd,
                     "--user applies to the http(s) stats page only, not to the Runtime API");
