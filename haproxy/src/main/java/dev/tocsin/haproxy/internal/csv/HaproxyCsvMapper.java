@@ -56,7 +56,7 @@ public final class HaproxyCsvMapper {
     private static final Set<String> SERVER_ONLY_FAMILIES;
     /** Per row type and slot: the index of its metric in {@link #FAMILY_NAMES}. */
     private static final int[][] FAMILIES = new int[3][];
-    /** Per row type and slot: the index in {@link Columns#STATES} of a STATE slot's label value, else -1. */
+    /** Per row type and slot: the index in {@link Columns#STATES} of a (AGG_)STATE slot's label value, else -1. */
     private static final int[][] SLOT_STATES = new int[3][];
     private static final java.lang.invoke.VarHandle LONGS =
             java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
@@ -68,7 +68,8 @@ public final class HaproxyCsvMapper {
             SLOT_STATES[t] = new int[SLOTS[t].length];
             for (int i = 0; i < SLOTS[t].length; i++) {
                 KINDS[t][i] = SLOTS[t][i].kind();
-                SLOT_STATES[t][i] = KINDS[t][i] == Kind.STATE ? Columns.STATES.indexOf(SLOTS[t][i].labelValue()) : -1;
+                SLOT_STATES[t][i] = KINDS[t][i] == Kind.STATE || KINDS[t][i] == Kind.AGG_STATE
+                        ? Columns.STATES.indexOf(SLOTS[t][i].labelValue()) : -1;
             }
         }
         Map<String, Integer> families = new java.util.LinkedHashMap<>();
@@ -526,6 +527,8 @@ public final class HaproxyCsvMapper {
         final List<FieldError> fieldErrors = new ArrayList<>(0);
         final Map<String, int[]> perBackend = new HashMap<>();
         final List<RowTable.Entry> backends = new ArrayList<>();
+        /** Per entry of {@link #backends}: its servers' counts when they came right before it, else null. */
+        final List<int[]> backendCounts = new ArrayList<>();
         /** The rows kept in this scrape, in CSV order. */
         final List<RowTable.Entry> order;
         /** The kept server rows' kept fields, when asked for; else null. */
@@ -821,6 +824,9 @@ public final class HaproxyCsvMapper {
             }
         } else if (type == Columns.BACKEND) {
             sc.backends.add(en);
+            // HAProxy lists a backend's servers right before its row: their counts, without a look-up by name
+            sc.backendCounts.add(sc.runCounts != null && sameRange(b, sc.runStart, sc.runEnd, ps, pe)
+                    ? sc.runCounts : null);
         }
     }
 
@@ -901,20 +907,23 @@ public final class HaproxyCsvMapper {
     private void emitAggregates(Scrape sc, boolean[] aggregateOn, List<RowTable.Entry> backends,
                                 Map<String, int[]> perBackend) {
         rowFamilies = FAMILIES[Columns.BACKEND];
-        List<Slot> slots = Columns.BACKEND_SLOTS;
-        for (RowTable.Entry en : backends) {
-            int[] counts = perBackend.get(en.proxy);
-            for (int i = 0; i < slots.size(); i++) {
-                Slot slot = slots.get(i);
+        Slot[] slots = SLOTS[Columns.BACKEND];
+        Kind[] kinds = KINDS[Columns.BACKEND];
+        int[] states = SLOT_STATES[Columns.BACKEND];
+        for (int k = 0; k < backends.size(); k++) {
+            RowTable.Entry en = backends.get(k);
+            int[] counts = sc.backendCounts.get(k);
+            if (counts == null) {
+                counts = perBackend.get(en.proxy); // servers elsewhere in the document, or none
+            }
+            for (int i = 0; i < slots.length; i++) {
                 if (!aggregateOn[i]) {
                     continue;
                 }
-                if (slot.kind() == Kind.AGG_TOTAL) {
-                    emitFixed(sc.out, en, i, slot, counts == null ? 0 : counts[0]);
-                } else if (slot.kind() == Kind.AGG_STATE) {
-                    int st = Columns.STATES.indexOf(slot.labelValue());
-                    emitFixed(sc.out, en, i, slot,
-                            counts == null ? 0 : counts[1 + st]);
+                if (kinds[i] == Kind.AGG_TOTAL) {
+                    emitFixed(sc.out, en, i, slots[i], counts == null ? 0 : counts[0]);
+                } else if (kinds[i] == Kind.AGG_STATE) {
+                    emitFixed(sc.out, en, i, slots[i], counts == null ? 0 : counts[1 + states[i]]);
                 }
             }
         }

@@ -692,6 +692,56 @@ class HaproxyCsvMapperPropertiesTest {
      * changing) gives for each document exactly what a new mapper gives: its caches (row positions, label sets,
      * unchanged samples, compaction) never leak an earlier scrape into a later one.
      */
+    /**
+     * A backend's server counts ({@code haproxy_backend_servers_total}, {@code haproxy_backend_servers{state}}) are
+     * those of its kept server rows, wherever they stand in the document (right before the backend row, as HAProxy
+     * lists them, elsewhere, or split into several runs), on a reused mapper and fed in pieces.
+     */
+    @Test
+    void backendServerCountsAreThoseOfItsServerRowsWhereverTheyStand() {
+        String[] names = {"b1,s1", "b1,s2", "b1,s3", "b2,s1", "b2,s2", "b1,BACKEND", "b2,BACKEND", "b3,BACKEND"};
+        String[] statuses = {"UP", "DOWN", "MAINT", "UP 1/3", "DRAIN", "NOLB", "no check"};
+        Gen<int[]> row = integers().between(0, names.length - 1).zip(integers().between(0, statuses.length - 1),
+                (n, st) -> new int[] {n, st});
+        qt().withExamples(300).forAll(lists().of(lists().of(row).ofSizeBetween(0, 14)).ofSizeBetween(1, 3),
+                integers().between(1, 64)).checkAssert((docs, piece) -> {
+                    HaproxyCsvMapper reused = new HaproxyCsvMapper(MappingOptions.defaults());
+                    for (List<int[]> rows : docs) {
+                        StringBuilder sb = new StringBuilder("# pxname,svname,status,type,\n");
+                        for (int[] r : rows) {
+                            String name = names[r[0]];
+                            sb.append(name).append(',').append(statuses[r[1]]).append(',')
+                                    .append(name.endsWith("BACKEND") ? "1" : "2").append(",\n");
+                        }
+                        byte[] b = sb.toString().getBytes(StandardCharsets.UTF_8);
+                        HaproxyCsvMapper.Feed feed = reused.begin(dev.tocsin.core.MetricInterest.all(), true,
+                                java.util.Set.of());
+                        for (int pos = 0; pos < b.length; pos += piece) {
+                            feed.accept(b, pos, Math.min(piece, b.length - pos));
+                        }
+                        ScrapeResult r = feed.finish();
+                        java.util.Map<String, Double> got = CsvSamples.byLabels(r.samples());
+                        for (String backend : List.of("b1", "b2", "b3")) {
+                            if (!got.containsKey(CsvSamples.key("haproxy_backend_up", "backend", backend))) {
+                                assertThat(rows).noneMatch(x -> names[x[0]].equals(backend + ",BACKEND"));
+                                continue;
+                            }
+                            List<ServerState> mine = r.servers().stream()
+                                    .filter(st -> st.backend().equals(backend)).toList();
+                            assertThat(got.get(CsvSamples.key("haproxy_backend_servers_total", "backend", backend)))
+                                    .as("%s in %s", backend, sb).isEqualTo((double) mine.size());
+                            for (int st = 0; st < Columns.STATES.size(); st++) {
+                                int state = st;
+                                long n = mine.stream().filter(x -> StatusRules.state(x.status()) == state).count();
+                                assertThat(got.get(CsvSamples.key("haproxy_backend_servers", "backend", backend,
+                                        "state", Columns.STATES.get(st)))).as("%s %s in %s", backend,
+                                        Columns.STATES.get(st), sb).isEqualTo((double) n);
+                            }
+                        }
+                    }
+                });
+    }
+
     @Test
     void aReusedMapperAgreesWithAFreshOne() {
         String[] names = {"b1,s1", "b1,s2", "b1,s3", "b2,s1", "b2,s2", "b1,BACKEND", "b2,BACKEND", "f1,FRONTEND"};
