@@ -7,6 +7,7 @@ import picocli.CommandLine.Option;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ final class AlertmanagerOptions {
     @Option(names = "--alertmanager", paramLabel = "URL",
             description = "Also send FIRING and RESOLVED alerts to this Alertmanager (base URL, e.g."
                     + " http://127.0.0.1:9093); repeat for several.")
-    List<URI> alertmanagers = new ArrayList<>();
+    List<String> alertmanagers = new ArrayList<>();
 
     @Option(names = "--alertmanager-user", paramLabel = "USER",
             description = "User for the Alertmanagers' basic authentication (needs --alertmanager-password-env or"
@@ -58,8 +59,10 @@ final class AlertmanagerOptions {
     /**
      * Returns the notifier the options describe, or {@code null} when no {@code --alertmanager} was given.
      *
+     * @param cmd the command, for usage errors
+     * @return the notifier (its delivery threads started), or null
      * @throws CommandLine.ParameterException if the options contradict each other or a file cannot be used; the
-     *     message never holds a secret
+     *     message never holds a secret (nor a URL, which might)
      */
     AlertmanagerNotifier build(CommandLine cmd) {
         boolean password = passwordEnv != null || passwordFile != null;
@@ -77,14 +80,18 @@ final class AlertmanagerOptions {
             throw new CommandLine.ParameterException(cmd,
                     "give either basic authentication (--alertmanager-user) or a bearer token, not both");
         }
-        if (caFile != null && alertmanagers.stream()
+        List<URI> urls = new ArrayList<>();
+        for (String text : alertmanagers) {
+            urls.add(parseUri(cmd, text));
+        }
+        if (caFile != null && urls.stream()
                 .noneMatch(u -> "https".equalsIgnoreCase(String.valueOf(u.getScheme())))) {
             throw new CommandLine.ParameterException(cmd, "--alertmanager-ca-file applies to https Alertmanagers"
                     + " only");
         }
         AlertmanagerNotifier.Builder b = AlertmanagerNotifier.builder();
         try {
-            for (URI u : alertmanagers) {
+            for (URI u : urls) {
                 b.url(u);
             }
         } catch (IllegalArgumentException e) {
@@ -107,7 +114,8 @@ final class AlertmanagerOptions {
             try {
                 b.bearerToken(new String(secret));
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(cmd, "--alertmanager-token: " + e.getMessage());
+                throw new CommandLine.ParameterException(cmd, (tokenEnv != null ? "--alertmanager-token-env: "
+                        : "--alertmanager-token-file: ") + e.getMessage());
             } finally {
                 Arrays.fill(secret, '\0');
             }
@@ -125,6 +133,22 @@ final class AlertmanagerOptions {
     /** Returns how many Alertmanagers were given. */
     int count() {
         return alertmanagers.size();
+    }
+
+    private static URI parseUri(CommandLine cmd, String text) {
+        URI uri;
+        try {
+            uri = new URI(text.trim());
+        } catch (URISyntaxException e) {
+            // the text may hold credentials (user:pass@host): do not echo it
+            throw new CommandLine.ParameterException(cmd, "--alertmanager is not a valid URL (" + e.getReason()
+                    + ")");
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw new CommandLine.ParameterException(cmd, "--alertmanager must not contain credentials; use"
+                    + " --alertmanager-user with --alertmanager-password-env or --alertmanager-password-file");
+        }
+        return uri;
     }
 
     private static SSLContext sslContext(java.security.KeyStore trust) {

@@ -31,6 +31,11 @@ final class Secrets {
     /**
      * Checks that at most one of two secret sources is given.
      *
+     * @param cmd the command, for usage errors
+     * @param envOption the option naming an environment variable
+     * @param envVar its value, or null
+     * @param fileOption the option naming a file
+     * @param file its value, or null
      * @throws CommandLine.ParameterException if both are
      */
     static void atMostOne(CommandLine cmd, String envOption, String envVar, String fileOption, Path file) {
@@ -44,10 +49,16 @@ final class Secrets {
      * Checks the options of a basic-authentication credential: a user needs exactly one password source, and a
      * password source needs a user.
      *
-     * @return whether a user (and so a password) is given
+     * @param cmd the command, for usage errors
+     * @param userOption the option naming the user
+     * @param user its value, or null
+     * @param envOption the option naming the password's environment variable
+     * @param envVar its value, or null
+     * @param fileOption the option naming the password's file
+     * @param file its value, or null
      * @throws CommandLine.ParameterException if not
      */
-    static boolean checkUserAndPassword(CommandLine cmd, String userOption, String user, String envOption,
+    static void checkUserAndPassword(CommandLine cmd, String userOption, String user, String envOption,
                                         String envVar, String fileOption, Path file) {
         atMostOne(cmd, envOption, envVar, fileOption, file);
         boolean password = envVar != null || file != null;
@@ -58,17 +69,20 @@ final class Secrets {
             throw new CommandLine.ParameterException(cmd, userOption + " needs " + envOption + " VAR or "
                     + fileOption + " FILE");
         }
-        return user != null;
     }
 
     /**
      * Returns the secret held by environment variable {@code envVar} or by {@code file} (exactly one is non-null).
      *
      * @param cmd for usage errors
+     * @param environment where variables are looked up
      * @param envOption the option naming the variable, for messages
+     * @param envVar the variable's name, or null
      * @param fileOption the option naming the file, for messages
-     * @return the secret's characters (the caller clears them)
-     * @throws CommandLine.ParameterException if the variable is unset, or the file unreadable or not UTF-8
+     * @param file the file, or null
+     * @return the secret's characters, never empty (the caller clears them)
+     * @throws CommandLine.ParameterException if the variable is unset or empty, or the file unreadable, empty or not
+     *     UTF-8
      */
     static char[] read(CommandLine cmd, Map<String, String> environment, String envOption, String envVar,
                        String fileOption, Path file) {
@@ -77,6 +91,10 @@ final class Secrets {
             if (value == null) {
                 throw new CommandLine.ParameterException(cmd, envOption + ": environment variable " + envVar
                         + " is not set");
+            }
+            if (value.isEmpty()) {
+                throw new CommandLine.ParameterException(cmd, envOption + ": environment variable " + envVar
+                        + " is empty");
             }
             return value.toCharArray();
         }
@@ -101,6 +119,9 @@ final class Secrets {
                     .decode(ByteBuffer.wrap(raw, 0, len));
             char[] out = new char[chars.remaining()];
             chars.get(out);
+            if (out.length == 0) {
+                throw new CommandLine.ParameterException(cmd, fileOption + ": " + file + " is empty");
+            }
             if (chars.hasArray()) {
                 Arrays.fill(chars.array(), '\0');
             }
@@ -115,6 +136,10 @@ final class Secrets {
     /**
      * Returns a trust store holding the certificates of a PEM file (one or more {@code BEGIN CERTIFICATE} blocks).
      *
+     * @param cmd the command, for usage errors
+     * @param option the option naming the file, for messages
+     * @param pem the file
+     * @return a trust store with only those certificates
      * @throws CommandLine.ParameterException if the file cannot be read or holds no certificate
      */
     static KeyStore trustStore(CommandLine cmd, String option, Path pem) {

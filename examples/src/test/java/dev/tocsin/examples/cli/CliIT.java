@@ -247,7 +247,10 @@ class CliIT {
     private static void run(Path dir, String... command) throws Exception {
         Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("keytool.log").toFile()).start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("keytool finished").isTrue();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("keytool did not finish within 60 s");
+        }
         assertThat(p.exitValue()).as("keytool: %s", Files.readString(dir.resolve("keytool.log"))).isZero();
     }
 

@@ -149,9 +149,26 @@ class MainTest {
                 "--alertmanager-password-env", "P"), "need --alertmanager-user");
         assertUsageError(Cli.run("watch", "--stats", stats, "--alertmanager", "http://am:9093",
                 "--alertmanager-user", "u", "--alertmanager-password-env", "P", "--alertmanager-token-env", "T"),
-                "not both");
+                "give either basic authentication (--alertmanager-user) or a bearer token, not both");
+        assertUsageError(Cli.run("watch", "--stats", stats, "--alertmanager", "http://am:9093",
+                "--alertmanager-token-env", "T", "--alertmanager-token-file", "t"),
+                "give either --alertmanager-token-env or --alertmanager-token-file, not both");
+        // the variables come from the environment the command is given (PATH is set in any real one)
         assertUsageError(Cli.run(Map.of(), "watch", "--stats", stats, "--alertmanager", "http://am:9093",
-                "--alertmanager-token-env", "NO_SUCH_VAR"), "environment variable NO_SUCH_VAR is not set");
+                "--alertmanager-token-env", "PATH"), "environment variable PATH is not set");
+        assertUsageError(Cli.run(Map.of("AM_TOKEN", ""), "watch", "--stats", stats, "--alertmanager",
+                "http://am:9093", "--alertmanager-token-env", "AM_TOKEN"), "environment variable AM_TOKEN is empty");
+        Path empty = Files.writeString(dir.resolve("empty"), "\n");
+        assertUsageError(Cli.run("watch", "--stats", stats, "--alertmanager", "http://am:9093",
+                "--alertmanager-token-file", empty.toString()), "--alertmanager-token-file: " + empty + " is empty");
+        assertUsageError(Cli.run(Map.of("AM_TOKEN", "a b"), "watch", "--stats", stats, "--alertmanager",
+                "http://am:9093", "--alertmanager-token-env", "AM_TOKEN"), "--alertmanager-token-env: ");
+        Cli leaky = Cli.run("watch", "--stats", stats, "--alertmanager", "http://u:s3cr3t@am :9093");
+        assertUsageError(leaky, "--alertmanager is not a valid URL");
+        assertThat(leaky.err()).doesNotContain("s3cr3t");
+        Cli withUser = Cli.run("watch", "--stats", stats, "--alertmanager", "http://u:s3cr3t@am:9093");
+        assertUsageError(withUser, "--alertmanager must not contain credentials");
+        assertThat(withUser.err()).doesNotContain("s3cr3t");
         assertUsageError(Cli.run("watch", "--stats", stats, "--alertmanager", "http://am:9093",
                 "--alertmanager-ca-file", "ca.pem"), "--alertmanager-ca-file applies to https Alertmanagers only");
         Path notPem = Files.writeString(dir.resolve("not.pem"), "hello\n");

@@ -585,7 +585,7 @@ public final class HaproxyCsvMapper {
 
     /** Ends a scrape whose rows were all read: aggregates, the caches' layout, the result. */
     private ScrapeResult result(Plan p, Scrape sc) {
-        emitAggregates(sc, p.aggregateOn, sc.backends, sc.perBackend);
+        emitAggregates(sc, p.aggregateOn);
         if (table.size() != sc.seen || sc.inserted || sc.moved) {
             // rows appeared, vanished or moved: re-lay the caches and the entries in this scrape's CSV order
             compact(sc.order);
@@ -904,8 +904,9 @@ public final class HaproxyCsvMapper {
         }
     }
 
-    private void emitAggregates(Scrape sc, boolean[] aggregateOn, List<RowTable.Entry> backends,
-                                Map<String, int[]> perBackend) {
+    private void emitAggregates(Scrape sc, boolean[] aggregateOn) {
+        List<RowTable.Entry> backends = sc.backends;
+        Map<String, int[]> perBackend = sc.perBackend;
         rowFamilies = FAMILIES[Columns.BACKEND];
         Slot[] slots = SLOTS[Columns.BACKEND];
         Kind[] kinds = KINDS[Columns.BACKEND];
