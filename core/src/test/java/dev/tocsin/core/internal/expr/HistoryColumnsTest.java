@@ -44,15 +44,39 @@ class HistoryColumnsTest {
     }
 
     /**
+     * A value of series {@code k} at step {@code s}, of kind {@code kind}: integers near and far from each other, and
+     * what the compact int storage cannot hold (fractions, NaN, -0.0, infinities, integers beyond 2^53, spans wider
+     * than an int), so that both storages and the switches between them are covered.
+     */
+    private static double value(int kind, int s, int k) {
+        switch (kind) {
+            case 0: return s * 10 + k;
+            case 1: return 1e15 + s;
+            case 2: return s % 2 == 0 ? 0 : 3_000_000_000.0 * (s + 1);
+            case 3: return s + 0.5;
+            case 4: return Double.NaN;
+            case 5: return -0.0;
+            case 6: return s % 2 == 0 ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
+            case 7: return -(s * 7.0) - k;
+            case 8: return 9_007_199_254_740_994.0 + 2 * s;
+            case 9: return -1e18;
+            case 10: return k * 1_000_000_000.0 - s;
+            default: return Integer.MAX_VALUE + (double) s;
+        }
+    }
+
+    /**
      * Each step is an evaluation: a time move (mostly +5 s; sometimes the same time or 10 s back) and, for each of
-     * five series, whether it is present, absent or held.
+     * five series, whether it is present, absent or held; the values come from {@link #value} in the order
+     * {@code kinds} gives (mostly near integers, as a counter's, in the first third of the examples).
      */
     @Test
     void denseSeriesHoldWhatAModelHolds() {
         qt().withExamples(1500).forAll(
                 lists().of(integers().between(0, 3 * 3 * 3 * 3 * 3 * 8 - 1)).ofSizeBetween(1, 60),
-                integers().between(0, 3))
-                .checkAssert((steps, retentionChoice) -> {
+                integers().between(0, 3),
+                lists().of(integers().between(0, 11)).ofSizeBetween(1, 12))
+                .checkAssert((steps, retentionChoice, kinds) -> {
                     long retention = new long[] {3_600_000, 60_000, 20_000, 5_000}[retentionChoice];
                     History h = new History();
                     h.configure(retention, Set.of("m"), false);
@@ -71,7 +95,7 @@ class HistoryColumnsTest {
                             if (p == 0) {
                                 continue; // absent
                             }
-                            double v = step * 10 + k;
+                            double v = value(kinds.get((step * SERIES + k) % kinds.size()), step, k);
                             c.add(Sample.of("m", v, "k", String.valueOf(k)), p == 2);
                             Model m = model.computeIfAbsent(k, x -> new Model());
                             m.lastSeen = t;
@@ -147,6 +171,79 @@ class HistoryColumnsTest {
             assertThat(h.sharedTimes("m")).as("shared times at %d", now).isLessThanOrEqualTo(1);
         } else {
             assertThat(h.sharedOldestTime("m")).as("oldest shared time at %d", now).isEqualTo(oldestDense);
+        }
+    }
+
+    @Test
+    void seriesAreFoundByLabelsAndKeptInInsertionOrderAcrossRemovals() {
+        History h = new History();
+        h.configure(20_000, Set.of("m"), false);
+        int n = 1_000;
+        // every series for three evaluations, then every third one is gone for good
+        for (int step = 0; step < 12; step++) {
+            TestContext c = new TestContext(Instant.ofEpochSecond(5L * step));
+            List<Integer> ks = new ArrayList<>();
+            for (int k = 0; k < n; k++) {
+                if (step < 3 || k % 3 != 0) {
+                    ks.add(k);
+                }
+            }
+            // another order and new label objects at each step: recorded by look-up, not by position
+            java.util.Collections.shuffle(ks, new java.util.Random(step));
+            for (int k : ks) {
+                c.add(Sample.of("m", 1_000 * k + step, "k", String.valueOf(k)));
+            }
+            h.record(5_000L * step, c);
+        }
+        List<String> order = new ArrayList<>();
+        h.series("m").forEach(s -> order.add(s.labels().get("k")));
+        List<String> expected = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            if (k % 3 != 0) {
+                expected.add(String.valueOf(k));
+            }
+        }
+        // the order of the first evaluation's shuffle, without the removed series
+        List<String> firstOrder = new ArrayList<>();
+        List<Integer> first = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            first.add(k);
+        }
+        java.util.Collections.shuffle(first, new java.util.Random(0));
+        for (int k : first) {
+            if (k % 3 != 0) {
+                firstOrder.add(String.valueOf(k));
+            }
+        }
+        assertThat(order).as("insertion order, removed series dropped").isEqualTo(firstOrder);
+        assertThat(h.seriesCount()).isEqualTo(expected.size());
+        for (History.Series s : h.series("m")) {
+            int k = Integer.parseInt(s.labels().get("k"));
+            assertThat(s.value(s.size() - 1)).isEqualTo(1_000.0 * k + 11);
+            assertThat(s.size()).as("20 s at 5 s, plus at most an eighth").isBetween(5, 6);
+        }
+    }
+
+    @Test
+    void integerValuesAreHeldCompactEvenWhenTheyOutgrowAnIntAndOthersRaw() {
+        History h = new History();
+        h.configure(60_000, Set.of("m"), false);
+        for (int i = 0; i < 100; i++) {
+            TestContext c = new TestContext(Instant.ofEpochSecond(5L * i));
+            // a fast counter: 10^10 over the run, 1.3 * 10^9 within the retention
+            c.add(Sample.of("m", 100_000_000.0 * i, "k", "fast"));
+            c.add(Sample.of("m", i == 50 ? 0.25 : i, "k", "once-a-fraction"));
+            h.record(5_000L * i, c);
+        }
+        History.Series fast = find(h, "fast");
+        assertThat(fast.isCompact()).as("re-based as it grew").isTrue();
+        assertThat(fast.value(fast.size() - 1)).isEqualTo(9_900_000_000.0);
+        assertThat(fast.value(0)).isEqualTo(100_000_000.0 * (100 - fast.size()));
+        History.Series mixed = find(h, "once-a-fraction");
+        assertThat(mixed.isCompact()).as("raw since the fraction, which has expired, until it empties").isFalse();
+        assertThat(mixed.value(mixed.size() - 1)).isEqualTo(99.0);
+        for (int i = 0; i < mixed.size(); i++) {
+            assertThat(mixed.value(i)).isEqualTo(100.0 - mixed.size() + i);
         }
     }
 
