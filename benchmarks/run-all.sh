@@ -43,5 +43,5 @@ step side-by-side env TOCSIN_EXTRA_JVM_OPTS="-Xmx128m -XX:+UseSerialGC|-Xmx96m -
   TOCSIN_EXTRA_EVAL_OPTS="-Xmx64m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=24m|-Xmx48m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=16m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1|-Xmx14m -Xmn6m -XX:+UseSerialGC -Xss256k -XX:ReservedCodeCacheSize=8m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:MaxMetaspaceSize=24m -XX:-UsePerfData|-Xmx14m -Xmn6m -Xshare:off -XX:+UseSerialGC -Xss256k -XX:ReservedCodeCacheSize=8m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:MaxMetaspaceSize=24m -XX:-UsePerfData" \
   TOCSIN_MALLOC_ARENA_MAX=2 TOCSIN_WARMUP=200 \
   benchmarks/side-by-side.sh 20
-step vs-prometheus env TOCSIN_PACK_EXTRA_JVM_OPTS="-Xmx160m -XX:+UseSerialGC" benchmarks/vs-prometheus.sh 270
+step vs-prometheus env TOCSIN_PACK_EXTRA_JVM_OPTS="-Xmx160m -XX:+UseSerialGC|-Xmx128m -Xmn64m -XX:+UseSerialGC -Xss256k -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=48m -XX:-UsePerfData -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=2000" benchmarks/vs-prometheus.sh 270
 echo "logs in $OUT"
