@@ -166,12 +166,22 @@ public interface Evaluator extends AutoCloseable {
          * (the order Prometheus evaluates them in). A group's {@code limit} applies to each of its rules, as in
          * Prometheus: an alerting rule with more alerts than the limit (pending or firing) fails its evaluation and
          * drops all its alerts without notifying; a recording rule with more series fails and records nothing.
+         *
+         * <p>A group's {@code interval}, when set, paces its rules as Prometheus paces the group: they run at the
+         * first evaluation, then at the first evaluation at least that interval after their last run (half the
+         * evaluator's interval, at most half the group's, is forgiven, so that an evaluation landing a little early
+         * does not delay them a whole evaluator interval). In the evaluations in between, an alerting rule's alerts
+         * stay as its last run left them (and are sent again unless that run failed), and a recording rule's output
+         * stays visible for the usual 5-minute lookback. A group interval shorter than the evaluator's has no effect:
+         * no rule runs more often than the evaluator. ({@link dev.tocsin.core.rules.RuleTests} ignores group
+         * intervals, as {@code promtool test rules} does.)
          */
         public Builder ruleGroups(RuleGroups file) {
             for (dev.tocsin.core.rules.RuleGroup g : Objects.requireNonNull(file, "file").groups()) {
+                long every = g.interval().toMillis();
                 for (GroupRule r : g.rulesInFileOrder()) {
                     Object x = r instanceof AlertingRule ? ((AlertingRule) r).rule() : r;
-                    rules.add(g.limit() > 0 ? new DefaultEvaluator.Limited(x, g.limit()) : x);
+                    rules.add(g.limit() > 0 || every > 0 ? new DefaultEvaluator.Grouped(x, g.limit(), every) : x);
                 }
             }
             return this;

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
@@ -240,6 +241,44 @@ class RecordingRulesTest {
         assertThat(evaluator.rules()).extracting(Rule::name).containsExactly("Early", "Late");
         assertThat(evaluator.recordingRules()).extracting(RecordingRule::name).containsExactly("total");
         assertThat(file.rulesInFileOrder()).extracting(r -> r.name()).containsExactly("Early", "total", "Late");
+    }
+
+    @Test
+    void aGroupIntervalPacesItsRulesAsPrometheusPacesTheGroup() {
+        RuleGroups file = RuleFiles.parse("r.yml", """
+                groups:
+                  - name: slow
+                    interval: 1m
+                    rules:
+                      - record: total
+                        expr: sum(backend_up)
+                      - alert: Up
+                        expr: backend_up > 0
+                  - name: fast
+                    rules:
+                      - alert: TotalSeen
+                        expr: total > 0
+                """);
+        Probe probe = new Probe("Probe", "total");
+        evaluator = Evaluator.builder().source(source).interval(java.time.Duration.ofSeconds(15))
+                .ruleGroups(file).rule(probe.rule).build();
+        source.set(up("a", 0));
+        assertThat(evaluator.evaluate(at(0))).isEmpty(); // the first evaluation runs every group
+        assertThat(probe.last()).extracting(Sample::value).containsExactly(0.0);
+        source.set(up("a", 1));
+        for (long t = 15; t < 60; t += 15) {
+            // "slow" is not due: no alert from it, its recorded series keeps its last value; "fast" runs
+            assertThat(evaluator.evaluate(at(t))).as("at %d s", t).isEmpty();
+            assertThat(probe.last()).extracting(Sample::value).containsExactly(0.0);
+        }
+        assertThat(evaluator.evaluate(at(60))).extracting(Alert::ruleName).containsExactly("Up", "TotalSeen");
+        assertThat(probe.last()).extracting(Sample::value).containsExactly(1.0);
+        source.set(up("a", 0));
+        assertThat(evaluator.evaluate(at(75))).as("Up stays firing until its group runs again").isEmpty();
+        assertThat(evaluator.alerts()).extracting(Alert::ruleName).containsExactlyInAnyOrder("Up", "TotalSeen");
+        // an evaluation a little early (within half the evaluator's interval) still runs the group
+        assertThat(evaluator.evaluate(T0.plusMillis(119_000))).extracting(Alert::ruleName, Alert::state)
+                .containsExactlyInAnyOrder(tuple("Up", AlertState.RESOLVED), tuple("TotalSeen", AlertState.RESOLVED));
     }
 
     @Test

@@ -81,19 +81,19 @@ public final class DefaultEvaluator implements Evaluator {
     private volatile EvaluationStats lastStats;
 
     /**
-     * A rule (a {@link Rule} or a {@link dev.tocsin.core.rules.RecordingRule}) with its rule-file group's
-     * {@code limit}: the most alerts (series) it may produce in one evaluation, 0 for none.
+     * A rule (a {@link Rule} or a {@link dev.tocsin.core.rules.RecordingRule}) with its rule-file group's settings.
      *
      * @param rule the rule
-     * @param limit the limit
+     * @param limit the most alerts (series) it may produce in one evaluation, 0 for none
+     * @param intervalMillis the group's evaluation interval in milliseconds, 0 for every evaluation
      */
-    public record Limited(Object rule, int limit) {
+    public record Grouped(Object rule, int limit, long intervalMillis) {
     }
 
     /**
      * Creates the evaluator from the builder's settings.
      *
-     * @param rules {@link Rule}s and {@link dev.tocsin.core.rules.RecordingRule}s, each possibly {@link Limited},
+     * @param rules {@link Rule}s and {@link dev.tocsin.core.rules.RecordingRule}s, each possibly {@link Grouped},
      *     in evaluation order
      */
     public DefaultEvaluator(List<MetricSource> sources, List<?> rules, List<AlertListener> listeners,
@@ -112,15 +112,17 @@ public final class DefaultEvaluator implements Evaluator {
         this.sources = List.copyOf(rs);
         for (Object o : rules) {
             int limit = 0;
+            long every = 0;
             Object r = o;
-            if (o instanceof Limited) {
-                limit = ((Limited) o).limit();
-                r = ((Limited) o).rule();
+            if (o instanceof Grouped) {
+                limit = ((Grouped) o).limit();
+                every = ((Grouped) o).intervalMillis();
+                r = ((Grouped) o).rule();
             }
             if (r instanceof dev.tocsin.core.rules.RecordingRule) {
-                this.rules.add(new RecordingRuntime((dev.tocsin.core.rules.RecordingRule) r, limit));
+                this.rules.add(new RecordingRuntime((dev.tocsin.core.rules.RecordingRule) r, limit, every));
             } else {
-                this.rules.add(new RuleRuntime((Rule) r, limit));
+                this.rules.add(new RuleRuntime((Rule) r, limit, every));
             }
         }
         this.listeners = listeners;
@@ -197,13 +199,25 @@ public final class DefaultEvaluator implements Evaluator {
             for (Object o : rules) {
                 if (o instanceof RecordingRuntime) {
                     RecordingRuntime rr = (RecordingRuntime) o;
-                    if (!rr.removed && !evaluateRecording(rr, snapshot, t)) {
+                    if (rr.removed || !rr.pace.due(t, interval.toMillis())) {
+                        continue; // not due: its last output stays visible for the usual lookback
+                    }
+                    if (!evaluateRecording(rr, snapshot, t)) {
                         errors.add(Map.entry(rr.rule.name(), String.valueOf(rr.lastError)));
                     }
                     continue;
                 }
                 RuleRuntime r = (RuleRuntime) o;
                 if (r.removed) {
+                    continue;
+                }
+                if (!r.pace.due(t, interval.toMillis())) {
+                    // its group is not due: its alerts stay as its last evaluation left them (and are sent again
+                    // unless that evaluation failed)
+                    r.allAlerts(all);
+                    if (r.lastRunOk) {
+                        r.sendableAlerts(sendable);
+                    }
                     continue;
                 }
                 boolean ok;
@@ -221,6 +235,7 @@ public final class DefaultEvaluator implements Evaluator {
                     r.lastFailure = String.valueOf(e.getMessage());
                     ok = false;
                 }
+                r.lastRunOk = ok;
                 if (!ok) {
                     errors.add(Map.entry(r.rule.name(), String.valueOf(r.lastFailure)));
                 } else if (alertSeries) {

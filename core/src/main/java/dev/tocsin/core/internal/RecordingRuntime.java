@@ -41,9 +41,17 @@ final class RecordingRuntime {
     String lastError;
     volatile boolean removed;
 
+    /** When it runs (its rule-file group's interval). */
+    final Pace pace;
+
     RecordingRuntime(RecordingRule rule, int limit) {
+        this(rule, limit, 0);
+    }
+
+    RecordingRuntime(RecordingRule rule, int limit, long everyMillis) {
         this.rule = rule;
         this.limit = limit;
+        this.pace = new Pace(everyMillis);
         this.expression = Expression.parse(rule.expr());
         new java.util.TreeMap<>(rule.labels()).forEach((k, v) -> {
             labelNames.add(k);

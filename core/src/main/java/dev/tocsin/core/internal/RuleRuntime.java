@@ -50,9 +50,19 @@ final class RuleRuntime {
     String lastFailure;
     volatile boolean removed;
 
+    /** When it runs (its rule-file group's interval). */
+    final Pace pace;
+    /** Whether its last run succeeded (a rule whose group is not due sends its alerts only then). */
+    boolean lastRunOk = true;
+
     RuleRuntime(Rule rule, int limit) {
+        this(rule, limit, 0);
+    }
+
+    RuleRuntime(Rule rule, int limit, long everyMillis) {
         this.rule = rule;
         this.limit = limit;
+        this.pace = new Pace(everyMillis);
         String name = rule.name();
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("invalid alert name '" + name + "': must not be empty");

@@ -243,7 +243,13 @@ public final class RuleTestRunner {
                 .externalLabels(externalLabels)
                 .externalUrl(externalUrl)
                 .holdOnSourceFailure(false);
-        b.ruleGroups(rules);
+        // promtool evaluates every group at the test's evaluation_interval, whatever the group's own interval
+        List<dev.tocsin.core.rules.RuleGroup> unpaced = new ArrayList<>();
+        for (dev.tocsin.core.rules.RuleGroup g : rules.groups()) {
+            unpaced.add(new dev.tocsin.core.rules.RuleGroup(g.name(), java.time.Duration.ZERO, g.labels(), g.limit(),
+                    g.alertingRules(), g.recordingRules(), g.rulesInFileOrder()));
+        }
+        b.ruleGroups(new dev.tocsin.core.rules.RuleGroups(rules.file(), unpaced, rules.skipped()));
         try (Evaluator ev = b.build()) {
             DefaultEvaluator de = (DefaultEvaluator) ev;
             promqlTests.forEach(q -> q.expression().ifPresent(de::retainHistoryFor));
