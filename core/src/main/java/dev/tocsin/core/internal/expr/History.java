@@ -336,40 +336,27 @@ public final class History {
             Times c = column;
             long[] ts = c != null ? c.t : times;
             int shift = c != null ? (int) (seq0 - c.base) : 0; // the times' index of the value at k is k + shift
-            int[] is = ints;
-            if (is != null) {
-                long b0 = base;
-                for (; i < end; i++) {
-                    long ti = ts[i + shift];
-                    if (ti > to) {
-                        break;
-                    }
-                    int d = is[i];
-                    if (d == STALE_INT) {
-                        continue;
-                    }
-                    if (n == wt.length) {
-                        w.n = n;
-                        w.grow();
-                        wt = w.t;
-                        wv = w.v;
-                    }
-                    wt[n] = ti;
-                    wv[n] = (double) (b0 + d);
-                    n++;
-                }
-                w.n = n;
-                return;
-            }
+            int[] is = ints; // the storage is the same for the whole loop (the compiler unswitches it)
+            long b0 = base;
             long[] b = bits;
             for (; i < end; i++) {
                 long ti = ts[i + shift];
                 if (ti > to) {
                     break;
                 }
-                long vb = b[i];
-                if (vb == STALE_NAN_BITS) {
-                    continue;
+                double v;
+                if (is != null) {
+                    int d = is[i];
+                    if (d == STALE_INT) {
+                        continue;
+                    }
+                    v = (double) (b0 + d);
+                } else {
+                    long vb = b[i];
+                    if (vb == STALE_NAN_BITS) {
+                        continue;
+                    }
+                    v = Double.longBitsToDouble(vb);
                 }
                 if (n == wt.length) {
                     w.n = n;
@@ -378,7 +365,7 @@ public final class History {
                     wv = w.v;
                 }
                 wt[n] = ti;
-                wv[n] = Double.longBitsToDouble(vb);
+                wv[n] = v;
                 n++;
             }
             w.n = n;
