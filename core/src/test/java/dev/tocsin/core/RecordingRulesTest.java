@@ -282,6 +282,41 @@ class RecordingRulesTest {
     }
 
     @Test
+    void betweenItsGroupsRunsARuleSendsItsAlertsAgainUnlessItsLastRunFailed() {
+        RuleGroups file = RuleFiles.parse("r.yml", """
+                groups:
+                  - name: slow
+                    interval: 1m
+                    rules:
+                      - alert: Relabelled
+                        expr: label_replace(backend_up, "backend", "x", "", "") > 0
+                """);
+        List<Notification> sent = new ArrayList<>();
+        evaluator = Evaluator.builder().source(source).interval(java.time.Duration.ofSeconds(15)).ruleGroups(file)
+                .notifier(new Notifier() {
+                    @Override
+                    public void accept(Notification n) {
+                        sent.add(n);
+                    }
+
+                    @Override
+                    public void close() {
+                    }
+                }).build();
+        source.set(up("a", 1));
+        evaluator.evaluate(at(0));
+        evaluator.evaluate(at(15));
+        assertThat(sent.get(1).active()).as("not due, its last run fine: sent again").hasSize(1);
+        // two series relabelled to the same label set: the run at 60 s fails, its alerts stay unsent
+        source.set(up("a", 1), up("b", 1));
+        evaluator.evaluate(at(60));
+        evaluator.evaluate(at(75));
+        assertThat(sent.get(2).active()).as("the failed run").isEmpty();
+        assertThat(sent.get(3).active()).as("not due after a failed run").isEmpty();
+        assertThat(evaluator.alerts()).extracting(Alert::ruleName).containsExactly("Relabelled");
+    }
+
+    @Test
     void aGroupLimitFailsTheRulesThatProduceMoreAndDropsTheAlertsSilently() {
         RuleGroups file = RuleFiles.parse("r.yml", """
                 groups:

@@ -215,7 +215,7 @@ public final class DefaultEvaluator implements Evaluator {
                     // its group is not due: its alerts stay as its last evaluation left them (and are sent again
                     // unless that evaluation failed)
                     r.allAlerts(all);
-                    if (r.lastRunOk) {
+                    if (r.lastFailure == null) {
                         r.sendableAlerts(sendable);
                     }
                     continue;
@@ -235,7 +235,6 @@ public final class DefaultEvaluator implements Evaluator {
                     r.lastFailure = String.valueOf(e.getMessage());
                     ok = false;
                 }
-                r.lastRunOk = ok;
                 if (!ok) {
                     errors.add(Map.entry(r.rule.name(), String.valueOf(r.lastFailure)));
                 } else if (alertSeries) {

@@ -52,8 +52,6 @@ final class RuleRuntime {
 
     /** When it runs (its rule-file group's interval). */
     final Pace pace;
-    /** Whether its last run succeeded (a rule whose group is not due sends its alerts only then). */
-    boolean lastRunOk = true;
 
     RuleRuntime(Rule rule, int limit) {
         this(rule, limit, 0);
