@@ -159,6 +159,8 @@ public final class History {
         private int[] ints = new int[4];
         /** What {@link #ints} count from. */
         private long base;
+        /** How many times any series re-based its int offsets (for tests; not synchronized). */
+        static long rebases;
         /** Raw values, when {@link #ints} is null: sample k has the value bits {@code bits[k]}. */
         private long[] bits;
         private int start;
@@ -466,7 +468,10 @@ public final class History {
                 is[k] = (int) d;
                 return;
             }
-            // the offsets from the lowest value, if the kept values and this one span less than an int
+            // re-based, if the kept values and this one span at most an int: as far the other way as the offsets
+            // allow, so that values moving on the same way (a counter) fit for at least another 2^31 - 1 before
+            // the next re-base (which scans the kept values): amortized O(1) even when every append drops the oldest
+            rebases++;
             long lo = lv;
             long hi = lv;
             for (int j = start; j < end; j++) {
@@ -482,13 +487,14 @@ public final class History {
                 bits[k] = b;
                 return;
             }
+            long nb = d > 0 ? lo - (STALE_INT + 1L) : hi - Integer.MAX_VALUE;
             for (int j = start; j < end; j++) {
                 if (is[j] != STALE_INT) {
-                    is[j] = (int) (base + is[j] - lo);
+                    is[j] = (int) (base + is[j] - nb);
                 }
             }
-            base = lo;
-            is[k] = (int) (lv - lo);
+            base = nb;
+            is[k] = (int) (lv - nb);
         }
 
         /** Holds every value as raw bits from now on (until the series empties). */
@@ -574,8 +580,9 @@ public final class History {
 
         /**
          * Drops the samples older than {@code t} once the oldest is older than {@code t - slack}: a series then
-         * keeps up to {@code slack} more than asked, and most calls read only this object and the metric's shared
-         * times, not the series' own arrays (a cache miss per series, at every evaluation, on a large HAProxy).
+         * keeps up to {@code slack} more than asked, and for a dense series (the usual case) most calls read only
+         * this object and the metric's shared times, not the series' own arrays (a sparse series reads its own
+         * oldest time).
          */
         void expire(long t, long slack) {
             if (head() >= t - slack) {
@@ -872,6 +879,9 @@ public final class History {
         }
         series.raw = true;
         series.makeSparse(); // its own timestamps must not go into the shared times
+        if (timeMillis > series.lastSeen) {
+            series.held = false;
+        }
         series.lastSeen = Math.max(series.lastSeen, timeMillis);
         if (stale) {
             series.appendStale(timeMillis);

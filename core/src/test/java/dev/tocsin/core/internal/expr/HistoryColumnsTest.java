@@ -225,6 +225,48 @@ class HistoryColumnsTest {
     }
 
     @Test
+    void aCounterAtTheSampleCapReBasesRarely() {
+        History.Series s = new History.Series(Labels.of("__name__", "c"));
+        long before = History.Series.rebases;
+        int n = History.MAX_SAMPLES_PER_SERIES * 5 / 2;
+        for (int i = 0; i < n; i++) {
+            // the kept 100,000 samples span just under 2^31: the oldest is dropped at every append
+            s.append(1_000L * i, 21_474.0 * i);
+        }
+        assertThat(s.isCompact()).isTrue();
+        assertThat(s.size()).isEqualTo(History.MAX_SAMPLES_PER_SERIES);
+        assertThat(s.value(s.size() - 1)).isEqualTo(21_474.0 * (n - 1));
+        assertThat(s.value(0)).isEqualTo(21_474.0 * (n - History.MAX_SAMPLES_PER_SERIES));
+        assertThat(History.Series.rebases - before).as("re-bases (each scans the kept samples)").isLessThan(10);
+    }
+
+    @Test
+    void aSeriesRemovedAndSeenAgainStartsAfreshAndARawRecordClearsTheHeldFlag() {
+        History h = new History();
+        h.configure(20_000, Set.of("m"), false);
+        TestContext c = new TestContext(Instant.ofEpochSecond(0));
+        c.add(Sample.of("m", 1, "k", "a"));
+        h.record(0, c);
+        for (int i = 1; i <= 6; i++) {
+            h.record(5_000L * i, new TestContext(Instant.ofEpochSecond(5L * i))); // gone: marker, then removed
+        }
+        assertThat(h.seriesCount()).isZero();
+        TestContext again = new TestContext(Instant.ofEpochSecond(35));
+        again.add(Sample.of("m", 7, "k", "a"));
+        h.record(35_000, again);
+        History.Series s = find(h, "a");
+        assertThat(s.size()).isEqualTo(1);
+        assertThat(s.value(0)).isEqualTo(7.0);
+
+        TestContext held = new TestContext(Instant.ofEpochSecond(40));
+        held.add(Sample.of("m", 8, "k", "a"), true);
+        h.record(40_000, held);
+        assertThat(s.heldAt(40_000)).isTrue();
+        h.recordRaw(s.labels(), 45_000, 9, false);
+        assertThat(s.heldAt(45_000)).as("a raw sample later than the held one").isFalse();
+    }
+
+    @Test
     void integerValuesAreHeldCompactEvenWhenTheyOutgrowAnIntAndOthersRaw() {
         History h = new History();
         h.configure(60_000, Set.of("m"), false);
