@@ -30,6 +30,8 @@ class HistoryColumnsTest {
     private static final class Model {
         final List<long[]> samples = new ArrayList<>();
         long lastSeen = -1;
+        /** Whether the series was held the last time it was seen (at {@link #lastSeen}). */
+        boolean held;
 
         void append(long t, long bits) {
             if (!samples.isEmpty() && samples.get(samples.size() - 1)[0] >= t) {
@@ -98,7 +100,13 @@ class HistoryColumnsTest {
                             double v = value(kinds.get((step * SERIES + k) % kinds.size()), step, k);
                             c.add(Sample.of("m", v, "k", String.valueOf(k)), p == 2);
                             Model m = model.computeIfAbsent(k, x -> new Model());
+                            if (m.lastSeen != t) {
+                                m.held = false; // a new evaluation time: held only if held in it
+                            }
                             m.lastSeen = t;
+                            if (p == 2) {
+                                m.held = true;
+                            }
                             if (p == 1) {
                                 m.append(t, Double.doubleToRawLongBits(v));
                             }
@@ -136,6 +144,8 @@ class HistoryColumnsTest {
             History.Series s = byK.get(String.valueOf(e.getKey()));
             List<long[]> want = e.getValue().samples;
             assertThat(s.size()).as("size of series %s at %d", e.getKey(), now).isEqualTo(want.size());
+            assertThat(s.heldAt(now)).as("held at %d", now)
+                    .isEqualTo(e.getValue().held && e.getValue().lastSeen == now);
             for (int i = 0; i < want.size(); i++) {
                 assertThat(s.time(i)).as("time %d of series %s at %d", i, e.getKey(), now).isEqualTo(want.get(i)[0]);
                 assertThat(Double.doubleToRawLongBits(s.value(i))).isEqualTo(want.get(i)[1]);
