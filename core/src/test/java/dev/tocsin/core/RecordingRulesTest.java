@@ -60,6 +60,20 @@ class RecordingRulesTest {
         }
     }
 
+    /** A notifier that adds every notification to {@code sent}. */
+    static Notifier collecting(List<Notification> sent) {
+        return new Notifier() {
+            @Override
+            public void accept(Notification n) {
+                sent.add(n);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
     static Map<Labels, Double> values(List<Sample> samples) {
         Map<Labels, Double> out = new HashMap<>();
         samples.forEach(s -> out.put(s.labels(), s.value()));
@@ -293,16 +307,7 @@ class RecordingRulesTest {
                 """);
         List<Notification> sent = new ArrayList<>();
         evaluator = Evaluator.builder().source(source).interval(java.time.Duration.ofSeconds(15)).ruleGroups(file)
-                .notifier(new Notifier() {
-                    @Override
-                    public void accept(Notification n) {
-                        sent.add(n);
-                    }
-
-                    @Override
-                    public void close() {
-                    }
-                }).build();
+                .notifier(collecting(sent)).build();
         source.set(up("a", 1));
         evaluator.evaluate(at(0));
         evaluator.evaluate(at(15));
@@ -331,16 +336,7 @@ class RecordingRulesTest {
         List<Notification> sent = new ArrayList<>();
         Probe probe = new Probe("Probe", "down");
         evaluator = Evaluator.builder().source(source).ruleGroups(file).rule(probe.rule)
-                .notifier(new Notifier() {
-                    @Override
-                    public void accept(Notification n) {
-                        sent.add(n);
-                    }
-
-                    @Override
-                    public void close() {
-                    }
-                }).build();
+                .notifier(collecting(sent)).build();
         source.set(up("a", 0), up("b", 0));
         assertThat(evaluator.evaluate(at(0))).hasSize(2);
         assertThat(probe.last()).hasSize(2);
