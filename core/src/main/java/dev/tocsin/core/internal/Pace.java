@@ -39,9 +39,4 @@ final class Pace {
         }
         return false;
     }
-
-    /** Returns the group's interval in milliseconds (0: every evaluation). */
-    long everyMillis() {
-        return Math.max(0, everyMillis);
-    }
 }
