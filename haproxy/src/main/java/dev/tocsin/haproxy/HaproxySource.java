@@ -85,7 +85,8 @@ public final class HaproxySource implements MetricSource, DeferringSource {
     private final AtomicLong parseFailures = new AtomicLong();
     /**
      * What the mapper mapped for the last interest asked for; guarded by this. One entry: a caller that alternates
-     * {@code collect} and {@code collectDeferring} rebuilds it (and the mapper's column plan) each time.
+     * {@code collect} and {@code collectDeferring} rebuilds it (and the mapper's column plan, which starts its per-row
+     * sample caches afresh) each time.
      */
     private DeferredPlan lastPlan;
     private boolean lastPlanDefers;

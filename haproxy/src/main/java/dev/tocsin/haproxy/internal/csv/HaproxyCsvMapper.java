@@ -124,9 +124,11 @@ public final class HaproxyCsvMapper {
     private long[] fieldDigits = new long[0];
     private double number;
     /**
-     * The last sample of every (row, slot) and its value's raw bits, at row.base + slot: one contiguous region per
-     * row, laid out in CSV order (see {@link #compact}) so that a scrape walks them sequentially. A row gets its
-     * region with its first sample: rows of which no wanted metric reads anything have none.
+     * The last sample of every (row, mapped slot) and its value's raw bits, at row.base + the slot's
+     * {@link Plan#cacheIndex}: one contiguous region per row, as wide as the plan maps metrics of its type (not one
+     * entry per metric of the type: a rule pack reads a fraction of them), laid out in CSV order (see
+     * {@link #compact}) so that a scrape walks them sequentially. A row gets its region with its first sample: rows
+     * of which no wanted metric reads anything have none. A new plan starts empty caches.
      */
     private Sample[] cachedSamples = new Sample[0];
     private long[] cachedBits = new long[0];
@@ -437,6 +439,11 @@ public final class HaproxyCsvMapper {
                     || !Arrays.equals(pl.header, 0, pl.header.length, csv, pos, headerEnd)) {
                 pl = Plan.build(csv, pos, headerEnd, serverFields, interest, keepFor);
                 plan = pl;
+                // the caches are laid out by the plan's mapped slots: start them afresh
+                table.forgetCacheSlots();
+                cachedSamples = new Sample[0];
+                cachedBits = new long[0];
+                cachedUsed = 0;
                 fieldStart = new int[pl.fieldsNeeded];
                 fieldEnd = new int[pl.fieldsNeeded];
                 fieldQuoted = new boolean[pl.fieldsNeeded];
@@ -578,6 +585,8 @@ public final class HaproxyCsvMapper {
 
     /** The family of each slot of the row type being emitted ({@link #FAMILIES}); guarded by this. */
     private int[] rowFamilies;
+    /** The cache index of each slot of the row type being emitted ({@link Plan#cacheIndex}); guarded by this. */
+    private int[] rowCacheIndex;
 
     // results of tokenize(); guarded by this
     private int rowFields;
@@ -585,7 +594,7 @@ public final class HaproxyCsvMapper {
 
     /** Ends a scrape whose rows were all read: aggregates, the caches' layout, the result. */
     private ScrapeResult result(Plan p, Scrape sc) {
-        emitAggregates(sc, p.aggregateOn);
+        emitAggregates(sc, p);
         if (table.size() != sc.seen || sc.inserted || sc.moved) {
             // rows appeared, vanished or moved: re-lay the caches and the entries in this scrape's CSV order
             compact(sc.order);
@@ -772,8 +781,7 @@ public final class HaproxyCsvMapper {
             int hash = RowTable.hash(type, b, ps, pe, ss, se);
             en = new RowTable.Entry(type, Arrays.copyOfRange(b, ps, pe), Arrays.copyOfRange(b, ss, se), hash,
                     decode(b, ps, pe, fq[p.pxCol], Integer.MAX_VALUE),
-                    decode(b, ss, se, fq[p.svCol], Integer.MAX_VALUE), Columns.slots(type).size(),
-                    options.targetLabels());
+                    decode(b, ss, se, fq[p.svCol], Integer.MAX_VALUE), options.targetLabels());
             table.insert(en);
             en.base = -1; // its cache slots come with its first sample (rows no wanted metric reads need none)
             sc.inserted = true;
@@ -836,6 +844,7 @@ public final class HaproxyCsvMapper {
         int[] fe = fieldEnd;
         boolean[] fq = fieldQuoted;
         rowFamilies = FAMILIES[type];
+        rowCacheIndex = p.cacheIndex[type];
         int[] slotCols = p.slotColumns[type];
         Slot[] slots = SLOTS[type];
         Kind[] kinds = KINDS[type];
@@ -904,10 +913,12 @@ public final class HaproxyCsvMapper {
         }
     }
 
-    private void emitAggregates(Scrape sc, boolean[] aggregateOn) {
+    private void emitAggregates(Scrape sc, Plan p) {
+        boolean[] aggregateOn = p.aggregateOn;
         List<RowTable.Entry> backends = sc.backends;
         Map<String, int[]> perBackend = sc.perBackend;
         rowFamilies = FAMILIES[Columns.BACKEND];
+        rowCacheIndex = p.cacheIndex[Columns.BACKEND];
         Slot[] slots = SLOTS[Columns.BACKEND];
         Kind[] kinds = KINDS[Columns.BACKEND];
         int[] states = SLOT_STATES[Columns.BACKEND];
@@ -934,7 +945,7 @@ public final class HaproxyCsvMapper {
     private int slots(RowTable.Entry en) {
         int base = en.base;
         if (base < 0) {
-            base = allocateSlots(en.samplesCount);
+            base = allocateSlots(plan.cacheWidth[en.type]);
             en.base = base;
         }
         return base;
@@ -953,9 +964,10 @@ public final class HaproxyCsvMapper {
 
     /** Re-lays the per-row caches in the order of the last scrape, dropping vanished rows and rows without slots. */
     private void compact(List<RowTable.Entry> order) {
+        int[] width = plan.cacheWidth;
         int total = 0;
         for (RowTable.Entry en : order) {
-            total += en.base < 0 ? 0 : en.samplesCount;
+            total += en.base < 0 ? 0 : width[en.type];
         }
         Sample[] samples = new Sample[total + total / 8 + 64];
         long[] bits = new long[samples.length];
@@ -964,10 +976,11 @@ public final class HaproxyCsvMapper {
             if (en.base < 0) {
                 continue; // no sample yet: no slots
             }
-            System.arraycopy(cachedSamples, en.base, samples, next, en.samplesCount);
-            System.arraycopy(cachedBits, en.base, bits, next, en.samplesCount);
+            int n = width[en.type];
+            System.arraycopy(cachedSamples, en.base, samples, next, n);
+            System.arraycopy(cachedBits, en.base, bits, next, n);
             en.base = next;
-            next += en.samplesCount;
+            next += n;
         }
         cachedSamples = samples;
         cachedBits = bits;
@@ -980,7 +993,7 @@ public final class HaproxyCsvMapper {
      */
     private void emitFixed(SampleChunks out, RowTable.Entry en, int slot, Slot def, double v) {
         long bits = Double.doubleToRawLongBits(v);
-        int k = slots(en) + slot;
+        int k = slots(en) + rowCacheIndex[slot];
         Sample prev = cachedSamples[k];
         if (prev != null && cachedBits[k] == bits) {
             out.append(prev, rowFamilies[slot]);
@@ -997,7 +1010,7 @@ public final class HaproxyCsvMapper {
     private void emitDynamic(SampleChunks out, RowTable.Entry en, int slot, Labels labels, double v,
                              boolean check) {
         long bits = Double.doubleToRawLongBits(v);
-        int k = slots(en) + slot;
+        int k = slots(en) + rowCacheIndex[slot];
         Sample prev = cachedSamples[k];
         // the cached sample's labels, held in the entry: reading prev.labels() would touch the sample (a cache miss)
         Labels last = check ? en.emittedCheckLabels : en.emittedInfoLabels;
@@ -1535,6 +1548,13 @@ public final class HaproxyCsvMapper {
         final byte[] keptHeader;
         /** Per backend slot: whether it is a wanted aggregate (computed after all rows). */
         final boolean[] aggregateOn;
+        /**
+         * Per row type and slot: the slot's place in a row's cache region (the mapped slots and, of backends, the
+         * wanted aggregates, numbered in slot order), or -1 for a slot the plan does not map.
+         */
+        final int[][] cacheIndex = new int[3][];
+        /** Per row type: the width of a row's cache region (how many of its slots are mapped). */
+        final int[] cacheWidth = new int[3];
         /** Whether emitRow reads a server row's check status fields (haproxy_server_check_status is mapped). */
         final boolean serverCheckMapped;
         /** Whether emitRow reads a server row's last_chk (haproxy_server_check_info is mapped). */
@@ -1630,6 +1650,16 @@ public final class HaproxyCsvMapper {
                 Kind k = backend.get(i).kind();
                 aggregateOn[i] = (k == Kind.AGG_TOTAL || k == Kind.AGG_STATE)
                         && interest.includes(backend.get(i).metric());
+            }
+            for (int t = 0; t < 3; t++) {
+                int[] ci = new int[slotColumns[t].length];
+                int w = 0;
+                for (int i = 0; i < ci.length; i++) {
+                    boolean mapped = slotColumns[t][i] >= 0 || t == Columns.BACKEND && aggregateOn[i];
+                    ci[i] = mapped ? w++ : -1;
+                }
+                cacheIndex[t] = ci;
+                cacheWidth[t] = w;
             }
         }
 

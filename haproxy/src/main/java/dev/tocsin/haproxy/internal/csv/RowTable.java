@@ -26,9 +26,11 @@ final class RowTable {
         final String server;
         /** The row's labels without a metric name (target, frontend or backend/server), built on first use. */
         Labels rowLabels;
-        /** Number of slots (samples) of this row; they live in the mapper's caches from {@link #base}. */
-        final int samplesCount;
-        /** Where the row's slots start in the mapper's caches; -1 until the row's first sample. */
+        /**
+         * Where the row's cache slots (one per metric of its type that the mapper's plan maps, see
+         * {@code HaproxyCsvMapper.Plan#cacheWidth}) start in the mapper's caches; -1 until the row's first sample
+         * under the current plan.
+         */
         int base = -1;
         int generation = -1;
         int firstLine;
@@ -66,7 +68,7 @@ final class RowTable {
 
         /** A copy of {@code o} with its own copies of the raw byte arrays (see {@link RowTable#relayout}). */
         Entry(Entry o) {
-            this(o.type, o.px.clone(), o.sv.clone(), o.hash, o.proxy, o.server, o.samplesCount, o.target);
+            this(o.type, o.px.clone(), o.sv.clone(), o.hash, o.proxy, o.server, o.target);
             rowLabels = o.rowLabels;
             base = o.base;
             generation = o.generation;
@@ -99,7 +101,7 @@ final class RowTable {
             return a == null ? null : a.clone();
         }
 
-        Entry(int type, byte[] px, byte[] sv, int hash, String proxy, String server, int slots, Labels target) {
+        Entry(int type, byte[] px, byte[] sv, int hash, String proxy, String server, Labels target) {
             this.target = target;
             this.type = type;
             this.px = px;
@@ -107,7 +109,6 @@ final class RowTable {
             this.hash = hash;
             this.proxy = proxy;
             this.server = server;
-            this.samplesCount = slots;
         }
     }
 
@@ -192,6 +193,13 @@ final class RowTable {
 
     int size() {
         return size;
+    }
+
+    /** Forgets every row's place in the mapper's caches (their layout changed: a new plan). */
+    void forgetCacheSlots() {
+        for (int r = 0; r < size; r++) {
+            rows[r].base = -1;
+        }
     }
 
     /**

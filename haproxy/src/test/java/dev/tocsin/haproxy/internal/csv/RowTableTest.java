@@ -22,7 +22,7 @@ class RowTableTest {
         byte[] s = sv.getBytes(StandardCharsets.US_ASCII);
         byte[] row = (px + "," + sv).getBytes(StandardCharsets.US_ASCII);
         int hash = RowTable.hash(type, row, 0, p.length, p.length + 1, row.length);
-        RowTable.Entry e = new RowTable.Entry(type, p, s, hash, px, sv, 3, Labels.empty());
+        RowTable.Entry e = new RowTable.Entry(type, p, s, hash, px, sv, Labels.empty());
         e.statusBytes = "UP".getBytes(StandardCharsets.US_ASCII);
         e.status = "UP";
         e.base = type * 1000 + px.length();
