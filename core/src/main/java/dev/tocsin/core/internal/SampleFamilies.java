@@ -39,6 +39,17 @@ public interface SampleFamilies extends List<Sample> {
      */
     List<Sample> family(int index);
 
+    /**
+     * Returns the samples of a family as an array the caller may keep (and must not modify): by default a copy of
+     * {@link #family}; a source that holds each family in an array of its own, never changed after the result is
+     * built, returns that array (the evaluator keeps one array per metric name and scrape: no second copy).
+     *
+     * @param index 0 to {@link #familyCount()} - 1
+     */
+    default Sample[] familyArray(int index) {
+        return family(index).toArray(new Sample[0]);
+    }
+
     /** Returns the samples outside the families, which the evaluator groups one by one as any other source's. */
     List<Sample> others();
 

@@ -147,11 +147,14 @@ final class SourceRuntime {
             Map<String, Sample[]> out = new HashMap<>();
             for (int i = 0; i < f.familyCount(); i++) {
                 String name = f.familyName(i);
-                List<Sample> family = f.family(i);
-                if (family.isEmpty() || name.equals(healthMetric)) {
+                if (name.equals(healthMetric)) {
                     continue;
                 }
-                out.merge(name, family.toArray(new Sample[0]), SourceRuntime::concat);
+                Sample[] family = f.familyArray(i);
+                if (family.length == 0) {
+                    continue;
+                }
+                out.merge(name, family, SourceRuntime::concat);
             }
             // the others follow the families in the list: same order as grouping it one by one
             groupOneByOne(f.others()).forEach((name, samples) -> out.merge(name, samples, SourceRuntime::concat));

@@ -34,7 +34,7 @@ final class Compiler {
     /** Receives the samples of a vector, one by one. */
     interface Sink {
         /** Accepts one output sample and whether it derives from held input. */
-        void accept(Sample sample, boolean held);
+        void accept(Labels labels, double value, boolean held);
     }
 
     /** An evaluable instant-vector expression. */
@@ -194,7 +194,7 @@ final class Compiler {
                             return Double.NaN;
                         }
                         held[0] |= vec.held(0);
-                        return vec.sample(0).value();
+                        return vec.value(0);
                     };
                 }
                 default:
@@ -214,6 +214,19 @@ final class Compiler {
     static Vector collect(VectorPlan plan, EvalContext ctx) {
         Vector v = new Vector();
         plan.eval(ctx, v::add);
+        return v;
+    }
+
+    /**
+     * Collects into a vector sized by {@code sizeHint[0]}, the size of the call site's last result (then updated):
+     * a result of tens of thousands of samples is not grown by doubling at every evaluation. A hint only: a racy
+     * read by a concurrent evaluation of the same plan is harmless.
+     */
+    static Vector collect(VectorPlan plan, EvalContext ctx, int[] sizeHint) {
+        int last = sizeHint[0];
+        Vector v = new Vector(last + (last >> 3) + 8);
+        plan.eval(ctx, v::add);
+        sizeHint[0] = v.size();
         return v;
     }
 
@@ -242,8 +255,8 @@ final class Compiler {
             if (!u.negate()) {
                 return inner;
             }
-            return checkedUnlessOneMetric(u.expr(), (ctx, sink) -> inner.eval(ctx, (s, held) ->
-                    sink.accept(new Sample(s.labels().withoutMetricName(), -s.value()), held)));
+            return checkedUnlessOneMetric(u.expr(), (ctx, sink) -> inner.eval(ctx, (sl, sv, held) ->
+                    sink.accept(sl.withoutMetricName(), -sv, held)));
         }
         if (n instanceof Aggregate) {
             return memoized(n, aggregate((Aggregate) n));
@@ -262,6 +275,7 @@ final class Compiler {
      */
     private static VectorPlan memoized(Node n, VectorPlan plan) {
         String key = Printer.print(n);
+        int[] sizeHint = {0};
         return (ctx, sink) -> {
             Map<String, Vector> memo = ctx.memo();
             if (memo == null) {
@@ -270,11 +284,11 @@ final class Compiler {
             }
             Vector v = memo.get(key);
             if (v == null) {
-                v = collect(plan, ctx);
+                v = collect(plan, ctx, sizeHint);
                 memo.put(key, v);
             }
             for (int i = 0; i < v.size(); i++) {
-                sink.accept(v.sample(i), v.held(i));
+                sink.accept(v.labels(i), v.value(i), v.held(i));
             }
         };
     }
@@ -325,7 +339,7 @@ final class Compiler {
                     continue outer;
                 }
             }
-            sink.accept(s, f.held(k));
+            sink.accept(labels, s.value(), f.held(k));
         }
     }
 
@@ -336,11 +350,11 @@ final class Compiler {
     private static VectorPlan checked(VectorPlan plan) {
         return (ctx, sink) -> {
             Set<Labels> seen = new HashSet<>();
-            plan.eval(ctx, (s, held) -> {
-                if (!seen.add(s.labels())) {
+            plan.eval(ctx, (sl, sv, held) -> {
+                if (!seen.add(sl)) {
                     throw evalError("vector cannot contain metrics with the same labelset");
                 }
-                sink.accept(s, held);
+                sink.accept(sl, sv, held);
             });
         };
     }
@@ -431,8 +445,10 @@ final class Compiler {
             }
             String group = m == null ? "" : m.group();
             String[] include = m == null ? new String[0] : m.include().toArray(new String[0]);
-            VectorPlan plan = (ctx, sink) -> vectorBinop(collect(l, ctx), collect(r, ctx), op, on, names, group,
-                    include, returnBool, sink);
+            int[] leftSize = {0};
+            int[] rightSize = {0};
+            VectorPlan plan = (ctx, sink) -> vectorBinop(collect(l, ctx, leftSize), collect(r, ctx, rightSize), op,
+                    on, names, group, include, returnBool, sink);
             // one-to-one: each result's labels are its match signature (plus the name a filter keeps), and a
             // signature matched twice already fails, so no two results can be equal; except when on(...) puts the
             // name into the signature and the operation drops it from the result
@@ -452,16 +468,16 @@ final class Compiler {
         boolean dropName = (Ops.dropsName(op) || returnBool) && !distinctWithoutName(scalarLeft ? b.rhs() : b.lhs());
         VectorPlan plan = (ctx, sink) -> {
             boolean[] sh = new boolean[1];
-            double sv = sp.eval(ctx, sh);
+            double scalarValue = sp.eval(ctx, sh);
             boolean scalarHeld = sh[0];
-            v.eval(ctx, (s, held) -> {
-                double lv = scalarLeft ? sv : s.value();
-                double rv = scalarLeft ? s.value() : sv;
+            v.eval(ctx, (sl, sv, held) -> {
+                double lv = scalarLeft ? scalarValue : sv;
+                double rv = scalarLeft ? sv : scalarValue;
                 double value;
                 boolean keep;
                 if (op.isComparison()) {
                     keep = op.compare(lv, rv);
-                    value = s.value();
+                    value = sv;
                 } else {
                     keep = true;
                     value = Ops.arith(op, lv, rv);
@@ -471,9 +487,8 @@ final class Compiler {
                     keep = true;
                 }
                 if (keep) {
-                    Labels labels = dropName ? s.labels().withoutMetricName() : s.labels();
-                    sink.accept(labels == s.labels() && value == s.value() ? s : new Sample(labels, value),
-                            held || scalarHeld);
+                    Labels labels = dropName ? sl.withoutMetricName() : sl;
+                    sink.accept(labels, value, held || scalarHeld);
                 }
             });
         };
@@ -486,33 +501,35 @@ final class Compiler {
      */
     private static VectorPlan filter(VectorPlan inner, BinaryOp op, double scalar, boolean scalarOnLeft) {
         if (scalarOnLeft) {
-            return (ctx, sink) -> inner.eval(ctx, (s, held) -> {
-                if (op.compare(scalar, s.value())) {
-                    sink.accept(s, held);
+            return (ctx, sink) -> inner.eval(ctx, (sl, sv, held) -> {
+                if (op.compare(scalar, sv)) {
+                    sink.accept(sl, sv, held);
                 }
             });
         }
-        return (ctx, sink) -> inner.eval(ctx, (s, held) -> {
-            if (op.compare(s.value(), scalar)) {
-                sink.accept(s, held);
+        return (ctx, sink) -> inner.eval(ctx, (sl, sv, held) -> {
+            if (op.compare(sv, scalar)) {
+                sink.accept(sl, sv, held);
             }
         });
     }
 
     private static VectorPlan setOp(BinaryOp op, VectorPlan l, VectorPlan r, boolean on, String[] names) {
+        int[] leftSize = {0};
+        int[] rightSize = {0};
         return (ctx, sink) -> {
-            Vector lhs = collect(l, ctx);
-            Vector rhs = collect(r, ctx);
+            Vector lhs = collect(l, ctx, leftSize);
+            Vector rhs = collect(r, ctx, rightSize);
             switch (op) {
                 case AND: {
                     Map<Object, Boolean> right = new HashMap<>(rhs.size() * 4 / 3 + 1);
                     for (int i = 0; i < rhs.size(); i++) {
-                        right.merge(Ops.matchKey(rhs.sample(i).labels(), on, names), rhs.held(i), Boolean::logicalOr);
+                        right.merge(Ops.matchKey(rhs.labels(i), on, names), rhs.held(i), Boolean::logicalOr);
                     }
                     for (int i = 0; i < lhs.size(); i++) {
-                        Boolean h = right.get(Ops.matchKey(lhs.sample(i).labels(), on, names));
+                        Boolean h = right.get(Ops.matchKey(lhs.labels(i), on, names));
                         if (h != null) {
-                            sink.accept(lhs.sample(i), lhs.held(i) || h);
+                            sink.accept(lhs.labels(i), lhs.value(i), lhs.held(i) || h);
                         }
                     }
                     break;
@@ -520,12 +537,12 @@ final class Compiler {
                 case OR: {
                     Set<Object> left = new HashSet<>(lhs.size() * 4 / 3 + 1);
                     for (int i = 0; i < lhs.size(); i++) {
-                        left.add(Ops.matchKey(lhs.sample(i).labels(), on, names));
-                        sink.accept(lhs.sample(i), lhs.held(i));
+                        left.add(Ops.matchKey(lhs.labels(i), on, names));
+                        sink.accept(lhs.labels(i), lhs.value(i), lhs.held(i));
                     }
                     for (int i = 0; i < rhs.size(); i++) {
-                        if (!left.contains(Ops.matchKey(rhs.sample(i).labels(), on, names))) {
-                            sink.accept(rhs.sample(i), rhs.held(i));
+                        if (!left.contains(Ops.matchKey(rhs.labels(i), on, names))) {
+                            sink.accept(rhs.labels(i), rhs.value(i), rhs.held(i));
                         }
                     }
                     break;
@@ -533,11 +550,11 @@ final class Compiler {
                 default: { // UNLESS
                     Map<Object, Boolean> right = new HashMap<>(rhs.size() * 4 / 3 + 1);
                     for (int i = 0; i < rhs.size(); i++) {
-                        right.merge(Ops.matchKey(rhs.sample(i).labels(), on, names), rhs.held(i), Boolean::logicalOr);
+                        right.merge(Ops.matchKey(rhs.labels(i), on, names), rhs.held(i), Boolean::logicalOr);
                     }
                     for (int i = 0; i < lhs.size(); i++) {
-                        if (!right.containsKey(Ops.matchKey(lhs.sample(i).labels(), on, names))) {
-                            sink.accept(lhs.sample(i), lhs.held(i));
+                        if (!right.containsKey(Ops.matchKey(lhs.labels(i), on, names))) {
+                            sink.accept(lhs.labels(i), lhs.value(i), lhs.held(i));
                         }
                     }
                     break;
@@ -558,13 +575,13 @@ final class Compiler {
         }
         Map<Object, Integer> rightSigs = new HashMap<>(rhs.size() * 4 / 3 + 1);
         for (int i = 0; i < rhs.size(); i++) {
-            Labels rl = rhs.sample(i).labels();
+            Labels rl = rhs.labels(i);
             Object sig = Ops.matchKey(rl, on, names);
             Integer dupl = rightSigs.put(sig, i);
             if (dupl != null) {
                 throw evalError("found duplicate series for the match group " + matchedLabels(rl, on, names)
                         + " on the " + (oneToMany ? "left" : "right") + " hand-side of the operation: [" + rl + ", "
-                        + rhs.sample(dupl).labels() + "];many-to-many matching not allowed: matching labels must "
+                        + rhs.labels(dupl) + "];many-to-many matching not allowed: matching labels must "
                         + "be unique on one side");
             }
         }
@@ -628,7 +645,7 @@ final class Compiler {
                 }
                 inserted.add(metric);
             }
-            sink.accept(new Sample(metric, value), lhs.held(i) || rhs.held(ri));
+            sink.accept(metric, value, lhs.held(i) || rhs.held(ri));
         }
     }
 
@@ -811,8 +828,8 @@ final class Compiler {
             // position in the input, whether every position so far repeated the last evaluation's label sets, and
             // how many did
             int[] at = {0, layout != null ? 1 : 0, 0};
-            inner.eval(ctx, (s, held) -> {
-                Labels metric = s.labels();
+            inner.eval(ctx, (sl, sv, held) -> {
+                Labels metric = sl;
                 int position = at[0]++;
                 Group g = null;
                 boolean known = false;
@@ -827,7 +844,7 @@ final class Compiler {
                     }
                 }
                 if (vl != null) {
-                    metric = metric.with(vl, Ops.formatGoFloat(s.value()));
+                    metric = metric.with(vl, Ops.formatGoFloat(sv));
                 }
                 String value1 = null;
                 if (byValue != null && g == null) {
@@ -841,7 +858,7 @@ final class Compiler {
                 if (g == null && byValue == null && !known) {
                     g = groups.get(key);
                 }
-                double v = s.value();
+                double v = sv;
                 if (g == null) {
                     g = new Group(key);
                     g.ordinal = created.size();
@@ -851,7 +868,7 @@ final class Compiler {
                         byValue.put(value1, g);
                     }
                     if (layout != null && !known) {
-                        layout.record(position, s.labels(), g.ordinal);
+                        layout.record(position, sl, g.ordinal);
                     }
                     g.value = v;
                     g.mean = v;
@@ -863,13 +880,13 @@ final class Compiler {
                     if (opc == AGG_KEEP) {
                         g.samples = new ArrayList<>();
                         g.helds = new ArrayList<>();
-                        g.samples.add(s);
+                        g.samples.add(new Sample(sl, sv));
                         g.helds.add(held);
                     }
                     return;
                 }
                 if (layout != null && !known) {
-                    layout.record(position, s.labels(), g.ordinal);
+                    layout.record(position, sl, g.ordinal);
                 }
                 g.held |= held;
                 switch (opc) {
@@ -909,7 +926,7 @@ final class Compiler {
                         break;
                     }
                     case AGG_KEEP:
-                        g.samples.add(s);
+                        g.samples.add(new Sample(sl, sv));
                         g.helds.add(held);
                         break;
                     default:
@@ -958,13 +975,14 @@ final class Compiler {
                             return top ? Double.compare(b1, a1) : Double.compare(a1, b1);
                         });
                         for (int i = 0; i < idx.length && i < kk; i++) {
-                            sink.accept(ss.get(idx[i]), g.helds.get(idx[i]) || ph[0]);
+                            Sample kept = ss.get(idx[i]);
+                            sink.accept(kept.labels(), kept.value(), g.helds.get(idx[i]) || ph[0]);
                         }
                         continue;
                     }
                     default: v = g.value; break;
                 }
-                sink.accept(new Sample(g.labels, v), held);
+                sink.accept(g.labels, v, held);
             }
         };
     }
@@ -1025,8 +1043,7 @@ final class Compiler {
             double a = pa == null ? 0 : pa.eval(ctx, h);
             double b = pb == null ? 0 : pb.eval(ctx, h);
             boolean sh = h[0];
-            in.eval(ctx, (s, held) -> sink.accept(new Sample(s.labels().withoutMetricName(),
-                    fn.apply(s.value(), a, b)), held || sh));
+            in.eval(ctx, (sl, sv, held) -> sink.accept(sl.withoutMetricName(), fn.apply(sv, a, b), held || sh));
         });
     }
 
@@ -1110,9 +1127,8 @@ final class Compiler {
                 if (unwrap(args.get(0)) instanceof VectorSelector) {
                     // Prometheus gives a selector's samples their own timestamps (EvalContext#sampleTimeMillis)
                     VectorPlan in = vector(args.get(0));
-                    return checkedUnlessOneMetric(args.get(0), (ctx, sink) -> in.eval(ctx, (s, held) ->
-                            sink.accept(new Sample(s.labels().withoutMetricName(),
-                                    ctx.sampleTimeMillis(s.labels()) / 1000.0), held)));
+                    return checkedUnlessOneMetric(args.get(0), (ctx, sink) -> in.eval(ctx, (sl, sv, held) ->
+                            sink.accept(sl.withoutMetricName(), ctx.sampleTimeMillis(sl) / 1000.0, held)));
                 }
                 // any other expression's samples are computed at the evaluation time
                 return mapValues(args.get(0), (ctx, h) -> ctx.time().toEpochMilli() / 1000.0, null,
@@ -1122,7 +1138,7 @@ final class Compiler {
                 return (ctx, sink) -> {
                     boolean[] h = new boolean[1];
                     double v = s.eval(ctx, h);
-                    sink.accept(new Sample(Labels.empty(), v), h[0]);
+                    sink.accept(Labels.empty(), v, h[0]);
                 };
             }
             case "sort": case "sort_desc": {
@@ -1135,8 +1151,8 @@ final class Compiler {
                         idx[i] = i;
                     }
                     java.util.Arrays.sort(idx, (x, y) -> {
-                        double a1 = v.sample(x).value();
-                        double b1 = v.sample(y).value();
+                        double a1 = v.value(x);
+                        double b1 = v.value(y);
                         boolean an = Double.isNaN(a1);
                         boolean bn = Double.isNaN(b1);
                         if (an || bn) {
@@ -1145,7 +1161,7 @@ final class Compiler {
                         return desc ? Double.compare(b1, a1) : Double.compare(a1, b1);
                     });
                     for (Integer i : idx) {
-                        sink.accept(v.sample(i), v.held(i));
+                        sink.accept(v.labels(i), v.value(i), v.held(i));
                     }
                 };
             }
@@ -1154,9 +1170,9 @@ final class Compiler {
                 Labels labels = absentLabels(args.get(0));
                 return (ctx, sink) -> {
                     boolean[] any = new boolean[1];
-                    in.eval(ctx, (s, held) -> any[0] = true);
+                    in.eval(ctx, (sl, sv, held) -> any[0] = true);
                     if (!any[0]) {
-                        sink.accept(new Sample(labels, 1), false);
+                        sink.accept(labels, 1, false);
                     }
                 };
             }
@@ -1204,8 +1220,8 @@ final class Compiler {
             }
         };
         if (args.isEmpty()) {
-            return (ctx, sink) -> sink.accept(new Sample(Labels.empty(),
-                    fn.applyAsDouble(Math.floorDiv(ctx.time().toEpochMilli(), 1000L))), false);
+            return (ctx, sink) -> sink.accept(Labels.empty(),
+                    fn.applyAsDouble(Math.floorDiv(ctx.time().toEpochMilli(), 1000L)), false);
         }
         return mapValues(args.get(0), null, null, (v, a, b) -> fn.applyAsDouble(v));
     }
@@ -1261,14 +1277,14 @@ final class Compiler {
         Map<String, Integer> groupNames = Ops.namedGroups(re);
         return checked((ctx, sink) -> {
             Matcher m = p.matcher("");
-            in.eval(ctx, (s, held) -> {
-                String v = s.labels().get(src);
+            in.eval(ctx, (sl, sv, held) -> {
+                String v = sl.get(src);
                 m.reset(v);
                 if (m.matches()) {
-                    Labels out = Ops.set(s.labels().without(dst), dst, Ops.expand(repl, m, groupNames));
-                    sink.accept(new Sample(out, s.value()), held);
+                    Labels out = Ops.set(sl.without(dst), dst, Ops.expand(repl, m, groupNames));
+                    sink.accept(out, sv, held);
                 } else {
-                    sink.accept(s, held);
+                    sink.accept(sl, sv, held);
                 }
             });
         });
@@ -1291,15 +1307,15 @@ final class Compiler {
             throw source.error(args.get(1).pos().offset(), "invalid destination label name in label_join(): "
                     + dst);
         }
-        return checked((ctx, sink) -> in.eval(ctx, (s, held) -> {
+        return checked((ctx, sink) -> in.eval(ctx, (sl, sv, held) -> {
             StringBuilder sb = new StringBuilder();
             for (int i = 0; i < srcs.length; i++) {
                 if (i > 0) {
                     sb.append(sep);
                 }
-                sb.append(s.labels().get(srcs[i]));
+                sb.append(sl.get(srcs[i]));
             }
-            sink.accept(new Sample(Ops.set(s.labels(), dst, sb.toString()), s.value()), held);
+            sink.accept(Ops.set(sl, dst, sb.toString()), sv, held);
         }));
     }
 
@@ -1331,23 +1347,23 @@ final class Compiler {
             boolean[] qh = new boolean[1];
             double q = qp.eval(ctx, qh);
             Map<Labels, Histogram> hs = new LinkedHashMap<>();
-            in.eval(ctx, (s, held) -> {
-                String le = s.labels().get("le");
+            in.eval(ctx, (sl, sv, held) -> {
+                String le = sl.get("le");
                 double bound = Ops.parseGoFloat(le);
                 if (Double.isNaN(bound) && !Ops.isGoFloat(le)) {
                     return; // no or malformed bucket label: skipped, as in Prometheus
                 }
-                Labels key = s.labels().without("le");
+                Labels key = sl.without("le");
                 Histogram h = hs.get(key);
                 if (h == null) {
                     h = new Histogram(key.withoutMetricName());
                     hs.put(key, h);
                 }
-                h.add(bound, s.value());
+                h.add(bound, sv);
                 h.held |= held;
             });
             for (Histogram h : hs.values()) {
-                sink.accept(new Sample(h.labels, bucketQuantile(q, h.bounds, h.counts, h.n)), h.held || qh[0]);
+                sink.accept(h.labels, bucketQuantile(q, h.bounds, h.counts, h.n), h.held || qh[0]);
             }
         });
     }
@@ -1538,9 +1554,9 @@ final class Compiler {
                     continue;
                 }
                 if (timestamps) {
-                    sink.accept(new Sample(s.labels().withoutMetricName(), s.time(i) / 1000.0), false);
+                    sink.accept(s.labels().withoutMetricName(), s.time(i) / 1000.0, false);
                 } else {
-                    sink.accept(new Sample(s.labels(), s.value(i)), false);
+                    sink.accept(s.labels(), s.value(i), false);
                 }
             }
         };
@@ -1589,7 +1605,7 @@ final class Compiler {
                         return;
                     }
                 }
-                sink.accept(new Sample(absent, 1), false);
+                sink.accept(absent, 1, false);
             };
         }
         // without parameters, the result for a series depends only on the function, range, offset, time and the
@@ -1625,7 +1641,7 @@ final class Compiler {
                     }
                 }
                 Labels labels = keepName ? s.labels() : s.labelsWithoutName();
-                sink.accept(new Sample(labels, v), s.heldAt(now) || ph[0]);
+                sink.accept(labels, v, s.heldAt(now) || ph[0]);
             }
         };
         // the series of one metric name differ in labels other than the name: dropping it cannot make two equal
@@ -1690,18 +1706,18 @@ final class Compiler {
             for (long ti = first; ti <= end; ti += step) {
                 EvalContext at = ti == now ? ctx : new PastContext(ctx.history(), ti);
                 long tt = ti;
-                inner.eval(at, (s, held) -> {
-                    SubquerySeries ss = series.get(s.labels());
+                inner.eval(at, (sl, sv, held) -> {
+                    SubquerySeries ss = series.get(sl);
                     if (ss == null) {
                         ss = new SubquerySeries();
-                        series.put(s.labels(), ss);
+                        series.put(sl, ss);
                     }
-                    ss.add(tt, s.value(), held && tt == now);
+                    ss.add(tt, sv, held && tt == now);
                 });
             }
             if (absent) {
                 if (series.isEmpty()) {
-                    sink.accept(new Sample(Labels.empty(), 1), false);
+                    sink.accept(Labels.empty(), 1, false);
                 }
                 return;
             }
@@ -1714,7 +1730,7 @@ final class Compiler {
                 double v = RangeFunctions.apply(code, w, start, end, range, pv, pv2, now);
                 if (w.ok) {
                     Labels labels = keepName ? e.getKey() : e.getKey().withoutMetricName();
-                    sink.accept(new Sample(labels, v), ss.held || ph[0]);
+                    sink.accept(labels, v, ss.held || ph[0]);
                 }
             }
         };

@@ -152,6 +152,13 @@ public final class FamilySamples extends AbstractList<Sample> implements SampleF
         return Collections.unmodifiableList(Arrays.asList(grouping.families[index]));
     }
 
+    /** Returns the family's own array (not a copy): it is never changed once the families are grouped. */
+    @Override
+    public Sample[] familyArray(int index) {
+        Objects.checkIndex(index, familyCount());
+        return grouping.families[index];
+    }
+
     @Override
     public List<Sample> others() {
         return trusted ? others : this;

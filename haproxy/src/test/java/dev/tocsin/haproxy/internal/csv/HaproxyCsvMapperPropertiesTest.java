@@ -71,6 +71,8 @@ class HaproxyCsvMapperPropertiesTest {
             java.util.Map<String, List<dev.tocsin.core.Sample>> got = new java.util.LinkedHashMap<>();
             for (int i = 0; i < f.familyCount(); i++) {
                 assertThat(got.put(f.familyName(i), f.family(i))).as("family named twice").isNull();
+                // the array the evaluator keeps is the family itself, and the same array every time
+                assertThat(f.familyArray(i)).containsExactlyElementsOf(f.family(i)).isSameAs(f.familyArray(i));
             }
             assertThat(got).isEqualTo(expected);
             assertThat(f.others()).isEmpty();

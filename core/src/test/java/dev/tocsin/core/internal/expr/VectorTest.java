@@ -1,0 +1,54 @@
+package dev.tocsin.core.internal.expr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+
+import dev.tocsin.core.Labels;
+import dev.tocsin.core.Sample;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class VectorTest {
+
+    @Test
+    void holdsWhatWasAddedInOrderWhateverItsInitialCapacity() {
+        qt().withExamples(200).forAll(lists().of(integers().between(-5, 5)).ofSizeBetween(0, 300),
+                integers().between(0, 40)).checkAssert((values, capacity) -> {
+                    Vector v = new Vector(capacity);
+                    List<Sample> want = new ArrayList<>();
+                    for (int i = 0; i < values.size(); i++) {
+                        Labels l = Labels.of("i", Integer.toString(i));
+                        double x = values.get(i) == 0 ? Double.NaN : values.get(i) / 2.0;
+                        if (i % 3 == 0) {
+                            v.add(new Sample(l, x), i % 2 == 0);
+                        } else {
+                            v.add(l, x, i % 2 == 0);
+                        }
+                        want.add(new Sample(l, x));
+                    }
+                    assertThat(v.size()).isEqualTo(values.size());
+                    assertThat(v.samples()).containsExactlyElementsOf(want);
+                    for (int i = 0; i < values.size(); i++) {
+                        assertThat(v.labels(i)).isSameAs(want.get(i).labels());
+                        assertThat(Double.doubleToRawLongBits(v.value(i)))
+                                .isEqualTo(Double.doubleToRawLongBits(want.get(i).value()));
+                        assertThat(v.held(i)).isEqualTo(i % 2 == 0);
+                        assertThat(v.sample(i)).isEqualTo(want.get(i));
+                    }
+                });
+    }
+
+    @Test
+    void readingPastTheSizeFailsEvenWithinTheCapacity() {
+        Vector v = new Vector(16);
+        v.add(Labels.of("a", "1"), 1, false);
+        assertThatThrownBy(() -> v.value(1)).isInstanceOf(IndexOutOfBoundsException.class)
+                .hasMessageContaining("index 1 of a vector of 1");
+        assertThatThrownBy(() -> v.labels(-1)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> v.samples().get(1)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+}
