@@ -87,6 +87,24 @@ class EvaluationTest {
         assertThat(eval("count(nope)")).isEmpty();
     }
 
+    /**
+     * Arithmetic with a scalar gives the computed value, also when it equals the input's: -0 + 0 is +0 (IEEE 754, as
+     * in Go), not the input's -0 passed through because the two compare equal.
+     */
+    @Test
+    void addingZeroToNegativeZeroGivesPositiveZero() {
+        TestContext c = new TestContext().add(Sample.of("x", -0.0, "a", "2"));
+        for (String e : new String[] {"sum(x) + 0", "0 + sum by (a) (x)", "x - 0"}) {
+            Vector v = Expression.parse(e).evaluate(c);
+            assertThat(v.size()).as(e).isEqualTo(1);
+            assertThat(Double.doubleToRawLongBits(v.value(0))).as(e).isEqualTo(Double.doubleToRawLongBits(
+                    e.equals("x - 0") ? -0.0 - 0 : 0.0));
+        }
+        // a comparison in filter mode keeps the sample as it is, sign included
+        Vector kept = Expression.parse("x == 0").evaluate(c);
+        assertThat(Double.doubleToRawLongBits(kept.value(0))).isEqualTo(Double.doubleToRawLongBits(-0.0));
+    }
+
     @Test
     void groupLeftCopiesIncludedLabelsFromTheOneSide() {
         TestContext c = new TestContext()
