@@ -120,6 +120,9 @@ public final class PackLoop {
             perRule.computeIfAbsent(a.ruleName(), r -> new int[2])[a.state() == AlertState.FIRING ? 1 : 0]++;
         }
         perRule.forEach((r, c) -> System.out.printf("ALERT %s pending=%d firing=%d%n", r, c[0], c[1]));
+        if (Boolean.getBoolean("tocsin.footprint")) { // -Dtocsin.footprint=true: the evaluator's bytes, class by class
+            System.out.println(org.openjdk.jol.info.GraphLayout.parseInstance(ev).toFootprint());
+        }
         ev.close();
     }
 

@@ -71,6 +71,12 @@ public final class PackRetained {
                 + " (delta %.1f MB)%n", heapBefore / 1e6, heapAfter / 1e6, total, (heapAfter - heapBefore) / 1e6);
         System.out.printf("time per evaluation (wall clock, incl. CSV mapping; not JMH): mean %.1f ms, p50 %.1f ms,"
                 + " max %.1f ms%n", mean, nanos[extra / 2] / 1e6, nanos[extra - 1] / 1e6);
+        if (Boolean.getBoolean("tocsin.footprint")) { // -Dtocsin.footprint=true: what the bytes are, class by class
+            System.out.println("history by class:");
+            System.out.println(historyLayout.toFootprint());
+            System.out.println("the rest of the evaluator by class:");
+            System.out.println(evLayout.subtract(historyLayout).toFootprint());
+        }
         System.out.println("alerts (pending firing) per rule:");
         perRule.forEach((rule, c) -> System.out.printf("  %-45s %5d %5d%n", rule, c[0], c[1]));
         ev.close();
