@@ -84,7 +84,11 @@ wait_http "http://127.0.0.1:$PROM_PORT/-/ready"
 START=$(date -u +%H:%M:%S)
 TOCSIN_PID=
 if [ "${PARALLEL:-0}" = 1 ]; then run_tocsin & TOCSIN_PID=$!; fi
+# Prometheus' VmRSS every 30 s of the run (its Go heap grows and shrinks with each collection)
+( while sleep 30; do echo "$(date -u +%H:%M:%S) $(status_kb "$PROM_PID" VmRSS)"; done ) >"$WORK/prom-rss.txt" 2>/dev/null &
+RSS_SAMPLER=$!
 sleep "$SECONDS_RUN"
+kill "$RSS_SAMPLER" 2>/dev/null || true
 curl -s -o "$WORK/prom-metrics.txt" "http://127.0.0.1:$PROM_PORT/metrics"
 curl -s -o "$WORK/exp-metrics.txt" "http://127.0.0.1:$EXP_PORT/metrics"
 curl -s -o "$WORK/alerts.json" --data-urlencode 'query=count by (alertname, alertstate) (ALERTS)' \
@@ -147,6 +151,7 @@ printf '| %-40s | %10s | %10s | %14s |\n' "Prometheus" "$(mb "$P_RSS")" "$(mb "$
 printf '| %-40s | %10s | %10s | %14s |\n' "haproxy_exporter" "$(mb "$E_RSS")" "$(mb "$E_HWM")" ""
 printf '| %-40s | %10s | %10s | %14s |\n' "Prometheus + exporter" "$(mb $((P_RSS + E_RSS)))" "$(mb $((P_HWM + E_HWM)))" ""
 printf '| %-40s | %10s | %10s | %14s |\n' "Tocsin JVM" "$(mb "$T_RSS")" "$(mb "$T_HWM")" "$(mb "$T_HEAP") after GC"
+echo "Prometheus VmRSS every 30 s (MB): $(awk '$2 != "" {printf "%s%.0f", (n++ ? " " : ""), $2/1024}' "$WORK/prom-rss.txt")"
 echo
 P_MEAN_MS=$(awk -v s="$P_MEAN" 'BEGIN{print s*1000}')
 P_Q50_MS=$(awk -v s="$P_Q50" 'BEGIN{print s*1000}')

@@ -563,9 +563,25 @@ final class Compiler {
         };
     }
 
+    /**
+     * The k of {@code topk} / {@code bottomk}, as Prometheus converts it: an evaluation error for NaN and values
+     * outside what converts to an int64 ({@code Scalar value NaN overflows int64}; Prometheus' bound is the largest
+     * double below 2^63), else truncated towards zero.
+     */
+    static long topkParameter(double v) {
+        if (!(v >= -0x1p63 && v <= 0x1.fffffffffffffp62)) {
+            throw evalError("Scalar value " + dev.tocsin.core.internal.template.GoFloat.formatV(v)
+                    + " overflows int64");
+        }
+        return (long) v;
+    }
+
     /** Prometheus' {@code VectorBinop}: one-to-one, many-to-one ({@code group_left}), one-to-many. */
     private static void vectorBinop(Vector lhs, Vector rhs, BinaryOp op, boolean on, String[] names, String group,
                                     String[] include, boolean returnBool, Sink sink) {
+        if (lhs.size() == 0 || rhs.size() == 0) {
+            return; // nothing can match: no duplicate or cardinality error either, as in Prometheus
+        }
         boolean oneToMany = group.equals("right");
         boolean oneToOne = group.isEmpty();
         if (oneToMany) {
@@ -811,7 +827,7 @@ final class Compiler {
             double pv = p == null ? Double.NaN : p.eval(ctx, ph);
             long k = 0;
             if (op.equals("topk") || op.equals("bottomk")) {
-                k = (long) pv;
+                k = topkParameter(pv);
                 if (k < 1) {
                     return;
                 }

@@ -8,7 +8,7 @@ import java.math.RoundingMode;
  * Go-compatible float64 formatting ({@code strconv.FormatFloat} / {@code fmt} verbs e, f, g, v, x, b) and parsing
  * ({@code strconv.ParseFloat}). Fixed-precision forms round the exact binary value half-to-even, as Go does.
  */
-final class GoFloat {
+public final class GoFloat {
 
     private static final double TWO_53 = 9007199254740992.0;
 
@@ -31,7 +31,7 @@ final class GoFloat {
      * is below -4 or at least 6 (i.e. {@code strconv.FormatFloat(v, 'g', -1, 64)}): 1, 0.5, 123456, 1e+06, 1.5e-07,
      * NaN, +Inf, -Inf.
      */
-    static String formatV(double v) {
+    public static String formatV(double v) {
         if (v == 0) {
             return Double.doubleToRawLongBits(v) == 0 ? "0" : "-0";
         }

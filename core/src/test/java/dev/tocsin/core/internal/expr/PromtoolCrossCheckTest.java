@@ -175,6 +175,31 @@ class PromtoolCrossCheckTest {
         check("-a ^ 2", "{instance=\"1\", job=\"x\"} -1E+02", "{instance=\"2\", job=\"x\"} -4E+02", "{instance=\"3\", job=\"y\"} -9E+02");
     }
 
+    /**
+     * Found by a differential run against promtool (2026-11-26): Prometheus returns nothing, without a cardinality
+     * error, when either side of a vector operation is empty; and refuses a {@code topk} / {@code bottomk} k that
+     * does not convert to an int64 (NaN, infinities, 2^63 and beyond), even over an empty vector.
+     */
+    @Test
+    void matchesPromtoolOnEmptySidesAndTopkBounds() {
+        // a has two series of job x: duplicates for on(job), but the other side is empty
+        check("nosuch * on(job) a");
+        check("a * on(job) nosuch");
+        check("nosuch == bool on(job) a");
+        check("a * on(job) group_right a{job=\"none\"}");
+        check("a{job=\"none\"} * on(job) group_left a");
+        error("a * on(job) a{job=\"x\"}", "found duplicate series for the match group {job=\"x\"} on the right hand-side of the operation: [{__name__=\"a\", instance=\"1\", job=\"x\"}, {__name__=\"a\", instance=\"2\", job=\"x\"}];many-to-many matching not allowed: matching labels must be unique on one side");
+        error("topk(NaN, a)", "Scalar value NaN overflows int64");
+        error("bottomk(-Inf, nosuch)", "Scalar value -Inf overflows int64");
+        error("topk(1e19, nosuch)", "Scalar value 1e+19 overflows int64");
+        error("topk(9.3e18, a)", "Scalar value 9.3e+18 overflows int64");
+        error("topk(9223372036854775808, nosuch)", "Scalar value 9.223372036854776e+18 overflows int64");
+        error("topk by (job) (scalar(nosuch), a)", "Scalar value NaN overflows int64");
+        check("topk(9223372036854774784, a{job=\"y\"})", "{__name__=\"a\", instance=\"3\", job=\"y\"} 3E+01");
+        check("topk(-9223372036854775808, a)");
+        check("bottomk(1.9, a)", "{__name__=\"a\", instance=\"1\", job=\"x\"} 1E+01");
+    }
+
     @Test
     void matchesPromtoolOnCornerCases() {
         error("a + on(job) b", "found duplicate series for the match group {job=\"x\"} on the right hand-side of the operation: [{__name__=\"b\", instance=\"1\", job=\"x\"}, {__name__=\"b\", instance=\"2\", job=\"x\"}];many-to-many matching not allowed: matching labels must be unique on one side");
