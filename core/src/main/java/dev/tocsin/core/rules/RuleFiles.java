@@ -112,7 +112,8 @@ public final class RuleFiles {
                 throw new RuleFileException(name, 0, 0, "", "", "not valid UTF-8");
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + name + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read " + name + ": "
+                    + dev.tocsin.core.internal.rules.RuleTestRunner.ioReason(e), e);
         }
     }
 }

@@ -38,6 +38,14 @@ class RuleFilesTest {
     }
 
     @Test
+    void aMissingFileSaysSo(@org.junit.jupiter.api.io.TempDir Path dir) {
+        Path missing = dir.resolve("nosuch.yml");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RuleFiles.load(missing))
+                .isInstanceOf(java.io.UncheckedIOException.class)
+                .hasMessage("cannot read " + missing + ": no such file or directory");
+    }
+
+    @Test
     void loadsAlertingRuleWithEverything() {
         RuleGroups f = RuleFiles.parse("r.yml", String.join("\n",
                 "groups:",

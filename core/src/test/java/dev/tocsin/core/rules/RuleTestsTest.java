@@ -99,6 +99,8 @@ class RuleTestsTest {
     void unreadableAndMissingFilesFailLikePromtool(@TempDir Path dir) throws IOException {
         RuleTestResult missing = RuleTests.run(dir.resolve("nope.yml"));
         assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.fileErrors()).containsExactly("open " + dir.resolve("nope.yml")
+                + ": no such file or directory");
         Path t = dir.resolve("t.yml");
         Files.writeString(t, "rule_files: [nothing-*.yml]\ntests: []\n");
         RuleTestResult r = RuleTests.run(t);
@@ -111,17 +113,43 @@ class RuleTestsTest {
     void aRuleFileThatCannotBeReadFailsTheFile(@TempDir Path dir) throws IOException {
         Files.createDirectory(dir.resolve("rules.yml"));
         Path t = dir.resolve("t.yml");
-        Files.writeString(t, "rule_files: [rules.yml]\ntests: []\n");
+        Files.writeString(t, "rule_files: [rules.yml]\ntests:\n- interval: 1m\n");
         RuleTestResult r = RuleTests.run(t);
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.fileErrors()).singleElement().asString().contains("rules.yml");
+    }
+
+    /** As promtool: rule files are loaded for each test group, so none without tests, and an error once per group. */
+    @Test
+    void ruleFilesAreLoadedForEachTestGroupLikePromtool(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("r.yml"), "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: 'up{'\n");
+        Path none = dir.resolve("none.yml");
+        Files.writeString(none, "rule_files: [r.yml]\ntests: []\n");
+        RuleTestResult r0 = RuleTests.run(none);
+        assertThat(r0.exitCode()).isZero();
+        assertThat(r0.fileErrors()).isEmpty();
+        Path two = dir.resolve("two.yml");
+        Files.writeString(two, "rule_files: [r.yml]\ntests:\n- interval: 1m\n- interval: 1m\n");
+        RuleTestResult r2 = RuleTests.run(two);
+        assertThat(r2.exitCode()).isEqualTo(1);
+        assertThat(r2.fileErrors()).hasSize(2).allSatisfy(e -> assertThat(e).contains("r.yml").contains("line 5"));
+        assertThat(r2.fileErrors().get(0)).isEqualTo(r2.fileErrors().get(1));
+    }
+
+    @Test
+    void aGroupRepeatedInTheEvaluationOrderFailsLikePromtool(@TempDir Path dir) throws IOException {
+        Path t = dir.resolve("t.yml");
+        Files.writeString(t, "group_eval_order: [a, b, a]\ntests: []\n");
+        RuleTestResult r = RuleTests.run(t);
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.fileErrors()).containsExactly("group name repeated in evaluation order: a");
     }
 
     @Test
     void ruleFileErrorsFailTheFileWithFileAndLine(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("r.yml"), "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up\n    x: 1\n");
         Path t = dir.resolve("t.yml");
-        Files.writeString(t, "rule_files: [r.yml]\ntests: []\n");
+        Files.writeString(t, "rule_files: [r.yml]\ntests:\n- interval: 1m\n");
         RuleTestResult r = RuleTests.run(t);
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.fileErrors()).singleElement().asString().contains("r.yml").contains("line 6");

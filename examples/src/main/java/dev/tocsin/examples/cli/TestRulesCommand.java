@@ -38,6 +38,14 @@ final class TestRulesCommand implements Callable<Integer> {
         CommandLine cmd = spec.commandLine();
         PrintWriter out = cmd.getOut();
         PrintWriter err = cmd.getErr();
+        for (Path f : files) {
+            if (!java.nio.file.Files.exists(f)) {
+                // promtool checks its arguments before testing anything, in the same words
+                err.println("tocsin test-rules: error: path '" + f + "' does not exist, try --help");
+                err.flush();
+                return 1;
+            }
+        }
         List<RuleTestResult> results = RuleTests.run(files);
         for (RuleTestResult r : results) {
             out.print(r.stdout());

@@ -130,6 +130,16 @@ class MainTest {
     }
 
     @Test
+    void testRulesRefusesAMissingFileBeforeTestingAnyLikePromtool() {
+        Path suite = Path.of("../core/src/test/resources/dev/tocsin/core/rules/promtool");
+        Cli r = Cli.run("test-rules", suite.resolve("pass/backend-down.test.yml").toString(), "nosuch.test.yml");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).isEqualTo("tocsin test-rules: error: path 'nosuch.test.yml' does not exist, try --help"
+                + System.lineSeparator());
+    }
+
+    @Test
     void watchRejectsAMalformedRuleFileWithItsLine() throws Exception {
         Path dir = Files.createTempDirectory("tocsin-rules");
         Path file = dir.resolve("bad.yml");

@@ -102,33 +102,46 @@ public final class RuleTestRunner {
         }
         // rule files, relative to the test file
         Path dir = file.toAbsolutePath().getParent();
-        // promtool evaluates the groups in group_eval_order (groups not listed first), each group's rules in file order
-        Map<String, Integer> groupOrder = new HashMap<>();
-        List<YamlNode> order = list(root, "group_eval_order");
-        for (int i = 0; i < order.size(); i++) {
-            groupOrder.put(scalar(order.get(i), "group_eval_order entry"), i);
-        }
-        List<RuleGroup> groups = new ArrayList<>();
-        Map<String, String> skipped = new HashMap<>();
+        List<Path> ruleFiles = new ArrayList<>();
         for (YamlNode p : list(root, "rule_files")) {
             String pattern = scalar(p, "rule_files entry");
             List<Path> matches = glob(dir, pattern);
             if (matches.isEmpty()) {
                 warnings.add("  WARNING: no file match pattern " + pattern);
-                continue;
             }
-            for (Path m : matches) {
+            ruleFiles.addAll(matches);
+        }
+        // promtool evaluates the groups in group_eval_order (groups not listed first), each group's rules in file order
+        Map<String, Integer> groupOrder = new HashMap<>();
+        List<YamlNode> order = list(root, "group_eval_order");
+        for (int i = 0; i < order.size(); i++) {
+            String group = scalar(order.get(i), "group_eval_order entry");
+            if (groupOrder.putIfAbsent(group, i) != null) {
+                throw new Failure("group name repeated in evaluation order: " + group);
+            }
+        }
+        List<YamlNode> tests = list(root, "tests");
+        if (tests.isEmpty()) {
+            return new RuleTestResult(name, warnings, List.of(), List.of()); // promtool loads no rule file then
+        }
+        List<RuleGroup> groups = new ArrayList<>();
+        Map<String, String> skipped = new HashMap<>();
+        try {
+            for (Path m : ruleFiles) {
                 RuleGroups g = RuleFiles.load(m, RuleFiles.Options.skipUnsupported(true));
                 groups.addAll(g.groups());
                 for (SkippedRule s : g.skipped()) {
                     skipped.putIfAbsent(s.name(), s.reason());
                 }
             }
+        } catch (TocsinParseException | java.io.UncheckedIOException e) {
+            // promtool loads the rule files for each test group, and reports the error once for each
+            return new RuleTestResult(name, warnings, java.util.Collections.nCopies(tests.size(), e.getMessage()),
+                    List.of());
         }
         groups.sort(Comparator.comparingInt(g -> groupOrder.getOrDefault(g.name(), 0)));
         RuleGroups rules = new RuleGroups(name, groups, List.of());
         List<TestGroupResult> results = new ArrayList<>();
-        List<YamlNode> tests = list(root, "tests");
         for (int i = 0; i < tests.size(); i++) {
             results.add(runGroup(i, tests.get(i), rules, skipped, evalInterval));
         }
@@ -457,8 +470,28 @@ public final class RuleTestRunner {
         } catch (CharacterCodingException e) {
             throw new Failure(file + ": not valid UTF-8");
         } catch (IOException e) {
-            throw new Failure("open " + file + ": " + e.getMessage());
+            throw new Failure("open " + file + ": " + ioReason(e));
         }
+    }
+
+    /**
+     * Returns why a file could not be read, in Go's words where Go has them ({@code no such file or directory},
+     * {@code permission denied}): Java's messages for these are the bare path.
+     *
+     * @param e the failure
+     * @return the reason, never empty
+     */
+    public static String ioReason(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+            return fse.getReason();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     // --- YAML helpers, with promtool's (yaml.v2 strict) wording ---
