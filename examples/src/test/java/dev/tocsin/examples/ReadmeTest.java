@@ -41,7 +41,7 @@ class ReadmeTest {
 
     @Test
     void everyBlockHasAKnownLanguage() throws IOException {
-        assertThat(blocks()).isNotEmpty().allSatisfy(b -> assertThat(b.lang()).isIn("java", "xml", "sh"));
+        assertThat(blocks()).isNotEmpty().allSatisfy(b -> assertThat(b.lang()).isIn("java", "xml", "sh", "haproxy"));
     }
 
     @Test

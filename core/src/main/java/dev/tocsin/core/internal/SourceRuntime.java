@@ -113,9 +113,21 @@ final class SourceRuntime {
         return new Read(groups, false, rawSeries ? null : healthUp, onDemand);
     }
 
+    /**
+     * The failure as logged: an I/O failure's own message (it says what happened: connection refused, HTTP 401 ...),
+     * anything else with its type first ({@code IllegalStateException: ...}), and the type alone without a message.
+     */
+    static String describe(Throwable e) {
+        String m = e.getMessage();
+        if (m == null || m.isBlank()) {
+            return e.getClass().getSimpleName();
+        }
+        return e instanceof java.io.IOException ? m : e.getClass().getSimpleName() + ": " + m;
+    }
+
     /** Records a failed read (also used when the source did not answer within the evaluation interval). */
     Read failed(Instant now, boolean holdOnFailure, Duration staleness, Throwable e) {
-        String msg = e.getClass().getSimpleName() + ": " + e.getMessage();
+        String msg = describe(e);
         if (!down || !msg.equals(lastError)) {
             LOG.warn("source {} (job {}) cannot be read: {}", target.get("instance"), target.get("job"), msg);
             LOG.debug("source failure detail", e);

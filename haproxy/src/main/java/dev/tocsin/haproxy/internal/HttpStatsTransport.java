@@ -333,8 +333,9 @@ public final class HttpStatsTransport implements StatsTransport {
                         + "; redirects are not followed, configure the final stats URI", false, null);
             }
             if (status == 401 || status == 403) {
-                throw new FetchException(what + ": check the basicAuth credentials and the stats page's "
-                        + "'stats auth' / ACLs", false, null);
+                throw new FetchException(what + ": check the credentials (basicAuth; --user with --password-env "
+                        + "or --password-file on the command line) and the stats page's 'stats auth' / ACLs",
+                        false, null);
             }
             throw new FetchException(what, status >= 500, null);
         }

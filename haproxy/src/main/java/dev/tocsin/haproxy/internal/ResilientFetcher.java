@@ -107,8 +107,10 @@ public final class ResilientFetcher {
             return decorated.get();
         } catch (CallNotPermittedException e) {
             Instant at = openedAt;
-            String next = at == null ? "" : "; next attempt in about "
-                    + Durations.format(clampedRemaining(at)) + "";
+            // a fixed time rather than a countdown: the message stays the same while the circuit stays open, so the
+            // evaluator logs it once, not at every poll
+            String next = at == null ? "" : "; next attempt at "
+                    + at.plus(openFor).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
             throw new FetchException("not scraping " + target + ": circuit breaker open after " + failuresToOpen
                     + " consecutive failed scrapes" + next + " (last error: " + lastError + ")", false, e);
         } catch (FetchException e) {
@@ -120,11 +122,6 @@ public final class ResilientFetcher {
             lastError = message(e);
             throw new FetchException("fetching from " + target + " failed: " + message(e), false, e);
         }
-    }
-
-    private Duration clampedRemaining(Instant at) {
-        Duration left = Duration.between(clock.instant(), at.plus(openFor));
-        return left.isNegative() ? Duration.ZERO : left;
     }
 
     private static String message(Throwable t) {

@@ -91,12 +91,18 @@ class ResilientFetcherTest {
             calls.incrementAndGet();
             return "never";
         })).hasMessageContaining("circuit breaker open after 3 consecutive failed scrapes")
-                .hasMessageContaining("next attempt in about 10s")
+                .hasMessageContaining("next attempt at "
+                        + clock.now.plusSeconds(10).truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
                 .hasMessageContaining("last error: connection refused by lb:1");
         assertThat(calls).hasValue(3);
         assertThat(f.rejected()).isEqualTo(1);
+        // the same words at every rejected poll of one open period (the evaluator logs a repeated failure once)
+        String first = org.assertj.core.api.Assertions.catchThrowable(() -> f.call(() -> "never")).getMessage();
+        clock.now = clock.now.plusSeconds(4);
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> f.call(() -> "never")))
+                .hasMessage(first);
 
-        clock.now = clock.now.plusSeconds(11);
+        clock.now = clock.now.plusSeconds(7);
         assertThat(f.call(() -> {
             calls.incrementAndGet();
             return "back";
