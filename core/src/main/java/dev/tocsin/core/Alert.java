@@ -105,6 +105,7 @@ public final class Alert {
     /**
      * Returns diagnostic facts the rule attached when the alert became PENDING or FIRING (for example which servers of
      * a backend are down and why). They are not annotations: they do not change the alert's Prometheus-compatible payload.
+     * A RESOLVED alert keeps the facts of its last PENDING or FIRING evaluation (what was wrong, not what is now).
      */
     public Map<String, String> context() {
         return context;

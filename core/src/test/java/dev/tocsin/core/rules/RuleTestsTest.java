@@ -200,6 +200,19 @@ class RuleTestsTest {
         }
     }
 
+    /** promtool refuses these names (its lexer reads a number or a keyword), and accepts the other keywords. */
+    @Test
+    void numbersAndSomeKeywordsAreNotMetricNamesLikePromtool() {
+        for (String bad : List.of("inf", "NaN", "Inf{a=\"b\"}", "bool", "ON", "ignoring", "group_left", "group_right",
+                "atan2")) {
+            assertThatThrownBy(() -> SeriesNotation.parseSeries(bad)).as(bad)
+                    .isInstanceOf(TocsinParseException.class).hasMessageContaining("where a metric name is expected");
+        }
+        for (String good : List.of("offset", "sum", "and", "by", "without", "start", "end", "nan_x", "infinity")) {
+            assertThat(SeriesNotation.parseSeries(good)).as(good).isEqualTo(Labels.of("__name__", good));
+        }
+    }
+
     @Test
     void rangesReadEveryInputSampleNotOneSamplePerEvaluation(@TempDir Path dir) throws IOException {
         // scraped every 15 s, evaluated every minute; the counter resets at 7m45s (600 -> 30)

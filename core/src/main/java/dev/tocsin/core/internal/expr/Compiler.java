@@ -827,6 +827,10 @@ final class Compiler {
             double pv = p == null ? Double.NaN : p.eval(ctx, ph);
             long k = 0;
             if (op.equals("topk") || op.equals("bottomk")) {
+                if (!(pv >= -0x1p63 && pv <= 0x1.fffffffffffffp62) || (long) pv < 1) {
+                    // Prometheus evaluates the operand before it looks at k: its errors come first
+                    inner.eval(ctx, (sl, sv, held) -> { });
+                }
                 k = topkParameter(pv);
                 if (k < 1) {
                     return;
@@ -1120,19 +1124,20 @@ final class Compiler {
             case "clamp": {
                 ScalarPlan lo = scalar(args.get(1));
                 ScalarPlan hi = scalar(args.get(2));
-                VectorPlan m = mapValues(args.get(0), lo, hi, (v, a, b) -> Math.max(a, Math.min(b, v)));
+                VectorPlan m = mapValues(args.get(0), lo, hi, (v, a, b) -> Ops.goMax(a, Ops.goMin(b, v)));
                 return (ctx, sink) -> {
                     boolean[] h = new boolean[1];
                     if (hi.eval(ctx, h) < lo.eval(ctx, h)) {
+                        m.eval(ctx, (sl, sv, held) -> { }); // evaluated all the same, as Prometheus: its errors count
                         return;
                     }
                     m.eval(ctx, sink);
                 };
             }
             case "clamp_max":
-                return mapValues(args.get(0), scalar(args.get(1)), null, (v, a, b) -> Math.min(v, a));
+                return mapValues(args.get(0), scalar(args.get(1)), null, (v, a, b) -> Ops.goMin(v, a));
             case "clamp_min":
-                return mapValues(args.get(0), scalar(args.get(1)), null, (v, a, b) -> Math.max(v, a));
+                return mapValues(args.get(0), scalar(args.get(1)), null, (v, a, b) -> Ops.goMax(v, a));
             case "timestamp":
                 if (unwrap(args.get(0)) instanceof VectorSelector
                         && ((VectorSelector) unwrap(args.get(0))).modifiers().hasOffset()
@@ -1244,6 +1249,7 @@ final class Compiler {
 
     /** The labels {@code absent()} gives its one sample: the selector's equality matchers, except on the name. */
     static Labels absentLabels(Node arg) {
+        arg = unwrap(arg); // Prometheus unwraps a function's parenthesised arguments: absent((x{a="b"})) too
         List<LabelMatcher> lm;
         if (arg instanceof VectorSelector) {
             lm = ((VectorSelector) arg).matchers();

@@ -141,6 +141,25 @@ final class Ops {
         }
     }
 
+    /**
+     * Go's {@code math.Max}, which Prometheus' {@code clamp} and {@code clamp_min} use: +Inf wins over NaN (Java's
+     * {@code Math.max} gives NaN), then NaN wins, and +0 over -0.
+     */
+    static double goMax(double x, double y) {
+        if (x == Double.POSITIVE_INFINITY || y == Double.POSITIVE_INFINITY) {
+            return Double.POSITIVE_INFINITY;
+        }
+        return Math.max(x, y);
+    }
+
+    /** Go's {@code math.Min}: -Inf wins over NaN, then NaN wins, and -0 over +0 (see {@link #goMax}). */
+    static double goMin(double x, double y) {
+        if (x == Double.NEGATIVE_INFINITY || y == Double.NEGATIVE_INFINITY) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        return Math.min(x, y);
+    }
+
     /** Go's {@code strconv.FormatFloat(v, 'f', -1, 64)}. */
     static String formatGoFloat(double v) {
         if (Double.isNaN(v)) {

@@ -66,6 +66,13 @@ public final class SeriesNotation {
     }
 
     /**
+     * Words Prometheus' lexer does not take as a metric name in a series description (compared in lower case): the
+     * numbers {@code Inf} and {@code NaN}, and the keywords that are not also accepted as names.
+     */
+    private static final java.util.Set<String> NOT_METRIC_NAMES =
+            java.util.Set.of("inf", "nan", "bool", "on", "ignoring", "group_left", "group_right", "atan2");
+
+    /**
      * Parses a series description such as {@code haproxy_backend_up{backend="app"}}.
      *
      * @throws TocsinParseException if malformed
@@ -87,6 +94,11 @@ public final class SeriesNotation {
             i++;
         }
         String name = text.substring(start, i);
+        if (NOT_METRIC_NAMES.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+            // Prometheus' lexer reads these as a number or a keyword that cannot start a metric (promtool fails too)
+            throw error(what, start + 1, "unexpected " + (name.equalsIgnoreCase("inf") || name.equalsIgnoreCase("nan")
+                    ? "number \"" + name + "\"" : "<" + name + ">") + " where a metric name is expected");
+        }
         Labels.Builder b = Labels.builder();
         if (!name.isEmpty()) {
             b.put(Labels.METRIC_NAME, name);

@@ -200,6 +200,30 @@ class PromtoolCrossCheckTest {
         check("bottomk(1.9, a)", "{__name__=\"a\", instance=\"1\", job=\"x\"} 1E+01");
     }
 
+    /**
+     * Also found by the differential run: Go's math.Max / math.Min in {@code clamp} (an infinity wins over a NaN
+     * bound), the operand of {@code topk(0, ...)} and of {@code clamp} with min above max evaluated all the same (its
+     * errors count), and {@code absent} of a parenthesised selector taking the selector's labels.
+     */
+    @Test
+    void matchesPromtoolOnClampBoundsSkippedOperandsAndParenthesisedAbsent() {
+        check("clamp_min(d, NaN)", "{instance=\"1\", job=\"x\"} NaN", "{instance=\"2\", job=\"x\"} +Inf", "{instance=\"3\", job=\"x\"} NaN", "{instance=\"4\", job=\"x\"} NaN");
+        check("clamp_max(d, NaN)", "{instance=\"1\", job=\"x\"} NaN", "{instance=\"2\", job=\"x\"} NaN", "{instance=\"3\", job=\"x\"} -Inf", "{instance=\"4\", job=\"x\"} NaN");
+        check("clamp(d, 1, NaN)", "{instance=\"1\", job=\"x\"} NaN", "{instance=\"2\", job=\"x\"} NaN", "{instance=\"3\", job=\"x\"} 1E+00", "{instance=\"4\", job=\"x\"} NaN");
+        check("clamp_min(d, -Inf)", "{instance=\"1\", job=\"x\"} NaN", "{instance=\"2\", job=\"x\"} +Inf", "{instance=\"3\", job=\"x\"} -Inf", "{instance=\"4\", job=\"x\"} 1E-01");
+        String duplicate = "found duplicate series for the match group {job=\"x\"} on the right hand-side of the operation: [{__name__=\"a\", instance=\"2\", job=\"x\"}, {__name__=\"a\", instance=\"1\", job=\"x\"}];many-to-many matching not allowed: matching labels must be unique on one side";
+        error("topk(0, a + on(job) a)", duplicate);
+        error("bottomk(-1, a + on(job) a)", duplicate);
+        error("clamp(a + on(job) a, 5, 1)", duplicate);
+        error("topk(NaN, a + on(job) a)", duplicate);
+        error("absent(topk(0, a + on(job) a))", duplicate);
+        check("topk(0, nosuch + on(job) a)");
+        check("clamp(a, 5, 1)");
+        check("absent((nosuch{job=\"x\"}))", "{job=\"x\"} 1E+00");
+        check("absent((nosuch{job=\"x\"} offset 1m))", "{job=\"x\"} 1E+00");
+        check("absent_over_time((nosuch{job=\"x\"}[1m]))", "{job=\"x\"} 1E+00");
+    }
+
     @Test
     void matchesPromtoolOnCornerCases() {
         error("a + on(job) b", "found duplicate series for the match group {job=\"x\"} on the right hand-side of the operation: [{__name__=\"b\", instance=\"1\", job=\"x\"}, {__name__=\"b\", instance=\"2\", job=\"x\"}];many-to-many matching not allowed: matching labels must be unique on one side");
