@@ -563,13 +563,18 @@ final class Compiler {
         };
     }
 
+    /** Prometheus' {@code convertibleToInt64}: false for NaN and outside [-2^63, the largest double below 2^63]. */
+    static boolean convertibleToInt64(double v) {
+        return v >= -0x1p63 && v <= 0x1.fffffffffffffp62;
+    }
+
     /**
      * The k of {@code topk} / {@code bottomk}, as Prometheus converts it: an evaluation error for NaN and values
      * outside what converts to an int64 ({@code Scalar value NaN overflows int64}; Prometheus' bound is the largest
      * double below 2^63), else truncated towards zero.
      */
     static long topkParameter(double v) {
-        if (!(v >= -0x1p63 && v <= 0x1.fffffffffffffp62)) {
+        if (!convertibleToInt64(v)) {
             throw evalError("Scalar value " + dev.tocsin.core.internal.template.GoFloat.formatV(v)
                     + " overflows int64");
         }
@@ -827,7 +832,7 @@ final class Compiler {
             double pv = p == null ? Double.NaN : p.eval(ctx, ph);
             long k = 0;
             if (op.equals("topk") || op.equals("bottomk")) {
-                if (!(pv >= -0x1p63 && pv <= 0x1.fffffffffffffp62) || (long) pv < 1) {
+                if (!convertibleToInt64(pv) || (long) pv < 1) {
                     // Prometheus evaluates the operand before it looks at k: its errors come first
                     inner.eval(ctx, (sl, sv, held) -> { });
                 }
