@@ -241,10 +241,11 @@ final class Compiler {
             if (fixedAt(vs.modifiers())) {
                 throw unsupportedConstruct(n);
             }
+            boolean pin = pinned(vs.modifiers());
             if (vs.modifiers().hasOffset()) {
-                return offsetSelector(vs, false);
+                return pinnedIf(pin, offsetSelector(vs, false));
             }
-            return selector(vs);
+            return pinnedIf(pin, selector(vs));
         }
         if (n instanceof Binary) {
             return binary((Binary) n);
@@ -1144,17 +1145,18 @@ final class Compiler {
             case "clamp_min":
                 return mapValues(args.get(0), scalar(args.get(1)), null, (v, a, b) -> Ops.goMax(v, a));
             case "timestamp":
-                if (unwrap(args.get(0)) instanceof VectorSelector
-                        && ((VectorSelector) unwrap(args.get(0))).modifiers().hasOffset()
-                        && !fixedAt(((VectorSelector) unwrap(args.get(0))).modifiers())) {
-                    // the timestamp of the sample found in the history, as Prometheus gives for selectors
-                    return checked(offsetSelector((VectorSelector) unwrap(args.get(0)), true));
-                }
                 if (unwrap(args.get(0)) instanceof VectorSelector) {
+                    VectorSelector tv = (VectorSelector) unwrap(args.get(0));
+                    boolean pin = pinned(tv.modifiers());
+                    if (tv.modifiers().hasOffset() && !fixedAt(tv.modifiers())) {
+                        // the timestamp of the sample found in the history, as Prometheus gives for selectors
+                        return pinnedIf(pin, checked(offsetSelector(tv, true)));
+                    }
                     // Prometheus gives a selector's samples their own timestamps (EvalContext#sampleTimeMillis)
                     VectorPlan in = vector(args.get(0));
-                    return checkedUnlessOneMetric(args.get(0), (ctx, sink) -> in.eval(ctx, (sl, sv, held) ->
-                            sink.accept(sl.withoutMetricName(), ctx.sampleTimeMillis(sl) / 1000.0, held)));
+                    return checkedUnlessOneMetric(args.get(0), pinnedIf(pin, (ctx, sink) -> in.eval(ctx,
+                            (sl, sv, held) -> sink.accept(sl.withoutMetricName(), ctx.sampleTimeMillis(sl) / 1000.0,
+                                    held))));
                 }
                 // any other expression's samples are computed at the evaluation time
                 return mapValues(args.get(0), (ctx, h) -> ctx.time().toEpochMilli() / 1000.0, null,
@@ -1483,10 +1485,25 @@ final class Compiler {
 
     /**
      * Whether a selector has {@code @ <timestamp>}, which is not supported. {@code @ start()} and {@code @ end()}
-     * are the evaluation time in a rule (an instant query), so they change nothing.
+     * are the evaluation time in a rule (an instant query), so they change nothing outside subqueries (see
+     * {@link #pinned}).
      */
     private static boolean fixedAt(Node.Modifiers m) {
         return !m.at().isEmpty() && !m.at().equals("start()") && !m.at().equals("end()");
+    }
+
+    /**
+     * Whether a selector or subquery with these modifiers, compiled here, reads at the rule's evaluation time rather
+     * than at the time it is evaluated at: {@code @ start()} or {@code @ end()} inside a subquery, whose every step
+     * then sees the same samples (Prometheus pins both to the query's time, which for a rule is its evaluation time).
+     */
+    private boolean pinned(Node.Modifiers m) {
+        return subqueryDepth > 0 && (m.at().equals("start()") || m.at().equals("end()"));
+    }
+
+    /** Evaluates {@code plan} at the rule's evaluation time when {@code pin}, else as it is (see {@link #pinned}). */
+    private static VectorPlan pinnedIf(boolean pin, VectorPlan plan) {
+        return pin ? (ctx, sink) -> plan.eval(ctx.queryContext(), sink) : plan;
     }
 
     /** What a parameterless range function's result depends on besides the series (see History.Series#hasMemo). */
@@ -1609,6 +1626,7 @@ final class Compiler {
         }
         long range = ms.rangeMillis();
         long offset = vs.modifiers().offsetMillis();
+        boolean pin = pinned(vs.modifiers());
         HistorySelection sel = historySelection(vs, range + Math.max(0, offset));
         ScalarPlan param = null;
         ScalarPlan param2 = null;
@@ -1626,7 +1644,7 @@ final class Compiler {
         if (f.equals("absent_over_time")) {
             Labels absent = absentLabels(arg);
             return (ctx, sink) -> {
-                long end = ctx.time().toEpochMilli() - offset;
+                long end = (pin ? ctx.queryContext() : ctx).time().toEpochMilli() - offset;
                 for (History.Series s : sel.matching(ctx.history())) {
                     if (RangeFunctions.anyPoint(s, end - range, end)) {
                         return;
@@ -1643,7 +1661,8 @@ final class Compiler {
             boolean[] ph = new boolean[1];
             double pv = p == null ? Double.NaN : p.eval(ctx, ph);
             double pv2 = p2 == null ? Double.NaN : p2.eval(ctx, ph);
-            long now = ctx.time().toEpochMilli();
+            // the parameters are evaluated at this step, the range read at the rule's evaluation time when pinned
+            long now = (pin ? ctx.queryContext() : ctx).time().toEpochMilli();
             long end = now - offset;
             RangeFunctions.Window w = new RangeFunctions.Window();
             for (History.Series s : sel.matching(ctx.history())) {
@@ -1689,6 +1708,7 @@ final class Compiler {
         long range = sq.rangeMillis();
         long step = sq.stepMillis() > 0 ? sq.stepMillis() : DEFAULT_SUBQUERY_STEP_MILLIS;
         long offset = sq.modifiers().offsetMillis();
+        boolean pin = pinned(sq.modifiers());
         if (range / step > MAX_SUBQUERY_STEPS) {
             throw source.error(sq.pos().offset(), "subquery of " + (range / step) + " steps is not supported (at "
                     + "most " + MAX_SUBQUERY_STEPS + " steps per evaluation)");
@@ -1722,7 +1742,9 @@ final class Compiler {
             boolean[] ph = new boolean[1];
             double pv = p == null ? Double.NaN : p.eval(ctx, ph);
             double pv2 = p2 == null ? Double.NaN : p2.eval(ctx, ph);
-            long now = ctx.time().toEpochMilli();
+            // the steps are taken back from the rule's evaluation time when pinned, else from this step's time
+            EvalContext base = pin ? ctx.queryContext() : ctx;
+            long now = base.time().toEpochMilli();
             long end = now - offset;
             long start = end - range;
             long first = Math.floorDiv(start, step) * step;
@@ -1731,7 +1753,7 @@ final class Compiler {
             }
             Map<Labels, SubquerySeries> series = new LinkedHashMap<>();
             for (long ti = first; ti <= end; ti += step) {
-                EvalContext at = ti == now ? ctx : new PastContext(ctx.history(), ti);
+                EvalContext at = ti == now ? base : new PastContext(ctx.history(), ti, ctx.queryContext());
                 long tt = ti;
                 inner.eval(at, (sl, sv, held) -> {
                     SubquerySeries ss = series.get(sl);
@@ -1790,11 +1812,26 @@ final class Compiler {
     static final class PastContext implements EvalContext {
         private final History history;
         private final long time;
+        private final EvalContext query;
         private final Map<String, Family> cache = new HashMap<>();
+        /** The time of each sample the selectors found, for {@code timestamp()}. */
+        private final Map<Labels, Long> sampleTimes = new HashMap<>();
 
-        PastContext(History history, long time) {
+        PastContext(History history, long time, EvalContext query) {
             this.history = history;
             this.time = time;
+            this.query = query;
+        }
+
+        @Override
+        public EvalContext queryContext() {
+            return query;
+        }
+
+        @Override
+        public long sampleTimeMillis(Labels labels) {
+            Long t = sampleTimes.get(labels);
+            return t != null ? t : time;
         }
 
         @Override
@@ -1826,6 +1863,7 @@ final class Compiler {
                 int i = s.firstAtOrAfter(time + 1) - 1;
                 if (i >= 0 && s.time(i) >= time - LOOKBACK_DELTA_MILLIS && !s.isStale(i)) {
                     samples.add(new Sample(s.labels(), s.value(i)));
+                    sampleTimes.put(s.labels(), s.time(i));
                 }
             }
             return new Family(samples.toArray(new Sample[0]), new boolean[samples.size()]);

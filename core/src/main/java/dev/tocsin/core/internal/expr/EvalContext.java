@@ -10,6 +10,16 @@ public interface EvalContext {
     /** Returns the evaluation time. */
     Instant time();
 
+    /**
+     * Returns the context of the rule evaluation this one is part of: this context itself, or, for a past step of a
+     * subquery, the context of the evaluation that runs the subquery. {@code @ start()} and {@code @ end()} inside a
+     * subquery read at that evaluation's time, as Prometheus pins them to the start and end of the query, which are
+     * both the evaluation time of a rule.
+     */
+    default EvalContext queryContext() {
+        return this;
+    }
+
     /** Returns the current samples of the metric, or {@link Family#empty()}. */
     Family family(String metricName);
 
