@@ -984,25 +984,14 @@ final class Compiler {
                         break;
                     }
                     case "topk": case "bottomk": {
-                        boolean top = op.equals("topk");
-                        Integer[] idx = new Integer[g.samples.size()];
-                        for (int i = 0; i < idx.length; i++) {
-                            idx[i] = i;
-                        }
                         List<Sample> ss = g.samples;
-                        java.util.Arrays.sort(idx, (x, y) -> {
-                            double a1 = ss.get(x).value();
-                            double b1 = ss.get(y).value();
-                            boolean an = Double.isNaN(a1);
-                            boolean bn = Double.isNaN(b1);
-                            if (an || bn) {
-                                return Boolean.compare(an, bn); // NaN last
-                            }
-                            return top ? Double.compare(b1, a1) : Double.compare(a1, b1);
-                        });
-                        for (int i = 0; i < idx.length && i < kk; i++) {
-                            Sample kept = ss.get(idx[i]);
-                            sink.accept(kept.labels(), kept.value(), g.helds.get(idx[i]) || ph[0]);
+                        double[] vals = new double[ss.size()];
+                        for (int i = 0; i < vals.length; i++) {
+                            vals[i] = ss.get(i).value();
+                        }
+                        for (int i : heapSelect(vals, kk, op.equals("topk"))) {
+                            Sample kept = ss.get(i);
+                            sink.accept(kept.labels(), kept.value(), g.helds.get(i) || ph[0]);
                         }
                         continue;
                     }
@@ -1022,6 +1011,105 @@ final class Compiler {
     private static final int AGG_COUNT = 5;
     private static final int AGG_STD = 6;
     private static final int AGG_KEEP = 7;
+
+    /**
+     * Which of {@code values} (a group's samples in input order) {@code topk} ({@code top}) or {@code bottomk} keeps,
+     * as indexes in output order, chosen step for step as Prometheus does: a heap of at most {@code k} samples
+     * (Go's {@code container/heap}) whose worst sample a later one replaces only when strictly better, NaN being
+     * worse than any number; then the heap sorted best first (Go's insertion sort, which it uses up to 12 elements;
+     * a stable sort beyond). Between equal values at the cut this keeps the samples Prometheus keeps for the same
+     * input order, which a plain sort does not ({@code topk(2, ...)} over 1, 1, 2 keeps the second 1).
+     */
+    static int[] heapSelect(double[] values, long k, boolean top) {
+        int n = values.length;
+        int[] h = new int[(int) Math.min(k, n)];
+        int len = 0;
+        for (int i = 0; i < n; i++) {
+            if (len > 0 && len == k) {
+                double worst = values[h[0]];
+                double s = values[i];
+                if (!((top ? worst < s : worst > s) || Double.isNaN(worst))) {
+                    continue;
+                }
+                if (k == 1) {
+                    h[0] = i; // Prometheus replaces in place
+                    continue;
+                }
+                // heap.Pop: the worst to the end, sifted down over the rest, removed
+                swap(h, 0, len - 1);
+                heapDown(h, values, top, 0, len - 1);
+                len--;
+            }
+            // heap.Push: appended, sifted up
+            h[len] = i;
+            for (int j = len++; j > 0; ) {
+                int parent = (j - 1) / 2;
+                if (!heapLess(values, top, h[j], h[parent])) {
+                    break;
+                }
+                swap(h, parent, j);
+                j = parent;
+            }
+        }
+        // sort.Sort(sort.Reverse(heap)): a before b when heapLess(b, a)
+        if (len <= 12) {
+            for (int i = 1; i < len; i++) {
+                for (int j = i; j > 0 && heapLess(values, top, h[j - 1], h[j]); j--) {
+                    swap(h, j, j - 1);
+                }
+            }
+            return h;
+        }
+        Integer[] boxed = new Integer[len];
+        for (int i = 0; i < len; i++) {
+            boxed[i] = h[i];
+        }
+        java.util.Arrays.sort(boxed, (a, b) -> {
+            boolean an = Double.isNaN(values[a]);
+            boolean bn = Double.isNaN(values[b]);
+            if (an || bn) {
+                return Boolean.compare(an, bn); // NaN last
+            }
+            return top ? Double.compare(values[b], values[a]) : Double.compare(values[a], values[b]);
+        });
+        for (int i = 0; i < len; i++) {
+            h[i] = boxed[i];
+        }
+        return h;
+    }
+
+    /** The heap's order ({@code vectorByValueHeap} / {@code vectorByReverseValueHeap}): NaN is less than anything. */
+    private static boolean heapLess(double[] values, boolean top, int a, int b) {
+        double x = values[a];
+        if (Double.isNaN(x)) {
+            return true;
+        }
+        return top ? x < values[b] : x > values[b];
+    }
+
+    /** Go's {@code heap.down} over the first {@code n} entries of {@code h}. */
+    private static void heapDown(int[] h, double[] values, boolean top, int i, int n) {
+        while (true) {
+            int j = 2 * i + 1;
+            if (j >= n) {
+                return;
+            }
+            if (j + 1 < n && heapLess(values, top, h[j + 1], h[j])) {
+                j++;
+            }
+            if (!heapLess(values, top, h[j], h[i])) {
+                return;
+            }
+            swap(h, i, j);
+            i = j;
+        }
+    }
+
+    private static void swap(int[] h, int i, int j) {
+        int t = h[i];
+        h[i] = h[j];
+        h[j] = t;
+    }
 
     /** Prometheus' {@code quantile}: linear interpolation between the closest ranks; sorts {@code values}. */
     static double quantile(double q, double[] values) {
