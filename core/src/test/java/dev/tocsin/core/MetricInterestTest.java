@@ -110,6 +110,23 @@ class MetricInterestTest {
     }
 
     @Test
+    void templateQueriesAreReadLikeTheRulesOwnMetricsAndBuiltOnesReadEverything() {
+        evaluator = Evaluator.builder().source(source).rule(Rule.alert("BackendDown").expr("backend_up == 0")
+                .annotation("queue", "{{ with query \"sum(queue)\" }}{{ . | first | value }}{{ end }}").build())
+                .build();
+        List<Alert> first = evaluator.evaluate(T0);
+        assertThat(source.calls).containsExactly(MetricInterest.of(List.of("backend_up", "queue")));
+        assertThat(first).singleElement().satisfies(a -> assertThat(a.annotations()).containsEntry("queue", "7"));
+
+        evaluator.addRule(Rule.alert("Built").expr("backend_up == 0")
+                .annotation("x", "{{ query (printf \"%s\" \"server_up\") | len }}").build());
+        List<Alert> second = evaluator.evaluate(T0.plusSeconds(5));
+        assertThat(source.calls.get(1)).isEqualTo(MetricInterest.all());
+        assertThat(second).filteredOn(a -> a.ruleName().equals("Built")).singleElement()
+                .satisfies(a -> assertThat(a.annotations()).containsEntry("x", "1"));
+    }
+
+    @Test
     void theEvaluatorAsksSourcesForWhatItsRulesReadAndWidensWhenRulesAreAdded() {
         evaluator = Evaluator.builder().source(source).rule(Rule.alert("BackendDown").expr("backend_up == 0").build())
                 .build();

@@ -287,6 +287,14 @@ public final class DefaultEvaluator implements Evaluator {
             if (r.removed) {
                 continue;
             }
+            if (r.dynamicTemplateQueries()) {
+                return true;
+            }
+            for (dev.tocsin.core.internal.expr.Expression q : r.templateQueries()) {
+                if (readsAlertSeries(q)) {
+                    return true;
+                }
+            }
             if (r.rule instanceof BuiltRule && ((BuiltRule) r.rule).expression().isPresent()) {
                 if (readsAlertSeries(((BuiltRule) r.rule).expression().get())) {
                     return true;
@@ -410,6 +418,9 @@ public final class DefaultEvaluator implements Evaluator {
             RuleRuntime r = (RuleRuntime) o;
             if (!r.removed && r.rule instanceof BuiltRule && ((BuiltRule) r.rule).expression().isPresent()) {
                 exprs.add(((BuiltRule) r.rule).expression().get());
+            }
+            if (!r.removed) {
+                exprs.addAll(r.templateQueries());
             }
         }
         for (dev.tocsin.core.internal.expr.Expression e : exprs) {
@@ -610,6 +621,17 @@ public final class DefaultEvaluator implements Evaluator {
             RuleRuntime r = (RuleRuntime) o;
             if (r.removed) {
                 continue;
+            }
+            // what its templates query: a text built at expansion time may read any metric
+            if (r.dynamicTemplateQueries()) {
+                return MetricInterest.all();
+            }
+            for (dev.tocsin.core.internal.expr.Expression q : r.templateQueries()) {
+                if (q.readsAllFamilies() || q.readsAllHistory()) {
+                    return MetricInterest.all();
+                }
+                names.addAll(q.metricNames());
+                names.addAll(q.historyMetricNames());
             }
             java.util.Optional<java.util.Set<String>> reads;
             try {

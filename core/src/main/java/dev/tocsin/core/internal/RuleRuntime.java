@@ -88,6 +88,16 @@ final class RuleRuntime {
         }
     }
 
+    /** Returns the expressions its templates query with literal texts (see {@link RuleTemplates#queryExpressions}). */
+    List<dev.tocsin.core.internal.expr.Expression> templateQueries() {
+        return templates.queryExpressions();
+    }
+
+    /** Returns whether one of its templates builds a query's text at expansion time. */
+    boolean dynamicTemplateQueries() {
+        return templates.hasDynamicQueries();
+    }
+
     private static Duration requireNonNegative(Duration d, String rule, String what) {
         if (d == null || d.isNegative()) {
             throw new IllegalArgumentException("rule " + rule + ": " + what + " must be a non-negative duration, got "
@@ -296,10 +306,11 @@ final class RuleRuntime {
         if (samples.isEmpty()) {
             return Map.of();
         }
+        TemplateData.Query query = templates.query(snapshot);
         Map<Labels, Candidate> out = new HashMap<>(samples.size() * 2);
         for (int i = 0; i < samples.size(); i++) {
             Sample s = samples.get(i);
-            TemplateData data = new TemplateData(s.labels(), s.value(), externalLabels, externalUrl);
+            TemplateData data = new TemplateData(s.labels(), s.value(), externalLabels, externalUrl, query);
             Labels.Builder lb = s.labels().toBuilder().remove(Labels.METRIC_NAME);
             List<String> ln = templates.labelNames();
             List<Template> lt = templates.labelTemplates();

@@ -2,12 +2,18 @@ package dev.tocsin.core.internal;
 
 import dev.tocsin.core.Labels;
 import dev.tocsin.core.TemplateException;
+import dev.tocsin.core.ExpressionException;
+import dev.tocsin.core.internal.expr.EvalContext;
+import dev.tocsin.core.internal.expr.Expression;
+import dev.tocsin.core.internal.expr.Vector;
 import dev.tocsin.core.internal.template.Template;
+import dev.tocsin.core.internal.template.TemplateData;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** A rule's label and annotation templates, parsed once. */
 public final class RuleTemplates {
@@ -17,11 +23,91 @@ public final class RuleTemplates {
     private final List<String> annotationNames;
     private final List<Template> annotationTemplates;
 
+    /** The queries written as literals in the templates that parse, read like the rule's own expression. */
+    private final List<Expression> queryExpressions;
+    /** Whether some template builds a query's text at expansion time. */
+    private final boolean dynamicQueries;
+    /** Parsed query texts (an Expression, or the ExpressionException to repeat), at most MAX_PARSED of them. */
+    private final Map<String, Object> parsed = new ConcurrentHashMap<>();
+
+    /** How many distinct query texts are kept parsed (texts built at expansion time may vary without bound). */
+    static final int MAX_PARSED = 256;
+
     private RuleTemplates(List<String> ln, List<Template> lt, List<String> an, List<Template> at) {
         this.labelNames = ln;
         this.labelTemplates = lt;
         this.annotationNames = an;
         this.annotationTemplates = at;
+        List<Expression> queries = new ArrayList<>();
+        boolean dynamic = false;
+        List<Template> all = new ArrayList<>(lt);
+        all.addAll(at);
+        for (Template t : all) {
+            for (String q : t.queries()) {
+                if (q == null) {
+                    dynamic = true;
+                    continue;
+                }
+                Object e = parse(q);
+                if (e instanceof Expression) {
+                    queries.add((Expression) e); // one that does not parse fails at expansion, as in Prometheus
+                }
+            }
+        }
+        this.queryExpressions = Collections.unmodifiableList(queries);
+        this.dynamicQueries = dynamic;
+    }
+
+    private Object parse(String text) {
+        Object e = parsed.get(text);
+        if (e == null) {
+            try {
+                e = Expression.parse(text);
+            } catch (ExpressionException x) {
+                e = x;
+            }
+            if (parsed.size() < MAX_PARSED) {
+                parsed.put(text, e);
+            }
+        }
+        return e;
+    }
+
+    /**
+     * Returns the expressions the templates pass to {@code query} as literal strings (those that parse): an
+     * evaluator reads their metrics and keeps their history like those of the rule's own expression.
+     */
+    public List<Expression> queryExpressions() {
+        return queryExpressions;
+    }
+
+    /**
+     * Returns whether some template builds the text of a {@code query} at expansion time, so that which metrics it
+     * reads is not known in advance.
+     */
+    public boolean hasDynamicQueries() {
+        return dynamicQueries;
+    }
+
+    /**
+     * Returns the templates' {@code query} function over one evaluation: an instant query at its time, seeing what a
+     * rule's expression sees (the sources, the recorded series written so far, the history).
+     *
+     * @param ctx the evaluation
+     */
+    public TemplateData.Query query(EvalContext ctx) {
+        return text -> {
+            Object e = parse(text);
+            if (e instanceof ExpressionException) {
+                throw (ExpressionException) e;
+            }
+            Vector v = ((Expression) e).evaluate(ctx);
+            List<TemplateData.Series> out = new ArrayList<>(v.size());
+            for (int i = 0; i < v.size(); i++) {
+                out.add(new TemplateData.Series(v.labels(i), v.value(i)));
+            }
+            return out;
+        };
     }
 
     /**

@@ -249,6 +249,43 @@ final class Exec implements Funcs.Site {
                 }
                 return;
             }
+            if (val instanceof Values.QueryResult) {
+                List<Values.QuerySample> list = ((Values.QueryResult) val).samples();
+                if (list.isEmpty()) {
+                    if (r.elseList != null) {
+                        walk(dot, r.elseList);
+                    }
+                    return;
+                }
+                for (int i = 0; i < list.size(); i++) {
+                    Object elem = list.get(i);
+                    if (!r.pipe.decl.isEmpty()) {
+                        if (r.pipe.isAssign) {
+                            if (r.pipe.decl.size() > 1) {
+                                setVar(r.pipe.decl.get(0).ident[0], (long) i);
+                                setVar(r.pipe.decl.get(1).ident[0], elem);
+                            } else {
+                                setVar(r.pipe.decl.get(0).ident[0], elem);
+                            }
+                        } else {
+                            varValues.set(varValues.size() - 1, elem);
+                            if (r.pipe.decl.size() > 1) {
+                                varValues.set(varValues.size() - 2, (long) i);
+                            }
+                        }
+                    }
+                    try {
+                        walk(elem, r.list);
+                    } catch (Signal s) {
+                        if (s == BREAK) {
+                            break;
+                        }
+                    } finally {
+                        pop(mark);
+                    }
+                }
+                return;
+            }
             if (val == null) {
                 if (r.elseList != null) {
                     walk(dot, r.elseList);
@@ -423,6 +460,21 @@ final class Exec implements Funcs.Site {
                 }
                 return v;
             }
+        } else if (receiver instanceof Values.QuerySample) {
+            Values.QuerySample q = (Values.QuerySample) receiver;
+            Object v;
+            switch (name) {
+                case "Labels": v = q.labels(); break;
+                case "Value": v = q.value(); break;
+                default: v = MISSING;
+            }
+            if (v != MISSING) {
+                if (hasArgs) {
+                    throw error(name + " has arguments but cannot be invoked as function");
+                }
+                return v;
+            }
+            throw error("can't evaluate field " + name + " in type template.sample");
         } else if (receiver instanceof Labels || receiver instanceof Values.AnyMap) {
             if (hasArgs) {
                 throw error(name + " is not a method but has arguments");
@@ -505,6 +557,8 @@ final class Exec implements Funcs.Site {
             case INT: ok = value instanceof Long; break;
             case BOOL: ok = value instanceof Boolean; break;
             case ANY: case VALUE: ok = true; break;
+            case QUERY_RESULT: ok = value instanceof Values.QueryResult; break;
+            case SAMPLE: ok = value instanceof Values.QuerySample; break;
             default: ok = false;
         }
         if (!ok) {

@@ -423,6 +423,13 @@ final class Funcs {
                 } else {
                     item = ((Values.AnyMap) item).map().get(index);
                 }
+            } else if (item instanceof Values.QueryResult) {
+                List<Values.QuerySample> list = ((Values.QueryResult) item).samples();
+                long x = indexArg(index, list.size());
+                if (x == list.size()) {
+                    throw new CallError("index out of range: " + x);
+                }
+                item = list.get((int) x);
             } else if (Values.isStringKind(item)) {
                 byte[] b = Values.str(item).getBytes(StandardCharsets.UTF_8);
                 long x = indexArg(index, b.length);
@@ -608,16 +615,59 @@ final class Funcs {
 
         // Prometheus (template/template.go).
         def("query", (s, a) -> {
-            throw new CallError("the query function is not supported by Tocsin (no query engine): "
-                    + GoFmt.quote((String) a[0]));
+            TemplateData.Query q = s.data().query();
+            if (q == null) {
+                throw new CallError("the query function is not available here (no evaluator): "
+                        + GoFmt.quote((String) a[0]));
+            }
+            List<TemplateData.Series> result;
+            try {
+                result = q.run((String) a[0]);
+            } catch (Exception e) {
+                throw new CallError(e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
+            }
+            List<Values.QuerySample> out = new ArrayList<>(result.size());
+            for (TemplateData.Series r : result) {
+                out.add(new Values.QuerySample(r.labels(), r.value()));
+            }
+            return new Values.QueryResult(out);
         }, false, P.STRING);
         def("first", (s, a) -> {
-            throw new CallError("first() called on vector with no elements");
+            Values.QueryResult r = (Values.QueryResult) a[0];
+            if (r == null || r.samples().isEmpty()) {
+                throw new CallError("first() called on vector with no elements");
+            }
+            return r.samples().get(0);
         }, false, P.QUERY_RESULT);
-        def("label", (s, a) -> nilSample(a[1]), false, P.STRING, P.SAMPLE);
-        def("value", (s, a) -> nilSample(a[0]), false, P.SAMPLE);
-        def("strvalue", (s, a) -> nilSample(a[0]), false, P.SAMPLE);
-        def("sortByLabel", (s, a) -> null, false, P.STRING, P.QUERY_RESULT);
+        def("label", (s, a) -> {
+            if (a[1] == null) {
+                return nilSample(a[1]);
+            }
+            return ((Values.QuerySample) a[1]).labels().get((String) a[0]);
+        }, false, P.STRING, P.SAMPLE);
+        def("value", (s, a) -> {
+            if (a[0] == null) {
+                return nilSample(a[0]);
+            }
+            return ((Values.QuerySample) a[0]).value();
+        }, false, P.SAMPLE);
+        def("strvalue", (s, a) -> {
+            if (a[0] == null) {
+                return nilSample(a[0]);
+            }
+            return ((Values.QuerySample) a[0]).labels().get("__value__");
+        }, false, P.SAMPLE);
+        def("sortByLabel", (s, a) -> {
+            Values.QueryResult r = (Values.QueryResult) a[1];
+            if (r == null) {
+                return null;
+            }
+            String label = (String) a[0];
+            List<Values.QuerySample> sorted = new ArrayList<>(r.samples());
+            // sort.Stable by the label's value (Go compares UTF-8 bytes; the same order for BMP text)
+            sorted.sort((x, y) -> x.labels().get(label).compareTo(y.labels().get(label)));
+            return new Values.QueryResult(sorted);
+        }, false, P.STRING, P.QUERY_RESULT);
         def("args", (s, a) -> {
             TreeMap<String, Object> m = new TreeMap<>();
             for (int i = 0; i < a.length; i++) {

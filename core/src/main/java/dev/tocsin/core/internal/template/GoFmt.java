@@ -74,6 +74,13 @@ final class GoFmt {
             sb.append((String) v);
         } else if (v instanceof Double) {
             sb.append(GoFloat.formatV((Double) v));
+        } else if (v instanceof Values.QuerySample) {
+            // text/template prints what a pointer to a struct points to: {map[...] 1}, not &{...}
+            int at = sb.length();
+            GoFmt p = new GoFmt(sb);
+            p.clearFlags();
+            p.printArg(v, 'v');
+            sb.deleteCharAt(at);
         } else {
             GoFmt p = new GoFmt(sb);
             p.clearFlags();
@@ -366,6 +373,24 @@ final class GoFmt {
                 printArg(e.getKey(), verb);
                 buf.append(':');
                 printArg(e.getValue(), verb);
+            }
+            buf.append(']');
+        } else if (arg instanceof Values.QuerySample) {
+            // a *sample: Go prints &{...} at the top level (and the pointer's address inside a slice)
+            Values.QuerySample q = (Values.QuerySample) arg;
+            buf.append("&{");
+            field("Labels", q.labels(), verb, true);
+            field("Value", q.value(), verb, false);
+            buf.append('}');
+        } else if (arg instanceof Values.QueryResult) {
+            buf.append('[');
+            boolean first = true;
+            for (Values.QuerySample q : ((Values.QueryResult) arg).samples()) {
+                if (!first) {
+                    buf.append(' ');
+                }
+                first = false;
+                printArg(q, verb);
             }
             buf.append(']');
         } else if (arg instanceof TemplateData) {

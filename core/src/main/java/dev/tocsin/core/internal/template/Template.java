@@ -77,6 +77,56 @@ public final class Template {
         return text;
     }
 
+    /**
+     * Returns the PromQL texts this template passes to {@code query} as a literal string ({@code query "up"}), in
+     * order, and adds {@code null} to the list for each call whose text is built at expansion time
+     * ({@code query (printf ...)}, {@code $q | query}): an evaluator reads the metrics of the literal ones in advance.
+     */
+    public java.util.List<String> queries() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        scan(root, out);
+        for (Node.ListNode l : defined.values()) {
+            scan(l, out);
+        }
+        return out;
+    }
+
+    private static void scan(Node n, java.util.List<String> out) {
+        if (n == null) {
+            return;
+        }
+        if (n instanceof Node.ListNode) {
+            for (Node c : ((Node.ListNode) n).nodes) {
+                scan(c, out);
+            }
+        } else if (n instanceof Node.ActionNode) {
+            scan(((Node.ActionNode) n).pipe, out);
+        } else if (n instanceof Node.BranchNode) {
+            Node.BranchNode b = (Node.BranchNode) n;
+            scan(b.pipe, out);
+            scan(b.list, out);
+            scan(b.elseList, out);
+        } else if (n instanceof Node.TemplateNode) {
+            scan(((Node.TemplateNode) n).pipe, out);
+        } else if (n instanceof Node.PipeNode) {
+            java.util.List<Node.CommandNode> cmds = ((Node.PipeNode) n).cmds;
+            for (int i = 0; i < cmds.size(); i++) {
+                java.util.List<Node> args = cmds.get(i).args;
+                if (!args.isEmpty() && args.get(0) instanceof Node.IdentifierNode
+                        && ((Node.IdentifierNode) args.get(0)).name.equals("query")) {
+                    // a literal only when the string is the whole argument list and nothing is piped in
+                    boolean literal = args.size() == 2 && args.get(1) instanceof Node.StringNode && i == 0;
+                    out.add(literal ? ((Node.StringNode) args.get(1)).text : null);
+                }
+                for (Node a : args) {
+                    scan(a, out);
+                }
+            }
+        } else if (n instanceof Node.ChainNode) {
+            scan(((Node.ChainNode) n).node, out);
+        }
+    }
+
     Node.ListNode defined(String templateName) {
         return defined.get(templateName);
     }

@@ -5,6 +5,7 @@ import dev.tocsin.core.Labels;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 
@@ -68,6 +69,14 @@ final class Values {
         }
     }
 
+    /** Prometheus' {@code *template.sample}: one series of a {@code query} result. */
+    record QuerySample(Labels labels, double value) {
+    }
+
+    /** Prometheus' {@code template.queryResult} ({@code []*sample}): what {@code query} returns. */
+    record QueryResult(List<QuerySample> samples) {
+    }
+
     /** A map[string]interface {} (what {@code args} returns), sorted by key. */
     record AnyMap(SortedMap<String, Object> map) {
     }
@@ -94,6 +103,10 @@ final class Values {
             return "template.HTML";
         } else if (v instanceof GoTime) {
             return "*time.Time";
+        } else if (v instanceof QuerySample) {
+            return "*template.sample";
+        } else if (v instanceof QueryResult) {
+            return "template.queryResult";
         }
         return "<nil>";
     }
@@ -126,6 +139,8 @@ final class Values {
             return !((Labels) v).isEmpty();
         } else if (v instanceof AnyMap) {
             return !((AnyMap) v).map().isEmpty();
+        } else if (v instanceof QueryResult) {
+            return !((QueryResult) v).samples().isEmpty();
         }
         return true; // structs and non-nil pointers
     }
@@ -136,6 +151,8 @@ final class Values {
             return ((Labels) v).size();
         } else if (v instanceof AnyMap) {
             return ((AnyMap) v).map().size();
+        } else if (v instanceof QueryResult) {
+            return ((QueryResult) v).samples().size();
         } else if (isStringKind(v)) {
             return utf8Length(str(v));
         }

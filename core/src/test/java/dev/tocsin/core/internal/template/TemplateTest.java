@@ -68,10 +68,82 @@ class TemplateTest {
     }
 
     @Test
-    void queryIsReportedAsUnsupported() {
+    void queryWithoutAnEvaluatorIsAnExpansionError() {
         assertThat(expand("{{ query \"up\" }}"))
                 .startsWith("<error expanding template: error executing template t: template: t:1:115: executing "
-                        + "\"t\" at <query \"up\">: error calling query: the query function is not supported");
+                        + "\"t\" at <query \"up\">: error calling query: the query function is not available here");
+    }
+
+    /** The query function answers from a fixed table: "up" has two series, "none" none, "bad" fails. */
+    private static String expandQuerying(String text) {
+        TemplateData.Query q = expr -> {
+            switch (expr) {
+                case "up":
+                    return List.of(new TemplateData.Series(Labels.of("__name__", "up", "job", "b", "i", "1"), 1),
+                            new TemplateData.Series(Labels.of("__name__", "up", "job", "a", "i", "2"), 0),
+                            new TemplateData.Series(Labels.of("__name__", "up", "job", "b", "i", "3"), 1));
+                case "none":
+                    return List.of();
+                case "scalar":
+                    return List.of(new TemplateData.Series(Labels.empty(), 2.5));
+                default:
+                    throw new IllegalArgumentException("cannot parse " + expr);
+            }
+        };
+        return Template.parse("t", text).expand(new TemplateData(HA, 0, Labels.empty(), "", q));
+    }
+
+    @Test
+    void queryResultsWorkWithPrometheusHelperFunctions() {
+        assertThat(expandQuerying("{{ query \"up\" | len }}")).isEqualTo("3");
+        assertThat(expandQuerying("{{ with query \"up\" }}{{ . | first | label \"job\" }}{{ end }}")).isEqualTo("b");
+        assertThat(expandQuerying("{{ query \"scalar\" | first | value }}")).isEqualTo("2.5");
+        assertThat(expandQuerying("[{{ query \"up\" | first | strvalue }}]")).isEqualTo("[]");
+        // sortByLabel is stable: i=1 stays before i=3
+        assertThat(expandQuerying("{{ range query \"up\" | sortByLabel \"job\" }}{{ .Labels.job }}{{ .Labels.i }}"
+                + "={{ .Value }} {{ end }}")).isEqualTo("a2=0 b1=1 b3=1 ");
+        assertThat(expandQuerying("{{ range $i, $s := query \"up\" }}{{ $i }}:{{ $s.Labels.i }} {{ end }}"))
+                .isEqualTo("0:1 1:2 2:3 ");
+        assertThat(expandQuerying("{{ range query \"none\" }}x{{ else }}empty{{ end }}")).isEqualTo("empty");
+        assertThat(expandQuerying("{{ if query \"none\" }}yes{{ else }}no{{ end }}")).isEqualTo("no");
+        assertThat(expandQuerying("{{ (index (query \"up\") 1).Value }}")).isEqualTo("0");
+        // text/template prints the struct a *sample points to; printf shows the pointer
+        assertThat(expandQuerying("{{ index (query \"scalar\") 0 }}")).isEqualTo("{map[] 2.5}");
+        assertThat(expandQuerying("{{ printf \"%+v\" (query \"scalar\" | first) }}"))
+                .isEqualTo("&{Labels:map[] Value:2.5}");
+        assertThat(expandQuerying("{{ printf \"%T %T\" (query \"up\") (query \"up\" | first) }}"))
+                .isEqualTo("template.queryResult *template.sample");
+    }
+
+    @Test
+    void queryFailuresAreExpansionErrorsWithGoWording() {
+        assertThat(expandQuerying("{{ query \"none\" | first }}")).isEqualTo("<error expanding template: error "
+                + "executing template t: template: t:1:130: executing \"t\" at <first>: error calling first: first() "
+                + "called on vector with no elements>");
+        assertThat(expandQuerying("{{ query \"bad\" }}")).endsWith("at <query \"bad\">: error calling query: "
+                + "cannot parse bad>");
+        assertThat(expandQuerying("{{ index (query \"up\") 3 }}")).endsWith("error calling index: index out of "
+                + "range: 3>");
+        assertThat(expandQuerying("{{ first \"up\" }}")).endsWith("can't handle \"up\" for arg of type "
+                + "template.queryResult>");
+        assertThat(expandQuerying("{{ \"up\" | first }}")).endsWith("wrong type for value; expected "
+                + "template.queryResult; got string>");
+        assertThat(expandQuerying("{{ 1.5 | value }}")).endsWith("wrong type for value; expected *template.sample; "
+                + "got float64>");
+        assertThat(expandQuerying("{{ (query \"up\" | first).Nope }}")).endsWith("can't evaluate field Nope in "
+                + "type template.sample>");
+        assertThat(expandQuerying("{{ label \"x\" nil }}")).endsWith("error calling label: runtime error: invalid "
+                + "memory address or nil pointer dereference>");
+    }
+
+    @Test
+    void literalQueriesAreFoundForTheEvaluatorAndBuiltOnesMarked() {
+        assertThat(Template.parse("t", "{{ with query \"sum(up)\" }}{{ . | first | value }}{{ end }}"
+                + "{{ define \"x\" }}{{ range query \"rate(c[5m])\" }}{{ end }}{{ end }}").queries())
+                .containsExactly("sum(up)", "rate(c[5m])");
+        assertThat(Template.parse("t", "{{ query (printf \"up{job='%s'}\" $labels.job) }}{{ \"up\" | query }}")
+                .queries()).containsExactly(null, null);
+        assertThat(Template.parse("t", "no query").queries()).isEmpty();
     }
 
     @Test
