@@ -37,7 +37,7 @@ public final class BuiltRule implements Rule {
 
     private BuiltRule(Spec s) {
         this.name = s.name;
-        this.expression = s.expr == null ? null : Expression.parse(s.expr);
+        this.expression = s.expr == null ? null : Expression.parseRule(s.expr);
         this.condition = s.condition;
         this.forDuration = s.forDuration;
         this.keepFiringFor = s.keepFiringFor;

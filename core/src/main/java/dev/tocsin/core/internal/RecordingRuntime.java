@@ -52,7 +52,7 @@ final class RecordingRuntime {
         this.rule = rule;
         this.limit = limit;
         this.pace = new Pace(everyMillis);
-        this.expression = Expression.parse(rule.expr());
+        this.expression = Expression.parseRule(rule.expr());
         new java.util.TreeMap<>(rule.labels()).forEach((k, v) -> {
             labelNames.add(k);
             labelValues.add(v);

@@ -69,8 +69,15 @@ final class Compiler {
     /** Prometheus' default lookback for instant selectors ({@code --query.lookback-delta}). */
     static final long LOOKBACK_DELTA_MILLIS = 5 * 60 * 1000L;
 
-    private Compiler(String text) {
+    /**
+     * Whether the expression is a rule's: Prometheus evaluates a rule through its printed text, whose selectors list
+     * their matchers sorted, and that order decides the labels of {@code absent} (see {@link #absentLabels}).
+     */
+    private final boolean ruleForm;
+
+    private Compiler(String text, boolean ruleForm) {
         this.source = new Source(text);
+        this.ruleForm = ruleForm;
     }
 
     /** The compiled form of an expression: exactly one of {@code vector} and {@code scalar} is set. */
@@ -84,7 +91,12 @@ final class Compiler {
     }
 
     static Compiled compile(String text, Node root) {
-        Compiler c = new Compiler(text);
+        return compile(text, root, false);
+    }
+
+    /** Compiles a query ({@code ruleForm} false) or a rule's expression (see {@link #ruleForm}). */
+    static Compiled compile(String text, Node root, boolean ruleForm) {
+        Compiler c = new Compiler(text, ruleForm);
         if (root.type() == ValueType.SCALAR) {
             ScalarPlan s = c.scalar(root);
             return new Compiled(null, s, Set.copyOf(c.metricNames), c.readsAllFamilies, c.lookbackMillis,
@@ -1283,7 +1295,7 @@ final class Compiler {
             }
             case "absent": {
                 VectorPlan in = vector(args.get(0));
-                Labels labels = absentLabels(args.get(0));
+                Labels labels = absentLabels(args.get(0), ruleForm);
                 return (ctx, sink) -> {
                     boolean[] any = new boolean[1];
                     in.eval(ctx, (sl, sv, held) -> any[0] = true);
@@ -1342,8 +1354,15 @@ final class Compiler {
         return mapValues(args.get(0), null, null, (v, a, b) -> fn.applyAsDouble(v));
     }
 
-    /** The labels {@code absent()} gives its one sample: the selector's equality matchers, except on the name. */
-    static Labels absentLabels(Node arg) {
+    /**
+     * The labels {@code absent} / {@code absent_over_time} give their argument when nothing matches, as Prometheus'
+     * {@code createLabelsForAbsentFunction}: the matchers in order, an equality matcher setting its label the first
+     * time the name comes, any other matcher of that name (a second equality one, {@code !=}, a regex) removing it
+     * again; {@code __name__} ignored; nothing for any other argument. In {@code ruleForm} the matchers come sorted by
+     * their text, as in the printed expression Prometheus' rule manager evaluates: {@code absent(x{job!="b",
+     * job="a"})} gives {@code {job="a"}} as a query but {@code {}} in a rule.
+     */
+    static Labels absentLabels(Node arg, boolean ruleForm) {
         arg = unwrap(arg); // Prometheus unwraps a function's parenthesised arguments: absent((x{a="b"})) too
         List<LabelMatcher> lm;
         if (arg instanceof VectorSelector) {
@@ -1353,24 +1372,24 @@ final class Compiler {
         } else {
             return Labels.empty();
         }
-        Map<String, String> set = new LinkedHashMap<>();
-        Set<String> empty = new HashSet<>();
+        if (ruleForm) {
+            lm = new ArrayList<>(lm);
+            lm.sort(java.util.Comparator.comparing(LabelMatcher::toString));
+        }
+        Map<String, String> set = new HashMap<>();
+        Set<String> has = new HashSet<>();
         for (LabelMatcher m : lm) {
             if (m.name().equals(Labels.METRIC_NAME)) {
                 continue;
             }
-            if (m.op() == LabelMatcher.MatchOp.EQUAL && !set.containsKey(m.name())) {
+            if (m.op() == LabelMatcher.MatchOp.EQUAL && has.add(m.name())) {
                 set.put(m.name(), m.value());
             } else {
-                empty.add(m.name());
+                set.remove(m.name());
             }
         }
         Labels.Builder b = Labels.builder();
-        set.forEach((k, v) -> {
-            if (!empty.contains(k)) {
-                b.put(k, v);
-            }
-        });
+        set.forEach(b::put);
         return b.build();
     }
 
@@ -1730,7 +1749,7 @@ final class Compiler {
         ScalarPlan p2 = param2;
         boolean keepName = f.equals("last_over_time");
         if (f.equals("absent_over_time")) {
-            Labels absent = absentLabels(arg);
+            Labels absent = absentLabels(arg, ruleForm);
             return (ctx, sink) -> {
                 long end = (pin ? ctx.queryContext() : ctx).time().toEpochMilli() - offset;
                 for (History.Series s : sel.matching(ctx.history())) {

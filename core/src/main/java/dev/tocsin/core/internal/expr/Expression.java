@@ -32,6 +32,21 @@ public final class Expression {
      * @throws ExpressionException with line, column and what was expected when malformed or unsupported
      */
     public static Expression parse(String text) {
+        return parse(text, false);
+    }
+
+    /**
+     * Parses a rule's expression: as {@link #parse}, except where Prometheus' rule manager differs from a query of
+     * the same text because it evaluates the rule's printed form (today only the labels {@code absent} derives from
+     * its selector's matchers, which the printed form lists sorted).
+     *
+     * @throws ExpressionException with line, column and what was expected when malformed or unsupported
+     */
+    public static Expression parseRule(String text) {
+        return parse(text, true);
+    }
+
+    private static Expression parse(String text, boolean ruleForm) {
         Objects.requireNonNull(text, "text");
         Node ast;
         try {
@@ -40,7 +55,7 @@ public final class Expression {
             // Defensive: the parser limits nesting to Parser.MAX_DEPTH, far below any realistic stack size.
             throw new ExpressionException(1, 1, "expression nests too deeply");
         }
-        return new Expression(text, ast, Compiler.compile(text, ast));
+        return new Expression(text, ast, Compiler.compile(text, ast, ruleForm));
     }
 
     /** Returns the source text. */
