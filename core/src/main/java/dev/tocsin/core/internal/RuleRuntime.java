@@ -31,6 +31,9 @@ final class RuleRuntime {
     /** How long a resolved alert is kept so it can be re-sent as resolved (Prometheus's resolvedRetention). */
     static final Duration RESOLVED_RETENTION = Duration.ofMinutes(15);
 
+    /** Prometheus' error when two results of an alerting rule have the same labels once its labels are applied. */
+    static final String DUPLICATE_LABELSET = "vector contains metrics with the same labelset after applying alert labels";
+
     final Rule rule;
     /** The group's limit on the alerts one evaluation may produce (0 = none). */
     private final int limit;
@@ -161,7 +164,9 @@ final class RuleRuntime {
                 LOG.debug("rule failure detail", e);
             }
             lastError = msg;
-            lastFailure = String.valueOf(e.getMessage());
+            String m = String.valueOf(e.getMessage());
+            // Prometheus' wording for rule results (the log above also names the label set)
+            lastFailure = m.startsWith(DUPLICATE_LABELSET) ? DUPLICATE_LABELSET : m;
             return false;
         }
         lastError = null;
@@ -332,8 +337,7 @@ final class RuleRuntime {
             }
             Candidate prev = out.put(labels, new Candidate(labels, annotations, s.value(), held[i]));
             if (prev != null) {
-                throw new IllegalStateException("vector contains metrics with the same labelset after applying "
-                        + "alert labels: " + labels);
+                throw new IllegalStateException(DUPLICATE_LABELSET + ": " + labels);
             }
         }
         return out;

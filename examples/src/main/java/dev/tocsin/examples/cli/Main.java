@@ -50,7 +50,9 @@ public final class Main implements Runnable {
      */
     public static void main(String[] args) {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+            // test-rules reports rule failures in its own output, as promtool does: no log lines besides
+            boolean testRules = args.length > 0 && args[0].equals("test-rules");
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", testRules ? "error" : "warn");
         }
         Charset cs = Charset.defaultCharset();
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, cs), true);
