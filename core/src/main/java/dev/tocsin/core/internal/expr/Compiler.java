@@ -1228,17 +1228,23 @@ final class Compiler {
                 });
             }
             case "clamp": {
+                VectorPlan in = vector(args.get(0));
                 ScalarPlan lo = scalar(args.get(1));
                 ScalarPlan hi = scalar(args.get(2));
-                VectorPlan m = mapValues(args.get(0), lo, hi, (v, a, b) -> Ops.goMax(a, Ops.goMin(b, v)));
-                return (ctx, sink) -> {
+                return checkedUnlessOneMetric(args.get(0), (ctx, sink) -> {
                     boolean[] h = new boolean[1];
-                    if (hi.eval(ctx, h) < lo.eval(ctx, h)) {
-                        m.eval(ctx, (sl, sv, held) -> { }); // evaluated all the same, as Prometheus: its errors count
+                    double min = lo.eval(ctx, h);
+                    double max = hi.eval(ctx, h);
+                    if (max < min) {
+                        // nothing, but the operand is evaluated all the same, as Prometheus: its errors count (and
+                        // its samples, never renamed, cannot collide)
+                        in.eval(ctx, (sl, sv, held) -> { });
                         return;
                     }
-                    m.eval(ctx, sink);
-                };
+                    boolean sh = h[0];
+                    in.eval(ctx, (sl, sv, held) -> sink.accept(sl.withoutMetricName(),
+                            Ops.goMax(min, Ops.goMin(max, sv)), held || sh));
+                });
             }
             case "clamp_max":
                 return mapValues(args.get(0), scalar(args.get(1)), null, (v, a, b) -> Ops.goMin(v, a));

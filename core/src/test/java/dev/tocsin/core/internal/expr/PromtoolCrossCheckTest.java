@@ -219,6 +219,9 @@ class PromtoolCrossCheckTest {
         error("absent(topk(0, a + on(job) a))", duplicate);
         check("topk(0, nosuch + on(job) a)");
         check("clamp(a, 5, 1)");
+        // min above max returns nothing: the operand's samples are never renamed, so they cannot collide
+        check("clamp(count_values(\"__name__\", a), 5, 1)");
+        error("clamp(count_values(\"__name__\", a), 1, 5)", "vector cannot contain metrics with the same labelset");
         check("absent((nosuch{job=\"x\"}))", "{job=\"x\"} 1E+00");
         check("absent((nosuch{job=\"x\"} offset 1m))", "{job=\"x\"} 1E+00");
         check("absent_over_time((nosuch{job=\"x\"}[1m]))", "{job=\"x\"} 1E+00");
