@@ -91,12 +91,19 @@ public final class RuleTemplates {
 
     /**
      * Returns the templates' {@code query} function over one evaluation: an instant query at its time, seeing what a
-     * rule's expression sees (the sources, the recorded series written so far, the history).
+     * rule's expression sees (the sources, the recorded series written so far, the history). Each distinct query
+     * text is evaluated once per returned function (one rule evaluation), however many alerts expand it.
      *
      * @param ctx the evaluation
      */
     public TemplateData.Query query(EvalContext ctx) {
+        // the alerts of one rule evaluation ask the same queries of the same data: each is answered once
+        Map<String, List<TemplateData.Series>> answered = new java.util.HashMap<>();
         return text -> {
+            List<TemplateData.Series> known = answered.get(text);
+            if (known != null) {
+                return known;
+            }
             Object e = parse(text);
             if (e instanceof ExpressionException) {
                 throw (ExpressionException) e;
@@ -106,7 +113,11 @@ public final class RuleTemplates {
             for (int i = 0; i < v.size(); i++) {
                 out.add(new TemplateData.Series(v.labels(i), v.value(i)));
             }
-            return out;
+            List<TemplateData.Series> result = Collections.unmodifiableList(out);
+            if (answered.size() < MAX_PARSED) {
+                answered.put(text, result);
+            }
+            return result;
         };
     }
 
