@@ -50,9 +50,10 @@ public final class Main implements Runnable {
      */
     public static void main(String[] args) {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            // test-rules reports rule failures in its own output, as promtool does: no log lines besides
-            boolean testRules = args.length > 0 && args[0].equals("test-rules");
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", testRules ? "error" : "warn");
+            // test-rules and check report failures in their own output (as promtool and a monitoring plugin do):
+            // no log lines besides; watch logs warnings
+            boolean quiet = args.length > 0 && (args[0].equals("test-rules") || args[0].equals("check"));
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", quiet ? "error" : "warn");
         }
         Charset cs = Charset.defaultCharset();
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, cs), true);

@@ -304,6 +304,17 @@ class CliIT {
         assertThat(help.exitValue()).isZero();
         assertThat(new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("--stats=URL");
 
+        // check reports an unreadable HAProxy in its UNKNOWN line only: no log line on stderr besides
+        ProcessBuilder denied = new ProcessBuilder(java, "-jar", jar.toString(), "check", "--stats", lb.statsUrl(),
+                "--user", USER, "--password-env", "WRONG_PASSWORD");
+        denied.environment().put("WRONG_PASSWORD", "wrongPassword");
+        Process unknown = denied.start();
+        assertThat(unknown.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(unknown.exitValue()).isEqualTo(3);
+        assertThat(new String(unknown.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .startsWith("HAPROXY UNKNOWN - cannot read " + lb.statsUrl() + ": ");
+        assertThat(new String(unknown.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)).isEmpty();
+
         ProcessBuilder pb = new ProcessBuilder(java, "-jar", jar.toString(), "watch", "--stats", lb.statsUrl(),
                 "--user", USER, "--password-env", "HAPROXY_PASSWORD", "--interval", "200ms");
         pb.environment().put("HAPROXY_PASSWORD", PASSWORD);
