@@ -222,29 +222,8 @@ final class Exec implements Funcs.Site {
                     return;
                 }
                 for (Map.Entry<String, ?> e : m.entrySet()) {
-                    if (!r.pipe.decl.isEmpty()) {
-                        if (r.pipe.isAssign) {
-                            if (r.pipe.decl.size() > 1) {
-                                setVar(r.pipe.decl.get(0).ident[0], e.getKey());
-                                setVar(r.pipe.decl.get(1).ident[0], e.getValue());
-                            } else {
-                                setVar(r.pipe.decl.get(0).ident[0], e.getValue());
-                            }
-                        } else {
-                            varValues.set(varValues.size() - 1, e.getValue());
-                            if (r.pipe.decl.size() > 1) {
-                                varValues.set(varValues.size() - 2, e.getKey());
-                            }
-                        }
-                    }
-                    try {
-                        walk(e.getValue(), r.list);
-                    } catch (Signal s) {
-                        if (s == BREAK) {
-                            break;
-                        }
-                    } finally {
-                        pop(mark);
+                    if (!rangeStep(r, e.getKey(), e.getValue(), mark)) {
+                        break;
                     }
                 }
                 return;
@@ -258,30 +237,8 @@ final class Exec implements Funcs.Site {
                     return;
                 }
                 for (int i = 0; i < list.size(); i++) {
-                    Object elem = list.get(i);
-                    if (!r.pipe.decl.isEmpty()) {
-                        if (r.pipe.isAssign) {
-                            if (r.pipe.decl.size() > 1) {
-                                setVar(r.pipe.decl.get(0).ident[0], (long) i);
-                                setVar(r.pipe.decl.get(1).ident[0], elem);
-                            } else {
-                                setVar(r.pipe.decl.get(0).ident[0], elem);
-                            }
-                        } else {
-                            varValues.set(varValues.size() - 1, elem);
-                            if (r.pipe.decl.size() > 1) {
-                                varValues.set(varValues.size() - 2, (long) i);
-                            }
-                        }
-                    }
-                    try {
-                        walk(elem, r.list);
-                    } catch (Signal s) {
-                        if (s == BREAK) {
-                            break;
-                        }
-                    } finally {
-                        pop(mark);
+                    if (!rangeStep(r, (long) i, list.get(i), mark)) {
+                        break;
                     }
                 }
                 return;
@@ -541,6 +498,38 @@ final class Exec implements Funcs.Site {
         } finally {
             currentCommand = null;
         }
+    }
+
+    /**
+     * One iteration of {@code range}: binds its variables to the key (map key or slice index) and the element, runs
+     * the body with the element as dot; returns false when the body says {@code break}.
+     */
+    private boolean rangeStep(BranchNode r, Object key, Object elem, int mark) {
+        if (!r.pipe.decl.isEmpty()) {
+            if (r.pipe.isAssign) {
+                if (r.pipe.decl.size() > 1) {
+                    setVar(r.pipe.decl.get(0).ident[0], key);
+                    setVar(r.pipe.decl.get(1).ident[0], elem);
+                } else {
+                    setVar(r.pipe.decl.get(0).ident[0], elem);
+                }
+            } else {
+                varValues.set(varValues.size() - 1, elem);
+                if (r.pipe.decl.size() > 1) {
+                    varValues.set(varValues.size() - 2, key);
+                }
+            }
+        }
+        try {
+            walk(elem, r.list);
+        } catch (Signal s) {
+            if (s == BREAK) {
+                return false;
+            }
+        } finally {
+            pop(mark);
+        }
+        return true;
     }
 
     private Object validateType(Object value, Funcs.P typ) {

@@ -104,6 +104,9 @@ class TemplateTest {
                 + "={{ .Value }} {{ end }}")).isEqualTo("a2=0 b1=1 b3=1 ");
         assertThat(expandQuerying("{{ range $i, $s := query \"up\" }}{{ $i }}:{{ $s.Labels.i }} {{ end }}"))
                 .isEqualTo("0:1 1:2 2:3 ");
+        assertThat(expandQuerying("{{ range query \"up\" }}{{ if eq .Labels.i \"2\" }}{{ continue }}{{ end }}"
+                + "{{ .Labels.i }}{{ end }}|{{ range query \"up\" }}{{ if eq .Labels.i \"2\" }}{{ break }}{{ end }}"
+                + "{{ .Labels.i }}{{ end }}")).isEqualTo("13|1");
         assertThat(expandQuerying("{{ range query \"none\" }}x{{ else }}empty{{ end }}")).isEqualTo("empty");
         assertThat(expandQuerying("{{ if query \"none\" }}yes{{ else }}no{{ end }}")).isEqualTo("no");
         assertThat(expandQuerying("{{ (index (query \"up\") 1).Value }}")).isEqualTo("0");
