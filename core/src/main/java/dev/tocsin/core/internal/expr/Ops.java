@@ -162,16 +162,7 @@ final class Ops {
 
     /** Go's {@code strconv.FormatFloat(v, 'f', -1, 64)}. */
     static String formatGoFloat(double v) {
-        if (Double.isNaN(v)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "+Inf" : "-Inf";
-        }
-        if (v == 0) {
-            return (1 / v < 0) ? "-0" : "0";
-        }
-        return new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+        return dev.tocsin.core.internal.template.GoFloat.formatF(v);
     }
 
     /** Returns the capture group numbers of the named groups {@code (?P<name>...)} of an RE2 pattern. */

@@ -44,6 +44,17 @@ public final class GoFloat {
     }
 
     /**
+     * Formats like Go's {@code strconv.FormatFloat(v, 'f', -1, 64)}: the shortest digits that parse back, without
+     * exponent (1e+23 is {@code 100000000000000000000000}, 5e-324 has 323 zeros after the point); {@code NaN},
+     * {@code +Inf}, {@code -Inf}, {@code -0}. What {@code count_values} puts in its label.
+     */
+    public static String formatF(double v) {
+        StringBuilder sb = new StringBuilder(24);
+        appendFloat(sb, v, 'f', -1);
+        return sb.toString();
+    }
+
+    /**
      * Appends {@code strconv.FormatFloat(v, fmt, prec, 64)}: fmt one of e, E, f, g, G, x, X, b; prec -1 means
      * shortest. Infinities are {@code +Inf} / {@code -Inf}, NaN is {@code NaN}.
      */
@@ -214,15 +225,31 @@ public final class GoFloat {
         String mant = e < 0 ? js : js.substring(0, e);
         int n = trim(mant.replace(".", ""), 0).d.length();
         BigDecimal exact = new BigDecimal(a);
-        int p = n;
-        while (p > 1) {
-            BigDecimal r = exact.round(new MathContext(p - 1, RoundingMode.HALF_EVEN));
-            if (r.doubleValue() != a) {
-                break;
+        BigDecimal best = exact.round(new MathContext(n, RoundingMode.HALF_EVEN));
+        for (int p = n - 1; p >= 1; p--) {
+            BigDecimal r = roundTripping(exact, a, p);
+            if (r == null) {
+                break; // no p-digit decimal parses back to a, so no shorter one does either
             }
-            p--;
+            best = r;
         }
-        return fromBigDecimal(exact.round(new MathContext(p, RoundingMode.HALF_EVEN)));
+        return fromBigDecimal(best);
+    }
+
+    /**
+     * The p-digit decimal closest to {@code exact} that parses back to {@code a}, or null. The nearest one usually;
+     * but at a power of two the doubles above are twice as far apart as those below, so when the nearest lies just
+     * outside the narrow side, the one on the wide side may still parse back (Go picks it: 2^-1017 is
+     * 7.120236347223045e-307, not 7.1202363472230444e-307).
+     */
+    private static BigDecimal roundTripping(BigDecimal exact, double a, int p) {
+        BigDecimal near = exact.round(new MathContext(p, RoundingMode.HALF_EVEN));
+        if (near.doubleValue() == a) {
+            return near;
+        }
+        RoundingMode other = near.compareTo(exact) < 0 ? RoundingMode.CEILING : RoundingMode.FLOOR;
+        BigDecimal far = exact.round(new MathContext(p, other));
+        return far.doubleValue() == a ? far : null;
     }
 
     private static Digits rounded(double a, int sig) {

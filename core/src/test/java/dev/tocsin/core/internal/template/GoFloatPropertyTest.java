@@ -35,6 +35,44 @@ class GoFloatPropertyTest {
                 });
     }
 
+    /**
+     * The shortest digits are really the shortest: no decimal with one digit fewer parses back (checked on both
+     * sides of the value, which matters at powers of two), and 'f' formatting has the same digits without exponent.
+     */
+    @Test
+    void shortestDigitsCannotBeShortenedAndFFormatAgrees() {
+        // any double, and powers of two (mantissa bits cleared), where the doubles above are twice as far apart
+        qt().forAll(longs().all().map(b -> Double.longBitsToDouble((b & 1) == 0 ? b : b & 0xFFF0000000000000L)))
+                .assuming(x -> Double.isFinite(x) && x != 0)
+                .checkAssert(x -> {
+                    BigDecimal ours = new BigDecimal(GoFloat.formatV(x)).stripTrailingZeros();
+                    int p = ours.precision();
+                    if (p > 1) {
+                        BigDecimal exact = new BigDecimal(x);
+                        for (java.math.RoundingMode m : new java.math.RoundingMode[] {java.math.RoundingMode.FLOOR,
+                                java.math.RoundingMode.CEILING}) {
+                            BigDecimal shorter = exact.round(new java.math.MathContext(p - 1, m));
+                            assertThat(shorter.doubleValue()).as("%s with %s digits", x, p - 1).isNotEqualTo(x);
+                        }
+                    }
+                    String f = GoFloat.formatF(x);
+                    assertThat(f).doesNotContain("e").doesNotContain("E");
+                    assertThat(new BigDecimal(f).compareTo(ours)).as(f).isZero();
+                });
+    }
+
+    @Test
+    void goDigitsForValuesJava17PrintsLonger() {
+        // Java 17's Double.toString: 9.999999999999999E22, 4.9E-324; Go's (and Java 19's) shortest digits below
+        assertThat(GoFloat.formatF(1e23)).isEqualTo("100000000000000000000000");
+        assertThat(GoFloat.formatF(2e23)).isEqualTo("200000000000000000000000");
+        assertThat(GoFloat.formatF(Double.MIN_VALUE)).startsWith("0.000").endsWith("0005").hasSize(326);
+        assertThat(GoFloat.formatV(Math.scalb(1.0, -1017))).isEqualTo("7.120236347223045e-307");
+        assertThat(GoFloat.formatF(-0.0)).isEqualTo("-0");
+        assertThat(GoFloat.formatF(Double.NEGATIVE_INFINITY)).isEqualTo("-Inf");
+        assertThat(GoFloat.formatF(0.1)).isEqualTo("0.1");
+    }
+
     @Test
     void usesExponentFormExactlyWhenTheDecimalExponentIsBelowMinus4OrAtLeast6() {
         qt().forAll(longs().all().map(Double::longBitsToDouble))
