@@ -311,7 +311,7 @@ final class RuleRuntime {
         if (samples.isEmpty()) {
             return Map.of();
         }
-        TemplateData.Query query = templates.query(snapshot);
+        TemplateData.Query query = templates.usesQuery() ? templates.query(snapshot) : null;
         Map<Labels, Candidate> out = new HashMap<>(samples.size() * 2);
         for (int i = 0; i < samples.size(); i++) {
             Sample s = samples.get(i);

@@ -27,6 +27,8 @@ public final class RuleTemplates {
     private final List<Expression> queryExpressions;
     /** Whether some template builds a query's text at expansion time. */
     private final boolean dynamicQueries;
+    /** Whether some template queries a literal text (one that parses or not). */
+    private final boolean anyLiteralQuery;
     /** Parsed query texts (an Expression, or the ExpressionException to repeat), at most MAX_PARSED of them. */
     private final Map<String, Object> parsed = new ConcurrentHashMap<>();
 
@@ -40,6 +42,7 @@ public final class RuleTemplates {
         this.annotationTemplates = at;
         List<Expression> queries = new ArrayList<>();
         boolean dynamic = false;
+        boolean anyLiteral = false;
         List<Template> all = new ArrayList<>(lt);
         all.addAll(at);
         for (Template t : all) {
@@ -48,6 +51,7 @@ public final class RuleTemplates {
                     dynamic = true;
                     continue;
                 }
+                anyLiteral = true; // also one that does not parse: it fails at expansion with the parse error
                 Object e = parse(q);
                 if (e instanceof Expression) {
                     queries.add((Expression) e); // one that does not parse fails at expansion, as in Prometheus
@@ -56,6 +60,7 @@ public final class RuleTemplates {
         }
         this.queryExpressions = Collections.unmodifiableList(queries);
         this.dynamicQueries = dynamic;
+        this.anyLiteralQuery = anyLiteral;
     }
 
     private Object parse(String text) {
@@ -79,6 +84,11 @@ public final class RuleTemplates {
      */
     public List<Expression> queryExpressions() {
         return queryExpressions;
+    }
+
+    /** Returns whether some template calls {@code query} at all (literal or built). */
+    public boolean usesQuery() {
+        return dynamicQueries || !queryExpressions.isEmpty() || anyLiteralQuery;
     }
 
     /**

@@ -44,6 +44,9 @@ class RuleTemplatesTest {
                 Map.of("a", "{{ with query \"rate(y[5m])\" }}{{ end }}{{ query \"x +\" }}"));
         assertThat(t.queryExpressions()).extracting(Object::toString).containsExactlyInAnyOrder("sum(x)", "rate(y[5m])");
         assertThat(t.hasDynamicQueries()).isFalse();
+        assertThat(t.usesQuery()).isTrue();
+        assertThat(RuleTemplates.compile("R", Map.of(), Map.of("a", "{{ query \"x +\" }}")).usesQuery()).isTrue();
+        assertThat(RuleTemplates.compile("R", Map.of("l", "{{ $value }}"), Map.of()).usesQuery()).isFalse();
         assertThat(RuleTemplates.compile("R", Map.of(), Map.of("a", "{{ query (printf \"%s\" \"x\") }}"))
                 .hasDynamicQueries()).isTrue();
     }

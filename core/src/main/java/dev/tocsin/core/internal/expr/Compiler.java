@@ -286,8 +286,9 @@ final class Compiler {
      * text is a lossless key: the printer round-trips every expression. An evaluation error is not kept: a second
      * occurrence fails the same way.
      */
-    private static VectorPlan memoized(Node n, VectorPlan plan) {
-        String key = Printer.print(n);
+    private VectorPlan memoized(Node n, VectorPlan plan) {
+        // a rule's and a query's results of the same text may differ (absent's labels, see ruleForm): never shared
+        String key = ruleForm ? "rule\0" + Printer.print(n) : Printer.print(n);
         int[] sizeHint = {0};
         return (ctx, sink) -> {
             Map<String, Vector> memo = ctx.memo();
@@ -1365,8 +1366,8 @@ final class Compiler {
      * {@code createLabelsForAbsentFunction}: the matchers in order, an equality matcher setting its label the first
      * time the name comes, any other matcher of that name (a second equality one, {@code !=}, a regex) removing it
      * again; {@code __name__} ignored; nothing for any other argument. In {@code ruleForm} the matchers come sorted by
-     * their text, as in the printed expression Prometheus' rule manager evaluates: {@code absent(x{job!="b",
-     * job="a"})} gives {@code {job="a"}} as a query but {@code {}} in a rule.
+     * their text, as in the printed expression Prometheus' rule manager evaluates: {@code absent(x{job="a",
+     * job!="b"})} gives {@code {}} as a query but {@code {job="a"}} in a rule ({@code job!="b"} sorts first).
      */
     static Labels absentLabels(Node arg, boolean ruleForm) {
         arg = unwrap(arg); // Prometheus unwraps a function's parenthesised arguments: absent((x{a="b"})) too

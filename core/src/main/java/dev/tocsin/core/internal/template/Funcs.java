@@ -572,6 +572,22 @@ final class Funcs {
         }
     }
 
+    /** Compares strings by code point, which orders them as Go orders their UTF-8 bytes. */
+    static int compareCodePoints(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int ca = a.codePointAt(i);
+            int cb = b.codePointAt(j);
+            if (ca != cb) {
+                return Integer.compare(ca, cb);
+            }
+            i += Character.charCount(ca);
+            j += Character.charCount(cb);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
+    }
+
     private static Object nilSample(Object s) throws CallError {
         throw new CallError(NIL_DEREF);
     }
@@ -664,8 +680,8 @@ final class Funcs {
             }
             String label = (String) a[0];
             List<Values.QuerySample> sorted = new ArrayList<>(r.samples());
-            // sort.Stable by the label's value (Go compares UTF-8 bytes; the same order for BMP text)
-            sorted.sort((x, y) -> x.labels().get(label).compareTo(y.labels().get(label)));
+            // sort.Stable by the label's value, in Go's order (UTF-8 bytes, which is code point order)
+            sorted.sort((x, y) -> compareCodePoints(x.labels().get(label), y.labels().get(label)));
             return new Values.QueryResult(sorted);
         }, false, P.STRING, P.QUERY_RESULT);
         def("args", (s, a) -> {

@@ -108,6 +108,11 @@ class TemplateTest {
                 + "{{ .Labels.i }}{{ end }}|{{ range query \"up\" }}{{ if eq .Labels.i \"2\" }}{{ break }}{{ end }}"
                 + "{{ .Labels.i }}{{ end }}")).isEqualTo("13|1");
         assertThat(expandQuerying("{{ range query \"none\" }}x{{ else }}empty{{ end }}")).isEqualTo("empty");
+        // Go orders label values by UTF-8 bytes, i.e. by code point: U+1F600 after U+FF5E (UTF-16 would invert them)
+        assertThat(Funcs.compareCodePoints("\uD83D\uDE00", "\uFF5E")).isPositive();
+        assertThat(Funcs.compareCodePoints("ab", "abc")).isNegative();
+        assertThat(Funcs.compareCodePoints("b", "abc")).isPositive();
+        assertThat(Funcs.compareCodePoints("x", "x")).isZero();
         assertThat(expandQuerying("{{ if query \"none\" }}yes{{ else }}no{{ end }}")).isEqualTo("no");
         assertThat(expandQuerying("{{ (index (query \"up\") 1).Value }}")).isEqualTo("0");
         // text/template prints the struct a *sample points to; printf shows the pointer
