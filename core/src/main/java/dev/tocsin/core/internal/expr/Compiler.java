@@ -1189,13 +1189,13 @@ final class Compiler {
             case "sgn":
                 return mapValues(args.get(0), null, null, (v, a, b) -> v < 0 ? -1 : v > 0 ? 1 : v);
             case "exp":
-                return mapValues(args.get(0), null, null, (v, a, b) -> Math.exp(v));
+                return mapValues(args.get(0), null, null, (v, a, b) -> GoMath.exp(v));
             case "ln":
-                return mapValues(args.get(0), null, null, (v, a, b) -> Math.log(v));
+                return mapValues(args.get(0), null, null, (v, a, b) -> GoMath.log(v));
             case "log10":
-                return mapValues(args.get(0), null, null, (v, a, b) -> Math.log10(v));
+                return mapValues(args.get(0), null, null, (v, a, b) -> GoMath.log10(v));
             case "log2":
-                return mapValues(args.get(0), null, null, (v, a, b) -> log2(v));
+                return mapValues(args.get(0), null, null, (v, a, b) -> GoMath.log2(v));
             case "deg":
                 return mapValues(args.get(0), null, null, (v, a, b) -> v * 180 / Math.PI);
             case "rad":
@@ -1323,17 +1323,6 @@ final class Compiler {
                 }
                 throw unsupportedConstruct(call);
         }
-    }
-
-    /** Go's {@code math.Log2}: exact for powers of two. */
-    static double log2(double v) {
-        if (v > 0 && !Double.isInfinite(v)) {
-            int exp = Math.getExponent(v);
-            if (exp >= Double.MIN_EXPONENT && v == Math.scalb(1.0, exp)) {
-                return exp;
-            }
-        }
-        return Math.log(v) / Math.log(2);
     }
 
     /** Date functions: of the evaluation time without an argument, else of each sample's value (Unix seconds), UTC. */

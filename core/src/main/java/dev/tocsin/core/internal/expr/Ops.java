@@ -2,7 +2,6 @@ package dev.tocsin.core.internal.expr;
 
 import dev.tocsin.core.Labels;
 
-import java.math.BigDecimal;
 import java.util.regex.Matcher;
 
 /** Value and label helpers that reproduce Prometheus' (Go's) arithmetic and label handling. */

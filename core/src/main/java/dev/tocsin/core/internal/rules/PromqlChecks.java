@@ -5,7 +5,6 @@ import dev.tocsin.core.TocsinParseException;
 import dev.tocsin.core.internal.expr.Expression;
 import dev.tocsin.core.internal.expr.Vector;
 
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -127,29 +126,7 @@ final class PromqlChecks {
 
     /** Go's strconv.FormatFloat(v, 'E', -1, 64), e.g. {@code 1E+00}, {@code 1.5E-07}, {@code +Inf}. */
     static String formatE(double v) {
-        if (Double.isNaN(v)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "+Inf" : "-Inf";
-        }
-        if (v == 0) {
-            return (1 / v < 0 ? "-" : "") + "0E+00";
-        }
-        BigDecimal d = new BigDecimal(Double.toString(Math.abs(v))).stripTrailingZeros();
-        String digits = d.unscaledValue().toString();
-        int exp = digits.length() - 1 - d.scale();
-        StringBuilder sb = new StringBuilder(v < 0 ? "-" : "");
-        sb.append(digits.charAt(0));
-        if (digits.length() > 1) {
-            sb.append('.').append(digits, 1, digits.length());
-        }
-        sb.append('E').append(exp < 0 ? '-' : '+');
-        int a = Math.abs(exp);
-        if (a < 10) {
-            sb.append('0');
-        }
-        return sb.append(a).toString();
+        return dev.tocsin.core.internal.template.GoFloat.formatE(v);
     }
 
     /** A YAML 1.1 float as Go's yaml.v2 reads it into a float64. */

@@ -55,6 +55,17 @@ public final class GoFloat {
     }
 
     /**
+     * Formats like Go's {@code strconv.FormatFloat(v, 'E', -1, 64)}: shortest digits, exponent of at least two digits
+     * ({@code 1E+00}, {@code 1.5E-07}, {@code -0E+00}, {@code +Inf}, {@code NaN}). How promtool prints values in its
+     * test reports.
+     */
+    public static String formatE(double v) {
+        StringBuilder sb = new StringBuilder(24);
+        appendFloat(sb, v, 'E', -1);
+        return sb.toString();
+    }
+
+    /**
      * Appends {@code strconv.FormatFloat(v, fmt, prec, 64)}: fmt one of e, E, f, g, G, x, X, b; prec -1 means
      * shortest. Infinities are {@code +Inf} / {@code -Inf}, NaN is {@code NaN}.
      */
