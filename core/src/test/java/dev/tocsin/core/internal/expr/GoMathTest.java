@@ -37,6 +37,21 @@ class GoMathTest {
         assertThat(GoMath.log(2.63860764406929e-309)).isEqualTo(-708.977501066092);
     }
 
+    /**
+     * exp(x / 100) as promtool 2.42 computed it on an x86 CPU with AVX2 and FMA (this project's CI machines), for
+     * values where Java's Math.exp differs in the last digit.
+     */
+    @Test
+    void expMatchesPromtoolOnAnFmaCpu() {
+        double[][] cases = {{1.55192, 1.015640248163874}, {91.6345, 2.5001356739959664}, {17.0686, 1.1861182494120184},
+            {1.92296, 1.019415679589658}, {989.0, 19732.059938929244}, {366.0, 38.861342871332475},
+            {1.76358, 1.0177922289509993}, {79.0, 2.2033964262559365}, {94.34, 2.5687001686280375}};
+        for (double[] c : cases) {
+            assertThat(GoMath.exp(c[0] / 100)).as("exp(%s / 100)", c[0]).isEqualTo(c[1]);
+        }
+        assertThat(GoMath.exp(603110.0 / 100)).isEqualTo(Double.POSITIVE_INFINITY);
+    }
+
     @Test
     void logIsWithinAnUlpOfJavasForNormalNumbers() {
         qt().forAll(doubles().between(Double.MIN_NORMAL, Double.MAX_VALUE)).checkAssert(x -> {
