@@ -100,6 +100,127 @@ final class GoMath {
         return e + 1;
     }
 
+    /**
+     * Go's {@code math.Pow}: its special cases, then x^y as e^(yf ln x) for the fractional part of y times x^yi by
+     * repeated squaring of x's mantissa (exponent kept apart), scaled at the end by {@link #ldexp}.
+     */
+    static double pow(double x, double y) {
+        if (y == 0 || x == 1) {
+            return 1;
+        }
+        if (y == 1) {
+            return x;
+        }
+        if (Double.isNaN(x) || Double.isNaN(y)) {
+            return Double.NaN;
+        }
+        if (x == 0) {
+            boolean negZero = Double.doubleToRawLongBits(x) < 0;
+            if (y < 0) {
+                return negZero && isOddInt(y) ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+            }
+            return negZero && isOddInt(y) ? x : 0;
+        }
+        if (Double.isInfinite(y)) {
+            if (x == -1) {
+                return 1;
+            }
+            return (Math.abs(x) < 1) == (y > 0) ? 0 : Double.POSITIVE_INFINITY;
+        }
+        if (Double.isInfinite(x)) {
+            if (x < 0) {
+                return pow(1 / x, -y); // Pow(-0, -y)
+            }
+            return y < 0 ? 0 : Double.POSITIVE_INFINITY;
+        }
+        if (y == 0.5) {
+            return Math.sqrt(x);
+        }
+        if (y == -0.5) {
+            return 1 / Math.sqrt(x);
+        }
+        double ay = Math.abs(y);
+        double yi = Math.floor(ay);
+        double yf = ay - yi;
+        if (yf != 0 && x < 0) {
+            return Double.NaN;
+        }
+        if (yi >= 0x1p63) {
+            // a huge even integer: overflow or underflow for every x but -1
+            if (x == -1) {
+                return 1;
+            }
+            return (Math.abs(x) < 1) == (y > 0) ? 0 : Double.POSITIVE_INFINITY;
+        }
+        double a1 = 1;
+        int ae = 0;
+        if (yf != 0) {
+            if (yf > 0.5) {
+                yf--;
+                yi++;
+            }
+            a1 = exp(yf * log(x));
+        }
+        // x = x1 * 2^xe, x1 in [0.5, 1) (Go's Frexp)
+        int xe = frexpExponent(x);
+        double x1 = Math.scalb(x, -xe);
+        for (long i = (long) yi; i != 0; i >>= 1) {
+            if (xe < -(1 << 12) || (1 << 12) < xe) {
+                ae += xe; // catastrophic overflow: left to ldexp
+                break;
+            }
+            if ((i & 1) == 1) {
+                a1 *= x1;
+                ae += xe;
+            }
+            x1 *= x1;
+            xe <<= 1;
+            if (x1 < 0.5) {
+                x1 += x1;
+                xe--;
+            }
+        }
+        if (y < 0) {
+            a1 = 1 / a1;
+            ae = -ae;
+        }
+        return ldexp(a1, ae);
+    }
+
+    private static boolean isOddInt(double v) {
+        if (Math.abs(v) >= 0x1p53) {
+            return false; // every double this large is an even integer
+        }
+        return v == Math.rint(v) && ((long) v & 1) == 1;
+    }
+
+    /** Go's {@code math.Ldexp}: frac * 2^exp, with Go's cut to zero below 2^-1075. */
+    static double ldexp(double frac, int exp) {
+        if (frac == 0 || Double.isInfinite(frac) || Double.isNaN(frac)) {
+            return frac;
+        }
+        if (Math.abs(frac) < Double.MIN_NORMAL) {
+            frac *= 0x1p52;
+            exp -= 52;
+        }
+        long x = Double.doubleToRawLongBits(frac);
+        long e = (long) exp + ((x >>> 52) & 0x7FF) - 1023;
+        if (e < -1075) {
+            return Math.copySign(0.0, frac);
+        }
+        if (e > 1023) {
+            return frac < 0 ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        }
+        double m = 1;
+        if (e < -1022) {
+            e += 53;
+            m = 0x1p-53;
+        }
+        x &= ~(0x7FFL << 52);
+        x |= (e + 1023) << 52;
+        return m * Double.longBitsToDouble(x);
+    }
+
     /** Go's {@code math.Exp} on amd64 with FMA (see the class comment). */
     static double exp(double x) {
         if (Double.isNaN(x) || x == Double.POSITIVE_INFINITY) {

@@ -52,6 +52,49 @@ class GoMathTest {
         assertThat(GoMath.exp(603110.0 / 100)).isEqualTo(Double.POSITIVE_INFINITY);
     }
 
+    /** x ^ y with a fractional y as promtool 2.42 computed it on an AVX2/FMA CPU (through its exp and log). */
+    @Test
+    void fractionalPowersMatchPromtoolOnAnFmaCpu() {
+        double[][] cases = {{559.772386080496, 8.550456359042586, 3.138716958335364e+23},
+            {662.4495318903681, -0.5593275726889284, 0.026427218384530556}, {707.0160292166942, 2.5, 13291474.126256943},
+            {1.0201849521574111, 9.893016975101723, 1.2185984940833023},
+            {9.575238620412986, 0.7428099282173195, 5.355594268824054},
+            {1.5350759664475824, 2.8021939257085506, 3.3233187482107667},
+            {0.4609535908532063, 9.362494553408633, 0.0007095653349484551}, {9.442393466124832, 2.5, 273.9714031570918}};
+        for (double[] c : cases) {
+            assertThat(GoMath.pow(c[0], c[1])).as("%s ^ %s", c[0], c[1]).isEqualTo(c[2]);
+        }
+    }
+
+    @Test
+    void powSpecialCasesAsGo() {
+        assertThat(GoMath.pow(-0.0, -3)).isEqualTo(Double.NEGATIVE_INFINITY);
+        assertThat(GoMath.pow(-0.0, -2)).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(GoMath.pow(-0.0, 3)).isEqualTo(-0.0);
+        assertThat(GoMath.pow(-1, Double.POSITIVE_INFINITY)).isEqualTo(1.0);
+        assertThat(GoMath.pow(1, Double.NaN)).isEqualTo(1.0);
+        assertThat(GoMath.pow(Double.NaN, 0)).isEqualTo(1.0);
+        assertThat(GoMath.pow(-8, 1.0 / 3)).isNaN();
+        assertThat(GoMath.pow(Double.NEGATIVE_INFINITY, 3)).isEqualTo(Double.NEGATIVE_INFINITY);
+        assertThat(GoMath.pow(Double.NEGATIVE_INFINITY, -3)).isEqualTo(-0.0);
+        assertThat(GoMath.pow(0.5, 1e20)).isEqualTo(0.0);
+        assertThat(GoMath.pow(-2, 1e20)).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(GoMath.pow(2, -1074)).isEqualTo(Double.MIN_VALUE);
+        assertThat(GoMath.pow(2, -1076)).isEqualTo(0.0);
+        assertThat(GoMath.pow(3, 2)).isEqualTo(9.0);
+    }
+
+    @Test
+    void powIsCloseToJavas() {
+        qt().forAll(doubles().between(1e-3, 1e3), doubles().between(-20, 20)).checkAssert((x, y) -> {
+            double go = GoMath.pow(x, y);
+            double java = Math.pow(x, y);
+            if (Double.isFinite(java) && java != 0 && Math.abs(java) > Double.MIN_NORMAL) {
+                assertThat(Math.abs(go - java) / Math.abs(java)).as("%s ^ %s", x, y).isLessThan(1e-14);
+            }
+        });
+    }
+
     @Test
     void logIsWithinAnUlpOfJavasForNormalNumbers() {
         qt().forAll(doubles().between(Double.MIN_NORMAL, Double.MAX_VALUE)).checkAssert(x -> {
