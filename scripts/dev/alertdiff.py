@@ -144,6 +144,10 @@ def normalize(out):
     out = '\n'.join(l for l in lines if l)
     for rx, rep in KNOWN:
         out = rx.sub(rep, out)
+    if re.search(r'invalid (destination|source) label name in label_(replace|join)|invalid regular expression in '
+                 r'label_replace|invalid label name', out):
+        # Tocsin refuses such a rule when loading it, Prometheus fails it at every evaluation (docs/expressions.md)
+        return 'STATIC-ARGUMENT-ERROR'
     if 'could not parse expression' in out or 'parse error' in out:
         return 'PARSE-ERROR'  # both reject; wording differs by design
     return '\n'.join(l for l in out.splitlines() if l)
