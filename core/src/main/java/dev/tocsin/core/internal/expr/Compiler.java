@@ -1218,6 +1218,12 @@ final class Compiler {
                 return mapValues(args.get(0), null, null, (v, a, b) -> Math.cosh(v));
             case "tanh":
                 return mapValues(args.get(0), null, null, (v, a, b) -> Math.tanh(v));
+            case "asinh":
+                return mapValues(args.get(0), null, null, (v, a, b) -> GoMath.asinh(v));
+            case "acosh":
+                return mapValues(args.get(0), null, null, (v, a, b) -> GoMath.acosh(v));
+            case "atanh":
+                return mapValues(args.get(0), null, null, (v, a, b) -> GoMath.atanh(v));
             case "day_of_month": case "day_of_week": case "day_of_year": case "days_in_month": case "hour":
             case "minute": case "month": case "year":
                 return dateFunction(f, args);

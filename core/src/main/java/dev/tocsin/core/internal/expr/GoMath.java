@@ -6,6 +6,8 @@ package dev.tocsin.core.internal.expr;
  * {@code ==} and a test's expected value can see). Java's {@code Math} versions are allowed an error of one ulp and
  * differ from Go's for a few percent of inputs.
  *
+ * {@link #log1p}, {@link #asinh}, {@link #acosh} and {@link #atanh} are Go's pure implementations (FreeBSD's).
+ *
  * <p>{@link #log} is the FreeBSD/fdlibm algorithm Go implements (reduction to [sqrt(2)/2, sqrt(2)], a polynomial in
  * s = f/(2+f), ln 2 split in two parts), with the argument's exponent and mantissa read off its bits as Go's amd64
  * assembly does (so subnormal arguments come out as Prometheus computes them, not as a correct logarithm). {@link #exp} follows Go's amd64 assembly (after N. Shibata's method): the
@@ -25,6 +27,9 @@ final class GoMath {
     private static final double LG6 = 1.531383769920937332e-01;
     private static final double LG7 = 1.479819860511658591e-01;
     private static final double HALF_SQRT2 = 0.70710678118654752440084436210484903928483593768847;
+    private static final double SQRT2_MINUS_1 = 4.142135623730950488017e-01;
+    private static final double HALF_SQRT2_MINUS_1 = -2.928932188134524755992e-01;
+    private static final double LN2 = 6.93147180559945286227e-01;
     /** 1/ln 10 and 1/ln 2 as Go's constant arithmetic rounds them (exactly, then once to a double). */
     private static final double INV_LN10 = 0.43429448190325182765112891891660508229439700580366656611445378316586464920887;
     private static final double INV_LN2 = 1.44269504088896340735992468100189213742664595415298593413544940693110921918118;
@@ -89,6 +94,147 @@ final class GoMath {
             return exp - 1;
         }
         return log(frac) * INV_LN2 + exp;
+    }
+
+    /** Go's {@code math.Log1p} (FreeBSD's algorithm: ln(1+x) without losing the digits of a small x). */
+    static double log1p(double x) {
+        if (x < -1 || Double.isNaN(x)) {
+            return Double.NaN;
+        }
+        if (x == -1) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        if (x == Double.POSITIVE_INFINITY) {
+            return x;
+        }
+        double absx = Math.abs(x);
+        double f = 0;
+        long iu = 0;
+        int k = 1;
+        if (absx < SQRT2_MINUS_1) {
+            if (absx < 0x1p-29) {
+                if (absx < 0x1p-54) {
+                    return x;
+                }
+                return x - x * x * 0.5;
+            }
+            if (x > HALF_SQRT2_MINUS_1) {
+                k = 0;
+                f = x;
+                iu = 1;
+            }
+        }
+        double c = 0;
+        if (k != 0) {
+            double u;
+            if (absx < 0x1p53) {
+                u = 1.0 + x;
+                iu = Double.doubleToRawLongBits(u);
+                k = (int) ((iu >>> 52) - 1023);
+                c = k > 0 ? 1.0 - (u - x) : x - (u - 1.0); // the rounding error of 1 + x
+                c /= u;
+            } else {
+                u = x;
+                iu = Double.doubleToRawLongBits(u);
+                k = (int) ((iu >>> 52) - 1023);
+                c = 0;
+            }
+            iu &= 0x000FFFFFFFFFFFFFL;
+            if (iu < 0x0006A09E667F3BCDL) { // below the mantissa of sqrt(2)
+                u = Double.longBitsToDouble(iu | 0x3FF0000000000000L);
+            } else {
+                k++;
+                u = Double.longBitsToDouble(iu | 0x3FE0000000000000L);
+                iu = (0x0010000000000000L - iu) >> 2;
+            }
+            f = u - 1.0;
+        }
+        double hfsq = 0.5 * f * f;
+        double kd = k;
+        if (iu == 0) { // |f| < 2^-20
+            if (f == 0) {
+                if (k == 0) {
+                    return 0;
+                }
+                c += kd * LN2_LO;
+                return kd * LN2_HI + c;
+            }
+            double r = hfsq * (1.0 - 0.66666666666666666 * f);
+            if (k == 0) {
+                return f - r;
+            }
+            return kd * LN2_HI - ((r - (kd * LN2_LO + c)) - f);
+        }
+        double s = f / (2.0 + f);
+        double z = s * s;
+        double r = z * (LG1 + z * (LG2 + z * (LG3 + z * (LG4 + z * (LG5 + z * (LG6 + z * LG7))))));
+        if (k == 0) {
+            return f - (hfsq - s * (hfsq + r));
+        }
+        return kd * LN2_HI - ((hfsq - (s * (hfsq + r) + (kd * LN2_LO + c))) - f);
+    }
+
+    /** Go's {@code math.Asinh}. */
+    static double asinh(double x) {
+        if (Double.isNaN(x) || Double.isInfinite(x)) {
+            return x;
+        }
+        boolean negative = x < 0;
+        double a = negative ? -x : x; // as Go: -0 stays -0
+        double t;
+        if (a > 0x1p28) {
+            t = log(a) + LN2;
+        } else if (a > 2) {
+            t = log(2 * a + 1 / (Math.sqrt(a * a + 1) + a));
+        } else if (a < 0x1p-28) {
+            t = a;
+        } else {
+            t = log1p(a + a * a / (1 + Math.sqrt(1 + a * a)));
+        }
+        return negative ? -t : t;
+    }
+
+    /** Go's {@code math.Acosh}. */
+    static double acosh(double x) {
+        if (x < 1 || Double.isNaN(x)) {
+            return Double.NaN;
+        }
+        if (x == 1) {
+            return 0;
+        }
+        if (x >= 0x1p28) {
+            return log(x) + LN2;
+        }
+        if (x > 2) {
+            return log(2 * x - 1 / (x + Math.sqrt(x * x - 1)));
+        }
+        double t = x - 1;
+        return log1p(t + Math.sqrt(2 * t + t * t));
+    }
+
+    /** Go's {@code math.Atanh}. */
+    static double atanh(double x) {
+        if (x < -1 || x > 1 || Double.isNaN(x)) {
+            return Double.NaN;
+        }
+        if (x == 1) {
+            return Double.POSITIVE_INFINITY;
+        }
+        if (x == -1) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        boolean negative = x < 0;
+        double a = negative ? -x : x; // as Go: -0 stays -0
+        double t;
+        if (a < 0x1p-28) {
+            t = a;
+        } else if (a < 0.5) {
+            t = a + a;
+            t = 0.5 * log1p(t + t * a / (1 - a));
+        } else {
+            t = 0.5 * log1p((a + a) / (1 - a));
+        }
+        return negative ? -t : t;
     }
 
     /** The exponent of Go's {@code Frexp}: {@code x = frac * 2^e} with frac in [0.5, 1); x finite and non-zero. */

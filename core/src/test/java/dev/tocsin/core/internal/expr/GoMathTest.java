@@ -67,6 +67,27 @@ class GoMathTest {
     }
 
     @Test
+    void inverseHyperbolicSpecialCasesAsGo() {
+        assertThat(GoMath.asinh(-0.0)).isEqualTo(-0.0);
+        assertThat(GoMath.asinh(Double.NEGATIVE_INFINITY)).isEqualTo(Double.NEGATIVE_INFINITY);
+        assertThat(GoMath.acosh(1)).isEqualTo(0.0);
+        assertThat(GoMath.acosh(0.5)).isNaN();
+        assertThat(GoMath.acosh(Double.POSITIVE_INFINITY)).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(GoMath.atanh(1)).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(GoMath.atanh(-1)).isEqualTo(Double.NEGATIVE_INFINITY);
+        assertThat(GoMath.atanh(1.5)).isNaN();
+        assertThat(GoMath.atanh(-0.0)).isEqualTo(-0.0);
+        assertThat(GoMath.log1p(-1)).isEqualTo(Double.NEGATIVE_INFINITY);
+        assertThat(GoMath.log1p(1e-20)).isEqualTo(1e-20);
+        qt().forAll(doubles().between(-0.999, 1e6)).checkAssert(x -> assertThat(Math.abs(GoMath.log1p(x)
+                - Math.log1p(x))).as("log1p %s", x).isLessThanOrEqualTo(Math.ulp(Math.log1p(x))));
+        qt().forAll(doubles().between(-1e6, 1e6)).checkAssert(x -> assertThat(GoMath.asinh(x)).as("asinh %s", x)
+                .isCloseTo(Math.signum(x) * Math.log(Math.abs(x) + Math.sqrt(x * x + 1)),
+                        org.assertj.core.data.Offset.offset(1e-9 * Math.abs(
+                        GoMath.asinh(x)) + 1e-15)));
+    }
+
+    @Test
     void powSpecialCasesAsGo() {
         assertThat(GoMath.pow(-0.0, -3)).isEqualTo(Double.NEGATIVE_INFINITY);
         assertThat(GoMath.pow(-0.0, -2)).isEqualTo(Double.POSITIVE_INFINITY);
