@@ -1201,23 +1201,23 @@ final class Compiler {
             case "rad":
                 return mapValues(args.get(0), null, null, (v, a, b) -> v * Math.PI / 180);
             case "sin":
-                return mapValues(args.get(0), null, null, (v, a, b) -> Math.sin(v));
+                return mapValues(args.get(0), null, null, (v, a, b) -> GoTrig.sin(v));
             case "cos":
-                return mapValues(args.get(0), null, null, (v, a, b) -> Math.cos(v));
+                return mapValues(args.get(0), null, null, (v, a, b) -> GoTrig.cos(v));
             case "tan":
-                return mapValues(args.get(0), null, null, (v, a, b) -> Math.tan(v));
+                return mapValues(args.get(0), null, null, (v, a, b) -> GoTrig.tan(v));
             case "asin":
-                return mapValues(args.get(0), null, null, (v, a, b) -> Math.asin(v));
+                return mapValues(args.get(0), null, null, (v, a, b) -> GoTrig.asin(v));
             case "acos":
-                return mapValues(args.get(0), null, null, (v, a, b) -> Math.acos(v));
+                return mapValues(args.get(0), null, null, (v, a, b) -> GoTrig.acos(v));
             case "atan":
-                return mapValues(args.get(0), null, null, (v, a, b) -> Math.atan(v));
+                return mapValues(args.get(0), null, null, (v, a, b) -> GoTrig.atan(v));
             case "sinh":
-                return mapValues(args.get(0), null, null, (v, a, b) -> Math.sinh(v));
+                return mapValues(args.get(0), null, null, (v, a, b) -> GoTrig.sinh(v));
             case "cosh":
-                return mapValues(args.get(0), null, null, (v, a, b) -> Math.cosh(v));
+                return mapValues(args.get(0), null, null, (v, a, b) -> GoTrig.cosh(v));
             case "tanh":
-                return mapValues(args.get(0), null, null, (v, a, b) -> Math.tanh(v));
+                return mapValues(args.get(0), null, null, (v, a, b) -> GoTrig.tanh(v));
             case "asinh":
                 return mapValues(args.get(0), null, null, (v, a, b) -> GoMath.asinh(v));
             case "acosh":

@@ -19,7 +19,7 @@ final class Ops {
             case DIV: return a / b;
             case MOD: return a % b; // Java's % on doubles is C fmod, like Go's math.Mod
             case POW: return pow(a, b);
-            case ATAN2: return Math.atan2(a, b);
+            case ATAN2: return GoTrig.atan2(a, b);
             default: throw new IllegalStateException("not arithmetic: " + op.symbol());
         }
     }
