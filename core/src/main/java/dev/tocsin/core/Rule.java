@@ -83,7 +83,8 @@ public interface Rule {
 
     /**
      * Returns the metric names this rule reads (its condition and its context), so that sources may skip the others;
-     * empty when the rule may read any metric (the default, and always safe).
+     * empty when the rule may read any metric (the default, and always safe). What its label and annotation templates
+     * read through {@code query} need not be listed: the evaluator adds it.
      */
     default Optional<Set<String>> reads() {
         return Optional.empty();
