@@ -280,7 +280,9 @@ class Gen:
         if k == 'instfn':
             fn = self.w([(2, 'abs'), (2, 'ceil'), (2, 'floor'), (3, 'round'), (2, 'clamp'), (2, 'clamp_min'),
                          (2, 'clamp_max'), (3, 'timestamp'), (1, 'sqrt'), (1, 'sgn'), (1, 'exp'), (1, 'ln'),
-                         (1, 'log2'), (1, 'sort'), (1, 'sort_desc'), (1, 'log10')])
+                         (1, 'log2'), (1, 'sort'), (1, 'sort_desc'), (1, 'log10'), (0.3, 'sin'), (0.3, 'cos'),
+                         (0.3, 'tan'), (0.3, 'asin'), (0.3, 'acos'), (0.3, 'atan'), (0.3, 'sinh'), (0.3, 'cosh'),
+                         (0.3, 'tanh'), (0.3, 'asinh'), (0.3, 'acosh'), (0.3, 'atanh'), (0.3, 'deg'), (0.3, 'rad')])
             inner = self.vector(d)
             if fn == 'round' and self.r.random() < 0.6:
                 return Node('v', [fn, '(', 0, ', ', 1, ')'],
