@@ -258,6 +258,9 @@ public final class GoFloat {
         if (near.doubleValue() == a) {
             return near;
         }
+        if ((Double.doubleToRawLongBits(a) & 0x000FFFFFFFFFFFFFL) != 0) {
+            return null; // not a power of two: the interval is symmetric, the far side is no closer to inside
+        }
         RoundingMode other = near.compareTo(exact) < 0 ? RoundingMode.CEILING : RoundingMode.FLOOR;
         BigDecimal far = exact.round(new MathContext(p, other));
         return far.doubleValue() == a ? far : null;
