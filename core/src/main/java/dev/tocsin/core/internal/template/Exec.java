@@ -418,20 +418,7 @@ final class Exec implements Funcs.Site {
                 return v;
             }
         } else if (receiver instanceof Values.QuerySample) {
-            Values.QuerySample q = (Values.QuerySample) receiver;
-            Object v;
-            switch (name) {
-                case "Labels": v = q.labels(); break;
-                case "Value": v = q.value(); break;
-                default: v = MISSING;
-            }
-            if (v != MISSING) {
-                if (hasArgs) {
-                    throw error(name + " has arguments but cannot be invoked as function");
-                }
-                return v;
-            }
-            throw error("can't evaluate field " + name + " in type template.sample");
+            return sampleField(name, hasArgs, (Values.QuerySample) receiver);
         } else if (receiver instanceof Labels || receiver instanceof Values.AnyMap) {
             if (hasArgs) {
                 throw error(name + " is not a method but has arguments");
@@ -444,6 +431,20 @@ final class Exec implements Funcs.Site {
             throw error("can't evaluate field " + name + " in type time.Time");
         }
         throw error("can't evaluate field " + name + " in type " + Values.typeName(receiver));
+    }
+
+    /** A field of a query result's series: {@code .Labels} or {@code .Value}. */
+    private Object sampleField(String name, boolean hasArgs, Values.QuerySample q) {
+        Object v;
+        switch (name) {
+            case "Labels": v = q.labels(); break;
+            case "Value": v = q.value(); break;
+            default: throw error("can't evaluate field " + name + " in type template.sample");
+        }
+        if (hasArgs) {
+            throw error(name + " has arguments but cannot be invoked as function");
+        }
+        return v;
     }
 
     private Object evalFunction(Object dot, IdentifierNode id, CommandNode cmd, List<Node> args, Object fin) {
