@@ -131,21 +131,8 @@ final class GoTrig {
             sign = true;
         }
         long[] o = new long[1];
-        double z;
-        long j;
-        if (x >= REDUCE_THRESHOLD) {
-            z = trigReduce(x, o);
-            j = o[0];
-        } else {
-            // as reduce(), but tan keeps the octant unmasked: only its bit 1 matters
-            j = (long) (x * FOUR_OVER_PI);
-            double y = j;
-            if ((j & 1) == 1) {
-                j++;
-                y++;
-            }
-            z = ((x - y * PI4A) - y * PI4B) - y * PI4C;
-        }
+        double z = reduce(x, o);
+        long j = o[0]; // Go's tan does not take the octant modulo 8, but only tests its bit 1, which that keeps
         double zz = z * z;
         double y;
         if (zz > 1e-14) {
