@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Go's log and exp: exact values are checked against promtool by {@code pass/math-functions.test.yml}; here, that
- * they are accurate (within one ulp of Java's, outside the subnormal range) and handle the special cases as Go does.
+ * they are accurate (within two ulps of Java's, each being within one of the true value, outside the subnormal range) and handle the special cases as Go does.
  */
 class GoMathTest {
 
@@ -80,7 +80,7 @@ class GoMathTest {
         assertThat(GoMath.log1p(-1)).isEqualTo(Double.NEGATIVE_INFINITY);
         assertThat(GoMath.log1p(1e-20)).isEqualTo(1e-20);
         qt().forAll(doubles().between(-0.999, 1e6)).checkAssert(x -> assertThat(Math.abs(GoMath.log1p(x)
-                - Math.log1p(x))).as("log1p %s", x).isLessThanOrEqualTo(Math.ulp(Math.log1p(x))));
+                - Math.log1p(x))).as("log1p %s", x).isLessThanOrEqualTo(2 * Math.ulp(Math.log1p(x))));
         qt().forAll(doubles().between(-1e6, 1e6)).checkAssert(x -> assertThat(GoMath.asinh(x)).as("asinh %s", x)
                 .isCloseTo(Math.signum(x) * Math.log(Math.abs(x) + Math.sqrt(x * x + 1)),
                         org.assertj.core.data.Offset.offset(1e-9 * Math.abs(
@@ -117,12 +117,12 @@ class GoMathTest {
     }
 
     @Test
-    void logIsWithinAnUlpOfJavasForNormalNumbers() {
+    void logIsWithinTwoUlpsOfJavasForNormalNumbers() {
         qt().forAll(doubles().between(Double.MIN_NORMAL, Double.MAX_VALUE)).checkAssert(x -> {
             double go = GoMath.log(x);
-            assertThat(Math.abs(go - Math.log(x))).as("ln %s", x).isLessThanOrEqualTo(Math.ulp(go));
+            assertThat(Math.abs(go - Math.log(x))).as("ln %s", x).isLessThanOrEqualTo(2 * Math.ulp(go));
             double go10 = GoMath.log10(x);
-            assertThat(Math.abs(go10 - Math.log10(x))).as("log10 %s", x).isLessThanOrEqualTo(2 * Math.ulp(go10));
+            assertThat(Math.abs(go10 - Math.log10(x))).as("log10 %s", x).isLessThanOrEqualTo(4 * Math.ulp(go10));
             double go2 = GoMath.log2(x);
             assertThat(Math.abs(go2 - Math.log(x) / Math.log(2))).as("log2 %s", x)
                     .isLessThanOrEqualTo(4 * Math.ulp(go2));
@@ -130,10 +130,10 @@ class GoMathTest {
     }
 
     @Test
-    void expIsWithinAnUlpOfJavasAwayFromSubnormalResults() {
+    void expIsWithinTwoUlpsOfJavasAwayFromSubnormalResults() {
         qt().forAll(doubles().between(-708, 709)).checkAssert(x -> {
             double go = GoMath.exp(x);
-            assertThat(Math.abs(go - Math.exp(x))).as("exp %s", x).isLessThanOrEqualTo(Math.ulp(go));
+            assertThat(Math.abs(go - Math.exp(x))).as("exp %s", x).isLessThanOrEqualTo(2 * Math.ulp(go));
         });
     }
 }
