@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Go's log and exp: exact values are checked against promtool by {@code pass/math-functions.test.yml}; here, that
- * they are accurate (within two ulps of Java's, each being within one of the true value, outside the subnormal range) and handle the special cases as Go does.
+ * they are accurate (within two ulps of Java's, each being within one of the true value, outside the subnormal
+ * range) and handle the special cases as Go does.
  */
 class GoMathTest {
 
