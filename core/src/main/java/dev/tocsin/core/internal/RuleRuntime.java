@@ -34,6 +34,18 @@ final class RuleRuntime {
     /** Prometheus' error when two results of an alerting rule have the same labels once its labels are applied. */
     static final String DUPLICATE_LABELSET = "vector contains metrics with the same labelset after applying alert labels";
 
+    /** A rule result Prometheus refuses with a fixed message; the message here adds the details (for the log). */
+    static final class ResultException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+        /** Prometheus' message, without the details. */
+        final String prometheusMessage;
+
+        ResultException(String prometheusMessage, String detail) {
+            super(prometheusMessage + ": " + detail);
+            this.prometheusMessage = prometheusMessage;
+        }
+    }
+
     final Rule rule;
     /** The group's limit on the alerts one evaluation may produce (0 = none). */
     private final int limit;
@@ -164,9 +176,9 @@ final class RuleRuntime {
                 LOG.debug("rule failure detail", e);
             }
             lastError = msg;
-            String m = String.valueOf(e.getMessage());
-            // Prometheus' wording for rule results (the log above also names the label set)
-            lastFailure = m.startsWith(DUPLICATE_LABELSET) ? DUPLICATE_LABELSET : m;
+            // Prometheus' wording where it has one (the log above also names the details)
+            lastFailure = e instanceof ResultException ? ((ResultException) e).prometheusMessage
+                    : String.valueOf(e.getMessage());
             return false;
         }
         lastError = null;
@@ -337,7 +349,7 @@ final class RuleRuntime {
             }
             Candidate prev = out.put(labels, new Candidate(labels, annotations, s.value(), held[i]));
             if (prev != null) {
-                throw new IllegalStateException(DUPLICATE_LABELSET + ": " + labels);
+                throw new ResultException(DUPLICATE_LABELSET, labels.toString());
             }
         }
         return out;
