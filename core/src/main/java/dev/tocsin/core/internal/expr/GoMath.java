@@ -1,19 +1,20 @@
 package dev.tocsin.core.internal.expr;
 
 /**
- * Go's {@code math.Log}, {@code Log10}, {@code Log2} and {@code Exp} as Prometheus computes them on amd64, bit for bit,
- * so that {@code ln}, {@code log10}, {@code log2} and {@code exp} give the same last digit (which {@code count_values},
- * {@code ==} and a test's expected value can see). Java's {@code Math} versions are allowed an error of one ulp and
- * differ from Go's for a few percent of inputs.
- *
- * {@link #log1p}, {@link #asinh}, {@link #acosh} and {@link #atanh} are Go's pure implementations (FreeBSD's).
+ * Go's {@code math.Log}, {@code Log10}, {@code Log2}, {@code Log1p}, {@code Exp}, {@code Pow}, {@code Ldexp} and the
+ * inverse hyperbolic functions as Prometheus computes them on amd64, bit for bit, so that PromQL's functions and
+ * {@code ^} give the same last digit (which {@code count_values}, {@code ==} and a test's expected value can see).
+ * Java's {@code Math} versions are allowed an error of one ulp and differ from Go's for up to a third of inputs.
  *
  * <p>{@link #log} is the FreeBSD/fdlibm algorithm Go implements (reduction to [sqrt(2)/2, sqrt(2)], a polynomial in
  * s = f/(2+f), ln 2 split in two parts), with the argument's exponent and mantissa read off its bits as Go's amd64
- * assembly does (so subnormal arguments come out as Prometheus computes them, not as a correct logarithm). {@link #exp} follows Go's amd64 assembly (after N. Shibata's method): the
- * argument reduced by k ln 2 with fused multiply-adds, divided by 16, a Taylor polynomial, squared back four times,
- * scaled by 2^k with Go's handling of subnormal results. That is the path Go takes on x86 CPUs with AVX2 and FMA
- * (every x86 server CPU since 2013); without FMA, and on other architectures, Go's own results differ in the last bit.
+ * assembly does (so subnormal arguments come out as Prometheus computes them, not as a correct logarithm).
+ * {@link #log1p}, {@link #asinh}, {@link #acosh} and {@link #atanh} are Go's pure implementations (FreeBSD's).
+ *
+ * <p>{@link #exp} follows Go's amd64 assembly (after N. Shibata's method): the argument reduced by k ln 2 with fused
+ * multiply-adds, divided by 16, a Taylor polynomial, squared back four times, scaled by 2^k with Go's handling of
+ * subnormal results. That is the path Go takes on x86 CPUs with AVX2 and FMA (every x86 server CPU since 2013);
+ * without FMA, and on other architectures, Go's own results differ in the last bit.
  */
 final class GoMath {
 
