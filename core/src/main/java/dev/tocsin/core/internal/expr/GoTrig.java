@@ -63,27 +63,37 @@ final class GoTrig {
 
     /** Go's {@code math.Sin}. */
     static double sin(double x) {
+        return odd(x, (j, z) -> {
+            boolean flip = j > 3; // reflect in the x axis
+            long k = flip ? j - 4 : j;
+            double zz = z * z;
+            double y = k == 1 || k == 2 ? cosPoly(zz) : sinPoly(z, zz);
+            return flip ? -y : y;
+        });
+    }
+
+    /** A function of the octant and the reduced argument of |x| (see {@link #odd}). */
+    @FunctionalInterface
+    private interface OfReduced {
+        double apply(long octant, double z);
+    }
+
+    /**
+     * Go's frame for its odd functions {@code sin} and {@code tan}: 0, -0 and NaN give themselves, infinities NaN;
+     * otherwise {@code f} of |x|'s reduction, negated for a negative x.
+     */
+    private static double odd(double x, OfReduced f) {
         if (x == 0 || Double.isNaN(x)) {
             return x;
         }
         if (Double.isInfinite(x)) {
             return Double.NaN;
         }
-        boolean sign = false;
-        if (x < 0) {
-            x = -x;
-            sign = true;
-        }
+        boolean negative = x < 0;
         long[] o = new long[1];
-        double z = reduce(x, o);
-        long j = o[0];
-        if (j > 3) {
-            sign = !sign;
-            j -= 4;
-        }
-        double zz = z * z;
-        double y = j == 1 || j == 2 ? cosPoly(zz) : sinPoly(z, zz);
-        return sign ? -y : y;
+        double z = reduce(negative ? -x : x, o);
+        double y = f.apply(o[0], z);
+        return negative ? -y : y;
     }
 
     /** Go's {@code math.Cos}. */
@@ -119,32 +129,18 @@ final class GoTrig {
 
     /** Go's {@code math.Tan}. */
     static double tan(double x) {
-        if (x == 0 || Double.isNaN(x)) {
-            return x;
-        }
-        if (Double.isInfinite(x)) {
-            return Double.NaN;
-        }
-        boolean sign = false;
-        if (x < 0) {
-            x = -x;
-            sign = true;
-        }
-        long[] o = new long[1];
-        double z = reduce(x, o);
-        long j = o[0]; // Go's tan does not take the octant modulo 8, but only tests its bit 1, which that keeps
-        double zz = z * z;
-        double y;
-        if (zz > 1e-14) {
-            y = z + z * (zz * (((TAN_P[0] * zz) + TAN_P[1]) * zz + TAN_P[2])
-                    / ((((zz + TAN_Q[1]) * zz + TAN_Q[2]) * zz + TAN_Q[3]) * zz + TAN_Q[4]));
-        } else {
-            y = z;
-        }
-        if ((j & 2) == 2) {
-            y = -1 / y;
-        }
-        return sign ? -y : y;
+        // Go's tan does not take the octant modulo 8, but only tests its bit 1, which that keeps
+        return odd(x, (j, z) -> {
+            double zz = z * z;
+            double y;
+            if (zz > 1e-14) {
+                y = z + z * (zz * (((TAN_P[0] * zz) + TAN_P[1]) * zz + TAN_P[2])
+                        / ((((zz + TAN_Q[1]) * zz + TAN_Q[2]) * zz + TAN_Q[3]) * zz + TAN_Q[4]));
+            } else {
+                y = z;
+            }
+            return (j & 2) == 2 ? -1 / y : y;
+        });
     }
 
     /**
