@@ -27,8 +27,8 @@ public final class RuleTemplates {
     private final List<Expression> queryExpressions;
     /** Whether some template builds a query's text at expansion time. */
     private final boolean dynamicQueries;
-    /** Whether some template queries a literal text (one that parses or not). */
-    private final boolean anyLiteralQuery;
+    /** Whether some template calls {@code query} at all (a literal text, parsing or not, or a built one). */
+    private final boolean usesQuery;
     /** Parsed query texts (an Expression, or the ExpressionException to repeat), at most MAX_PARSED of them. */
     private final Map<String, Object> parsed = new ConcurrentHashMap<>();
 
@@ -42,7 +42,6 @@ public final class RuleTemplates {
         this.annotationTemplates = at;
         List<Expression> queries = new ArrayList<>();
         boolean dynamic = false;
-        boolean anyLiteral = false;
         List<Template> all = new ArrayList<>(lt);
         all.addAll(at);
         for (Template t : all) {
@@ -51,7 +50,6 @@ public final class RuleTemplates {
                     dynamic = true;
                     continue;
                 }
-                anyLiteral = true; // also one that does not parse: it fails at expansion with the parse error
                 Object e = parse(q);
                 if (e instanceof Expression) {
                     queries.add((Expression) e); // one that does not parse fails at expansion, as in Prometheus
@@ -60,7 +58,7 @@ public final class RuleTemplates {
         }
         this.queryExpressions = Collections.unmodifiableList(queries);
         this.dynamicQueries = dynamic;
-        this.anyLiteralQuery = anyLiteral;
+        this.usesQuery = all.stream().anyMatch(t -> !t.queries().isEmpty());
     }
 
     private Object parse(String text) {
@@ -88,7 +86,7 @@ public final class RuleTemplates {
 
     /** Returns whether some template calls {@code query} at all (literal or built). */
     public boolean usesQuery() {
-        return dynamicQueries || !queryExpressions.isEmpty() || anyLiteralQuery;
+        return usesQuery;
     }
 
     /**
