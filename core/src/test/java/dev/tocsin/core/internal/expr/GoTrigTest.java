@@ -71,14 +71,22 @@ class GoTrigTest {
             close("atan2", x, GoTrig.atan2(x, 3), Math.atan2(x, 3));
         });
         qt().forAll(doubles().between(-1, 1)).checkAssert(x -> {
-            close("asin", x, GoTrig.asin(x), Math.asin(x));
-            close("acos", x, GoTrig.acos(x), Math.acos(x));
+            // Go computes sqrt(1 - x*x): the rounding of x*x (up to half an ulp of 1) is amplified by the
+            // function's slope 1/sqrt(1 - x^2) near +-1, so Go is that much less accurate there than Java.
+            double slack = Math.ulp(1.0) / Math.sqrt(1 - x * x);
+            close("asin", x, GoTrig.asin(x), Math.asin(x), slack);
+            close("acos", x, GoTrig.acos(x), Math.acos(x), slack);
         });
     }
 
     /** Within 8 ulps of Java's (a few ulps of difference are what Go's and Java's algorithms allow each). */
     private static void close(String f, double x, double go, double java) {
+        close(f, x, go, java, 0);
+    }
+
+    /** Within 8 ulps of Java's plus {@code slack}, the error the input's own rounding causes in Go's formula. */
+    private static void close(String f, double x, double go, double java, double slack) {
         assertThat(go).as("%s %s", f, x).isCloseTo(java, org.assertj.core.data.Offset.offset(
-                Math.max(1e-15, 8 * Math.ulp(java))));
+                Math.max(1e-15, 8 * Math.ulp(java)) + slack));
     }
 }
