@@ -2,8 +2,10 @@
 """Randomized differential testing of Tocsin's alerting rules against promtool test rules.
 
 Each generated case: random input series (promdiff's generators), a rule file with random alerting rules (random
-conditions, for, keep_firing_for, labels and templated annotations, sometimes a recording rule they read), and
-alert_rule_tests at many eval times with deliberately wrong exp_alerts, so both tools print what they got. The two
+conditions, for, keep_firing_for, labels (some templated) and templated annotations, sometimes a recording rule they
+read; one or two groups, sometimes with a limit, an interval and a group_eval_order), alert_rule_tests at many eval
+times with deliberately wrong exp_alerts, and sometimes promql_expr_tests of ALERTS, ALERTS_FOR_STATE and the recorded
+series with deliberately wrong exp_samples, so both tools print what they got. The two
 outputs are compared verbatim (after the file name).
 
 Usage: alertdiff.py [--seed N] [--minutes M] [--out DIR]
@@ -92,30 +94,65 @@ def gen_case(r):
         if r.random() < 0.5:
             rule['labels'] = {'severity': r.choice(['page', 'warn']),
                               **({'job': 'override'} if r.random() < 0.1 else {})}
+            if r.random() < 0.2:
+                # a templated label: the alert's identity follows its value
+                rule['labels']['level'] = r.choice(['{{ if gt $value 1.0 }}high{{ else }}low{{ end }}',
+                                                    '{{ $labels.job }}-x', '{{ $value }}'])
         if r.random() < 0.7:
             rule['annotations'] = {'summary': annotation(r)}
         rules.append(rule)
     times = sorted(set(r.choice(range(0, 17)) * 60 + r.choice([0, 0, 0, 30, 15, 45]) for _ in range(r.randint(3, 7))))
-    return series, rules, names, times
+    # several groups (a recording rule's readers before or after it), a group limit, a group interval (promtool
+    # ignores it in tests, as Tocsin's test runner does), sometimes an explicit group_eval_order
+    groups = [{'name': 'g', 'rules': rules}]
+    if len(rules) > 2 and r.random() < 0.4:
+        cut = r.randint(1, len(rules) - 1)
+        groups = [{'name': 'g', 'rules': rules[:cut]}, {'name': 'h', 'rules': rules[cut:]}]
+        if r.random() < 0.5:
+            groups.reverse()
+    for grp in groups:
+        if r.random() < 0.15:
+            grp['limit'] = r.choice([1, 2, 3])
+        if r.random() < 0.15:
+            grp['interval'] = r.choice(['2m', '30s', '5m'])
+    order = None
+    if len(groups) > 1 and r.random() < 0.3:
+        order = [grp['name'] for grp in groups][::-1]
+    queries = []
+    if r.random() < 0.5:
+        for _ in range(r.randint(1, 3)):
+            queries.append((r.choice(['ALERTS', 'ALERTS_FOR_STATE', 'ALERTS{alertstate="pending"}', 'rec:a',
+                                      'count(ALERTS) by (alertname)', 'ALERTS_FOR_STATE offset 1m']),
+                            r.choice(range(0, 17)) * 60 + r.choice([0, 30])))
+    return series, groups, names, times, order, queries
 
 
-def render(series, rules, names, times, r):
+def render(series, groups, names, times, order, queries, r):
     q = lambda s: json.dumps(s)  # JSON strings are YAML strings
-    rl = ['groups:', '  - name: g', '    rules:']
-    for rule in rules:
-        first = True
-        for key in ('record', 'alert', 'expr', 'for', 'keep_firing_for'):
-            if key in rule:
-                rl.append('      %s %s: %s' % ('-' if first else ' ', key, q(rule[key])))
-                first = False
-        for key in ('labels', 'annotations'):
-            if key in rule:
-                rl.append('        %s:' % key)
-                for k, v in rule[key].items():
-                    rl.append('          %s: %s' % (k, q(v)))
+    rl = ['groups:']
+    for grp in groups:
+        rl.append('  - name: %s' % grp['name'])
+        for key in ('interval', 'limit'):
+            if key in grp:
+                rl.append('    %s: %s' % (key, grp[key]))
+        rl.append('    rules:')
+        for rule in grp['rules']:
+            first = True
+            for key in ('record', 'alert', 'expr', 'for', 'keep_firing_for'):
+                if key in rule:
+                    rl.append('      %s %s: %s' % ('-' if first else ' ', key, q(rule[key])))
+                    first = False
+            for key in ('labels', 'annotations'):
+                if key in rule:
+                    rl.append('        %s:' % key)
+                    for k, v in rule[key].items():
+                        rl.append('          %s: %s' % (k, q(v)))
     ev = r.choice(['1m', '1m', '30s', '15s', '2m'])
     iv = r.choice(['1m', '1m', '30s', ev])
-    tl = ['rule_files: [rules.yml]', 'evaluation_interval: %s' % ev, 'tests:', '  - interval: %s' % iv]
+    tl = ['rule_files: [rules.yml]', 'evaluation_interval: %s' % ev]
+    if order:
+        tl.append('group_eval_order: [%s]' % ', '.join(order))
+    tl += ['tests:', '  - interval: %s' % iv]
     if r.random() < 0.3:
         tl.append('    external_labels: {region: eu}')
         tl.append('    external_url: "http://am.example:9093"')
@@ -130,6 +167,12 @@ def render(series, rules, names, times, r):
             tl.append('        alertname: %s' % n)
             tl.append('        exp_alerts:')
             tl.append('          - exp_labels: {never: "x"}')
+    if queries:
+        tl.append('    promql_expr_test:')
+        for expr, t in queries:
+            tl.append('      - expr: %s' % q(expr))
+            tl.append('        eval_time: %s' % fmt_dur(t))
+            tl.append('        exp_samples: [{labels: "never", value: -1}]')
     return '\n'.join(rl) + '\n', '\n'.join(tl) + '\n'
 
 
@@ -168,8 +211,8 @@ def main():
         n += 1
         fseed = rng.randrange(1 << 30)
         r = random.Random(fseed)
-        series, rules, names, times = gen_case(r)
-        rtext, ttext = render(series, rules, names, times, r)
+        series, groups, names, times, order, queries = gen_case(r)
+        rtext, ttext = render(series, groups, names, times, order, queries, r)
         d = os.path.join(args.out, 'work')
         os.makedirs(d, exist_ok=True)
         open(os.path.join(d, 'rules.yml'), 'w').write(rtext)
