@@ -116,8 +116,11 @@ def gen_case(r):
         if r.random() < 0.15:
             grp['interval'] = r.choice(['2m', '30s', '5m'])
     order = None
-    if len(groups) > 1 and r.random() < 0.3:
-        order = [grp['name'] for grp in groups][::-1]
+    if len(groups) > 1:
+        # without group_eval_order promtool evaluates the groups in Go map order (docs/rule-files.md): always give one
+        order = [grp['name'] for grp in groups]
+        if r.random() < 0.5:
+            order.reverse()
     queries = []
     if r.random() < 0.5:
         for _ in range(r.randint(1, 3)):
@@ -179,6 +182,8 @@ def render(series, groups, names, times, order, queries, r):
 KNOWN = [
     # promtool names the first two series of a many-to-many match in its (random) series order
     (re.compile(r'(on the (?:right|left) hand-side of the operation): \[.*?\];', re.M), r'\1: [...];'),
+    # ... and so the match group it names first
+    (re.compile(r'(found duplicate series for the match group) \{.*?\} (on the)', re.M), r'\1 {...} \2'),
 ]
 
 

@@ -1402,24 +1402,27 @@ final class Compiler {
         String repl = string(args.get(2));
         String src = string(args.get(3));
         String re = string(args.get(4));
-        Pattern p;
+        RegexTranslator.Groups groups;
         try {
-            p = Pattern.compile("(?:" + RegexTranslator.translate(re) + ")", Pattern.UNIX_LINES);
-        } catch (RegexTranslator.RegexException | java.util.regex.PatternSyntaxException | StackOverflowError e) {
+            groups = RegexTranslator.compileWithGroups(re);
+        } catch (RegexTranslator.RegexException e) {
             throw source.error(args.get(4).pos().offset(), "invalid regular expression in label_replace(): " + re);
         }
+        Pattern p = groups.pattern();
+        List<String> groupNames = groups.names();
         if (!Labels.isValidName(dst)) {
             throw source.error(args.get(1).pos().offset(), "invalid destination label name in label_replace(): "
                     + dst);
         }
-        Map<String, Integer> groupNames = Ops.namedGroups(re);
         return checked((ctx, sink) -> {
             Matcher m = p.matcher("");
             in.eval(ctx, (sl, sv, held) -> {
                 String v = sl.get(src);
                 m.reset(v);
                 if (m.matches()) {
-                    Labels out = Ops.set(sl.without(dst), dst, Ops.expand(repl, m, groupNames));
+                    StringBuilder value = new StringBuilder();
+                    dev.tocsin.core.internal.template.GoExpand.expand(value, repl, m, groupNames);
+                    Labels out = Ops.set(sl.without(dst), dst, value.toString());
                     sink.accept(out, sv, held);
                 } else {
                     sink.accept(sl, sv, held);

@@ -34,12 +34,61 @@ public final class RegexTranslator {
 
     private static final int MAX_REPEAT = 1000;
     private static final int MAX_DEPTH = 1000;
+    /**
+     * RE2's POSIX classes as explicit ASCII ranges (never Java's {@code \p{Alpha}} and the like, which Java does not
+     * case-fold under {@code (?i)}, where RE2 folds every class: {@code (?i)[[:upper:]]} matches {@code a}, and
+     * {@code \u017F}, which folds to {@code s}).
+     */
     private static final Map<String, String> POSIX = Map.ofEntries(
-            Map.entry("alnum", "\\p{Alnum}"), Map.entry("alpha", "\\p{Alpha}"), Map.entry("ascii", "\\p{ASCII}"),
-            Map.entry("blank", "\\p{Blank}"), Map.entry("cntrl", "\\p{Cntrl}"), Map.entry("digit", "\\p{Digit}"),
-            Map.entry("graph", "\\p{Graph}"), Map.entry("lower", "\\p{Lower}"), Map.entry("print", "\\p{Print}"),
-            Map.entry("punct", "\\p{Punct}"), Map.entry("space", "\\s\\x0B"), Map.entry("upper", "\\p{Upper}"),
-            Map.entry("word", "\\w"), Map.entry("xdigit", "\\p{XDigit}"));
+            Map.entry("alnum", "0-9A-Za-z"), Map.entry("alpha", "A-Za-z"), Map.entry("ascii", "\\x{0}-\\x{7F}"),
+            Map.entry("blank", "\\t "), Map.entry("cntrl", "\\x{0}-\\x{1F}\\x{7F}"), Map.entry("digit", "0-9"),
+            Map.entry("graph", "\\x{21}-\\x{7E}"), Map.entry("lower", "a-z"), Map.entry("print", "\\x{20}-\\x{7E}"),
+            Map.entry("punct", "\\x{21}-\\x{2F}\\x{3A}-\\x{40}\\x{5B}-\\x{60}\\x{7B}-\\x{7E}"),
+            Map.entry("space", "\\t\\n\\x{B}\\f\\r "), Map.entry("upper", "A-Z"), Map.entry("word", "0-9A-Za-z_"),
+            Map.entry("xdigit", "0-9A-Fa-f"));
+    /** RE2's word characters ({@code \w}, and what {@code \b} looks at): ASCII only, as in a Java class. */
+    private static final String WORD = "0-9A-Za-z_";
+    /**
+     * RE2's {@code \b}: ASCII word characters on one side only, whatever the flags (Java 17's own {@code \b} counts
+     * Unicode letters and digits, and a case-insensitive class would count {@code \u017F} and the Kelvin sign).
+     */
+    private static final String WORD_BOUNDARY = "(?-iu:(?<=[" + WORD + "])(?![" + WORD + "])|(?<![" + WORD + "])(?=["
+            + WORD + "]))";
+    /** RE2's {@code \B}: the same on both sides. */
+    private static final String NOT_WORD_BOUNDARY = "(?-iu:(?<=[" + WORD + "])(?=[" + WORD + "])|(?<![" + WORD
+            + "])(?![" + WORD + "]))";
+    private static final int MULTILINE = 1;
+    private static final int CASE_FOLD = 2;
+
+    /**
+     * The case-folding orbits of three or more characters ({@code k K \u212A}, {@code s S \u017F}, ...): under
+     * {@code (?i)} RE2 adds a whole orbit to a class when one member is in it; Java's case-insensitive ranges test only
+     * a character's own upper and lower case, so the Kelvin sign does not match {@code (?i)[A-Z]} in Java. Computed
+     * on first use.
+     */
+    private static final class Orbits {
+        static final int[][] LARGE = compute();
+
+        private static int[][] compute() {
+            Map<Integer, List<Integer>> byKey = new java.util.HashMap<>();
+            for (int cp = 0; cp <= 0x1FFFF; cp++) {
+                int key = Character.toLowerCase(Character.toUpperCase(cp));
+                if (key != cp || Character.toUpperCase(cp) != cp) {
+                    byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(cp);
+                }
+            }
+            List<int[]> large = new ArrayList<>();
+            for (Map.Entry<Integer, List<Integer>> e : byKey.entrySet()) {
+                Set<Integer> members = new java.util.TreeSet<>(e.getValue());
+                members.add(e.getKey());
+                members.add(Character.toUpperCase(e.getKey()));
+                if (members.size() >= 3) {
+                    large.add(members.stream().mapToInt(Integer::intValue).toArray());
+                }
+            }
+            return large.toArray(new int[0][]);
+        }
+    }
     private static final Pattern HEX = Pattern.compile("\\\\x(?:\\{([0-9a-fA-F]+)\\}|([0-9a-fA-F]{2}))");
     private static final Set<String> CATEGORIES = Set.of("C", "Cc", "Cf", "Co", "Cs", "L", "Ll", "Lm", "Lo", "Lt",
             "Lu", "M", "Mc", "Me", "Mn", "N", "Nd", "Nl", "No", "P", "Pc", "Pd", "Pe", "Pf", "Pi", "Po", "Ps", "S",
@@ -50,7 +99,12 @@ public final class RegexTranslator {
     private final StringBuilder out = new StringBuilder();
     private int i;
     private int depth;
-    private boolean multiline;
+    /** The flags in effect that the translation itself depends on ({@link #MULTILINE}, {@link #CASE_FOLD}). */
+    private int flags;
+    /** The flags to restore at each open group's {@code )}. */
+    private final java.util.ArrayDeque<Integer> savedFlags = new java.util.ArrayDeque<>();
+    /** The capture groups' names by number ({@code ""} when unnamed; index 0, the whole match, unused). */
+    private final List<String> groupNames = new ArrayList<>(List.of(""));
     /** Whether the previous item can take a repetition operator (RE2: "missing argument to repetition"). */
     private boolean canRepeat;
     /** Literal alternatives while the pattern is nothing but literals and top-level '|'; null once it is not. */
@@ -101,6 +155,34 @@ public final class RegexTranslator {
         return new RegexTranslator(re).translate();
     }
 
+    /**
+     * Compiles an RE2 pattern with its capture groups: for whole-string matching ({@code label_replace}) and search
+     * and replace (the templates' {@code match} and {@code reReplaceAll}).
+     *
+     * @throws RegexException when the pattern is invalid or outside the supported dialect
+     */
+    public static Groups compileWithGroups(String re) throws RegexException {
+        RegexTranslator t = new RegexTranslator(re);
+        String java = t.translate();
+        try {
+            return new Groups(Pattern.compile("(?:" + java + ")", Pattern.UNIX_LINES), List.copyOf(t.groupNames));
+        } catch (PatternSyntaxException e) {
+            throw new RegexException("error parsing regexp: " + e.getDescription() + ": `" + re + "`");
+        } catch (StackOverflowError e) {
+            throw new RegexException("error parsing regexp: expression nests too deeply: `" + re + "`");
+        }
+    }
+
+    /**
+     * A compiled pattern and the names of its capture groups by number ({@code ""} when unnamed, index 0 unused):
+     * RE2 allows one name on several groups, which Java's own named groups do not.
+     *
+     * @param pattern the translated pattern (with {@link Pattern#UNIX_LINES})
+     * @param names the capture groups' names by number
+     */
+    public record Groups(Pattern pattern, List<String> names) {
+    }
+
     private RegexException error(String what) {
         return new RegexException("error parsing regexp: " + what + ": `" + re + "`");
     }
@@ -137,6 +219,7 @@ public final class RegexTranslator {
                         throw error("unexpected )");
                     }
                     depth--;
+                    flags = savedFlags.pop();
                     out.append(')');
                     i++;
                     canRepeat = true;
@@ -158,7 +241,7 @@ public final class RegexTranslator {
                     break;
                 case '$':
                     notLiteral();
-                    out.append(multiline ? "$" : "\\z");
+                    out.append((flags & MULTILINE) != 0 ? "$" : "\\z");
                     i++;
                     break;
                 case '|':
@@ -174,8 +257,14 @@ public final class RegexTranslator {
                     out.append('|');
                     i++;
                     break;
-                case '.':
                 case '^':
+                    notLiteral();
+                    // RE2's (?m)^ also matches after a final newline, where Java's does not
+                    out.append((flags & MULTILINE) != 0 ? "(?<![^\\n])" : "^");
+                    i++;
+                    canRepeat = true;
+                    break;
+                case '.':
                     notLiteral();
                     out.append(c);
                     i++;
@@ -240,6 +329,8 @@ public final class RegexTranslator {
         }
         canRepeat = false;
         if (!re.startsWith("(?", i)) {
+            savedFlags.push(flags);
+            groupNames.add("");
             out.append('(');
             i++;
             return;
@@ -250,42 +341,47 @@ public final class RegexTranslator {
             if (name.isEmpty() || !name.chars().allMatch(ch -> ch == '_' || Character.isLetterOrDigit(ch))) {
                 throw error("invalid named capture: `" + re.substring(i, end < 0 ? re.length() : end + 1) + "`");
             }
+            savedFlags.push(flags);
+            groupNames.add(name);
             out.append('(');
             i = end + 1;
             return;
         }
         // Flags: (?flags) or (?flags:re), flags from i, m, s and one '-'.
         int j = i + 2;
-        StringBuilder flags = new StringBuilder();
+        StringBuilder javaFlags = new StringBuilder();
+        int newFlags = flags;
         boolean negated = false;
         boolean any = false;
         while (j < re.length()) {
             char f = re.charAt(j);
             if (f == 'i' || f == 'm' || f == 's') {
-                flags.append(f);
+                javaFlags.append(f);
                 if (f == 'i') {
-                    flags.append('u');
+                    javaFlags.append('u');
                 }
-                if (f == 'm' && !negated) {
-                    multiline = true;
-                }
+                int bit = f == 'm' ? MULTILINE : f == 'i' ? CASE_FOLD : 0;
+                newFlags = negated ? newFlags & ~bit : newFlags | bit;
                 any = true;
             } else if (f == 'U') {
                 throw error("the ungreedy flag (?U) is not supported (Java has no equivalent)");
             } else if (f == '-' && !negated) {
                 negated = true;
                 any = false;
-                flags.append('-');
+                javaFlags.append('-');
             } else if (f == ':' || f == ')') {
-                if (negated && !any || (f == ')' && flags.length() == 0)) {
+                if (negated && !any || (f == ')' && javaFlags.length() == 0)) {
                     throw error("missing argument to repetition operator or invalid flags: `"
                             + re.substring(i, j + 1) + "`");
                 }
-                out.append("(?").append(flags).append(f);
+                out.append("(?").append(javaFlags).append(f);
                 if (f == ')') {
-                    depth--;
+                    depth--; // (?flags) sets them until the end of the enclosing group
                     canRepeat = false;
+                } else {
+                    savedFlags.push(flags);
                 }
+                flags = newFlags;
                 i = j + 1;
                 return;
             } else {
@@ -296,6 +392,13 @@ public final class RegexTranslator {
         throw error("invalid or unsupported Perl syntax: `" + re.substring(i, Math.min(re.length(), j + 1)) + "`");
     }
 
+    /**
+     * Translates a character class as RE2 parses it: {@code ]} first is literal, then POSIX classes, {@code \\p}
+     * classes, Perl classes ({@code \\d}, ...), and single characters or ranges, whose bounds are single characters
+     * (literal or escaped; {@code [} included). A {@code -} is literal where it does not make a range. The bounds are
+     * written as {@code \\x{...}}, so that nothing in them means something else to Java (nested classes,
+     * {@code &&}).
+     */
     private void charClass() throws RegexException {
         notLiteral();
         int n = re.length();
@@ -305,22 +408,18 @@ public final class RegexTranslator {
             out.append('^');
             i++;
         }
-        int prev = -1;
-        if (i < n && re.charAt(i) == ']') {
-            out.append("\\]");
-            i++;
-            prev = ']';
-        }
+        boolean first = true;
         while (true) {
             if (i >= n) {
                 throw error("missing closing ]");
             }
             char c = re.charAt(i);
-            if (c == ']') {
+            if (c == ']' && !first) {
                 out.append(']');
                 i++;
                 return;
             }
+            first = false;
             if (c == '[' && re.startsWith("[:", i)) {
                 int end = re.indexOf(":]", i + 2);
                 if (end > 0) {
@@ -330,27 +429,124 @@ public final class RegexTranslator {
                     if (java == null) {
                         throw error("invalid character class range: `" + re.substring(i, end + 2) + "`");
                     }
-                    out.append(neg ? "[^" + java + "]" : java);
+                    out.append(neg ? "[^" : "");
+                    asciiSet(java);
+                    out.append(neg ? "]" : "");
                     i = end + 2;
                     continue;
                 }
             }
-            if (c == '\\') {
+            if (c == '\\' && i + 1 < n && "pPdDwWsS".indexOf(re.charAt(i + 1)) >= 0) {
                 escape(true);
-                prev = -1;
-            } else if (c == '[' || c == '&') {
-                out.append('\\').append(c);
-                i++;
-                prev = c;
-            } else {
-                if (c == '-' && prev >= 0 && i + 1 < n && re.charAt(i + 1) != ']' && re.charAt(i + 1) != '\\'
-                        && re.charAt(i + 1) != '[' && re.charAt(i + 1) < prev) {
-                    throw error("invalid character class range: `" + re.substring(i - 1, i + 2) + "`");
-                }
-                out.append(c);
-                i++;
-                prev = c == '-' ? -1 : c;
+                continue;
             }
+            int start = i;
+            int lo = classChar();
+            int hi = lo;
+            if (i + 1 < n && re.charAt(i) == '-' && re.charAt(i + 1) != ']') {
+                i++;
+                hi = classChar();
+                if (hi < lo) {
+                    throw error("invalid character class range: `" + re.substring(start, i) + "`");
+                }
+            }
+            out.append("\\x{").append(Integer.toHexString(lo)).append('}');
+            if (hi != lo) {
+                out.append("-\\x{").append(Integer.toHexString(hi)).append('}');
+            }
+            foldExtras(lo, hi);
+        }
+    }
+
+    /**
+     * Under {@code (?i)}, appends to a class the members of the large case-folding orbits that reach into
+     * {@code [lo, hi]} (see {@link Orbits}).
+     */
+    private void foldExtras(int lo, int hi) {
+        if ((flags & CASE_FOLD) == 0) {
+            return;
+        }
+        for (int[] orbit : Orbits.LARGE) {
+            boolean reaches = false;
+            for (int cp : orbit) {
+                reaches |= cp >= lo && cp <= hi;
+            }
+            if (reaches) {
+                for (int cp : orbit) {
+                    if (cp < lo || cp > hi) {
+                        out.append("\\x{").append(Integer.toHexString(cp)).append('}');
+                    }
+                }
+            }
+        }
+    }
+
+    /** Appends an ASCII set ({@code a-z0-9_}, a POSIX class's ranges) with, under {@code (?i)}, its fold extras. */
+    private void asciiSet(String set) {
+        out.append(set);
+        if (set.contains("A-Z") || set.contains("a-z")) {
+            foldExtras('A', 'Z');
+            foldExtras('a', 'z');
+        }
+    }
+
+    /**
+     * Reads one character of a class (literal, or an escape that stands for one character, as RE2's
+     * {@code parseClassChar}) and returns its code point.
+     */
+    private int classChar() throws RegexException {
+        int n = re.length();
+        if (i >= n) {
+            throw error("missing closing ]");
+        }
+        char c = re.charAt(i);
+        if (c != '\\') {
+            int cp = re.codePointAt(i);
+            i += Character.charCount(cp);
+            return cp;
+        }
+        if (i + 1 >= n) {
+            throw error("trailing backslash at end of expression");
+        }
+        char d = re.charAt(i + 1);
+        switch (d) {
+            case 'a': i += 2; return 0x07;
+            case 'f': i += 2; return '\f';
+            case 'n': i += 2; return '\n';
+            case 'r': i += 2; return '\r';
+            case 't': i += 2; return '\t';
+            case 'v': i += 2; return 0x0B;
+            case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7': {
+                int j = i + 1;
+                int value = 0;
+                while (j < n && j < i + 4 && re.charAt(j) >= '0' && re.charAt(j) <= '7') {
+                    value = value * 8 + (re.charAt(j) - '0');
+                    j++;
+                }
+                if (d != '0' && j == i + 2) {
+                    throw error("invalid escape sequence: `\\" + d + "`");
+                }
+                i = j;
+                return value;
+            }
+            case 'x': {
+                Matcher hex = HEX.matcher(re).region(i, n);
+                if (!hex.lookingAt()) {
+                    throw error("invalid escape sequence: `" + re.substring(i, Math.min(n, i + 4)) + "`");
+                }
+                String digits = hex.group(1) != null ? hex.group(1) : hex.group(2);
+                if (digits.length() > 8 || Long.parseLong(digits, 16) > Character.MAX_CODE_POINT) {
+                    throw error("invalid escape sequence: `" + hex.group() + "`");
+                }
+                i = hex.end();
+                return Integer.parseInt(digits, 16);
+            }
+            default:
+                if (d < 0x80 && !Character.isLetterOrDigit(d)) {
+                    i += 2;
+                    return d;
+                }
+                throw error("invalid escape sequence: `\\" + d + "`");
         }
     }
 
@@ -444,17 +640,28 @@ public final class RegexTranslator {
                 i = hex.end();
                 return;
             }
-            case 'd': case 'D': case 'w': case 'W':
+            case 'd': case 'D': case 'w': case 'W': {
+                // explicit ASCII ranges, which Java case-folds under (?i) as RE2 folds \\w (Java's \\w it does not)
                 notLiteral();
-                out.append('\\').append(d);
+                String set = d == 'd' || d == 'D' ? "0-9" : WORD;
+                boolean negatedClass = d == 'D' || d == 'W';
+                boolean bare = inClass && !negatedClass;
+                out.append(bare ? "" : negatedClass ? "[^" : "[");
+                asciiSet(set);
+                out.append(bare ? "" : "]");
                 i += 2;
                 return;
+            }
             case 'b': case 'B': case 'A': case 'z':
                 if (inClass) {
                     throw error("invalid escape sequence: `\\" + d + "`");
                 }
                 notLiteral();
-                out.append('\\').append(d);
+                if (d == 'b' || d == 'B') {
+                    out.append(d == 'b' ? WORD_BOUNDARY : NOT_WORD_BOUNDARY);
+                } else {
+                    out.append('\\').append(d);
+                }
                 i += 2;
                 return;
             default:

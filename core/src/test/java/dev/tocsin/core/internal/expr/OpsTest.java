@@ -2,9 +2,6 @@ package dev.tocsin.core.internal.expr;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
 
 class OpsTest {
@@ -40,22 +37,5 @@ class OpsTest {
         assertThat(Ops.formatGoFloat(Double.NEGATIVE_INFINITY)).isEqualTo("-Inf");
         assertThat(Ops.formatGoFloat(Double.NaN)).isEqualTo("NaN");
         assertThat(Ops.formatGoFloat(-0.0)).isEqualTo("-0");
-    }
-
-    @Test
-    void expandFollowsGoTemplates() {
-        String re = "(?P<first>a)(b)?";
-        Pattern p = Pattern.compile("(a)(b)?");
-        Matcher m = p.matcher("a");
-        assertThat(m.matches()).isTrue();
-        var names = Ops.namedGroups(re);
-        assertThat(names).containsEntry("first", 1).hasSize(1);
-        assertThat(Ops.expand("$1-$2-$first-${first}x-$firstx-$$-$9-$", m, names)).isEqualTo("a--a-ax--$--$");
-        assertThat(Ops.expand("${1", m, names)).isEqualTo("${1");
-    }
-
-    @Test
-    void namedGroupsSkipClassesEscapesAndNonCapturingGroups() {
-        assertThat(Ops.namedGroups("[(](?:x)\\((?P<n>y)([)(])(?P<m>z)")).containsEntry("n", 1).containsEntry("m", 3);
     }
 }

@@ -42,6 +42,23 @@ class RegexTranslatorTest {
         "a$ # a # 'a\n'",
         "\\Qa.b\\E # a.b # axb",
         "a| # '' # b",
+        // found by scripts/dev/rediff.py against promtool 2.42 (pass/regex-re2.test.yml holds them too)
+        ".\\B # σ # a",
+        "a\\b # a # ab",
+        "σ\\b.* # σa # σ",
+        "(?i)[\\Wb]+ # é # \u017F",
+        "(?i)\\W # - # \u212A",
+        "(?i)\\w # \u017F # é",
+        "(?i)[[:upper:]] # a # é",
+        "(?i)[[:^lower:]] # 1 # \u017F",
+        "[0-9-0-9]+ # 1-2 # a",
+        "[0-[]+ # 0[A # a",
+        "[a-\\x{63}]+ # abc # d",
+        "[\\x41-\\x43\\]]+ # AB] # D",
+        "(?m:a$)\\n# 'a\n' # 'a\nb'",
+        "(?m:b?)a$\\n? # a # 'a\n'",
+        "(?m)a\\n^ # 'a\n' # a",
+        "(?i:a)a # Aa # AA",
     })
     void matchesAsRe2(String regex, String yes, String no) throws Exception {
         Predicate<String> p = re(regex);
@@ -61,7 +78,8 @@ class RegexTranslatorTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "(?P<n>x)      | (x)",
-        "[[:alpha:]]   | [\\p{Alpha}]",
+        "[[:alpha:]]   | [A-Za-z]",
+        "[a-c-]        | [\\x{61}-\\x{63}\\x{2d}]",
         "\\pL          | \\p{IsL}",
         "a$            | a\\z",
         "(?i)a         | (?iu)a",
@@ -69,5 +87,29 @@ class RegexTranslatorTest {
     })
     void translations(String re2, String java) throws Exception {
         assertThat(RegexTranslator.translate(re2)).isEqualTo(java);
+    }
+
+    @org.junit.jupiter.api.Test
+    void groupNamesByNumberSkipClassesEscapesAndNonCapturingGroups() throws Exception {
+        assertThat(RegexTranslator.compileWithGroups("[(](?:x)\\((?P<n>y)([)(])(?i:(?P<m>z))").names())
+                .containsExactly("", "n", "", "m");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '#', value = {
+        // pattern # value # template # Go's expansion (promtool 2.42's label_replace, pass/regex-re2.test.yml)
+        "(?P<first>a)(b)? # a # $1-$2-$first-${first}x-$firstx-$$-$9-$ # a--a-ax--$--$",
+        "(a) # a # ${1 # ${1",
+        "(a) # a # [$01|${01}|$000000001|${1}] # [|||a]",
+        "(?P<n>a)?(?P<n>.) # b # <$1|$2|${n}> # <|b|b>",
+        "(?P<n>a)?(?P<n>.) # ab # <$1|$2|${n}> # <a|b|a>",
+    })
+    void expandsAsGo(String pattern, String value, String template, String expanded) throws Exception {
+        RegexTranslator.Groups g = RegexTranslator.compileWithGroups(pattern);
+        java.util.regex.Matcher m = g.pattern().matcher(value);
+        assertThat(m.matches()).isTrue();
+        StringBuilder out = new StringBuilder();
+        dev.tocsin.core.internal.template.GoExpand.expand(out, template, m, g.names());
+        assertThat(out).hasToString(expanded);
     }
 }
