@@ -491,8 +491,8 @@ public final class RegexTranslator {
     }
 
     /**
-     * Reads one character of a class (literal, or an escape that stands for one character, as RE2's
-     * {@code parseClassChar}) and returns its code point.
+     * Reads one character (literal, or an escape that stands for one character, as RE2's {@code parseClassChar}; also
+     * used for such escapes outside classes) and returns its code point.
      */
     private int classChar() throws RegexException {
         int n = re.length();
@@ -567,54 +567,9 @@ public final class RegexTranslator {
                 i = end < 0 ? n : end + 2;
                 return;
             }
-            case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7': {
-                int j = i + 1;
-                int value = 0;
-                while (j < n && j < i + 4 && re.charAt(j) >= '0' && re.charAt(j) <= '7') {
-                    value = value * 8 + (re.charAt(j) - '0');
-                    j++;
-                }
-                if (d != '0' && j == i + 2) {
-                    throw error("invalid escape sequence: `\\" + d + "`");
-                }
-                literal(new String(Character.toChars(value)));
-                out.append("\\x{").append(Integer.toHexString(value)).append('}');
-                i = j;
-                return;
-            }
             case 'p':
             case 'P':
                 unicodeClass(inClass, d == 'P');
-                return;
-            case 'v':
-                literal("\u000B");
-                out.append("\\x0B");
-                i += 2;
-                return;
-            case 'a':
-                literal("\u0007");
-                out.append("\\a");
-                i += 2;
-                return;
-            case 'f':
-                literal("\f");
-                out.append("\\f");
-                i += 2;
-                return;
-            case 't':
-                literal("\t");
-                out.append("\\t");
-                i += 2;
-                return;
-            case 'n':
-                literal("\n");
-                out.append("\\n");
-                i += 2;
-                return;
-            case 'r':
-                literal("\r");
-                out.append("\\r");
-                i += 2;
                 return;
             case 's':
                 notLiteral();
@@ -626,22 +581,8 @@ public final class RegexTranslator {
                 out.append("[^\\t\\n\\f\\r ]");
                 i += 2;
                 return;
-            case 'x': {
-                Matcher hex = HEX.matcher(re).region(i, n);
-                if (!hex.lookingAt()) {
-                    throw error("invalid escape sequence: `" + re.substring(i, Math.min(n, i + 4)) + "`");
-                }
-                String digits = hex.group(1) != null ? hex.group(1) : hex.group(2);
-                if (digits.length() > 8 || Long.parseLong(digits, 16) > Character.MAX_CODE_POINT) {
-                    throw error("invalid escape sequence: `" + hex.group() + "`");
-                }
-                notLiteral();
-                out.append("\\x{").append(digits).append('}');
-                i = hex.end();
-                return;
-            }
             case 'd': case 'D': case 'w': case 'W': {
-                // explicit ASCII ranges, which Java case-folds under (?i) as RE2 folds \\w (Java's \\w it does not)
+                // explicit ASCII ranges, which Java case-folds under (?i) as RE2 folds \w (Java's own \w it does not)
                 notLiteral();
                 String set = d == 'd' || d == 'D' ? "0-9" : WORD;
                 boolean negatedClass = d == 'D' || d == 'W';
@@ -664,14 +605,13 @@ public final class RegexTranslator {
                 }
                 i += 2;
                 return;
-            default:
-                if (d < 0x80 && !Character.isLetterOrDigit(d)) {
-                    literal(String.valueOf(d));
-                    out.append('\\').append(d);
-                    i += 2;
-                    return;
-                }
-                throw error("invalid escape sequence: `\\" + d + "`");
+            default: {
+                // a single character: a control escape, octal, hex, or escaped punctuation
+                int cp = classChar();
+                literal(new String(Character.toChars(cp)));
+                out.append("\\x{").append(Integer.toHexString(cp)).append('}');
+                return;
+            }
         }
     }
 

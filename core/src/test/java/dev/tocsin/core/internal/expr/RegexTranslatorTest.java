@@ -83,7 +83,7 @@ class RegexTranslatorTest {
         "\\pL          | \\p{IsL}",
         "a$            | a\\z",
         "(?i)a         | (?iu)a",
-        "\\v           | \\x0B",
+        "\\v           | \\x{b}",
     })
     void translations(String re2, String java) throws Exception {
         assertThat(RegexTranslator.translate(re2)).isEqualTo(java);
