@@ -122,6 +122,51 @@ def pattern_literal(p, r):
     return promql_string(p)
 
 
+def template_case(r, vals):
+    """A rule file whose alerts expand reReplaceAll and match with random patterns, and its test file."""
+    rl = ['groups:', '  - name: g', '    rules:']
+    names = []
+    for k in range(r.randint(3, 8)):
+        p = Pat(r).alt()
+        if '`' in p:
+            continue
+        name = 'R%d' % k
+        names.append(name)
+        rl.append('      - alert: %s' % name)
+        rl.append('        expr: x')
+        rl.append('        annotations:')
+        rl.append('          r: %s' % json.dumps('{{ reReplaceAll `%s` "<$1|${n}>" $labels.s }}' % p))
+        rl.append('          m: %s' % json.dumps('{{ match `%s` $labels.s }}' % p))
+    tl = ['rule_files: [rules.yml]', 'evaluation_interval: 1m', 'tests:', '  - interval: 1m', '    input_series:']
+    for i, v in enumerate(vals):
+        tl.append('      - series: %s' % yq('x{i="%d", s=%s}' % (i, promql_string(v))))
+        tl.append("        values: '1'")
+    tl.append('    alert_rule_test:')
+    for n in names:
+        tl.append('      - eval_time: 0m')
+        tl.append('        alertname: %s' % n)
+        tl.append('        exp_alerts: [{exp_labels: {never: "x"}}]')
+    return '\n'.join(rl) + '\n', '\n'.join(tl) + '\n'
+
+
+def alert_blocks(out):
+    """The report's block per alert test, template errors reduced to ERR (Go's and Tocsin's wording differ)."""
+    res = {}
+    cur = None
+    for line in out.splitlines():
+        m = re.match(r'^    alertname: (\S+), time: ', line)
+        if m:
+            cur = m.group(1)
+            res[cur] = []
+            continue
+        if cur is not None and line.strip():
+            line = re.sub(r'(m|r)="((?:[^"\\]|\\.)*)"',
+                          lambda m: m.group(1) + ('=ERR' if 'error expanding template' in m.group(2) else
+                                                  '="' + m.group(2) + '"'), line)
+            res[cur].append(line.strip())
+    return {k: '\n'.join(v) for k, v in res.items()}
+
+
 def gen_file(r, n_patterns):
     vals = sorted(set(value(r) for _ in range(r.randint(12, 30))))
     vals = [v for v in vals if v != '']  # an empty value is no label
@@ -145,7 +190,7 @@ def gen_file(r, n_patterns):
         lines.append('      - expr: %s' % yq(e))
         lines.append('        eval_time: 0m')
         lines.append('        exp_samples: [{labels: \'no_such{x="y"}\', value: 12345}]')
-    return '\n'.join(lines) + '\n', exprs
+    return '\n'.join(lines) + '\n', exprs, vals
 
 
 ENTRY = re.compile(r'^    expr: "((?:[^"\\]|\\.)*)", time: (\S+?),(?: err: (.*))?$')
@@ -181,12 +226,12 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     rng = random.Random(args.seed)
     deadline = time.time() + args.minutes * 60
-    stats = {'files': 0, 'exprs': 0, 'same': 0, 'diff': 0, 'both_err': 0}
+    stats = {'files': 0, 'exprs': 0, 'alerts': 0, 'same': 0, 'diff': 0, 'both_err': 0}
     n = 0
     while time.time() < deadline:
         n += 1
         r = random.Random(rng.randrange(1 << 30))
-        text, exprs = gen_file(r, args.per_file)
+        text, exprs, vals = gen_file(r, args.per_file)
         path = os.path.join(args.out, 'cur.test.yml')
         open(path, 'w').write(text)
         pc, pout, perr, _ = run_tool(PROMTOOL, path)
@@ -204,12 +249,26 @@ def main():
             else:
                 stats['diff'] += 1
                 bad.append((key, a, b))
+        rtext, ttext = template_case(r, vals)
+        open(os.path.join(args.out, 'rules.yml'), 'w').write(rtext)
+        tpath = os.path.join(args.out, 'templates.test.yml')
+        open(tpath, 'w').write(ttext)
+        _, pout2, perr2, _ = run_tool(PROMTOOL, tpath)
+        _, tout2, terr2, _ = run_tool(TOCSIN, tpath)
+        pa, ta = alert_blocks(pout2 + perr2), alert_blocks(tout2 + terr2)
+        for key in set(pa) | set(ta):
+            stats['alerts'] += 1
+            if pa.get(key) != ta.get(key):
+                stats['diff'] += 1
+                bad.append(('alert ' + key, pa.get(key), ta.get(key)))
         if len(pb) == 0 or len(tb) == 0:
             bad.append(('(whole file)', (pc, pout[-2000:], perr[-2000:]), (tc, tout[-2000:], terr[-2000:])))
         if bad:
             case = os.path.join(args.out, 'case_%d_%d' % (args.seed, n))
             os.makedirs(case, exist_ok=True)
             open(os.path.join(case, 'test.yml'), 'w').write(text)
+            open(os.path.join(case, 'rules.yml'), 'w').write(rtext)
+            open(os.path.join(case, 'templates.test.yml'), 'w').write(ttext)
             with open(os.path.join(case, 'diffs.txt'), 'w') as f:
                 for key, a, b in bad:
                     f.write('== %s\n-- promtool:\n%s\n-- tocsin:\n%s\n' % (key, a, b))
