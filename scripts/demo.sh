@@ -29,7 +29,14 @@ fi
 step "Using $("$HAPROXY" -v 2>/dev/null | head -n 1)"
 
 step "Building Tocsin (mvn -B -q -DskipTests package -pl examples -am); the first build downloads dependencies"
-mvn -B -q -Dstyle.color=never -DskipTests package -pl examples -am
+# the build's output goes to a log (Debian's Maven prints stray colour codes even with -B -q); shown on failure
+BUILD_LOG=$(mktemp)
+if ! mvn -B -q -Dstyle.color=never -DskipTests package -pl examples -am >"$BUILD_LOG" 2>&1; then
+  cat "$BUILD_LOG" >&2
+  rm -f "$BUILD_LOG"
+  fail "the build failed (its output is above)"
+fi
+rm -f "$BUILD_LOG"
 [ -f "$JAR" ] || fail "the build did not produce $JAR"
 
 step "Running the demo (java -cp $JAR dev.tocsin.examples.demo.Demo)"

@@ -193,6 +193,29 @@ public final class DeliveryWorker<K, V> {
         return r;
     }
 
+    /**
+     * What went wrong, in words: the first message along the causes, else what the exception's type means (Java's HTTP
+     * client throws a {@code ConnectException} without a message when the connection is refused).
+     */
+    static String what(Throwable t) {
+        if (t instanceof CallNotPermittedException) {
+            return "circuit breaker open";
+        }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            String m = c.getMessage();
+            if (m != null && !m.isBlank()) {
+                return m;
+            }
+            if (c instanceof java.net.ConnectException) {
+                return "connection refused";
+            }
+            if (c instanceof java.net.http.HttpTimeoutException) {
+                return "timed out";
+            }
+        }
+        return "no detail";
+    }
+
     private void requeue(List<Map.Entry<K, V>> batch) {
         int d = queue.requeue(batch);
         if (d > 0) {
@@ -202,8 +225,7 @@ public final class DeliveryWorker<K, V> {
 
     private synchronized void noteFailure(Throwable t, int n) {
         episodeFailures += n;
-        String what = t instanceof CallNotPermittedException ? "circuit breaker open"
-                : t.getMessage() == null ? "no detail" : t.getMessage();
+        String what = what(t);
         if (!failing) {
             failing = true;
             log.warn("Delivery of {} notification(s) to {} failed after the retry budget: {} ({}); {}; further "

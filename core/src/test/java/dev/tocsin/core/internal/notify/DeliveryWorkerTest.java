@@ -88,4 +88,16 @@ class DeliveryWorkerTest {
         assertThat(w.stats().sent.sum()).isZero();
         assertThat(w.stats().failed.sum() + w.stats().dropped.sum()).isGreaterThanOrEqualTo(30);
     }
+
+    @Test
+    void failuresAreDescribedInWordsEvenWithoutAMessage() {
+        assertThat(DeliveryWorker.what(new java.net.ConnectException())).isEqualTo("connection refused");
+        assertThat(DeliveryWorker.what(new java.io.IOException(new java.net.ConnectException())))
+                .isEqualTo("java.net.ConnectException"); // the wrapper's message names its cause
+        assertThat(DeliveryWorker.what(new RuntimeException(null, new java.net.ConnectException())))
+                .isEqualTo("connection refused");
+        assertThat(DeliveryWorker.what(new java.net.http.HttpTimeoutException("request timed out")))
+                .isEqualTo("request timed out");
+        assertThat(DeliveryWorker.what(new IllegalStateException())).isEqualTo("no detail");
+    }
 }
