@@ -111,6 +111,29 @@ final class Compiler {
         return source.error(n.pos().offset(), what + " is not supported yet");
     }
 
+    /** An {@code @ <timestamp>} modifier of {@code n}, located at its {@code @}. */
+    private ExpressionException unsupportedAt(Node n) {
+        String t = source.text();
+        int at = n.pos().offset();
+        char quote = 0;
+        for (int k = at; k < t.length(); k++) {
+            char c = t.charAt(k);
+            if (quote != 0) {
+                if (c == '\\' && quote != '`') {
+                    k++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '"' || c == '\'' || c == '`') {
+                quote = c;
+            } else if (c == '@') {
+                at = k;
+                break;
+            }
+        }
+        return source.error(at, "@ modifier with a timestamp is not supported yet");
+    }
+
     private ExpressionException unsupportedConstruct(Node n) {
         if (n instanceof Call) {
             return unsupported(n, "function " + ((Call) n).function());
@@ -123,7 +146,7 @@ final class Compiler {
         }
         if (n instanceof VectorSelector) {
             VectorSelector vs = (VectorSelector) n;
-            return unsupported(n, fixedAt(vs.modifiers()) ? "@ modifier with a timestamp" : "offset modifier");
+            return fixedAt(vs.modifiers()) ? unsupportedAt(n) : unsupported(n, "offset modifier");
         }
         if (n instanceof Node.MatrixSelector) {
             return unsupported(n, "range selector");
@@ -1814,7 +1837,7 @@ final class Compiler {
      */
     private VectorPlan subqueryFunction(Call call, int code, Node.Subquery sq) {
         if (fixedAt(sq.modifiers())) {
-            throw unsupported(sq, "@ modifier with a timestamp");
+            throw unsupportedAt(sq);
         }
         String f = call.function();
         long range = sq.rangeMillis();

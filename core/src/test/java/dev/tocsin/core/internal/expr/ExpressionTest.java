@@ -204,10 +204,11 @@ class ExpressionTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "rate(x[5m] @ 100) > 1           | 1 | 6  | @ modifier with a timestamp is not supported yet",
-        "x offset 5m @ 100               | 1 | 1  | @ modifier with a timestamp is not supported yet",
-        "x @ 100                         | 1 | 1  | @ modifier with a timestamp is not supported yet",
-        "max_over_time(x[5m:1m] @ 100)   | 1 | 15 | @ modifier with a timestamp is not supported yet",
+        "rate(x[5m] @ 100) > 1           | 1 | 12 | @ modifier with a timestamp is not supported yet",
+        "x offset 5m @ 100               | 1 | 13 | @ modifier with a timestamp is not supported yet",
+        "x @ 100                         | 1 | 3  | @ modifier with a timestamp is not supported yet",
+        "max_over_time(x[5m:1m] @ 100)   | 1 | 24 | @ modifier with a timestamp is not supported yet",
+        "x{a=\"@\"} @ 100                | 1 | 10 | @ modifier with a timestamp is not supported yet",
         "histogram_fraction(0, 1, x)     | 1 | 1  | function histogram_fraction is not supported yet",
         "histogram_count(x)              | 1 | 1  | function histogram_count is not supported yet",
         "'a' == bool 'b'                 | 1 | 1  | binary expression must contain only scalar and instant vector types",
