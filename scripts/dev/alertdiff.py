@@ -20,7 +20,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import promdiff  # noqa: E402
-from promdiff import Gen, gen_series, series_text, yq, fmt_dur, run_tool, PROMTOOL, TOCSIN  # noqa: E402
+from promdiff import Gen, gen_series, series_text, yq, fmt_dur, run_tool, save_case, PROMTOOL, TOCSIN  # noqa: E402
 
 
 def cond(g0, r):
@@ -232,12 +232,9 @@ def main():
             stats['same'] += 1
         else:
             stats['diff'] += 1
-            case = os.path.join(args.out, 'case_%d_%d' % (args.seed, n))
-            os.makedirs(case, exist_ok=True)
-            open(os.path.join(case, 'rules.yml'), 'w').write(rtext)
-            open(os.path.join(case, 'test.yml'), 'w').write(ttext)
-            open(os.path.join(case, 'promtool.out'), 'w').write('exit %s\n%s' % (pc, a))
-            open(os.path.join(case, 'tocsin.out'), 'w').write('exit %s\n%s' % (tc, b))
+            case = save_case(args.out, args.seed, n, {'rules.yml': rtext, 'test.yml': ttext,
+                                                      'promtool.out': 'exit %s\n%s' % (pc, a),
+                                                      'tocsin.out': 'exit %s\n%s' % (tc, b)})
             print('DIFF case %s (exit %s vs %s)' % (case, pc, tc), flush=True)
         if n % 10 == 0:
             print('STATS', json.dumps(stats), flush=True)

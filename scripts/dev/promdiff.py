@@ -565,6 +565,16 @@ JAR_BROKEN = re.compile(r'NoClassDefFoundError|ClassNotFoundException|Invalid or
                         r'Unable to access jarfile|Error: Could not find or load main class')
 
 
+def save_case(out, seed, n, files):
+    """Writes a differing case's files ({name: text}) to out/case_<seed>_<n> and returns that directory."""
+    case = os.path.join(out, 'case_%d_%d' % (seed, n))
+    os.makedirs(case, exist_ok=True)
+    for name, text in files.items():
+        with open(os.path.join(case, name), 'w') as f:
+            f.write(text)
+    return case
+
+
 def run_tool(cmd, path):
     for attempt in range(4):
         res = run_tool1(cmd, path)

@@ -19,7 +19,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from promdiff import fmt_dur, run_tool, yq, PROMTOOL, TOCSIN  # noqa: E402
+from promdiff import run_tool, save_case, yq, PROMTOOL, TOCSIN  # noqa: E402
 
 ALPHABET = ['a', 'a', 'b', 'b', 'c', 'A', 'B', '0', '1', '9', '-', '.', '_', ' ', '\n', 'é', 'É', '日', 'k', 'K',
             'ſ', 'Σ', 'σ', 'ς', '\t', '/', ':']
@@ -264,14 +264,9 @@ def main():
         if len(pb) == 0 or len(tb) == 0:
             bad.append(('(whole file)', (pc, pout[-2000:], perr[-2000:]), (tc, tout[-2000:], terr[-2000:])))
         if bad:
-            case = os.path.join(args.out, 'case_%d_%d' % (args.seed, n))
-            os.makedirs(case, exist_ok=True)
-            open(os.path.join(case, 'test.yml'), 'w').write(text)
-            open(os.path.join(case, 'rules.yml'), 'w').write(rtext)
-            open(os.path.join(case, 'templates.test.yml'), 'w').write(ttext)
-            with open(os.path.join(case, 'diffs.txt'), 'w') as f:
-                for key, a, b in bad:
-                    f.write('== %s\n-- promtool:\n%s\n-- tocsin:\n%s\n' % (key, a, b))
+            diffs = ''.join('== %s\n-- promtool:\n%s\n-- tocsin:\n%s\n' % (key, a, b) for key, a, b in bad)
+            case = save_case(args.out, args.seed, n, {'test.yml': text, 'rules.yml': rtext,
+                                                      'templates.test.yml': ttext, 'diffs.txt': diffs})
             print('DIFF %s: %d expressions' % (case, len(bad)), flush=True)
         if n % 10 == 0:
             print('STATS', json.dumps(stats), flush=True)
