@@ -420,12 +420,9 @@ final class GoFmt {
         buf.append("%!").appendCodePoint(verb).append('(');
         if (arg != null) {
             buf.append(Values.typeName(arg)).append('=');
-            boolean savedPlusV = plusV;
-            boolean savedSharpV = sharpV;
-            clearFlags();
+            // as Go's badVerb: the value as %v with the bad verb's flags, width and precision
+            // (printf "%.3g" 3 prints %!g(int=003), printf "%5.1f" "0" prints %!f(string=    0))
             printArg(arg, 'v');
-            plusV = savedPlusV;
-            sharpV = savedSharpV;
         } else {
             buf.append("<nil>");
         }
@@ -638,11 +635,8 @@ final class GoFmt {
     private void fmtString(Object arg, String s, int verb) {
         switch (verb) {
             case 'v':
-                if (sharpV) {
-                    pad(quote(s));
-                } else {
-                    pad(s);
-                }
+                // Go's fmtS and fmtQ: the precision truncates (printf "%.2v" "abc" prints ab)
+                pad(sharpV ? quote(truncate(s)) : truncate(s));
                 break;
             case 's':
                 pad(truncate(s));
