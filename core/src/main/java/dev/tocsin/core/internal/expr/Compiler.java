@@ -1427,7 +1427,7 @@ final class Compiler {
         String re = string(args.get(4));
         RegexTranslator.Groups groups;
         try {
-            groups = RegexTranslator.compileWithGroups(re);
+            groups = RegexTranslator.compileWithGroups(re, true);
         } catch (RegexTranslator.RegexException e) {
             throw source.error(args.get(4).pos().offset(), "invalid regular expression in label_replace(): " + re);
         }

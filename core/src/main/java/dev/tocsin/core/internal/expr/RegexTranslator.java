@@ -59,6 +59,16 @@ public final class RegexTranslator {
             + "])(?![" + WORD + "]))";
     private static final int MULTILINE = 1;
     private static final int CASE_FOLD = 2;
+    /**
+     * Under {@code (?i)}, literals whose case-insensitive match in Java differs from RE2's folding: Java lets
+     * {@code i} and {@code I} match the Turkish dotless and dotted i (and those match {@code i}), and does not let
+     * {@code ß} match {@code ẞ}. Written with Java's case-insensitivity off.
+     */
+    private static final Map<Integer, String> FOLDED_LITERALS = Map.of(
+            (int) 'i', "(?-iu:[iI])", (int) 'I', "(?-iu:[iI])", 0x130, "(?-iu:\\x{130})", 0x131, "(?-iu:\\x{131})",
+            0xDF, "(?-iu:[\\x{df}\\x{1e9e}])", 0x1E9E, "(?-iu:[\\x{df}\\x{1e9e}])");
+    /** The Turkish dotted and dotless i: Java's case-insensitive classes with i or I match them, RE2's do not. */
+    private static final String DOTTED_AND_DOTLESS_I = "[\\x{130}\\x{131}]";
 
     /**
      * The case-folding orbits of three or more characters ({@code k K \u212A}, {@code s S \u017F}, ...): under
@@ -72,12 +82,16 @@ public final class RegexTranslator {
         private static int[][] compute() {
             Map<Integer, List<Integer>> byKey = new java.util.HashMap<>();
             for (int cp = 0; cp <= 0x1FFFF; cp++) {
+                if (cp == 0x130 || cp == 0x131) {
+                    continue; // Go folds the Turkish dotted and dotless i only to themselves (see DOTTED_AND_DOTLESS_I)
+                }
                 int key = Character.toLowerCase(Character.toUpperCase(cp));
                 if (key != cp || Character.toUpperCase(cp) != cp) {
                     byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(cp);
                 }
             }
             List<int[]> large = new ArrayList<>();
+            large.add(new int[] {0xDF, 0x1E9E}); // sharp s: Go folds them together, Java's case mappings do not
             for (Map.Entry<Integer, List<Integer>> e : byKey.entrySet()) {
                 Set<Integer> members = new java.util.TreeSet<>(e.getValue());
                 members.add(e.getKey());
@@ -111,8 +125,15 @@ public final class RegexTranslator {
     private List<String> literals = new ArrayList<>();
     private StringBuilder current = new StringBuilder();
 
-    private RegexTranslator(String re) {
+    /**
+     * Whether the pattern is matched whole, as PromQL does by wrapping it in {@code ^(?:...)$}: a {@code \\Q} without
+     * {@code \\E} then quotes the wrapper's {@code )$} too, and RE2 fails with a missing {@code )}.
+     */
+    private final boolean anchored;
+
+    private RegexTranslator(String re, boolean anchored) {
         this.re = re;
+        this.anchored = anchored;
     }
 
     /**
@@ -127,7 +148,7 @@ public final class RegexTranslator {
         if (re.equals(".+")) {
             return v -> !v.isEmpty() && v.indexOf('\n') < 0;
         }
-        RegexTranslator t = new RegexTranslator(re);
+        RegexTranslator t = new RegexTranslator(re, true);
         String java = t.translate();
         if (t.literals != null) {
             t.literals.add(t.current.toString());
@@ -152,17 +173,18 @@ public final class RegexTranslator {
 
     /** Returns the Java translation of an RE2 pattern (for tests and documentation). */
     static String translate(String re) throws RegexException {
-        return new RegexTranslator(re).translate();
+        return new RegexTranslator(re, true).translate();
     }
 
     /**
      * Compiles an RE2 pattern with its capture groups: for whole-string matching ({@code label_replace}) and search
      * and replace (the templates' {@code match} and {@code reReplaceAll}).
      *
+     * @param anchored whether the pattern will be matched whole, as PromQL does (see {@link #anchored})
      * @throws RegexException when the pattern is invalid or outside the supported dialect
      */
-    public static Groups compileWithGroups(String re) throws RegexException {
-        RegexTranslator t = new RegexTranslator(re);
+    public static Groups compileWithGroups(String re, boolean anchored) throws RegexException {
+        RegexTranslator t = new RegexTranslator(re, anchored);
         String java = t.translate();
         try {
             return new Groups(Pattern.compile("(?:" + java + ")", Pattern.UNIX_LINES), List.copyOf(t.groupNames));
@@ -243,6 +265,7 @@ public final class RegexTranslator {
                     notLiteral();
                     out.append((flags & MULTILINE) != 0 ? "$" : "\\z");
                     i++;
+                    canRepeat = true; // RE2 accepts $* (an empty-width assertion repeated)
                     break;
                 case '|':
                     canRepeat = false;
@@ -272,7 +295,7 @@ public final class RegexTranslator {
                     break;
                 default:
                     literal(String.valueOf(c));
-                    out.append(c);
+                    appendLiteral(c, String.valueOf(c));
                     i++;
                     canRepeat = true;
             }
@@ -338,7 +361,7 @@ public final class RegexTranslator {
         if (re.startsWith("(?P<", i)) {
             int end = re.indexOf('>', i + 4);
             String name = end < 0 ? "" : re.substring(i + 4, end);
-            if (name.isEmpty() || !name.chars().allMatch(ch -> ch == '_' || Character.isLetterOrDigit(ch))) {
+            if (name.isEmpty() || !name.chars().allMatch(ch -> ch < 0x80 && (ch == '_' || Character.isLetterOrDigit(ch)))) {
                 throw error("invalid named capture: `" + re.substring(i, end < 0 ? re.length() : end + 1) + "`");
             }
             savedFlags.push(flags);
@@ -369,8 +392,13 @@ public final class RegexTranslator {
                 negated = true;
                 any = false;
                 javaFlags.append('-');
+            } else if (f == ')' && javaFlags.length() == 0) {
+                depth--; // (?) sets no flags: RE2 reads it as nothing
+                canRepeat = false;
+                i = j + 1;
+                return;
             } else if (f == ':' || f == ')') {
-                if (negated && !any || (f == ')' && javaFlags.length() == 0)) {
+                if (negated && !any) {
                     throw error("missing argument to repetition operator or invalid flags: `"
                             + re.substring(i, j + 1) + "`");
                 }
@@ -392,6 +420,33 @@ public final class RegexTranslator {
         throw error("invalid or unsupported Perl syntax: `" + re.substring(i, Math.min(re.length(), j + 1)) + "`");
     }
 
+    /** Appends a literal character ({@code java} is its Java text), fixing Java's case folding under {@code (?i)}. */
+    private void appendLiteral(int cp, String java) {
+        String folded = (flags & CASE_FOLD) != 0 ? FOLDED_LITERALS.get(cp) : null;
+        out.append(folded != null ? folded : java);
+    }
+
+    /**
+     * Under {@code (?i)}, wraps the class written from {@code start} so that the Turkish dotted and dotless i match as
+     * in RE2, where they fold only to themselves: a class holds them when it names them or holds a negated set of
+     * letters ({@code [\\W]}, {@code [[:^alpha:]]}), and a negated class the other way round; Java decides by their
+     * upper and lower case ({@code I} and {@code i}).
+     *
+     * @param letters whether the class holds letters (Java would then match the two by case)
+     * @param negatedLetters whether it holds a negated set of letters
+     * @param namesThem whether it names U+0130 or U+0131
+     */
+    private void fixDottedI(int start, boolean negated, boolean letters, boolean negatedLetters, boolean namesThem) {
+        if ((flags & CASE_FOLD) == 0 || !(letters || negatedLetters || namesThem)) {
+            return;
+        }
+        if (negated != (negatedLetters || namesThem)) {
+            out.insert(start, "(?:(?-iu:" + DOTTED_AND_DOTLESS_I + ")|").append(')');
+        } else {
+            out.insert(start, "(?:(?-iu:(?!" + DOTTED_AND_DOTLESS_I + "))").append(')');
+        }
+    }
+
     /**
      * Translates a character class as RE2 parses it: {@code ]} first is literal, then POSIX classes, {@code \\p}
      * classes, Perl classes ({@code \\d}, ...), and single characters or ranges, whose bounds are single characters
@@ -402,12 +457,18 @@ public final class RegexTranslator {
     private void charClass() throws RegexException {
         notLiteral();
         int n = re.length();
+        int start = out.length();
         out.append('[');
         i++;
+        boolean negated = false;
         if (i < n && re.charAt(i) == '^') {
             out.append('^');
             i++;
+            negated = true;
         }
+        boolean letters = false;
+        boolean negatedLetters = false;
+        boolean namesThem = false;
         boolean first = true;
         while (true) {
             if (i >= n) {
@@ -417,6 +478,7 @@ public final class RegexTranslator {
             if (c == ']' && !first) {
                 out.append(']');
                 i++;
+                fixDottedI(start, negated, letters, negatedLetters, namesThem);
                 return;
             }
             first = false;
@@ -432,22 +494,27 @@ public final class RegexTranslator {
                     out.append(neg ? "[^" : "");
                     asciiSet(java);
                     out.append(neg ? "]" : "");
+                    boolean hasLetters = java.contains("A-Z") || java.contains("a-z");
+                    letters |= !neg && hasLetters;
+                    negatedLetters |= neg && hasLetters;
                     i = end + 2;
                     continue;
                 }
             }
             if (c == '\\' && i + 1 < n && "pPdDwWsS".indexOf(re.charAt(i + 1)) >= 0) {
+                letters |= re.charAt(i + 1) == 'w';
+                negatedLetters |= re.charAt(i + 1) == 'W';
                 escape(true);
                 continue;
             }
-            int start = i;
+            int rangeStart = i;
             int lo = classChar();
             int hi = lo;
             if (i + 1 < n && re.charAt(i) == '-' && re.charAt(i + 1) != ']') {
                 i++;
                 hi = classChar();
                 if (hi < lo) {
-                    throw error("invalid character class range: `" + re.substring(start, i) + "`");
+                    throw error("invalid character class range: `" + re.substring(rangeStart, i) + "`");
                 }
             }
             out.append("\\x{").append(Integer.toHexString(lo)).append('}');
@@ -455,6 +522,8 @@ public final class RegexTranslator {
                 out.append("-\\x{").append(Integer.toHexString(hi)).append('}');
             }
             foldExtras(lo, hi);
+            letters |= lo <= 'i' && hi >= 'i' || lo <= 'I' && hi >= 'I';
+            namesThem |= lo <= 0x131 && hi >= 0x130;
         }
     }
 
@@ -535,11 +604,12 @@ public final class RegexTranslator {
                     throw error("invalid escape sequence: `" + re.substring(i, Math.min(n, i + 4)) + "`");
                 }
                 String digits = hex.group(1) != null ? hex.group(1) : hex.group(2);
-                if (digits.length() > 8 || Long.parseLong(digits, 16) > Character.MAX_CODE_POINT) {
+                String significant = digits.replaceFirst("^0+(?=.)", ""); // RE2 allows leading zeros
+                if (significant.length() > 8 || Long.parseLong(significant, 16) > Character.MAX_CODE_POINT) {
                     throw error("invalid escape sequence: `" + hex.group() + "`");
                 }
                 i = hex.end();
-                return Integer.parseInt(digits, 16);
+                return Integer.parseInt(significant, 16);
             }
             default:
                 if (d < 0x80 && !Character.isLetterOrDigit(d)) {
@@ -559,6 +629,9 @@ public final class RegexTranslator {
         switch (d) {
             case 'Q': {
                 int end = re.indexOf("\\E", i + 2);
+                if (end < 0 && anchored) {
+                    throw error("missing closing ) (\\Q without \\E quotes the end of PromQL's ^(?:...)$)");
+                }
                 String text = re.substring(i + 2, end < 0 ? n : end);
                 literal(text);
                 if (!text.isEmpty()) {
@@ -587,9 +660,13 @@ public final class RegexTranslator {
                 String set = d == 'd' || d == 'D' ? "0-9" : WORD;
                 boolean negatedClass = d == 'D' || d == 'W';
                 boolean bare = inClass && !negatedClass;
+                int start = out.length();
                 out.append(bare ? "" : negatedClass ? "[^" : "[");
                 asciiSet(set);
                 out.append(bare ? "" : "]");
+                if (!inClass) {
+                    fixDottedI(start, negatedClass, set.equals(WORD), false, false);
+                }
                 i += 2;
                 return;
             }
@@ -609,7 +686,7 @@ public final class RegexTranslator {
                 // a single character: a control escape, octal, hex, or escaped punctuation
                 int cp = classChar();
                 literal(new String(Character.toChars(cp)));
-                out.append("\\x{").append(Integer.toHexString(cp)).append('}');
+                appendLiteral(cp, "\\x{" + Integer.toHexString(cp) + "}");
                 return;
             }
         }
@@ -650,13 +727,43 @@ public final class RegexTranslator {
             }
             return;
         }
-        if (!CATEGORIES.contains(name)) {
-            try {
-                Character.UnicodeScript.forName(name);
-            } catch (IllegalArgumentException e) {
-                throw error("invalid character class range: `" + re.substring(start, i) + "`");
-            }
+        if (!CATEGORIES.contains(name) && !isGoScriptName(name)) {
+            throw error("invalid character class range: `" + re.substring(start, i) + "`");
+        }
+        if (name.equals("C")) {
+            // Go's C is Cc, Cf, Co and Cs; Java's also holds the unassigned code points (Cn)
+            String c = "\\p{IsCc}\\p{IsCf}\\p{IsCo}\\p{IsCs}";
+            out.append(negated ? "[^" + c + "]" : inClass ? c : "[" + c + "]");
+            return;
         }
         out.append(negated ? "\\P{Is" : "\\p{Is").append(name).append('}');
+    }
+
+    /**
+     * Whether {@code name} is a script as Go's {@code unicode.Scripts} names it: exactly ({@code Greek},
+     * {@code Old_Italic}, {@code SignWriting}), not Java's aliases ({@code Grek}), other cases ({@code greek}) or
+     * {@code Unknown}.
+     */
+    private static boolean isGoScriptName(String name) {
+        Character.UnicodeScript script;
+        try {
+            script = Character.UnicodeScript.forName(name);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        if (script == Character.UnicodeScript.UNKNOWN) {
+            return false;
+        }
+        if (script == Character.UnicodeScript.SIGNWRITING) {
+            return name.equals("SignWriting");
+        }
+        StringBuilder go = new StringBuilder();
+        for (String part : script.name().split("_", -1)) {
+            if (go.length() > 0) {
+                go.append('_');
+            }
+            go.append(part.charAt(0)).append(part.substring(1).toLowerCase(java.util.Locale.ROOT));
+        }
+        return name.equals(go.toString());
     }
 }

@@ -37,7 +37,7 @@ final class GoRegex {
      */
     static Compiled compile(String src) throws RegexError {
         try {
-            RegexTranslator.Groups g = RegexTranslator.compileWithGroups(src);
+            RegexTranslator.Groups g = RegexTranslator.compileWithGroups(src, false);
             return new Compiled(src, g.pattern(), g.names());
         } catch (RegexTranslator.RegexException e) {
             throw new RegexError(e.getMessage());

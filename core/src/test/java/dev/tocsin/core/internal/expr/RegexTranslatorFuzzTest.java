@@ -31,7 +31,7 @@ class RegexTranslatorFuzzTest {
             return;
         }
         try {
-            groups = RegexTranslator.compileWithGroups(re);
+            groups = RegexTranslator.compileWithGroups(re, true);
         } catch (RegexTranslator.RegexException e) {
             throw new AssertionError("accepted for matching, refused with groups: " + re, e);
         }

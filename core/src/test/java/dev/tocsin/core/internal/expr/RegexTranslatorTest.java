@@ -59,6 +59,21 @@ class RegexTranslatorTest {
         "(?m:b?)a$\\n? # a # 'a\n'",
         "(?m)a\\n^ # 'a\n' # a",
         "(?i:a)a # Aa # AA",
+        // found by a review against promtool 2.42 (pass/regex-re2.test.yml holds most of them too)
+        "(?i)i # I # \u0131",
+        "(?i)[h-j] # I # \u0130",
+        "(?i)\\w # i # \u0131",
+        "(?i)\\W # \u0131 # I",
+        "(?i)[\\Wb] # \u0130 # a",
+        "(?i)[^a-z] # \u0131 # I",
+        "(?i)[^\\W] # I # \u0131",
+        "(?i)\u00df # \u1e9e # s",
+        "(?i)[\u00df] # \u1e9e # s",
+        "\\p{C} # \u00ad # \u0378",
+        "[^\\p{C}] # \u0378 # \u00ad",
+        "a$* # a # ab",
+        "(?)a # a # b",
+        "\\x{000000061} # a # b",
     })
     void matchesAsRe2(String regex, String yes, String no) throws Exception {
         Predicate<String> p = re(regex);
@@ -68,7 +83,8 @@ class RegexTranslatorTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"(", ")", "a++", "a*+", "a{2}+", "(?<n>x)", "(?=a)", "(?!a)", "(?>a)", "\\Z", "\\h",
-        "\\R", "\\1", "\\k<n>", "x{1001}", "x{3,2}", "(?U)a*", "(?x)a", "[z-a]", "*a", "a|*", "(*)", "\\xZ",
+        "\\R", "\\1", "\\k<n>", "x{1001}", "x{3,2}", "(?U)a*", "(?x)a", "[z-a]", "*a", "a|*", "(*)", "\\xZ", "\\p{greek}", "\\p{Grek}",
+        "\\p{Unknown}", "(?P<\u00e9>a)", "\\Qa", "a\\Q.b",
         "\\x{110000}", "\\p{NoSuchScript}", "[[:nope:]]", "a\\", "[abc", "(?i", "?P<n>x)|\\pL"})
     void rejectsWhatRe2RejectsOrJavaCannotMean(String regex) {
         assertThatThrownBy(() -> re(regex)).isInstanceOf(RegexTranslator.RegexException.class)
@@ -90,8 +106,25 @@ class RegexTranslatorTest {
     }
 
     @org.junit.jupiter.api.Test
+    void anUnterminatedQuoteIsRefusedOnlyWhenThePatternIsMatchedWhole() throws Exception {
+        // PromQL wraps the pattern in ^(?:...)$, whose end \\Q would quote; a template's match does not
+        assertThatThrownBy(() -> RegexTranslator.compileWithGroups("\\Qa.", true))
+                .isInstanceOf(RegexTranslator.RegexException.class);
+        assertThat(RegexTranslator.compileWithGroups("\\Qa.", false).pattern().matcher("a.").matches()).isTrue();
+        assertThat(RegexTranslator.compileWithGroups("\\Qa.", false).pattern().matcher("ab").matches()).isFalse();
+    }
+
+    @org.junit.jupiter.api.Test
+    void scriptNamesAreGos() throws Exception {
+        for (String name : new String[] {"Greek", "Latin", "Han", "Old_Italic", "SignWriting", "Nko", "Phags_Pa",
+            "Common", "Inherited"}) {
+            assertThat(re("\\p{" + name + "}")).as(name).isNotNull();
+        }
+    }
+
+    @org.junit.jupiter.api.Test
     void groupNamesByNumberSkipClassesEscapesAndNonCapturingGroups() throws Exception {
-        assertThat(RegexTranslator.compileWithGroups("[(](?:x)\\((?P<n>y)([)(])(?i:(?P<m>z))").names())
+        assertThat(RegexTranslator.compileWithGroups("[(](?:x)\\((?P<n>y)([)(])(?i:(?P<m>z))", true).names())
                 .containsExactly("", "n", "", "m");
     }
 
@@ -105,7 +138,7 @@ class RegexTranslatorTest {
         "(?P<n>a)?(?P<n>.) # ab # <$1|$2|${n}> # <a|b|a>",
     })
     void expandsAsGo(String pattern, String value, String template, String expanded) throws Exception {
-        RegexTranslator.Groups g = RegexTranslator.compileWithGroups(pattern);
+        RegexTranslator.Groups g = RegexTranslator.compileWithGroups(pattern, true);
         java.util.regex.Matcher m = g.pattern().matcher(value);
         assertThat(m.matches()).isTrue();
         StringBuilder out = new StringBuilder();
