@@ -194,7 +194,11 @@ class RuleTestsTest {
                 .isEqualTo(Labels.of("__name__", "up", "instance", "a:1", "job", "j"));
         assertThat(SeriesNotation.parseSeries("{__name__=\"x\", a=\"q\\\"\"}"))
                 .isEqualTo(Labels.of("__name__", "x", "a", "q\""));
-        for (String bad : List.of("", "{a=\"b\"}", "up{a=b}", "up{a=\"b\"", "up{a=\"b\" c=\"d\"}", "up x")) {
+        // every Go escape of PromQL strings, as promtool's series lexer reads them
+        assertThat(SeriesNotation.parseSeries("x{a=\"1\\x0b2\\u00e93\\0114\\t\", b='\\'\\n'}"))
+                .isEqualTo(Labels.of("__name__", "x", "a", "1\u000b2\u00e93\t4\t", "b", "'\n"));
+        for (String bad : List.of("", "{a=\"b\"}", "up{a=b}", "up{a=\"b\"", "up{a=\"b\" c=\"d\"}", "up x",
+                "up{a=\"\\q\"}", "up{a=\"\\x1\"}")) {
             assertThatThrownBy(() -> SeriesNotation.parseSeries(bad)).as(bad)
                     .isInstanceOf(TocsinParseException.class);
         }

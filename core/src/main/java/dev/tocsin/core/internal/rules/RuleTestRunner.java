@@ -402,28 +402,9 @@ public final class RuleTestRunner {
         return sb.append('}').toString();
     }
 
+    /** Go's {@code strconv.Quote}, as promtool prints label values and expressions. */
     static String goQuote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        s.codePoints().forEach(c -> {
-            switch (c) {
-                case '"': sb.append("\\\""); break;
-                case '\\': sb.append("\\\\"); break;
-                case '\n': sb.append("\\n"); break;
-                case '\t': sb.append("\\t"); break;
-                case '\r': sb.append("\\r"); break;
-                case 7: sb.append("\\a"); break;
-                case '\b': sb.append("\\b"); break;
-                case '\f': sb.append("\\f"); break;
-                case 11: sb.append("\\v"); break;
-                default:
-                    if (c < 0x20 || c == 0x7f) {
-                        sb.append(String.format("\\x%02x", c));
-                    } else {
-                        sb.appendCodePoint(c);
-                    }
-            }
-        });
-        return sb.append('"').toString();
+        return dev.tocsin.core.internal.template.GoFmt.quote(s);
     }
 
     /** promtool's indentLines: every line but the first gets the indent. */

@@ -123,8 +123,9 @@ public final class SeriesNotation {
                 if (i >= text.length() || (text.charAt(i) != '"' && text.charAt(i) != '\'')) {
                     throw error(what, i + 1, "expected a quoted label value");
                 }
+                // the quoted value, decoded by PromQL's own lexer (promtool reads series with it): all Go escapes
+                int quoteAt = i;
                 char q = text.charAt(i++);
-                StringBuilder v = new StringBuilder();
                 boolean closed = false;
                 while (i < text.length()) {
                     char c = text.charAt(i++);
@@ -132,30 +133,24 @@ public final class SeriesNotation {
                         closed = true;
                         break;
                     }
-                    if (c == '\\') {
-                        if (i >= text.length()) {
-                            break;
-                        }
-                        char e = text.charAt(i++);
-                        switch (e) {
-                            case 'n': v.append('\n'); break;
-                            case 't': v.append('\t'); break;
-                            case 'r': v.append('\r'); break;
-                            case '\\': case '"': case '\'': v.append(e); break;
-                            default: throw error(what, i, "unknown escape sequence \\" + e);
-                        }
-                    } else {
-                        v.append(c);
+                    if (c == '\\' && i < text.length()) {
+                        i++;
                     }
                 }
                 if (!closed) {
                     throw error(what, i + 1, "unterminated quoted string");
                 }
+                String value;
+                try {
+                    value = dev.tocsin.core.internal.expr.StringLiterals.unquote(text.substring(quoteAt, i));
+                } catch (dev.tocsin.core.ExpressionException e) {
+                    throw error(what, quoteAt + e.column(), e.detail());
+                }
                 if (b.has(label)) {
                     throw error(what, ls + 1, "duplicate label " + label);
                 }
-                if (!v.toString().isEmpty()) {
-                    b.put(label, v.toString());
+                if (!value.isEmpty()) {
+                    b.put(label, value);
                 }
                 i = skipSpace(text, i);
                 if (i < text.length() && text.charAt(i) == ',') {

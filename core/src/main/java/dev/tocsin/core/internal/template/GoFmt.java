@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Go's {@code fmt.Sprint}, {@code Sprintln} and {@code Sprintf} over the template {@link Values}. */
-final class GoFmt {
+public final class GoFmt {
 
     private static final String LDIGITS = "0123456789abcdefx";
     private static final String UDIGITS = "0123456789ABCDEFX";
@@ -737,8 +737,14 @@ final class GoFmt {
         }
     }
 
-    /** strconv.Quote. */
-    static String quote(String s) {
+    /**
+     * Go's {@code strconv.Quote}: escapes quotes, backslashes, control characters and every rune Go does not print
+     * ({@code \\u0378}, a no-break space as {@code \\u00a0}).
+     *
+     * @param s the string
+     * @return it in double quotes, escaped as Go escapes it
+     */
+    public static String quote(String s) {
         return quoteWith(s, '"', false);
     }
 
