@@ -52,6 +52,11 @@ final class GoRegex {
     /** Go's Regexp.ReplaceAllString. */
     static String replaceAll(Compiled re, String src, String repl) {
         Matcher m = re.pattern().matcher(src);
+        // the groups of a match found by a search over several start positions can keep what a failed attempt at an
+        // earlier position captured inside a repetition (java.util.regex does not reset them between positions):
+        // the match is matched again over exactly its extent, where the first parse is the one find() took
+        Matcher exact = repl.indexOf('$') < 0 ? null
+                : re.pattern().matcher(src).useTransparentBounds(true).useAnchoringBounds(false);
         StringBuilder sb = new StringBuilder(src.length() + 16);
         int lastEnd = 0;
         int prevMatchEnd = -1;
@@ -62,7 +67,11 @@ final class GoRegex {
             boolean accept = !(a == b && a == prevMatchEnd);
             if (accept) {
                 sb.append(src, lastEnd, a);
-                GoExpand.expand(sb, repl, m, re.groupNames());
+                Matcher groups = m;
+                if (exact != null && a > 0 && exact.region(a, b).matches()) {
+                    groups = exact;
+                }
+                GoExpand.expand(sb, repl, groups, re.groupNames());
                 lastEnd = b;
             }
             prevMatchEnd = b;

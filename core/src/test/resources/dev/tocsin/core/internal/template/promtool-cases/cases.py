@@ -91,6 +91,8 @@ CASES = [
     {"t": "{{ printf \"%.3g|%08.3f|%-6.2e|%5.1f\" 3 3 -7 42 }}|{{ printf \"%5.1f|%.f|%9.4g\" \"0\" \"abc\" \"A_b-c\" }}|{{ $value | humanize | printf \"%5.2f%%\" }}",
      "labels": HA, "value": "123456789"},
     {"t": "{{ printf \"%.2v|%#.3v|%-5.1v|\" \"abc\" \"xyz\" \"k8s\" }}", "labels": HA},
+    # a failed attempt at an earlier position must not leave its capture in a later match (java.util.regex does)
+    {"t": "{{ reReplaceAll \"b[^a-c]|((?P<n>\\\\w)){1,} +\" \"<${n}|$1>\" \"cb\u017f\" }}", "labels": HA},
     {"t": "{{ printf \"%d\" $labels }}|{{ printf \"%s\" $value }}|{{ printf \"%d\" \"x\" }}|{{ printf \"%d %d\" 1 }}|{{ printf \"%d\" 1 2 }}|{{ printf \"%!\" }}|{{ printf \"%z\" 1 }}|{{ printf \"100%%\" }}",
      "labels": HA, "value": "1.5"},
     {"t": "{{ printf \"%v|%s|%q\" $labels $labels $labels }}", "labels": {"a": "x y", "b": "q\"z"}},
