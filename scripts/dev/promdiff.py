@@ -565,6 +565,25 @@ JAR_BROKEN = re.compile(r'NoClassDefFoundError|ClassNotFoundException|Invalid or
                         r'Unable to access jarfile|Error: Could not find or load main class')
 
 
+def alert_blocks(out):
+    """A promtool-style report's block per alert test (alertname -> its lines), each annotation whose expansion failed
+    reduced to ERR (Go's and Tocsin's error wording differ by design)."""
+    res = {}
+    cur = None
+    for line in out.splitlines():
+        m = re.match(r'^    alertname: (\S+), time: ', line)
+        if m:
+            cur = m.group(1)
+            res[cur] = []
+            continue
+        if cur is not None and line.strip():
+            line = re.sub(r'(\w+)="((?:[^"\\]|\\.)*)"',
+                          lambda m: m.group(1) + ('=ERR' if 'error expanding template' in m.group(2) else
+                                                  '="' + m.group(2) + '"'), line)
+            res[cur].append(line.strip())
+    return {k: '\n'.join(v) for k, v in res.items()}
+
+
 def save_case(out, seed, n, files):
     """Writes a differing case's files ({name: text}) to out/case_<seed>_<n> and returns that directory."""
     case = os.path.join(out, 'case_%d_%d' % (seed, n))

@@ -19,7 +19,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from promdiff import run_tool, save_case, yq, PROMTOOL, TOCSIN  # noqa: E402
+from promdiff import alert_blocks, run_tool, save_case, yq, PROMTOOL, TOCSIN  # noqa: E402
 
 ALPHABET = ['a', 'a', 'b', 'b', 'c', 'A', 'B', '0', '1', '9', '-', '.', '_', ' ', '\n', 'é', 'É', '日', 'k', 'K',
             'ſ', 'Σ', 'σ', 'ς', '\t', '/', ':']
@@ -147,24 +147,6 @@ def template_case(r, vals):
         tl.append('        alertname: %s' % n)
         tl.append('        exp_alerts: [{exp_labels: {never: "x"}}]')
     return '\n'.join(rl) + '\n', '\n'.join(tl) + '\n'
-
-
-def alert_blocks(out):
-    """The report's block per alert test, template errors reduced to ERR (Go's and Tocsin's wording differ)."""
-    res = {}
-    cur = None
-    for line in out.splitlines():
-        m = re.match(r'^    alertname: (\S+), time: ', line)
-        if m:
-            cur = m.group(1)
-            res[cur] = []
-            continue
-        if cur is not None and line.strip():
-            line = re.sub(r'(m|r)="((?:[^"\\]|\\.)*)"',
-                          lambda m: m.group(1) + ('=ERR' if 'error expanding template' in m.group(2) else
-                                                  '="' + m.group(2) + '"'), line)
-            res[cur].append(line.strip())
-    return {k: '\n'.join(v) for k, v in res.items()}
 
 
 def gen_file(r, n_patterns):

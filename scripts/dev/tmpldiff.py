@@ -19,7 +19,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from promdiff import run_tool, save_case, yq, PROMTOOL, TOCSIN  # noqa: E402
+from promdiff import alert_blocks, run_tool, save_case, yq, PROMTOOL, TOCSIN  # noqa: E402
 
 VALUES = ['0', '1', '-1', '0.1', '0.5', '1.5', '2.25', '-42.42', '1e-05', '1.234e-07', '123456789', '1e+21', '1e+300',
           '-1e+300', '5e-324', '1024', '1536', '1048576', '3600.5', '86399', '90061.25', '0.000999', '1700000000',
@@ -89,23 +89,6 @@ def render(series, rules):
     return '\n'.join(rl) + '\n', '\n'.join(tl) + '\n'
 
 
-def blocks(out):
-    res = {}
-    cur = None
-    for line in out.splitlines():
-        m = re.match(r'^    alertname: (\S+), time: ', line)
-        if m:
-            cur = m.group(1)
-            res[cur] = []
-            continue
-        if cur is not None and line.strip():
-            line = re.sub(r'(s\d)="((?:[^"\\]|\\.)*)"',
-                          lambda m: m.group(1) + ('=ERR' if 'error expanding template' in m.group(2) else
-                                                  '="' + m.group(2) + '"'), line)
-            res[cur].append(line.strip())
-    return {k: '\n'.join(v) for k, v in res.items()}
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--seed', type=int, default=1)
@@ -127,7 +110,7 @@ def main():
         open(path, 'w').write(ttext)
         _, pout, perr, _ = run_tool(PROMTOOL, path)
         _, tout, terr, _ = run_tool(TOCSIN, path)
-        pb, tb = blocks(pout + perr), blocks(tout + terr)
+        pb, tb = alert_blocks(pout + perr), alert_blocks(tout + terr)
         stats['cases'] += 1
         bad = []
         for key in sorted(set(pb) | set(tb)):
