@@ -10,17 +10,14 @@ outputs are compared verbatim (after the file name).
 
 Usage: alertdiff.py [--seed N] [--minutes M] [--out DIR]
 """
-import argparse
 import json
 import os
-import random
 import re
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import promdiff  # noqa: E402
-from promdiff import Gen, gen_series, series_text, yq, fmt_dur, run_tool, save_case, PROMTOOL, TOCSIN  # noqa: E402
+from promdiff import run_cases, Gen, gen_series, series_text, yq, fmt_dur, run_tool, save_case, PROMTOOL, TOCSIN  # noqa: E402
 
 
 def cond(g0, r):
@@ -201,44 +198,32 @@ def normalize(out):
     return '\n'.join(l for l in out.splitlines() if l)
 
 
+def one_case(r, n, args, stats):
+    """One random case: both tools run on it, differences saved under args.out."""
+    series, groups, names, times, order, queries = gen_case(r)
+    rtext, ttext = render(series, groups, names, times, order, queries, r)
+    d = os.path.join(args.out, 'work')
+    os.makedirs(d, exist_ok=True)
+    open(os.path.join(d, 'rules.yml'), 'w').write(rtext)
+    tpath = os.path.join(d, 'test.yml')
+    open(tpath, 'w').write(ttext)
+    pc, pout, perr, _ = run_tool(PROMTOOL, tpath)
+    tc, tout, terr, _ = run_tool(TOCSIN, tpath)
+    stats['cases'] += 1
+    stats['alert_tests'] += len(times) * len(names)
+    a, b = normalize(pout + perr), normalize(tout + terr)
+    if a == b and pc == tc:
+        stats['same'] += 1
+    else:
+        stats['diff'] += 1
+        case = save_case(args.out, args.seed, n, {'rules.yml': rtext, 'test.yml': ttext,
+                                                  'promtool.out': 'exit %s\n%s' % (pc, a),
+                                                  'tocsin.out': 'exit %s\n%s' % (tc, b)})
+        print('DIFF case %s (exit %s vs %s)' % (case, pc, tc), flush=True)
+
+
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--seed', type=int, default=1)
-    ap.add_argument('--minutes', type=float, default=20)
-    ap.add_argument('--out', default='/tmp/alertdiff')
-    args = ap.parse_args()
-    os.makedirs(args.out, exist_ok=True)
-    rng = random.Random(args.seed)
-    deadline = time.time() + args.minutes * 60
-    stats = {'cases': 0, 'same': 0, 'diff': 0, 'alert_tests': 0}
-    n = 0
-    while time.time() < deadline:
-        n += 1
-        fseed = rng.randrange(1 << 30)
-        r = random.Random(fseed)
-        series, groups, names, times, order, queries = gen_case(r)
-        rtext, ttext = render(series, groups, names, times, order, queries, r)
-        d = os.path.join(args.out, 'work')
-        os.makedirs(d, exist_ok=True)
-        open(os.path.join(d, 'rules.yml'), 'w').write(rtext)
-        tpath = os.path.join(d, 'test.yml')
-        open(tpath, 'w').write(ttext)
-        pc, pout, perr, _ = run_tool(PROMTOOL, tpath)
-        tc, tout, terr, _ = run_tool(TOCSIN, tpath)
-        stats['cases'] += 1
-        stats['alert_tests'] += len(times) * len(names)
-        a, b = normalize(pout + perr), normalize(tout + terr)
-        if a == b and pc == tc:
-            stats['same'] += 1
-        else:
-            stats['diff'] += 1
-            case = save_case(args.out, args.seed, n, {'rules.yml': rtext, 'test.yml': ttext,
-                                                      'promtool.out': 'exit %s\n%s' % (pc, a),
-                                                      'tocsin.out': 'exit %s\n%s' % (tc, b)})
-            print('DIFF case %s (exit %s vs %s)' % (case, pc, tc), flush=True)
-        if n % 10 == 0:
-            print('STATS', json.dumps(stats), flush=True)
-    print('FINAL', json.dumps(stats), flush=True)
+    run_cases('/tmp/alertdiff', {'cases': 0, 'same': 0, 'diff': 0, 'alert_tests': 0}, one_case)
 
 
 if __name__ == '__main__':

@@ -584,6 +584,28 @@ def alert_blocks(out):
     return {k: '\n'.join(v) for k, v in res.items()}
 
 
+def run_cases(default_out, stats, one_case, add_args=None):
+    """The differential testers' main loop: --seed, --minutes and --out (plus add_args(parser)), then
+    one_case(r, n, args, stats) with a fresh random.Random per case until the time is up, printing stats."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--seed', type=int, default=1)
+    ap.add_argument('--minutes', type=float, default=10)
+    ap.add_argument('--out', default=default_out)
+    if add_args:
+        add_args(ap)
+    args = ap.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    rng = random.Random(args.seed)
+    deadline = time.time() + args.minutes * 60
+    n = 0
+    while time.time() < deadline:
+        n += 1
+        one_case(random.Random(rng.randrange(1 << 30)), n, args, stats)
+        if n % 10 == 0:
+            print('STATS', json.dumps(stats), flush=True)
+    print('FINAL', json.dumps(stats), flush=True)
+
+
 def save_case(out, seed, n, files):
     """Writes a differing case's files ({name: text}) to out/case_<seed>_<n> and returns that directory."""
     case = os.path.join(out, 'case_%d_%d' % (seed, n))

@@ -10,16 +10,13 @@ by whether both fail (the wording differs by design).
 
 Usage: rediff.py [--seed N] [--minutes M] [--out DIR]
 """
-import argparse
 import json
 import os
-import random
 import re
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from promdiff import alert_blocks, run_tool, save_case, yq, PROMTOOL, TOCSIN  # noqa: E402
+from promdiff import run_cases, alert_blocks, run_tool, save_case, yq, PROMTOOL, TOCSIN  # noqa: E402
 
 ALPHABET = ['a', 'a', 'b', 'b', 'c', 'A', 'B', '0', '1', '9', '-', '.', '_', ' ', '\n', 'é', 'É', '日', 'k', 'K',
             'ſ', 'Σ', 'σ', 'ς', '\t', '/', ':']
@@ -198,61 +195,49 @@ def blocks(out):
     return res
 
 
+def one_case(r, n, args, stats):
+    """One random case: both tools run on it, differences saved under args.out."""
+    text, exprs, vals = gen_file(r, args.per_file)
+    path = os.path.join(args.out, 'cur.test.yml')
+    open(path, 'w').write(text)
+    pc, pout, perr, _ = run_tool(PROMTOOL, path)
+    tc, tout, terr, _ = run_tool(TOCSIN, path)
+    pb, tb = blocks(pout + perr), blocks(tout + terr)
+    stats['files'] += 1
+    bad = []
+    for key in set(pb) | set(tb):
+        a, b = pb.get(key), tb.get(key)
+        stats['exprs'] += 1
+        if a == b:
+            stats['same'] += 1
+            if a is not None and a.startswith('ERR'):
+                stats['both_err'] += 1
+        else:
+            stats['diff'] += 1
+            bad.append((key, a, b))
+    rtext, ttext = template_case(r, vals)
+    open(os.path.join(args.out, 'rules.yml'), 'w').write(rtext)
+    tpath = os.path.join(args.out, 'templates.test.yml')
+    open(tpath, 'w').write(ttext)
+    _, pout2, perr2, _ = run_tool(PROMTOOL, tpath)
+    _, tout2, terr2, _ = run_tool(TOCSIN, tpath)
+    pa, ta = alert_blocks(pout2 + perr2), alert_blocks(tout2 + terr2)
+    for key in set(pa) | set(ta):
+        stats['alerts'] += 1
+        if pa.get(key) != ta.get(key):
+            stats['diff'] += 1
+            bad.append(('alert ' + key, pa.get(key), ta.get(key)))
+    if len(pb) == 0 or len(tb) == 0:
+        bad.append(('(whole file)', (pc, pout[-2000:], perr[-2000:]), (tc, tout[-2000:], terr[-2000:])))
+    if bad:
+        diffs = ''.join('== %s\n-- promtool:\n%s\n-- tocsin:\n%s\n' % (key, a, b) for key, a, b in bad)
+        case = save_case(args.out, args.seed, n, {'test.yml': text, 'rules.yml': rtext,
+                                                  'templates.test.yml': ttext, 'diffs.txt': diffs})
+        print('DIFF %s: %d expressions' % (case, len(bad)), flush=True)
+
+
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--seed', type=int, default=1)
-    ap.add_argument('--minutes', type=float, default=10)
-    ap.add_argument('--per-file', type=int, default=25)
-    ap.add_argument('--out', default='/tmp/rediff')
-    args = ap.parse_args()
-    os.makedirs(args.out, exist_ok=True)
-    rng = random.Random(args.seed)
-    deadline = time.time() + args.minutes * 60
-    stats = {'files': 0, 'exprs': 0, 'alerts': 0, 'same': 0, 'diff': 0, 'both_err': 0}
-    n = 0
-    while time.time() < deadline:
-        n += 1
-        r = random.Random(rng.randrange(1 << 30))
-        text, exprs, vals = gen_file(r, args.per_file)
-        path = os.path.join(args.out, 'cur.test.yml')
-        open(path, 'w').write(text)
-        pc, pout, perr, _ = run_tool(PROMTOOL, path)
-        tc, tout, terr, _ = run_tool(TOCSIN, path)
-        pb, tb = blocks(pout + perr), blocks(tout + terr)
-        stats['files'] += 1
-        bad = []
-        for key in set(pb) | set(tb):
-            a, b = pb.get(key), tb.get(key)
-            stats['exprs'] += 1
-            if a == b:
-                stats['same'] += 1
-                if a is not None and a.startswith('ERR'):
-                    stats['both_err'] += 1
-            else:
-                stats['diff'] += 1
-                bad.append((key, a, b))
-        rtext, ttext = template_case(r, vals)
-        open(os.path.join(args.out, 'rules.yml'), 'w').write(rtext)
-        tpath = os.path.join(args.out, 'templates.test.yml')
-        open(tpath, 'w').write(ttext)
-        _, pout2, perr2, _ = run_tool(PROMTOOL, tpath)
-        _, tout2, terr2, _ = run_tool(TOCSIN, tpath)
-        pa, ta = alert_blocks(pout2 + perr2), alert_blocks(tout2 + terr2)
-        for key in set(pa) | set(ta):
-            stats['alerts'] += 1
-            if pa.get(key) != ta.get(key):
-                stats['diff'] += 1
-                bad.append(('alert ' + key, pa.get(key), ta.get(key)))
-        if len(pb) == 0 or len(tb) == 0:
-            bad.append(('(whole file)', (pc, pout[-2000:], perr[-2000:]), (tc, tout[-2000:], terr[-2000:])))
-        if bad:
-            diffs = ''.join('== %s\n-- promtool:\n%s\n-- tocsin:\n%s\n' % (key, a, b) for key, a, b in bad)
-            case = save_case(args.out, args.seed, n, {'test.yml': text, 'rules.yml': rtext,
-                                                      'templates.test.yml': ttext, 'diffs.txt': diffs})
-            print('DIFF %s: %d expressions' % (case, len(bad)), flush=True)
-        if n % 10 == 0:
-            print('STATS', json.dumps(stats), flush=True)
-    print('FINAL', json.dumps(stats), flush=True)
+    run_cases('/tmp/rediff', {'files': 0, 'exprs': 0, 'alerts': 0, 'same': 0, 'diff': 0, 'both_err': 0}, one_case, lambda ap: ap.add_argument('--per-file', type=int, default=25))
 
 
 if __name__ == '__main__':

@@ -10,16 +10,12 @@ whether both fail: the wording differs by design).
 
 Usage: tmpldiff.py [--seed N] [--minutes M] [--out DIR]
 """
-import argparse
 import json
 import os
-import random
-import re
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from promdiff import alert_blocks, run_tool, save_case, yq, PROMTOOL, TOCSIN  # noqa: E402
+from promdiff import run_cases, alert_blocks, run_tool, save_case, yq, PROMTOOL, TOCSIN  # noqa: E402
 
 VALUES = ['0', '1', '-1', '0.1', '0.5', '1.5', '2.25', '-42.42', '1e-05', '1.234e-07', '123456789', '1e+21', '1e+300',
           '-1e+300', '5e-324', '1024', '1536', '1048576', '3600.5', '86399', '90061.25', '0.000999', '1700000000',
@@ -89,46 +85,35 @@ def render(series, rules):
     return '\n'.join(rl) + '\n', '\n'.join(tl) + '\n'
 
 
+def one_case(r, n, args, stats):
+    """One random case: both tools run on it, differences saved under args.out."""
+    series, rules = gen_case(r)
+    rtext, ttext = render(series, rules)
+    open(os.path.join(args.out, 'rules.yml'), 'w').write(rtext)
+    path = os.path.join(args.out, 'test.yml')
+    open(path, 'w').write(ttext)
+    _, pout, perr, _ = run_tool(PROMTOOL, path)
+    _, tout, terr, _ = run_tool(TOCSIN, path)
+    pb, tb = alert_blocks(pout + perr), alert_blocks(tout + terr)
+    stats['cases'] += 1
+    bad = []
+    for key in sorted(set(pb) | set(tb)):
+        stats['alerts'] += 1
+        if pb.get(key) == tb.get(key):
+            stats['same'] += 1
+        else:
+            stats['diff'] += 1
+            bad.append((key, pb.get(key), tb.get(key)))
+    if not pb and not tb:
+        bad.append(('(whole file)', pout[-1500:] + perr[-1500:], tout[-1500:] + terr[-1500:]))
+    if bad:
+        diffs = ''.join('== %s\n-- promtool:\n%s\n-- tocsin:\n%s\n' % d for d in bad)
+        case = save_case(args.out, args.seed, n, {'rules.yml': rtext, 'test.yml': ttext, 'diffs.txt': diffs})
+        print('DIFF %s: %d alerts' % (case, len(bad)), flush=True)
+
+
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--seed', type=int, default=1)
-    ap.add_argument('--minutes', type=float, default=10)
-    ap.add_argument('--out', default='/tmp/tmpldiff')
-    args = ap.parse_args()
-    os.makedirs(args.out, exist_ok=True)
-    rng = random.Random(args.seed)
-    deadline = time.time() + args.minutes * 60
-    stats = {'cases': 0, 'alerts': 0, 'same': 0, 'diff': 0}
-    n = 0
-    while time.time() < deadline:
-        n += 1
-        r = random.Random(rng.randrange(1 << 30))
-        series, rules = gen_case(r)
-        rtext, ttext = render(series, rules)
-        open(os.path.join(args.out, 'rules.yml'), 'w').write(rtext)
-        path = os.path.join(args.out, 'test.yml')
-        open(path, 'w').write(ttext)
-        _, pout, perr, _ = run_tool(PROMTOOL, path)
-        _, tout, terr, _ = run_tool(TOCSIN, path)
-        pb, tb = alert_blocks(pout + perr), alert_blocks(tout + terr)
-        stats['cases'] += 1
-        bad = []
-        for key in sorted(set(pb) | set(tb)):
-            stats['alerts'] += 1
-            if pb.get(key) == tb.get(key):
-                stats['same'] += 1
-            else:
-                stats['diff'] += 1
-                bad.append((key, pb.get(key), tb.get(key)))
-        if not pb and not tb:
-            bad.append(('(whole file)', pout[-1500:] + perr[-1500:], tout[-1500:] + terr[-1500:]))
-        if bad:
-            diffs = ''.join('== %s\n-- promtool:\n%s\n-- tocsin:\n%s\n' % d for d in bad)
-            case = save_case(args.out, args.seed, n, {'rules.yml': rtext, 'test.yml': ttext, 'diffs.txt': diffs})
-            print('DIFF %s: %d alerts' % (case, len(bad)), flush=True)
-        if n % 10 == 0:
-            print('STATS', json.dumps(stats), flush=True)
-    print('FINAL', json.dumps(stats), flush=True)
+    run_cases('/tmp/tmpldiff', {'cases': 0, 'alerts': 0, 'same': 0, 'diff': 0}, one_case)
 
 
 if __name__ == '__main__':
