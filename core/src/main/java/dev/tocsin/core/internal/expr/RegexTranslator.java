@@ -126,8 +126,8 @@ public final class RegexTranslator {
     private StringBuilder current = new StringBuilder();
 
     /**
-     * Whether the pattern is matched whole, as PromQL does by wrapping it in {@code ^(?:...)$}: a {@code \\Q} without
-     * {@code \\E} then quotes the wrapper's {@code )$} too, and RE2 fails with a missing {@code )}.
+     * Whether the pattern is matched whole, as PromQL does by wrapping it in {@code ^(?:...)$}: a {@code \Q} without
+     * {@code \E} then quotes the wrapper's {@code )$} too, and RE2 fails with a missing {@code )}.
      */
     private final boolean anchored;
 
@@ -361,7 +361,8 @@ public final class RegexTranslator {
         if (re.startsWith("(?P<", i)) {
             int end = re.indexOf('>', i + 4);
             String name = end < 0 ? "" : re.substring(i + 4, end);
-            if (name.isEmpty() || !name.chars().allMatch(ch -> ch < 0x80 && (ch == '_' || Character.isLetterOrDigit(ch)))) {
+            if (name.isEmpty()
+                    || !name.chars().allMatch(ch -> ch < 0x80 && (ch == '_' || Character.isLetterOrDigit(ch)))) {
                 throw error("invalid named capture: `" + re.substring(i, end < 0 ? re.length() : end + 1) + "`");
             }
             savedFlags.push(flags);

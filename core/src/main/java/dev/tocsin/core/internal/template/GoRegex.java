@@ -30,8 +30,8 @@ final class GoRegex {
     }
 
     /**
-     * Compiles an RE2 pattern as Go's {@code regexp.Compile} (translated by the same {@link RegexTranslator} as PromQL's
-     * label matchers).
+     * Compiles an RE2 pattern as Go's {@code regexp.Compile} (translated by the same {@link RegexTranslator} as
+     * PromQL's label matchers).
      *
      * @throws RegexError with Go's {@code error parsing regexp: ...} message
      */

@@ -83,7 +83,8 @@ class RegexTranslatorTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"(", ")", "a++", "a*+", "a{2}+", "(?<n>x)", "(?=a)", "(?!a)", "(?>a)", "\\Z", "\\h",
-        "\\R", "\\1", "\\k<n>", "x{1001}", "x{3,2}", "(?U)a*", "(?x)a", "[z-a]", "*a", "a|*", "(*)", "\\xZ", "\\p{greek}", "\\p{Grek}",
+        "\\R", "\\1", "\\k<n>", "x{1001}", "x{3,2}", "(?U)a*", "(?x)a", "[z-a]", "*a", "a|*", "(*)", "\\xZ",
+        "\\p{greek}", "\\p{Grek}",
         "\\p{Unknown}", "(?P<\u00e9>a)", "\\Qa", "a\\Q.b",
         "\\x{110000}", "\\p{NoSuchScript}", "[[:nope:]]", "a\\", "[abc", "(?i", "?P<n>x)|\\pL"})
     void rejectsWhatRe2RejectsOrJavaCannotMean(String regex) {
