@@ -56,7 +56,11 @@ def template(r):
                          '{{ range $k, $x := $labels }}{{ $k }}={{ $x }};{{ end }}',
                          '{{ with $value }}{{ . }}{{ end }}', '{{ $value | humanize | printf "%q" }}',
                          '{{ printf "%.2f" $value | len }}', '{{ and 1 0 }}', '{{ or "" "b" }}', '{{ not true }}',
-                         '{{ print 1 2 "a" "b" 3.5 }}', '{{ println "a" 1 }}', '{{ printf "%v %v" 1 }}'])
+                         '{{ print 1 2 "a" "b" 3.5 }}', '{{ println "a" 1 }}', '{{ printf "%v %v" 1 }}',
+                         '{{ graphLink "sum(rate(x[5m])) > 1" }}', '{{ tableLink "up{a=\\"b c\\"}" }}',
+                         '{{ $externalURL }}', '{{ toTime %s }}' % v, '{{ %s | toTime }}' % v,
+                         '{{ printf "%%v" (toTime %s) }}' % v, '{{ printf "%%v" $labels }}',
+                         '{{ printf "%%+v" . }}', '{{ .Labels }}', '{{ .ExternalLabels }}'])
     return '{{ reReplaceAll "(\\\\d+)" "<$1>" (printf "%%v" %s) }}' % v
 
 
@@ -75,7 +79,9 @@ def render(series, rules):
         rl += ['      - alert: %s' % name, '        expr: v', '        annotations:']
         for k, t in ann.items():
             rl.append('          %s: %s' % (k, json.dumps(t)))
-    tl = ['rule_files: [rules.yml]', 'evaluation_interval: 1m', 'tests:', '  - interval: 1m', '    input_series:']
+    # (the functions externalURL and pathPrefix are left out: promtool's fail on a nil URL, docs/templates.md)
+    tl = ['rule_files: [rules.yml]', 'evaluation_interval: 1m', 'tests:', '  - interval: 1m',
+          '    external_url: "http://prom.example:9090/sub/path"', '    input_series:']
     for s, val in series:
         tl += ['      - series: %s' % yq(s), "        values: '%s'" % val]
     tl.append('    alert_rule_test:')
