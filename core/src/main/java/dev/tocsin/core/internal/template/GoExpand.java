@@ -18,6 +18,9 @@ public final class GoExpand {
     /**
      * Appends {@code template} expanded with the groups of {@code m}'s current match to {@code dst}.
      *
+     * @param dst where the expansion goes
+     * @param template the replacement template ({@code $1}, {@code ${name}}, ...)
+     * @param m a matcher positioned on a match
      * @param names the capture groups' names by number ({@code ""} when unnamed; index 0 unused)
      */
     public static void expand(StringBuilder dst, String template, Matcher m, List<String> names) {
