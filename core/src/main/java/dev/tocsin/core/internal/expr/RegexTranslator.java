@@ -77,7 +77,11 @@ public final class RegexTranslator {
      * on first use.
      */
     private static final class Orbits {
-        static final int[][] LARGE = compute();
+        /** Every orbit of two or more characters (with Go's exceptions: see {@link #compute}). */
+        static final int[][] ALL = compute();
+        /** The orbits of three or more, and sharp s (the ones Java's case-insensitive ranges get wrong). */
+        static final int[][] LARGE = java.util.Arrays.stream(ALL)
+                .filter(o -> o.length >= 3 || o[0] == 0xDF).toArray(int[][]::new);
 
         private static int[][] compute() {
             Map<Integer, List<Integer>> byKey = new java.util.HashMap<>();
@@ -90,17 +94,16 @@ public final class RegexTranslator {
                     byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(cp);
                 }
             }
-            List<int[]> large = new ArrayList<>();
-            large.add(new int[] {0xDF, 0x1E9E}); // sharp s: Go folds them together, Java's case mappings do not
+            List<int[]> all = new ArrayList<>();
             for (Map.Entry<Integer, List<Integer>> e : byKey.entrySet()) {
                 Set<Integer> members = new java.util.TreeSet<>(e.getValue());
                 members.add(e.getKey());
                 members.add(Character.toUpperCase(e.getKey()));
-                if (members.size() >= 3) {
-                    large.add(members.stream().mapToInt(Integer::intValue).toArray());
+                if (members.size() >= 2) {
+                    all.add(members.stream().mapToInt(Integer::intValue).toArray());
                 }
             }
-            return large.toArray(new int[0][]);
+            return all.toArray(new int[0][]);
         }
     }
     private static final Pattern HEX = Pattern.compile("\\\\x(?:\\{([0-9a-fA-F]+)\\}|([0-9a-fA-F]{2}))");
@@ -731,13 +734,45 @@ public final class RegexTranslator {
         if (!CATEGORIES.contains(name) && !isGoScriptName(name)) {
             throw error("invalid character class range: `" + re.substring(start, i) + "`");
         }
-        if (name.equals("C")) {
-            // Go's C is Cc, Cf, Co and Cs; Java's also holds the unassigned code points (Cn)
-            String c = "\\p{IsCc}\\p{IsCf}\\p{IsCo}\\p{IsCs}";
-            out.append(negated ? "[^" + c + "]" : inClass ? c : "[" + c + "]");
+        // Go's C is Cc, Cf, Co and Cs; Java's also holds the unassigned code points (Cn)
+        String set = name.equals("C") ? "\\p{IsCc}\\p{IsCf}\\p{IsCo}\\p{IsCs}" : "\\p{Is" + name + "}";
+        if ((flags & CASE_FOLD) != 0) {
+            // RE2 adds to the class every character that folds into it, then negates; Java's own case-insensitive
+            // matching of \p classes is not that ((?i)\p{Lt} would match a), so it is turned off where it can be
+            set += foldedInto(set);
+            if (!inClass) {
+                out.append("(?-iu:[").append(negated ? "^" : "").append(set).append("])");
+                return;
+            }
+        }
+        if (name.equals("C") || (flags & CASE_FOLD) != 0) {
+            out.append(negated ? "[^" + set + "]" : inClass ? set : "[" + set + "]");
             return;
         }
         out.append(negated ? "\\P{Is" : "\\p{Is").append(name).append('}');
+    }
+
+    /**
+     * The characters outside the Java class {@code [set]} that fold into it (the members of the case-folding orbits
+     * that reach into it), as class text.
+     */
+    private static String foldedInto(String set) {
+        Matcher m = Pattern.compile("[" + set + "]").matcher("");
+        StringBuilder extras = new StringBuilder();
+        for (int[] orbit : Orbits.ALL) {
+            boolean reaches = false;
+            for (int cp : orbit) {
+                reaches |= m.reset(new String(Character.toChars(cp))).matches();
+            }
+            if (reaches) {
+                for (int cp : orbit) {
+                    if (!m.reset(new String(Character.toChars(cp))).matches()) {
+                        extras.append("\\x{").append(Integer.toHexString(cp)).append('}');
+                    }
+                }
+            }
+        }
+        return extras.toString();
     }
 
     /**

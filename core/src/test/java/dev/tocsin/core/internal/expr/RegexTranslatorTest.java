@@ -74,6 +74,12 @@ class RegexTranslatorTest {
         "a$* # a # ab",
         "(?)a # a # b",
         "\\x{000000061} # a # b",
+        "(?i)\\p{Lu} # a # \u0131",
+        "(?i)\\p{Lt} # \u01c6 # a",
+        "(?i)\\p{Greek} # \u00b5 # a",
+        "(?i)\\p{Common} # \u03bc # a",
+        "(?i)\\p{Mn} # \u03b9 # a",
+        "(?i)\\P{Greek} # a # \u00b5",
     })
     void matchesAsRe2(String regex, String yes, String no) throws Exception {
         Predicate<String> p = re(regex);
