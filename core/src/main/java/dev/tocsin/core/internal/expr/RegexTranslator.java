@@ -50,44 +50,43 @@ public final class RegexTranslator {
     private static final String WORD = "0-9A-Za-z_";
     /**
      * RE2's {@code \b}: ASCII word characters on one side only, whatever the flags (Java 17's own {@code \b} counts
-     * Unicode letters and digits, and a case-insensitive class would count {@code \u017F} and the Kelvin sign).
+     * Unicode letters and digits).
      */
-    private static final String WORD_BOUNDARY = "(?-iu:(?<=[" + WORD + "])(?![" + WORD + "])|(?<![" + WORD + "])(?=["
+    private static final String WORD_BOUNDARY = "(?:(?<=[" + WORD + "])(?![" + WORD + "])|(?<![" + WORD + "])(?=["
             + WORD + "]))";
     /** RE2's {@code \B}: the same on both sides. */
-    private static final String NOT_WORD_BOUNDARY = "(?-iu:(?<=[" + WORD + "])(?=[" + WORD + "])|(?<![" + WORD
+    private static final String NOT_WORD_BOUNDARY = "(?:(?<=[" + WORD + "])(?=[" + WORD + "])|(?<![" + WORD
             + "])(?![" + WORD + "]))";
     private static final int MULTILINE = 1;
     private static final int CASE_FOLD = 2;
     /**
-     * Under {@code (?i)}, literals whose case-insensitive match in Java differs from RE2's folding: Java lets
-     * {@code i} and {@code I} match the Turkish dotless and dotted i (and those match {@code i}), and does not let
-     * {@code ß} match {@code ẞ}. Written with Java's case-insensitivity off.
-     */
-    private static final Map<Integer, String> FOLDED_LITERALS = Map.of(
-            (int) 'i', "(?-iu:[iI])", (int) 'I', "(?-iu:[iI])", 0x130, "(?-iu:\\x{130})", 0x131, "(?-iu:\\x{131})",
-            0xDF, "(?-iu:[\\x{df}\\x{1e9e}])", 0x1E9E, "(?-iu:[\\x{df}\\x{1e9e}])");
-    /** The Turkish dotted and dotless i: Java's case-insensitive classes with i or I match them, RE2's do not. */
-    private static final String DOTTED_AND_DOTLESS_I = "[\\x{130}\\x{131}]";
-
-    /**
-     * The case-folding orbits of three or more characters ({@code k K \u212A}, {@code s S \u017F}, ...): under
-     * {@code (?i)} RE2 adds a whole orbit to a class when one member is in it; Java's case-insensitive ranges test only
-     * a character's own upper and lower case, so the Kelvin sign does not match {@code (?i)[A-Z]} in Java. Computed
-     * on first use.
+     * The case-folding orbits: the characters that {@code (?i)} makes equal, as RE2 folds them (Unicode simple case
+     * folding: {@code k K \u212A}, {@code s S \u017F}, {@code \u00DF \u1E9E}; the Turkish dotted and dotless i fold
+     * only to themselves). {@code (?i)} is translated by writing orbits out ({@code [kK\u212A]}), never with Java's
+     * case-insensitive mode, whose rules differ (it tests a character's own upper and lower case only, folds
+     * {@code \p} classes its own way, and lets {@code i} match the dotless i). Computed on first use.
      */
     private static final class Orbits {
-        /** Every orbit of two or more characters (with Go's exceptions: see {@link #compute}). */
+        /** Every orbit of two or more characters. */
         static final int[][] ALL = compute();
-        /** The orbits of three or more, and sharp s (the ones Java's case-insensitive ranges get wrong). */
-        static final int[][] LARGE = java.util.Arrays.stream(ALL)
-                .filter(o -> o.length >= 3 || o[0] == 0xDF).toArray(int[][]::new);
+        /** The orbit of each character that has one. */
+        static final Map<Integer, int[]> BY_MEMBER = byMember();
+
+        private static Map<Integer, int[]> byMember() {
+            Map<Integer, int[]> m = new java.util.HashMap<>();
+            for (int[] orbit : ALL) {
+                for (int cp : orbit) {
+                    m.put(cp, orbit);
+                }
+            }
+            return m;
+        }
 
         private static int[][] compute() {
             Map<Integer, List<Integer>> byKey = new java.util.HashMap<>();
             for (int cp = 0; cp <= 0x1FFFF; cp++) {
                 if (cp == 0x130 || cp == 0x131) {
-                    continue; // Go folds the Turkish dotted and dotless i only to themselves (see DOTTED_AND_DOTLESS_I)
+                    continue; // Go folds the Turkish dotted and dotless i only to themselves
                 }
                 int key = Character.toLowerCase(Character.toUpperCase(cp));
                 if (key != cp || Character.toUpperCase(cp) != cp) {
@@ -296,11 +295,14 @@ public final class RegexTranslator {
                     i++;
                     canRepeat = true;
                     break;
-                default:
-                    literal(String.valueOf(c));
-                    appendLiteral(c, String.valueOf(c));
-                    i++;
+                default: {
+                    int cp = re.codePointAt(i);
+                    String text = new String(Character.toChars(cp));
+                    literal(text);
+                    appendLiteral(cp, text);
+                    i += text.length();
                     canRepeat = true;
+                }
             }
         }
         if (depth > 0) {
@@ -383,9 +385,8 @@ public final class RegexTranslator {
         while (j < re.length()) {
             char f = re.charAt(j);
             if (f == 'i' || f == 'm' || f == 's') {
-                javaFlags.append(f);
-                if (f == 'i') {
-                    javaFlags.append('u');
+                if (f != 'i') {
+                    javaFlags.append(f); // (?i) is written out as orbits (see Orbits), Java's own is never used
                 }
                 int bit = f == 'm' ? MULTILINE : f == 'i' ? CASE_FOLD : 0;
                 newFlags = negated ? newFlags & ~bit : newFlags | bit;
@@ -396,21 +397,21 @@ public final class RegexTranslator {
                 negated = true;
                 any = false;
                 javaFlags.append('-');
-            } else if (f == ')' && javaFlags.length() == 0) {
-                depth--; // (?) sets no flags: RE2 reads it as nothing
-                canRepeat = false;
-                i = j + 1;
-                return;
             } else if (f == ':' || f == ')') {
                 if (negated && !any) {
                     throw error("missing argument to repetition operator or invalid flags: `"
                             + re.substring(i, j + 1) + "`");
                 }
-                out.append("(?").append(javaFlags).append(f);
+                String jf = javaFlags.toString();
+                jf = jf.endsWith("-") ? jf.substring(0, jf.length() - 1) : jf; // only i was turned off
                 if (f == ')') {
-                    depth--; // (?flags) sets them until the end of the enclosing group
+                    if (!jf.isEmpty()) {
+                        out.append("(?").append(jf).append(')');
+                    }
+                    depth--; // (?flags) sets them until the end of the enclosing group; (?) is nothing
                     canRepeat = false;
                 } else {
+                    out.append(jf.isEmpty() ? "(?:" : "(?" + jf + ":");
                     savedFlags.push(flags);
                 }
                 flags = newFlags;
@@ -424,31 +425,18 @@ public final class RegexTranslator {
         throw error("invalid or unsupported Perl syntax: `" + re.substring(i, Math.min(re.length(), j + 1)) + "`");
     }
 
-    /** Appends a literal character ({@code java} is its Java text), fixing Java's case folding under {@code (?i)}. */
+    /** Appends a literal character ({@code java} is its Java text); under {@code (?i)}, its orbit as a class. */
     private void appendLiteral(int cp, String java) {
-        String folded = (flags & CASE_FOLD) != 0 ? FOLDED_LITERALS.get(cp) : null;
-        out.append(folded != null ? folded : java);
-    }
-
-    /**
-     * Under {@code (?i)}, wraps the class written from {@code start} so that the Turkish dotted and dotless i match as
-     * in RE2, where they fold only to themselves: a class holds them when it names them or holds a negated set of
-     * letters ({@code [\\W]}, {@code [[:^alpha:]]}), and a negated class the other way round; Java decides by their
-     * upper and lower case ({@code I} and {@code i}).
-     *
-     * @param letters whether the class holds letters (Java would then match the two by case)
-     * @param negatedLetters whether it holds a negated set of letters
-     * @param namesThem whether it names U+0130 or U+0131
-     */
-    private void fixDottedI(int start, boolean negated, boolean letters, boolean negatedLetters, boolean namesThem) {
-        if ((flags & CASE_FOLD) == 0 || !(letters || negatedLetters || namesThem)) {
+        int[] orbit = (flags & CASE_FOLD) != 0 ? Orbits.BY_MEMBER.get(cp) : null;
+        if (orbit == null) {
+            out.append(java);
             return;
         }
-        if (negated != (negatedLetters || namesThem)) {
-            out.insert(start, "(?:(?-iu:" + DOTTED_AND_DOTLESS_I + ")|").append(')');
-        } else {
-            out.insert(start, "(?:(?-iu:(?!" + DOTTED_AND_DOTLESS_I + "))").append(')');
+        out.append('[');
+        for (int member : orbit) {
+            out.append("\\x{").append(Integer.toHexString(member)).append('}');
         }
+        out.append(']');
     }
 
     /**
@@ -461,18 +449,12 @@ public final class RegexTranslator {
     private void charClass() throws RegexException {
         notLiteral();
         int n = re.length();
-        int start = out.length();
         out.append('[');
         i++;
-        boolean negated = false;
         if (i < n && re.charAt(i) == '^') {
             out.append('^');
             i++;
-            negated = true;
         }
-        boolean letters = false;
-        boolean negatedLetters = false;
-        boolean namesThem = false;
         boolean first = true;
         while (true) {
             if (i >= n) {
@@ -482,7 +464,6 @@ public final class RegexTranslator {
             if (c == ']' && !first) {
                 out.append(']');
                 i++;
-                fixDottedI(start, negated, letters, negatedLetters, namesThem);
                 return;
             }
             first = false;
@@ -498,16 +479,11 @@ public final class RegexTranslator {
                     out.append(neg ? "[^" : "");
                     asciiSet(java);
                     out.append(neg ? "]" : "");
-                    boolean hasLetters = java.contains("A-Z") || java.contains("a-z");
-                    letters |= !neg && hasLetters;
-                    negatedLetters |= neg && hasLetters;
                     i = end + 2;
                     continue;
                 }
             }
             if (c == '\\' && i + 1 < n && "pPdDwWsS".indexOf(re.charAt(i + 1)) >= 0) {
-                letters |= re.charAt(i + 1) == 'w';
-                negatedLetters |= re.charAt(i + 1) == 'W';
                 escape(true);
                 continue;
             }
@@ -526,20 +502,18 @@ public final class RegexTranslator {
                 out.append("-\\x{").append(Integer.toHexString(hi)).append('}');
             }
             foldExtras(lo, hi);
-            letters |= lo <= 'i' && hi >= 'i' || lo <= 'I' && hi >= 'I';
-            namesThem |= lo <= 0x131 && hi >= 0x130;
         }
     }
 
     /**
-     * Under {@code (?i)}, appends to a class the members of the large case-folding orbits that reach into
-     * {@code [lo, hi]} (see {@link Orbits}).
+     * Under {@code (?i)}, appends to a class the members of the case-folding orbits that reach into {@code [lo, hi]}
+     * (see {@link Orbits}).
      */
     private void foldExtras(int lo, int hi) {
         if ((flags & CASE_FOLD) == 0) {
             return;
         }
-        for (int[] orbit : Orbits.LARGE) {
+        for (int[] orbit : Orbits.ALL) {
             boolean reaches = false;
             for (int cp : orbit) {
                 reaches |= cp >= lo && cp <= hi;
@@ -638,7 +612,9 @@ public final class RegexTranslator {
                 }
                 String text = re.substring(i + 2, end < 0 ? n : end);
                 literal(text);
-                if (!text.isEmpty()) {
+                if ((flags & CASE_FOLD) != 0) {
+                    text.codePoints().forEach(cp -> appendLiteral(cp, "\\x{" + Integer.toHexString(cp) + "}"));
+                } else if (!text.isEmpty()) {
                     out.append(Pattern.quote(text));
                 }
                 i = end < 0 ? n : end + 2;
@@ -664,13 +640,9 @@ public final class RegexTranslator {
                 String set = d == 'd' || d == 'D' ? "0-9" : WORD;
                 boolean negatedClass = d == 'D' || d == 'W';
                 boolean bare = inClass && !negatedClass;
-                int start = out.length();
                 out.append(bare ? "" : negatedClass ? "[^" : "[");
                 asciiSet(set);
                 out.append(bare ? "" : "]");
-                if (!inClass) {
-                    fixDottedI(start, negatedClass, set.equals(WORD), false, false);
-                }
                 i += 2;
                 return;
             }
@@ -737,13 +709,7 @@ public final class RegexTranslator {
         // Go's C is Cc, Cf, Co and Cs; Java's also holds the unassigned code points (Cn)
         String set = name.equals("C") ? "\\p{IsCc}\\p{IsCf}\\p{IsCo}\\p{IsCs}" : "\\p{Is" + name + "}";
         if ((flags & CASE_FOLD) != 0) {
-            // RE2 adds to the class every character that folds into it, then negates; Java's own case-insensitive
-            // matching of \p classes is not that ((?i)\p{Lt} would match a), so it is turned off where it can be
-            set += foldedInto(set);
-            if (!inClass) {
-                out.append("(?-iu:[").append(negated ? "^" : "").append(set).append("])");
-                return;
-            }
+            set += foldedInto(set); // RE2 adds every character that folds into the class, then negates
         }
         if (name.equals("C") || (flags & CASE_FOLD) != 0) {
             out.append(negated ? "[^" + set + "]" : inClass ? set : "[" + set + "]");

@@ -105,7 +105,9 @@ class RegexTranslatorTest {
         "[a-c-]        | [\\x{61}-\\x{63}\\x{2d}]",
         "\\pL          | \\p{IsL}",
         "a$            | a\\z",
-        "(?i)a         | (?iu)a",
+        "(?i)a         | [\\x{41}\\x{61}]",
+        "(?i:k)        | (?:[\\x{4b}\\x{6b}\\x{212a}])",
+        "(?i-m)1       | (?-m)1",
         "\\v           | \\x{b}",
     })
     void translations(String re2, String java) throws Exception {
