@@ -510,21 +510,8 @@ public final class RegexTranslator {
      * (see {@link Orbits}).
      */
     private void foldExtras(int lo, int hi) {
-        if ((flags & CASE_FOLD) == 0) {
-            return;
-        }
-        for (int[] orbit : Orbits.ALL) {
-            boolean reaches = false;
-            for (int cp : orbit) {
-                reaches |= cp >= lo && cp <= hi;
-            }
-            if (reaches) {
-                for (int cp : orbit) {
-                    if (cp < lo || cp > hi) {
-                        out.append("\\x{").append(Integer.toHexString(cp)).append('}');
-                    }
-                }
-            }
+        if ((flags & CASE_FOLD) != 0) {
+            out.append(foldedInto(cp -> cp >= lo && cp <= hi));
         }
     }
 
@@ -719,26 +706,27 @@ public final class RegexTranslator {
     }
 
     /**
-     * The characters outside the Java class {@code [set]} that fold into it (the members of the case-folding orbits
-     * that reach into it), as class text.
+     * The characters outside a set that fold into it (the other members of the case-folding orbits that reach into
+     * it), as class text.
      */
-    private static String foldedInto(String set) {
-        Matcher m = Pattern.compile("[" + set + "]").matcher("");
+    private static String foldedInto(java.util.function.IntPredicate in) {
         StringBuilder extras = new StringBuilder();
         for (int[] orbit : Orbits.ALL) {
-            boolean reaches = false;
-            for (int cp : orbit) {
-                reaches |= m.reset(new String(Character.toChars(cp))).matches();
-            }
-            if (reaches) {
+            if (java.util.Arrays.stream(orbit).anyMatch(in)) {
                 for (int cp : orbit) {
-                    if (!m.reset(new String(Character.toChars(cp))).matches()) {
+                    if (!in.test(cp)) {
                         extras.append("\\x{").append(Integer.toHexString(cp)).append('}');
                     }
                 }
             }
         }
         return extras.toString();
+    }
+
+    /** The characters outside the Java class {@code [set]} that fold into it, as class text. */
+    private static String foldedInto(String set) {
+        Matcher m = Pattern.compile("[" + set + "]").matcher("");
+        return foldedInto(cp -> m.reset(new String(Character.toChars(cp))).matches());
     }
 
     /**
