@@ -232,6 +232,20 @@ class EvaluatorTest {
     }
 
     @Test
+    void aRegexThatBacktracksOrRecursesWithoutEndFailsOnlyItsRule() {
+        // java.util.regex would take ages on the first and overflow the stack on the second; RE2 does neither
+        build(Rule.alert("Backtracks").expr("backend_up{backend=~\"(.*a){20}\"} == 0").build(),
+                Rule.alert("Recurses").expr("backend_up{backend=~\"(a|b)*\"} == 0").build(),
+                Rule.alert("Other").expr("backend_up == 0").build());
+        source.set(up("a".repeat(44) + "c", 0), up("ab".repeat(200_000), 0));
+        List<Alert> t = evaluator.evaluate(at(0));
+        assertThat(t).extracting(Alert::ruleName).containsExactly("Other", "Other");
+        // and it keeps failing alone, evaluation after evaluation
+        assertThat(evaluator.evaluate(at(10))).isEmpty();
+        assertThat(evaluator.alerts()).extracting(Alert::ruleName).containsOnly("Other");
+    }
+
+    @Test
     void listenerExceptionsAreIsolated() {
         RecordingListener second = new RecordingListener();
         evaluator = Evaluator.builder().source(source)

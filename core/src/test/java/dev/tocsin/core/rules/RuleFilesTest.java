@@ -155,6 +155,20 @@ class RuleFilesTest {
     }
 
     @Test
+    void onlyWhatPrometheusAcceptsIsSkippedExperimentalFunctionsFailAsInPrometheus() {
+        RuleGroups f = RuleFiles.parse("r.yml", "groups:\n- name: g\n  rules:\n  - alert: At\n    expr: 'up @ 100'\n"
+                + "  - alert: Simple\n    expr: up == 0\n", RuleFiles.Options.skipUnsupported(true));
+        assertThat(f.rules()).extracting(Rule::name).containsExactly("Simple");
+        assertThat(f.skipped()).extracting(SkippedRule::name).containsExactly("At");
+        // Prometheus refuses the experimental functions unless started with a feature flag: not a rule to skip
+        assertThatThrownBy(() -> RuleFiles.parse("r.yml", "groups:\n- name: g\n  rules:\n  - alert: Mad\n"
+                + "    expr: 'mad_over_time(up[5m]) > 0'\n", RuleFiles.Options.skipUnsupported(true)))
+                .isInstanceOf(RuleFileException.class)
+                .hasMessageContaining("function \"mad_over_time\" is not enabled")
+                .satisfies(e -> assertThat(((RuleFileException) e).line()).isEqualTo(5));
+    }
+
+    @Test
     void unsupportedExpressionsFailByDefaultAndAreSkippedOnRequest() {
         String yaml = "groups:\n- name: g\n  rules:\n  - alert: Weird\n    expr: 'sum(up) > 0'\n"
                 + "  - alert: Simple\n    expr: up == 0\n";
@@ -204,7 +218,9 @@ class RuleFilesTest {
 
     @ParameterizedTest
     @CsvSource({"0,0", "0m,0", "30s,30000", "1m30s,90000", "2h,7200000", "1d,86400000", "1w,604800000",
-        "1y,31536000000", "500ms,500", "1h30m500ms,5400500"})
+        "1y,31536000000", "500ms,500", "1h30m500ms,5400500",
+        // Prometheus' range: a Go time.Duration (int64 nanoseconds)
+        "292y,9208512000000", "9223372036854ms,9223372036854", "292y24w,9223027200000", "106751d23h47m16s854ms,9223372036854"})
     void prometheusDurations(String text, long millis) {
         assertThat(PromDuration.parse(text)).isEqualTo(Duration.ofMillis(millis));
     }
@@ -213,6 +229,14 @@ class RuleFilesTest {
     @ValueSource(strings = {"", "1", "1.5m", "1m1h", "-1m", "1M", "m", "99999999999999999999y"})
     void badDurations(String text) {
         assertThatThrownBy(() -> PromDuration.parse(text)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"293y", "292y52w", "292y24w4d", "9223372036855ms", "106751d23h47m16s855ms",
+        "99999999999999999999ms", "1y9223372036854775807ms"})
+    void durationsBeyondAGoDurationAreOutOfRangeAsInPrometheus(String text) {
+        assertThatThrownBy(() -> PromDuration.parse(text)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("duration out of range");
     }
 
     @Test

@@ -1438,18 +1438,25 @@ final class Compiler {
                     + dst);
         }
         return checked((ctx, sink) -> {
-            Matcher m = p.matcher("");
+            BoundedRegex bounded = new BoundedRegex(re, p);
             in.eval(ctx, (sl, sv, held) -> {
                 String v = sl.get(src);
-                m.reset(v);
-                if (m.matches()) {
-                    StringBuilder value = new StringBuilder();
-                    dev.tocsin.core.internal.template.GoExpand.expand(value, repl, m, groupNames);
-                    Labels out = Ops.set(sl.without(dst), dst, value.toString());
-                    sink.accept(out, sv, held);
-                } else {
-                    sink.accept(sl, sv, held);
+                String value;
+                try {
+                    Matcher m = bounded.start(v);
+                    if (!m.matches()) {
+                        value = null;
+                    } else {
+                        StringBuilder b = new StringBuilder();
+                        dev.tocsin.core.internal.template.GoExpand.expand(b, repl, m, groupNames);
+                        value = b.toString();
+                    }
+                } catch (BoundedRegex.Exhausted | StackOverflowError e) {
+                    throw bounded.failure(e, v.length());
+                } finally {
+                    bounded.end();
                 }
+                sink.accept(value == null ? sl : Ops.set(sl.without(dst), dst, value), sv, held);
             });
         });
     }

@@ -2,6 +2,7 @@ package dev.tocsin.core.internal.expr;
 
 import dev.tocsin.core.ExpressionException;
 import dev.tocsin.core.Labels;
+import dev.tocsin.core.internal.rules.PromDuration;
 import dev.tocsin.core.internal.expr.Node.Aggregate;
 import dev.tocsin.core.internal.expr.Node.Binary;
 import dev.tocsin.core.internal.expr.Node.Call;
@@ -39,10 +40,6 @@ public final class Parser {
     private static final Set<String> PARAM_AGGREGATORS =
             Set.of("topk", "bottomk", "count_values", "quantile", "limitk", "limit_ratio");
     private static final Set<String> EXPERIMENTAL_AGGREGATORS = Set.of("limitk", "limit_ratio");
-    private static final Pattern DURATION = Pattern.compile(
-            "(?:(\\d+)y)?(?:(\\d+)w)?(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?(?:(\\d+)ms)?");
-    private static final long[] UNIT_MILLIS = {
-        365L * 24 * 3600_000, 7L * 24 * 3600_000, 24L * 3600_000, 3600_000, 60_000, 1000, 1};
 
     private final Source source;
     private final Lexer lexer;
@@ -347,11 +344,8 @@ public final class Parser {
                     negative = sign.type() == Type.SUB;
                 }
                 Token d = next();
-                if (d.type() == Type.NUMBER) {
-                    throw source.error(d.offset(), "missing unit character in duration");
-                }
                 if (d.type() != Type.DURATION) {
-                    throw unexpected(d, "a duration");
+                    throw unexpected(d, "offset", "duration");
                 }
                 long millis = parseDuration(d);
                 Modifiers old = modifiersOf(e, t, "offset modifier");
@@ -511,8 +505,9 @@ public final class Parser {
         Functions.Signature sig = Functions.get(name).orElseThrow(
                 () -> source.error(nameToken.offset(), "unknown function with name \"" + name + "\""));
         if (sig.experimental()) {
-            throw source.error(nameToken.offset(), "function \"" + name + "\" is experimental in Prometheus "
-                    + "(behind --enable-feature=promql-experimental-functions) and not supported");
+            // an error, not a construct to skip: Prometheus rejects it too unless started with the feature flag
+            throw source.error(nameToken.offset(), "function \"" + name + "\" is not enabled: Prometheus offers it "
+                    + "only behind --enable-feature=promql-experimental-functions");
         }
         List<Node> args = arguments("function call");
         int declared = sig.argTypes().size();
@@ -550,8 +545,8 @@ public final class Parser {
     private Node aggregate(Token opToken) {
         String op = opToken.text().toLowerCase(Locale.ROOT);
         if (EXPERIMENTAL_AGGREGATORS.contains(op)) {
-            throw source.error(opToken.offset(), "aggregation \"" + op + "\" is experimental in Prometheus and "
-                    + "not supported");
+            throw source.error(opToken.offset(), "aggregation \"" + op + "\" is not enabled: Prometheus offers it "
+                    + "only behind --enable-feature=promql-experimental-functions");
         }
         List<String> grouping = List.of();
         boolean without = false;
@@ -651,30 +646,17 @@ public final class Parser {
         throw source.error(t.offset(), "error parsing number: \"" + s + "\": invalid syntax");
     }
 
+    /** A duration of a range, an offset or a subquery: as Prometheus' parser, never 0 and at most about 292 years. */
     private long parseDuration(Token t) {
-        String s = t.text();
-        Matcher m = DURATION.matcher(s);
-        if (s.equals("0")) {
-            return 0;
+        long millis;
+        try {
+            millis = PromDuration.parseMillis(t.text());
+        } catch (IllegalArgumentException e) {
+            throw source.error(t.offset(), e.getMessage());
         }
-        if (s.isEmpty() || !m.matches()) {
-            throw source.error(t.offset(), "not a valid duration string: \"" + s + "\"");
+        if (millis == 0) {
+            throw source.error(t.offset(), "duration must be greater than 0");
         }
-        long total = 0;
-        for (int g = 1; g <= 7; g++) {
-            if (m.group(g) == null) {
-                continue;
-            }
-            String digits = m.group(g);
-            if (digits.length() > 18) {
-                throw source.error(t.offset(), "not a valid duration string: \"" + s + "\" (too long)");
-            }
-            long v = Long.parseLong(digits);
-            if (v > Long.MAX_VALUE / UNIT_MILLIS[g - 1] || total > Long.MAX_VALUE - v * UNIT_MILLIS[g - 1]) {
-                throw source.error(t.offset(), "not a valid duration string: \"" + s + "\" (too long)");
-            }
-            total += v * UNIT_MILLIS[g - 1];
-        }
-        return total;
+        return millis;
     }
 }

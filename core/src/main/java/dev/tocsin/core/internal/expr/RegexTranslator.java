@@ -169,8 +169,8 @@ public final class RegexTranslator {
         } catch (StackOverflowError e) {
             throw new RegexException("error parsing regexp: expression nests too deeply: `" + re + "`");
         }
-        ThreadLocal<Matcher> matchers = ThreadLocal.withInitial(() -> p.matcher(""));
-        return v -> matchers.get().reset(v).matches();
+        ThreadLocal<BoundedRegex> matchers = ThreadLocal.withInitial(() -> new BoundedRegex(re, p));
+        return v -> matchers.get().matches(v);
     }
 
     /** Returns the Java translation of an RE2 pattern (for tests and documentation). */

@@ -1,6 +1,8 @@
 package dev.tocsin.core.internal.template;
 
+
 import dev.tocsin.core.Labels;
+import dev.tocsin.core.internal.expr.ExpressionEvaluationException;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -700,13 +702,17 @@ final class Funcs {
                 String q = p.indexOf('`') < 0 ? "`" + p + "`" : GoFmt.quote(p);
                 throw new CallError("regexp: Compile(" + q + "): " + e.getMessage());
             }
-            return GoRegex.replaceAll(re, (String) a[2], (String) a[1]);
+            try {
+                return GoRegex.replaceAll(re, (String) a[2], (String) a[1]);
+            } catch (ExpressionEvaluationException e) {
+                throw new CallError(e.getMessage());
+            }
         }, false, P.STRING, P.STRING, P.STRING);
         def("safeHtml", (s, a) -> new Values.Html((String) a[0]), false, P.STRING);
         def("match", (s, a) -> {
             try {
                 return GoRegex.find(s.cachedRegex((String) a[0]), (String) a[1]);
-            } catch (GoRegex.RegexError e) {
+            } catch (GoRegex.RegexError | ExpressionEvaluationException e) {
                 throw new CallError(e.getMessage());
             }
         }, false, P.STRING, P.STRING);

@@ -1,5 +1,7 @@
 package dev.tocsin.core.internal.template;
 
+import dev.tocsin.core.internal.expr.BoundedRegex;
+import dev.tocsin.core.internal.expr.ExpressionEvaluationException;
 import dev.tocsin.core.internal.expr.RegexTranslator;
 
 import java.util.List;
@@ -44,19 +46,43 @@ final class GoRegex {
         }
     }
 
-    /** regexp.MatchString semantics (unanchored search). */
+    /**
+     * regexp.MatchString semantics (unanchored search).
+     *
+     * @throws ExpressionEvaluationException past {@link BoundedRegex}'s budget or when java.util.regex overflows the
+     *     stack
+     */
     static boolean find(Compiled re, String s) {
-        return re.pattern().matcher(s).find();
+        BoundedRegex bounded = new BoundedRegex(re.source(), re.pattern());
+        try {
+            return bounded.start(s).find();
+        } catch (BoundedRegex.Exhausted | StackOverflowError e) {
+            throw bounded.failure(e, s.length());
+        }
     }
 
-    /** Go's Regexp.ReplaceAllString. */
+    /**
+     * Go's Regexp.ReplaceAllString.
+     *
+     * @throws ExpressionEvaluationException past {@link BoundedRegex}'s budget (one for the whole replacement) or when
+     *     java.util.regex overflows the stack
+     */
     static String replaceAll(Compiled re, String src, String repl) {
-        Matcher m = re.pattern().matcher(src);
+        BoundedRegex bounded = new BoundedRegex(re.source(), re.pattern());
+        try {
+            return replaceAll(re, bounded, src, repl);
+        } catch (BoundedRegex.Exhausted | StackOverflowError e) {
+            throw bounded.failure(e, src.length());
+        }
+    }
+
+    private static String replaceAll(Compiled re, BoundedRegex bounded, String src, String repl) {
+        Matcher m = bounded.start(src);
         // the groups of a match found by a search over several start positions can keep what a failed attempt at an
         // earlier position captured inside a repetition (java.util.regex does not reset them between positions):
         // the match is matched again over exactly its extent, where the first parse is the one find() took
         Matcher exact = repl.indexOf('$') < 0 ? null
-                : re.pattern().matcher(src).useTransparentBounds(true).useAnchoringBounds(false);
+                : bounded.another().useTransparentBounds(true).useAnchoringBounds(false);
         StringBuilder sb = new StringBuilder(src.length() + 16);
         int lastEnd = 0;
         int prevMatchEnd = -1;

@@ -188,6 +188,26 @@ class TemplateTest {
     }
 
     @Test
+    void regexFunctionsAreBoundedLikeTheExpressionLanguage() {
+        String value = "a".repeat(44) + "c";
+        // catastrophic backtracking: an error in the expansion, never a hang
+        assertThat(expand("{{ reReplaceAll \"(.*a){20}\" \"x\" \"" + value + "\" }}"))
+                .startsWith("<error expanding template: ").contains("error calling reReplaceAll: regular expression"
+                        + " `(.*a){20}` needed more than").contains("on a value of 45 characters");
+        assertThat(expand("{{ match \"(.*a){20}$\" \"" + value + "\" }}"))
+                .contains("error calling match: regular expression `(.*a){20}$` needed more than");
+        // a deep recursion: the same kind of error (not the whole template's "stack overflow")
+        assertThat(Template.parse("t", "{{ reReplaceAll \"(a|b)*\" \"x\" $labels.long }}")
+                .expand(new TemplateData(Labels.of("long", "ab".repeat(200_000)), 0, Labels.empty(), "")))
+                .contains("error calling reReplaceAll: regular expression `(a|b)*` recursed too deeply on a value"
+                        + " of 400000 characters");
+        // a linear pattern over the same long value is fine
+        assertThat(Template.parse("t", "{{ reReplaceAll \"[ab]+\" \"x\" $labels.long }}")
+                .expand(new TemplateData(Labels.of("long", "ab".repeat(200_000)), 0, Labels.empty(), "")))
+                .isEqualTo("x");
+    }
+
+    @Test
     void expandIsThreadSafe() throws Exception {
         Template t = Template.parse("t", "{{ range $k, $v := $labels }}{{ $k }}={{ $v | toUpper }} {{ end }}"
                 + "{{ reReplaceAll \":.*\" \"\" $labels.instance }} {{ $value | humanize }}");
