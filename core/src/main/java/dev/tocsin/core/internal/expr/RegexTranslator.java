@@ -123,6 +123,13 @@ public final class RegexTranslator {
     private final List<String> groupNames = new ArrayList<>(List.of(""));
     /** Whether the previous item can take a repetition operator (RE2: "missing argument to repetition"). */
     private boolean canRepeat;
+    /**
+     * RE2's limit on nested repetitions ({@code repeatIsValid}): the product of the repeat counts nested in the last
+     * item, repetitions applied to it included ({@code (a{10}){20}}: 200), not yet folded into {@link #innerMax}.
+     */
+    private long lastInner = 1;
+    /** Per open group depth: the largest such product among the items of that group so far. */
+    private final long[] innerMax = new long[MAX_DEPTH + 2];
     /** Literal alternatives while the pattern is nothing but literals and top-level '|'; null once it is not. */
     private List<String> literals = new ArrayList<>();
     private StringBuilder current = new StringBuilder();
@@ -227,14 +234,17 @@ public final class RegexTranslator {
             char c = re.charAt(i);
             switch (c) {
                 case '\\':
+                    foldInner();
                     escape(false);
                     canRepeat = true;
                     break;
                 case '[':
+                    foldInner();
                     charClass();
                     canRepeat = true;
                     break;
                 case '(':
+                    foldInner();
                     group();
                     break;
                 case ')':
@@ -242,6 +252,8 @@ public final class RegexTranslator {
                     if (depth == 0) {
                         throw error("unexpected )");
                     }
+                    foldInner();
+                    lastInner = innerMax[depth];
                     depth--;
                     flags = savedFlags.pop();
                     out.append(')');
@@ -264,12 +276,14 @@ public final class RegexTranslator {
                     repetitionOrBrace();
                     break;
                 case '$':
+                    foldInner();
                     notLiteral();
                     out.append((flags & MULTILINE) != 0 ? "$" : "\\z");
                     i++;
                     canRepeat = true; // RE2 accepts $* (an empty-width assertion repeated)
                     break;
                 case '|':
+                    foldInner();
                     canRepeat = false;
                     if (literals != null) {
                         if (depth != 0) {
@@ -283,6 +297,7 @@ public final class RegexTranslator {
                     i++;
                     break;
                 case '^':
+                    foldInner();
                     notLiteral();
                     // RE2's (?m)^ also matches after a final newline, where Java's does not
                     out.append((flags & MULTILINE) != 0 ? "(?<![^\\n])" : "^");
@@ -290,12 +305,14 @@ public final class RegexTranslator {
                     canRepeat = true;
                     break;
                 case '.':
+                    foldInner();
                     notLiteral();
                     out.append(c);
                     i++;
                     canRepeat = true;
                     break;
                 default: {
+                    foldInner();
                     int cp = re.codePointAt(i);
                     String text = new String(Character.toChars(cp));
                     literal(text);
@@ -341,9 +358,23 @@ public final class RegexTranslator {
         if (min > MAX_REPEAT || max > MAX_REPEAT || (max >= 0 && max < min)) {
             throw error("invalid repeat count: `" + m.group() + "`");
         }
+        // RE2 refuses more than 1000 copies of the innermost item through nested counted repetitions, checked when a
+        // count of 2 or more is applied; what is repeated {0} times is left out of the count
+        long count = max < 0 ? min : max;
+        long product = max == 0 ? 1 : lastInner * Math.max(count, 1);
+        if ((min >= 2 || max >= 2) && product > MAX_REPEAT) {
+            throw error("invalid repeat count: `" + m.group() + "`");
+        }
+        lastInner = product;
         out.append(m.group());
         i = m.end();
         afterRepetition(m.group());
+    }
+
+    /** Counts the last item's nested repetitions in its group's (see {@link #lastInner}) before the next item. */
+    private void foldInner() {
+        innerMax[depth] = Math.max(innerMax[depth], lastInner);
+        lastInner = 1;
     }
 
     private static long parseCount(String digits) {
@@ -355,6 +386,7 @@ public final class RegexTranslator {
         if (++depth > MAX_DEPTH) {
             throw error("expression nests too deeply");
         }
+        innerMax[depth] = 1;
         canRepeat = false;
         if (!re.startsWith("(?", i)) {
             savedFlags.push(flags);

@@ -98,6 +98,24 @@ class RegexTranslatorTest {
                 .hasMessageContaining("error parsing regexp");
     }
 
+    /** RE2's repeatIsValid: at most 1000 copies of the innermost item through nested counted repetitions. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '#', value = {
+        "(a{100}){10}#true", "(a{100}){11}#false", "(a{2}){501}#false", "((a{10}){10}){10}#true",
+        "((a{10}){10}){11}#false", "((a{600}){0}){2}#true", "((a{600}){0,}){2}#false", "(a{500}|b{3}){2}#true",
+        "(a{501}|b){2}#false", "(?:a{1000}){1}#true", "(?:a{1000}){1,2}#false", "(a*){1000}#true",
+        "(a{2}b{600}){2}#false", "(a{0,600}){2}#false", "(a{2,}){500}#true", "(a{2,}){501}#false",
+        "((?i)a{600}){2}#false", "(\\Qab\\E{600}){2}#false", "([ab]{600}x){2}#false", "(a{600})(b){2}#true"})
+    void nestedRepeatCountsAreLimitedAsInRe2(String regex, boolean valid) throws Exception {
+        // each verdict checked against promtool 2.42
+        if (valid) {
+            assertThat(RegexTranslator.translate(regex)).isNotEmpty();
+        } else {
+            assertThatThrownBy(() -> re(regex)).isInstanceOf(RegexTranslator.RegexException.class)
+                    .hasMessageContaining("error parsing regexp: invalid repeat count: `{");
+        }
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "(?P<n>x)      | (x)",
