@@ -79,6 +79,8 @@ class Pat:
         if k < 0.55:
             return a
         q = r.choice(['*', '+', '?', '{2}', '{1,}', '{0,2}', '{1,3}', '{,2}', '{2,1}', '{0}'])
+        if r.random() < 0.12:  # large counts: RE2's limit of 1000 copies through nested repetitions
+            q = r.choice(['{11}', '{100}', '{500}', '{1000}', '{0,600}', '{3,}', '{2,501}', '{1,1000}'])
         if r.random() < 0.25:
             q += '?'  # lazy
         return a + q

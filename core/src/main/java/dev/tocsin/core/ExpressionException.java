@@ -5,14 +5,40 @@ public final class ExpressionException extends TocsinParseException {
 
     private static final long serialVersionUID = 1L;
 
+    /** Whether the expression is valid PromQL that Tocsin does not evaluate. */
+    private final boolean unsupported;
+
     /**
-     * Creates an exception.
+     * Creates an exception for an invalid expression.
      *
      * @param line 1-based line of the problem
      * @param column 1-based column of the problem
      * @param detail what was found and what was expected
      */
     public ExpressionException(int line, int column, String detail) {
+        this(line, column, detail, false);
+    }
+
+    /**
+     * Creates an exception.
+     *
+     * @param line 1-based line of the problem
+     * @param column 1-based column of the problem
+     * @param detail what was found and what was expected
+     * @param unsupported whether the expression is valid PromQL that Tocsin does not evaluate (see
+     *     {@link #isUnsupported()})
+     */
+    public ExpressionException(int line, int column, String detail, boolean unsupported) {
         super("expression", line, column, detail);
+        this.unsupported = unsupported;
+    }
+
+    /**
+     * Returns whether the expression is valid PromQL that Tocsin does not evaluate (yet), such as {@code @} with a
+     * timestamp, rather than an invalid one: loading rule files with
+     * {@code RuleFiles.Options.skipUnsupported(true)} skips such rules and fails on the others.
+     */
+    public boolean isUnsupported() {
+        return unsupported;
     }
 }

@@ -2,6 +2,7 @@ package dev.tocsin.core.internal;
 
 import dev.tocsin.core.Labels;
 import dev.tocsin.core.Sample;
+import dev.tocsin.core.internal.expr.BoundedRegex;
 import dev.tocsin.core.internal.expr.Expression;
 import dev.tocsin.core.internal.expr.History;
 import dev.tocsin.core.internal.expr.Vector;
@@ -72,6 +73,7 @@ final class RecordingRuntime {
     boolean evaluate(Snapshot snapshot, long time, RecordedSeries recorded, History history) {
         Map<Labels, Integer> out;
         Vector v;
+        BoundedRegex.openEvaluation();
         try {
             v = expression.evaluate(snapshot);
             out = new LinkedHashMap<>(v.size() * 2);
@@ -98,6 +100,8 @@ final class RecordingRuntime {
             lastLogged = msg;
             lastError = msg;
             return false;
+        } finally {
+            BoundedRegex.closeEvaluation();
         }
         lastLogged = null;
         lastError = null;

@@ -5,6 +5,7 @@ import dev.tocsin.core.AlertState;
 import dev.tocsin.core.Labels;
 import dev.tocsin.core.Rule;
 import dev.tocsin.core.Sample;
+import dev.tocsin.core.internal.expr.BoundedRegex;
 import dev.tocsin.core.internal.expr.Vector;
 import dev.tocsin.core.internal.template.Template;
 import dev.tocsin.core.internal.template.TemplateData;
@@ -165,6 +166,7 @@ final class RuleRuntime {
     boolean evaluate(Snapshot snapshot, Instant ts, Labels externalLabels, String externalUrl,
                      List<Alert> transitions) {
         Map<Labels, Candidate> candidates;
+        BoundedRegex.openEvaluation(); // one regex budget for the expression and the templates
         try {
             candidates = candidates(snapshot, externalLabels, externalUrl);
         } catch (VirtualMachineError e) {
@@ -180,6 +182,8 @@ final class RuleRuntime {
             lastFailure = e instanceof ResultException ? ((ResultException) e).prometheusMessage
                     : String.valueOf(e.getMessage());
             return false;
+        } finally {
+            BoundedRegex.closeEvaluation();
         }
         lastError = null;
         lastFailure = null;

@@ -1,6 +1,6 @@
 package dev.tocsin.core.rules;
 
-import dev.tocsin.core.internal.rules.PromDuration;
+import dev.tocsin.core.internal.expr.PromDuration;
 import dev.tocsin.core.internal.rules.SeriesNotation;
 import org.junit.jupiter.api.Test;
 

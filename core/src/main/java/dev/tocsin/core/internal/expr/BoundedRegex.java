@@ -4,18 +4,26 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Bounds the work of one regular-expression match. Prometheus' RE2 matches in time linear in the input, whatever the
+ * Bounds the work of regular-expression matching. Prometheus' RE2 matches in time linear in the input, whatever the
  * pattern; java.util.regex backtracks, so a pattern such as {@code (.*a){20}} can take longer than the age of the
  * universe on a 45-character label value, and a repetition such as {@code (a|b)*} recurses once per iteration and
  * overflows the thread's stack on a long value. Either would stop every rule of the evaluator (a hang) or escape into
  * the host (a {@link StackOverflowError}).
  *
- * <p>Every match therefore reads its input through a view that counts the characters read: past
- * {@link #BASE_STEPS} + {@link #STEPS_PER_CHAR} per character of the input (far beyond what any pattern that does not
- * backtrack catastrophically needs: a linear pattern reads each character a few times per alternative), or when the
- * matcher overflows the stack, the match fails with an {@link ExpressionEvaluationException} that names the pattern
- * and the input's length (never the input), and the rule that asked for it fails for that evaluation as any other
- * evaluation error does. The count is of work done, not of time, so the outcome does not depend on the machine.
+ * <p>Every match therefore reads its input through a view that counts the characters read, against two budgets:
+ * <ul>
+ *   <li>one per match, {@link #budget(int)}: {@link #BASE_STEPS}, plus {@link #STEPS_PER_CHAR} per character and
+ *   {@link #STEPS_PER_CHAR_SQUARED} per character squared of the input (a search whose pattern starts or ends with a
+ *   repetition, {@code \s+$} or {@code .*a.*b}, is quadratic in java.util.regex and stays legitimate on values of a
+ *   few thousand characters), at most {@link #MAX_STEPS_PER_MATCH};</li>
+ *   <li>one per rule evaluation, {@link #EVALUATION_STEPS}, shared by all the matches made between
+ *   {@link #openEvaluation()} and {@link #closeEvaluation()} on one thread (many values each just under the per-match
+ *   budget add up).</li>
+ * </ul>
+ * Past either, or when the matcher overflows the stack, the match fails with an {@link ExpressionEvaluationException}
+ * that names the pattern and the input's length (never the input), and the rule that asked for it fails for that
+ * evaluation as any other evaluation error does. The counts are of work done, not of time, so the outcome does not
+ * depend on the machine; {@link #MAX_STEPS_PER_MATCH} reads take about a second.
  *
  * <p>A {@code BoundedRegex} holds a reusable matcher: one per thread (it is not thread-safe).
  */
@@ -25,11 +33,23 @@ public final class BoundedRegex {
     public static final long BASE_STEPS = 1_000_000L;
     /** Further characters a match may read per character of its input. */
     public static final long STEPS_PER_CHAR = 1_000L;
+    /** Further characters a match may read per character squared of its input. */
+    public static final long STEPS_PER_CHAR_SQUARED = 16L;
+    /** The most characters one match may read. */
+    public static final long MAX_STEPS_PER_MATCH = 200_000_000L;
+    /** The most characters all the matches of one rule evaluation may read. */
+    public static final long EVALUATION_STEPS = 500_000_000L;
+
+    /** Per thread: the depth of open evaluations, and what is left of the outermost one's budget. */
+    private static final ThreadLocal<long[]> EVALUATION = ThreadLocal.withInitial(() -> new long[2]);
 
     private final String source;
     private final Pattern pattern;
     private final Counted text = new Counted();
     private final Matcher matcher;
+    /** The budget given to the current operation, and whether it was cut down to what the evaluation had left. */
+    private long given;
+    private boolean pooled;
 
     /**
      * Creates a bounded matcher of {@code pattern}.
@@ -45,7 +65,32 @@ public final class BoundedRegex {
 
     /** Returns the budget, in characters read, of one operation over an input of {@code length} characters. */
     static long budget(int length) {
-        return BASE_STEPS + STEPS_PER_CHAR * length;
+        long n = length;
+        return Math.min(MAX_STEPS_PER_MATCH, BASE_STEPS + STEPS_PER_CHAR * n + STEPS_PER_CHAR_SQUARED * n * n);
+    }
+
+    /**
+     * Opens a rule evaluation on this thread: the matches made until the matching {@link #closeEvaluation()} share
+     * {@link #EVALUATION_STEPS}. Nested openings belong to the outermost.
+     */
+    public static void openEvaluation() {
+        openEvaluation(EVALUATION_STEPS);
+    }
+
+    /** {@link #openEvaluation()} with another budget (for tests). */
+    static void openEvaluation(long steps) {
+        long[] e = EVALUATION.get();
+        if (e[0]++ == 0) {
+            e[1] = steps;
+        }
+    }
+
+    /** Closes what {@link #openEvaluation()} opened (call it in a {@code finally}). */
+    public static void closeEvaluation() {
+        long[] e = EVALUATION.get();
+        if (e[0] > 0) {
+            e[0]--;
+        }
     }
 
     /**
@@ -57,10 +102,8 @@ public final class BoundedRegex {
         Matcher m = start(s);
         try {
             return m.matches();
-        } catch (Exhausted e) {
-            throw tooLong(source, s.length());
-        } catch (StackOverflowError e) {
-            throw tooDeep(source, s.length());
+        } catch (Exhausted | StackOverflowError e) {
+            throw failure(e, s.length());
         } finally {
             end();
         }
@@ -70,10 +113,17 @@ public final class BoundedRegex {
      * Resets the matcher onto {@code s} with a fresh budget and returns it, for a caller that reads groups or searches
      * several times (one budget for all of it). Its {@code matches()}, {@code find()} and the like then throw the
      * unchecked {@link Exhausted} past the budget, which {@link #failure} turns into the error to report; the caller
-     * calls {@link #end} when done.
+     * calls {@link #end} when done, in a {@code finally}.
      */
     public Matcher start(String s) {
-        text.reset(s, budget(s.length()));
+        given = budget(s.length());
+        pooled = false;
+        long[] e = EVALUATION.get();
+        if (e[0] > 0 && e[1] < given) {
+            given = e[1];
+            pooled = true;
+        }
+        text.reset(s, given);
         return matcher.reset(text);
     }
 
@@ -82,10 +132,18 @@ public final class BoundedRegex {
         return pattern.matcher(text);
     }
 
-    /** Lets go of the input of the last {@link #start} (the matcher keeps no reference to it). */
+    /**
+     * Ends the operation begun by the last {@link #start}: charges what it read to the open evaluation, if any, and
+     * lets go of the input (the matcher keeps no reference to it).
+     */
     public void end() {
+        long[] e = EVALUATION.get();
+        if (e[0] > 0) {
+            e[1] = Math.max(0, e[1] - (given - Math.max(0, text.left)));
+        }
         matcher.reset("");
         text.reset("", 0);
+        given = 0;
     }
 
     /**
@@ -94,29 +152,24 @@ public final class BoundedRegex {
      */
     public ExpressionEvaluationException failure(Throwable e, int length) {
         if (e instanceof Exhausted) {
-            return tooLong(source, length);
+            String what = pooled ? "the regular expressions of this evaluation ran out of their shared budget of"
+                    + " steps, the last one " + quote(source) + " on a value of " + length + " characters"
+                    : "regular expression " + quote(source) + " needed more than " + given + " steps on a value of "
+                    + length + " characters";
+            return new ExpressionEvaluationException(what + " (java.util.regex backtracks where Prometheus' RE2 runs"
+                    + " in linear time): rewrite it so that it cannot match the same text in many ways, e.g. without"
+                    + " nested or adjacent repetitions such as (.*a){20}, (a+)+ or .*a.*b over long values");
         }
         if (e instanceof StackOverflowError) {
-            return tooDeep(source, length);
+            return new ExpressionEvaluationException("regular expression " + quote(source) + " ran out of stack on a"
+                    + " value of " + length + " characters (java.util.regex recurses once per iteration of a repeated"
+                    + " group, where Prometheus' RE2 does not): repeat a character class instead of a group, e.g."
+                    + " [ab]* for (a|b)*");
         }
         if (e instanceof RuntimeException) {
             throw (RuntimeException) e;
         }
         throw (Error) e;
-    }
-
-    private static ExpressionEvaluationException tooLong(String re, int length) {
-        return new ExpressionEvaluationException("regular expression " + quote(re) + " needed more than "
-                + budget(length) + " steps on a value of " + length + " characters (java.util.regex backtracks where"
-                + " Prometheus' RE2 runs in linear time): rewrite it without repetitions that can match the same"
-                + " text in many ways, such as (.*a){20} or (a+)+");
-    }
-
-    private static ExpressionEvaluationException tooDeep(String re, int length) {
-        return new ExpressionEvaluationException("regular expression " + quote(re) + " recursed too deeply on a value"
-                + " of " + length + " characters (java.util.regex recurses once per iteration of a repeated group,"
-                + " where Prometheus' RE2 does not): repeat a character class instead of a group, e.g. [ab]* for"
-                + " (a|b)*");
     }
 
     private static String quote(String re) {

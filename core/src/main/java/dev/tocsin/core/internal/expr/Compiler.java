@@ -108,7 +108,7 @@ final class Compiler {
     }
 
     private ExpressionException unsupported(Node n, String what) {
-        return source.error(n.pos().offset(), what + " is not supported yet");
+        return source.unsupported(n.pos().offset(), what + " is not supported yet");
     }
 
     /** An {@code @ <timestamp>} modifier of {@code n}, located at its {@code @}. */
@@ -131,7 +131,7 @@ final class Compiler {
                 break;
             }
         }
-        return source.error(at, "@ modifier with a timestamp is not supported yet");
+        return source.unsupported(at, "@ modifier with a timestamp is not supported yet");
     }
 
     private ExpressionException unsupportedConstruct(Node n) {
@@ -1429,6 +1429,9 @@ final class Compiler {
         try {
             groups = RegexTranslator.compileWithGroups(re, true);
         } catch (RegexTranslator.RegexException e) {
+            if (e.unsupported()) {
+                throw source.unsupported(args.get(4).pos().offset(), e.getMessage());
+            }
             throw source.error(args.get(4).pos().offset(), "invalid regular expression in label_replace(): " + re);
         }
         Pattern p = groups.pattern();
@@ -1852,7 +1855,7 @@ final class Compiler {
         long offset = sq.modifiers().offsetMillis();
         boolean pin = pinned(sq.modifiers());
         if (range / step > MAX_SUBQUERY_STEPS) {
-            throw source.error(sq.pos().offset(), "subquery of " + (range / step) + " steps is not supported (at "
+            throw source.unsupported(sq.pos().offset(), "subquery of " + (range / step) + " steps is not supported (at "
                     + "most " + MAX_SUBQUERY_STEPS + " steps per evaluation)");
         }
         long savedLookback = subqueryLookback;

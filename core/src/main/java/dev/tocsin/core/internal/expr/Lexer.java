@@ -1,5 +1,6 @@
 package dev.tocsin.core.internal.expr;
 
+import dev.tocsin.core.ExpressionException;
 import dev.tocsin.core.internal.expr.Token.Type;
 
 import java.io.ByteArrayOutputStream;
@@ -22,7 +23,6 @@ final class Lexer {
             Map.entry("stddev", Type.AGGREGATOR), Map.entry("stdvar", Type.AGGREGATOR),
             Map.entry("topk", Type.AGGREGATOR), Map.entry("bottomk", Type.AGGREGATOR),
             Map.entry("count_values", Type.AGGREGATOR), Map.entry("quantile", Type.AGGREGATOR),
-            Map.entry("limitk", Type.AGGREGATOR), Map.entry("limit_ratio", Type.AGGREGATOR),
             Map.entry("offset", Type.OFFSET), Map.entry("by", Type.BY), Map.entry("without", Type.WITHOUT),
             Map.entry("on", Type.ON), Map.entry("ignoring", Type.IGNORING), Map.entry("group_left", Type.GROUP_LEFT),
             Map.entry("group_right", Type.GROUP_RIGHT), Map.entry("bool", Type.BOOL),
@@ -35,6 +35,8 @@ final class Lexer {
     private int parenDepth;
     private boolean braceOpen;
     private boolean bracketOpen;
+    /** Whether the last token was {@code [}: Prometheus then lexes a duration only ("bad duration syntax"). */
+    private boolean afterLeftBracket;
     private boolean gotColon;
     private boolean done;
 
@@ -78,6 +80,7 @@ final class Lexer {
     }
 
     private Token emit(Type type, int start) {
+        afterLeftBracket = type == Type.LEFT_BRACKET;
         String text = in.substring(start, pos);
         return new Token(type, text, start, text);
     }
@@ -321,7 +324,7 @@ final class Lexer {
             while (accept("0123456789")) {
                 acceptRun("0123456789");
                 if (!accept("smhdw")) {
-                    throw source.error(start, "bad number or duration syntax: \"" + in.substring(start, pos) + "\"");
+                    throw badDuration(start);
                 }
                 accept("s");
             }
@@ -330,7 +333,12 @@ final class Lexer {
             }
             pos++;
         }
-        throw source.error(start, "bad number or duration syntax: \"" + in.substring(start, pos) + "\"");
+        throw badDuration(start);
+    }
+
+    private ExpressionException badDuration(int start) {
+        return source.error(start, (afterLeftBracket ? "bad duration syntax: \"" : "bad number or duration syntax: \"")
+                + in.substring(start, pos) + "\"");
     }
 
     private Token rawString(int start) {

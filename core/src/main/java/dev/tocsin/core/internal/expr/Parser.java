@@ -2,7 +2,6 @@ package dev.tocsin.core.internal.expr;
 
 import dev.tocsin.core.ExpressionException;
 import dev.tocsin.core.Labels;
-import dev.tocsin.core.internal.rules.PromDuration;
 import dev.tocsin.core.internal.expr.Node.Aggregate;
 import dev.tocsin.core.internal.expr.Node.Binary;
 import dev.tocsin.core.internal.expr.Node.Call;
@@ -24,8 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Recursive-descent PromQL parser with precedence climbing for binary operators ({@link BinaryOp}), producing the
@@ -38,8 +35,7 @@ public final class Parser {
     public static final int MAX_DEPTH = 256;
 
     private static final Set<String> PARAM_AGGREGATORS =
-            Set.of("topk", "bottomk", "count_values", "quantile", "limitk", "limit_ratio");
-    private static final Set<String> EXPERIMENTAL_AGGREGATORS = Set.of("limitk", "limit_ratio");
+            Set.of("topk", "bottomk", "count_values", "quantile");
 
     private final Source source;
     private final Lexer lexer;
@@ -313,7 +309,7 @@ public final class Parser {
                         step = parseDuration(s);
                         s = next();
                     } else if (s.type() == Type.NUMBER) {
-                        throw source.error(s.offset(), "missing unit character in duration");
+                        throw unexpected(s, "subquery selector", "duration or \"]\"");
                     }
                     if (s.type() != Type.RIGHT_BRACKET) {
                         throw unexpected(s, "\"]\"");
@@ -429,11 +425,13 @@ public final class Parser {
                 if (name.type() == Type.RIGHT_BRACE) {
                     break;
                 }
+                if (name.type() == Type.STRING) {
+                    // valid in Prometheus 3
+                    throw source.unsupported(name.offset(), "unexpected " + name.describe() + " in label matching,"
+                            + " expected identifier or \"}\" (quoted label names of Prometheus 3 are not supported)");
+                }
                 if (name.type() != Type.IDENTIFIER) {
-                    String hint = name.type() == Type.STRING
-                            ? "identifier or \"}\" (quoted label names of Prometheus 3 are not supported)"
-                            : "identifier or \"}\"";
-                    throw unexpected(name, "label matching", hint);
+                    throw unexpected(name, "label matching", "identifier or \"}\"");
                 }
                 Token op = next();
                 LabelMatcher.MatchOp mop;
@@ -448,7 +446,8 @@ public final class Parser {
                 try {
                     matchers.add(LabelMatcher.of(name.text(), mop, value.value(), pos(name)));
                 } catch (RegexTranslator.RegexException ex) {
-                    throw source.error(value.offset(), ex.getMessage());
+                    throw ex.unsupported() ? source.unsupported(value.offset(), ex.getMessage())
+                            : source.error(value.offset(), ex.getMessage());
                 }
                 Token sep = next();
                 if (sep.type() == Type.RIGHT_BRACE) {
@@ -504,11 +503,6 @@ public final class Parser {
         String name = nameToken.text();
         Functions.Signature sig = Functions.get(name).orElseThrow(
                 () -> source.error(nameToken.offset(), "unknown function with name \"" + name + "\""));
-        if (sig.experimental()) {
-            // an error, not a construct to skip: Prometheus rejects it too unless started with the feature flag
-            throw source.error(nameToken.offset(), "function \"" + name + "\" is not enabled: Prometheus offers it "
-                    + "only behind --enable-feature=promql-experimental-functions");
-        }
         List<Node> args = arguments("function call");
         int declared = sig.argTypes().size();
         String where = "call to function \"" + name + "\"";
@@ -544,10 +538,6 @@ public final class Parser {
 
     private Node aggregate(Token opToken) {
         String op = opToken.text().toLowerCase(Locale.ROOT);
-        if (EXPERIMENTAL_AGGREGATORS.contains(op)) {
-            throw source.error(opToken.offset(), "aggregation \"" + op + "\" is not enabled: Prometheus offers it "
-                    + "only behind --enable-feature=promql-experimental-functions");
-        }
         List<String> grouping = List.of();
         boolean without = false;
         boolean modifier = false;

@@ -26,9 +26,20 @@ public final class RegexTranslator {
     /** An invalid or unsupported regular expression; {@link #getMessage()} says why. */
     public static final class RegexException extends Exception {
         private static final long serialVersionUID = 1L;
+        private final boolean unsupported;
 
         RegexException(String message) {
+            this(message, false);
+        }
+
+        RegexException(String message, boolean unsupported) {
             super(message);
+            this.unsupported = unsupported;
+        }
+
+        /** Returns whether RE2 accepts the pattern and only the translation to java.util.regex cannot render it. */
+        public boolean unsupported() {
+            return unsupported;
         }
     }
 
@@ -424,7 +435,8 @@ public final class RegexTranslator {
                 newFlags = negated ? newFlags & ~bit : newFlags | bit;
                 any = true;
             } else if (f == 'U') {
-                throw error("the ungreedy flag (?U) is not supported (Java has no equivalent)");
+                throw new RegexException("error parsing regexp: the ungreedy flag (?U) is not supported (Java has no"
+                        + " equivalent): `" + re + "`", true);
             } else if (f == '-' && !negated) {
                 negated = true;
                 any = false;

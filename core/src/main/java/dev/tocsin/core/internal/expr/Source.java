@@ -17,6 +17,18 @@ final class Source {
 
     /** Returns an exception located at {@code offset} (clamped to the text). */
     ExpressionException error(int offset, String detail) {
+        return exception(offset, detail, false);
+    }
+
+    /**
+     * Returns an exception for valid PromQL that Tocsin does not evaluate, located at {@code offset} (see
+     * {@link ExpressionException#isUnsupported()}).
+     */
+    ExpressionException unsupported(int offset, String detail) {
+        return exception(offset, detail, true);
+    }
+
+    private ExpressionException exception(int offset, String detail, boolean unsupported) {
         int end = Math.max(0, Math.min(offset, text.length()));
         int line = 1;
         int lineStart = 0;
@@ -27,6 +39,6 @@ final class Source {
             }
         }
         int column = text.codePointCount(lineStart, end) + 1;
-        return new ExpressionException(line, column, detail);
+        return new ExpressionException(line, column, detail, unsupported);
     }
 }

@@ -3,6 +3,7 @@ package dev.tocsin.core.internal.rules;
 import dev.tocsin.core.Labels;
 import dev.tocsin.core.TocsinParseException;
 import dev.tocsin.core.internal.expr.Expression;
+import dev.tocsin.core.internal.expr.PromDuration;
 import dev.tocsin.core.internal.expr.Vector;
 
 import java.time.Duration;

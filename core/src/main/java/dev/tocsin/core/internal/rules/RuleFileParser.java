@@ -5,6 +5,7 @@ import dev.tocsin.core.Labels;
 import dev.tocsin.core.Rule;
 import dev.tocsin.core.Sample;
 import dev.tocsin.core.TemplateException;
+import dev.tocsin.core.internal.expr.PromDuration;
 import dev.tocsin.core.rules.AlertingRule;
 import dev.tocsin.core.rules.RecordingRule;
 import dev.tocsin.core.rules.RuleFileException;
@@ -216,7 +217,7 @@ public final class RuleFileParser {
     }
 
     private static boolean unsupported(ExpressionException e) {
-        return e.detail().contains("not supported");
+        return e.isUnsupported();
     }
 
     private void expectMap(YamlNode n, String what) {

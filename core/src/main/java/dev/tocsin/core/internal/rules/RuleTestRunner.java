@@ -6,6 +6,7 @@ import dev.tocsin.core.Evaluator;
 import dev.tocsin.core.Labels;
 import dev.tocsin.core.TocsinParseException;
 import dev.tocsin.core.internal.DefaultEvaluator;
+import dev.tocsin.core.internal.expr.PromDuration;
 import dev.tocsin.core.rules.AlertCheck;
 import dev.tocsin.core.rules.RuleGroup;
 import dev.tocsin.core.rules.RuleFileException;

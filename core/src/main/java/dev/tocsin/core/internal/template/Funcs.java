@@ -1,8 +1,8 @@
 package dev.tocsin.core.internal.template;
 
-
 import dev.tocsin.core.Labels;
 import dev.tocsin.core.internal.expr.ExpressionEvaluationException;
+import dev.tocsin.core.internal.expr.PromDuration;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The functions a template can call: Go's builtins plus Prometheus's (template/template.go, v2.42). */
@@ -379,33 +378,13 @@ final class Funcs {
         return sb.toString();
     }
 
-    private static final Pattern PROM_DURATION = Pattern.compile(
-            "^(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?$");
-
+    /** Prometheus' template {@code parseDuration}: {@code model.ParseDuration}'s nanoseconds over 1e9. */
     static double parseDuration(String d) throws CallError {
-        if (d.isEmpty()) {
-            throw new CallError("empty duration string");
+        try {
+            return PromDuration.parseMillis(d) * 1_000_000L / 1e9;
+        } catch (IllegalArgumentException e) {
+            throw new CallError(e.getMessage());
         }
-        if (d.equals("0")) {
-            return 0;
-        }
-        Matcher m = PROM_DURATION.matcher(d);
-        if (!m.matches()) {
-            throw new CallError("not a valid duration string: " + GoFmt.quote(d));
-        }
-        long[] unitMs = {365L * 24 * 3600 * 1000, 7L * 24 * 3600 * 1000, 24L * 3600 * 1000, 3600L * 1000, 60L * 1000,
-            1000L, 1L};
-        java.math.BigInteger total = java.math.BigInteger.ZERO;
-        for (int g = 0; g < unitMs.length; g++) {
-            String n = m.group(2 + 2 * g);
-            if (n != null) {
-                total = total.add(new java.math.BigInteger(n).multiply(java.math.BigInteger.valueOf(unitMs[g])));
-            }
-        }
-        if (total.compareTo(java.math.BigInteger.valueOf(Long.MAX_VALUE / 1_000_000)) > 0) {
-            throw new CallError("duration out of range");
-        }
-        return total.longValue() * 1_000_000L / 1e9;
     }
 
     static Object index(Object item, Object[] indexes) throws CallError {

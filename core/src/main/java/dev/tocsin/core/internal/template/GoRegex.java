@@ -58,6 +58,8 @@ final class GoRegex {
             return bounded.start(s).find();
         } catch (BoundedRegex.Exhausted | StackOverflowError e) {
             throw bounded.failure(e, s.length());
+        } finally {
+            bounded.end();
         }
     }
 
@@ -73,6 +75,8 @@ final class GoRegex {
             return replaceAll(re, bounded, src, repl);
         } catch (BoundedRegex.Exhausted | StackOverflowError e) {
             throw bounded.failure(e, src.length());
+        } finally {
+            bounded.end();
         }
     }
 

@@ -7,9 +7,11 @@ import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.strings;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import dev.tocsin.core.testing.SmallStack;
 
 import org.junit.jupiter.api.Test;
 
@@ -37,19 +39,10 @@ class BoundedRegexTest {
     void deepRecursionFailsWithAnEvaluationErrorInsteadOfAStackOverflowError() throws Exception {
         Predicate<String> p = RegexTranslator.compileAnchored("(a|b)*");
         String value = "ab".repeat(200_000);
-        AtomicReference<Throwable> thrown = new AtomicReference<>();
         // a thread with a known, small stack: the overflow does not depend on the test runner's
-        Thread t = new Thread(null, () -> {
-            try {
-                p.test(value);
-            } catch (Throwable e) {
-                thrown.set(e);
-            }
-        }, "small-stack", 512 * 1024);
-        t.start();
-        t.join();
-        assertThat(thrown.get()).isInstanceOf(ExpressionEvaluationException.class)
-                .hasMessageContaining("`(a|b)*` recursed too deeply on a value of 400000 characters")
+        assertThatThrownBy(() -> SmallStack.call(() -> p.test(value)))
+                .isInstanceOf(ExpressionEvaluationException.class)
+                .hasMessageContaining("`(a|b)*` ran out of stack on a value of 400000 characters")
                 .hasMessageContaining("[ab]*");
         // the character class RE2 users would write instead has no such limit
         assertThat(RegexTranslator.compileAnchored("[ab]*").test(value)).isTrue();
@@ -67,9 +60,62 @@ class BoundedRegexTest {
     }
 
     @Test
+    void quadraticSearchesOnValuesOfSomeThousandCharactersStayWithinTheBudget() throws Exception {
+        // java.util.regex is quadratic on these (RE2 linear); they are ordinary patterns and must still answer
+        assertThat(RegexTranslator.compileAnchored(".*a.*b").test("a".repeat(1300))).isFalse();
+        Pattern trailing = Pattern.compile(" +$");
+        BoundedRegex b = new BoundedRegex(" +$", trailing);
+        String padded = "x" + " ".repeat(3000) + "x";
+        Matcher m = b.start(padded);
+        try {
+            assertThat(m.find()).isFalse();
+        } finally {
+            b.end();
+        }
+        BoundedRegex search = new BoundedRegex("foo.*bar", Pattern.compile("foo.*bar"));
+        try {
+            assertThat(search.start("foo" + "x".repeat(3000)).find()).isFalse();
+        } finally {
+            search.end();
+        }
+        // the per-match budget is capped: a value of a megabyte does not get a quadratic one
+        assertThat(BoundedRegex.budget(1_000_000)).isEqualTo(BoundedRegex.MAX_STEPS_PER_MATCH);
+        assertThat(BoundedRegex.budget(1300)).isGreaterThan(16L * 1300 * 1300);
+    }
+
+    @Test
+    void theMatchesOfOneEvaluationShareABudget() throws Exception {
+        // each of these values costs about 100,000 reads under (.*a){6}, far inside the per-match budget
+        Predicate<String> p = RegexTranslator.compileAnchored("(.*a){6}");
+        String value = "a".repeat(12) + "c";
+        BoundedRegex probe = new BoundedRegex("(.*a){6}", Pattern.compile("(?:(.*a){6})"));
+        assertThat(probe.matches(value)).isFalse(); // and outside an evaluation nothing is shared
+        BoundedRegex.openEvaluation(1_000_000);
+        try {
+            assertThatThrownBy(() -> {
+                for (int i = 0; i < 1000; i++) {
+                    p.test(value + i); // distinct values: nothing remembered
+                }
+            }).isInstanceOf(ExpressionEvaluationException.class)
+                    .hasMessageContaining("the regular expressions of this evaluation ran out of their shared budget")
+                    .hasMessageContaining("`(.*a){6}`");
+        } finally {
+            BoundedRegex.closeEvaluation();
+        }
+        // a new evaluation starts with a full budget
+        BoundedRegex.openEvaluation(1_000_000);
+        try {
+            assertThat(p.test(value + "x")).isFalse();
+        } finally {
+            BoundedRegex.closeEvaluation();
+        }
+    }
+
+    @Test
     void theBudgetGrowsWithTheInput() {
         assertThat(BoundedRegex.budget(0)).isEqualTo(BoundedRegex.BASE_STEPS);
-        assertThat(BoundedRegex.budget(10)).isEqualTo(BoundedRegex.BASE_STEPS + 10 * BoundedRegex.STEPS_PER_CHAR);
+        assertThat(BoundedRegex.budget(10)).isEqualTo(BoundedRegex.BASE_STEPS + 10 * BoundedRegex.STEPS_PER_CHAR
+                + 100 * BoundedRegex.STEPS_PER_CHAR_SQUARED);
         // a linear pattern over a long value stays far inside it
         String longValue = "x".repeat(2_000_000) + "y";
         BoundedRegex b = new BoundedRegex("x*y", Pattern.compile("x*y"));

@@ -1,4 +1,4 @@
-package dev.tocsin.core.internal.rules;
+package dev.tocsin.core.internal.expr;
 
 import dev.tocsin.core.internal.template.GoFmt;
 
@@ -81,7 +81,10 @@ public final class PromDuration {
         }
     }
 
-    /** Formats like Prometheus's {@code model.Duration.String()}: e.g. {@code 1m30s}, {@code 0s}, {@code 1d}. */
+    /**
+     * Formats like Prometheus's {@code model.Duration.String()}: e.g. {@code 1m30s}, {@code 0s}, {@code 1d}; years and
+     * weeks only when they divide what is left exactly ({@code 2w}, but {@code 8d} rather than {@code 1w1d}).
+     */
     public static String format(Duration d) {
         long ms = d.toMillis();
         if (ms == 0) {
@@ -90,6 +93,9 @@ public final class PromDuration {
         StringBuilder sb = new StringBuilder();
         String[] units = {"y", "w", "d", "h", "m", "s", "ms"};
         for (int i = 0; i < UNIT_MILLIS.length; i++) {
+            if (i < 2 && ms % UNIT_MILLIS[i] != 0) {
+                continue; // "it is often easier to read 90d than 12w6d"
+            }
             long v = ms / UNIT_MILLIS[i];
             if (v > 0) {
                 sb.append(v).append(units[i]);
