@@ -178,6 +178,24 @@ class RuleFilesTest {
     }
 
     @Test
+    void yamlMergeKeysWorkAsInPrometheusExplicitKeysWin() {
+        RuleGroups f = RuleFiles.parse("r.yml", "groups:\n- name: g\n  rules:\n  - &base\n    alert: A\n"
+                + "    expr: up == 0\n    labels: {severity: page}\n  - <<: *base\n    alert: B\n"
+                + "  - alert: C\n    <<: [{expr: up == 1, for: 5m}, *base]\n");
+        assertThat(f.rules()).extracting(Rule::name).containsExactly("A", "B", "C");
+        Rule b = f.rules().get(1);
+        assertThat(b.labels()).isEqualTo(Map.of("severity", "page"));
+        Rule c = f.rules().get(2);
+        assertThat(c.forDuration()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.labels()).isEqualTo(Map.of("severity", "page"));
+        assertThatThrownBy(() -> RuleFiles.parse("r.yml", "groups:\n- name: g\n  rules:\n  - alert: A\n"
+                + "    expr: up\n    <<: 3\n"))
+                .isInstanceOf(RuleFileException.class)
+                .hasMessageContaining("map merge requires map or sequence of maps as the value")
+                .satisfies(e -> assertThat(((RuleFileException) e).line()).isEqualTo(6));
+    }
+
+    @Test
     void unsupportedExpressionsFailByDefaultAndAreSkippedOnRequest() {
         String yaml = "groups:\n- name: g\n  rules:\n  - alert: Weird\n    expr: 'sum(up) > 0'\n"
                 + "  - alert: Simple\n    expr: up == 0\n";

@@ -204,6 +204,38 @@ class RuleTestsTest {
         }
     }
 
+    /** Series descriptions and values read as promtool 2.42 reads them (each checked against it). */
+    @Test
+    void seriesEdgesAsPromtool() {
+        // a metric name before the braces wins over a __name__ inside them
+        assertThat(SeriesNotation.parseSeries("m{__name__=\"e\", x=\"1\"}"))
+                .isEqualTo(Labels.of("__name__", "m", "x", "1"));
+        // back-quoted (raw) label values, in input series and expected labels
+        assertThat(SeriesNotation.parseSeries("m{a=`x\\n`}")).isEqualTo(Labels.of("__name__", "m", "a", "x\\n"));
+        assertThat(SeriesNotation.parseSeries("m{a=`x`}", false)).isEqualTo(Labels.of("__name__", "m", "a", "x"));
+        // expected labels may end with a comment; an input series may not have a space before its braces (promtool
+        // reads the values from there)
+        assertThat(SeriesNotation.parseSeries("m{a=\"x\"} # c", false)).isEqualTo(Labels.of("__name__", "m", "a", "x"));
+        assertThat(SeriesNotation.parseSeries("m {a=\"x\"}", false)).isEqualTo(Labels.of("__name__", "m", "a", "x"));
+        assertThatThrownBy(() -> SeriesNotation.parseSeries("m {a=\"x\"}")).isInstanceOf(TocsinParseException.class)
+                .hasMessageContaining("unexpected character in series sequence: '{'");
+        // a leading zero is octal, as in PromQL numbers (Go's ParseInt with base 0 first)
+        SeriesNotation.Values v = SeriesNotation.parseValues("017 010+010x2 08 -017");
+        assertThat(new double[] {v.value(0), v.value(1), v.value(2), v.value(3), v.value(4), v.value(5)})
+                .containsExactly(15, 8, 16, 24, 8, -15);
+        // "axn" repeats a itself: -0 stays -0
+        SeriesNotation.Values z = SeriesNotation.parseValues("-0x2");
+        for (int i = 0; i < 3; i++) {
+            assertThat(Double.doubleToRawLongBits(z.value(i))).as("value %d", i)
+                    .isEqualTo(Double.doubleToRawLongBits(-0.0));
+        }
+        // "Infx1" is one identifier to PromQL's lexer
+        for (String bad : List.of("Infx1", "NaNx1", "1+Infx2", "-Inf+Infx2")) {
+            assertThatThrownBy(() -> SeriesNotation.parseValues(bad)).as(bad)
+                    .isInstanceOf(TocsinParseException.class).hasMessageContaining("unexpected identifier");
+        }
+    }
+
     /** promtool refuses these names (its lexer reads a number or a keyword), and accepts the other keywords. */
     @Test
     void numbersAndSomeKeywordsAreNotMetricNamesLikePromtool() {

@@ -1,8 +1,8 @@
 package dev.tocsin.core.internal.expr;
 
 import dev.tocsin.core.Labels;
+import dev.tocsin.core.internal.template.GoFloat;
 
-import java.util.regex.Matcher;
 
 /** Value and label helpers that reproduce Prometheus' (Go's) arithmetic and label handling. */
 final class Ops {
@@ -96,39 +96,20 @@ final class Ops {
         return value.isEmpty() ? l.without(name) : l.with(name, value);
     }
 
-    /** Go's {@code strconv.ParseFloat(s, 64)}; {@code NaN} marks a string Go would reject, see {@code ok}. */
+    /** Returns whether Go's {@code strconv.ParseFloat(s, 64)} accepts {@code s} (no error). */
     static boolean isGoFloat(String s) {
-        return !Double.isNaN(parseGoFloat(s)) || s.equalsIgnoreCase("nan") || s.equalsIgnoreCase("+nan")
-                || s.equalsIgnoreCase("-nan");
+        try {
+            GoFloat.parse(s);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
-    /** Parses like Go's {@code strconv.ParseFloat(s, 64)}, returning NaN for strings Go rejects. */
+    /** Parses like Go's {@code strconv.ParseFloat(s, 64)}, returning NaN for strings Go rejects (see {@link #isGoFloat}). */
     static double parseGoFloat(String s) {
-        String t = s;
-        boolean neg = false;
-        if (t.startsWith("+") || t.startsWith("-")) {
-            neg = t.charAt(0) == '-';
-            t = t.substring(1);
-        }
-        if (t.equalsIgnoreCase("inf") || t.equalsIgnoreCase("infinity")) {
-            return neg ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
-        }
-        if (t.equalsIgnoreCase("nan")) {
-            return Double.NaN;
-        }
-        if (t.isEmpty()) {
-            return Double.NaN;
-        }
-        boolean hex = t.length() > 1 && t.charAt(0) == '0' && (t.charAt(1) == 'x' || t.charAt(1) == 'X');
-        if (!hex && !t.matches("(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?")) {
-            return Double.NaN;
-        }
-        if (hex && !t.matches("0[xX](?:[0-9a-fA-F]+\\.?[0-9a-fA-F]*|\\.[0-9a-fA-F]+)[pP][+-]?[0-9]+")) {
-            return Double.NaN;
-        }
         try {
-            double v = Double.parseDouble(t);
-            return neg ? -v : v;
+            return GoFloat.parse(s);
         } catch (NumberFormatException e) {
             return Double.NaN;
         }

@@ -101,7 +101,7 @@ public final class RuleFileParser {
                 throw error(g.map().get("limit"), "'limit' must be an integer, found '" + lim + "'");
             }
             if (limit < 0) {
-                throw error(g.map().get("limit"), "'limit' must not be negative");
+                limit = 0; // no limit, as in Prometheus (which applies a limit only when it is positive)
             }
             List<AlertingRule> alerting = new ArrayList<>();
             List<RecordingRule> recording = new ArrayList<>();

@@ -82,7 +82,11 @@ public final class SeriesNotation {
     }
 
     /**
-     * Parses a series description; {@code requireName} false also accepts {@code {}} and {@code {job="x"}}.
+     * Parses a series description as promtool does: {@code requireName} true for an input series (promtool's
+     * {@code ParseSeriesDesc}: the values follow after a space, so none may come before the {@code {}), false for
+     * expected labels (its {@code ParseMetric}: also {@code {}} and {@code {job="x"}}, spaces and a trailing
+     * {@code # comment}). Label values take any PromQL string (double, single or back quotes); a {@code __name__}
+     * inside the braces gives way to a metric name before them.
      *
      * @throws TocsinParseException if malformed
      */
@@ -100,10 +104,12 @@ public final class SeriesNotation {
                     ? "number \"" + name + "\"" : "<" + name + ">") + " where a metric name is expected");
         }
         Labels.Builder b = Labels.builder();
-        if (!name.isEmpty()) {
-            b.put(Labels.METRIC_NAME, name);
-        }
+        int afterName = i;
         i = skipSpace(text, i);
+        if (requireName && i > afterName && i < text.length() && text.charAt(i) == '{') {
+            // promtool reads what follows a space as the values
+            throw error(what, i + 1, "unexpected character in series sequence: '{'");
+        }
         if (i < text.length() && text.charAt(i) == '{') {
             i = skipSpace(text, i + 1);
             while (i < text.length() && text.charAt(i) != '}') {
@@ -120,7 +126,7 @@ public final class SeriesNotation {
                     throw error(what, i + 1, "expected '=' after label " + label);
                 }
                 i = skipSpace(text, i + 1);
-                if (i >= text.length() || (text.charAt(i) != '"' && text.charAt(i) != '\'')) {
+                if (i >= text.length() || (text.charAt(i) != '"' && text.charAt(i) != '\'' && text.charAt(i) != '`')) {
                     throw error(what, i + 1, "expected a quoted label value");
                 }
                 // the quoted value, decoded by PromQL's own lexer (promtool reads series with it): all Go escapes
@@ -133,7 +139,7 @@ public final class SeriesNotation {
                         closed = true;
                         break;
                     }
-                    if (c == '\\' && i < text.length()) {
+                    if (c == '\\' && q != '`' && i < text.length()) {
                         i++;
                     }
                 }
@@ -164,8 +170,14 @@ public final class SeriesNotation {
             }
             i = skipSpace(text, i + 1);
         }
+        if (!requireName && i < text.length() && text.charAt(i) == '#') {
+            i = text.length(); // a comment, which PromQL's lexer skips
+        }
         if (i != text.length()) {
             throw error(what, i + 1, "unexpected character '" + text.charAt(i) + "'");
+        }
+        if (!name.isEmpty()) {
+            b.put(Labels.METRIC_NAME, name); // over a __name__ given inside the braces, as promtool
         }
         Labels l = b.build();
         if (requireName && !Sample.isValidMetricName(l.metricName())) {
@@ -235,9 +247,11 @@ public final class SeriesNotation {
             return;
         }
         double b = 0;
+        boolean stepped = false;
         char c = t.charAt(pos[0]);
         if (c == '+' || c == '-') {
             b = number(t, pos, col, what);
+            stepped = true;
         }
         if (pos[0] >= t.length() || t.charAt(pos[0]) != 'x') {
             throw error(what, col + pos[0], "expected 'x' and a count in '" + t + "'");
@@ -246,7 +260,9 @@ public final class SeriesNotation {
         double v = a;
         for (long k = 0; k <= n; k++) {
             out.add(Values.VALUE, v);
-            v += b;
+            if (stepped) {
+                v += b; // "axn" repeats a itself (-0 stays -0), "a+0xn" adds
+            }
         }
     }
 
@@ -270,13 +286,19 @@ public final class SeriesNotation {
             neg = t.charAt(i) == '-';
             i++;
         }
-        if (t.regionMatches(true, i, "inf", 0, 3)) {
-            pos[0] = i + 3;
-            return neg ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
-        }
-        if (t.regionMatches(true, i, "nan", 0, 3)) {
-            pos[0] = i + 3;
-            return Double.NaN;
+        if (t.regionMatches(true, i, "inf", 0, 3) || t.regionMatches(true, i, "nan", 0, 3)) {
+            int end = i + 3;
+            if (end < t.length() && isNameChar(t.charAt(end), false, false)) {
+                // PromQL's lexer reads "Infx1" as one identifier, not Inf and a repetition
+                int e = end;
+                while (e < t.length() && isNameChar(t.charAt(e), false, true)) {
+                    e++;
+                }
+                throw error(what, col + i, "unexpected identifier \"" + t.substring(i, e) + "\" in series values");
+            }
+            pos[0] = end;
+            boolean inf = t.regionMatches(true, i, "inf", 0, 3);
+            return inf ? (neg ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY) : Double.NaN;
         }
         int ds = i;
         while (i < t.length()) {
@@ -298,7 +320,13 @@ public final class SeriesNotation {
         }
         double v;
         try {
-            v = Double.parseDouble(num);
+            // as PromQL's parser: Go's strconv.ParseInt(s, 0, 64) first, so a leading 0 means octal ("017" is 15)
+            if (num.length() > 1 && num.charAt(0) == '0' && num.chars().allMatch(ch -> ch >= '0' && ch <= '7')
+                    && new java.math.BigInteger(num, 8).bitLength() < 64) {
+                v = Long.parseLong(num, 8);
+            } else {
+                v = Double.parseDouble(num);
+            }
         } catch (NumberFormatException e) {
             throw error(what, col + start, "invalid number '" + t.substring(start, i) + "'");
         }

@@ -54,9 +54,12 @@ final class TestSeriesSource implements RawSeriesSource {
         this.intervalMillis = intervalMillis;
     }
 
+    /** Adds an input series; one with the same labels as an earlier one replaces it whole, as in promtool. */
     void add(Labels labels, SeriesNotation.Values values) {
+        if (!own.add(labels)) {
+            series.removeIf(x -> x.labels.equals(labels));
+        }
         series.add(new Series(labels, values));
-        own.add(labels);
     }
 
     void setNow(long millis) {

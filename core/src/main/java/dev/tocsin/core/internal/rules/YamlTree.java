@@ -148,17 +148,42 @@ public final class YamlTree {
         }
     }
 
+    /** The key of a YAML merge ({@code <<: *defaults}), which Prometheus' YAML libraries honour. */
+    private static final String MERGE_KEY = "<<";
+
+    /** Adds the mappings a merge key's value names: one mapping or a sequence of them. */
+    private static void mergeSources(YamlNode value, int[] at, List<YamlNode> merged) throws SyntaxError {
+        if (value.kind() == YamlNode.Kind.MAP) {
+            merged.add(value);
+            return;
+        }
+        if (value.kind() == YamlNode.Kind.LIST && value.list().stream().allMatch(x -> x.kind() == YamlNode.Kind.MAP)) {
+            merged.addAll(value.list());
+            return;
+        }
+        throw new SyntaxError(at[0], at[1], "map merge requires map or sequence of maps as the value");
+    }
+
     private YamlNode readValue(JsonParser p, JsonToken t, int depth, int line, int col)
             throws IOException, SyntaxError {
         switch (t) {
             case START_OBJECT: {
                 Map<String, YamlNode> map = new LinkedHashMap<>();
                 Map<String, int[]> keys = new HashMap<>();
+                List<YamlNode> merged = new ArrayList<>();
                 JsonToken n;
                 while ((n = p.nextToken()) == JsonToken.FIELD_NAME) {
                     String key = p.currentName();
                     JsonLocation kl = p.currentTokenLocation();
                     int[] kp = {Math.max(1, kl.getLineNr()), Math.max(1, kl.getColumnNr())};
+                    if (key.equals(MERGE_KEY)) {
+                        JsonToken v = p.nextToken();
+                        if (v == null) {
+                            throw new SyntaxError(kp[0], kp[1], "unexpected end of input");
+                        }
+                        mergeSources(read(p, v, depth + 1), kp, merged);
+                        continue;
+                    }
                     if (map.containsKey(key)) {
                         int[] first = keys.get(key);
                         throw new SyntaxError(kp[0], kp[1], "mapping key \"" + key + "\" already defined at line "
@@ -173,6 +198,16 @@ public final class YamlTree {
                 }
                 if (n != JsonToken.END_OBJECT) {
                     throw new SyntaxError(line, col, "unexpected end of mapping");
+                }
+                // YAML merge keys: the keys of the merged mappings that the mapping does not set itself, the first
+                // merged mapping first
+                for (YamlNode m : merged) {
+                    for (Map.Entry<String, YamlNode> e : m.map().entrySet()) {
+                        if (!map.containsKey(e.getKey())) {
+                            map.put(e.getKey(), e.getValue());
+                            keys.put(e.getKey(), m.keyPosition(e.getKey()));
+                        }
+                    }
                 }
                 return new YamlNode(YamlNode.Kind.MAP, line, col, null, map, keys, null);
             }

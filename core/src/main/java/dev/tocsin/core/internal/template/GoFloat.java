@@ -336,11 +336,13 @@ public final class GoFloat {
     }
 
     /**
-     * Parses like Go's {@code strconv.ParseFloat(s, 64)}.
+     * Parses like Go's {@code strconv.ParseFloat(s, 64)}: decimal and hexadecimal floats with Go's underscores
+     * between digits ({@code 1_000}), {@code inf}/{@code infinity} with an optional sign, an unsigned {@code nan}, any
+     * case; a finite number beyond the double range is out of range.
      *
      * @throws NumberFormatException with Go's message, e.g. {@code strconv.ParseFloat: parsing "x": invalid syntax}
      */
-    static double parse(String s) {
+    public static double parse(String s) {
         String t = s;
         int i = 0;
         boolean neg = false;
@@ -357,11 +359,16 @@ public final class GoFloat {
         }
         boolean hex = rest.startsWith("0x");
         String body = rest;
-        if (hex) {
-            if (!body.matches("0x(_?[0-9a-f])*(\\.[0-9a-f_]*)?p[+-]?[0-9_]+") || body.equals("0xp")) {
+        if (body.indexOf('_') >= 0) {
+            if (!underscoresOk(body)) {
                 throw syntax(s);
             }
             body = body.replace("_", "");
+        }
+        if (hex) {
+            if (!body.matches("0x([0-9a-f]+\\.?[0-9a-f]*|\\.[0-9a-f]+)p[+-]?[0-9]+")) {
+                throw syntax(s);
+            }
         } else if (!body.matches("([0-9]+\\.?[0-9]*|\\.[0-9]+)(e[+-]?[0-9]+)?")) {
             throw syntax(s);
         }
@@ -375,6 +382,40 @@ public final class GoFloat {
             throw new NumberFormatException("strconv.ParseFloat: parsing " + GoFmt.quote(s) + ": value out of range");
         }
         return d;
+    }
+
+    /**
+     * Go's {@code strconv.underscoreOK} (of an unsigned number in lower case): an underscore only between digits, or
+     * between a base prefix and a digit.
+     */
+    private static boolean underscoresOk(String s) {
+        char saw = '^';
+        int i = 0;
+        boolean hex = false;
+        if (s.length() >= 2 && s.charAt(0) == '0' && (s.charAt(1) == 'b' || s.charAt(1) == 'o' || s.charAt(1) == 'x')) {
+            i = 2;
+            saw = '0';
+            hex = s.charAt(1) == 'x';
+        }
+        for (; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9' || hex && c >= 'a' && c <= 'f') {
+                saw = '0';
+                continue;
+            }
+            if (c == '_') {
+                if (saw != '0') {
+                    return false;
+                }
+                saw = '_';
+                continue;
+            }
+            if (saw == '_') {
+                return false;
+            }
+            saw = '!';
+        }
+        return saw != '_';
     }
 
     private static NumberFormatException syntax(String s) {
