@@ -1354,29 +1354,16 @@ final class Compiler {
         }
     }
 
-    /** Date functions: of the evaluation time without an argument, else of each sample's value (Unix seconds), UTC. */
+    /**
+     * Date functions: of the evaluation time without an argument, else of each sample's value (Unix seconds), UTC, as
+     * Prometheus computes them (see {@link GoDate}: also for NaN, infinite and huge values).
+     */
     private VectorPlan dateFunction(String f, List<Node> args) {
-        java.util.function.DoubleUnaryOperator fn = secs -> {
-            if (Double.isNaN(secs) || Math.abs(secs) > 3e16) {
-                return Double.NaN; // outside Java's time range (Go wraps such values to arbitrary dates)
-            }
-            java.time.ZonedDateTime t = java.time.Instant.ofEpochSecond((long) secs).atZone(java.time.ZoneOffset.UTC);
-            switch (f) {
-                case "day_of_month": return t.getDayOfMonth();
-                case "day_of_week": return t.getDayOfWeek().getValue() % 7;
-                case "day_of_year": return t.getDayOfYear();
-                case "days_in_month": return t.toLocalDate().lengthOfMonth();
-                case "hour": return t.getHour();
-                case "minute": return t.getMinute();
-                case "month": return t.getMonthValue();
-                default: return t.getYear();
-            }
-        };
         if (args.isEmpty()) {
-            return (ctx, sink) -> sink.accept(Labels.empty(),
-                    fn.applyAsDouble(Math.floorDiv(ctx.time().toEpochMilli(), 1000L)), false);
+            // Go's enh.Ts / 1000: truncated towards zero
+            return (ctx, sink) -> sink.accept(Labels.empty(), GoDate.of(f, ctx.time().toEpochMilli() / 1000L), false);
         }
-        return mapValues(args.get(0), null, null, (v, a, b) -> fn.applyAsDouble(v));
+        return mapValues(args.get(0), null, null, (v, a, b) -> GoDate.of(f, GoDate.goInt64(v)));
     }
 
     /**
