@@ -143,11 +143,47 @@ final class PromqlChecks {
             default:
                 break;
         }
-        if (t.isEmpty() || !t.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E'
-                || c == '+' || c == '-' || c == '_')) {
+        // yaml.v2's resolution of a plain scalar, which promtool's test files go through: underscores removed, then
+        // Go's ParseInt(s, 0, 64) (0x, 0o, 0b, and a leading 0 for octal), ParseUint, then a YAML-style float
+        String plain = t.replace("_", "");
+        java.util.regex.Matcher m = YAML_INT.matcher(plain);
+        if (m.matches()) {
+            String digits = m.group(3);
+            int radix = 10;
+            if (m.group(2) != null) {
+                char p = Character.toLowerCase(m.group(2).charAt(1));
+                radix = p == 'x' ? 16 : p == 'o' ? 8 : 2;
+            } else if (digits.length() > 1 && digits.charAt(0) == '0') {
+                radix = 8;
+            }
+            java.math.BigInteger v = null;
+            try {
+                v = new java.math.BigInteger(digits, radix);
+            } catch (NumberFormatException e) {
+                // not an integer in that base ("08", "1e2"): perhaps a float
+            }
+            if (v != null) {
+                if ("-".equals(m.group(1))) {
+                    v = v.negate();
+                }
+                boolean fitsInt = v.bitLength() < 64;
+                boolean fitsUint = m.group(1) == null && v.bitLength() <= 64;
+                if (fitsInt || fitsUint) {
+                    return v.doubleValue();
+                }
+            }
+        }
+        if (!YAML_FLOAT.matcher(plain).matches()) {
             throw new NumberFormatException(s);
         }
-        return Double.parseDouble(t.replace("_", ""));
+        return Double.parseDouble(plain);
     }
+
+    /** Go's base-0 integer syntax (sign, prefix, digits) after yaml.v2 removed the underscores. */
+    private static final java.util.regex.Pattern YAML_INT = java.util.regex.Pattern.compile(
+            "([+-])?(0[xX](?=[0-9a-fA-F])|0[oO](?=[0-7])|0[bB](?=[01]))?([0-9a-fA-F]+)");
+    /** yaml.v2's {@code yamlStyleFloat}. */
+    private static final java.util.regex.Pattern YAML_FLOAT = java.util.regex.Pattern.compile(
+            "[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
 
 }
