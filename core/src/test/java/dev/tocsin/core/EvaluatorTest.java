@@ -1,5 +1,6 @@
 package dev.tocsin.core;
 
+import dev.tocsin.core.internal.expr.BoundedRegex;
 import dev.tocsin.core.testing.RecordingListener;
 import dev.tocsin.core.testing.SmallStack;
 import dev.tocsin.core.testing.TestSource;
@@ -245,6 +246,32 @@ class EvaluatorTest {
         // and it keeps failing alone, evaluation after evaluation
         assertThat(SmallStack.call(() -> evaluator.evaluate(at(10)))).isEmpty();
         assertThat(evaluator.alerts()).extracting(Alert::ruleName).containsOnly("Other");
+    }
+
+    @Test
+    void theRegexBudgetOfARuleEvaluationCoversItsTemplatesAndFailsItWhole() {
+        // each match of "a.*b" over a 1,300-character value reads about 850,000 characters; ten alerts need more than
+        // this budget, so the rule fails as a whole: no alert gets an error text in place of its annotation
+        long before = BoundedRegex.evaluationStepsForTests(5_000_000);
+        try {
+            build(Rule.alert("Heavy").expr("backend_up == 0")
+                            .annotation("m", "{{ if match \"a.*b\" $labels.backend }}y{{ else }}n{{ end }}").build(),
+                    Rule.alert("Other").expr("backend_up == 0").build());
+            List<Sample> down = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                down.add(up("a".repeat(1300) + i, 0));
+            }
+            source.set(down.toArray(new Sample[0]));
+            List<Alert> t = evaluator.evaluate(at(0));
+            assertThat(t).extracting(Alert::ruleName).containsOnly("Other").hasSize(10);
+            // a new evaluation gets a new budget; with the real one, every alert is there with its annotation
+            BoundedRegex.evaluationStepsForTests(before);
+            assertThat(evaluator.evaluate(at(10))).extracting(Alert::ruleName).containsOnly("Heavy").hasSize(10);
+            assertThat(evaluator.alerts()).filteredOn(a -> a.ruleName().equals("Heavy"))
+                    .extracting(a -> a.annotations().get("m")).containsOnly("n");
+        } finally {
+            BoundedRegex.evaluationStepsForTests(before);
+        }
     }
 
     @Test

@@ -13,17 +13,21 @@ import java.util.regex.Pattern;
  * <p>Every match therefore reads its input through a view that counts the characters read, against two budgets:
  * <ul>
  *   <li>one per match, {@link #budget(int)}: {@link #BASE_STEPS}, plus {@link #STEPS_PER_CHAR} per character and
- *   {@link #STEPS_PER_CHAR_SQUARED} per character squared of the input (a search whose pattern starts or ends with a
- *   repetition, {@code \s+$} or {@code .*a.*b}, is quadratic in java.util.regex and stays legitimate on values of a
- *   few thousand characters), at most {@link #MAX_STEPS_PER_MATCH};</li>
+ *   {@link #STEPS_PER_CHAR_SQUARED} per character squared of the input (java.util.regex is quadratic on a search
+ *   for {@code \s+$} or a match of {@code .*a.*b}, which stay legitimate on values of a few thousand characters; a
+ *   search with two unbounded repetitions is cubic and fails from about 2,000 characters), at most
+ *   {@link #MAX_STEPS_PER_MATCH};</li>
  *   <li>one per rule evaluation, {@link #EVALUATION_STEPS}, shared by all the matches made between
- *   {@link #openEvaluation()} and {@link #closeEvaluation()} on one thread (many values each just under the per-match
- *   budget add up).</li>
+ *   {@link #openEvaluation()} and {@link #closeEvaluation()} on one thread, its expression's and its templates' (many
+ *   values each under the per-match budget add up).</li>
  * </ul>
- * Past either, or when the matcher overflows the stack, the match fails with an {@link ExpressionEvaluationException}
- * that names the pattern and the input's length (never the input), and the rule that asked for it fails for that
- * evaluation as any other evaluation error does. The counts are of work done, not of time, so the outcome does not
- * depend on the machine; {@link #MAX_STEPS_PER_MATCH} reads take about a second.
+ * Past the per-match budget, or when the matcher overflows the stack, the match fails with an
+ * {@link ExpressionEvaluationException} that names the pattern and the input's length (never the input): in an
+ * expression the rule fails for that evaluation as on any other evaluation error; in a template the call fails and
+ * the template expands to Prometheus' {@code <error expanding template: ...>}. Past the evaluation's budget,
+ * {@link PoolExhausted} fails the whole rule evaluation, templates included (never some alerts' annotations and not
+ * others'). The counts are of work done, not of time, so the outcome does not depend on the machine;
+ * {@link #MAX_STEPS_PER_MATCH} reads take about a second, {@link #EVALUATION_STEPS} about ten.
  *
  * <p>A {@code BoundedRegex} holds a reusable matcher: one per thread (it is not thread-safe).
  */
@@ -38,7 +42,10 @@ public final class BoundedRegex {
     /** The most characters one match may read. */
     public static final long MAX_STEPS_PER_MATCH = 200_000_000L;
     /** The most characters all the matches of one rule evaluation may read. */
-    public static final long EVALUATION_STEPS = 500_000_000L;
+    public static final long EVALUATION_STEPS = 2_000_000_000L;
+
+    /** The budget {@link #openEvaluation()} gives: {@link #EVALUATION_STEPS} except in tests. */
+    private static volatile long evaluationSteps = EVALUATION_STEPS;
 
     /** Per thread: the depth of open evaluations, and what is left of the outermost one's budget. */
     private static final ThreadLocal<long[]> EVALUATION = ThreadLocal.withInitial(() -> new long[2]);
@@ -66,6 +73,9 @@ public final class BoundedRegex {
     /** Returns the budget, in characters read, of one operation over an input of {@code length} characters. */
     static long budget(int length) {
         long n = length;
+        if (n >= 10_000) {
+            return MAX_STEPS_PER_MATCH; // (and no overflow of n * n)
+        }
         return Math.min(MAX_STEPS_PER_MATCH, BASE_STEPS + STEPS_PER_CHAR * n + STEPS_PER_CHAR_SQUARED * n * n);
     }
 
@@ -74,11 +84,28 @@ public final class BoundedRegex {
      * {@link #EVALUATION_STEPS}. Nested openings belong to the outermost.
      */
     public static void openEvaluation() {
-        openEvaluation(EVALUATION_STEPS);
+        openEvaluation(evaluationSteps);
     }
 
-    /** {@link #openEvaluation()} with another budget (for tests). */
-    static void openEvaluation(long steps) {
+    /**
+     * Sets the budget that later {@link #openEvaluation()} calls give (for tests of the evaluator: the real one takes
+     * seconds to spend).
+     *
+     * @param steps the new budget
+     * @return the budget before
+     */
+    public static long evaluationStepsForTests(long steps) {
+        long before = evaluationSteps;
+        evaluationSteps = steps;
+        return before;
+    }
+
+    /**
+     * {@link #openEvaluation()} with another budget (for tests).
+     *
+     * @param steps the characters all matches until {@link #closeEvaluation()} may read
+     */
+    public static void openEvaluation(long steps) {
         long[] e = EVALUATION.get();
         if (e[0]++ == 0) {
             e[1] = steps;
@@ -116,6 +143,8 @@ public final class BoundedRegex {
      * calls {@link #end} when done, in a {@code finally}.
      */
     public Matcher start(String s) {
+        // one operation at a time per instance (and per thread, as instances are): two started together would each
+        // take the whole of what the evaluation has left
         given = budget(s.length());
         pooled = false;
         long[] e = EVALUATION.get();
@@ -148,17 +177,22 @@ public final class BoundedRegex {
 
     /**
      * Returns the error for a failure of an operation begun with {@link #start} over an input of {@code length}
-     * characters: {@code e} is an {@link Exhausted} or a {@link StackOverflowError}; anything else is rethrown.
+     * characters: {@code e} is an {@link Exhausted} or a {@link StackOverflowError}; anything else is rethrown. The
+     * error is an {@link ExpressionEvaluationException}, or a {@link PoolExhausted} when the evaluation's budget was
+     * what ran out.
      */
-    public ExpressionEvaluationException failure(Throwable e, int length) {
+    public RuntimeException failure(Throwable e, int length) {
         if (e instanceof Exhausted) {
-            String what = pooled ? "the regular expressions of this evaluation ran out of their shared budget of"
-                    + " steps, the last one " + quote(source) + " on a value of " + length + " characters"
-                    : "regular expression " + quote(source) + " needed more than " + given + " steps on a value of "
-                    + length + " characters";
-            return new ExpressionEvaluationException(what + " (java.util.regex backtracks where Prometheus' RE2 runs"
-                    + " in linear time): rewrite it so that it cannot match the same text in many ways, e.g. without"
-                    + " nested or adjacent repetitions such as (.*a){20}, (a+)+ or .*a.*b over long values");
+            String advice = " (java.util.regex backtracks where Prometheus' RE2 runs in linear time): rewrite it so"
+                    + " that it cannot match the same text in many ways, e.g. without nested or adjacent repetitions"
+                    + " such as (.*a){20}, (a+)+ or .*a.*b over long values";
+            if (pooled) {
+                return new PoolExhausted("the regular expressions of this rule evaluation read more than "
+                        + EVALUATION_STEPS + " characters in all, the last one " + quote(source) + " on a value of "
+                        + length + " characters" + advice);
+            }
+            return new ExpressionEvaluationException("regular expression " + quote(source) + " needed more than "
+                    + given + " steps on a value of " + length + " characters" + advice);
         }
         if (e instanceof StackOverflowError) {
             return new ExpressionEvaluationException("regular expression " + quote(source) + " ran out of stack on a"
@@ -174,6 +208,19 @@ public final class BoundedRegex {
 
     private static String quote(String re) {
         return re.length() > 200 ? "`" + re.substring(0, 200) + "...`" : "`" + re + "`";
+    }
+
+    /**
+     * The regular expressions of one rule evaluation (expression and templates) read more than
+     * {@link #EVALUATION_STEPS} characters: the rule's evaluation fails as a whole. Templates let it through rather
+     * than expanding to an error text.
+     */
+    public static final class PoolExhausted extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        PoolExhausted(String message) {
+            super(message, null, false, false);
+        }
     }
 
     /** Thrown inside a match when its budget is spent (no stack trace: it is caught right away). */

@@ -245,6 +245,10 @@ public final class RegexTranslator {
             char c = re.charAt(i);
             switch (c) {
                 case '\\':
+                    if (re.startsWith("\\Q\\E", i) || (!anchored && i + 2 == n && re.startsWith("\\Q", i))) {
+                        i += re.startsWith("\\Q\\E", i) ? 4 : 2; // an empty quote is nothing to RE2: not an item
+                        break;
+                    }
                     foldInner();
                     escape(false);
                     canRepeat = true;
@@ -353,6 +357,7 @@ public final class RegexTranslator {
     private void repetitionOrBrace() throws RegexException {
         Matcher m = REPEAT.matcher(re).region(i, re.length());
         if (!m.lookingAt()) {
+            foldInner(); // a literal {, an item of its own
             literal("{");
             out.append("\\{");
             i++;

@@ -1,6 +1,7 @@
 package dev.tocsin.core.internal.template;
 
 import dev.tocsin.core.Labels;
+import dev.tocsin.core.internal.expr.BoundedRegex;
 import dev.tocsin.core.internal.expr.ExpressionEvaluationException;
 import dev.tocsin.core.internal.expr.PromDuration;
 
@@ -620,6 +621,8 @@ final class Funcs {
             List<TemplateData.Series> result;
             try {
                 result = q.run((String) a[0]);
+            } catch (BoundedRegex.PoolExhausted e) {
+                throw e;
             } catch (Exception e) {
                 throw new CallError(e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
             }

@@ -1,5 +1,7 @@
 package dev.tocsin.core.internal.template;
 
+import dev.tocsin.core.internal.expr.BoundedRegex;
+
 import dev.tocsin.core.TemplateException;
 
 import java.util.Map;
@@ -132,11 +134,13 @@ public final class Template {
     }
 
     /**
-     * Expands the template. Never throws: an error while expanding yields
-     * {@code <error expanding template: ...>} as Prometheus does.
+     * Expands the template. An error while expanding yields {@code <error expanding template: ...>} as Prometheus
+     * does; the one exception let through is the rule evaluation's regular-expression budget running out.
      *
      * @param data the series labels and value, external labels and URL
      * @return the expansion, or Prometheus's error text
+     * @throws BoundedRegex.PoolExhausted when the rule evaluation's regular expressions read too much (see
+     *     {@link BoundedRegex})
      */
     public String expand(TemplateData data) {
         if (literal != null) {
@@ -150,6 +154,8 @@ public final class Template {
             return ERROR_PREFIX + "error executing template " + name + ": " + Exec.format(name, text, e) + ">";
         } catch (StackOverflowError e) {
             return ERROR_PREFIX + "error executing template " + name + ": stack overflow>";
+        } catch (BoundedRegex.PoolExhausted e) {
+            throw e; // fails the rule evaluation as a whole (see BoundedRegex)
         } catch (RuntimeException e) {
             return ERROR_PREFIX + "error executing template " + name + ": internal error: "
                     + e.getClass().getSimpleName() + ">";

@@ -96,8 +96,8 @@ class BoundedRegexTest {
                 for (int i = 0; i < 1000; i++) {
                     p.test(value + i); // distinct values: nothing remembered
                 }
-            }).isInstanceOf(ExpressionEvaluationException.class)
-                    .hasMessageContaining("the regular expressions of this evaluation ran out of their shared budget")
+            }).isInstanceOf(BoundedRegex.PoolExhausted.class)
+                    .hasMessageContaining("the regular expressions of this rule evaluation read more than")
                     .hasMessageContaining("`(.*a){6}`");
         } finally {
             BoundedRegex.closeEvaluation();

@@ -105,7 +105,9 @@ class RegexTranslatorTest {
         "((a{10}){10}){11}#false", "((a{600}){0}){2}#true", "((a{600}){0,}){2}#false", "(a{500}|b{3}){2}#true",
         "(a{501}|b){2}#false", "(?:a{1000}){1}#true", "(?:a{1000}){1,2}#false", "(a*){1000}#true",
         "(a{2}b{600}){2}#false", "(a{0,600}){2}#false", "(a{2,}){500}#true", "(a{2,}){501}#false",
-        "((?i)a{600}){2}#false", "(\\Qab\\E{600}){2}#false", "([ab]{600}x){2}#false", "(a{600})(b){2}#true"})
+        "((?i)a{600}){2}#false", "(\\Qab\\E{600}){2}#false", "([ab]{600}x){2}#false", "(a{600})(b){2}#true",
+        // a literal { is an item of its own; an empty \\Q\\E is nothing (a repetition after it repeats what came before)
+        "a{600}{{2}#true", "(a{600}{{2})#true", "(a{600}\\Q\\E){2}#false", "a\\Q\\E{1000}#true"})
     void nestedRepeatCountsAreLimitedAsInRe2(String regex, boolean valid) throws Exception {
         // each verdict checked against promtool 2.42
         if (valid) {
