@@ -5,6 +5,7 @@ import dev.tocsin.core.MetricInterest;
 import dev.tocsin.core.MetricSource;
 import dev.tocsin.core.Sample;
 import dev.tocsin.core.internal.DeferringSource;
+import dev.tocsin.core.internal.Urls;
 import dev.tocsin.haproxy.internal.ConcatList;
 import dev.tocsin.haproxy.internal.DeferredPlan;
 import dev.tocsin.haproxy.internal.FetchException;
@@ -41,7 +42,6 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -319,22 +319,11 @@ public final class HaproxySource implements MetricSource, DeferringSource {
          * {@code ;csv}, it is appended (so {@code http://lb1:8404/stats} works too). The URI must not hold user info:
          * use {@link #basicAuth(String, char[])}.
          *
-         * @throws IllegalArgumentException if the scheme is not http/https, the host is missing or user info is present
+         * @throws IllegalArgumentException if the scheme is not http/https, the host is missing, the port is outside
+         *     1..65535 or user info is present
          */
         public Builder statsUri(URI uri) {
-            Objects.requireNonNull(uri, "uri");
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("http") && !scheme.equals("https")) {
-                throw new IllegalArgumentException("statsUri must be http or https, got scheme '" + scheme + "'");
-            }
-            if (uri.getRawUserInfo() != null) {
-                // do not echo the URI: it holds credentials
-                throw new IllegalArgumentException("statsUri must not contain user info; use basicAuth(user, password)");
-            }
-            if (uri.getHost() == null) {
-                // not repeated: a malformed authority may still hold a password
-                throw new IllegalArgumentException("statsUri (" + scheme + ") has no host");
-            }
+            Urls.checkHttp("statsUri", uri); // user info refused: use basicAuth(user, password)
             clearTransport();
             this.statsUri = uri;
             return this;

@@ -143,14 +143,7 @@ public final class PrometheusTextSource implements MetricSource {
     }
 
     static String describe(URI uri) {
-        StringBuilder b = new StringBuilder(uri.getScheme()).append("://").append(uri.getHost());
-        if (uri.getPort() >= 0) {
-            b.append(':').append(uri.getPort());
-        }
-        if (uri.getRawPath() != null) {
-            b.append(uri.getRawPath());
-        }
-        return b.toString();
+        return dev.tocsin.core.internal.Urls.describe(uri);
     }
 
     static String hostPort(URI uri) {

@@ -183,7 +183,8 @@ class RuleTestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"x", "1x", "1+2", "1 2 abc", "_x", "1x-2", "1+x3", ".", "1x9999999999"})
+    @ValueSource(strings = {"x", "1x", "1+2", "1 2 abc", "_x", "1x-2", "1+x3", ".", "1x9999999999", "1e999 1",
+        "1+1e999x2"})
     void badSeriesValues(String values) {
         assertThatThrownBy(() -> SeriesNotation.parseValues(values)).isInstanceOf(TocsinParseException.class);
     }

@@ -84,6 +84,15 @@ final class CheckCommand implements Callable<Integer> {
             return UNKNOWN;
         }
         Map<String, Backend> backends = inventory(recording.lastSamples());
+        if (backends.isEmpty() && firing.isEmpty()) {
+            // HAProxy always has a backend (its stats page's own at least): an empty inventory means rows were skipped
+            // as malformed (logged at warn level) or the URL is not a stats page
+            out.println("HAPROXY UNKNOWN - no backend read from " + stats.describe() + ": the page is empty or no"
+                    + " row could be read (a truncated or malformed CSV, or not a stats page); run with"
+                    + " java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -jar ... to see the skipped rows");
+            out.flush();
+            return UNKNOWN;
+        }
         firing.sort(Comparator.comparingInt(CheckCommand::rank).thenComparing(Alert::labels));
         int code = OK;
         List<String> problems = new ArrayList<>();

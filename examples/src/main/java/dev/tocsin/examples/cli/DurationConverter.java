@@ -1,20 +1,19 @@
 package dev.tocsin.examples.cli;
 
+import dev.tocsin.core.internal.expr.PromDuration;
 import picocli.CommandLine;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Parses a positive duration written the Prometheus way ({@code 500ms}, {@code 5s}, {@code 1m30s}, {@code 2h},
- * {@code 1d}) or in ISO-8601 ({@code PT5S}).
+ * Parses a positive duration of at most a year, written the Prometheus way ({@code 500ms}, {@code 5s}, {@code 1m30s},
+ * {@code 2h}, {@code 1d}: units from the largest, each once) or in ISO-8601 ({@code PT5S}).
  */
 final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
 
-    private static final Pattern WHOLE = Pattern.compile("(?:\\d+(?:ms|s|m|h|d|w))+");
-    private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d|w)");
+    /** The longest duration accepted: a year (an interval or a timeout beyond it is a mistake, and no overflow). */
+    static final Duration MAX = Duration.ofDays(365);
 
     @Override
     public Duration convert(String value) {
@@ -35,33 +34,27 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
                 throw bad(value);
             }
         } else {
-            if (!WHOLE.matcher(value).matches()) {
-                throw bad(value);
-            }
-            d = Duration.ZERO;
-            Matcher m = PART.matcher(value);
+            // Prometheus' syntax and rules: units from largest to smallest, each once (1m30s, not 1h1h)
             try {
-                while (m.find()) {
-                    long n = Long.parseLong(m.group(1));
-                    Duration unit;
-                    switch (m.group(2)) {
-                        case "ms": unit = Duration.ofMillis(n); break;
-                        case "s": unit = Duration.ofSeconds(n); break;
-                        case "m": unit = Duration.ofMinutes(n); break;
-                        case "h": unit = Duration.ofHours(n); break;
-                        case "d": unit = Duration.ofDays(n); break;
-                        default: unit = Duration.ofDays(Math.multiplyExact(n, 7)); break;
-                    }
-                    d = d.plus(unit);
+                d = Duration.ofMillis(PromDuration.parseMillis(value));
+            } catch (IllegalArgumentException e) {
+                if (e.getMessage().contains("out of range")) {
+                    throw tooLong(value);
                 }
-            } catch (ArithmeticException | NumberFormatException e) {
                 throw bad(value);
             }
         }
         if (d.isNegative() || d.isZero()) {
             throw new CommandLine.TypeConversionException("'" + value + "' is not a positive duration");
         }
+        if (d.compareTo(MAX) > 0) {
+            throw tooLong(value);
+        }
         return d;
+    }
+
+    private static CommandLine.TypeConversionException tooLong(String value) {
+        return new CommandLine.TypeConversionException("'" + value + "' is longer than a year, the most accepted");
     }
 
     private static CommandLine.TypeConversionException bad(String value) {

@@ -75,7 +75,11 @@ final class StatsOptions {
                 throw new CommandLine.ParameterException(cmd, "--stats tcp:// needs a host and a port, e.g."
                         + " tcp://127.0.0.1:9999");
             }
-            b.runtimeApi(uri.getHost(), uri.getPort());
+            try {
+                b.runtimeApi(uri.getHost(), uri.getPort());
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cmd, "--stats: " + e.getMessage());
+            }
         } else if (lower.startsWith("http://") || lower.startsWith("https://")) {
             URI uri = parseUri(cmd, where);
             try {

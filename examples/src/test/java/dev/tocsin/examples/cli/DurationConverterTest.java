@@ -24,10 +24,22 @@ class DurationConverterTest {
     @Test
     void rejectsMalformedZeroAndNegative() {
         for (String bad : new String[] {"", "5", "s", "5 s", "-5s", "5x", "PTxS", "99999999999999999999s", "0s",
-                "PT0S", "PT-1S", "1.5s"}) {
+                "PT0S", "PT-1S", "1.5s", "1h1h", "30s1m"}) {
             assertThatThrownBy(() -> DurationConverter.parse(bad)).as(bad)
                     .isInstanceOf(CommandLine.TypeConversionException.class)
                     .hasMessageContaining("'" + bad + "'");
+        }
+    }
+
+    @Test
+    void atMostAYearSoThatNothingOverflows() {
+        assertThat(DurationConverter.parse("365d")).isEqualTo(Duration.ofDays(365));
+        assertThat(DurationConverter.parse("1y")).isEqualTo(Duration.ofDays(365));
+        for (String tooLong : new String[] {"366d", "53w", "9223372036854775807ms", "1000000000w", "P106751991167D",
+                "P366D"}) {
+            assertThatThrownBy(() -> DurationConverter.parse(tooLong)).as(tooLong)
+                    .isInstanceOf(CommandLine.TypeConversionException.class)
+                    .hasMessage("'" + tooLong + "' is longer than a year, the most accepted");
         }
     }
 

@@ -49,6 +49,14 @@ class MainTest {
         assertUsageError(Cli.run("check", "--stats", "ftp://lb:21/stats"),
                 "--stats must be http(s)://HOST:PORT/PATH, unix:PATH or tcp://HOST:PORT");
         assertUsageError(Cli.run("check", "--stats", "tcp://lb"), "--stats tcp:// needs a host and a port");
+        // ports and durations out of range are usage errors (exit 2), at once, not failures later on
+        assertUsageError(Cli.run("check", "--stats", "tcp://lb:99999"), "--stats: port must be 1..65535: 99999");
+        assertUsageError(Cli.run("check", "--stats", "http://lb:99999/stats"), "port must be 1..65535: 99999");
+        assertUsageError(Cli.run("check", "--stats", "http://lb:abc/stats"), "has no host, or a port that is not");
+        assertUsageError(Cli.run("watch", "--stats", "http://lb:8404/stats", "--alertmanager", "http://am:99999"),
+                "port must be 1..65535: 99999");
+        assertUsageError(Cli.run("watch", "--stats", "http://lb:8404/stats", "--interval", "9223372036854775807ms"),
+                "is longer than a year");
         assertUsageError(Cli.run("watch", "--stats", "http://lb:8404/stats", "--interval", "soon"),
                 "'soon' is not a duration");
         assertUsageError(Cli.run("watch", "--stats", "http://lb:8404/stats", "--interval", "0s"),
@@ -106,6 +114,26 @@ class MainTest {
         assertThat(r.code()).isEqualTo(3);
         assertThat(r.firstLine()).startsWith("HAPROXY UNKNOWN - cannot read http://127.0.0.1:" + closed + "/stats: ");
         assertThat(r.out().lines()).hasSize(1);
+    }
+
+    @Test
+    void aStatsPageWithoutOneReadableRowIsUnknownNotOk() throws Exception {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        byte[] csv = "# pxname,svname,status,type\napp,BACKEND,0\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        server.createContext("/stats", ex -> {
+            ex.sendResponseHeaders(200, csv.length);
+            ex.getResponseBody().write(csv);
+            ex.close();
+        });
+        server.start();
+        try {
+            Cli r = Cli.run("check", "--stats", "http://127.0.0.1:" + server.getAddress().getPort() + "/stats");
+            assertThat(r.code()).as(r.out() + r.err()).isEqualTo(3);
+            assertThat(r.firstLine()).startsWith("HAPROXY UNKNOWN - no backend read from http://127.0.0.1:");
+        } finally {
+            server.stop(0);
+        }
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.tocsin.haproxy.internal;
 
+import dev.tocsin.core.internal.Urls;
+
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
@@ -63,7 +65,8 @@ public final class HttpStatsTransport implements StatsTransport {
         boolean https = "https".equalsIgnoreCase(uri.getScheme());
         this.port = uri.getPort() == -1 ? (https ? 443 : 80) : uri.getPort();
         this.target = requestTarget(uri);
-        this.display = uri.getScheme().toLowerCase(Locale.ROOT) + "://" + host + ":" + port + target;
+        this.display = Urls.describe(URI.create(uri.getScheme().toLowerCase(Locale.ROOT) + "://" + host + ":" + port
+                + target)); // the query's values are not shown: they may be credentials
         this.authorization = authorization == null ? null : authorization.clone();
         this.tls = tls;
         this.verifyHostname = verifyHostname;
@@ -329,7 +332,9 @@ public final class HttpStatsTransport implements StatsTransport {
             }
             String what = "HTTP " + status + (reason.isEmpty() ? "" : " " + reason) + " from " + display;
             if (status >= 300 && status < 400) {
-                throw new FetchException(what + ": redirected to " + (location == null ? "(no Location)" : location)
+                // a Location may carry credentials (user:password@, a token in the query): shown without them
+                throw new FetchException(what + ": redirected to "
+                        + (location == null ? "(no Location)" : Urls.describe(location))
                         + "; redirects are not followed, configure the final stats URI", false, null);
             }
             if (status == 401 || status == 403) {

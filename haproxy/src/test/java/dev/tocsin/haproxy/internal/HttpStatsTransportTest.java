@@ -180,6 +180,24 @@ class HttpStatsTransportTest {
     }
 
     @Test
+    void aRedirectIsNamedWithoutTheCredentialsItMayCarry() throws Exception {
+        try (RawServer s = new RawServer((req, out) -> RawServer.write(out, "HTTP/1.1 302 Found\r\n"
+                + "Location: http://u:s3cr3tpw@elsewhere:8404/stats?token=t0k3n&stats;csv\r\nContent-Length: 0\r\n\r\n"))) {
+            assertThatThrownBy(() -> transport(s.port(), "/s?pw=hunter2&x", null, Duration.ofSeconds(2), 1 << 20)
+                    .fetchStat())
+                    .hasMessageContaining("redirected to http://elsewhere:8404/stats?token=...&stats;csv")
+                    .hasMessageContaining("/s?pw=...&x;csv")
+                    .hasMessageNotContaining("s3cr3tpw").hasMessageNotContaining("t0k3n")
+                    .hasMessageNotContaining("hunter2");
+        }
+        try (RawServer s = new RawServer((req, out) -> RawServer.write(out, "HTTP/1.1 301 Moved\r\n"
+                + "Location: ht tp://bad url\r\nContent-Length: 0\r\n\r\n"))) {
+            assertThatThrownBy(() -> transport(s.port(), "/s", null, Duration.ofSeconds(2), 1 << 20).fetchStat())
+                    .hasMessageContaining("redirected to (a URL that does not parse)");
+        }
+    }
+
+    @Test
     void serverErrorsAreRetriableClientErrorsAreNot() throws Exception {
         try (RawServer s = new RawServer((req, out) -> RawServer.write(out,
                 req.contains("/five") ? "HTTP/1.1 503 Service Unavailable\r\n\r\n" : "HTTP/1.1 404 Not Found\r\n\r\n"))) {

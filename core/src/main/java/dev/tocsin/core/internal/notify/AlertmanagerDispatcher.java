@@ -1,5 +1,7 @@
 package dev.tocsin.core.internal.notify;
 
+import dev.tocsin.core.internal.Urls;
+
 import dev.tocsin.core.Alert;
 import dev.tocsin.core.AlertState;
 import dev.tocsin.core.Labels;
@@ -77,10 +79,9 @@ public final class AlertmanagerDispatcher implements AutoCloseable {
         return URI.create((s.endsWith("/") ? s.substring(0, s.length() - 1) : s) + "/api/v2/alerts");
     }
 
-    /** Returns scheme://host:port/path of a URL, never its user info or query. */
+    /** Returns a URL as it may be shown: never its user info, nor its query's values (see {@link Urls#describe}). */
     public static String describe(URI u) {
-        return u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort())
-                + (u.getRawPath() == null ? "" : u.getRawPath());
+        return Urls.describe(u);
     }
 
     /** Returns the workers (per target, in configuration order). */

@@ -35,6 +35,8 @@ public final class DeliverySettings {
     public SSLContext sslContext;
     /** The Authorization header value, null for none. Never logged. */
     private String authorization;
+    /** The secrets in it, in every form a server might echo back (see {@link #redact}); never logged. */
+    private java.util.List<String> secrets = java.util.List.of();
     /** Overrides the HTTP transport (tests, benchmarks). */
     public Transport transport;
 
@@ -50,8 +52,9 @@ public final class DeliverySettings {
         if (user.indexOf(':') >= 0) {
             throw new IllegalArgumentException("basic auth user name must not contain ':'");
         }
-        authorization = "Basic " + Base64.getEncoder()
-                .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        String encoded = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        authorization = "Basic " + encoded;
+        secrets = java.util.List.of(encoded, user + ":" + password, password);
     }
 
     /** Sets a bearer token. */
@@ -61,6 +64,38 @@ public final class DeliverySettings {
             throw new IllegalArgumentException("bearer token must be non-empty printable ASCII without spaces");
         }
         authorization = "Bearer " + token;
+        secrets = java.util.List.of(token);
+    }
+
+    /**
+     * Returns a server's answer made fit for a log line: the configured credentials (the Authorization header's value,
+     * and a basic-auth user:password and password; a server may echo them back) and anything that looks like an
+     * Authorization value replaced by {@code <redacted>}, on one line (control characters and line breaks as spaces),
+     * at most {@code max} characters.
+     */
+    public String redact(String text, int max) {
+        String t = text;
+        for (String secret : secrets) {
+            if (secret.length() >= 3) { // a shorter one would redact ordinary words
+                t = t.replace(secret, "<redacted>");
+            }
+        }
+        t = t.replaceAll("(?i)\\b(basic|bearer)\\s+[A-Za-z0-9+/=._~-]{3,}", "$1 <redacted>");
+        StringBuilder sb = new StringBuilder(Math.min(t.length(), max));
+        boolean space = false;
+        for (int i = 0; i < t.length() && sb.length() < max; i++) {
+            char c = t.charAt(i);
+            if (Character.isWhitespace(c) || Character.isISOControl(c)) {
+                space = sb.length() > 0;
+                continue;
+            }
+            if (space) {
+                sb.append(' ');
+                space = false;
+            }
+            sb.append(c);
+        }
+        return t.length() > sb.length() && sb.length() >= max ? sb + "..." : sb.toString();
     }
 
     /** Returns the request headers to add. */

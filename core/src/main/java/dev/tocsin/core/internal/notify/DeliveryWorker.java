@@ -188,7 +188,8 @@ public final class DeliveryWorker<K, V> {
     private Transport.Response post(byte[] body) throws IOException, InterruptedException, StatusException {
         Transport.Response r = transport.post(uri, body, settings.timeout);
         if (r.status() / 100 != 2) {
-            throw new StatusException(r.status(), r.body().length() > 300 ? r.body().substring(0, 300) : r.body());
+            // the answer is logged: the credentials a server might echo back are taken out, and it stays one short line
+            throw new StatusException(r.status(), settings.redact(r.body(), 200));
         }
         return r;
     }

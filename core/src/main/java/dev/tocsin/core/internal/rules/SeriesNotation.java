@@ -330,6 +330,10 @@ public final class SeriesNotation {
         } catch (NumberFormatException e) {
             throw error(what, col + start, "invalid number '" + t.substring(start, i) + "'");
         }
+        if (Double.isInfinite(v)) {
+            // Go's ParseFloat fails on it, as promtool does (write Inf for infinity)
+            throw error(what, col + start, "parsing \"" + num + "\": value out of range");
+        }
         pos[0] = i;
         return neg ? -v : v;
     }

@@ -31,6 +31,40 @@ class DeliveryWorkerTest {
     }
 
     @Test
+    void credentialsAServerEchoesBackNeverReachTheLog() throws Exception {
+        DeliverySettings s = settings();
+        s.basicAuth("admin", "s3cr3tpw");
+        String encoded = java.util.Base64.getEncoder().encodeToString("admin:s3cr3tpw".getBytes(StandardCharsets.UTF_8));
+        String body = "unauthorized;\n you sent Basic " + encoded + " (admin:s3cr3tpw), password s3cr3tpw,"
+                + " and a Bearer abc.def-ghi\r\n<html>\t" + "x".repeat(500);
+        org.slf4j.Logger log = org.mockito.Mockito.mock(org.slf4j.Logger.class);
+        Transport t = new Transport() {
+            @Override
+            public Response post(URI uri, byte[] b, Duration timeout) {
+                return new Response(401, body);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        DeliveryWorker<String, String> w = new DeliveryWorker<>("test", URI.create("http://x"), s, t,
+                vs -> String.join(",", vs).getBytes(StandardCharsets.UTF_8), 10, log);
+        w.start();
+        w.offer("a", "1");
+        await().until(() -> w.stats().failed.sum() == 1);
+        // everything handed to the logger, whatever the method
+        StringBuilder logged = new StringBuilder();
+        for (org.mockito.invocation.Invocation i : org.mockito.Mockito.mockingDetails(log).getInvocations()) {
+            logged.append(java.util.Arrays.deepToString(i.getArguments())).append(" | ");
+        }
+        assertThat(logged).contains("HTTP 401: unauthorized; you sent Basic <redacted>", "Bearer <redacted>")
+                .doesNotContain("s3cr3tpw", encoded, "abc.def", "\n", "\r", "\t", "x".repeat(300));
+        w.beginClose();
+        w.awaitClose(System.nanoTime() + 1_000_000_000L);
+    }
+
+    @Test
     void retriesServerErrorsWithinBudget() {
         RecordingTransport t = new RecordingTransport(n -> n < 3 ? 500 : 200);
         DeliveryWorker<String, String> w = worker(t, settings());

@@ -1,0 +1,80 @@
+package dev.tocsin.core.internal;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+
+/** URLs as they may be shown in logs, {@code toString()} and errors: never a credential they may carry. */
+public final class Urls {
+
+    private Urls() {
+    }
+
+    /**
+     * Returns {@code scheme://host:port/path?query} of {@code uri} without its user info and fragment, each query
+     * parameter's value replaced by {@code ...} ({@code ?stats;csv} stays, {@code ?pw=x} becomes {@code ?pw=...}).
+     * A relative URI gives its path and query only.
+     */
+    public static String describe(URI uri) {
+        StringBuilder b = new StringBuilder();
+        if (uri.getScheme() != null) {
+            b.append(uri.getScheme()).append("://");
+        }
+        if (uri.getHost() != null) {
+            b.append(uri.getHost());
+        }
+        if (uri.getPort() >= 0) {
+            b.append(':').append(uri.getPort());
+        }
+        if (uri.getRawPath() != null) {
+            b.append(uri.getRawPath());
+        }
+        String q = uri.getRawQuery();
+        if (q != null) {
+            b.append('?');
+            String[] parts = q.split("&", -1);
+            for (int i = 0; i < parts.length; i++) {
+                if (i > 0) {
+                    b.append('&');
+                }
+                int eq = parts[i].indexOf('=');
+                b.append(eq < 0 ? parts[i] : parts[i].substring(0, eq + 1) + "...");
+            }
+        }
+        return b.toString();
+    }
+
+    /**
+     * Checks an http(s) URL given as {@code what}: the scheme, a host, a port in 1..65535 if given, and no user info
+     * (credentials belong in the dedicated settings). Messages never repeat the URL, which may hold a password.
+     *
+     * @return {@code uri}
+     * @throws IllegalArgumentException naming {@code what} and the problem
+     */
+    public static URI checkHttp(String what, URI uri) {
+        java.util.Objects.requireNonNull(uri, what);
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException(what + " must be an http or https URL, got scheme '" + scheme + "'");
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException(what + " must not contain credentials (user info); set them apart");
+        }
+        if (uri.getHost() == null) {
+            // a registry-based authority: no host, or a port that is not a number
+            throw new IllegalArgumentException(what + " has no host, or a port that is not a number");
+        }
+        if (uri.getPort() == 0 || uri.getPort() > 65535) {
+            throw new IllegalArgumentException(what + " port must be 1..65535: " + uri.getPort());
+        }
+        return uri;
+    }
+
+    /** {@link #describe(URI)} of a URL given as text, or a placeholder when it does not parse. */
+    public static String describe(String url) {
+        try {
+            return describe(new URI(url));
+        } catch (URISyntaxException | RuntimeException e) {
+            return "(a URL that does not parse)";
+        }
+    }
+}
