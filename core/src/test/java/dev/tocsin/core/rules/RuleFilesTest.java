@@ -178,6 +178,17 @@ class RuleFilesTest {
     }
 
     @Test
+    void yamlErrorsAreInWordsNotTheParsersInternals() {
+        RuleFileException braces = fails("{{{{");
+        assertThat(braces.getMessage()).contains("a mapping key must be a plain value, found a mapping")
+                .doesNotContain("org.yaml", "Event(");
+        RuleFileException listKey = fails("groups:\n- name: g\n  rules:\n  - ? [a, b]\n    : x\n");
+        assertThat(listKey.getMessage()).contains("found a sequence").doesNotContain("org.yaml");
+        RuleFileException deep = fails("groups: " + "[".repeat(100) + "]".repeat(100));
+        assertThat(deep.getMessage()).contains("nesting deeper than").doesNotContain("StreamReadConstraints");
+    }
+
+    @Test
     void yamlMergeKeysWorkAsInPrometheusExplicitKeysWin() {
         RuleGroups f = RuleFiles.parse("r.yml", "groups:\n- name: g\n  rules:\n  - &base\n    alert: A\n"
                 + "    expr: up == 0\n    labels: {severity: page}\n  - <<: *base\n    alert: B\n"

@@ -54,7 +54,7 @@ public final class AlertText {
             alert.context().forEach((k, v) -> facts.add(k + ": " + oneLine(v)));
             sb.append(" [").append(String.join("; ", facts)).append(']');
         }
-        return sb.toString();
+        return printable(sb.toString());
     }
 
     /**
@@ -124,7 +124,7 @@ public final class AlertText {
             steps(sb, in, "Mitigation", rb.mitigation());
             rb.url().ifPresent(u -> sb.append(in).append("More: ").append(u).append('\n'));
         }
-        return sb.toString();
+        return printable(sb.toString());
     }
 
     private static void appendField(StringBuilder sb, String indent, String key, String value) {
@@ -161,6 +161,29 @@ public final class AlertText {
             prefix = indent + "   ";
         }
         sb.append(prefix).append(rest).append('\n');
+    }
+
+    /**
+     * Returns {@code s} safe for a terminal: control characters other than line breaks and tabs (an escape sequence
+     * in a backend name or a label value could rewrite the screen) are written as {@code \\xNN}.
+     */
+    static String printable(String s) {
+        StringBuilder sb = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean control = (c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7f && c <= 0x9f);
+            if (control && sb == null) {
+                sb = new StringBuilder(s.length() + 8).append(s, 0, i);
+            }
+            if (sb != null) {
+                if (control) {
+                    sb.append(String.format("\\x%02x", (int) c));
+                } else {
+                    sb.append(c);
+                }
+            }
+        }
+        return sb == null ? s : sb.toString();
     }
 
     private static String oneLine(String s) {

@@ -142,14 +142,16 @@ final class CheckCommand implements Callable<Integer> {
                 ? backendsUp + "/" + backends.size() + " backends UP, " + serversUp + "/" + serversTotal
                         + " servers UP"
                 : String.join(", ", problems);
-        out.println("HAPROXY " + NAMES[code] + " - " + summary + " | backends_up=" + backendsUp + ";;;0;"
-                + backends.size() + " servers_up=" + serversUp + ";;;0;" + serversTotal);
+        out.println("HAPROXY " + NAMES[code] + " - " + AlertText.printable(summary) + " | backends_up=" + backendsUp
+                + ";;;0;" + backends.size() + " servers_up=" + serversUp + ";;;0;" + serversTotal);
         for (Map.Entry<String, Backend> e : backends.entrySet()) {
             Backend b = e.getValue();
-            out.println("backend " + e.getKey() + ": " + (b.up == 1 ? "UP" : Double.isNaN(b.up) ? "UNKNOWN" : "DOWN")
-                    + ", " + b.serversUp() + "/" + b.servers.size() + " servers UP");
+            out.println("backend " + AlertText.printable(e.getKey()) + ": "
+                    + (b.up == 1 ? "UP" : Double.isNaN(b.up) ? "UNKNOWN" : "DOWN") + ", " + b.serversUp() + "/"
+                    + b.servers.size() + " servers UP");
             for (Map.Entry<String, Server> s : b.servers.entrySet()) {
-                out.println("  server " + e.getKey() + "/" + s.getKey() + ": " + s.getValue().describe());
+                out.println(AlertText.printable("  server " + e.getKey() + "/" + s.getKey() + ": "
+                        + s.getValue().describe()));
             }
         }
         for (Alert a : firing) {

@@ -120,7 +120,7 @@ final class WatchCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             err.println("tocsin watch: reading " + stats.describe() + " every " + DurationConverter.format(interval)
-                    + " with rules " + presets.stream().map(Rule::name).collect(Collectors.joining(", "))
+                    + " with rules " + ruleNames(presets)
                     + (alerting.count() == 0 ? "" : ", sending to " + alerting.count() + " Alertmanager(s)")
                     + "; Ctrl-C stops");
             err.flush();
@@ -142,6 +142,12 @@ final class WatchCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The rules' names for the startup line: the first ten, then how many more (a rule file may hold thousands). */
+    static String ruleNames(List<? extends Rule> rules) {
+        String first = rules.stream().limit(10).map(Rule::name).collect(Collectors.joining(", "));
+        return rules.size() <= 10 ? first : first + " and " + (rules.size() - 10) + " more";
     }
 
     private void print(PrintWriter out, Alert alert) {

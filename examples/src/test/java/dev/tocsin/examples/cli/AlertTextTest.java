@@ -46,6 +46,17 @@ class AlertTextTest {
     }
 
     @Test
+    void controlCharactersNeverReachTheTerminal() {
+        assertThat(AlertText.printable("a\u001b[2Jb\u0007c\u009bd\u007fe\tf\ng")).isEqualTo(
+                "a\\x1b[2Jb\\x07c\\x9bd\\x7fe\tf\ng");
+        assertThat(AlertText.printable("plain")).isEqualTo("plain");
+        Alert evil = new Alert("HaproxyBackendDown", LABELS, Map.of("summary", "down \u001b[31mred"),
+                AlertState.FIRING, 0, ACTIVE, FIRED, null, RUNBOOK, Map.of());
+        assertThat(AlertText.line(evil)).contains("down \\x1b[31mred").doesNotContain("\u001b");
+        assertThat(AlertText.details(evil, "  ")).doesNotContain("\u001b");
+    }
+
+    @Test
     void transitionTimeIsTheTimeOfTheState() {
         assertThat(AlertText.transitionTime(alert(AlertState.PENDING, null))).isEqualTo(ACTIVE);
         assertThat(AlertText.transitionTime(alert(AlertState.FIRING, null))).isEqualTo(FIRED);

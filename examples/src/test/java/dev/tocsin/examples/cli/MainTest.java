@@ -107,6 +107,16 @@ class MainTest {
     }
 
     @Test
+    void theStartupLineNamesTenRulesAtMost() {
+        java.util.List<dev.tocsin.core.Rule> rules = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            rules.add(dev.tocsin.core.Rule.alert("R" + i).expr("up == 0").build());
+        }
+        assertThat(WatchCommand.ruleNames(rules)).isEqualTo("R0, R1, R2, R3, R4, R5, R6, R7, R8, R9 and 2 more");
+        assertThat(WatchCommand.ruleNames(rules.subList(0, 2))).isEqualTo("R0, R1");
+    }
+
+    @Test
     void unreachableHaproxyIsUnknown() throws Exception {
         int closed = LocalHaproxy.freePort();
         Cli r = Cli.run("check", "--stats", "http://127.0.0.1:" + closed + "/stats", "--timeout", "2s");

@@ -106,8 +106,33 @@ public final class YamlTree {
             }
             sb.append(line.strip());
         }
-        return sb.length() == 0 ? message.strip() : sb.toString();
+        String m = sb.length() == 0 ? message.strip() : sb.toString();
+        // the parser's internals in words
+        m = m.replace("Expected a field name (Scalar value in YAML), got this instead: ", "a mapping key must be a"
+                + " plain value, found ");
+        java.util.regex.Matcher ev = EVENT.matcher(m);
+        StringBuilder out = new StringBuilder();
+        while (ev.find()) {
+            ev.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(EVENT_WORDS.getOrDefault(ev.group(1),
+                    "a " + ev.group(1).toLowerCase(java.util.Locale.ROOT))));
+        }
+        ev.appendTail(out);
+        m = out.toString();
+        java.util.regex.Matcher depth = DEPTH.matcher(m);
+        if (depth.find()) {
+            m = "nesting deeper than " + depth.group(1) + " levels";
+        }
+        return m;
     }
+
+    private static final java.util.regex.Pattern EVENT =
+            java.util.regex.Pattern.compile("<org\\.yaml\\.snakeyaml\\.events\\.(\\w+?)Event\\([^>]*\\)>");
+    private static final Map<String, String> EVENT_WORDS = Map.of("MappingStart", "a mapping", "SequenceStart",
+            "a sequence", "Scalar", "a plain value", "Alias", "an alias", "MappingEnd", "the end of a mapping",
+            "SequenceEnd", "the end of a sequence", "DocumentEnd", "the end of the document", "StreamEnd",
+            "the end of the input");
+    private static final java.util.regex.Pattern DEPTH =
+            java.util.regex.Pattern.compile("nesting depth \\(\\d+\\) exceeds the maximum allowed \\((\\d+)");
 
     private static YamlNode fail(int line, int column, String message) throws SyntaxError {
         throw new SyntaxError(line, column, message);
