@@ -9,21 +9,30 @@ public final class Urls {
     private Urls() {
     }
 
+    /** The HAProxy stats page flags a query may carry, shown as they are ({@code ?stats;csv;norefresh}). */
+    private static final java.util.Set<String> FLAGS = java.util.Set.of("stats", "csv", "norefresh", "up", "no-maint",
+            "json", "typed", "desc", "");
+
     /**
-     * Returns {@code scheme://host:port/path?query} of {@code uri} without its user info and fragment, each query
-     * parameter's value replaced by {@code ...} ({@code ?stats;csv} stays, {@code ?pw=x} becomes {@code ?pw=...}).
-     * A relative URI gives its path and query only.
+     * Returns {@code scheme://host:port/path?query} of {@code uri} without its user info and fragment; in the query
+     * only HAProxy's flags ({@code stats;csv;norefresh}) and parameter names are shown, anything else as {@code ...}
+     * ({@code ?pw=x} becomes {@code ?pw=...}, {@code ?SECRET} becomes {@code ?...}). An authority that is not
+     * {@code host:port} is not shown (it may be user info that did not parse); a relative URI gives its path and query.
      */
     public static String describe(URI uri) {
         StringBuilder b = new StringBuilder();
         if (uri.getScheme() != null) {
-            b.append(uri.getScheme()).append("://");
+            b.append(uri.getScheme()).append(':');
         }
-        if (uri.getHost() != null) {
+        if (uri.getRawAuthority() != null) {
+            b.append("//");
+            if (uri.getHost() == null) {
+                return b.append("(an address that does not parse)").toString();
+            }
             b.append(uri.getHost());
-        }
-        if (uri.getPort() >= 0) {
-            b.append(':').append(uri.getPort());
+            if (uri.getPort() >= 0) {
+                b.append(':').append(uri.getPort());
+            }
         }
         if (uri.getRawPath() != null) {
             b.append(uri.getRawPath());
@@ -37,7 +46,13 @@ public final class Urls {
                     b.append('&');
                 }
                 int eq = parts[i].indexOf('=');
-                b.append(eq < 0 ? parts[i] : parts[i].substring(0, eq + 1) + "...");
+                if (eq >= 0) {
+                    b.append(parts[i], 0, eq + 1).append("...");
+                } else {
+                    b.append(java.util.Arrays.stream(parts[i].split(";", -1))
+                            .map(f -> FLAGS.contains(f.toLowerCase(java.util.Locale.ROOT)) ? f : "...")
+                            .collect(java.util.stream.Collectors.joining(";")));
+                }
             }
         }
         return b.toString();

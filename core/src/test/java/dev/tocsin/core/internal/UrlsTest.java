@@ -11,11 +11,20 @@ class UrlsTest {
     @Test
     void neverShowsUserInfoNorQueryValues() {
         assertThat(Urls.describe(URI.create("https://u:p4ss@h:9093/api/v2/alerts?token=abc&x#frag")))
-                .isEqualTo("https://h:9093/api/v2/alerts?token=...&x");
+                .isEqualTo("https://h:9093/api/v2/alerts?token=...&...");
         assertThat(Urls.describe(URI.create("http://h/haproxy?stats;csv;norefresh")))
                 .isEqualTo("http://h/haproxy?stats;csv;norefresh");
         assertThat(Urls.describe("/relative/path?a=1")).isEqualTo("/relative/path?a=...");
         assertThat(Urls.describe("http://[::1]:80/x")).isEqualTo("http://[::1]:80/x");
         assertThat(Urls.describe("ht tp://x")).isEqualTo("(a URL that does not parse)");
+        // a query part without '=' is shown only when it is one of HAProxy's flags
+        assertThat(Urls.describe("http://h/a?SECRET")).isEqualTo("http://h/a?...");
+        assertThat(Urls.describe("http://h/a?stats;csv;token%3DS")).isEqualTo("http://h/a?stats;csv;...");
+        // an authority that is not host:port (user info that did not parse, an underscore in the host) is not shown
+        assertThat(Urls.describe("http://admin:pa?ssw0rd@elsewhere/stats")).doesNotContain("ssw0rd");
+        assertThat(Urls.describe("http://admin:p%C3%BCss/w0rd@elsewhere/stats")).doesNotContain("w0rd", "admin");
+        assertThat(Urls.describe("http://my_host:80/x?t=S")).isEqualTo("http://(an address that does not parse)");
+        // protocol-relative
+        assertThat(Urls.describe("//admin:s3cr3t@other/x")).isEqualTo("//other/x");
     }
 }

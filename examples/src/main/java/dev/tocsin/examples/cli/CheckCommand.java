@@ -84,12 +84,13 @@ final class CheckCommand implements Callable<Integer> {
             return UNKNOWN;
         }
         Map<String, Backend> backends = inventory(recording.lastSamples());
-        if (backends.isEmpty() && firing.isEmpty()) {
-            // HAProxy always has a backend (its stats page's own at least): an empty inventory means rows were skipped
-            // as malformed (logged at warn level) or the URL is not a stats page
-            out.println("HAPROXY UNKNOWN - no backend read from " + stats.describe() + ": the page is empty or no"
-                    + " row could be read (a truncated or malformed CSV, or not a stats page); run with"
-                    + " java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -jar ... to see the skipped rows");
+        long skipped = source.stats().csvParseFailures();
+        if (backends.isEmpty() && firing.isEmpty() && skipped > 0) {
+            // rows were skipped as malformed (logged at warn level) and none was left: a truncated or corrupt page is
+            // not "all is well" (an HAProxy with frontends only, and no malformed row, is)
+            out.println("HAPROXY UNKNOWN - no backend read from " + stats.describe() + ": " + skipped + " malformed"
+                    + " row(s) skipped (a truncated or corrupt stats page?); run with"
+                    + " java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -jar ... to see them");
             out.flush();
             return UNKNOWN;
         }

@@ -50,6 +50,9 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         if (d.compareTo(MAX) > 0) {
             throw tooLong(value);
         }
+        if (d.compareTo(Duration.ofMillis(1)) < 0) {
+            throw new CommandLine.TypeConversionException("'" + value + "' is shorter than 1ms, the least accepted");
+        }
         return d;
     }
 

@@ -1,5 +1,6 @@
 package dev.tocsin.examples.cli;
 
+import dev.tocsin.core.internal.Urls;
 import dev.tocsin.haproxy.HaproxySource;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -138,8 +139,12 @@ final class StatsOptions {
         return uri;
     }
 
-    /** Returns what is read, for messages: the --stats value (which never holds credentials once built). */
+    /**
+     * Returns what is read, for messages: the --stats value without its query's values (a token may be there; user
+     * info is refused when building).
+     */
     String describe() {
-        return stats;
+        String lower = stats.toLowerCase(Locale.ROOT);
+        return lower.startsWith("http://") || lower.startsWith("https://") ? Urls.describe(stats) : stats;
     }
 }

@@ -44,6 +44,13 @@ class DurationConverterTest {
     }
 
     @Test
+    void atLeastAMillisecond() {
+        assertThat(DurationConverter.parse("1ms")).isEqualTo(Duration.ofMillis(1));
+        assertThatThrownBy(() -> DurationConverter.parse("PT0.0001S"))
+                .isInstanceOf(CommandLine.TypeConversionException.class).hasMessageContaining("shorter than 1ms");
+    }
+
+    @Test
     void formatsTheWayItParses() {
         for (String s : new String[] {"500ms", "5s", "1m30s", "2h", "1h1m1s", "1500ms"}) {
             assertThat(DurationConverter.format(DurationConverter.parse(s))).isEqualTo(s);

@@ -124,16 +124,20 @@ class MainTest {
         assertThat(r.code()).isEqualTo(3);
         assertThat(r.firstLine()).startsWith("HAPROXY UNKNOWN - cannot read http://127.0.0.1:" + closed + "/stats: ");
         assertThat(r.out().lines()).hasSize(1);
+        // a token in the query is not shown
+        Cli token = Cli.run("check", "--stats", "http://127.0.0.1:" + closed + "/stats?token=SECRET123",
+                "--timeout", "2s");
+        assertThat(token.out() + token.err()).contains("/stats?token=...").doesNotContain("SECRET123");
     }
 
     @Test
     void aStatsPageWithoutOneReadableRowIsUnknownNotOk() throws Exception {
         com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
                 new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-        byte[] csv = "# pxname,svname,status,type\napp,BACKEND,0\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[][] csv = {"# pxname,svname,status,type\napp,BACKEND,0\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)};
         server.createContext("/stats", ex -> {
-            ex.sendResponseHeaders(200, csv.length);
-            ex.getResponseBody().write(csv);
+            ex.sendResponseHeaders(200, csv[0].length);
+            ex.getResponseBody().write(csv[0]);
             ex.close();
         });
         server.start();
@@ -141,6 +145,11 @@ class MainTest {
             Cli r = Cli.run("check", "--stats", "http://127.0.0.1:" + server.getAddress().getPort() + "/stats");
             assertThat(r.code()).as(r.out() + r.err()).isEqualTo(3);
             assertThat(r.firstLine()).startsWith("HAPROXY UNKNOWN - no backend read from http://127.0.0.1:");
+            // an HAProxy with frontends only (stats enabled in a frontend) is fine
+            csv[0] = "# pxname,svname,status,type\nfe,FRONTEND,OPEN,0\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            Cli frontends = Cli.run("check", "--stats", "http://127.0.0.1:" + server.getAddress().getPort() + "/stats");
+            assertThat(frontends.code()).as(frontends.out() + frontends.err()).isZero();
+            assertThat(frontends.firstLine()).startsWith("HAPROXY OK - 0/0 backends UP");
         } finally {
             server.stop(0);
         }

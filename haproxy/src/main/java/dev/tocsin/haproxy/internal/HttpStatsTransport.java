@@ -317,7 +317,8 @@ public final class HttpStatsTransport implements StatsTransport {
                         h.chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
                         break;
                     case "location":
-                        h.location = printable(value, 200);
+                        // credentials taken out first: making it printable could make its user info unparsable
+                        h.location = printable(Urls.describe(value), 200);
                         break;
                     default:
                         break;
@@ -334,7 +335,7 @@ public final class HttpStatsTransport implements StatsTransport {
             if (status >= 300 && status < 400) {
                 // a Location may carry credentials (user:password@, a token in the query): shown without them
                 throw new FetchException(what + ": redirected to "
-                        + (location == null ? "(no Location)" : Urls.describe(location))
+                        + (location == null ? "(no Location)" : location)
                         + "; redirects are not followed, configure the final stats URI", false, null);
             }
             if (status == 401 || status == 403) {

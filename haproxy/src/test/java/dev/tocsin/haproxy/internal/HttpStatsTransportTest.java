@@ -186,9 +186,19 @@ class HttpStatsTransportTest {
             assertThatThrownBy(() -> transport(s.port(), "/s?pw=hunter2&x", null, Duration.ofSeconds(2), 1 << 20)
                     .fetchStat())
                     .hasMessageContaining("redirected to http://elsewhere:8404/stats?token=...&stats;csv")
-                    .hasMessageContaining("/s?pw=...&x;csv")
+                    .hasMessageContaining("/s?pw=...&...;csv")
                     .hasMessageNotContaining("s3cr3tpw").hasMessageNotContaining("t0k3n")
                     .hasMessageNotContaining("hunter2");
+        }
+        // user info that is not ASCII, or holds a '/' or a '?': nothing of it is shown
+        for (String location : new String[] {"http://admin:h\u00fcnter2pass@elsewhere/stats",
+            "http://admin:pa/ssw0rd@elsewhere/stats", "http://admin:pa?ssw0rd@elsewhere/stats"}) {
+            try (RawServer s = new RawServer((req, out) -> RawServer.write(out, "HTTP/1.1 302 Found\r\nLocation: "
+                    + location + "\r\nContent-Length: 0\r\n\r\n"))) {
+                assertThatThrownBy(() -> transport(s.port(), "/s", null, Duration.ofSeconds(2), 1 << 20).fetchStat())
+                        .hasMessageContaining("redirected to ").hasMessageNotContaining("nter2pass")
+                        .hasMessageNotContaining("ssw0rd").hasMessageNotContaining("admin");
+            }
         }
         try (RawServer s = new RawServer((req, out) -> RawServer.write(out, "HTTP/1.1 301 Moved\r\n"
                 + "Location: ht tp://bad url\r\nContent-Length: 0\r\n\r\n"))) {

@@ -76,11 +76,22 @@ public final class DeliverySettings {
     public String redact(String text, int max) {
         String t = text;
         for (String secret : secrets) {
-            if (secret.length() >= 3) { // a shorter one would redact ordinary words
-                t = t.replace(secret, "<redacted>");
+            if (secret.length() < 3) {
+                continue; // a shorter one would redact ordinary words
+            }
+            // as sent, URL-encoded (a server may echo it in a query or a form), and base64 without its padding
+            String encoded = java.net.URLEncoder.encode(secret, StandardCharsets.UTF_8);
+            String unpadded = secret.replaceAll("=+$", "");
+            for (String form : new String[] {secret, encoded, percentEncoded(secret), unpadded}) {
+                if (form.length() >= 3) {
+                    t = t.replace(form, "<redacted>");
+                }
             }
         }
-        t = t.replaceAll("(?i)\\b(basic|bearer)\\s+[A-Za-z0-9+/=._~-]{3,}", "$1 <redacted>");
+        // anything else that looks like a credential after Basic or Bearer (spaces possibly URL-encoded), but not an
+        // ordinary word ("basic authentication"): at least 8 characters with a digit, an upper-case letter or + / =
+        t = t.replaceAll("\\b((?i:basic|bearer))(\\s|%20|\\+)+(?=[A-Za-z0-9+/=._~%-]{8,})"
+                + "(?=[a-z._~-]*[A-Z0-9+/=%])[A-Za-z0-9+/=._~%-]+", "$1 <redacted>");
         StringBuilder sb = new StringBuilder(Math.min(t.length(), max));
         boolean space = false;
         for (int i = 0; i < t.length() && sb.length() < max; i++) {
@@ -96,6 +107,19 @@ public final class DeliverySettings {
             sb.append(c);
         }
         return t.length() > sb.length() && sb.length() >= max ? sb + "..." : sb.toString();
+    }
+
+    /** Every byte but letters and digits as %XX (as some servers echo what they received). */
+    private static String percentEncoded(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+            if ((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9')) {
+                sb.append((char) b);
+            } else {
+                sb.append('%').append(String.format("%02X", b & 0xff));
+            }
+        }
+        return sb.toString();
     }
 
     /** Returns the request headers to add. */
