@@ -72,8 +72,8 @@ public final class PrometheusTextSource implements MetricSource {
     /**
      * Starts building a source for the given {@code http} or {@code https} URI.
      *
-     * @throws IllegalArgumentException if the URI is not absolute http(s) with a host, or carries user info (use
-     *     {@link Builder#basicAuth(String, char[])})
+     * @throws IllegalArgumentException if the URI is not absolute http(s) with a host and a port in 1..65535 (when
+     *     given), or carries user info (use {@link Builder#basicAuth(String, char[])})
      */
     public static Builder builder(URI uri) {
         return new Builder(uri);
@@ -101,7 +101,7 @@ public final class PrometheusTextSource implements MetricSource {
      * Scrapes the endpoint once and returns its samples.
      *
      * @throws IOException if the endpoint cannot be read (connection, status, timeout, size), with a message that
-     *     names the URI (without query) and never a credential
+     *     names the URI (without its query's values) and never a credential
      * @throws PrometheusTextFormatException if the response is not valid text format
      */
     @Override
@@ -114,7 +114,7 @@ public final class PrometheusTextSource implements MetricSource {
      * response is still checked: malformed text fails the scrape whichever metric it concerns.
      *
      * @throws IOException if the endpoint cannot be read (connection, status, timeout, size), with a message that
-     *     names the URI (without query) and never a credential
+     *     names the URI (without its query's values) and never a credential
      * @throws PrometheusTextFormatException if the response is not valid text format
      */
     @Override
@@ -174,19 +174,8 @@ public final class PrometheusTextSource implements MetricSource {
         private boolean honorLabels;
 
         private Builder(URI uri) {
-            Objects.requireNonNull(uri, "uri");
-            String scheme = uri.getScheme();
-            if (!uri.isAbsolute() || scheme == null
-                    || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
-                throw new IllegalArgumentException("uri must be an absolute http or https URI");
-            }
-            if (uri.getHost() == null) {
-                throw new IllegalArgumentException("uri must name a host");
-            }
-            if (uri.getRawUserInfo() != null) {
-                throw new IllegalArgumentException("uri must not contain user info; use basicAuth(user, password)");
-            }
-            this.uri = uri;
+            // the checks every http(s) target of Tocsin gets (user info refused: use basicAuth(user, password))
+            this.uri = dev.tocsin.core.internal.Urls.checkHttp("uri", uri);
         }
 
         /** Sets the {@code instance} label value (default: the URI's {@code host:port}). */
