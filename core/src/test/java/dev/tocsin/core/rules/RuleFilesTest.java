@@ -184,6 +184,8 @@ class RuleFilesTest {
                 .doesNotContain("org.yaml", "Event(");
         RuleFileException listKey = fails("groups:\n- name: g\n  rules:\n  - ? [a, b]\n    : x\n");
         assertThat(listKey.getMessage()).contains("found a sequence").doesNotContain("org.yaml");
+        RuleFileException anchored = fails("groups:\n- name: g\n  rules:\n  - ? &x>y [a]\n    : x\n");
+        assertThat(anchored.getMessage()).contains("found a sequence").doesNotContain("org.yaml");
         RuleFileException deep = fails("groups: " + "[".repeat(100) + "]".repeat(100));
         assertThat(deep.getMessage()).contains("nesting deeper than").doesNotContain("StreamReadConstraints");
     }

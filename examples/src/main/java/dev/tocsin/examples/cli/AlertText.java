@@ -165,19 +165,22 @@ public final class AlertText {
 
     /**
      * Returns {@code s} safe for a terminal: control characters other than line breaks and tabs (an escape sequence
-     * in a backend name or a label value could rewrite the screen) are written as {@code \\xNN}.
+     * in a backend name or a label value could rewrite the screen) are written as {@code \\xNN}, invisible format
+     * characters (a right-to-left override) and Unicode line separators as {@code \\uNNNN}.
      */
     static String printable(String s) {
         StringBuilder sb = null;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            boolean control = (c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7f && c <= 0x9f);
+            // controls, and the invisible format characters (bidi overrides, U+2028) that can disguise a line
+            boolean control = (c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7f && c <= 0x9f)
+                    || Character.getType(c) == Character.FORMAT || c == '\u2028' || c == '\u2029';
             if (control && sb == null) {
                 sb = new StringBuilder(s.length() + 8).append(s, 0, i);
             }
             if (sb != null) {
                 if (control) {
-                    sb.append(String.format("\\x%02x", (int) c));
+                    sb.append(c <= 0xff ? String.format("\\x%02x", (int) c) : String.format("\\u%04x", (int) c));
                 } else {
                     sb.append(c);
                 }

@@ -69,7 +69,8 @@ final class CheckCommand implements Callable<Integer> {
             evaluator.evaluate(Instant.now());
             if (recording.lastError().isPresent()) {
                 Exception e = recording.lastError().get();
-                out.println("HAPROXY UNKNOWN - cannot read " + stats.describe() + ": " + oneLine(e.getMessage()));
+                out.println(AlertText.printable("HAPROXY UNKNOWN - cannot read " + stats.describe() + ": "
+                        + oneLine(e.getMessage())));
                 out.flush();
                 return UNKNOWN;
             }
@@ -79,7 +80,7 @@ final class CheckCommand implements Callable<Integer> {
                 }
             }
         } catch (RuntimeException e) {
-            out.println("HAPROXY UNKNOWN - " + oneLine(e.toString()));
+            out.println(AlertText.printable("HAPROXY UNKNOWN - " + oneLine(e.toString())));
             out.flush();
             return UNKNOWN;
         }

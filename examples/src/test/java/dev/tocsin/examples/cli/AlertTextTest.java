@@ -50,6 +50,7 @@ class AlertTextTest {
         assertThat(AlertText.printable("a\u001b[2Jb\u0007c\u009bd\u007fe\tf\ng")).isEqualTo(
                 "a\\x1b[2Jb\\x07c\\x9bd\\x7fe\tf\ng");
         assertThat(AlertText.printable("plain")).isEqualTo("plain");
+        assertThat(AlertText.printable("abc\u202edef\u2028x")).isEqualTo("abc\\u202edef\\u2028x");
         Alert evil = new Alert("HaproxyBackendDown", LABELS, Map.of("summary", "down \u001b[31mred"),
                 AlertState.FIRING, 0, ACTIVE, FIRED, null, RUNBOOK, Map.of());
         assertThat(AlertText.line(evil)).contains("down \\x1b[31mred").doesNotContain("\u001b");

@@ -126,7 +126,7 @@ public final class YamlTree {
     }
 
     private static final java.util.regex.Pattern EVENT =
-            java.util.regex.Pattern.compile("<org\\.yaml\\.snakeyaml\\.events\\.(\\w+?)Event\\([^>]*\\)>");
+            java.util.regex.Pattern.compile("<org\\.yaml\\.snakeyaml\\.events\\.(\\w+?)Event\\(.*?\\)>");
     private static final Map<String, String> EVENT_WORDS = Map.of("MappingStart", "a mapping", "SequenceStart",
             "a sequence", "Scalar", "a plain value", "Alias", "an alias", "MappingEnd", "the end of a mapping",
             "SequenceEnd", "the end of a sequence", "DocumentEnd", "the end of the document", "StreamEnd",
