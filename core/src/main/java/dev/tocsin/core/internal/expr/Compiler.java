@@ -1510,9 +1510,11 @@ final class Compiler {
             Map<Labels, Histogram> hs = new LinkedHashMap<>();
             in.eval(ctx, (sl, sv, held) -> {
                 String le = sl.get("le");
-                double bound = Ops.parseGoFloat(le);
-                if (Double.isNaN(bound) && !Ops.isGoFloat(le)) {
-                    return; // no or malformed bucket label: skipped, as in Prometheus
+                double bound;
+                try {
+                    bound = dev.tocsin.core.internal.template.GoFloat.parse(le); // strconv.ParseFloat
+                } catch (NumberFormatException e) {
+                    return; // no, malformed or out-of-range bucket label: skipped, as in Prometheus
                 }
                 Labels key = sl.without("le");
                 Histogram h = hs.get(key);

@@ -1,7 +1,6 @@
 package dev.tocsin.core.internal.expr;
 
 import dev.tocsin.core.Labels;
-import dev.tocsin.core.internal.template.GoFloat;
 
 
 /** Value and label helpers that reproduce Prometheus' (Go's) arithmetic and label handling. */
@@ -94,25 +93,6 @@ final class Ops {
     /** Sets ({@code value} non-empty) or removes a label, as Prometheus' label builder does. */
     static Labels set(Labels l, String name, String value) {
         return value.isEmpty() ? l.without(name) : l.with(name, value);
-    }
-
-    /** Returns whether Go's {@code strconv.ParseFloat(s, 64)} accepts {@code s} (no error). */
-    static boolean isGoFloat(String s) {
-        try {
-            GoFloat.parse(s);
-            return true;
-        } catch (NumberFormatException e) {
-            return false;
-        }
-    }
-
-    /** Parses like Go's {@code strconv.ParseFloat(s, 64)}, returning NaN for strings Go rejects (see {@link #isGoFloat}). */
-    static double parseGoFloat(String s) {
-        try {
-            return GoFloat.parse(s);
-        } catch (NumberFormatException e) {
-            return Double.NaN;
-        }
     }
 
     /**

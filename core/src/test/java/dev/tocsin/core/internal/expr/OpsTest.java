@@ -1,6 +1,9 @@
 package dev.tocsin.core.internal.expr;
 
+import dev.tocsin.core.internal.template.GoFloat;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -17,14 +20,19 @@ class OpsTest {
 
     @Test
     void goFloatParsing() {
-        assertThat(Ops.parseGoFloat("+Inf")).isEqualTo(Double.POSITIVE_INFINITY);
-        assertThat(Ops.parseGoFloat("-infinity")).isEqualTo(Double.NEGATIVE_INFINITY);
-        assertThat(Ops.parseGoFloat("0.25")).isEqualTo(0.25);
-        assertThat(Ops.parseGoFloat("1e3")).isEqualTo(1000.0);
-        assertThat(Ops.parseGoFloat("0x1p-2")).isEqualTo(0.25);
-        assertThat(Ops.isGoFloat("NaN")).isTrue();
-        for (String bad : new String[] {"", "abc", "1d", " 1", "1 ", "Infinityx", "0x1"}) {
-            assertThat(Ops.isGoFloat(bad)).as(bad).isFalse();
+        assertThat(GoFloat.parse("+Inf")).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(GoFloat.parse("-infinity")).isEqualTo(Double.NEGATIVE_INFINITY);
+        assertThat(GoFloat.parse("0.25")).isEqualTo(0.25);
+        assertThat(GoFloat.parse("1e3")).isEqualTo(1000.0);
+        assertThat(GoFloat.parse("0x1p-2")).isEqualTo(0.25);
+        assertThat(GoFloat.parse("NaN")).isNaN();
+        // Go's underscores between digits only
+        assertThat(GoFloat.parse("1_000")).isEqualTo(1000.0);
+        assertThat(GoFloat.parse("1_0.5_0e1_0")).isEqualTo(10.5e10);
+        assertThat(GoFloat.parse("0x_1p4")).isEqualTo(16.0);
+        for (String bad : new String[] {"", "abc", "1d", " 1", "1 ", "Infinityx", "0x1", "+nan", "-NaN", "_1", "1_",
+            "1__0", "1_.5", "1_e5", "1e400", "-1e400"}) {
+            assertThatThrownBy(() -> GoFloat.parse(bad)).as(bad).isInstanceOf(NumberFormatException.class);
         }
     }
 
