@@ -203,7 +203,8 @@ public final class HaproxySource implements MetricSource, DeferringSource {
             failures.incrementAndGet();
             parseFailures.incrementAndGet();
             throw new FetchException("the answer of " + transport.describe() + " is not HAProxy CSV: "
-                    + e.getMessage(), false, e);
+                    + transport.redact(e.getMessage()), false,
+                    new CsvFormatException(e.line(), e.column(), transport.redact(e.detail())));
         } catch (RuntimeException e) {
             failures.incrementAndGet();
             throw new FetchException("cannot map the CSV from " + transport.describe() + ": " + e, false, e);

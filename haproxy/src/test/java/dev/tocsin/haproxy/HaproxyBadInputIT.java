@@ -38,6 +38,7 @@ class HaproxyBadInputIT {
     static ServerSocket bad;
     static volatile Behaviour behaviour = Behaviour.HTML;
     static String goodCsv;
+    static volatile boolean echoDecoded;
 
     /** What the bad endpoint does; {@code expected} is part of the failure message, or null for "skipped rows". */
     enum Behaviour {
@@ -50,7 +51,9 @@ class HaproxyBadInputIT {
         HEADER_ONLY(""),
         NEVER_ANSWERS("timeout after 500ms"),
         DRIPS("timeout after 500ms"),
-        OVER_CAP("larger than the cap");
+        OVER_CAP("larger than the cap"),
+        /** The first line echoes what the request sent: its Authorization header, or the decoded user:password. */
+        ECHO("is not HAProxy CSV");
 
         final String expected;
 
@@ -88,7 +91,8 @@ class HaproxyBadInputIT {
 
     private static void answer(Socket socket) {
         try (Socket s = socket) {
-            s.getInputStream().read(new byte[4096]);
+            byte[] request = new byte[4096];
+            int n = Math.max(0, s.getInputStream().read(request));
             OutputStream out = s.getOutputStream();
             switch (behaviour) {
                 case HTML: body(out, "200 OK", "<html><body><h1>Statistics Report</h1></body></html>\n"); break;
@@ -105,6 +109,14 @@ class HaproxyBadInputIT {
                     out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + g.length + "\r\n\r\n")
                             .getBytes(StandardCharsets.US_ASCII));
                     out.write(g);
+                    break;
+                case ECHO:
+                    String auth = new String(request, 0, n, StandardCharsets.ISO_8859_1).lines()
+                            .filter(l -> l.regionMatches(true, 0, "Authorization: ", 0, 15)).findFirst().orElse("");
+                    String token = auth.contains("Basic ") ? auth.substring(auth.indexOf("Basic ") + 6).trim() : "";
+                    body(out, "200 OK", echoDecoded
+                            ? new String(java.util.Base64.getDecoder().decode(token), StandardCharsets.UTF_8) + " ok\n"
+                            : "Basic " + token + "\n");
                     break;
                 case HEADER_ONLY: body(out, "200 OK", goodCsv.split("\n")[0] + "\n"); break;
                 case NEVER_ANSWERS: Thread.sleep(30_000); break;
@@ -179,5 +191,30 @@ class HaproxyBadInputIT {
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15))
                     .until(() -> haproxy.status("app", "BACKEND"), s -> s.equals("UP"));
         }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void anAnswerEchoingTheCredentialsIsQuotedWithoutThem(boolean decoded) {
+        behaviour = Behaviour.ECHO;
+        echoDecoded = decoded;
+        String token = java.util.Base64.getEncoder().encodeToString("monitor:s3cr3t!".getBytes(StandardCharsets.UTF_8));
+        HaproxySource source = HaproxySource.builder()
+                .statsUri(URI.create("http://127.0.0.1:" + bad.getLocalPort() + "/stats;csv"))
+                .basicAuth("monitor", "s3cr3t!".toCharArray())
+                .readTimeout(Duration.ofMillis(500)).retry(1, Duration.ofMillis(1)).instance("echo").build();
+        assertThatThrownBy(source::collect)
+                .hasMessageContaining("is not HAProxy CSV")
+                .hasMessageContaining("<redacted>")
+                .satisfies(e -> {
+                    for (Throwable t = e; t != null; t = t.getCause()) {
+                        assertThat(t.getMessage()).doesNotContain("s3cr3t", token.substring(0, 12));
+                        if (t.getCause() == null) {
+                            // the mapper's typed error stays reachable, with its position
+                            assertThat(t).isInstanceOf(CsvFormatException.class);
+                            assertThat(((CsvFormatException) t).line()).isEqualTo(1);
+                        }
+                    }
+                });
     }
 }

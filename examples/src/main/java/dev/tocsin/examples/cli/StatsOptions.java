@@ -64,6 +64,11 @@ final class StatsOptions {
             String path = where.substring("unix:".length());
             if (path.startsWith("//")) {
                 path = path.substring(2);
+                if (!path.isEmpty() && !path.startsWith("/")) {
+                    // unix://run/x.sock: a host where a path belongs, not the relative path run/x.sock
+                    throw new CommandLine.ParameterException(cmd, "--stats unix:// takes an absolute path after"
+                            + " the two slashes (unix:///run/haproxy/admin.sock), or write unix:PATH");
+                }
             }
             if (path.isEmpty()) {
                 throw new CommandLine.ParameterException(cmd, "--stats unix: needs a socket path, e.g."
@@ -75,6 +80,12 @@ final class StatsOptions {
             if (uri.getHost() == null || uri.getPort() < 1) {
                 throw new CommandLine.ParameterException(cmd, "--stats tcp:// needs a host and a port, e.g."
                         + " tcp://127.0.0.1:9999");
+            }
+            boolean pathless = uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/");
+            if (!pathless || uri.getRawQuery() != null || uri.getRawFragment() != null
+                    || uri.getRawUserInfo() != null) {
+                throw new CommandLine.ParameterException(cmd, "--stats tcp:// takes only a host and a port (the"
+                        + " Runtime API has no path, query or credentials), e.g. tcp://127.0.0.1:9999");
             }
             try {
                 b.runtimeApi(uri.getHost(), uri.getPort());

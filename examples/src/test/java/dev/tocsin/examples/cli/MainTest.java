@@ -49,6 +49,14 @@ class MainTest {
         assertUsageError(Cli.run("check", "--stats", "ftp://lb:21/stats"),
                 "--stats must be http(s)://HOST:PORT/PATH, unix:PATH or tcp://HOST:PORT");
         assertUsageError(Cli.run("check", "--stats", "tcp://lb"), "--stats tcp:// needs a host and a port");
+        // neither a host where a socket path belongs nor a path on the Runtime API's TCP port is reinterpreted
+        assertUsageError(Cli.run("check", "--stats", "unix://run/haproxy/admin.sock"),
+                "--stats unix:// takes an absolute path after the two slashes");
+        assertUsageError(Cli.run("check", "--stats", "tcp://lb:9999/stats"), "--stats tcp:// takes only a host");
+        assertUsageError(Cli.run("check", "--stats", "tcp://lb:9999?x=1"), "--stats tcp:// takes only a host");
+        Cli withPassword = Cli.run("check", "--stats", "tcp://admin:s3cr3t@lb:9999");
+        assertUsageError(withPassword, "--stats must not contain credentials");
+        assertThat(withPassword.err()).doesNotContain("s3cr3t");
         // ports and durations out of range are usage errors (exit 2), at once, not failures later on
         assertUsageError(Cli.run("check", "--stats", "tcp://lb:99999"), "--stats: port must be 1..65535: 99999");
         assertUsageError(Cli.run("check", "--stats", "http://lb:99999/stats"), "port must be 1..65535: 99999");

@@ -1,5 +1,6 @@
 package dev.tocsin.haproxy.internal;
 
+import dev.tocsin.core.internal.Redaction;
 import dev.tocsin.core.internal.Urls;
 
 import javax.net.ssl.SNIHostName;
@@ -18,6 +19,7 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -85,6 +87,25 @@ public final class HttpStatsTransport implements StatsTransport {
     @Override
     public String describe() {
         return display;
+    }
+
+    @Override
+    public String redact(String text) {
+        String t = text;
+        if (authorization != null) {
+            // the header is "Basic " + base64(user:password): look for the token, the pair and the password
+            String header = new String(authorization, StandardCharsets.US_ASCII);
+            String token = header.substring(header.indexOf(' ') + 1);
+            String pair;
+            try {
+                pair = new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                pair = "";
+            }
+            int colon = pair.indexOf(':');
+            t = Redaction.secrets(t, colon < 0 ? List.of(token) : List.of(token, pair, pair.substring(colon + 1)));
+        }
+        return Redaction.credentialLike(t);
     }
 
     @Override

@@ -41,6 +41,15 @@ public interface StatsTransport {
     String describe();
 
     /**
+     * Returns {@code text} from the server (an excerpt of an answer that is not CSV, say) fit for a message: anything
+     * credential-like after Basic or Bearer replaced, and this transport's own credentials when it sends any (a
+     * server may echo them).
+     */
+    default String redact(String text) {
+        return dev.tocsin.core.internal.Redaction.credentialLike(text);
+    }
+
+    /**
      * Raw response bytes.
      *
      * @param bytes the array (valid up to {@code length})

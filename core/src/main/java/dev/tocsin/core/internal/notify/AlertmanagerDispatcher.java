@@ -70,13 +70,21 @@ public final class AlertmanagerDispatcher implements AutoCloseable {
         workers.forEach(DeliveryWorker::start);
     }
 
-    /** Returns {@code base} + {@code /api/v2/alerts} (an existing path prefix is kept). */
+    /**
+     * Returns {@code base} with {@code /api/v2/alerts} appended to its path (an existing path prefix is kept, a path
+     * that already ends with it is left alone); a query stays after the path, a fragment (never sent) is dropped.
+     */
     public static URI apiUri(URI base) {
-        String s = base.toString();
-        if (s.endsWith("/api/v2/alerts")) {
-            return base;
+        String path = base.getRawPath() == null ? "" : base.getRawPath();
+        if (!path.endsWith("/api/v2/alerts")) {
+            path = (path.endsWith("/") ? path.substring(0, path.length() - 1) : path) + "/api/v2/alerts";
         }
-        return URI.create((s.endsWith("/") ? s.substring(0, s.length() - 1) : s) + "/api/v2/alerts");
+        StringBuilder s = new StringBuilder(base.getScheme()).append("://").append(base.getRawAuthority())
+                .append(path);
+        if (base.getRawQuery() != null) {
+            s.append('?').append(base.getRawQuery());
+        }
+        return URI.create(s.toString());
     }
 
     /** Returns a URL as it may be shown: never its user info, nor its query's values (see {@link Urls#describe}). */

@@ -1,5 +1,7 @@
 package dev.tocsin.core.internal.notify;
 
+import dev.tocsin.core.internal.Redaction;
+
 import javax.net.ssl.SSLContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -74,52 +76,7 @@ public final class DeliverySettings {
      * at most {@code max} characters.
      */
     public String redact(String text, int max) {
-        String t = text;
-        for (String secret : secrets) {
-            if (secret.length() < 3) {
-                continue; // a shorter one would redact ordinary words
-            }
-            // as sent, URL-encoded (a server may echo it in a query or a form), and base64 without its padding
-            String encoded = java.net.URLEncoder.encode(secret, StandardCharsets.UTF_8);
-            String unpadded = secret.replaceAll("=+$", "");
-            for (String form : new String[] {secret, encoded, percentEncoded(secret), unpadded}) {
-                if (form.length() >= 3) {
-                    t = t.replace(form, "<redacted>");
-                }
-            }
-        }
-        // anything else that looks like a credential after Basic or Bearer (spaces possibly URL-encoded), but not an
-        // ordinary word ("basic authentication"): at least 8 characters with a digit, an upper-case letter or + / =
-        t = t.replaceAll("\\b((?i:basic|bearer))(\\s|%20|\\+)+(?=[A-Za-z0-9+/=._~%-]{8,})"
-                + "(?=[a-z._~-]*[A-Z0-9+/=%])[A-Za-z0-9+/=._~%-]+", "$1 <redacted>");
-        StringBuilder sb = new StringBuilder(Math.min(t.length(), max));
-        boolean space = false;
-        for (int i = 0; i < t.length() && sb.length() < max; i++) {
-            char c = t.charAt(i);
-            if (Character.isWhitespace(c) || Character.isISOControl(c)) {
-                space = sb.length() > 0;
-                continue;
-            }
-            if (space) {
-                sb.append(' ');
-                space = false;
-            }
-            sb.append(c);
-        }
-        return t.length() > sb.length() && sb.length() >= max ? sb + "..." : sb.toString();
-    }
-
-    /** Every byte but letters and digits as %XX (as some servers echo what they received). */
-    private static String percentEncoded(String s) {
-        StringBuilder sb = new StringBuilder();
-        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
-            if ((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9')) {
-                sb.append((char) b);
-            } else {
-                sb.append('%').append(String.format("%02X", b & 0xff));
-            }
-        }
-        return sb.toString();
+        return Redaction.oneLine(Redaction.credentialLike(Redaction.secrets(text, secrets)), max);
     }
 
     /** Returns the request headers to add. */

@@ -41,4 +41,16 @@ class DeliverySettingsTest {
         assertThat(r.length()).isLessThanOrEqualTo(203);
         assertThat(s.redact("short", 200)).isEqualTo("short");
     }
+
+    @Test
+    void credentialsEchoedInsideJsonStringsAreRedacted() {
+        DeliverySettings s = new DeliverySettings(1);
+        s.bearerToken("ab/cd\"ef\\gh");
+        String r = s.redact("{\"error\":\"bad token ab/cd\\\"ef\\\\gh\",\"seen\":\"ab\\/cd\\\"ef\\\\gh\"}", 1000);
+        assertThat(r).doesNotContain("cd", "ef", "gh").contains("bad token <redacted>", "\"seen\":\"<redacted>\"");
+        DeliverySettings b = new DeliverySettings(1);
+        b.basicAuth("admin", "tab\tpass\"word");
+        assertThat(b.redact("{\"password\":\"tab\\tpass\\\"word\"}", 1000))
+                .isEqualTo("{\"password\":\"<redacted>\"}");
+    }
 }

@@ -1,0 +1,110 @@
+package dev.tocsin.core.internal;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+
+/**
+ * Takes credentials out of text a server sent back (an error body, the first line of a page that should have been
+ * CSV) before it goes into a log line or an exception message: a server may echo what it received.
+ */
+public final class Redaction {
+
+    /** What replaces a credential. */
+    public static final String REDACTED = "<redacted>";
+
+    /**
+     * A credential-like word after Basic or Bearer (the separating spaces possibly URL-encoded), but not an ordinary
+     * word ("basic authentication"): at least 8 characters with a digit, an upper-case letter or one of {@code + / = %}.
+     */
+    private static final Pattern AFTER_SCHEME = Pattern.compile("\\b((?i:basic|bearer))(\\s|%20|\\+)+"
+            + "(?=[A-Za-z0-9+/=._~%-]{8,})(?=[a-z._~-]*[A-Z0-9+/=%])[A-Za-z0-9+/=._~%-]+");
+
+    private Redaction() {
+    }
+
+    /**
+     * Replaces every occurrence of each secret, in every form a server might echo it (as sent, URL-encoded,
+     * percent-encoded, base64 without its padding, JSON-escaped), by {@link #REDACTED}. Secrets shorter than three
+     * characters are not looked for: they would redact ordinary words.
+     */
+    public static String secrets(String text, Iterable<String> secrets) {
+        String t = text;
+        for (String secret : secrets) {
+            if (secret.length() < 3) {
+                continue;
+            }
+            String[] forms = {secret, URLEncoder.encode(secret, StandardCharsets.UTF_8), percentEncoded(secret),
+                    secret.replaceAll("=+$", ""), jsonEscaped(secret, false), jsonEscaped(secret, true)};
+            for (String form : forms) {
+                if (form.length() >= 3) {
+                    t = t.replace(form, REDACTED);
+                }
+            }
+        }
+        return t;
+    }
+
+    /** Replaces anything that looks like a credential after {@code Basic} or {@code Bearer} (see the pattern). */
+    public static String credentialLike(String text) {
+        return AFTER_SCHEME.matcher(text).replaceAll("$1 " + REDACTED);
+    }
+
+    /**
+     * Returns {@code text} on one line (runs of whitespace and control characters as one space, trimmed), cut to at
+     * most {@code max} characters with {@code ...} after a cut.
+     */
+    public static String oneLine(String text, int max) {
+        StringBuilder sb = new StringBuilder(Math.min(text.length(), max));
+        boolean space = false;
+        for (int i = 0; i < text.length() && sb.length() < max; i++) {
+            char c = text.charAt(i);
+            if (Character.isWhitespace(c) || Character.isISOControl(c)) {
+                space = sb.length() > 0;
+                continue;
+            }
+            if (space) {
+                sb.append(' ');
+                space = false;
+            }
+            sb.append(c);
+        }
+        return text.length() > sb.length() && sb.length() >= max ? sb + "..." : sb.toString();
+    }
+
+    /** Every byte but letters and digits as %XX (as some servers echo what they received). */
+    private static String percentEncoded(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+            if ((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9')) {
+                sb.append((char) b);
+            } else {
+                sb.append('%').append(String.format("%02X", b & 0xff));
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * As in a JSON string: {@code "} and {@code \} escaped, control characters as {@code \n}, {@code \t}... or
+     * {@code \}{@code uXXXX}, and
+     * {@code /} as {@code \/} when {@code slash} (as some encoders write it).
+     */
+    private static String jsonEscaped(String s, boolean slash) {
+        StringBuilder sb = new StringBuilder(s.length() + 8);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                sb.append('\\').append(c);
+            } else if (c == '/' && slash) {
+                sb.append("\\/");
+            } else if (c < 0x20) {
+                int k = "\b\f\n\r\t".indexOf(c);
+                sb.append(k >= 0 ? "\\" + "bfnrt".charAt(k) : String.format("\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+}
