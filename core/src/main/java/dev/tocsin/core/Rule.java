@@ -30,7 +30,9 @@ public interface Rule {
     String name();
 
     /**
-     * Returns the series for which the condition holds now.
+     * Returns the series for which the condition holds now. The evaluator calls it for rules with a Java condition and
+     * for host implementations; a rule built from an expression is evaluated by the evaluator itself, and its
+     * {@code evaluate} fails when called from elsewhere (use {@link #from(Rule)} to change such a rule).
      *
      * @param metrics the metrics of this evaluation
      * @return matching series; each one is an alert candidate
@@ -102,7 +104,27 @@ public interface Rule {
 
     /** Starts building an alerting rule with the given name. */
     static Builder alert(String name) {
-        return new Builder(name);
+        return new Builder(BuiltRule.Spec.of(name));
+    }
+
+    /**
+     * Starts building a copy of {@code rule}, to change some of its settings: a preset's {@code for}, a label, an
+     * annotation, its runbook. The copy has the rule's name, its expression or condition, {@code for},
+     * {@code keep_firing_for}, labels, annotations, runbook, context and declared reads; a later call replaces a
+     * setting ({@link Builder#label(String, String) label} and {@link Builder#annotation(String, String) annotation}
+     * replace the value of that name; a label template that expands to empty removes the label, as in Prometheus),
+     * and {@link Builder#expr(String) expr} or {@link Builder#condition(RuleCondition) condition} replaces the
+     * condition. For example:
+     * <pre>{@code
+     * Rule slower = Rule.from(HaproxyRules.backendDown()).forDuration(Duration.ofMinutes(2)).build();
+     * }</pre>
+     * Do this rather than implement {@code Rule} by delegating to another rule: a rule built from an expression is
+     * evaluated by the evaluator itself (with its history and alert series), not through its
+     * {@link #evaluate(MetricsView)}. For a host implementation the copy's condition is that rule's
+     * {@code evaluate} and its context that rule's {@code context}.
+     */
+    static Builder from(Rule rule) {
+        return new Builder(BuiltRule.Spec.of(rule));
     }
 
     /**
@@ -112,8 +134,8 @@ public interface Rule {
     final class Builder {
         private final BuiltRule.Spec spec;
 
-        private Builder(String name) {
-            this.spec = new BuiltRule.Spec(name);
+        private Builder(BuiltRule.Spec spec) {
+            this.spec = spec;
         }
 
         /** Sets the condition as a PromQL expression; exclusive with {@link #condition(RuleCondition)}. */

@@ -149,11 +149,61 @@ public final class Runbook {
                 ruleDefinition);
     }
 
+    /**
+     * Returns the runbook as plain text, for a log, a terminal or a chat message: the title on the first line, then
+     * each part that is not empty, one paragraph per line ({@code Summary:}, {@code Meaning:}, {@code Impact:} with its
+     * points as {@code "  - "} lines, {@code Diagnosis:} and {@code Mitigation:} with numbered steps indented by two
+     * spaces, {@code Notes:}, and {@code More:} with the URL without its user info). Lines are not wrapped.
+     */
+    public String toText() {
+        StringBuilder sb = new StringBuilder(oneLine(title)).append('\n');
+        paragraph(sb, "Summary", summary);
+        paragraph(sb, "Meaning", meaning);
+        if (!impact.isBlank() || !impactPoints.isEmpty()) {
+            sb.append("Impact:");
+            sb.append(impact.isBlank() ? "" : " " + oneLine(impact)).append('\n');
+            for (String p : impactPoints) {
+                sb.append("  - ").append(oneLine(p)).append('\n');
+            }
+        }
+        steps(sb, "Diagnosis", diagnosis);
+        steps(sb, "Mitigation", mitigation);
+        paragraph(sb, "Notes", notes);
+        if (url != null) {
+            sb.append("More: ").append(shownUrl()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static void paragraph(StringBuilder sb, String name, String text) {
+        if (!text.isBlank()) {
+            sb.append(name).append(": ").append(oneLine(text)).append('\n');
+        }
+    }
+
+    private static void steps(StringBuilder sb, String name, List<String> steps) {
+        if (steps.isEmpty()) {
+            return;
+        }
+        sb.append(name).append(":\n");
+        for (int i = 0; i < steps.size(); i++) {
+            sb.append("  ").append(i + 1).append(". ").append(oneLine(steps.get(i))).append('\n');
+        }
+    }
+
+    /** The text on one line: line breaks and the spaces around them become one space. */
+    private static String oneLine(String text) {
+        return text.strip().replaceAll("\\s*\\R\\s*", " ");
+    }
+
+    /** The URL without its user info, so credentials embedded in it never reach a log. */
+    private String shownUrl() {
+        return url.getRawUserInfo() == null ? url.toString() : url.toString().replace(url.getRawUserInfo() + "@", "");
+    }
+
     @Override
     public String toString() {
-        // the URL is shown without user info, so credentials embedded in it never reach a log
-        String shown = url == null ? "" : ", " + (url.getRawUserInfo() == null ? url.toString()
-                : url.toString().replace(url.getRawUserInfo() + "@", ""));
+        String shown = url == null ? "" : ", " + shownUrl();
         return "Runbook[" + title + shown + ", " + diagnosis.size() + " diagnosis steps, "
                 + mitigation.size() + " mitigation steps]";
     }

@@ -125,4 +125,28 @@ class EvaluatorConcurrencyTest {
         assertThat(closeMillis.get()).as("close() from the evaluator's own thread must not wait for itself")
                 .isLessThan(5_000);
     }
+
+    /**
+     * Started, the evaluator evaluates at whole intervals from its first evaluation (as Prometheus' rule groups), so an
+     * alert's {@code for} is met at exactly a multiple of the interval after it became pending: with the wall-clock
+     * time of each timer tick it fired one interval late whenever a tick read the clock a little early.
+     */
+    @Test
+    void scheduledEvaluationsRunOnAGridOfWholeIntervals() {
+        TestSource source = new TestSource("h:1", "j").set(Sample.of("x", 0));
+        RecordingListener recorder = new RecordingListener();
+        Duration interval = Duration.ofMillis(20);
+        Rule rule = Rule.alert("Grid").condition(m -> m.series("x").stream().filter(s -> s.value() == 0)
+                .collect(Collectors.toList())).forDuration(Duration.ofMillis(100)).build();
+        try (Evaluator ev = Evaluator.builder().source(source).interval(interval).listener(recorder).rule(rule)
+                .build()) {
+            ev.start();
+            await().atMost(Duration.ofSeconds(20)).until(() -> recorder.events().stream()
+                    .anyMatch(a -> a.state() == AlertState.FIRING));
+        }
+        Alert fired = recorder.events().stream().filter(a -> a.state() == AlertState.FIRING).findFirst().orElseThrow();
+        long nanos = Duration.between(fired.activeAt(), fired.firedAt().orElseThrow()).toNanos();
+        assertThat(nanos % interval.toNanos()).as("whole intervals after it became pending").isZero();
+        assertThat(nanos).isGreaterThanOrEqualTo(Duration.ofMillis(100).toNanos());
+    }
 }

@@ -115,4 +115,27 @@ class RunbookTest {
     void toStringNamesTitleAndStepCounts() {
         assertThat(seed.toString()).contains("HaproxyBackendDown", "5 diagnosis steps", "5 mitigation steps");
     }
+
+    @Test
+    void toTextGivesEveryPartThatIsNotEmptyOneParagraphPerLine() {
+        Runbook rb = Runbook.builder("BackendDown").summary("A backend has no server left.")
+                .meaning("Every server\n  fails its checks.").impactPoint("Requests get 503.")
+                .diagnosisStep("Look at the stats page.").diagnosisStep("Read the\nserver logs.")
+                .mitigationStep("Restart the servers.")
+                .url(java.net.URI.create("https://user:secret@runbooks.example/BackendDown")).build();
+        assertThat(rb.toText()).isEqualTo("BackendDown\n"
+                + "Summary: A backend has no server left.\n"
+                + "Meaning: Every server fails its checks.\n"
+                + "Impact:\n"
+                + "  - Requests get 503.\n"
+                + "Diagnosis:\n"
+                + "  1. Look at the stats page.\n"
+                + "  2. Read the server logs.\n"
+                + "Mitigation:\n"
+                + "  1. Restart the servers.\n"
+                + "More: https://runbooks.example/BackendDown\n");
+        assertThat(Runbook.builder("Bare").build().toText()).isEqualTo("Bare\n");
+        assertThat(Runbook.builder("N").impact("Slow.").notes("Seen\r\nbefore.").build().toText())
+                .isEqualTo("N\nImpact: Slow.\nNotes: Seen before.\n");
+    }
 }

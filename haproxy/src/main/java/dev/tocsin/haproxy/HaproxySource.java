@@ -324,7 +324,7 @@ public final class HaproxySource implements MetricSource, DeferringSource {
          *     1..65535 or user info is present
          */
         public Builder statsUri(URI uri) {
-            Urls.checkHttp("statsUri", uri); // user info refused: use basicAuth(user, password)
+            Urls.checkHttp("statsUri", uri, "use basicAuth(user, password)");
             clearTransport();
             this.statsUri = uri;
             return this;

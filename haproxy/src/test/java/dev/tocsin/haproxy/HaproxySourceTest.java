@@ -40,7 +40,8 @@ class HaproxySourceTest {
     void rejectsContradictoryOrUnsafeSettings() {
         assertThatThrownBy(() -> HaproxySource.builder().build()).hasMessageContaining("choose a transport");
         assertThatThrownBy(() -> HaproxySource.builder().statsUri(URI.create("http://u:hunter2@lb/stats")))
-                .hasMessageContaining("user info").hasMessageNotContaining("hunter2");
+                .hasMessageContaining("user info").hasMessageContaining("use basicAuth(user, password)")
+                .hasMessageNotContaining("hunter2");
         assertThatThrownBy(() -> HaproxySource.builder().statsUri(URI.create("ftp://lb/stats")))
                 .hasMessageContaining("http or https");
         assertThatThrownBy(() -> HaproxySource.builder().statsUri(URI.create("http://lb/stats"))

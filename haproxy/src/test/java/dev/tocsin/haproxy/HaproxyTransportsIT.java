@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.net.ssl.SSLContext;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,6 +51,14 @@ class HaproxyTransportsIT {
         assertThat(tcp.lines().findFirst()).isEqualTo(http.lines().findFirst());
         assertThat(RuntimeApiTransport.unix(haproxy.unixSocket(), T, T, 1 << 20).fetchInfo().orElseThrow())
                 .containsKey("Version").containsKey("Release_date");
+    }
+
+    @Test
+    void aPathThatIsNotTheStatsUriIsSaidToBeOne() {
+        URI wrong = haproxy.httpUri().resolve("/stat");
+        assertThatThrownBy(() -> new HttpStatsTransport(wrong, null, null, true, T, T, 1 << 24).fetchStat())
+                .hasMessageContaining("HTTP 503")
+                .hasMessageContaining("is the path the stats page's 'stats uri' (e.g. /stats)?");
     }
 
     @Test

@@ -34,8 +34,11 @@ public final class BuiltRule implements Rule {
     private final Set<String> reads;
     private final Set<String> readsOnDemand;
     private final RuleTemplates templates;
+    /** What it was built from (a copy), for {@link Spec#of(Rule)}. */
+    private final Spec spec;
 
     private BuiltRule(Spec s) {
+        this.spec = s.copy();
         this.name = s.name;
         this.expression = s.expr == null ? null : Expression.parseRule(s.expr);
         this.condition = s.condition;
@@ -129,7 +132,9 @@ public final class BuiltRule implements Rule {
         if (metrics instanceof ExpressionContextProvider) {
             return expression.evaluate(((ExpressionContextProvider) metrics).expressionContext()).samples();
         }
-        throw new IllegalStateException("expression rule evaluated outside a Tocsin evaluator");
+        throw new IllegalStateException("rule " + name + ": an expression rule is evaluated by the evaluator itself,"
+                + " not through another rule's evaluate(); to change one (a preset's for, say), build a copy with"
+                + " Rule.from(rule)");
     }
 
     @Override
@@ -182,19 +187,74 @@ public final class BuiltRule implements Rule {
         private Set<String> reads;
         private Set<String> readsOnDemand = Set.of();
 
+        /** A copy of another rule: setting an expression or a condition replaces the one it has. */
+        private boolean copied;
+
         /** Starts a spec for the named rule. */
         public Spec(String name) {
             this.name = Objects.requireNonNull(name, "name");
         }
 
+        /** Returns an empty spec for the named rule. */
+        public static Spec of(String name) {
+            return new Spec(name);
+        }
+
+        /**
+         * Returns a spec with everything {@code rule} has: what it was built from for a {@link BuiltRule}; for a host
+         * implementation its {@code evaluate} as the condition and its {@code context}, with its settings and declared
+         * reads.
+         */
+        public static Spec of(Rule rule) {
+            Objects.requireNonNull(rule, "rule");
+            if (rule instanceof BuiltRule) {
+                Spec s = ((BuiltRule) rule).spec.copy();
+                s.copied = true;
+                return s;
+            }
+            Spec s = new Spec(rule.name());
+            s.condition = rule::evaluate;
+            s.context = rule::context;
+            s.forDuration(rule.forDuration());
+            s.keepFiringFor(rule.keepFiringFor());
+            rule.labels().forEach(s::label);
+            rule.annotations().forEach(s::annotation);
+            rule.runbook().ifPresent(s::runbook);
+            s.reads = rule.reads().map(Set::copyOf).orElse(null);
+            s.readsOnDemand = Set.copyOf(rule.readsOnDemand());
+            s.copied = true;
+            return s;
+        }
+
+        private Spec copy() {
+            Spec c = new Spec(name);
+            c.expr = expr;
+            c.condition = condition;
+            c.forDuration = forDuration;
+            c.keepFiringFor = keepFiringFor;
+            c.labels.putAll(labels);
+            c.annotations.putAll(annotations);
+            c.runbook = runbook;
+            c.context = context;
+            c.reads = reads;
+            c.readsOnDemand = readsOnDemand;
+            return c;
+        }
+
         /** Sets the expression. */
         public void expr(String expression) {
             this.expr = Objects.requireNonNull(expression, "expression");
+            if (copied) {
+                condition = null;
+            }
         }
 
         /** Sets the Java condition. */
         public void condition(RuleCondition c) {
             this.condition = Objects.requireNonNull(c, "condition");
+            if (copied) {
+                expr = null;
+            }
         }
 
         /** Sets {@code for}. */

@@ -75,7 +75,11 @@ public final class DefaultEvaluator implements Evaluator {
     private ExecutorService readers;
     /** A source's collect() still running from an earlier cycle: not started again until it ends. */
     private final Map<SourceRuntime, Future<Object>> inFlight = new HashMap<>();
-    private ScheduledFuture<?> task;
+    private volatile ScheduledFuture<?> task;
+    /** Where {@link #task} runs, once started. */
+    private volatile ScheduledExecutorService scheduler;
+    /** The scheduled evaluations' times. */
+    private final TickGrid grid;
     private volatile boolean closed;
     private volatile List<Alert> current = List.of();
     private volatile EvaluationStats lastStats;
@@ -128,6 +132,7 @@ public final class DefaultEvaluator implements Evaluator {
         this.listeners = listeners;
         this.notifiers = notifiers;
         this.interval = interval;
+        this.grid = new TickGrid(interval);
         this.clock = clock;
         this.externalExecutor = executor;
         this.externalLabels = externalLabels;
@@ -155,20 +160,40 @@ public final class DefaultEvaluator implements Evaluator {
                 });
                 ex = ownExecutor;
             }
-            task = ex.scheduleAtFixedRate(this::tick, 0, interval.toNanos(), TimeUnit.NANOSECONDS);
+            scheduler = ex;
+            task = ex.schedule(this::tick, 0, TimeUnit.NANOSECONDS);
         }
     }
 
+    /** One scheduled evaluation, at its grid time (see {@link TickGrid}); then the next one is scheduled. */
     private void tick() {
         try {
             if (!closed) {
-                evaluate(clock.instant());
+                evaluate(grid.next(clock.instant()));
             }
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {
-            // never let the scheduled task die
+            // never let the scheduling stop
             LOG.error("evaluation failed unexpectedly", e);
+        } finally {
+            scheduleNext();
+        }
+    }
+
+    private void scheduleNext() {
+        // no lock: close() holds the lifecycle lock while it waits for this thread's task to end. A tick scheduled
+        // just as close() runs finds the evaluator closed and schedules nothing more.
+        if (closed) {
+            return;
+        }
+        try {
+            task = scheduler.schedule(this::tick, grid.delayNanos(clock.instant()), TimeUnit.NANOSECONDS);
+        } catch (RuntimeException e) {
+            if (!closed) {
+                // the host's executor was shut down or refused the task: say once that evaluations stop
+                LOG.error("cannot schedule the next evaluation; scheduled evaluations stop", e);
+            }
         }
     }
 

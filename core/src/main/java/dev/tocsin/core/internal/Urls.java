@@ -66,13 +66,22 @@ public final class Urls {
      * @throws IllegalArgumentException naming {@code what} and the problem
      */
     public static URI checkHttp(String what, URI uri) {
+        return checkHttp(what, uri, "set them apart");
+    }
+
+    /**
+     * {@link #checkHttp(String, URI)}, saying where credentials go instead ({@code credentialsHint}, e.g.
+     * {@code "use basicAuth(user, password)"}) when the URL has user info.
+     */
+    public static URI checkHttp(String what, URI uri, String credentialsHint) {
         java.util.Objects.requireNonNull(uri, what);
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new IllegalArgumentException(what + " must be an http or https URL, got scheme '" + scheme + "'");
         }
         if (uri.getRawUserInfo() != null) {
-            throw new IllegalArgumentException(what + " must not contain credentials (user info); set them apart");
+            throw new IllegalArgumentException(what + " must not contain credentials (user info); "
+                    + credentialsHint);
         }
         if (uri.getHost() == null) {
             // a registry-based authority: no host, or a port that is not a number

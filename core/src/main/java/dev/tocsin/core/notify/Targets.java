@@ -11,6 +11,6 @@ final class Targets {
     }
 
     static URI check(String option, URI uri) {
-        return Urls.checkHttp(option, uri);
+        return Urls.checkHttp(option, uri, "use basicAuth(user, password) or bearerToken(token)");
     }
 }

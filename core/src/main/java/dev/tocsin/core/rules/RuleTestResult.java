@@ -69,6 +69,32 @@ public record RuleTestResult(String file, List<String> warnings, List<String> fi
         return sb.toString();
     }
 
+    /**
+     * Writes {@link #stdout()} to {@code out} and {@link #stderr()} to {@code err} interleaved as promtool writes
+     * them (the header, the warnings, {@code FAILED:} and each failure on standard error each followed by a blank
+     * line on standard output, then a blank line), flushing at every switch, so that both streams sent to one place
+     * ({@code 2>&1}) read as promtool's do.
+     */
+    public void print(java.io.PrintWriter out, java.io.PrintWriter err) {
+        out.print("Unit Testing:  " + file + "\n");
+        out.flush();
+        warnings.forEach(w -> err.print(w + "\n"));
+        err.flush();
+        if (passed()) {
+            out.print("  SUCCESS\n");
+        } else {
+            err.print("  FAILED:\n");
+            for (String f : failures()) {
+                err.print(f + "\n");
+                err.flush();
+                out.print("\n");
+                out.flush();
+            }
+        }
+        out.print("\n");
+        out.flush();
+    }
+
     /** Returns a readable report: standard output's header, then the failures (or SUCCESS). */
     public String report() {
         StringBuilder sb = new StringBuilder("Unit Testing:  ").append(file).append('\n');

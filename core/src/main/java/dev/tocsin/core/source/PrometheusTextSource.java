@@ -175,7 +175,8 @@ public final class PrometheusTextSource implements MetricSource {
 
         private Builder(URI uri) {
             // the checks every http(s) target of Tocsin gets (user info refused: use basicAuth(user, password))
-            this.uri = dev.tocsin.core.internal.Urls.checkHttp("uri", uri);
+            this.uri = dev.tocsin.core.internal.Urls.checkHttp("uri", uri,
+                    "use basicAuth(user, password) or bearerToken(token)");
         }
 
         /** Sets the {@code instance} label value (default: the URI's {@code host:port}). */

@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Runs every rule unit test file of the project's suite through the real {@code promtool test rules} and through
- * {@link RuleTests}, and requires the same verdict (exit code) and the same output. Files under {@code pass/} must
+ * {@link RuleTests}, and requires the same verdict (exit code) and the same output (each stream, and for failing files
+ * both streams in one, interleaved as promtool writes them). Files under {@code pass/} must
  * pass and files under {@code fail/} must fail in both, so the comparison cannot hold by accident.
  */
 class PromtoolParityIT {
@@ -42,14 +43,24 @@ class PromtoolParityIT {
     }
 
     private static Run promtool(Path file) throws IOException, InterruptedException {
+        return promtool(file, false);
+    }
+
+    /** Runs promtool on {@code file}; {@code merged}: standard error into standard output, as {@code 2>&1}. */
+    private static Run promtool(Path file, boolean merged) throws IOException, InterruptedException {
         Path out = Files.createTempFile("promtool", ".out");
         Path err = Files.createTempFile("promtool", ".err");
         try {
-            Process p = new ProcessBuilder(PROMTOOL.toString(), "test", "rules", file.getFileName().toString())
+            ProcessBuilder pb = new ProcessBuilder(PROMTOOL.toString(), "test", "rules",
+                    file.getFileName().toString())
                     .directory(file.getParent().toFile())
-                    .redirectOutput(out.toFile())
-                    .redirectError(err.toFile())
-                    .start();
+                    .redirectOutput(out.toFile());
+            if (merged) {
+                pb.redirectErrorStream(true);
+            } else {
+                pb.redirectError(err.toFile());
+            }
+            Process p = pb.start();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new AssertionError("promtool did not finish within 60 s on " + file);
@@ -79,6 +90,13 @@ class PromtoolParityIT {
         assertThat(tocsinOut).isEqualTo(expected.stdout());
         if (!WORDING_DIFFERS.contains(name)) {
             assertThat(tocsinErr).isEqualTo(expected.stderr());
+            if (wanted != 0) {
+                // both streams into one (a CI log): the same interleaving
+                java.io.StringWriter both = new java.io.StringWriter();
+                java.io.PrintWriter w = new java.io.PrintWriter(both);
+                tocsin.print(w, w);
+                assertThat(both.toString().replace(file.toString(), name)).isEqualTo(promtool(file, true).stdout());
+            }
         } else {
             assertThat(tocsin.failures()).hasSameSizeAs(expected.stderr().lines()
                     .filter(l -> !l.startsWith("  FAILED:")).toList());

@@ -106,7 +106,8 @@ class PrometheusTextSourceTest {
         assertThatThrownBy(() -> PrometheusTextSource.builder(uri).job("j").bearerToken("a".toCharArray())
                 .basicAuth("u", "p".toCharArray())).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> PrometheusTextSource.builder(URI.create("http://u:secret@127.0.0.1/metrics")))
-                .isInstanceOf(IllegalArgumentException.class).message().doesNotContain("secret");
+                .isInstanceOf(IllegalArgumentException.class).message().doesNotContain("secret")
+                .contains("use basicAuth(user, password) or bearerToken(token)");
     }
 
     @Test

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tocsin.core.Alert;
 import dev.tocsin.core.AlertState;
-import dev.tocsin.core.Runbook;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -111,18 +110,14 @@ public final class AlertText {
             }
         }
         if (alert.runbook().isPresent()) {
-            Runbook rb = alert.runbook().get();
-            sb.append(indent).append("Runbook: ").append(rb.title()).append('\n');
-            String in = indent + "  ";
-            if (!rb.summary().isEmpty()) {
-                wrap(sb, in, "Summary: " + rb.summary());
+            // the runbook's own text, each line wrapped under its indentation
+            String[] lines = alert.runbook().get().toText().split("\n");
+            sb.append(indent).append("Runbook: ").append(lines[0]).append('\n');
+            for (int i = 1; i < lines.length; i++) {
+                String line = lines[i];
+                String lead = line.substring(0, line.length() - line.stripLeading().length());
+                wrap(sb, indent + "  " + lead, line.strip());
             }
-            if (!rb.meaning().isEmpty()) {
-                wrap(sb, in, "Meaning: " + rb.meaning());
-            }
-            steps(sb, in, "Diagnosis", rb.diagnosis());
-            steps(sb, in, "Mitigation", rb.mitigation());
-            rb.url().ifPresent(u -> sb.append(in).append("More: ").append(u).append('\n'));
         }
         return printable(sb.toString());
     }
@@ -133,16 +128,6 @@ public final class AlertText {
         sb.append(indent).append(head).append(lines[0]).append('\n');
         for (int i = 1; i < lines.length; i++) {
             sb.append(indent).append(" ".repeat(head.length())).append(lines[i].strip()).append('\n');
-        }
-    }
-
-    private static void steps(StringBuilder sb, String indent, String title, List<String> steps) {
-        if (steps.isEmpty()) {
-            return;
-        }
-        sb.append(indent).append(title).append(":\n");
-        for (int i = 0; i < steps.size(); i++) {
-            wrap(sb, indent + "  ", (i + 1) + ". " + steps.get(i));
         }
     }
 

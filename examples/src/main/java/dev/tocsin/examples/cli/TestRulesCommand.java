@@ -48,8 +48,7 @@ final class TestRulesCommand implements Callable<Integer> {
         }
         List<RuleTestResult> results = RuleTests.run(files);
         for (RuleTestResult r : results) {
-            out.print(r.stdout());
-            err.print(r.stderr());
+            r.print(out, err); // interleaved as promtool's, for a 2>&1 log
         }
         out.flush();
         err.flush();

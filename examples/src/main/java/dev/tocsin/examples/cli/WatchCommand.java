@@ -57,6 +57,10 @@ final class WatchCommand implements Callable<Integer> {
                     + " order (rules using PromQL Tocsin cannot run are listed on stderr and left out).")
     Path rules;
 
+    @Option(names = "--no-presets", description = "With --rules: evaluate only the file's rules, not the presets"
+            + " HaproxyDown, HaproxyBackendDown and HaproxyServerDown.")
+    boolean noPresets;
+
     @Option(names = "--json", description = "Print each transition as one JSON object per line.")
     boolean json;
 
@@ -70,6 +74,9 @@ final class WatchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CommandLine cmd = spec.commandLine();
+        if (noPresets && rules == null) {
+            throw new CommandLine.ParameterException(cmd, "--no-presets needs --rules FILE (there would be no rule)");
+        }
         List<Rule> fromFile = new ArrayList<>();
         RuleGroups loaded = null;
         if (rules != null) {
@@ -89,7 +96,13 @@ final class WatchCommand implements Callable<Integer> {
         AlertmanagerNotifier notifier = alerting.build(cmd);
         PrintWriter out = cmd.getOut();
         PrintWriter err = cmd.getErr();
-        List<Rule> presets = new ArrayList<>(HaproxyRules.availability());
+        List<Rule> presets = new ArrayList<>(noPresets ? List.of() : HaproxyRules.availability());
+        for (Rule r : fromFile) {
+            if (presets.stream().anyMatch(p -> p.name().equals(r.name()))) {
+                err.println("tocsin watch: rule " + r.name() + " of " + rules + " has the name of a preset: both run"
+                        + " and their alerts look alike; --no-presets runs only the file's rules");
+            }
+        }
         Evaluator.Builder builder = Evaluator.builder()
                 .source(source)
                 .rules(presets)

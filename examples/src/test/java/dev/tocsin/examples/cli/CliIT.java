@@ -149,6 +149,33 @@ class CliIT {
     }
 
     @Test
+    void aFileRuleNamedLikeAPresetIsPointedOutAndNoPresetsRunsOnlyTheFile(@TempDir Path dir) throws Exception {
+        Path rules = Files.writeString(dir.resolve("community.yml"), String.join("\n",
+                "groups:",
+                "  - name: haproxy",
+                "    rules:",
+                "      - alert: HaproxyBackendDown",
+                "        expr: haproxy_backend_up == 0",
+                "        labels:",
+                "          severity: critical",
+                ""));
+        Cli both = Cli.run(ENV, withAuth("watch", "--stats", lb.statsUrl(), "--interval", "200ms",
+                "--max-duration", "700ms", "--rules", rules.toString()));
+        assertThat(both.code()).as(both.err()).isZero();
+        assertThat(both.err()).contains("tocsin watch: rule HaproxyBackendDown of " + rules + " has the name of a"
+                + " preset: both run and their alerts look alike; --no-presets runs only the file's rules");
+        assertThat(both.out().lines().filter(l -> l.contains(" FIRING HaproxyBackendDown{backend=\"dead\""))).hasSize(2);
+
+        Cli only = Cli.run(ENV, withAuth("watch", "--stats", lb.statsUrl(), "--interval", "200ms",
+                "--max-duration", "700ms", "--rules", rules.toString(), "--no-presets"));
+        assertThat(only.code()).as(only.err()).isZero();
+        assertThat(only.err()).doesNotContain("has the name of a preset")
+                .contains("with rules HaproxyBackendDown; Ctrl-C stops");
+        assertThat(only.out().lines().filter(l -> l.contains(" FIRING HaproxyBackendDown{backend=\"dead\""))).hasSize(1);
+        assertThat(only.out()).doesNotContain("HaproxyServerDown", "HaproxyDown{");
+    }
+
+    @Test
     void watchSeesABackendGoDownAndComeBackInJsonAndStopsWhenInterrupted() throws Exception {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

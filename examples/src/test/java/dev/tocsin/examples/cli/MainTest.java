@@ -78,6 +78,8 @@ class MainTest {
         assertUsageError(Cli.run("check", "--stats", "http://lb:8404/stats", "extra"), "unexpected argument");
         assertUsageError(Cli.run("watch", "--stats", "http://lb:8404/stats", "--rules", "no-such-rules.yml"),
                 "--rules: ");
+        assertUsageError(Cli.run("watch", "--stats", "http://lb:8404/stats", "--no-presets"),
+                "--no-presets needs --rules FILE");
     }
 
     @Test

@@ -364,6 +364,11 @@ public final class HttpStatsTransport implements StatsTransport {
                         + "or --password-file on the command line) and the stats page's 'stats auth' / ACLs",
                         false, null);
             }
+            if (status == 503 || status == 404) {
+                // HAProxy answers 503 for any path but 'stats uri' on a stats frontend without a backend
+                throw new FetchException(what + ": is the path the stats page's 'stats uri' (e.g. /stats)? HAProxy"
+                        + " answers 503 for any other path of a stats-only frontend", status >= 500, null);
+            }
             throw new FetchException(what, status >= 500, null);
         }
     }

@@ -164,8 +164,14 @@ public final class RuleTestRunner {
             for (YamlNode s : list(g, "input_series")) {
                 map(s, "main.series");
                 checkKeys(s, SERIES_KEYS, "main.series");
-                Labels labels = SeriesNotation.parseSeries(optScalar(s, "series", ""));
-                source.add(labels, SeriesNotation.parseValues(optScalar(s, "values", "")));
+                try {
+                    Labels labels = SeriesNotation.parseSeries(optScalar(s, "series", ""));
+                    source.add(labels, SeriesNotation.parseValues(optScalar(s, "values", "")));
+                } catch (TocsinParseException e) {
+                    // where in the file: the column alone is within the series or values text
+                    throw new TocsinParseException("input series at line " + s.line() + " of the test file, "
+                            + e.input(), 0, e.column(), e.detail());
+                }
             }
             List<AlertTest> alertTests = new ArrayList<>();
             List<String> errors = new ArrayList<>();

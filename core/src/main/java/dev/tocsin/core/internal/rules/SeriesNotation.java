@@ -62,7 +62,8 @@ public final class SeriesNotation {
     }
 
     private static TocsinParseException error(String what, int column, String detail) {
-        return new TocsinParseException(what, 1, column, detail);
+        // no line: the text is one YAML value, whose line in the file the caller knows (see RuleTestRunner)
+        return new TocsinParseException(what, 0, column, detail);
     }
 
     /**
