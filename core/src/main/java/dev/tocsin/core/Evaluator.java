@@ -203,11 +203,14 @@ public interface Evaluator extends AutoCloseable {
             return this;
         }
 
-        /** Sets the evaluation interval (default 5 s; at least 1 ms). */
+        /** Sets the evaluation interval (default 5 s; at least 1 ms, at most 365 days). */
         public Builder interval(Duration interval) {
             Objects.requireNonNull(interval, "interval");
-            if (interval.toMillis() < 1) {
+            if (interval.compareTo(Duration.ofMillis(1)) < 0) {
                 throw new IllegalArgumentException("interval must be at least 1 ms: " + interval);
+            }
+            if (interval.compareTo(Duration.ofDays(365)) > 0) {
+                throw new IllegalArgumentException("interval must be at most 365 days: " + interval);
             }
             this.interval = interval;
             return this;

@@ -149,4 +149,72 @@ class EvaluatorConcurrencyTest {
         assertThat(nanos % interval.toNanos()).as("whole intervals after it became pending").isZero();
         assertThat(nanos).isGreaterThanOrEqualTo(Duration.ofMillis(100).toNanos());
     }
+
+    @Test
+    void aClockThatFailsOnceDoesNotStopScheduledEvaluations() {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        java.time.Clock flaky = new java.time.Clock() {
+            @Override
+            public java.time.Instant instant() {
+                if (calls.incrementAndGet() == 2) {
+                    throw new IllegalStateException("clock hiccup");
+                }
+                return java.time.Instant.now();
+            }
+
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+        };
+        TestSource source = new TestSource("h:1", "j").set(Sample.of("x", 0));
+        try (Evaluator ev = Evaluator.builder().source(source).interval(Duration.ofMillis(10)).clock(flaky)
+                .rule(rule("Base")).build()) {
+            ev.start();
+            await().atMost(Duration.ofSeconds(20)).until(() -> source.collects() >= 5);
+        }
+        assertThat(calls.get()).isGreaterThan(2);
+    }
+
+    /** With a frozen clock (a test's), scheduled evaluations keep running and their time never goes back. */
+    @Test
+    void aFrozenClockKeepsEvaluatingAtItsTime() {
+        java.time.Instant t = java.time.Instant.parse("2026-11-27T12:00:00Z");
+        TestSource source = new TestSource("h:1", "j").set(Sample.of("x", 0));
+        RecordingListener recorder = new RecordingListener();
+        try (Evaluator ev = Evaluator.builder().source(source).interval(Duration.ofMillis(10))
+                .clock(java.time.Clock.fixed(t, java.time.ZoneOffset.UTC)).listener(recorder)
+                .rule(rule("Base")).build()) {
+            ev.start();
+            await().atMost(Duration.ofSeconds(20)).until(() -> source.collects() >= 5);
+        }
+        assertThat(recorder.events()).isNotEmpty().allSatisfy(a -> assertThat(a.activeAt()).isEqualTo(t));
+    }
+
+    /** close() neither waits for nor runs the next tick, however far away it is. */
+    @Test
+    void closeDoesNotWaitForTheNextTick() {
+        TestSource source = new TestSource("h:1", "j").set(Sample.of("x", 0));
+        Evaluator ev = Evaluator.builder().source(source).interval(Duration.ofHours(1)).rule(rule("Base")).build();
+        ev.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> source.collects() == 1);
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(5), ev::close);
+        assertThat(source.collects()).isEqualTo(1);
+    }
+
+    @Test
+    void theIntervalIsBetweenOneMillisecondAndAYear() {
+        assertThatThrownBy(() -> Evaluator.builder().interval(Duration.ofNanos(999_999)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1 ms");
+        assertThatThrownBy(() -> Evaluator.builder().interval(Duration.ofDays(366)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 365 days");
+        assertThatThrownBy(() -> Evaluator.builder().interval(Duration.ofSeconds(Long.MAX_VALUE)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 365 days");
+        Evaluator.builder().interval(Duration.ofMillis(1)).interval(Duration.ofDays(365));
+    }
 }

@@ -124,4 +124,39 @@ class RuleFromTest {
                 .hasMessageContaining("rule Down: an expression rule is evaluated by the evaluator itself")
                 .hasMessageContaining("Rule.from(rule)");
     }
+
+    @Test
+    void aHostImplementationsOnDemandReadsStayOnDemand() {
+        Rule declared = host(Optional.of(Set.of("svc_up", "server_up")), Set.of("server_up"));
+        Rule copy = Rule.from(declared).build();
+        assertThat(copy.reads()).isEqualTo(declared.reads());
+        assertThat(copy.readsOnDemand()).isEqualTo(Set.of("server_up"));
+        // reading anything stays reading anything: the on-demand names must not narrow it
+        Rule anything = host(Optional.empty(), Set.of("server_up"));
+        assertThat(Rule.from(anything).build().reads()).isEmpty();
+    }
+
+    private static Rule host(Optional<Set<String>> reads, Set<String> onDemand) {
+        return new Rule() {
+            @Override
+            public String name() {
+                return "Host";
+            }
+
+            @Override
+            public List<Sample> evaluate(MetricsView metrics) {
+                return List.of();
+            }
+
+            @Override
+            public Optional<Set<String>> reads() {
+                return reads;
+            }
+
+            @Override
+            public Set<String> readsOnDemand() {
+                return onDemand;
+            }
+        };
+    }
 }

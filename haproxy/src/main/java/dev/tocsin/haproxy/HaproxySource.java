@@ -102,7 +102,8 @@ public final class HaproxySource implements MetricSource, DeferringSource {
         // instance and job are put in the mapper's cached label sets, so the evaluator does not copy every sample
         // of every scrape to add them
         this.mapper = new HaproxyCsvMapper(new MappingOptions(b.statusMapping, b.serverMetricFields,
-                b.excludedServerStates, Labels.of("instance", instance, "job", job)));
+                b.excludedServerStates, Labels.of("instance", instance, "job", job)))
+                .redactingWith(transport::redact); // a server may echo the credentials it was sent
         this.fetcher = new ResilientFetcher(transport.describe(), b.maxAttempts, b.backoff, b.failuresToOpen,
                 b.openFor, b.clock);
         this.skippedRowLog = new SkippedRowLog(transport.describe());
@@ -202,9 +203,9 @@ public final class HaproxySource implements MetricSource, DeferringSource {
         } catch (CsvFormatException e) {
             failures.incrementAndGet();
             parseFailures.incrementAndGet();
+            // the mapper quotes the server's text only after the transport's redaction (see its constructor)
             throw new FetchException("the answer of " + transport.describe() + " is not HAProxy CSV: "
-                    + transport.redact(e.getMessage()), false,
-                    new CsvFormatException(e.line(), e.column(), transport.redact(e.detail())));
+                    + e.getMessage(), false, e);
         } catch (RuntimeException e) {
             failures.incrementAndGet();
             throw new FetchException("cannot map the CSV from " + transport.describe() + ": " + e, false, e);
@@ -496,7 +497,10 @@ public final class HaproxySource implements MetricSource, DeferringSource {
         /**
          * Sets the circuit breaker: after {@code consecutiveFailures} failed scrapes in a row (default 5) it opens for
          * {@code openFor} (default 10 s), during which {@link #collect()} fails at once without contacting HAProxy;
-         * then one trial scrape decides whether it closes again.
+         * then one trial scrape decides whether it closes again. While it is open a HAProxy that came back is not
+         * seen: its {@code haproxy_up} stays 0 and its alerts stay held for up to {@code openFor}. For the fastest
+         * recovery, set {@code openFor} to the evaluation interval (as {@code tocsin watch} does): at most one
+         * evaluation then skips the read.
          */
         public Builder circuitBreaker(int consecutiveFailures, Duration openFor) {
             if (consecutiveFailures < 1) {

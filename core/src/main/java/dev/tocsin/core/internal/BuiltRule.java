@@ -220,8 +220,15 @@ public final class BuiltRule implements Rule {
             rule.labels().forEach(s::label);
             rule.annotations().forEach(s::annotation);
             rule.runbook().ifPresent(s::runbook);
-            s.reads = rule.reads().map(Set::copyOf).orElse(null);
-            s.readsOnDemand = Set.copyOf(rule.readsOnDemand());
+            // reads() includes the on-demand names; the spec keeps them apart (BuiltRule adds them back). A rule
+            // that may read anything (no declared reads) gets no on-demand names either: they would narrow it.
+            Set<String> onDemand = Set.copyOf(rule.readsOnDemand());
+            s.reads = rule.reads().map(r -> {
+                Set<String> plain = new TreeSet<>(r);
+                plain.removeAll(onDemand);
+                return Set.copyOf(plain);
+            }).orElse(null);
+            s.readsOnDemand = s.reads == null ? Set.of() : onDemand;
             s.copied = true;
             return s;
         }

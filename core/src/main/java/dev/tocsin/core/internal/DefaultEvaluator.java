@@ -30,7 +30,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -69,7 +71,7 @@ public final class DefaultEvaluator implements Evaluator {
     /** The newest timestamp up to which samples of timestamped raw sources are in {@link #history}. */
     private long rawRecordedUntil = Long.MIN_VALUE;
     private final Object lifecycle = new Object();
-    private ScheduledExecutorService ownExecutor;
+    private ScheduledThreadPoolExecutor ownExecutor;
     private volatile Thread evaluatorThread;
     /** Reads several sources in parallel (created on first use when there are two or more sources). */
     private ExecutorService readers;
@@ -147,21 +149,25 @@ public final class DefaultEvaluator implements Evaluator {
             if (closed) {
                 throw new IllegalStateException("evaluator is closed");
             }
-            if (task != null) {
+            if (scheduler != null) {
                 throw new IllegalStateException("evaluator already started");
             }
             ScheduledExecutorService ex = externalExecutor;
             if (ex == null) {
-                ownExecutor = Executors.newSingleThreadScheduledExecutor(r -> {
+                ScheduledThreadPoolExecutor own = new ScheduledThreadPoolExecutor(1, r -> {
                     Thread t = new Thread(r, "tocsin-evaluator");
                     t.setDaemon(true);
                     evaluatorThread = t;
                     return t;
                 });
-                ex = ownExecutor;
+                // close() shuts it down: the next tick, already scheduled, must neither run nor be waited for
+                own.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+                own.setRemoveOnCancelPolicy(true);
+                ownExecutor = own;
+                ex = own;
             }
             scheduler = ex;
-            task = ex.schedule(this::tick, 0, TimeUnit.NANOSECONDS);
+            schedule(0);
         }
     }
 
@@ -177,23 +183,39 @@ public final class DefaultEvaluator implements Evaluator {
             // never let the scheduling stop
             LOG.error("evaluation failed unexpectedly", e);
         } finally {
-            scheduleNext();
+            long delay;
+            try {
+                delay = grid.delayNanos(clock.instant());
+            } catch (RuntimeException e) {
+                // a clock that failed once: try again in one interval rather than never
+                LOG.error("the clock failed; next evaluation in one interval", e);
+                delay = interval.toNanos();
+            }
+            schedule(delay);
         }
     }
 
-    private void scheduleNext() {
-        // no lock: close() holds the lifecycle lock while it waits for this thread's task to end. A tick scheduled
-        // just as close() runs finds the evaluator closed and schedules nothing more.
+    /**
+     * Schedules the next tick. No lock: close() holds the lifecycle lock while it waits for this thread's task to
+     * end. A tick scheduled while close() runs is cancelled here or by close(), whichever comes second.
+     */
+    private void schedule(long delayNanos) {
         if (closed) {
             return;
         }
+        ScheduledFuture<?> f;
         try {
-            task = scheduler.schedule(this::tick, grid.delayNanos(clock.instant()), TimeUnit.NANOSECONDS);
-        } catch (RuntimeException e) {
+            f = scheduler.schedule(this::tick, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
             if (!closed) {
-                // the host's executor was shut down or refused the task: say once that evaluations stop
-                LOG.error("cannot schedule the next evaluation; scheduled evaluations stop", e);
+                // the host's executor was shut down: say once that evaluations stop
+                LOG.error("the executor refused the next evaluation; scheduled evaluations stop", e);
             }
+            return;
+        }
+        task = f;
+        if (closed) {
+            f.cancel(false);
         }
     }
 

@@ -15,10 +15,11 @@ public final class Redaction {
 
     /**
      * A credential-like word after Basic or Bearer (the separating spaces possibly URL-encoded), but not an ordinary
-     * word ("basic authentication"): at least 8 characters with a digit, an upper-case letter or one of {@code + / = %}.
+     * word ("basic authentication", "Basic Authentication"): at least 8 characters with a digit, an upper-case letter
+     * or one of {@code + / = %} after the first character.
      */
     private static final Pattern AFTER_SCHEME = Pattern.compile("\\b((?i:basic|bearer))(\\s|%20|\\+)+"
-            + "(?=[A-Za-z0-9+/=._~%-]{8,})(?=[a-z._~-]*[A-Z0-9+/=%])[A-Za-z0-9+/=._~%-]+");
+            + "(?=[A-Za-z0-9+/=._~%-]{8,})(?=[A-Za-z0-9+/=._~%-][a-z._~-]*[A-Z0-9+/=%])[A-Za-z0-9+/=._~%-]+");
 
     private Redaction() {
     }
@@ -35,7 +36,8 @@ public final class Redaction {
                 continue;
             }
             String[] forms = {secret, URLEncoder.encode(secret, StandardCharsets.UTF_8), percentEncoded(secret),
-                    secret.replaceAll("=+$", ""), jsonEscaped(secret, false), jsonEscaped(secret, true)};
+                    secret.replaceAll("=+$", ""), jsonEscaped(secret, false), jsonEscaped(secret, true),
+                    goJsonEscaped(secret), htmlEscaped(secret, "&#34;", "&#39;"), htmlEscaped(secret, "&quot;", "&#x27;")};
             for (String form : forms) {
                 if (form.length() >= 3) {
                     t = t.replace(form, REDACTED);
@@ -83,6 +85,35 @@ public final class Redaction {
             }
         }
         return sb.toString();
+    }
+
+    /**
+     * As Go's {@code encoding/json} writes a string by default (Alertmanager is written in Go): {@code "} and
+     * {@code \} escaped, {@code <}, {@code >}, {@code &}, U+2028 and U+2029 as {@code \}{@code u00XX}, control
+     * characters as Go writes them.
+     */
+    private static String goJsonEscaped(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 8);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '<' || c == '>' || c == '&' || c == '\u2028' || c == '\u2029') {
+                sb.append(String.format("\\u%04x", (int) c));
+            } else if (c == '"' || c == '\\') {
+                sb.append('\\').append(c);
+            } else if (c < 0x20) {
+                int k = "\b\f\n\r\t".indexOf(c);
+                sb.append(k >= 2 ? "\\" + "bfnrt".charAt(k) : String.format("\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** As an HTML page shows it: {@code & < > " '} as entities ({@code quot} and {@code apos} as given). */
+    private static String htmlEscaped(String s, String quot, String apos) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", quot)
+                .replace("'", apos);
     }
 
     /**

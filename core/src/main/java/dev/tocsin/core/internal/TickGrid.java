@@ -10,14 +10,18 @@ import java.time.Instant;
  * {@link System#nanoTime()}) measures {@code now - activeAt} as 5.999 s where {@code for} is 6 s, and the alert fires
  * one interval late; on the grid it fires at exactly {@code for}.
  *
- * <p>A tick takes the grid time nearest to its wall-clock time, and never one already used. Ticks missed while an
- * evaluation overran are skipped (the next tick is the next grid time after now), as Prometheus skips missed
- * iterations, and so is a clock stepped forward. When the wall clock is more than an interval behind the grid (it was
- * stepped back, or a test froze it), the grid starts again from the current time. Not thread-safe: one scheduling thread uses it.
+ * <p>As in Prometheus ({@code evalTimestamp += (missed + 1) * interval}), a tick takes the latest grid time that is
+ * not after the wall clock (with a small tolerance for a timer that fires early by the wall clock: 1 ms plus 1 % of
+ * the interval), never one already used, so grid times missed while an evaluation overran are skipped and no
+ * evaluation is in the future. When no such grid time exists (the wall clock was stepped back, or a test froze it),
+ * the grid starts again from the current time, as the evaluator followed the clock before. Not thread-safe: one
+ * scheduling thread uses it.
  */
 final class TickGrid {
 
     private final long intervalNanos;
+    /** How far after the wall clock a grid time may be and still be taken. */
+    private final long toleranceNanos;
     /** The time of grid point 0, or {@code null} before the first tick. */
     private Instant origin;
     /** The index of the last grid point used. */
@@ -28,6 +32,7 @@ final class TickGrid {
             throw new IllegalArgumentException("interval must be positive: " + interval);
         }
         this.intervalNanos = interval.toNanos();
+        this.toleranceNanos = Math.min(intervalNanos / 2, 1_000_000 + intervalNanos / 100);
     }
 
     /** Returns the evaluation time of a tick that fires at wall-clock time {@code now}. */
@@ -35,9 +40,9 @@ final class TickGrid {
         if (origin != null) {
             try {
                 long since = nanosBetween(origin, now);
-                long k = Math.max(last + 1, Math.floorDiv(since + intervalNanos / 2, intervalNanos));
+                long k = Math.max(last + 1, Math.floorDiv(since + toleranceNanos, intervalNanos));
                 Instant t = at(k);
-                if (Math.abs(nanosBetween(now, t)) <= intervalNanos) {
+                if (nanosBetween(now, t) <= toleranceNanos) {
                     last = k;
                     return t;
                 }
@@ -52,7 +57,7 @@ final class TickGrid {
 
     /**
      * Returns how long to wait from wall-clock time {@code now} until the next grid time after the last one used
-     * (the first grid time after {@code now} when the evaluation overran), at most two intervals.
+     * (the first grid time after {@code now} when the evaluation overran), at most one interval and the tolerance.
      */
     long delayNanos(Instant now) {
         if (origin == null) {
@@ -67,20 +72,17 @@ final class TickGrid {
         if (d < 0) {
             d = Math.floorMod(d, intervalNanos); // skip the missed ticks
         }
-        // an early tick waits a little more than an interval; a clock stepped back does not stall the evaluator
-        return Math.min(d, 2 * intervalNanos);
+        // a tick that read the clock a little early waits a little more than an interval; a grid far ahead of the
+        // clock (stepped back) does not stall the evaluator: next() then starts a new grid
+        return Math.min(d, intervalNanos + toleranceNanos);
     }
 
     private Instant at(long k) {
         return origin.plusNanos(Math.multiplyExact(k, intervalNanos));
     }
 
-    /** {@code b - a} in nanoseconds, saturated (a clock stepped by centuries does not overflow). */
+    /** {@code b - a} in nanoseconds; {@link ArithmeticException} beyond about 292 years (the callers start over). */
     private static long nanosBetween(Instant a, Instant b) {
-        try {
-            return Duration.between(a, b).toNanos();
-        } catch (ArithmeticException e) {
-            return b.isAfter(a) ? Long.MAX_VALUE / 4 : Long.MIN_VALUE / 4;
-        }
+        return Duration.between(a, b).toNanos();
     }
 }

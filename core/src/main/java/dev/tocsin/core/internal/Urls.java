@@ -87,6 +87,10 @@ public final class Urls {
             // a registry-based authority: no host, or a port that is not a number
             throw new IllegalArgumentException(what + " has no host, or a port that is not a number");
         }
+        if (uri.getPort() == -1 && uri.getRawAuthority().endsWith(":")) {
+            // "http://host:/x": Java reads no port (80), a mistyped port more likely (an empty variable in a script)
+            throw new IllegalArgumentException(what + " has an empty port after ':'; give one or leave out the ':'");
+        }
         if (uri.getPort() == 0 || uri.getPort() > 65535) {
             throw new IllegalArgumentException(what + " port must be 1..65535: " + uri.getPort());
         }

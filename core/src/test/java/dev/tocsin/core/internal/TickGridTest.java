@@ -18,10 +18,11 @@ class TickGridTest {
     private static final Instant T0 = Instant.parse("2026-11-27T11:14:08.041614815Z");
 
     /**
-     * A timer that fires each tick up to a third of an interval early or late (by the wall clock), and sometimes a
-     * whole number of intervals late (an evaluation overran): every evaluation time is the first one plus a whole
-     * number of intervals, strictly increasing, within half an interval of the wall clock; a late tick skips the grid
-     * times it missed; and the delay it asks for ends at the next grid time.
+     * A timer that fires each tick a little early by the wall clock (within the tolerance) or late by up to an
+     * interval, and sometimes whole intervals late (an evaluation overran): every evaluation time is the first one plus
+     * a whole number of intervals, strictly increasing, never after the wall clock (beyond the tolerance), the latest
+     * such grid time (missed ones are skipped); and the delay asked for ends at the next grid time after the last one
+     * used, or the first one after now when that is past.
      */
     @Test
     void evaluationTimesStayOnTheGridWhateverTheJitter() {
@@ -31,25 +32,34 @@ class TickGridTest {
                 lists().of(integers().between(0, 3)).ofSizeBetween(1, 100))
                 .checkAssert((ms, jitters, overruns) -> {
                     long interval = ms * 1_000_000L;
+                    long tolerance = Math.min(interval / 2, 1_000_000 + interval / 100);
                     TickGrid grid = new TickGrid(Duration.ofMillis(ms));
                     assertThat(grid.next(T0)).isEqualTo(T0);
                     long k = 0;
                     Instant last = T0;
                     for (int i = 0; i < jitters.size(); i++) {
                         long skip = overruns.get(i % overruns.size());
-                        long jitter = jitters.get(i) * (interval / 3) / 1_000;
+                        int j = jitters.get(i);
+                        // early: up to the tolerance; late: up to just under an interval
+                        long jitter = j < 0 ? j * tolerance / 1_000 : j * (interval - 1) / 1_000;
                         Instant fired = T0.plusNanos((k + 1 + skip) * interval + jitter);
                         Instant t = grid.next(fired);
                         long since = Duration.between(T0, t).toNanos();
                         assertThat(since % interval).as("on the grid").isZero();
                         assertThat(t).isAfter(last);
-                        assertThat(Math.abs(Duration.between(fired, t).toNanos())).isLessThanOrEqualTo(interval / 2);
-                        assertThat(since / interval).as("missed ticks skipped").isEqualTo(k + 1 + skip);
+                        long ahead = Duration.between(fired, t).toNanos();
+                        assertThat(ahead).as("never after the clock").isLessThanOrEqualTo(tolerance);
+                        assertThat(-ahead).as("the latest grid time").isLessThan(interval);
                         k = since / interval;
                         last = t;
-                        // asked right after the evaluation: the wait ends at the next grid time
                         long delay = grid.delayNanos(fired);
-                        assertThat(fired.plusNanos(delay)).isEqualTo(T0.plusNanos((k + 1) * interval));
+                        Instant next = T0.plusNanos((k + 1) * interval);
+                        assertThat(delay).isBetween(0L, interval + tolerance);
+                        if (!next.isBefore(fired)) {
+                            assertThat(fired.plusNanos(delay)).isEqualTo(next);
+                        } else {
+                            assertThat(Duration.between(T0, fired.plusNanos(delay)).toNanos() % interval).isZero();
+                        }
                     }
                 });
     }
@@ -76,13 +86,34 @@ class TickGridTest {
         assertThat(grid.delayNanos(T0.plusSeconds(15).plusMillis(40))).isEqualTo(Duration.ofMillis(4_960).toNanos());
     }
 
+    /** As Prometheus: a late tick evaluates at the latest grid time before now, never at one in the future. */
+    @Test
+    void aLateTickTakesTheLatestGridTimeNotTheNearest() {
+        TickGrid grid = new TickGrid(Duration.ofSeconds(10));
+        grid.next(T0);
+        assertThat(grid.next(T0.plusSeconds(16))).isEqualTo(T0.plusSeconds(10));
+        assertThat(grid.next(T0.plusSeconds(29).plusMillis(500))).isEqualTo(T0.plusSeconds(20));
+        assertThat(grid.next(T0.plusSeconds(30).minusMillis(2))).as("early within the tolerance")
+                .isEqualTo(T0.plusSeconds(30));
+    }
+
+    @Test
+    void aFrozenClockRepeatsItsTimeAndNeverGoesBack() {
+        TickGrid grid = new TickGrid(Duration.ofMillis(20));
+        for (int i = 0; i < 5; i++) {
+            assertThat(grid.next(T0)).isEqualTo(T0);
+            assertThat(grid.delayNanos(T0)).isEqualTo(Duration.ofMillis(20).toNanos());
+        }
+    }
+
     @Test
     void aSteppedClockStartsANewGridAndNoWaitIsLongerThanAnInterval() {
         TickGrid grid = new TickGrid(Duration.ofSeconds(5));
         grid.next(T0);
         grid.next(T0.plusSeconds(5));
         Instant back = T0.minus(Duration.ofHours(1)).plusMillis(123);
-        assertThat(grid.delayNanos(back)).as("capped at two intervals").isEqualTo(Duration.ofSeconds(10).toNanos());
+        assertThat(grid.delayNanos(back)).as("capped at one interval and the tolerance")
+                .isEqualTo(Duration.ofMillis(5_051).toNanos());
         assertThat(grid.next(back)).as("stepped back: a new grid").isEqualTo(back);
         assertThat(grid.next(back.plusSeconds(5).plusMillis(2))).isEqualTo(back.plusSeconds(5));
         // stepped forward: the ticks in between are skipped, the grid stays

@@ -27,4 +27,17 @@ class UrlsTest {
         // protocol-relative
         assertThat(Urls.describe("//admin:s3cr3t@other/x")).isEqualTo("//other/x");
     }
+
+    @org.junit.jupiter.api.Test
+    void checkHttpRefusesAnEmptyPortAsAMistakeNotPort80() {
+        for (String u : new String[] {"http://127.0.0.1:/stats", "https://lb:/", "http://[::1]:/metrics"}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Urls.checkHttp("statsUri", java.net.URI.create(u)))
+                    .as(u).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("statsUri has an empty port after ':'; give one or leave out the ':'");
+        }
+        org.assertj.core.api.Assertions.assertThat(Urls.checkHttp("url", java.net.URI.create("http://lb/stats")))
+                .hasToString("http://lb/stats");
+        org.assertj.core.api.Assertions.assertThat(Urls.checkHttp("url", java.net.URI.create("http://lb:8404/")))
+                .hasToString("http://lb:8404/");
+    }
 }

@@ -55,6 +55,11 @@ public final class Main implements Runnable {
             boolean quiet = args.length > 0 && (args[0].equals("test-rules") || args[0].equals("check"));
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", quiet ? "error" : "warn");
         }
+        if (System.getProperty("org.slf4j.simpleLogger.showDateTime") == null) {
+            // log lines carry the UTC time, as watch's transitions do, so that the two can be lined up
+            System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+            System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSX");
+        }
         Charset cs = Charset.defaultCharset();
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, cs), true);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, cs), true);

@@ -56,7 +56,21 @@ final class StatsOptions {
      * @throws CommandLine.ParameterException if an option is invalid; the message never holds the password
      */
     HaproxySource buildSource(CommandLine cmd) {
+        return buildSource(cmd, null);
+    }
+
+    /**
+     * Returns the source the options describe; with {@code circuitOpenFor}, its circuit breaker stays open that long
+     * (one watch interval: a HAProxy that comes back is read again at the next evaluation but one, not up to 10 s
+     * later as with the library's default).
+     *
+     * @throws CommandLine.ParameterException if an option is invalid; the message never holds the password
+     */
+    HaproxySource buildSource(CommandLine cmd, Duration circuitOpenFor) {
         HaproxySource.Builder b = HaproxySource.builder();
+        if (circuitOpenFor != null) {
+            b.circuitBreaker(5, circuitOpenFor);
+        }
         String where = stats.trim();
         String lower = where.toLowerCase(Locale.ROOT);
         boolean http = false;

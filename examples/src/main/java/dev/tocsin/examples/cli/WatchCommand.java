@@ -92,7 +92,7 @@ final class WatchCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(cmd, "--rules: " + e.getMessage());
             }
         }
-        HaproxySource source = stats.buildSource(cmd);
+        HaproxySource source = stats.buildSource(cmd, interval);
         AlertmanagerNotifier notifier = alerting.build(cmd);
         PrintWriter out = cmd.getOut();
         PrintWriter err = cmd.getErr();

@@ -33,8 +33,9 @@ public record AmAlert(Labels labels, Map<String, String> annotations, Instant st
                 JsonWriters.writeLabels(g, a.labels);
                 g.writeFieldName("annotations");
                 JsonWriters.writeMap(g, a.annotations);
-                JsonWriters.writeTime(g, "startsAt", a.startsAt);
-                JsonWriters.writeTime(g, "endsAt", a.endsAt);
+                // milliseconds, always three digits, as Prometheus posts them (the API's strfmt.DateTime)
+                g.writeStringField("startsAt", Rfc3339.formatMillis(a.startsAt));
+                g.writeStringField("endsAt", Rfc3339.formatMillis(a.endsAt));
                 if (!a.generatorUrl.isEmpty()) {
                     g.writeStringField("generatorURL", a.generatorUrl);
                 }

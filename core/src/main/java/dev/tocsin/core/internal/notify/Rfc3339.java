@@ -41,6 +41,20 @@ public final class Rfc3339 {
         return sb.append('Z').toString();
     }
 
+    /**
+     * Returns e.g. {@code 2026-11-25T18:00:00.123Z} or {@code 2026-11-25T18:00:00.000Z}: always three fraction digits,
+     * the nanoseconds below them cut off, as the Alertmanager API's {@code strfmt.DateTime} marshals (Go's
+     * {@code 2006-01-02T15:04:05.000Z07:00}): the form in which Prometheus posts {@code startsAt}/{@code endsAt}.
+     */
+    public static String formatMillis(Instant instant) {
+        String whole = format(Instant.ofEpochSecond(instant.getEpochSecond()));
+        if (!whole.endsWith("Z") || whole.length() != 20) {
+            return instant.toString(); // a year Go cannot marshal: readable rather than failing
+        }
+        StringBuilder sb = new StringBuilder(24).append(whole, 0, 19).append('.');
+        return pad(sb, instant.getNano() / 1_000_000, 3).append('Z').toString();
+    }
+
     private static StringBuilder pad(StringBuilder sb, int value, int width) {
         String s = Integer.toString(value);
         for (int i = s.length(); i < width; i++) {

@@ -148,7 +148,7 @@ class AlertmanagerDispatcherTest {
             a.get("labels").fields().forEachRemaining(e -> assertThat(e.getValue().isTextual()).isTrue());
             Instant starts = Instant.parse(a.get("startsAt").asText());
             Instant ends = Instant.parse(a.get("endsAt").asText());
-            assertThat(a.get("startsAt").asText()).isEqualTo(Rfc3339.format(starts));
+            assertThat(a.get("startsAt").asText()).isEqualTo(Rfc3339.formatMillis(starts)).hasSize(24);
             assertThat(ends).isAfterOrEqualTo(starts);
             assertThat(a.get("generatorURL").asText()).isEqualTo("http://tocsin.example/rules");
             // external labels are added when absent, and never override the alert's own

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import java.util.Set;
 
 /**
@@ -106,6 +107,8 @@ public final class HaproxyCsvMapper {
     }
 
     private final MappingOptions options;
+    /** See {@link #redactingWith}. */
+    private volatile UnaryOperator<String> redactor = UnaryOperator.identity();
     private final StatusMapping statusMapping;
     private final Set<String> serverFields;
     private final Set<String> excludedStates;
@@ -502,7 +505,7 @@ public final class HaproxyCsvMapper {
         return -1;
     }
 
-    private static void checkHeader(byte[] b, int pos, int headerEnd, int length) {
+    private void checkHeader(byte[] b, int pos, int headerEnd, int length) {
         int first = firstNonBlank(b, pos, length);
         if (first >= length) {
             throw new CsvFormatException(1, 0, "empty document: no header line '# pxname,svname,...'");
@@ -1340,21 +1343,40 @@ public final class HaproxyCsvMapper {
         return str;
     }
 
-    /** A printable, bounded excerpt of a byte range for error messages. */
-    private static String excerpt(byte[] b, int s, int e) {
+    /**
+     * A printable, bounded excerpt of a byte range for error messages. The server's text goes through the
+     * {@linkplain #redactingWith redactor} first, decoded and whole (up to a bound well beyond what is shown), so that
+     * a credential is found before it is cut or escaped; then at most {@value #MAX_EXCERPT} characters are shown,
+     * bytes outside printable ASCII as {@code \}{@code xNN}.
+     */
+    private String excerpt(byte[] b, int s, int e) {
+        int end = Math.min(e, s + 8 * MAX_EXCERPT + 256);
+        byte[] shown = redactor.apply(new String(b, s, end - s, StandardCharsets.UTF_8))
+                .getBytes(StandardCharsets.UTF_8);
         StringBuilder sb = new StringBuilder();
-        for (int i = s; i < e && sb.length() < MAX_EXCERPT; i++) {
-            int c = b[i] & 0xFF;
+        int i = 0;
+        for (; i < shown.length && sb.length() < MAX_EXCERPT; i++) {
+            int c = shown[i] & 0xFF;
             if (c >= 0x20 && c < 0x7F) {
                 sb.append((char) c);
             } else {
                 sb.append(String.format("\\x%02X", c));
             }
         }
-        if (e - s > MAX_EXCERPT) {
+        if (i < shown.length || end < e) {
             sb.append("...");
         }
         return sb.toString();
+    }
+
+    /**
+     * Makes the server's text quoted in this mapper's errors (the first line of a document that is not CSV, a field
+     * that is not a number) go through {@code redactor} before it is cut to an excerpt and escaped: a server may echo
+     * the credentials it was sent. Returns this mapper.
+     */
+    public HaproxyCsvMapper redactingWith(UnaryOperator<String> redactor) {
+        this.redactor = Objects.requireNonNull(redactor, "redactor");
+        return this;
     }
 
     /** Index of the first ',' or '\n' in [from, to), or {@code to}; eight bytes at a time. */

@@ -197,6 +197,29 @@ class HaproxyCsvMapperTest {
                 .satisfies(e -> assertThat(((CsvFormatException) e).line()).isEqualTo(1));
     }
 
+    /**
+     * The server's text is redacted before it is cut to an excerpt or escaped: a credential past the excerpt's end,
+     * or with non-ASCII characters, is still found; the mapper's own words are never redacted.
+     */
+    @Test
+    void excerptsGoThroughTheRedactorBeforeTheyAreCutOrEscaped() {
+        java.util.List<String> secrets = java.util.List.of("CorrectHorseBatteryStaple", "pässwort99", "header");
+        HaproxyCsvMapper redacting = new HaproxyCsvMapper(MappingOptions.defaults())
+                .redactingWith(t -> dev.tocsin.core.internal.Redaction.secrets(t, secrets));
+        byte[] longLine = "login failed, password=CorrectHorseBatteryStaple\n".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> redacting.map(longLine, longLine.length))
+                .hasMessageContaining("expected the header line")
+                .hasMessageContaining("password=<redacted>")
+                .hasMessageNotContaining("CorrectHorse");
+        byte[] nonAscii = "user:pässwort99 rejected\n".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> redacting.map(nonAscii, nonAscii.length))
+                .hasMessageContaining("'user:<redacted> rejected'")
+                .hasMessageNotContaining("sswort99");
+        // without a redactor, the same excerpt as always: cut at 40 characters, non-ASCII bytes escaped
+        assertThatThrownBy(() -> mapper.map(nonAscii, nonAscii.length))
+                .hasMessageContaining("'user:p\\xC3\\xA4sswort99 rejected'");
+    }
+
     @Test
     void htmlIsNamedInTheMessage() {
         assertThatThrownBy(() -> CsvSamples.map(mapper, "\n<!DOCTYPE html>")).hasMessageContaining("HTML");
