@@ -76,8 +76,11 @@ public final class AlertmanagerDispatcher implements AutoCloseable {
      */
     public static URI apiUri(URI base) {
         String path = base.getRawPath() == null ? "" : base.getRawPath();
+        while (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
         if (!path.endsWith("/api/v2/alerts")) {
-            path = (path.endsWith("/") ? path.substring(0, path.length() - 1) : path) + "/api/v2/alerts";
+            path += "/api/v2/alerts";
         }
         StringBuilder s = new StringBuilder(base.getScheme()).append("://").append(base.getRawAuthority())
                 .append(path);

@@ -206,6 +206,8 @@ class AlertmanagerDispatcherTest {
             "http://am:9093/, http://am:9093/api/v2/alerts",
             "https://proxy/am/, https://proxy/am/api/v2/alerts",
             "http://am:9093/api/v2/alerts, http://am:9093/api/v2/alerts",
+            "http://am:9093/api/v2/alerts/, http://am:9093/api/v2/alerts",
+            "http://am:9093//, http://am:9093/api/v2/alerts",
             "http://proxy/am?tenant=a%20b, http://proxy/am/api/v2/alerts?tenant=a%20b",
             "http://proxy/?tenant=x#frag, http://proxy/api/v2/alerts?tenant=x",
             "http://[::1]:9093/p%2Fq, http://[::1]:9093/p%2Fq/api/v2/alerts"})
