@@ -38,6 +38,15 @@ final class StatsOptions {
             description = "File holding the password (UTF-8; one trailing line break is ignored).")
     Path passwordFile;
 
+    @Option(names = "--instance", paramLabel = "LABEL",
+            description = "The instance label of HAProxy's series and alerts (default: HOST:PORT of --stats, or the"
+                    + " socket path), e.g. the address your Prometheus scraped, so alerts keep the labels they had.")
+    String instance;
+
+    @Option(names = "--job", paramLabel = "LABEL", defaultValue = "haproxy",
+            description = "The job label of HAProxy's series and alerts (default: ${DEFAULT-VALUE}).")
+    String job = "haproxy";
+
     @Option(names = "--ca-file", paramLabel = "FILE",
             description = "PEM file of the certificates to trust for an https stats page (e.g. its self-signed"
                     + " certificate) instead of the JVM's default trust store.")
@@ -139,6 +148,15 @@ final class StatsOptions {
                 throw new CommandLine.ParameterException(cmd, "--ca-file applies to an https stats page only");
             }
             b.trustStore(Secrets.trustStore(cmd, "--ca-file", caFile));
+        }
+        try {
+            if (instance != null) {
+                b.instance(instance);
+            }
+            b.job(job);
+        } catch (IllegalArgumentException e) {
+            // "instance must not be empty" names the option with its dashes
+            throw new CommandLine.ParameterException(cmd, "--" + e.getMessage());
         }
         Duration connect = timeout.compareTo(Duration.ofSeconds(2)) < 0 ? timeout : Duration.ofSeconds(2);
         b.readTimeout(timeout).connectTimeout(connect);

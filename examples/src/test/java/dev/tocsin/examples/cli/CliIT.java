@@ -149,6 +149,15 @@ class CliIT {
     }
 
     @Test
+    void instanceAndJobLabelsCanBeThoseAPrometheusScrapeGave() {
+        Cli r = Cli.run(ENV, withAuth("watch", "--stats", lb.statsUrl(), "--interval", "200ms",
+                "--max-duration", "700ms", "--instance", "lb-main:9101", "--job", "haproxy-prod"));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out().lines().filter(l -> l.contains(" FIRING HaproxyBackendDown{backend=\"dead\"")))
+                .hasSize(1).allMatch(l -> l.contains("instance=\"lb-main:9101\"") && l.contains("job=\"haproxy-prod\""));
+    }
+
+    @Test
     void aFileRuleNamedLikeAPresetIsPointedOutAndNoPresetsRunsOnlyTheFile(@TempDir Path dir) throws Exception {
         Path rules = Files.writeString(dir.resolve("community.yml"), String.join("\n",
                 "groups:",

@@ -80,6 +80,9 @@ class MainTest {
                 "--rules: ");
         assertUsageError(Cli.run("watch", "--stats", "http://lb:8404/stats", "--no-presets"),
                 "--no-presets needs --rules FILE");
+        assertUsageError(Cli.run("check", "--stats", "http://lb:8404/stats", "--job", ""), "--job must not be empty");
+        assertUsageError(Cli.run("check", "--stats", "http://lb:8404/stats", "--instance", ""),
+                "--instance must not be empty");
     }
 
     @Test
