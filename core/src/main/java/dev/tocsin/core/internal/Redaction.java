@@ -26,7 +26,8 @@ public final class Redaction {
 
     /**
      * Replaces every occurrence of each secret, in every form a server might echo it (as sent, URL-encoded,
-     * percent-encoded, base64 without its padding, JSON-escaped), by {@link #REDACTED}. Secrets shorter than three
+     * percent-encoded, base64 without its padding, JSON-escaped as usual and as Go writes it, HTML-escaped), by
+     * {@link #REDACTED}. Secrets shorter than three
      * characters are not looked for: they would redact ordinary words.
      */
     public static String secrets(String text, Iterable<String> secrets) {
@@ -36,8 +37,9 @@ public final class Redaction {
                 continue;
             }
             String[] forms = {secret, URLEncoder.encode(secret, StandardCharsets.UTF_8), percentEncoded(secret),
-                    secret.replaceAll("=+$", ""), jsonEscaped(secret, false), jsonEscaped(secret, true),
-                    goJsonEscaped(secret), htmlEscaped(secret, "&#34;", "&#39;"), htmlEscaped(secret, "&quot;", "&#x27;")};
+                    secret.replaceAll("=+$", ""), jsonEscaped(secret, false, false),
+                    jsonEscaped(secret, true, false), jsonEscaped(secret, false, true),
+                    htmlEscaped(secret, "&#34;", "&#39;"), htmlEscaped(secret, "&quot;", "&#x27;")};
             for (String form : forms) {
                 if (form.length() >= 3) {
                     t = t.replace(form, REDACTED);
@@ -87,29 +89,6 @@ public final class Redaction {
         return sb.toString();
     }
 
-    /**
-     * As Go's {@code encoding/json} writes a string by default (Alertmanager is written in Go): {@code "} and
-     * {@code \} escaped, {@code <}, {@code >}, {@code &}, U+2028 and U+2029 as {@code \}{@code u00XX}, control
-     * characters as Go writes them.
-     */
-    private static String goJsonEscaped(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 8);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '<' || c == '>' || c == '&' || c == '\u2028' || c == '\u2029') {
-                sb.append(String.format("\\u%04x", (int) c));
-            } else if (c == '"' || c == '\\') {
-                sb.append('\\').append(c);
-            } else if (c < 0x20) {
-                int k = "\b\f\n\r\t".indexOf(c);
-                sb.append(k >= 2 ? "\\" + "bfnrt".charAt(k) : String.format("\\u%04x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
-    }
-
     /** As an HTML page shows it: {@code & < > " '} as entities ({@code quot} and {@code apos} as given). */
     private static String htmlEscaped(String s, String quot, String apos) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", quot)
@@ -117,21 +96,24 @@ public final class Redaction {
     }
 
     /**
-     * As in a JSON string: {@code "} and {@code \} escaped, control characters as {@code \n}, {@code \t}... or
-     * {@code \}{@code uXXXX}, and
-     * {@code /} as {@code \/} when {@code slash} (as some encoders write it).
+     * As in a JSON string: {@code "} and {@code \} escaped, {@code /} as {@code \/} when {@code slash} (as some
+     * encoders write it), control characters as {@code \n}, {@code \t}... or {@code \}{@code uXXXX}; with
+     * {@code go}, as Go's {@code encoding/json} writes by default (Alertmanager is written in Go): also {@code <},
+     * {@code >}, {@code &}, U+2028 and U+2029 as {@code \}{@code u00XX}, and only {@code \n \r \t} in short form.
      */
-    private static String jsonEscaped(String s, boolean slash) {
+    private static String jsonEscaped(String s, boolean slash, boolean go) {
         StringBuilder sb = new StringBuilder(s.length() + 8);
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c == '"' || c == '\\') {
+            if (go && (c == '<' || c == '>' || c == '&' || c == '\u2028' || c == '\u2029')) {
+                sb.append(String.format("\\u%04x", (int) c));
+            } else if (c == '"' || c == '\\') {
                 sb.append('\\').append(c);
             } else if (c == '/' && slash) {
                 sb.append("\\/");
             } else if (c < 0x20) {
                 int k = "\b\f\n\r\t".indexOf(c);
-                sb.append(k >= 0 ? "\\" + "bfnrt".charAt(k) : String.format("\\u%04x", (int) c));
+                sb.append(k >= (go ? 2 : 0) ? "\\" + "bfnrt".charAt(k) : String.format("\\u%04x", (int) c));
             } else {
                 sb.append(c);
             }
