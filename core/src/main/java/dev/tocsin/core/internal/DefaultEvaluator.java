@@ -480,8 +480,8 @@ public final class DefaultEvaluator implements Evaluator {
             }
         }
         history.configure(names, retention, all);
-        long t = now.toEpochMilli();
-        List<RawSeriesSource> timestamped = recordRawSamples(t);
+        List<RawSeriesSource> timestamped = recordRawSamples(now.toEpochMilli());
+        long t = now.toEpochMilli() - Snapshot.SOURCE_TIME_OFFSET_MILLIS; // the sources' samples, just before now
         snapshot.attachTimestampedSources(timestamped);
         if (timestamped.isEmpty()) {
             history.record(t, snapshot);

@@ -12,7 +12,8 @@ import java.util.function.Predicate;
 /**
  * A bounded in-memory history of the samples of past evaluations, per series, for range selectors ({@code x[5m]})
  * and {@code offset}. Each evaluation appends every current sample of the metrics that some rule reads through a
- * range or an offset, with the evaluation time as its timestamp. Samples older than their name's retention (the longest
+ * range or an offset, with the time the evaluator gives (a source's samples 1 ms before the evaluation time, as a
+ * scrape lands before a rule evaluation). Samples older than their name's retention (the longest
  * range plus offset with which any rule reads that name, see {@link Expression#historyLookbackMillis()}) are dropped in batches (a series holds at most
  * an eighth of the retention more, see {@link #EXPIRY_SLACK_DIVISOR}), and series not seen for longer than the
  * retention are dropped. A series that disappears gets a staleness marker, as Prometheus writes one, so that an
@@ -291,9 +292,13 @@ public final class History {
             return is != null ? is.length : bits.length;
         }
 
-        /** Returns whether the series' sample at {@code timeMillis} was held (its source failed then). */
+        /**
+         * Returns whether the series' sample of the evaluation at {@code timeMillis} was held (its source failed then):
+         * a source's sample is recorded just before the evaluation time (see {@code Snapshot.SOURCE_TIME_OFFSET_MILLIS}),
+         * a recorded series' at it.
+         */
         public boolean heldAt(long timeMillis) {
-            return held && lastSeen == timeMillis;
+            return held && lastSeen <= timeMillis && lastSeen >= timeMillis - 1;
         }
 
         /** Returns the index of the first sample with time &gt;= {@code t} ({@link #size()} if none). */

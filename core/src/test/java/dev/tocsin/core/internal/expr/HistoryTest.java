@@ -222,11 +222,39 @@ class HistoryTest {
             List<Alert> t = ev.evaluate(t0.plusSeconds(30));
             assertThat(t).hasSize(1);
             assertThat(t.get(0).state()).isEqualTo(AlertState.FIRING);
-            assertThat(t.get(0).value()).isEqualTo(2.5);
+            // the samples landed 1 ms before each evaluation (as scrapes do before a rule evaluation): Prometheus'
+            // extrapolation to the window's end adds that 1 ms (not to its start: the counter began at 0)
+            assertThat(t.get(0).value()).isEqualTo(300 * (30.001 / 30) / 120);
             for (int i = 2; i <= 6; i++) {
                 ev.evaluate(t0.plusSeconds(30L * i)); // flat counter
             }
             assertThat(ev.alerts()).allMatch(a -> a.state() == AlertState.RESOLVED);
+        }
+    }
+
+    /**
+     * A counter that steps by exactly 2 (HAProxy's check failures with {@code fall 2}) is a little more than 2 over a
+     * window, as in a live Prometheus, whose scrapes land before the rule evaluation: the community rule
+     * {@code increase(haproxy_server_check_failures_total[1m]) > 2} fires. With the samples exactly on the evaluation
+     * times the increase was exactly 2 and the alert never fired (found beside a real Prometheus).
+     */
+    @Test
+    void aCounterSteppingByTwoIsMoreThanTwoOverAWindowAsInALivePrometheus() {
+        TestSource source = new TestSource("lb1:8404", "haproxy");
+        try (Evaluator ev = Evaluator.builder().source(source).interval(java.time.Duration.ofSeconds(1))
+                .rule(Rule.alert("HealthcheckFailure").expr("increase(chk_total[1m]) > 2").build()).build()) {
+            Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+            List<Alert> fired = List.of();
+            for (int i = 0; i <= 31; i++) {
+                source.set(Sample.of("chk_total", i < 30 ? 0 : i == 30 ? 1 : 2));
+                fired = ev.evaluate(t0.plusSeconds(i));
+            }
+            // samples from -0.001 s to 30.999 s: 2 over 31 s, extrapolated by the 1 ms to the window's end (not to its
+            // start: the counter was 0 there)
+            assertThat(fired).singleElement().satisfies(a -> {
+                assertThat(a.state()).isEqualTo(AlertState.FIRING);
+                assertThat(a.value()).isEqualTo(2 * (31.001 / 31));
+            });
         }
     }
 
