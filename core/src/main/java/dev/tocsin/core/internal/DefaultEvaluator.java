@@ -82,6 +82,9 @@ public final class DefaultEvaluator implements Evaluator {
     private volatile ScheduledExecutorService scheduler;
     /** The scheduled evaluations' times. */
     private final TickGrid grid;
+    /** Skipped grid times not yet reported, and when the last report was (scheduling thread only). */
+    private long skippedTicks;
+    private Instant skipReportedAt;
     private volatile boolean closed;
     private volatile List<Alert> current = List.of();
     private volatile EvaluationStats lastStats;
@@ -175,7 +178,9 @@ public final class DefaultEvaluator implements Evaluator {
     private void tick() {
         try {
             if (!closed) {
-                evaluate(grid.next(clock.instant()));
+                Instant at = grid.next(clock.instant());
+                reportSkipped(at);
+                evaluate(at);
             }
         } catch (VirtualMachineError e) {
             throw e;
@@ -192,6 +197,18 @@ public final class DefaultEvaluator implements Evaluator {
                 delay = interval.toNanos();
             }
             schedule(delay);
+        }
+    }
+
+    /** Skipped grid times (evaluations that overran the interval), said at most once a minute. */
+    private void reportSkipped(Instant at) {
+        skippedTicks += grid.takeSkipped();
+        if (skippedTicks > 0 && (skipReportedAt == null || !at.isBefore(skipReportedAt.plusSeconds(60)))) {
+            LOG.warn("evaluations take longer than the interval ({}): {} skipped since {}",
+                    dev.tocsin.core.internal.expr.PromDuration.format(interval), skippedTicks,
+                    skipReportedAt == null ? "the start" : skipReportedAt);
+            skippedTicks = 0;
+            skipReportedAt = at;
         }
     }
 

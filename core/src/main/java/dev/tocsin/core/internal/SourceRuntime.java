@@ -33,6 +33,9 @@ final class SourceRuntime {
     private Instant lastSuccess;
     private boolean down;
     private String lastError;
+    /** The distinct failures logged in the current outage (bounded), so that each is logged once. */
+    private final java.util.Set<String> outageErrors = new java.util.HashSet<>();
+    private static final int MAX_OUTAGE_ERRORS = 16;
     private int invalidSamplesLogged;
 
     SourceRuntime(MetricSource source) {
@@ -106,7 +109,8 @@ final class SourceRuntime {
         lastGoodOnDemand = onDemand;
         lastSuccess = now;
         if (down) {
-            LOG.info("source {} (job {}) is readable again", target.get("instance"), target.get("job"));
+            // at the level of the failure it ends, so that whoever saw one sees the other
+            LOG.warn("source {} (job {}) is readable again", target.get("instance"), target.get("job"));
         }
         down = false;
         lastError = null;
@@ -128,7 +132,12 @@ final class SourceRuntime {
     /** Records a failed read (also used when the source did not answer within the evaluation interval). */
     Read failed(Instant now, boolean holdOnFailure, Duration staleness, Throwable e) {
         String msg = describe(e);
-        if (!down || !msg.equals(lastError)) {
+        if (!down) {
+            outageErrors.clear();
+        }
+        // each distinct failure once per outage: a circuit breaker's "open" and its trial's own error alternate
+        boolean first = outageErrors.size() < MAX_OUTAGE_ERRORS ? outageErrors.add(msg) : !msg.equals(lastError);
+        if (!down || first) {
             LOG.warn("source {} (job {}) cannot be read: {}", target.get("instance"), target.get("job"), msg);
             LOG.debug("source failure detail", e);
         } else {

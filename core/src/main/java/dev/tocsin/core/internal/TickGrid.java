@@ -26,6 +26,8 @@ final class TickGrid {
     private Instant origin;
     /** The index of the last grid point used. */
     private long last;
+    /** Grid times skipped because an evaluation overran (or the clock jumped forward), see {@link #takeSkipped}. */
+    private long skipped;
 
     TickGrid(Duration interval) {
         if (interval.isNegative() || interval.isZero()) {
@@ -43,6 +45,7 @@ final class TickGrid {
                 long k = Math.max(last + 1, Math.floorDiv(since + toleranceNanos, intervalNanos));
                 Instant t = at(k);
                 if (nanosBetween(now, t) <= toleranceNanos) {
+                    skipped += k - last - 1;
                     last = k;
                     return t;
                 }
@@ -75,6 +78,13 @@ final class TickGrid {
         // a tick that read the clock a little early waits a little more than an interval; a grid far ahead of the
         // clock (stepped back) does not stall the evaluator: next() then starts a new grid
         return Math.min(d, intervalNanos + toleranceNanos);
+    }
+
+    /** Returns how many grid times were skipped since the last call, and starts counting again. */
+    long takeSkipped() {
+        long n = skipped;
+        skipped = 0;
+        return n;
     }
 
     private Instant at(long k) {

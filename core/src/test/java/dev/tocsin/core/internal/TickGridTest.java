@@ -83,6 +83,8 @@ class TickGridTest {
         // the evaluation took 12 s: the next tick waits for T0 + 15 s, 3 s away
         assertThat(grid.delayNanos(T0.plusSeconds(12))).isEqualTo(Duration.ofSeconds(3).toNanos());
         assertThat(grid.next(T0.plusSeconds(15))).isEqualTo(T0.plusSeconds(15));
+        assertThat(grid.takeSkipped()).as("T0 + 5 s and T0 + 10 s").isEqualTo(2);
+        assertThat(grid.takeSkipped()).isZero();
         assertThat(grid.delayNanos(T0.plusSeconds(15).plusMillis(40))).isEqualTo(Duration.ofMillis(4_960).toNanos());
     }
 

@@ -1,5 +1,6 @@
 package dev.tocsin.haproxy.internal;
 
+import dev.tocsin.core.internal.expr.PromDuration;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -12,7 +13,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -33,7 +33,6 @@ public final class ResilientFetcher {
     private final AtomicLong retries = new AtomicLong();
     private final AtomicLong opened = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
-    private volatile Instant openedAt;
     private volatile String lastError = "";
 
     /**
@@ -81,7 +80,6 @@ public final class ResilientFetcher {
                 LOG.debug("circuit breaker for {}: {}", target, e.getStateTransition());
                 if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
                     opened.incrementAndGet();
-                    openedAt = clock.instant();
                 }
             });
             breaker.getEventPublisher().onCallNotPermitted(e -> {
@@ -106,13 +104,11 @@ public final class ResilientFetcher {
         try {
             return decorated.get();
         } catch (CallNotPermittedException e) {
-            Instant at = openedAt;
-            // a fixed time rather than a countdown: the message stays the same while the circuit stays open, so the
-            // evaluator logs it once, not at every poll
-            String next = at == null ? "" : "; next attempt at "
-                    + at.plus(openFor).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            // the same words at every open period of one outage (no time, no countdown): the evaluator logs each
+            // distinct failure of an outage once, not at every poll
             throw new FetchException("not scraping " + target + ": circuit breaker open after " + failuresToOpen
-                    + " consecutive failed scrapes" + next + " (last error: " + lastError + ")", false, e);
+                    + " consecutive failed scrapes, tried again every " + PromDuration.format(openFor)
+                    + " (last error: " + lastError + ")", false, e);
         } catch (FetchException e) {
             lastError = e.getMessage();
             throw e;
