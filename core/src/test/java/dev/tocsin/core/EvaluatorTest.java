@@ -331,6 +331,36 @@ class EvaluatorTest {
                 .containsExactlyInAnyOrder("Down:FIRING", "Slow:PENDING", "HaproxyDown:RESOLVED");
     }
 
+    /**
+     * A rule over a range holds too: while its source fails, the range is read as of the last good read, so the alert
+     * neither fades out when no sample enters the window (it used to resolve one range into the outage) nor moves.
+     */
+    @Test
+    void failedSourceHoldsARangeRulesAlert() {
+        build(Rule.alert("Busy").expr("rate(req_total[1m]) > 1").build());
+        for (int i = 0; i <= 6; i++) {
+            source.set(Sample.of("req_total", 100.0 * i));
+            evaluator.evaluate(at(10 * i));
+        }
+        assertThat(evaluator.alerts()).extracting(a -> a.ruleName() + ":" + a.state()).containsExactly("Busy:FIRING");
+        double before = evaluator.alerts().get(0).value();
+        source.fail(new IllegalStateException("connection refused"));
+        for (int i = 7; i <= 25; i++) { // three minutes down: three ranges
+            assertThat(evaluator.evaluate(at(10 * i))).as("at %d s", 10 * i).isEmpty();
+        }
+        assertThat(evaluator.alerts()).singleElement().satisfies(a -> {
+            assertThat(a.state()).isEqualTo(AlertState.FIRING);
+            assertThat(a.value()).isEqualTo(before);
+        });
+        // back, and flat: the rate falls to 0 and the alert resolves on real data
+        source.set(Sample.of("req_total", 600));
+        for (int i = 26; i <= 40; i++) {
+            evaluator.evaluate(at(10 * i));
+        }
+        assertThat(evaluator.alerts()).extracting(a -> a.ruleName() + ":" + a.state())
+                .containsExactly("Busy:RESOLVED");
+    }
+
     @Test
     void failedSourceNeverStartsAnAlert() {
         build(Rule.alert("High").condition(m -> m.series("load").stream().filter(s -> s.value() > 5)

@@ -1778,9 +1778,12 @@ final class Compiler {
         if (f.equals("absent_over_time")) {
             Labels absent = absentLabels(arg, ruleForm);
             return (ctx, sink) -> {
-                long end = (pin ? ctx.queryContext() : ctx).time().toEpochMilli() - offset;
+                long now = (pin ? ctx.queryContext() : ctx).time().toEpochMilli();
+                long end = now - offset;
                 for (History.Series s : sel.matching(ctx.history())) {
-                    if (RangeFunctions.anyPoint(s, end - range, end)) {
+                    // held (its source failed): as of its last real sample, as the other range functions
+                    long e = s.heldAt(now) && s.size() > 0 ? Math.min(end, s.time(s.size() - 1)) : end;
+                    if (RangeFunctions.anyPoint(s, e - range, e)) {
                         return;
                     }
                 }
@@ -1801,10 +1804,17 @@ final class Compiler {
             RangeFunctions.Window w = new RangeFunctions.Window();
             for (History.Series s : sel.matching(ctx.history())) {
                 double v;
+                boolean held = s.heldAt(now);
+                long e = end;
+                if (held && s.size() > 0) {
+                    // its source failed: the window as of its last good read, so that the rule's result (and its
+                    // alerts) hold instead of fading out as no sample enters the window (see holdOnSourceFailure)
+                    e = Math.min(end, s.time(s.size() - 1));
+                }
                 if (memoKey != null) {
                     if (!s.hasMemo(memoKey, now)) {
-                        boolean some = w.load(s, end - range, end);
-                        double r = some ? RangeFunctions.apply(code, w, end - range, end, range, pv, pv2, now) : 0;
+                        boolean some = w.load(s, e - range, e);
+                        double r = some ? RangeFunctions.apply(code, w, e - range, e, range, pv, pv2, now) : 0;
                         s.remember(memoKey, now, some && w.ok, r);
                     }
                     if (!s.memoHasValue()) {
@@ -1812,16 +1822,16 @@ final class Compiler {
                     }
                     v = s.memoValue();
                 } else {
-                    if (!w.load(s, end - range, end)) {
+                    if (!w.load(s, e - range, e)) {
                         continue;
                     }
-                    v = RangeFunctions.apply(code, w, end - range, end, range, pv, pv2, now);
+                    v = RangeFunctions.apply(code, w, e - range, e, range, pv, pv2, now);
                     if (!w.ok) {
                         continue;
                     }
                 }
                 Labels labels = keepName ? s.labels() : s.labelsWithoutName();
-                sink.accept(labels, v, s.heldAt(now) || ph[0]);
+                sink.accept(labels, v, held || ph[0]);
             }
         };
         // the series of one metric name differ in labels other than the name: dropping it cannot make two equal

@@ -966,7 +966,13 @@ public final class History {
                     removed = true;
                     continue;
                 }
-                s.expire(minTime, slack);
+                long keepFrom = minTime;
+                if (s.held && s.lastSeen == timeMillis && s.size() > 0) {
+                    // its source failed: range functions read it as of its last real sample while it is held
+                    // (see Compiler's range plan), so what they read stays
+                    keepFrom = Math.min(minTime, s.time(s.size() - 1) - retention);
+                }
+                s.expire(keepFrom, slack);
                 s.tryDense(st.times); // a series whose gap has expired shares the times again
                 oldestSeq = Math.min(oldestSeq, s.oldestSeq());
             }

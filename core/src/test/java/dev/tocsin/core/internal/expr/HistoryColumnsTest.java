@@ -125,8 +125,11 @@ class HistoryColumnsTest {
                                 it.remove();
                                 continue;
                             }
-                            if (!m.samples.isEmpty() && m.samples.get(0)[0] < minTime - slack) {
-                                m.samples.removeIf(s -> s[0] < minTime);
+                            // a held series keeps the range before its last sample (read as of it while held)
+                            long keepFrom = m.held && m.lastSeen == t && !m.samples.isEmpty()
+                                    ? Math.min(minTime, m.samples.get(m.samples.size() - 1)[0] - retention) : minTime;
+                            if (!m.samples.isEmpty() && m.samples.get(0)[0] < keepFrom - slack) {
+                                m.samples.removeIf(s -> s[0] < keepFrom);
                             }
                         }
                         step++;

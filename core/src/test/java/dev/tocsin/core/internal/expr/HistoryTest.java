@@ -191,9 +191,9 @@ class HistoryTest {
         Vector v = Expression.parse("increase(c[2m])").evaluate(failed.withHistory(h));
         assertThat(v.size()).isEqualTo(1);
         assertThat(v.held(0)).isTrue();
-        // samples at 0 s and 60 s in the window [0 s, 120 s]: the end is 60 s away, within 1.1 sample intervals,
-        // so the increase is extrapolated to the whole window
-        assertThat(v.sample(0).value()).isEqualTo(120.0);
+        // held: the window is read as of the last real sample (60 s), so the result is what it was at the last good
+        // read, [-60 s, 60 s]: 0 to 60, not extrapolated (the counter started at 0 and the last sample ends it)
+        assertThat(v.sample(0).value()).isEqualTo(60.0);
     }
 
     @Test
