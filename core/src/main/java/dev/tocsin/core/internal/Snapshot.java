@@ -21,17 +21,8 @@ import java.util.Set;
 /** The metrics of one evaluation, grouped by metric name; immutable once built. */
 final class Snapshot implements MetricsView, EvalContext, ExpressionContextProvider {
 
-    /**
-     * How long before the evaluation time a source's samples are timestamped (in the history and for
-     * {@code timestamp()}): as a Prometheus scrape always lands before the rule evaluation that reads it, never
-     * exactly on it. With samples exactly on the evaluation times, a {@code [1m]} window at a 1 s interval holds 61
-     * samples spanning exactly 60 s, and {@code increase()} of a counter that stepped by 2 is exactly 2, where a live
-     * Prometheus extrapolates a little ({@code 2.005}): {@code increase(...) > 2} fired in Prometheus and not here.
-     * One millisecond before, a window holds one sample per interval, and range functions extrapolate as in a live
-     * Prometheus. Recorded series (and rule unit tests' input series, which carry their own times) stay on the
-     * evaluation time, as Prometheus' recording rules write theirs.
-     */
-    static final long SOURCE_TIME_OFFSET_MILLIS = 1;
+    /** See {@link History#SOURCE_TIME_OFFSET_MILLIS}. */
+    static final long SOURCE_TIME_OFFSET_MILLIS = History.SOURCE_TIME_OFFSET_MILLIS;
 
     /** One metric's samples with their held flags. */
     static final class Group {

@@ -1782,7 +1782,7 @@ final class Compiler {
                 long end = now - offset;
                 for (History.Series s : sel.matching(ctx.history())) {
                     // held (its source failed): as of its last real sample, as the other range functions
-                    long e = s.heldAt(now) && s.size() > 0 ? Math.min(end, s.time(s.size() - 1)) : end;
+                    long e = end - s.heldShift(now);
                     if (RangeFunctions.anyPoint(s, e - range, e)) {
                         return;
                     }
@@ -1805,16 +1805,15 @@ final class Compiler {
             for (History.Series s : sel.matching(ctx.history())) {
                 double v;
                 boolean held = s.heldAt(now);
-                long e = end;
-                if (held && s.size() > 0) {
-                    // its source failed: the window as of its last good read, so that the rule's result (and its
-                    // alerts) hold instead of fading out as no sample enters the window (see holdOnSourceFailure)
-                    e = Math.min(end, s.time(s.size() - 1));
-                }
+                // held (its source failed): the window, and the time, as at the evaluation of its last real sample,
+                // so that the rule's result and its alerts hold instead of fading out (see holdOnSourceFailure)
+                long shift = s.heldShift(now);
+                long e = end - shift;
+                long at = now - shift;
                 if (memoKey != null) {
                     if (!s.hasMemo(memoKey, now)) {
                         boolean some = w.load(s, e - range, e);
-                        double r = some ? RangeFunctions.apply(code, w, e - range, e, range, pv, pv2, now) : 0;
+                        double r = some ? RangeFunctions.apply(code, w, e - range, e, range, pv, pv2, at) : 0;
                         s.remember(memoKey, now, some && w.ok, r);
                     }
                     if (!s.memoHasValue()) {
@@ -1825,7 +1824,7 @@ final class Compiler {
                     if (!w.load(s, e - range, e)) {
                         continue;
                     }
-                    v = RangeFunctions.apply(code, w, e - range, e, range, pv, pv2, now);
+                    v = RangeFunctions.apply(code, w, e - range, e, range, pv, pv2, at);
                     if (!w.ok) {
                         continue;
                     }

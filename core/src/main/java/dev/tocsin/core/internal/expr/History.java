@@ -24,6 +24,18 @@ import java.util.function.Predicate;
  */
 public final class History {
 
+    /**
+     * How long before the evaluation time a source's samples are recorded (and what {@code timestamp()} gives for
+     * them): as a Prometheus scrape always lands before the rule evaluation that reads it, never exactly on it. With
+     * samples exactly on the evaluation times, a {@code [1m]} window at a 1 s interval holds 61 samples spanning
+     * exactly 60 s, and {@code increase()} of a counter that stepped by 2 is exactly 2, where a live Prometheus
+     * extrapolates a little ({@code 2.005}): {@code increase(...) > 2} fired in Prometheus and not here. One
+     * millisecond before, a window holds one sample per interval, and range functions extrapolate as in a live
+     * Prometheus. Recorded series (and rule unit tests' input series, which carry their own times) stay on the
+     * evaluation time, as Prometheus' recording rules write theirs.
+     */
+    public static final long SOURCE_TIME_OFFSET_MILLIS = 1;
+
     /** Prometheus' staleness marker, a NaN with a distinct bit pattern. */
     static final long STALE_NAN_BITS = 0x7ff0000000000002L;
 
@@ -298,7 +310,21 @@ public final class History {
          * a recorded series' at it.
          */
         public boolean heldAt(long timeMillis) {
-            return held && lastSeen <= timeMillis && lastSeen >= timeMillis - 1;
+            // a recorded series at the evaluation time exactly (with a 1 ms interval the previous evaluation's is
+            // 1 ms before); a source's series 1 ms before it, or at it when recorded directly (tests)
+            return held && (lastSeen == timeMillis
+                    || !recorded && lastSeen == timeMillis - SOURCE_TIME_OFFSET_MILLIS);
+        }
+
+        /**
+         * While held: how far back the window must move so that it is read as at the evaluation of the last real
+         * sample ({@code lastSeen - time(last)}: a source's series and a recorded series alike), else 0.
+         */
+        public long heldShift(long timeMillis) {
+            if (!heldAt(timeMillis) || size() == 0) {
+                return 0;
+            }
+            return Math.max(0, lastSeen - time(size() - 1));
         }
 
         /** Returns the index of the first sample with time &gt;= {@code t} ({@link #size()} if none). */
@@ -967,10 +993,14 @@ public final class History {
                     continue;
                 }
                 long keepFrom = minTime;
-                if (s.held && s.lastSeen == timeMillis && s.size() > 0) {
-                    // its source failed: range functions read it as of its last real sample while it is held
+                if (s.size() > 0 && ((s.held && s.lastSeen == timeMillis) || (s.recorded && !s.lastIsStale()))) {
+                    // its source failed (or, for a recorded series, may be held at this evaluation, which is only
+                    // known after this pass): range functions read it as of its last real sample while it is held
                     // (see Compiler's range plan), so what they read stays
                     keepFrom = Math.min(minTime, s.time(s.size() - 1) - retention);
+                    if (keepFrom < minTime) {
+                        s.makeSparse(); // its own times: a long hold does not pin the metric's shared times
+                    }
                 }
                 s.expire(keepFrom, slack);
                 s.tryDense(st.times); // a series whose gap has expired shares the times again
@@ -1056,6 +1086,7 @@ public final class History {
         series.lastSeen = timeMillis;
         if (held) {
             series.held = true;
+            series.forget(); // held moves its range windows (see Compiler): a result remembered before is not it
         } else {
             series.append(timeMillis, value);
         }

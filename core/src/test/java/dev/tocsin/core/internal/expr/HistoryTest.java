@@ -366,4 +366,19 @@ class HistoryTest {
         }
         return out;
     }
+
+    /** Two sources of one metric; one is held for a day (a long sourceStaleness): the shared times must stay bounded. */
+    @Test
+    void aHeldDenseSeriesDoesNotPinTheSharedTimes() {
+        History h = new History();
+        h.configure(60_000, Set.of("m"), false);
+        long t = 1_000_000;
+        for (int i = 0; i < 17_280; i++, t += 5_000) { // a day at 5 s
+            TestContext c = new TestContext(Instant.ofEpochMilli(t));
+            c.add(Sample.of("m", i, "instance", "a"), i >= 20); // held from the 20th evaluation on
+            c.add(Sample.of("m", i, "instance", "b"), false);
+            h.record(t, c);
+        }
+        assertThat(h.sharedTimes("m")).isLessThan(100);
+    }
 }
