@@ -47,7 +47,7 @@ public interface Evaluator extends AutoCloseable {
     /**
      * Starts periodic evaluation: the first one at once, then every interval. As in a Prometheus rule group, the
      * evaluations' times are whole intervals apart (the first one's clock time plus k intervals: the latest such time
-     * not after the clock when the timer fires), so an alert with {@code for: 6s} at a 2 s interval fires exactly 6 s
+     * not after the clock when the timer fires, allowing 1 ms + 1 % of the interval for a timer that fires early), so an alert with {@code for: 6s} at a 2 s interval fires exactly 6 s
      * after it became pending, not one interval later because a timer fired a few microseconds early. Evaluations
      * missed while one overran are skipped, not run back to back; a clock stepped back (or frozen) starts a new grid
      * from its time. A slow {@link AlertListener} delays the next evaluation the same way.

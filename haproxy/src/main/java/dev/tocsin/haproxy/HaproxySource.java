@@ -321,8 +321,8 @@ public final class HaproxySource implements MetricSource, DeferringSource {
          * {@code ;csv}, it is appended (so {@code http://lb1:8404/stats} works too). The URI must not hold user info:
          * use {@link #basicAuth(String, char[])}.
          *
-         * @throws IllegalArgumentException if the scheme is not http/https, the host is missing, the port is outside
-         *     1..65535 or user info is present
+         * @throws IllegalArgumentException if the scheme is not http/https, the host is missing, the port is empty
+         *     ({@code http://lb1:/stats}) or outside 1..65535, or user info is present
          */
         public Builder statsUri(URI uri) {
             Urls.checkHttp("statsUri", uri, "use basicAuth(user, password)");

@@ -126,9 +126,11 @@ public final class AlertmanagerNotifier implements Notifier {
 
         /**
          * Adds an Alertmanager by its base URL, e.g. {@code http://am:9093} (alerts go to {@code /api/v2/alerts}
-         * below it). Credentials go in {@link #basicAuth} or {@link #bearerToken}, not in the URL.
+         * appended to its path, before a query; a path already ending in it is kept). Credentials go in
+         * {@link #basicAuth} or {@link #bearerToken}, not in the URL.
          *
-         * @throws IllegalArgumentException if not an http(s) URL with a host, or it holds user info
+         * @throws IllegalArgumentException if not an http(s) URL with a host, if its port is empty or outside
+         *     1..65535, or if it holds user info
          */
         public Builder url(URI alertmanager) {
             urls.add(Targets.check("url", alertmanager));

@@ -113,7 +113,8 @@ public final class WebhookNotifier implements Notifier {
         /**
          * Sets the URL to POST to (required). Credentials go in {@link #basicAuth} or {@link #bearerToken}.
          *
-         * @throws IllegalArgumentException if not an http(s) URL with a host, or it holds user info
+         * @throws IllegalArgumentException if not an http(s) URL with a host, if its port is empty or outside
+         *     1..65535, or if it holds user info
          */
         public Builder url(URI url) {
             this.url = Targets.check("url", url);

@@ -41,7 +41,7 @@ import java.util.Objects;
  * not valid text format: the first malformed line fails the whole scrape, as in Prometheus, with a
  * {@link PrometheusTextFormatException} naming its line and column. Samples whose series repeats an earlier one in the
  * same response are dropped (the first one is kept), as Prometheus drops them. Timestamps in the response are checked
- * but not used: every sample counts as read at the evaluation time.
+ * but not used: every sample counts as read at the evaluation (1 ms before it, as every live source's).
  *
  * <p>Credentials (basic auth, bearer token) are sent only in the {@code Authorization} header and never appear in
  * {@link #toString()}, logs or exception messages. TLS certificates and host names are verified with the JVM's

@@ -107,7 +107,8 @@ public final class ResilientFetcher {
             // the same words at every open period of one outage (no time, no countdown): the evaluator logs each
             // distinct failure of an outage once, not at every poll
             throw new FetchException("not scraping " + target + ": circuit breaker open after " + failuresToOpen
-                    + " consecutive failed scrapes, tried again every " + PromDuration.format(openFor)
+                    + " consecutive failed scrapes; one trial scrape at the first read " + PromDuration.format(openFor)
+                    + " after it opens"
                     + " (last error: " + lastError + ")", false, e);
         } catch (FetchException e) {
             lastError = e.getMessage();

@@ -91,7 +91,7 @@ class ResilientFetcherTest {
             calls.incrementAndGet();
             return "never";
         })).hasMessageContaining("circuit breaker open after 3 consecutive failed scrapes")
-                .hasMessageContaining("tried again every 10s")
+                .hasMessageContaining("one trial scrape at the first read 10s after it opens")
                 .hasMessageContaining("last error: connection refused by lb:1");
         assertThat(calls).hasValue(3);
         assertThat(f.rejected()).isEqualTo(1);
