@@ -52,6 +52,9 @@ class AlertStateMachinePropertyTest {
         Instant keepSince;
         boolean lastGoodPresent;
         Instant lastGoodAt;
+        /** The last step at which the alert existed, and how long it was PENDING while frozen (does not count). */
+        Instant lastEvalAt;
+        Duration frozen = Duration.ZERO;
 
         Model(Duration forD, Duration kff) {
             this.forD = forD;
@@ -72,6 +75,10 @@ class AlertStateMachinePropertyTest {
                 lastGoodAt = ts;
             }
             if (held && (state == AlertState.PENDING || state == AlertState.FIRING)) {
+                if (state == AlertState.PENDING && lastEvalAt.isBefore(ts)) {
+                    frozen = frozen.plus(Duration.between(lastEvalAt, ts));
+                }
+                lastEvalAt = ts;
                 return events; // frozen
             }
             if (held) {
@@ -83,6 +90,7 @@ class AlertStateMachinePropertyTest {
                 } else {
                     state = AlertState.PENDING;
                     activeAt = ts;
+                    frozen = Duration.ZERO;
                     firedAt = null;
                     resolvedAt = null;
                     keepSince = null;
@@ -90,7 +98,8 @@ class AlertStateMachinePropertyTest {
                         events.add(AlertState.PENDING);
                     }
                 }
-                if (state == AlertState.PENDING && Duration.between(activeAt, ts).compareTo(forD) >= 0) {
+                lastEvalAt = ts;
+                if (state == AlertState.PENDING && Duration.between(activeAt, ts).minus(frozen).compareTo(forD) >= 0) {
                     state = AlertState.FIRING;
                     firedAt = ts;
                     events.add(AlertState.FIRING);

@@ -376,8 +376,12 @@ class RecordingRulesTest {
                     org.assertj.core.groups.Tuple.tuple("ViaRecorded", AlertState.PENDING),
                     org.assertj.core.groups.Tuple.tuple("Direct", AlertState.PENDING));
         }
+        // back: the four minutes it was held do not count towards for (the condition was not observed), so the two
+        // minutes are met one minute after the source answers again (0-60 s and 240-300 s... observed: 60 s, then 120 s)
         source.set(up("a", 0));
         evaluator.evaluate(at(300));
+        assertThat(evaluator.alerts()).extracting(Alert::state).containsOnly(AlertState.PENDING);
+        evaluator.evaluate(at(360));
         assertThat(evaluator.alerts()).extracting(Alert::state).containsOnly(AlertState.FIRING);
     }
 

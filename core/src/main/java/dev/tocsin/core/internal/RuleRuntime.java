@@ -132,6 +132,9 @@ final class RuleRuntime {
         Instant firedAt;
         Instant resolvedAt;
         Instant keepFiringSince;
+        /** The last evaluation that found it (present or frozen), and how long it has been PENDING while frozen. */
+        Instant lastEvalAt;
+        Duration frozen = Duration.ZERO;
         /** The labels of the alert's ALERTS series (per state) and ALERTS_FOR_STATE series, built when needed. */
         Labels alertsPending;
         Labels alertsFiring;
@@ -247,8 +250,13 @@ final class RuleRuntime {
             if (!isFrozen) {
                 a.keepFiringSince = null;
             }
+            if (isFrozen && a.state == AlertState.PENDING && a.lastEvalAt != null && a.lastEvalAt.isBefore(ts)) {
+                // its source failed: the condition is not observed, so the time does not count towards for
+                a.frozen = a.frozen.plus(Duration.between(a.lastEvalAt, ts));
+            }
+            a.lastEvalAt = ts;
             if (a.state == AlertState.PENDING && !isFrozen
-                    && Duration.between(a.activeAt, ts).compareTo(forDuration) >= 0) {
+                    && Duration.between(a.activeAt, ts).minus(a.frozen).compareTo(forDuration) >= 0) {
                 a.state = AlertState.FIRING;
                 a.firedAt = ts;
                 a.context = context(a.labels, snapshot);
