@@ -53,6 +53,11 @@ final class AlertmanagerOptions {
                     + " default trust store.")
     Path caFile;
 
+    @Option(names = "--alertmanager-generator-url", paramLabel = "URL",
+            description = "The generatorURL of every alert sent (Alertmanager shows it as the alert's source), e.g."
+                    + " a dashboard or the HAProxy stats page; without it the field is left out.")
+    String generatorUrl;
+
     /** Environment lookups, replaceable by tests. */
     Map<String, String> environment = System.getenv();
 
@@ -68,7 +73,7 @@ final class AlertmanagerOptions {
         boolean password = passwordEnv != null || passwordFile != null;
         boolean token = tokenEnv != null || tokenFile != null;
         if (alertmanagers.isEmpty()) {
-            if (user != null || password || token || caFile != null) {
+            if (user != null || password || token || caFile != null || generatorUrl != null) {
                 throw new CommandLine.ParameterException(cmd, "the --alertmanager-* options need --alertmanager URL");
             }
             return null;
@@ -96,6 +101,19 @@ final class AlertmanagerOptions {
             }
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cmd, "--alertmanager: " + e.getMessage());
+        }
+        if (generatorUrl != null) {
+            try {
+                // a link shown to people: an http(s) URL without credentials (it is sent with every alert)
+                b.generatorUrl(dev.tocsin.core.internal.Urls.checkHttp("--alertmanager-generator-url",
+                        new URI(generatorUrl.trim()), "a link shown with every alert must not hold them").toString());
+            } catch (URISyntaxException e) {
+                // the text may hold credentials: not echoed
+                throw new CommandLine.ParameterException(cmd, "--alertmanager-generator-url is not a valid URL ("
+                        + e.getReason() + ")");
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cmd, e.getMessage());
+            }
         }
         if (user != null) {
             char[] secret = Secrets.read(cmd, environment, "--alertmanager-password-env", passwordEnv,

@@ -267,12 +267,14 @@ class CliIT {
 
             Cli bearer = Cli.run(ENV, withAuth("watch", "--stats", lb.statsUrl(), "--interval", "200ms",
                     "--max-duration", "3s", "--alertmanager", "http://127.0.0.1:" + plain.getAddress().getPort(),
-                    "--alertmanager-token-file", tokenFile.toString()));
+                    "--alertmanager-token-file", tokenFile.toString(),
+                    "--alertmanager-generator-url", "http://dash.example/haproxy?panel=2"));
             assertThat(bearer.code()).isZero();
             await("an alert with a bearer token").atMost(Duration.ofSeconds(10))
                     .until(() -> !plainRequests.isEmpty());
             assertThat(plainRequests.get(0)).startsWith("Bearer t0ken-Secret\n")
-                    .contains("\"alertname\":\"HaproxyBackendDown\"");
+                    .contains("\"alertname\":\"HaproxyBackendDown\"")
+                    .contains("\"generatorURL\":\"http://dash.example/haproxy?panel=2\"");
             assertThat(bearer.out() + bearer.err()).doesNotContain("t0ken-Secret");
         } finally {
             tls.stop(0);

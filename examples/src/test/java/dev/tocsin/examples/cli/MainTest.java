@@ -213,6 +213,14 @@ class MainTest {
         String stats = "http://lb:8404/stats";
         assertUsageError(Cli.run("watch", "--stats", stats, "--alertmanager-user", "u"),
                 "the --alertmanager-* options need --alertmanager URL");
+        assertUsageError(Cli.run("watch", "--stats", stats, "--alertmanager-generator-url", "http://dash/"),
+                "the --alertmanager-* options need --alertmanager URL");
+        assertUsageError(Cli.run("watch", "--stats", stats, "--alertmanager", "http://am:9093",
+                "--alertmanager-generator-url", "ftp://dash/"), "--alertmanager-generator-url must be an http or https");
+        Cli linkWithPassword = Cli.run("watch", "--stats", stats, "--alertmanager", "http://am:9093",
+                "--alertmanager-generator-url", "http://u:s3cret@dash/");
+        assertUsageError(linkWithPassword, "--alertmanager-generator-url must not contain credentials");
+        assertThat(linkWithPassword.err()).doesNotContain("s3cret");
         assertUsageError(Cli.run("watch", "--stats", stats, "--alertmanager", "http://am:9093",
                 "--alertmanager-user", "u"), "--alertmanager-user needs --alertmanager-password-env VAR");
         assertUsageError(Cli.run("watch", "--stats", stats, "--alertmanager", "http://am:9093",
