@@ -498,7 +498,8 @@ public final class DefaultEvaluator implements Evaluator {
         }
         history.configure(names, retention, all);
         List<RawSeriesSource> timestamped = recordRawSamples(now.toEpochMilli());
-        long t = now.toEpochMilli() - Snapshot.SOURCE_TIME_OFFSET_MILLIS; // the sources' samples, just before now
+        // the sources' samples, just before now (see History.SOURCE_TIME_OFFSET_MILLIS)
+        long t = now.toEpochMilli() - dev.tocsin.core.internal.expr.History.SOURCE_TIME_OFFSET_MILLIS;
         snapshot.attachTimestampedSources(timestamped);
         if (timestamped.isEmpty()) {
             history.record(t, snapshot);

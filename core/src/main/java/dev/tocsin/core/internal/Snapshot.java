@@ -21,8 +21,6 @@ import java.util.Set;
 /** The metrics of one evaluation, grouped by metric name; immutable once built. */
 final class Snapshot implements MetricsView, EvalContext, ExpressionContextProvider {
 
-    /** See {@link History#SOURCE_TIME_OFFSET_MILLIS}. */
-    static final long SOURCE_TIME_OFFSET_MILLIS = History.SOURCE_TIME_OFFSET_MILLIS;
 
     /** One metric's samples with their held flags. */
     static final class Group {
@@ -204,7 +202,7 @@ final class Snapshot implements MetricsView, EvalContext, ExpressionContextProvi
                 }
             }
         }
-        return now - SOURCE_TIME_OFFSET_MILLIS;
+        return now - History.SOURCE_TIME_OFFSET_MILLIS; // a source's sample, just before the evaluation
     }
 
     /** Returns the family of a metric: the sources' samples, then the recorded series' (if any). */

@@ -47,26 +47,21 @@ public record RuleTestResult(String file, List<String> warnings, List<String> fi
         return List.copyOf(out);
     }
 
-    /** Returns what {@code promtool test rules} prints on standard output for this file. */
+    /** Returns what {@code promtool test rules} prints on standard output for this file (see {@link #print}). */
     public String stdout() {
-        StringBuilder sb = new StringBuilder("Unit Testing:  ").append(file).append('\n');
-        if (passed()) {
-            sb.append("  SUCCESS\n");
-        } else {
-            failures().forEach(f -> sb.append('\n'));
-        }
-        return sb.append('\n').toString();
+        return printed(true);
     }
 
-    /** Returns what {@code promtool test rules} prints on standard error for this file. */
+    /** Returns what {@code promtool test rules} prints on standard error for this file (see {@link #print}). */
     public String stderr() {
-        StringBuilder sb = new StringBuilder();
-        warnings.forEach(w -> sb.append(w).append('\n'));
-        if (!passed()) {
-            sb.append("  FAILED:\n");
-            failures().forEach(f -> sb.append(f).append('\n'));
-        }
-        return sb.toString();
+        return printed(false);
+    }
+
+    private String printed(boolean standardOutput) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        print(new java.io.PrintWriter(out), new java.io.PrintWriter(err));
+        return (standardOutput ? out : err).toString();
     }
 
     /**

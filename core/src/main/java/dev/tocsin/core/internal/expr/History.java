@@ -306,7 +306,7 @@ public final class History {
 
         /**
          * Returns whether the series' sample of the evaluation at {@code timeMillis} was held (its source failed then):
-         * a source's sample is recorded just before the evaluation time (see {@code Snapshot.SOURCE_TIME_OFFSET_MILLIS}),
+         * a source's sample is recorded just before the evaluation time (see {@link History#SOURCE_TIME_OFFSET_MILLIS}),
          * a recorded series' at it.
          */
         public boolean heldAt(long timeMillis) {
