@@ -4,7 +4,9 @@ package dev.tocsin.core;
  * Receives the outcome of every evaluation and delivers what it chooses (Alertmanager, webhooks, logs).
  *
  * <p>{@link #accept(Notification)} is called on the evaluation thread and must not block: implementations hand work
- * to their own bounded queue. Exceptions are logged and isolated. {@link #close()} flushes within a bounded time.
+ * to their own bounded queue (a call that takes a quarter of the evaluation interval or more, at least 10 ms and at
+ * most 1 s, is logged at WARN, at most once a minute per notifier). Exceptions are logged and isolated.
+ * {@link #close()} flushes within a bounded time.
  */
 public interface Notifier extends AutoCloseable {
 

@@ -82,6 +82,8 @@ public final class DefaultEvaluator implements Evaluator {
     private volatile ScheduledExecutorService scheduler;
     /** The scheduled evaluations' times. */
     private final TickGrid grid;
+    /** Listeners and notifiers that took long enough to delay evaluations (evaluation thread only). */
+    private final SlowCalls slowCalls;
     /** Skipped grid times not yet reported, and when the last report was (scheduling thread only). */
     private long skippedTicks;
     private Instant skipReportedAt;
@@ -138,6 +140,7 @@ public final class DefaultEvaluator implements Evaluator {
         this.notifiers = notifiers;
         this.interval = interval;
         this.grid = new TickGrid(interval);
+        this.slowCalls = new SlowCalls(interval);
         this.clock = clock;
         this.externalExecutor = executor;
         this.externalLabels = externalLabels;
@@ -738,8 +741,10 @@ public final class DefaultEvaluator implements Evaluator {
     private void notifyListeners(List<Alert> transitions) {
         for (Alert a : transitions) {
             for (AlertListener l : listeners) {
+                long t0 = System.nanoTime();
                 try {
                     l.onTransition(a);
+                    timed(l, "alert listener", t0);
                 } catch (VirtualMachineError e) {
                     throw e;
                 } catch (Throwable e) {
@@ -751,10 +756,21 @@ public final class DefaultEvaluator implements Evaluator {
         }
     }
 
+    /** Warns (at most once a minute per callback) when a listener's or notifier's call since {@code t0} was slow. */
+    private void timed(Object callback, String what, long t0) {
+        long now = System.nanoTime();
+        String warning = slowCalls.record(callback, what, now - t0, now);
+        if (warning != null) {
+            LOG.warn(warning);
+        }
+    }
+
     private void notifyNotifiers(Notification n) {
         for (Notifier notifier : notifiers) {
+            long t0 = System.nanoTime();
             try {
                 notifier.accept(n);
+                timed(notifier, "notifier", t0);
             } catch (VirtualMachineError e) {
                 throw e;
             } catch (Throwable e) {
