@@ -133,7 +133,9 @@ public final class DefaultEvaluator implements Evaluator {
             if (r instanceof dev.tocsin.core.rules.RecordingRule) {
                 this.rules.add(new RecordingRuntime((dev.tocsin.core.rules.RecordingRule) r, limit, every));
             } else {
-                this.rules.add(new RuleRuntime((Rule) r, limit, every));
+                RuleRuntime added = new RuleRuntime((Rule) r, limit, every);
+                warnIfDuplicate(added);
+                this.rules.add(added);
             }
         }
         this.listeners = listeners;
@@ -785,7 +787,34 @@ public final class DefaultEvaluator implements Evaluator {
         if (closed) {
             throw new IllegalStateException("evaluator is closed");
         }
-        rules.add(new RuleRuntime(java.util.Objects.requireNonNull(rule, "rule"), 0));
+        RuleRuntime added = new RuleRuntime(java.util.Objects.requireNonNull(rule, "rule"), 0);
+        warnIfDuplicate(added);
+        rules.add(added);
+    }
+
+    /**
+     * Warns when an alerting rule has the name and the labels of one already registered (a preset next to its copy
+     * from {@code Rule.from}, say): both run, as in Prometheus, and where their expressions give the same series their
+     * alerts have the same labels, which Alertmanager takes for one alert. Rules of one name with different labels (a
+     * warning and a critical threshold) are common and not reported.
+     */
+    private void warnIfDuplicate(RuleRuntime added) {
+        for (Object o : rules) {
+            if (!(o instanceof RuleRuntime) || ((RuleRuntime) o).removed) {
+                continue;
+            }
+            Rule other = ((RuleRuntime) o).rule;
+            try {
+                if (other.name().equals(added.rule.name()) && other.labels().equals(added.rule.labels())) {
+                    LOG.warn("rule {} is registered twice with the same labels {}: both run, and their alerts for the"
+                            + " same series look alike (one alert to Alertmanager); remove one, or add a label that"
+                            + " tells them apart", added.rule.name(), added.rule.labels());
+                    return;
+                }
+            } catch (RuntimeException e) {
+                return; // a rule whose name or labels fail is reported where it is evaluated
+            }
+        }
     }
 
     @Override
