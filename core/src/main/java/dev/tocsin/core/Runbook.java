@@ -198,7 +198,7 @@ public final class Runbook {
 
     /** The URL without its user info, so credentials embedded in it never reach a log. */
     private String shownUrl() {
-        return url.getRawUserInfo() == null ? url.toString() : url.toString().replace(url.getRawUserInfo() + "@", "");
+        return dev.tocsin.core.internal.Urls.withoutUserInfo(url);
     }
 
     @Override

@@ -59,6 +59,42 @@ public final class Urls {
     }
 
     /**
+     * Returns {@code uri} as text without its user info ({@code https://user:pw@wiki/x} gives {@code https://wiki/x}):
+     * for links people follow (a runbook's), which keep their path and query.
+     */
+    public static String withoutUserInfo(URI uri) {
+        String info = uri.getRawUserInfo();
+        return info == null ? uri.toString() : uri.toString().replace(info + "@", "");
+    }
+
+    /**
+     * Returns {@code scheme://host:port} of {@code uri}, followed by {@code /...} when it has a longer path or a query:
+     * for URLs whose path may itself be the secret (a Slack, Teams or Discord webhook's
+     * {@code /services/T0/B0/XXXX}), which {@link #describe(URI)} would show.
+     */
+    public static String describeOrigin(URI uri) {
+        String full = describe(uri);
+        if (uri.getRawAuthority() == null || uri.getHost() == null) {
+            return full.contains("?") || full.contains("/") ? "(a URL whose path is not shown)" : full;
+        }
+        StringBuilder b = new StringBuilder();
+        if (uri.getScheme() != null) {
+            b.append(uri.getScheme()).append(':');
+        }
+        b.append("//").append(uri.getHost());
+        if (uri.getPort() >= 0) {
+            b.append(':').append(uri.getPort());
+        }
+        String path = uri.getRawPath();
+        if ((path != null && !path.isEmpty() && !path.equals("/")) || uri.getRawQuery() != null) {
+            b.append("/...");
+        } else if (path != null) {
+            b.append(path);
+        }
+        return b.toString();
+    }
+
+    /**
      * Checks an http(s) URL given as {@code what}: the scheme, a host, a port in 1..65535 if given, and no user info
      * (credentials belong in the dedicated settings). Messages never repeat the URL, which may hold a password.
      *

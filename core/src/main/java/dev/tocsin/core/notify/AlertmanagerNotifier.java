@@ -130,10 +130,20 @@ public final class AlertmanagerNotifier implements Notifier {
          * {@link #basicAuth} or {@link #bearerToken}, not in the URL.
          *
          * @throws IllegalArgumentException if not an http(s) URL with a host, if its port is empty or outside
-         *     1..65535, or if it holds user info
+         *     1..65535, if it holds user info, or if the same Alertmanager was added already (every alert would go
+         *     to it twice)
          */
         public Builder url(URI alertmanager) {
-            urls.add(Targets.check("url", alertmanager));
+            URI checked = Targets.check("url", alertmanager);
+            URI api = dev.tocsin.core.internal.notify.AlertmanagerDispatcher.apiUri(checked);
+            for (URI u : urls) {
+                if (dev.tocsin.core.internal.notify.AlertmanagerDispatcher.apiUri(u).equals(api)) {
+                    throw new IllegalArgumentException("url: Alertmanager "
+                            + dev.tocsin.core.internal.notify.AlertmanagerDispatcher.describe(checked)
+                            + " is given twice (every alert would be sent to it twice)");
+                }
+            }
+            urls.add(checked);
             return this;
         }
 

@@ -42,13 +42,19 @@ public abstract class HttpNotifierBuilder<B extends HttpNotifierBuilder<B>> {
         return self();
     }
 
-    /** Uses HTTP basic authentication. The password is never logged nor shown by {@code toString()}. */
+    /**
+     * Uses HTTP basic authentication (not together with {@link #bearerToken}: that is an {@link IllegalStateException};
+     * the user must be non-empty and without ':'). The password is never logged nor shown by {@code toString()}.
+     */
     public B basicAuth(String user, String password) {
         settings.basicAuth(user, password);
         return self();
     }
 
-    /** Uses a bearer token ({@code Authorization: Bearer ...}). Never logged nor shown. */
+    /**
+     * Uses a bearer token ({@code Authorization: Bearer ...}; not together with {@link #basicAuth}: that is an
+     * {@link IllegalStateException}). Never logged nor shown.
+     */
     public B bearerToken(String token) {
         settings.bearerToken(token);
         return self();

@@ -111,7 +111,8 @@ public final class LoggingNotifier implements Notifier {
                         sb.append(" (").append(steps.size() - n).append(" more)");
                     }
                 }
-                rb.url().ifPresent(u -> sb.append(" | ").append(u));
+                // without user info, as Runbook.toText(): credentials never reach a log
+                rb.url().ifPresent(u -> sb.append(" | ").append(dev.tocsin.core.internal.Urls.withoutUserInfo(u)));
             }
             if (!a.context().isEmpty()) {
                 sb.append(" | context:");

@@ -2,7 +2,7 @@ package dev.tocsin.core.notify;
 
 import dev.tocsin.core.Notification;
 import dev.tocsin.core.Notifier;
-import dev.tocsin.core.internal.notify.AlertmanagerDispatcher;
+import dev.tocsin.core.internal.Urls;
 import dev.tocsin.core.internal.notify.DeliveryStats;
 import dev.tocsin.core.internal.notify.WebhookDispatcher;
 import org.slf4j.Logger;
@@ -87,7 +87,7 @@ public final class WebhookNotifier implements Notifier {
     /** Returns the URL without user info or query; never credentials. */
     @Override
     public String toString() {
-        return "WebhookNotifier[" + AlertmanagerDispatcher.describe(url) + (credentials ? ", credentials set" : "")
+        return "WebhookNotifier[" + Urls.describeOrigin(url) + (credentials ? ", credentials set" : "")
                 + "]";
     }
 

@@ -40,4 +40,24 @@ class UrlsTest {
         org.assertj.core.api.Assertions.assertThat(Urls.checkHttp("url", java.net.URI.create("http://lb:8404/")))
                 .hasToString("http://lb:8404/");
     }
+
+    @Test
+    void originHidesPathsThatMayBeTheSecret() {
+        assertThat(Urls.describeOrigin(URI.create("https://hooks.slack.com/services/T0/B0/SECRETTOKEN123")))
+                .isEqualTo("https://hooks.slack.com/...");
+        assertThat(Urls.describeOrigin(URI.create("http://u:pw@127.0.0.1:9/hook?token=S"))).isEqualTo("http://127.0.0.1:9/...");
+        assertThat(Urls.describeOrigin(URI.create("http://h:8080/"))).isEqualTo("http://h:8080/");
+        assertThat(Urls.describeOrigin(URI.create("http://h:8080"))).isEqualTo("http://h:8080");
+        assertThat(Urls.describeOrigin(URI.create("http://h?token=S"))).isEqualTo("http://h/...");
+        assertThat(Urls.describeOrigin(URI.create("http://my_host:80/services/SECRET"))).doesNotContain("SECRET");
+        assertThat(Urls.describeOrigin(URI.create("/relative/SECRET"))).doesNotContain("SECRET");
+    }
+
+    @Test
+    void linksKeepTheirPathButNotTheirUserInfo() {
+        assertThat(Urls.withoutUserInfo(URI.create("https://wiki-user:s3cret@wiki.example.com/runbooks/T?page=2")))
+                .isEqualTo("https://wiki.example.com/runbooks/T?page=2");
+        assertThat(Urls.withoutUserInfo(URI.create("https://wiki.example.com/runbooks/T")))
+                .isEqualTo("https://wiki.example.com/runbooks/T");
+    }
 }

@@ -3,6 +3,7 @@ package dev.tocsin.core.notify;
 import dev.tocsin.core.Alert;
 import dev.tocsin.core.AlertState;
 import dev.tocsin.core.Notification;
+import dev.tocsin.core.Runbook;
 import dev.tocsin.core.internal.notify.RecordingTransport;
 import org.junit.jupiter.api.Test;
 
@@ -60,6 +61,25 @@ class NotifierBuildersTest {
     }
 
     @Test
+    void buildersRejectContradictoryOrMeaninglessSettings() {
+        assertThatThrownBy(() -> AlertmanagerNotifier.builder().basicAuth("u", "p").bearerToken("t"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("at most one of basicAuth and bearerToken");
+        assertThatThrownBy(() -> WebhookNotifier.builder().bearerToken("t").basicAuth("u", "p"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("at most one of basicAuth and bearerToken");
+        assertThatThrownBy(() -> WebhookNotifier.builder().basicAuth("", "p"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must not be empty");
+        for (double m : new double[] {Double.NaN, Double.POSITIVE_INFINITY, 0.5}) {
+            assertThatThrownBy(() -> AlertmanagerNotifier.builder().url(URI.create("http://x"))
+                    .backoff(Duration.ofMillis(1), m, Duration.ofMillis(10)).build())
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("backoffMultiplier");
+        }
+        assertThatThrownBy(() -> AlertmanagerNotifier.to(URI.create("http://am:9093"), URI.create("http://am:9093/")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("given twice");
+        // the same credentials twice is not a contradiction
+        AlertmanagerNotifier.builder().basicAuth("u", "p").basicAuth("u", "q");
+    }
+
+    @Test
     void alertmanagerNotifierSendsToEveryUrlAndCountsPerAlertmanager() {
         RecordingTransport t = new RecordingTransport();
         try (AlertmanagerNotifier n = AlertmanagerNotifier.builder().url(URI.create("http://a:9093"))
@@ -101,5 +121,26 @@ class NotifierBuildersTest {
                 .contains("at 2026-11-25T18:02:00Z").doesNotContain("diagnosis");
         n.accept(new Notification(T0, Duration.ofSeconds(5), List.of(f, pending("R", "b", T0)), List.of(f)));
         assertThat(f.state()).isEqualTo(AlertState.FIRING);
+    }
+
+    @Test
+    void aWebhookPathThatIsItsSecretIsNotShown() {
+        // Slack, Teams and Discord webhooks carry their secret in the path
+        try (WebhookNotifier n = WebhookNotifier.builder()
+                .url(URI.create("https://hooks.slack.com/services/T0/B0/SECRETTOKEN123"))
+                .transport(new RecordingTransport()).build()) {
+            assertThat(n.toString()).isEqualTo("WebhookNotifier[https://hooks.slack.com/...]");
+        }
+    }
+
+    @Test
+    void aLoggedRunbookLinkHasNoUserInfo() {
+        Alert f = firing("R", "app", T0, T0);
+        Runbook rb = Runbook.builder("R").summary("s").url(URI.create("https://wiki-user:s3cret@wiki.example.com/rb/R"))
+                .build();
+        Alert withLink = new Alert(f.ruleName(), f.labels(), f.annotations(), f.state(), f.value(), f.activeAt(),
+                f.firedAt().orElseThrow(), null, rb, f.context());
+        assertThat(LoggingNotifier.builder().build().format(withLink)).contains("| https://wiki.example.com/rb/R")
+                .doesNotContain("s3cret").doesNotContain("wiki-user");
     }
 }

@@ -54,6 +54,12 @@ public final class DeliverySettings {
         if (user.indexOf(':') >= 0) {
             throw new IllegalArgumentException("basic auth user name must not contain ':'");
         }
+        if (user.isEmpty()) {
+            throw new IllegalArgumentException("basic auth user name must not be empty");
+        }
+        if (authorization != null && authorization.startsWith("Bearer ")) {
+            throw new IllegalStateException("give at most one of basicAuth and bearerToken");
+        }
         String encoded = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
         authorization = "Basic " + encoded;
         secrets = java.util.List.of(encoded, user + ":" + password, password);
@@ -64,6 +70,9 @@ public final class DeliverySettings {
         Objects.requireNonNull(token, "token");
         if (token.isBlank() || token.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
             throw new IllegalArgumentException("bearer token must be non-empty printable ASCII without spaces");
+        }
+        if (authorization != null && authorization.startsWith("Basic ")) {
+            throw new IllegalStateException("give at most one of basicAuth and bearerToken");
         }
         authorization = "Bearer " + token;
         secrets = java.util.List.of(token);
@@ -103,8 +112,9 @@ public final class DeliverySettings {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1: " + maxAttempts);
         }
-        if (backoffMultiplier < 1.0) {
-            throw new IllegalArgumentException("backoffMultiplier must be at least 1: " + backoffMultiplier);
+        if (!(backoffMultiplier >= 1.0) || Double.isInfinite(backoffMultiplier)) { // NaN fails the first test
+            throw new IllegalArgumentException("backoffMultiplier must be a finite number of at least 1: "
+                    + backoffMultiplier);
         }
         if (maxBackoff.compareTo(initialBackoff) < 0) {
             throw new IllegalArgumentException("maxBackoff " + maxBackoff + " is shorter than initialBackoff "

@@ -77,7 +77,7 @@ public final class HttpTransport implements Transport {
             return new Response(r.statusCode(), r.body());
         } catch (TimeoutException e) {
             f.cancel(true);
-            throw new HttpTimeoutException("no complete response from " + dev.tocsin.core.internal.Urls.describe(uri)
+            throw new HttpTimeoutException("no complete response from " + dev.tocsin.core.internal.Urls.describeOrigin(uri)
                     + " within " + timeout);
         } catch (InterruptedException e) {
             f.cancel(true);

@@ -68,7 +68,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         this.transport = ownsTransport
                 ? new HttpTransport(settings.timeout, settings.sslContext, settings.headers())
                 : settings.transport;
-        this.worker = new DeliveryWorker<>("webhook " + AlertmanagerDispatcher.describe(url), url, settings,
+        this.worker = new DeliveryWorker<>("webhook " + dev.tocsin.core.internal.Urls.describeOrigin(url), url, settings,
                 transport, batch -> encode(batch.get(0), format), 1, LOG);
         worker.start();
     }
