@@ -105,7 +105,7 @@ public final class HaproxySource implements MetricSource, DeferringSource {
                 b.excludedServerStates, Labels.of("instance", instance, "job", job)))
                 .redactingWith(transport::redact); // a server may echo the credentials it was sent
         this.fetcher = new ResilientFetcher(transport.describe(), b.maxAttempts, b.backoff, b.failuresToOpen,
-                b.openFor, b.clock);
+                b.openFor, b.clock, b.connectTimeout.plus(b.readTimeout));
         this.skippedRowLog = new SkippedRowLog(transport.describe());
     }
 
@@ -483,7 +483,9 @@ public final class HaproxySource implements MetricSource, DeferringSource {
          * Sets the retry: at most {@code maxAttempts} attempts per scrape (1 = no retry; default 2), the first retry
          * after {@code backoff} (default 100 ms), doubling after that. Only failures that a retry may cure are
          * retried: refused or reset connections, HTTP 5xx. Timeouts, HTTP 4xx, redirects, oversized responses are
-         * not.
+         * not. All attempts and waits of one scrape share one budget, {@link #connectTimeout} plus
+         * {@link #readTimeout} (7 s by default): a retry is made only when its wait leaves at least 100 ms of it,
+         * and no attempt runs past it, so a scrape never takes longer than the budget whatever is asked here.
          */
         public Builder retry(int maxAttempts, Duration backoff) {
             if (maxAttempts < 1) {

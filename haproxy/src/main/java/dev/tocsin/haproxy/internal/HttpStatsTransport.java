@@ -131,13 +131,21 @@ public final class HttpStatsTransport implements StatsTransport {
     }
 
     private Socket connect() throws FetchException {
+        Deadline deadline = Deadline.after(connectTimeout); // the scrape's budget may leave less
+        long millis = deadline.remainingMillis();
+        if (millis == 0) {
+            throw deadline.timeout("connecting to " + host + ":" + port);
+        }
         Socket s = new Socket();
         try {
-            s.connect(new InetSocketAddress(connectHost, port), (int) Math.max(1, connectTimeout.toMillis()));
+            s.connect(new InetSocketAddress(connectHost, port), (int) Math.min(Integer.MAX_VALUE, millis));
             s.setTcpNoDelay(true);
             return s;
         } catch (SocketTimeoutException e) {
             close(s);
+            if (deadline.scrapeBound()) {
+                throw deadline.timeout("connecting to " + host + ":" + port);
+            }
             throw new FetchException("connect timeout after " + Durations.format(connectTimeout) + " to " + host
                     + ":" + port, false, e);
         } catch (UnknownHostException e) {

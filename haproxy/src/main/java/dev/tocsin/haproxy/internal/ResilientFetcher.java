@@ -34,6 +34,12 @@ public final class ResilientFetcher {
     private final AtomicLong opened = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private volatile String lastError = "";
+    private final Duration budget;
+    private final long backoffNanos;
+    /** The attempts made by the current thread's scrape (the retry's predicate needs them for the next wait). */
+    private static final ThreadLocal<int[]> ATTEMPTS = ThreadLocal.withInitial(() -> new int[1]);
+    /** The least time a retry must have left after its wait: less would only time out. */
+    static final long MIN_ATTEMPT_NANOS = 100_000_000L;
 
     /**
      * Creates a fetcher.
@@ -44,17 +50,21 @@ public final class ResilientFetcher {
      * @param failuresToOpen consecutive failed scrapes that open the circuit; 0 disables the breaker
      * @param openFor how long the circuit stays open before one trial scrape is let through
      * @param clock the clock of the circuit breaker
+     * @param budget how long one scrape may take, all its attempts and waits included (see {@link Deadline})
      */
     public ResilientFetcher(String target, int maxAttempts, Duration backoff, int failuresToOpen, Duration openFor,
-                            Clock clock) {
+                            Clock clock, Duration budget) {
         this.target = target;
+        this.budget = budget;
+        this.backoffNanos = Math.max(1, backoff.toMillis()) * 1_000_000L;
         this.clock = clock;
         this.failuresToOpen = failuresToOpen;
         this.openFor = openFor;
         RetryConfig retryConfig = RetryConfig.custom()
                 .maxAttempts(maxAttempts)
                 .intervalFunction(IntervalFunction.ofExponentialBackoff(Math.max(1, backoff.toMillis()), 2.0))
-                .retryOnException(e -> e instanceof FetchException && ((FetchException) e).retriable())
+                .retryOnException(e -> e instanceof FetchException && ((FetchException) e).retriable()
+                        && timeForRetry())
                 .failAfterMaxAttempts(false)
                 .build();
         this.retry = Retry.of("haproxy-fetch " + target, retryConfig);
@@ -97,10 +107,17 @@ public final class ResilientFetcher {
      * @throws FetchException the last attempt's failure, or a fast failure while the circuit is open
      */
     public <T> T call(CheckedSupplier<T> fetch) throws FetchException {
-        CheckedSupplier<T> decorated = Retry.decorateCheckedSupplier(retry, fetch);
+        int[] attempts = ATTEMPTS.get();
+        CheckedSupplier<T> counted = () -> {
+            attempts[0]++;
+            return fetch.get();
+        };
+        CheckedSupplier<T> decorated = Retry.decorateCheckedSupplier(retry, counted);
         if (breaker != null) {
             decorated = CircuitBreaker.decorateCheckedSupplier(breaker, decorated);
         }
+        attempts[0] = 0;
+        Deadline.beginScrape(budget);
         try {
             return decorated.get();
         } catch (CallNotPermittedException e) {
@@ -118,7 +135,23 @@ public final class ResilientFetcher {
         } catch (Throwable e) {
             lastError = message(e);
             throw new FetchException("fetching from " + target + " failed: " + message(e), false, e);
+        } finally {
+            Deadline.endScrape();
         }
+    }
+
+    /**
+     * Whether the scrape's budget leaves time for one more attempt after its wait (the first retry waits the backoff,
+     * each further one twice as long): a retry never makes a scrape outlast its budget.
+     */
+    private boolean timeForRetry() {
+        int failed = ATTEMPTS.get()[0];
+        long wait = backoffNanos;
+        for (int k = 1; k < failed && wait < Long.MAX_VALUE / 4; k++) {
+            wait *= 2;
+        }
+        long left = Deadline.scrapeRemainingNanos();
+        return left > wait && left - wait >= MIN_ATTEMPT_NANOS;
     }
 
     private static String message(Throwable t) {

@@ -148,6 +148,9 @@ public final class RuntimeApiTransport implements StatsTransport {
             while (!ch.finishConnect()) {
                 long left = deadline.remainingMillis();
                 if (left <= 0) {
+                    if (deadline.scrapeBound()) {
+                        throw deadline.timeout("connecting to " + display);
+                    }
                     throw new FetchException("connect timeout after " + Durations.format(connectTimeout) + " to "
                             + display, false, null);
                 }
