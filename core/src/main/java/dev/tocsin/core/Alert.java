@@ -57,47 +57,83 @@ public final class Alert {
         this.context = context.isEmpty() ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(context));
     }
 
-    /** Returns the rule's name, equal to the {@code alertname} label. */
+    /**
+     * Returns the rule's name, equal to the {@code alertname} label.
+     *
+     * @return the rule's name
+     */
     public String ruleName() {
         return ruleName;
     }
 
-    /** Returns the final labels (series labels without {@code __name__}, rule labels, {@code alertname}). */
+    /**
+     * Returns the final labels (series labels without {@code __name__}, rule labels, {@code alertname}).
+     *
+     * @return the final labels
+     */
     public Labels labels() {
         return labels;
     }
 
-    /** Returns the expanded annotations, sorted by key. */
+    /**
+     * Returns the expanded annotations, sorted by key.
+     *
+     * @return annotation names to expanded values
+     */
     public Map<String, String> annotations() {
         return annotations;
     }
 
-    /** Returns the state. */
+    /**
+     * Returns the state.
+     *
+     * @return the state
+     */
     public AlertState state() {
         return state;
     }
 
-    /** Returns the value of the triggering series at the last evaluation where it was present. */
+    /**
+     * Returns the value of the triggering series at the last evaluation where it was present.
+     *
+     * @return the value
+     */
     public double value() {
         return value;
     }
 
-    /** Returns when the condition first held (start of PENDING). */
+    /**
+     * Returns when the condition first held (start of PENDING).
+     *
+     * @return the time the condition first held
+     */
     public Instant activeAt() {
         return activeAt;
     }
 
-    /** Returns when the alert went FIRING, if it did. */
+    /**
+     * Returns when the alert went FIRING, if it did.
+     *
+     * @return the time it fired, or empty
+     */
     public Optional<Instant> firedAt() {
         return Optional.ofNullable(firedAt);
     }
 
-    /** Returns when the alert resolved, if it did. */
+    /**
+     * Returns when the alert resolved, if it did.
+     *
+     * @return the time it resolved, or empty
+     */
     public Optional<Instant> resolvedAt() {
         return Optional.ofNullable(resolvedAt);
     }
 
-    /** Returns the rule's runbook, if it has one. */
+    /**
+     * Returns the rule's runbook, if it has one.
+     *
+     * @return the runbook, or empty
+     */
     public Optional<Runbook> runbook() {
         return Optional.ofNullable(runbook);
     }
@@ -106,6 +142,8 @@ public final class Alert {
      * Returns diagnostic facts the rule attached when the alert became PENDING or FIRING (for example which servers of
      * a backend are down and why). They are not annotations: they do not change the alert's Prometheus-compatible payload.
      * A RESOLVED alert keeps the facts of its last PENDING or FIRING evaluation (what was wrong, not what is now).
+     *
+     * @return fact names to values, sorted by name (empty when there are none)
      */
     public Map<String, String> context() {
         return context;

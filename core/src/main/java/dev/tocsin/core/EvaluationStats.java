@@ -25,6 +25,12 @@ public record EvaluationStats(Instant time, Duration sources, Duration history, 
     /**
      * Checks the fields.
      *
+     * @param time the evaluation time
+     * @param sources the duration of reading the sources
+     * @param history the duration of recording the history
+     * @param rules the duration of evaluating the rules
+     * @param notification the duration of calling the listeners and notifiers
+     * @param series how many series the sources gave
      * @throws NullPointerException if a field is null
      * @throws IllegalArgumentException if a duration or the series count is negative
      */
@@ -42,7 +48,11 @@ public record EvaluationStats(Instant time, Duration sources, Duration history, 
         }
     }
 
-    /** Returns the whole evaluation's duration: the sum of its phases. */
+    /**
+     * Returns the whole evaluation's duration: the sum of its phases.
+     *
+     * @return the sum of the four durations
+     */
     public Duration total() {
         return sources.plus(history).plus(rules).plus(notification);
     }

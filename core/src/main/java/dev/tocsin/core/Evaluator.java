@@ -39,7 +39,11 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 public interface Evaluator extends AutoCloseable {
 
-    /** Returns a new builder. */
+    /**
+     * Returns a new builder.
+     *
+     * @return a new builder
+     */
     static Builder builder() {
         return new Builder();
     }
@@ -69,6 +73,7 @@ public interface Evaluator extends AutoCloseable {
     /**
      * Registers a rule; it takes part from the next evaluation on.
      *
+     * @param rule the rule
      * @throws TemplateException if a custom rule's template cannot be parsed
      * @throws IllegalArgumentException if the rule is invalid
      */
@@ -77,16 +82,22 @@ public interface Evaluator extends AutoCloseable {
     /**
      * Removes every registered rule with this name, and their alerts (without sending anything).
      *
+     * @param name the alert name
      * @return whether a rule was removed
      */
     boolean removeRule(String name);
 
-    /** Returns the registered alerting rules, in registration order. */
+    /**
+     * Returns the registered alerting rules, in registration order.
+     *
+     * @return the alerting rules
+     */
     List<Rule> rules();
 
     /**
      * Registers a recording rule after every rule registered so far; it takes part from the next evaluation on.
      *
+     * @param rule the recording rule
      * @throws IllegalStateException if closed
      */
     void addRecordingRule(RecordingRule rule);
@@ -95,16 +106,23 @@ public interface Evaluator extends AutoCloseable {
      * Removes every registered recording rule recording this metric name. Their series disappear at once (the history
      * gets staleness markers at the next evaluation).
      *
+     * @param name the metric name the rules record
      * @return whether a recording rule was removed
      */
     boolean removeRecordingRule(String name);
 
-    /** Returns the registered recording rules, in registration order. */
+    /**
+     * Returns the registered recording rules, in registration order.
+     *
+     * @return the recording rules
+     */
     List<RecordingRule> recordingRules();
 
     /**
      * Returns every current alert (PENDING, FIRING, and RESOLVED ones still retained) as of the last evaluation,
      * ordered by rule (in registration order), then by labels.
+     *
+     * @return the alerts
      */
     List<Alert> alerts();
 
@@ -112,6 +130,8 @@ public interface Evaluator extends AutoCloseable {
      * Returns how the last finished evaluation went (its phases' durations and the series it read), or empty before
      * the first one. A failed source or rule does not make an evaluation unfinished. The default (for evaluators
      * other than the one {@link #builder()} builds, such as test doubles) returns empty.
+     *
+     * @return the last evaluation's statistics, or empty
      */
     default java.util.Optional<EvaluationStats> lastEvaluation() {
         return java.util.Optional.empty();
@@ -142,25 +162,45 @@ public interface Evaluator extends AutoCloseable {
         private Builder() {
         }
 
-        /** Adds a source. Two sources may not share both {@code instance} and {@code job}. */
+        /**
+         * Adds a source. Two sources may not share both {@code instance} and {@code job}.
+         *
+         * @param source the source
+         * @return this builder
+         */
         public Builder source(MetricSource source) {
             sources.add(Objects.requireNonNull(source, "source"));
             return this;
         }
 
-        /** Adds a rule. */
+        /**
+         * Adds a rule.
+         *
+         * @param rule the alerting rule
+         * @return this builder
+         */
         public Builder rule(Rule rule) {
             rules.add(Objects.requireNonNull(rule, "rule"));
             return this;
         }
 
-        /** Adds rules. */
+        /**
+         * Adds rules.
+         *
+         * @param rules the alerting rules, added in iteration order
+         * @return this builder
+         */
         public Builder rules(Iterable<? extends Rule> rules) {
             rules.forEach(this::rule);
             return this;
         }
 
-        /** Adds a recording rule, evaluated after the rules added before it and before those added after it. */
+        /**
+         * Adds a recording rule, evaluated after the rules added before it and before those added after it.
+         *
+         * @param rule the recording rule
+         * @return this builder
+         */
         public Builder recordingRule(RecordingRule rule) {
             rules.add(Objects.requireNonNull(rule, "rule"));
             return this;
@@ -180,6 +220,9 @@ public interface Evaluator extends AutoCloseable {
          * stays visible for the usual 5-minute lookback. A group interval shorter than the evaluator's has no effect:
          * no rule runs more often than the evaluator. ({@link dev.tocsin.core.rules.RuleTests} ignores group
          * intervals, as {@code promtool test rules} does.)
+         *
+         * @param file the parsed rule file
+         * @return this builder
          */
         public Builder ruleGroups(RuleGroups file) {
             for (dev.tocsin.core.rules.RuleGroup g : Objects.requireNonNull(file, "file").groups()) {
@@ -192,19 +235,34 @@ public interface Evaluator extends AutoCloseable {
             return this;
         }
 
-        /** Adds a listener, called on every transition. */
+        /**
+         * Adds a listener, called on every transition.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
         public Builder listener(AlertListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 
-        /** Adds a notifier, called after every evaluation. */
+        /**
+         * Adds a notifier, called after every evaluation.
+         *
+         * @param notifier the notifier
+         * @return this builder
+         */
         public Builder notifier(Notifier notifier) {
             notifiers.add(Objects.requireNonNull(notifier, "notifier"));
             return this;
         }
 
-        /** Sets the evaluation interval (default 5 s; at least 1 ms, at most 365 days). */
+        /**
+         * Sets the evaluation interval (default 5 s; at least 1 ms, at most 365 days).
+         *
+         * @param interval the evaluation interval
+         * @return this builder
+         */
         public Builder interval(Duration interval) {
             Objects.requireNonNull(interval, "interval");
             if (interval.compareTo(Duration.ofMillis(1)) < 0) {
@@ -217,7 +275,12 @@ public interface Evaluator extends AutoCloseable {
             return this;
         }
 
-        /** Sets the clock that {@link Evaluator#start()} reads (default {@link Clock#systemUTC()}). */
+        /**
+         * Sets the clock that {@link Evaluator#start()} reads (default {@link Clock#systemUTC()}).
+         *
+         * @param clock the clock
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
@@ -226,6 +289,9 @@ public interface Evaluator extends AutoCloseable {
         /**
          * Runs periodic evaluations on this executor instead of the evaluator's own thread. The caller owns it: it is
          * not shut down by {@link Evaluator#close()}.
+         *
+         * @param executor the executor to schedule evaluations on
+         * @return this builder
          */
         public Builder executor(ScheduledExecutorService executor) {
             this.executor = Objects.requireNonNull(executor, "executor");
@@ -235,6 +301,9 @@ public interface Evaluator extends AutoCloseable {
         /**
          * Sets the external labels seen as {@code $externalLabels} in templates. Notifiers take their own external
          * labels (e.g. {@code AlertmanagerNotifier.builder().externalLabels(...)}): alerts keep the rule's labels.
+         *
+         * @param externalLabels the external labels
+         * @return this builder
          */
         public Builder externalLabels(Labels externalLabels) {
             this.externalLabels = Objects.requireNonNull(externalLabels, "externalLabels");
@@ -244,6 +313,9 @@ public interface Evaluator extends AutoCloseable {
         /**
          * Sets the external URL seen as {@code $externalURL} in templates. (Notifiers take their own
          * {@code generatorUrl}.)
+         *
+         * @param externalUrl the external URL
+         * @return this builder
          */
         public Builder externalUrl(String externalUrl) {
             this.externalUrl = Objects.requireNonNull(externalUrl, "externalUrl");
@@ -254,6 +326,9 @@ public interface Evaluator extends AutoCloseable {
          * Whether alerts built on a failed source's series hold their state (neither resolve nor start) while the
          * source is down, up to {@link #sourceStaleness(Duration)}. Default {@code true}; {@code false} gives
          * Prometheus's behaviour, where a failed scrape makes the series vanish and firing alerts resolve.
+         *
+         * @param hold whether to hold them
+         * @return this builder
          */
         public Builder holdOnSourceFailure(boolean hold) {
             this.holdOnSourceFailure = hold;
@@ -263,6 +338,9 @@ public interface Evaluator extends AutoCloseable {
         /**
          * How long after a source's last successful read its series are still trusted while it fails (default 5
          * minutes). After that they count as gone.
+         *
+         * @param staleness how long the series are trusted, not negative
+         * @return this builder
          */
         public Builder sourceStaleness(Duration staleness) {
             Objects.requireNonNull(staleness, "staleness");
@@ -276,6 +354,7 @@ public interface Evaluator extends AutoCloseable {
         /**
          * Returns the evaluator (not started).
          *
+         * @return the evaluator
          * @throws IllegalArgumentException if two sources share instance and job, or a rule is invalid
          */
         public Evaluator build() {

@@ -84,7 +84,11 @@ public final class Labels implements Comparable<Labels> {
         return metric == null ? pairs.length : pairs.length + 2;
     }
 
-    /** Returns the empty label set. */
+    /**
+     * Returns the empty label set.
+     *
+     * @return the empty label set
+     */
     public static Labels empty() {
         return EMPTY;
     }
@@ -92,6 +96,8 @@ public final class Labels implements Comparable<Labels> {
     /**
      * Returns a label set of the given alternating names and values, e.g. {@code Labels.of("backend", "app")}.
      *
+     * @param namesAndValues names and values, alternating
+     * @return the label set (labels with an empty value left out)
      * @throws IllegalArgumentException if the count is odd, a name is invalid or repeated
      */
     public static Labels of(String... namesAndValues) {
@@ -114,6 +120,8 @@ public final class Labels implements Comparable<Labels> {
     /**
      * Returns a label set holding the entries of the given map.
      *
+     * @param labels label names to values
+     * @return the label set (labels with an empty value left out)
      * @throws IllegalArgumentException if a name is invalid
      */
     public static Labels of(Map<String, String> labels) {
@@ -123,19 +131,32 @@ public final class Labels implements Comparable<Labels> {
         return b.build();
     }
 
-    /** Returns a new, empty builder. */
+    /**
+     * Returns a new, empty builder.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Returns a builder holding this set's labels, to derive a changed copy. */
+    /**
+     * Returns a builder holding this set's labels, to derive a changed copy.
+     *
+     * @return a new builder holding this set's labels
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         forEach(b.map::put);
         return b;
     }
 
-    /** Returns whether {@code name} is a valid label name. */
+    /**
+     * Returns whether {@code name} is a valid label name.
+     *
+     * @param name the name to check; may be {@code null}
+     * @return true when it matches {@code [a-zA-Z_][a-zA-Z0-9_]*}
+     */
     public static boolean isValidName(String name) {
         if (name == null || name.isEmpty()) {
             return false;
@@ -151,12 +172,20 @@ public final class Labels implements Comparable<Labels> {
         return true;
     }
 
-    /** Returns the number of labels. */
+    /**
+     * Returns the number of labels.
+     *
+     * @return the number of labels
+     */
     public int size() {
         return flatLength() / 2;
     }
 
-    /** Returns whether this set has no labels. */
+    /**
+     * Returns whether this set has no labels.
+     *
+     * @return true when there are no labels
+     */
     public boolean isEmpty() {
         return metric == null && pairs.length == 0;
     }
@@ -164,6 +193,8 @@ public final class Labels implements Comparable<Labels> {
     /**
      * Returns the name of the {@code index}-th label in sorted order.
      *
+     * @param index the position in sorted order, from 0
+     * @return the label name
      * @throws IndexOutOfBoundsException if {@code index} is negative or not less than {@link #size()}
      */
     public String name(int index) {
@@ -174,6 +205,8 @@ public final class Labels implements Comparable<Labels> {
     /**
      * Returns the value of the {@code index}-th label in sorted order.
      *
+     * @param index the position in sorted order, from 0
+     * @return the label value
      * @throws IndexOutOfBoundsException if {@code index} is negative or not less than {@link #size()}
      */
     public String value(int index) {
@@ -181,23 +214,42 @@ public final class Labels implements Comparable<Labels> {
         return elem(2 * index + 1);
     }
 
-    /** Returns the value of the label, or the empty string when absent (Prometheus semantics). */
+    /**
+     * Returns the value of the label, or the empty string when absent (Prometheus semantics).
+     *
+     * @param name the label name
+     * @return the value, or {@code ""}
+     */
     public String get(String name) {
         int i = indexOf(name);
         return i < 0 ? "" : elem(2 * i + 1);
     }
 
-    /** Returns whether the label is present. */
+    /**
+     * Returns whether the label is present.
+     *
+     * @param name the label name
+     * @return true when the label is present
+     */
     public boolean has(String name) {
         return indexOf(name) >= 0;
     }
 
-    /** Returns the metric name ({@value #METRIC_NAME}), or the empty string. */
+    /**
+     * Returns the metric name ({@value #METRIC_NAME}), or the empty string.
+     *
+     * @return the metric name, or {@code ""}
+     */
     public String metricName() {
         return metric != null ? metric : get(METRIC_NAME);
     }
 
-    /** Returns a copy without the named labels (this instance when none of them is present). */
+    /**
+     * Returns a copy without the named labels (this instance when none of them is present).
+     *
+     * @param names the names of the labels to remove
+     * @return the label set without them
+     */
     public Labels without(String... names) {
         boolean any = false;
         for (String n : names) {
@@ -231,7 +283,11 @@ public final class Labels implements Comparable<Labels> {
         return keep == 0 ? EMPTY : new Labels(Arrays.copyOf(tmp, keep));
     }
 
-    /** Returns a copy without {@value #METRIC_NAME} (this instance when it has none). */
+    /**
+     * Returns a copy without {@value #METRIC_NAME} (this instance when it has none).
+     *
+     * @return the label set without the metric name
+     */
     public Labels withoutMetricName() {
         if (metric == null) {
             // names are interned on construction, so an identity scan finds __name__ if it is there: a set without
@@ -249,6 +305,9 @@ public final class Labels implements Comparable<Labels> {
     /**
      * Returns a copy with {@code name} set to {@code value} (removed when {@code value} is empty).
      *
+     * @param name the label name
+     * @param value the value; empty to remove the label
+     * @return the changed label set (this instance when nothing changes)
      * @throws IllegalArgumentException if the name is invalid
      */
     public Labels with(String name, String value) {
@@ -289,6 +348,9 @@ public final class Labels implements Comparable<Labels> {
      * Returns a copy to which every label of {@code defaults} that this set lacks is added; labels already present
      * keep their value. Returns this instance when nothing is added. This is how a scrape target's {@code instance}
      * and {@code job} are attached.
+     *
+     * @param defaults the labels to add where absent
+     * @return the label set with the defaults added
      */
     public Labels withDefaults(Labels defaults) {
         int missing = 0;
@@ -336,7 +398,11 @@ public final class Labels implements Comparable<Labels> {
         return out;
     }
 
-    /** Calls {@code action} for every label in sorted order. */
+    /**
+     * Calls {@code action} for every label in sorted order.
+     *
+     * @param action called with each name and value
+     */
     public void forEach(BiConsumer<String, String> action) {
         if (metric != null) {
             action.accept(METRIC_NAME, metric);
@@ -346,7 +412,11 @@ public final class Labels implements Comparable<Labels> {
         }
     }
 
-    /** Returns the labels as an unmodifiable sorted map. */
+    /**
+     * Returns the labels as an unmodifiable sorted map.
+     *
+     * @return the labels, name to value
+     */
     public Map<String, String> asMap() {
         TreeMap<String, String> m = new TreeMap<>();
         forEach(m::put);
@@ -487,6 +557,9 @@ public final class Labels implements Comparable<Labels> {
         /**
          * Sets a label; an empty value removes it.
          *
+         * @param name the label name
+         * @param value the value; empty to remove the label
+         * @return this builder
          * @throws IllegalArgumentException if the name is invalid
          */
         public Builder put(String name, String value) {
@@ -503,18 +576,32 @@ public final class Labels implements Comparable<Labels> {
             return this;
         }
 
-        /** Removes a label if present. */
+        /**
+         * Removes a label if present.
+         *
+         * @param name the label name
+         * @return this builder
+         */
         public Builder remove(String name) {
             map.remove(name);
             return this;
         }
 
-        /** Returns whether the label is set in this builder. */
+        /**
+         * Returns whether the label is set in this builder.
+         *
+         * @param name the label name
+         * @return true when the label is set
+         */
         public boolean has(String name) {
             return map.containsKey(name);
         }
 
-        /** Returns the immutable label set. */
+        /**
+         * Returns the immutable label set.
+         *
+         * @return the label set
+         */
         public Labels build() {
             if (map.isEmpty()) {
                 return EMPTY;

@@ -35,7 +35,11 @@ public final class MetricInterest {
         this.onDemand = onDemand;
     }
 
-    /** Returns the interest in every metric. */
+    /**
+     * Returns the interest in every metric.
+     *
+     * @return the interest in every metric
+     */
     public static MetricInterest all() {
         return ALL;
     }
@@ -43,6 +47,8 @@ public final class MetricInterest {
     /**
      * Returns the interest in exactly these metric names.
      *
+     * @param metricNames the metric names wanted
+     * @return the interest in those names
      * @throws NullPointerException if the collection or a name is null
      */
     public static MetricInterest of(Collection<String> metricNames) {
@@ -58,6 +64,9 @@ public final class MetricInterest {
      * Returns the interest in {@code metricNames} in every read, plus {@code onDemandNames} on demand only (see the
      * class comment). A name in both is wanted in every read.
      *
+     * @param metricNames the metric names wanted in every read
+     * @param onDemandNames the metric names wanted on demand only
+     * @return the interest in those names
      * @throws NullPointerException if a collection or a name is null
      */
     public static MetricInterest of(Collection<String> metricNames, Collection<String> onDemandNames) {
@@ -77,18 +86,29 @@ public final class MetricInterest {
         return new MetricInterest(Set.copyOf(all), Set.copyOf(lazy));
     }
 
-    /** Returns whether every metric is wanted. */
+    /**
+     * Returns whether every metric is wanted.
+     *
+     * @return true when every metric is wanted
+     */
     public boolean isAll() {
         return names == null;
     }
 
-    /** Returns whether samples of this metric name are wanted (on-demand names included). */
+    /**
+     * Returns whether samples of this metric name are wanted (on-demand names included).
+     *
+     * @param metricName the metric name
+     * @return true when its samples are wanted
+     */
     public boolean includes(String metricName) {
         return names == null || names.contains(metricName);
     }
 
     /**
      * Returns the wanted names, on-demand names included; empty when {@link #isAll()} (check that first).
+     *
+     * @return the wanted names (immutable)
      */
     public Set<String> names() {
         return names == null ? Set.of() : names;
@@ -97,12 +117,19 @@ public final class MetricInterest {
     /**
      * Returns the names wanted only on demand: a subset of {@link #names()}, empty when {@link #isAll()} or when no
      * rule declared any (see the class comment).
+     *
+     * @return the on-demand names (immutable)
      */
     public Set<String> onDemandNames() {
         return onDemand;
     }
 
-    /** Returns whether this metric name is wanted only on demand (see {@link #onDemandNames()}). */
+    /**
+     * Returns whether this metric name is wanted only on demand (see {@link #onDemandNames()}).
+     *
+     * @param metricName the metric name
+     * @return true when it is wanted only on demand
+     */
     public boolean isOnDemand(String metricName) {
         return onDemand.contains(metricName);
     }

@@ -15,13 +15,25 @@ import java.util.List;
  */
 public interface MetricSource {
 
-    /** Returns the value of the {@code instance} label, e.g. {@code host:port} or a socket path. */
+    /**
+     * Returns the value of the {@code instance} label, e.g. {@code host:port} or a socket path.
+     *
+     * @return the {@code instance} label value
+     */
     String instance();
 
-    /** Returns the value of the {@code job} label. */
+    /**
+     * Returns the value of the {@code job} label.
+     *
+     * @return the {@code job} label value
+     */
     String job();
 
-    /** Returns the name of the health series; {@code up} unless overridden ({@code haproxy_up} for HAProxy). */
+    /**
+     * Returns the name of the health series; {@code up} unless overridden ({@code haproxy_up} for HAProxy).
+     *
+     * @return the health series' metric name
+     */
     default String healthMetric() {
         return "up";
     }

@@ -13,13 +13,28 @@ import java.util.function.Predicate;
  */
 public interface MetricsView {
 
-    /** Returns the evaluation time. */
+    /**
+     * Returns the evaluation time.
+     *
+     * @return the evaluation time
+     */
     Instant time();
 
-    /** Returns the current samples of the named metric, in no particular order (empty when there are none). */
+    /**
+     * Returns the current samples of the named metric, in no particular order (empty when there are none).
+     *
+     * @param metricName the metric name
+     * @return the samples
+     */
     List<Sample> series(String metricName);
 
-    /** Returns the current samples of the named metric whose labels satisfy {@code filter}. */
+    /**
+     * Returns the current samples of the named metric whose labels satisfy {@code filter}.
+     *
+     * @param metricName the metric name
+     * @param filter the test the samples' labels must pass
+     * @return the matching samples
+     */
     default List<Sample> series(String metricName, Predicate<Labels> filter) {
         List<Sample> out = new ArrayList<>();
         for (Sample s : series(metricName)) {

@@ -15,7 +15,14 @@ import java.util.Objects;
  */
 public record Notification(Instant time, Duration evaluationInterval, List<Alert> transitions, List<Alert> active) {
 
-    /** Validates and copies the lists. */
+    /**
+     * Validates and copies the lists.
+     *
+     * @param time the evaluation time
+     * @param evaluationInterval the evaluator's interval
+     * @param transitions the alerts that changed state in this evaluation, in order
+     * @param active every alert currently FIRING or retained as RESOLVED
+     */
     public Notification {
         Objects.requireNonNull(time, "time");
         Objects.requireNonNull(evaluationInterval, "evaluationInterval");

@@ -26,7 +26,11 @@ import java.util.Set;
  */
 public interface Rule {
 
-    /** Returns the alert name ({@code alertname}); any non-empty string, as in Prometheus. */
+    /**
+     * Returns the alert name ({@code alertname}); any non-empty string, as in Prometheus.
+     *
+     * @return the alert name
+     */
     String name();
 
     /**
@@ -44,32 +48,54 @@ public interface Rule {
      * Returns the PromQL expression this rule evaluates, as written, when it was built with
      * {@link Builder#expr(String)} (or loaded from a rule file); empty for rules with a Java {@link RuleCondition} and
      * for host implementations of this interface.
+     *
+     * @return the expression, or empty when the rule has none
      */
     default Optional<String> expr() {
         return Optional.empty();
     }
 
-    /** Returns how long the condition must hold before the alert fires; zero by default. */
+    /**
+     * Returns how long the condition must hold before the alert fires; zero by default.
+     *
+     * @return the {@code for} duration
+     */
     default Duration forDuration() {
         return Duration.ZERO;
     }
 
-    /** Returns how long a firing alert keeps firing after its condition stopped holding; zero by default. */
+    /**
+     * Returns how long a firing alert keeps firing after its condition stopped holding; zero by default.
+     *
+     * @return the {@code keep_firing_for} duration
+     */
     default Duration keepFiringFor() {
         return Duration.ZERO;
     }
 
-    /** Returns the labels added to every alert, as templates; they win over series labels. */
+    /**
+     * Returns the labels added to every alert, as templates; they win over series labels.
+     *
+     * @return label names to value templates
+     */
     default Map<String, String> labels() {
         return Map.of();
     }
 
-    /** Returns the annotations, as templates. */
+    /**
+     * Returns the annotations, as templates.
+     *
+     * @return annotation names to value templates
+     */
     default Map<String, String> annotations() {
         return Map.of();
     }
 
-    /** Returns the runbook attached to every alert of this rule, if any. */
+    /**
+     * Returns the runbook attached to every alert of this rule, if any.
+     *
+     * @return the runbook, or empty
+     */
     default Optional<Runbook> runbook() {
         return Optional.empty();
     }
@@ -77,6 +103,9 @@ public interface Rule {
     /**
      * Returns extra diagnostic facts for an active alert (see {@link Alert#context()}); none by default.
      *
+     * @param alertLabels the labels of the alert
+     * @param metrics the metrics of this evaluation
+     * @return fact names to values (empty when there is nothing to add)
      * @throws Exception on failure; the alert then carries no context for this evaluation
      */
     default Map<String, String> context(Labels alertLabels, MetricsView metrics) throws Exception {
@@ -87,6 +116,8 @@ public interface Rule {
      * Returns the metric names this rule reads (its condition and its context), so that sources may skip the others;
      * empty when the rule may read any metric (the default, and always safe). What its label and annotation templates
      * read through {@code query} need not be listed: the evaluator adds it.
+     *
+     * @return the metric names read, or empty when the rule may read any metric
      */
     default Optional<Set<String>> reads() {
         return Optional.empty();
@@ -97,12 +128,19 @@ public interface Rule {
      * {@link MetricsView#seriesMatching(String, Map)}, for the labels of one alert at a time: a source may then look
      * those series up when asked instead of returning them in every read (see {@link MetricInterest}). Empty by
      * default; ignored when {@link #reads()} is empty.
+     *
+     * @return the metric names read only on demand
      */
     default Set<String> readsOnDemand() {
         return Set.of();
     }
 
-    /** Starts building an alerting rule with the given name. */
+    /**
+     * Starts building an alerting rule with the given name.
+     *
+     * @param name the alert name
+     * @return a new builder
+     */
     static Builder alert(String name) {
         return new Builder(BuiltRule.Spec.of(name));
     }
@@ -122,6 +160,9 @@ public interface Rule {
      * evaluated by the evaluator itself (with its history and alert series), not through its
      * {@link #evaluate(MetricsView)}. For a host implementation the copy's condition is that rule's
      * {@code evaluate} and its context that rule's {@code context}.
+     *
+     * @param rule the rule to copy
+     * @return a new builder holding the rule's settings
      */
     static Builder from(Rule rule) {
         return new Builder(BuiltRule.Spec.of(rule));
@@ -138,55 +179,102 @@ public interface Rule {
             this.spec = spec;
         }
 
-        /** Sets the condition as a PromQL expression; exclusive with {@link #condition(RuleCondition)}. */
+        /**
+         * Sets the condition as a PromQL expression; exclusive with {@link #condition(RuleCondition)}.
+         *
+         * @param expression the PromQL expression
+         * @return this builder
+         */
         public Builder expr(String expression) {
             spec.expr(expression);
             return this;
         }
 
-        /** Sets the condition as Java code; exclusive with {@link #expr(String)}. */
+        /**
+         * Sets the condition as Java code; exclusive with {@link #expr(String)}.
+         *
+         * @param condition the Java condition
+         * @return this builder
+         */
         public Builder condition(RuleCondition condition) {
             spec.condition(condition);
             return this;
         }
 
-        /** Sets {@code for}: how long the condition must hold before firing (default zero). */
+        /**
+         * Sets {@code for}: how long the condition must hold before firing (default zero).
+         *
+         * @param duration the {@code for} duration, not negative
+         * @return this builder
+         */
         public Builder forDuration(Duration duration) {
             spec.forDuration(duration);
             return this;
         }
 
-        /** Sets {@code keep_firing_for} (default zero). */
+        /**
+         * Sets {@code keep_firing_for} (default zero).
+         *
+         * @param duration the {@code keep_firing_for} duration, not negative
+         * @return this builder
+         */
         public Builder keepFiringFor(Duration duration) {
             spec.keepFiringFor(duration);
             return this;
         }
 
-        /** Adds a label (its value is a template). */
+        /**
+         * Adds a label (its value is a template).
+         *
+         * @param name the label name
+         * @param valueTemplate the value template
+         * @return this builder
+         */
         public Builder label(String name, String valueTemplate) {
             spec.label(name, valueTemplate);
             return this;
         }
 
-        /** Adds labels (values are templates). */
+        /**
+         * Adds labels (values are templates).
+         *
+         * @param labels label names to value templates
+         * @return this builder
+         */
         public Builder labels(Map<String, String> labels) {
             labels.forEach(spec::label);
             return this;
         }
 
-        /** Adds an annotation (its value is a template). */
+        /**
+         * Adds an annotation (its value is a template).
+         *
+         * @param name the annotation name
+         * @param valueTemplate the value template
+         * @return this builder
+         */
         public Builder annotation(String name, String valueTemplate) {
             spec.annotation(name, valueTemplate);
             return this;
         }
 
-        /** Adds annotations (values are templates). */
+        /**
+         * Adds annotations (values are templates).
+         *
+         * @param annotations annotation names to value templates
+         * @return this builder
+         */
         public Builder annotations(Map<String, String> annotations) {
             annotations.forEach(spec::annotation);
             return this;
         }
 
-        /** Attaches a runbook to every alert of the rule. */
+        /**
+         * Attaches a runbook to every alert of the rule.
+         *
+         * @param runbook the runbook
+         * @return this builder
+         */
         public Builder runbook(Runbook runbook) {
             spec.runbook(runbook);
             return this;
@@ -199,6 +287,8 @@ public interface Rule {
          * metric names plus these. Without this call, a rule with a Java condition or a context may read any metric.
          * A condition or context that reads an undeclared metric sees no samples of it.
          *
+         * @param metricNames the metric names read
+         * @return this builder
          * @throws IllegalArgumentException if a name is not a valid metric name
          */
         public Builder reads(String... metricNames) {
@@ -214,6 +304,8 @@ public interface Rule {
          * when they are many and rarely needed. A name also read otherwise (declared with {@link #reads(String...)},
          * read by the expression or by another rule) is read in every evaluation.
          *
+         * @param metricNames the metric names read only on demand
+         * @return this builder
          * @throws IllegalArgumentException if a name is not a valid metric name
          */
         public Builder readsOnDemand(String... metricNames) {
@@ -221,7 +313,12 @@ public interface Rule {
             return this;
         }
 
-        /** Sets a computation of extra diagnostic facts for active alerts. */
+        /**
+         * Sets a computation of extra diagnostic facts for active alerts.
+         *
+         * @param context the computation of the facts
+         * @return this builder
+         */
         public Builder context(AlertContext context) {
             spec.context(context);
             return this;
@@ -230,6 +327,7 @@ public interface Rule {
         /**
          * Returns the rule.
          *
+         * @return the rule
          * @throws ExpressionException if the expression is malformed or unsupported (with its position)
          * @throws TemplateException if a label or annotation template cannot be parsed
          * @throws IllegalArgumentException if the name, a label name or a duration is invalid, or both or neither of

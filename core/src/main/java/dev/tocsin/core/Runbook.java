@@ -49,6 +49,8 @@ public final class Runbook {
     /**
      * Parses a runbook in the Markdown format described above.
      *
+     * @param markdown the Markdown document
+     * @return the runbook
      * @throws RunbookFormatException with the line number when the document does not follow the format
      */
     public static Runbook parseMarkdown(String markdown) {
@@ -59,6 +61,9 @@ public final class Runbook {
     /**
      * Parses a runbook from a UTF-8 classpath resource.
      *
+     * @param anchor the class the resource name is resolved against ({@link Class#getResourceAsStream(String)})
+     * @param resource the resource name
+     * @return the runbook
      * @throws IllegalArgumentException if the resource does not exist
      * @throws RunbookFormatException if it does not follow the format
      */
@@ -73,57 +78,102 @@ public final class Runbook {
         }
     }
 
-    /** Returns a builder for a runbook with the given title. */
+    /**
+     * Returns a builder for a runbook with the given title.
+     *
+     * @param title the title, usually the alert name
+     * @return a new builder
+     */
     public static Builder builder(String title) {
         return new Builder(title);
     }
 
-    /** Returns the title, usually the alert name. */
+    /**
+     * Returns the title, usually the alert name.
+     *
+     * @return the title
+     */
     public String title() {
         return title;
     }
 
-    /** Returns the one-line summary (may be empty). */
+    /**
+     * Returns the one-line summary (may be empty).
+     *
+     * @return the summary, or {@code ""}
+     */
     public String summary() {
         return summary;
     }
 
-    /** Returns the Meaning section's text. */
+    /**
+     * Returns the Meaning section's text.
+     *
+     * @return the Meaning text
+     */
     public String meaning() {
         return meaning;
     }
 
-    /** Returns the Impact section's prose (without its bullet points). */
+    /**
+     * Returns the Impact section's prose (without its bullet points).
+     *
+     * @return the Impact prose
+     */
     public String impact() {
         return impact;
     }
 
-    /** Returns the Impact section's bullet points, in order. */
+    /**
+     * Returns the Impact section's bullet points, in order.
+     *
+     * @return the Impact points (immutable)
+     */
     public List<String> impactPoints() {
         return impactPoints;
     }
 
-    /** Returns the Diagnosis steps, in order. */
+    /**
+     * Returns the Diagnosis steps, in order.
+     *
+     * @return the Diagnosis steps (immutable)
+     */
     public List<String> diagnosis() {
         return diagnosis;
     }
 
-    /** Returns the Mitigation steps, in order. */
+    /**
+     * Returns the Mitigation steps, in order.
+     *
+     * @return the Mitigation steps (immutable)
+     */
     public List<String> mitigation() {
         return mitigation;
     }
 
-    /** Returns closing remarks that follow the sections (may be empty). */
+    /**
+     * Returns closing remarks that follow the sections (may be empty).
+     *
+     * @return the notes, or {@code ""}
+     */
     public String notes() {
         return notes;
     }
 
-    /** Returns where the runbook is published, if known. */
+    /**
+     * Returns where the runbook is published, if known.
+     *
+     * @return the URL, or empty
+     */
     public Optional<URI> url() {
         return Optional.ofNullable(url);
     }
 
-    /** Returns the alert rule the runbook documents (YAML, as in its {@code <details>} block), if present. */
+    /**
+     * Returns the alert rule the runbook documents (YAML, as in its {@code <details>} block), if present.
+     *
+     * @return the rule's YAML, or empty
+     */
     public Optional<String> ruleDefinition() {
         return Optional.ofNullable(ruleDefinition);
     }
@@ -154,6 +204,8 @@ public final class Runbook {
      * each part that is not empty, one paragraph per line ({@code Summary:}, {@code Meaning:}, {@code Impact:} with its
      * points as {@code "  - "} lines, {@code Diagnosis:} and {@code Mitigation:} with numbered steps indented by two
      * spaces, {@code Notes:}, and {@code More:} with the URL without its user info). Lines are not wrapped.
+     *
+     * @return the text, each line ending with a newline
      */
     public String toText() {
         StringBuilder sb = new StringBuilder(oneLine(title)).append('\n');
@@ -225,61 +277,110 @@ public final class Runbook {
             this.title = Objects.requireNonNull(title, "title");
         }
 
-        /** Sets the one-line summary. */
+        /**
+         * Sets the one-line summary.
+         *
+         * @param summary the summary
+         * @return this builder
+         */
         public Builder summary(String summary) {
             this.summary = Objects.requireNonNull(summary, "summary");
             return this;
         }
 
-        /** Sets the Meaning text. */
+        /**
+         * Sets the Meaning text.
+         *
+         * @param meaning the Meaning text
+         * @return this builder
+         */
         public Builder meaning(String meaning) {
             this.meaning = Objects.requireNonNull(meaning, "meaning");
             return this;
         }
 
-        /** Sets the Impact prose. */
+        /**
+         * Sets the Impact prose.
+         *
+         * @param impact the Impact prose
+         * @return this builder
+         */
         public Builder impact(String impact) {
             this.impact = Objects.requireNonNull(impact, "impact");
             return this;
         }
 
-        /** Appends an Impact bullet point. */
+        /**
+         * Appends an Impact bullet point.
+         *
+         * @param point the bullet point
+         * @return this builder
+         */
         public Builder impactPoint(String point) {
             impactPoints.add(Objects.requireNonNull(point, "point"));
             return this;
         }
 
-        /** Appends a Diagnosis step. */
+        /**
+         * Appends a Diagnosis step.
+         *
+         * @param step the step
+         * @return this builder
+         */
         public Builder diagnosisStep(String step) {
             diagnosis.add(Objects.requireNonNull(step, "step"));
             return this;
         }
 
-        /** Appends a Mitigation step. */
+        /**
+         * Appends a Mitigation step.
+         *
+         * @param step the step
+         * @return this builder
+         */
         public Builder mitigationStep(String step) {
             mitigation.add(Objects.requireNonNull(step, "step"));
             return this;
         }
 
-        /** Sets the closing notes. */
+        /**
+         * Sets the closing notes.
+         *
+         * @param notes the notes
+         * @return this builder
+         */
         public Builder notes(String notes) {
             this.notes = Objects.requireNonNull(notes, "notes");
             return this;
         }
 
-        /** Sets where the runbook is published. */
+        /**
+         * Sets where the runbook is published.
+         *
+         * @param url the URL
+         * @return this builder
+         */
         public Builder url(URI url) {
             this.url = Objects.requireNonNull(url, "url");
             return this;
         }
 
-        /** Sets the documented rule (YAML). */
+        /**
+         * Sets the documented rule (YAML).
+         *
+         * @param yaml the rule, as YAML
+         * @return this builder
+         */
         public Builder ruleDefinition(String yaml) {
             this.ruleDefinition = Objects.requireNonNull(yaml, "yaml");
             return this;
         }
 
-        /** Returns the runbook. */
+        /**
+         * Returns the runbook.
+         *
+         * @return the runbook
+         */
         public Runbook build() {
             return new Runbook(this);
         }

@@ -11,7 +11,12 @@ import java.util.Objects;
  */
 public record Sample(Labels labels, double value) {
 
-    /** Validates the labels are present. */
+    /**
+     * Validates the labels are present.
+     *
+     * @param labels the series' labels, including {@code __name__} for a metric
+     * @param value the sample value
+     */
     public Sample {
         Objects.requireNonNull(labels, "labels");
     }
@@ -19,6 +24,10 @@ public record Sample(Labels labels, double value) {
     /**
      * Returns a sample of the named metric with the given alternating label names and values.
      *
+     * @param metricName the metric name
+     * @param value the sample value
+     * @param labelNamesAndValues further label names and values, alternating
+     * @return the sample
      * @throws IllegalArgumentException if the metric name or a label is invalid
      */
     public static Sample of(String metricName, double value, String... labelNamesAndValues) {
@@ -29,12 +38,21 @@ public record Sample(Labels labels, double value) {
         return new Sample(l, value);
     }
 
-    /** Returns the metric name, or the empty string for a series without one. */
+    /**
+     * Returns the metric name, or the empty string for a series without one.
+     *
+     * @return the metric name, or {@code ""}
+     */
     public String metricName() {
         return labels.metricName();
     }
 
-    /** Returns whether {@code name} is a valid metric name ({@code [a-zA-Z_:][a-zA-Z0-9_:]*}). */
+    /**
+     * Returns whether {@code name} is a valid metric name ({@code [a-zA-Z_:][a-zA-Z0-9_:]*}).
+     *
+     * @param name the name to check; may be {@code null}
+     * @return true when it is a valid metric name
+     */
     public static boolean isValidMetricName(String name) {
         if (name == null || name.isEmpty()) {
             return false;

@@ -44,22 +44,38 @@ public class TocsinParseException extends IllegalArgumentException {
         return sb.append(": ").append(detail).toString();
     }
 
-    /** Returns what was being read. */
+    /**
+     * Returns what was being read.
+     *
+     * @return what was being read
+     */
     public String input() {
         return input;
     }
 
-    /** Returns the 1-based line, or 0 when unknown. */
+    /**
+     * Returns the 1-based line, or 0 when unknown.
+     *
+     * @return the line, or 0
+     */
     public int line() {
         return line;
     }
 
-    /** Returns the 1-based column, or 0 when unknown. */
+    /**
+     * Returns the 1-based column, or 0 when unknown.
+     *
+     * @return the column, or 0
+     */
     public int column() {
         return column;
     }
 
-    /** Returns the description of the problem without the location. */
+    /**
+     * Returns the description of the problem without the location.
+     *
+     * @return the description of the problem
+     */
     public String detail() {
         return detail;
     }

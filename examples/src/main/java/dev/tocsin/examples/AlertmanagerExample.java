@@ -15,7 +15,12 @@ import java.time.Duration;
  */
 public final class AlertmanagerExample {
 
-    /** Arguments: the stats page URL, the Alertmanager URL, how long to run (ISO-8601, default PT1M). */
+    /**
+     * Arguments: the stats page URL, the Alertmanager URL, how long to run (ISO-8601, default PT1M).
+     *
+     * @param args the arguments described above
+     * @throws InterruptedException if interrupted while it runs
+     */
     public static void main(String[] args) throws InterruptedException {
         URI stats = URI.create(args.length > 0 ? args[0] : "http://127.0.0.1:8404/stats");
         URI alertmanager = URI.create(args.length > 1 ? args[1] : "http://127.0.0.1:9093");

@@ -21,7 +21,11 @@ import java.util.TreeMap;
  */
 public final class CustomJavaRuleExample {
 
-    /** Returns the rule: condition in Java, labels, templated annotations and a runbook built in code. */
+    /**
+     * Returns the rule: condition in Java, labels, templated annotations and a runbook built in code.
+     *
+     * @return the rule
+     */
     public static Rule backendDegraded() {
         return Rule.alert("HaproxyBackendDegraded")
                 .condition(CustomJavaRuleExample::degradedBackends)
@@ -56,7 +60,12 @@ public final class CustomJavaRuleExample {
         return out;
     }
 
-    /** Arguments: the stats page URL, how long to run (ISO-8601, default PT1M). */
+    /**
+     * Arguments: the stats page URL, how long to run (ISO-8601, default PT1M).
+     *
+     * @param args the arguments described above
+     * @throws InterruptedException if interrupted while it runs
+     */
     public static void main(String[] args) throws InterruptedException {
         URI stats = URI.create(args.length > 0 ? args[0] : "http://127.0.0.1:8404/stats");
         Duration runFor = Duration.parse(args.length > 1 ? args[1] : "PT1M");

@@ -54,7 +54,12 @@ public final class CustomSourceExample {
         }
     }
 
-    /** Returns {@code WorkQueueBacklog}: more than {@code threshold} jobs waiting. */
+    /**
+     * Returns {@code WorkQueueBacklog}: more than {@code threshold} jobs waiting.
+     *
+     * @param threshold the queue depth above which the alert fires
+     * @return the rule
+     */
     public static Rule workQueueBacklog(int threshold) {
         return Rule.alert("WorkQueueBacklog")
                 .expr("work_queue_depth > " + threshold)
@@ -63,7 +68,12 @@ public final class CustomSourceExample {
                 .build();
     }
 
-    /** Arguments: the stats page URL, how long to run (ISO-8601, default PT1M). */
+    /**
+     * Arguments: the stats page URL, how long to run (ISO-8601, default PT1M).
+     *
+     * @param args the arguments described above
+     * @throws InterruptedException if interrupted while it runs
+     */
     public static void main(String[] args) throws InterruptedException {
         URI stats = URI.create(args.length > 0 ? args[0] : "http://127.0.0.1:8404/stats");
         Duration runFor = Duration.parse(args.length > 1 ? args[1] : "PT1M");

@@ -10,7 +10,11 @@ import java.time.Duration;
 /** Watches one HAProxy with the HaproxyBackendDown preset and prints every alert transition. */
 public final class EmbeddingExample {
 
-    /** Arguments: the stats page URL, how long to run (ISO-8601, default PT1M). */
+    /**
+     * Arguments: the stats page URL, how long to run (ISO-8601, default PT1M).
+     * @param args the arguments described above
+     * @throws InterruptedException if interrupted while it runs
+     */
     public static void main(String[] args) throws InterruptedException {
         URI stats = URI.create(args.length > 0 ? args[0] : "http://127.0.0.1:8404/stats");
         Duration runFor = Duration.parse(args.length > 1 ? args[1] : "PT1M");

@@ -20,6 +20,7 @@ public final class ExpressionRuleExample {
      *
      * @param backend the backend's name in HAProxy
      * @param forDuration how long the condition must hold before the alert fires
+     * @return the rule
      */
     public static Rule backendLowCapacity(String backend, Duration forDuration) {
         return Rule.alert("BackendLowCapacity")
@@ -34,7 +35,12 @@ public final class ExpressionRuleExample {
                 .build();
     }
 
-    /** Arguments: the stats page URL, the backend (default app), {@code for} (default PT1M), run time (PT5M). */
+    /**
+     * Arguments: the stats page URL, the backend (default app), {@code for} (default PT1M), run time (PT5M).
+     *
+     * @param args the arguments described above
+     * @throws InterruptedException if interrupted while it runs
+     */
     public static void main(String[] args) throws InterruptedException {
         URI stats = URI.create(args.length > 0 ? args[0] : "http://127.0.0.1:8404/stats");
         String backend = args.length > 1 ? args[1] : "app";

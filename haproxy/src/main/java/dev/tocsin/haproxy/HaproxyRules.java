@@ -57,6 +57,8 @@ public final class HaproxyRules {
      * critical, the summary, description and runbook annotations; runbook attached; context {@code down_servers}
      * (which servers of the backend are not UP, their check status, check description, last check output and seconds
      * since their last change) and {@code servers_up}.
+     *
+     * @return the rule
      */
     public static Rule backendDown() {
         return backendDown(Maintenance.FIRE);
@@ -68,6 +70,9 @@ public final class HaproxyRules {
      * ({@code haproxy_backend_up}, {@code haproxy_backend_servers*}, {@code haproxy_server_status}) that behave like it
      * for every other backend. With {@link Maintenance#MARK_PLANNED} the {@code severity} label comes from the series
      * (so it also shows in {@code $labels}) rather than from the rule.
+     *
+     * @param maintenance what to do with a backend whose servers are all in maintenance
+     * @return the rule
      */
     public static Rule backendDown(Maintenance maintenance) {
         Objects.requireNonNull(maintenance, "maintenance");
@@ -118,6 +123,8 @@ public final class HaproxyRules {
     /**
      * Returns {@code HaproxyServerDown} as published: {@code haproxy_server_up == 0}, for 0m, severity critical;
      * runbook attached; context {@code server_status}.
+     *
+     * @return the rule
      */
     public static Rule serverDown() {
         return Rule.alert("HaproxyServerDown")
@@ -136,6 +143,8 @@ public final class HaproxyRules {
     /**
      * Returns {@code HaproxyDown} as published: {@code haproxy_up == 0} (the source could not be read), for 0m,
      * severity critical; runbook attached.
+     *
+     * @return the rule
      */
     public static Rule haproxyDown() {
         return Rule.alert("HaproxyDown")
@@ -148,7 +157,11 @@ public final class HaproxyRules {
                 .build();
     }
 
-    /** Returns the three availability rules: {@link #haproxyDown()}, {@link #backendDown()}, {@link #serverDown()}. */
+    /**
+     * Returns the three availability rules: {@link #haproxyDown()}, {@link #backendDown()}, {@link #serverDown()}.
+     *
+     * @return the three rules, in that order
+     */
     public static List<Rule> availability() {
         return List.of(haproxyDown(), backendDown(), serverDown());
     }

@@ -109,7 +109,11 @@ public final class HaproxySource implements MetricSource, DeferringSource {
         this.skippedRowLog = new SkippedRowLog(transport.describe());
     }
 
-    /** Returns a new builder. */
+    /**
+     * Returns a new builder.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -253,7 +257,11 @@ public final class HaproxySource implements MetricSource, DeferringSource {
         }
     }
 
-    /** Returns counters about this source's fetches (for host metrics or health pages). */
+    /**
+     * Returns counters about this source's fetches (for host metrics or health pages).
+     *
+     * @return a snapshot of the counters
+     */
     public Stats stats() {
         return new Stats(scrapes.get(), failures.get(), parseFailures.get(), fetcher.retries(),
                 fetcher.circuitOpened(), fetcher.rejected(), fetcher.circuitState());
@@ -321,6 +329,8 @@ public final class HaproxySource implements MetricSource, DeferringSource {
          * {@code ;csv}, it is appended (so {@code http://lb1:8404/stats} works too). The URI must not hold user info:
          * use {@link #basicAuth(String, char[])}.
          *
+         * @param uri the stats page's URL
+         * @return this builder
          * @throws IllegalArgumentException if the scheme is not http/https, the host is missing, the port is empty
          *     ({@code http://lb1:/stats}) or outside 1..65535, or user info is present
          */
@@ -331,7 +341,12 @@ public final class HaproxySource implements MetricSource, DeferringSource {
             return this;
         }
 
-        /** Reads {@code show stat} from the Runtime API on a unix socket ({@code stats socket /path level ...}). */
+        /**
+         * Reads {@code show stat} from the Runtime API on a unix socket ({@code stats socket /path level ...}).
+         *
+         * @param unixSocket the path of the Runtime API's unix socket
+         * @return this builder
+         */
         public Builder runtimeApi(Path unixSocket) {
             Objects.requireNonNull(unixSocket, "unixSocket");
             clearTransport();
@@ -342,6 +357,9 @@ public final class HaproxySource implements MetricSource, DeferringSource {
         /**
          * Reads {@code show stat} from the Runtime API over TCP ({@code stats socket ipv4@host:port ...}).
          *
+         * @param host the host the Runtime API listens on
+         * @param port its TCP port
+         * @return this builder
          * @throws IllegalArgumentException if the port is outside 1..65535 or the host is empty
          */
         public Builder runtimeApi(String host, int port) {
@@ -368,6 +386,9 @@ public final class HaproxySource implements MetricSource, DeferringSource {
          * Sends HTTP basic authentication ({@code stats auth user:pass}). The password array is copied; clear yours
          * afterwards if you like. Credentials never appear in logs, {@code toString()} or exception messages.
          *
+         * @param user the user name
+         * @param password the password (copied)
+         * @return this builder
          * @throws IllegalArgumentException if the user is empty or contains a colon
          */
         public Builder basicAuth(String user, char[] password) {
@@ -397,13 +418,23 @@ public final class HaproxySource implements MetricSource, DeferringSource {
             return this;
         }
 
-        /** Uses this TLS context for {@code https} (its trust managers decide which certificates are accepted). */
+        /**
+         * Uses this TLS context for {@code https} (its trust managers decide which certificates are accepted).
+         *
+         * @param context the TLS context
+         * @return this builder
+         */
         public Builder sslContext(SSLContext context) {
             this.sslContext = Objects.requireNonNull(context, "context");
             return this;
         }
 
-        /** Trusts the certificates in this key store for {@code https} (e.g. a self-signed stats certificate). */
+        /**
+         * Trusts the certificates in this key store for {@code https} (e.g. a self-signed stats certificate).
+         *
+         * @param trustStore the certificates to trust
+         * @return this builder
+         */
         public Builder trustStore(KeyStore trustStore) {
             this.trustStore = Objects.requireNonNull(trustStore, "trustStore");
             return this;
@@ -412,13 +443,20 @@ public final class HaproxySource implements MetricSource, DeferringSource {
         /**
          * Accepts any certificate and host name for {@code https}. Only for tests or trusted networks: it allows
          * man-in-the-middle attacks. A warning is logged when the source is built.
+         *
+         * @return this builder
          */
         public Builder insecureSkipTlsVerify() {
             this.insecure = true;
             return this;
         }
 
-        /** Sets the TCP connect timeout (default 2 s). */
+        /**
+         * Sets the TCP connect timeout (default 2 s).
+         *
+         * @param timeout the connect timeout, positive
+         * @return this builder
+         */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = positive(timeout, "connectTimeout");
             return this;
@@ -428,13 +466,21 @@ public final class HaproxySource implements MetricSource, DeferringSource {
          * Sets the deadline for the whole exchange after connecting: TLS handshake, request and the complete
          * response (default 5 s), which is parsed and mapped as it arrives, so the deadline covers that too (about
          * 15 ms for a 4 MB CSV). A server that answers slowly, byte by byte, is cut off at this deadline.
+         *
+         * @param timeout the deadline, positive
+         * @return this builder
          */
         public Builder readTimeout(Duration timeout) {
             this.readTimeout = positive(timeout, "readTimeout");
             return this;
         }
 
-        /** Sets the largest response body accepted (default 16 MiB); a larger one is aborted and the scrape fails. */
+        /**
+         * Sets the largest response body accepted (default 16 MiB); a larger one is aborted and the scrape fails.
+         *
+         * @param bytes the largest body accepted, positive
+         * @return this builder
+         */
         public Builder maxResponseBytes(long bytes) {
             if (bytes < 1) {
                 throw new IllegalArgumentException("maxResponseBytes must be positive: " + bytes);
@@ -443,19 +489,34 @@ public final class HaproxySource implements MetricSource, DeferringSource {
             return this;
         }
 
-        /** Sets the {@code instance} label (default {@code host:port}, or the socket path). */
+        /**
+         * Sets the {@code instance} label (default {@code host:port}, or the socket path).
+         *
+         * @param instance the {@code instance} label, non-empty
+         * @return this builder
+         */
         public Builder instance(String instance) {
             this.instance = nonEmpty(instance, "instance");
             return this;
         }
 
-        /** Sets the {@code job} label (default {@code haproxy}). */
+        /**
+         * Sets the {@code job} label (default {@code haproxy}).
+         *
+         * @param job the {@code job} label, non-empty
+         * @return this builder
+         */
         public Builder job(String job) {
             this.job = nonEmpty(job, "job");
             return this;
         }
 
-        /** Sets how status strings map to {@code haproxy_*_up} (default {@link StatusMapping#FIXED}). */
+        /**
+         * Sets how status strings map to {@code haproxy_*_up} (default {@link StatusMapping#FIXED}).
+         *
+         * @param mapping the status mapping
+         * @return this builder
+         */
         public Builder statusMapping(StatusMapping mapping) {
             this.statusMapping = Objects.requireNonNull(mapping, "mapping");
             return this;
@@ -464,6 +525,9 @@ public final class HaproxySource implements MetricSource, DeferringSource {
         /**
          * Exports only these server CSV columns (by header name, e.g. {@code "status", "scur"}), like the exporter's
          * {@code --haproxy.server-metric-fields}. Default: all.
+         *
+         * @param csvColumns the server CSV column names to export
+         * @return this builder
          */
         public Builder serverMetricFields(String... csvColumns) {
             this.serverMetricFields = copy(csvColumns, "csvColumns");
@@ -473,6 +537,9 @@ public final class HaproxySource implements MetricSource, DeferringSource {
         /**
          * Drops server rows whose status is exactly one of these strings (e.g. {@code "MAINT"} for parked
          * server-template slots), like the exporter's {@code --haproxy.server-exclude-states}. Default: none.
+         *
+         * @param states the server statuses to drop
+         * @return this builder
          */
         public Builder excludeServerStates(String... states) {
             this.excludedServerStates = copy(states, "states");
@@ -486,6 +553,10 @@ public final class HaproxySource implements MetricSource, DeferringSource {
          * not. All attempts and waits of one scrape share one budget, {@link #connectTimeout} plus
          * {@link #readTimeout} (7 s by default): a retry is made only when its wait leaves at least 100 ms of it,
          * and no attempt runs past it, so a scrape never takes longer than the budget whatever is asked here.
+         *
+         * @param maxAttempts attempts per scrape, at least 1
+         * @param backoff the delay before the first retry, positive
+         * @return this builder
          */
         public Builder retry(int maxAttempts, Duration backoff) {
             if (maxAttempts < 1) {
@@ -503,6 +574,10 @@ public final class HaproxySource implements MetricSource, DeferringSource {
          * seen: its {@code haproxy_up} stays 0 and its alerts stay held for up to {@code openFor}. For the fastest
          * recovery, set {@code openFor} to the evaluation interval (as {@code tocsin watch} does): at most one
          * evaluation then skips the read.
+         *
+         * @param consecutiveFailures failed scrapes in a row that open the circuit, at least 1
+         * @param openFor how long the circuit stays open, positive
+         * @return this builder
          */
         public Builder circuitBreaker(int consecutiveFailures, Duration openFor) {
             if (consecutiveFailures < 1) {
@@ -513,19 +588,33 @@ public final class HaproxySource implements MetricSource, DeferringSource {
             return this;
         }
 
-        /** Turns the circuit breaker off: every scrape contacts HAProxy. */
+        /**
+         * Turns the circuit breaker off: every scrape contacts HAProxy.
+         *
+         * @return this builder
+         */
         public Builder noCircuitBreaker() {
             this.failuresToOpen = 0;
             return this;
         }
 
-        /** Whether to read {@code show info} for {@code haproxy_version_info} on Runtime API transports (default on). */
+        /**
+         * Whether to read {@code show info} for {@code haproxy_version_info} on Runtime API transports (default on).
+         *
+         * @param enabled whether to read {@code show info}
+         * @return this builder
+         */
         public Builder versionInfo(boolean enabled) {
             this.versionInfo = enabled;
             return this;
         }
 
-        /** Sets the clock the circuit breaker measures its open time with (default system UTC; for tests). */
+        /**
+         * Sets the clock the circuit breaker measures its open time with (default system UTC; for tests).
+         *
+         * @param clock the clock
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
@@ -534,6 +623,7 @@ public final class HaproxySource implements MetricSource, DeferringSource {
         /**
          * Returns the source.
          *
+         * @return the source
          * @throws IllegalStateException if no transport was chosen, or TLS or basic-auth settings contradict the
          *     transport (basic auth or TLS settings on a Runtime API, TLS settings on plain http, two TLS settings)
          */

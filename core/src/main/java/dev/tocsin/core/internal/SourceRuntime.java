@@ -209,14 +209,14 @@ final class SourceRuntime {
         return out;
     }
 
-    @SuppressWarnings("unchecked")
     private Map<String, Sample[]> groupOneByOne(List<Sample> raw) {
         Map<String, List<Sample>> tmp = new HashMap<>();
         Map<String, Sample[]> previous = lastGood;
         // sources return a few dozen names in a repeating order (one row of metrics after the other): a small cache
         // by name identity (a source reuses its name strings) saves a hash map look-up per sample
         String[] cachedNames = new String[NAME_CACHE];
-        List<Sample>[] cachedLists = new List[NAME_CACHE];
+        @SuppressWarnings("unchecked") // a generic array cannot be created; it only ever holds List<Sample>s
+        List<Sample>[] cachedLists = (List<Sample>[]) new List<?>[NAME_CACHE];
         int invalid = 0;
         for (Sample s : raw) {
             if (s == null) {

@@ -15,7 +15,12 @@ public final class AlertFingerprint {
     private AlertFingerprint() {
     }
 
-    /** Returns the fingerprint of {@code labels}, e.g. {@code "cbf29ce484222325"} for the empty set. */
+    /**
+     * Returns the fingerprint of {@code labels}, e.g. {@code "cbf29ce484222325"} for the empty set.
+     *
+     * @param labels the alert's labels
+     * @return the fingerprint, 16 lower-case hex digits
+     */
     public static String of(Labels labels) {
         return Fingerprints.hex(Objects.requireNonNull(labels, "labels"));
     }

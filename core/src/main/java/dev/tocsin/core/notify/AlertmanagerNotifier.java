@@ -51,7 +51,11 @@ public final class AlertmanagerNotifier implements Notifier {
                 b.generatorUrl);
     }
 
-    /** Returns a new builder. */
+    /**
+     * Returns a new builder.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -59,6 +63,8 @@ public final class AlertmanagerNotifier implements Notifier {
     /**
      * Returns a notifier for these Alertmanagers with every default.
      *
+     * @param alertmanagers the Alertmanagers' base URLs
+     * @return the notifier, its delivery threads started
      * @throws IllegalArgumentException if no URL is given or one is not a valid http(s) URL
      */
     public static AlertmanagerNotifier to(URI... alertmanagers) {
@@ -82,7 +88,11 @@ public final class AlertmanagerNotifier implements Notifier {
         }
     }
 
-    /** Returns the counters (unit: one alert to one Alertmanager), summed over every Alertmanager. */
+    /**
+     * Returns the counters (unit: one alert to one Alertmanager), summed over every Alertmanager.
+     *
+     * @return a snapshot of the counters
+     */
     public NotifierStats stats() {
         long[] t = dispatcher.totals();
         return new NotifierStats(t[0], t[1], t[2], t[3]);
@@ -129,6 +139,8 @@ public final class AlertmanagerNotifier implements Notifier {
          * appended to its path, before a query; a path already ending in it is kept). Credentials go in
          * {@link #basicAuth} or {@link #bearerToken}, not in the URL.
          *
+         * @param alertmanager the Alertmanager's base URL
+         * @return this builder
          * @throws IllegalArgumentException if not an http(s) URL with a host, if its port is empty or outside
          *     1..65535, if it holds user info, or if the same Alertmanager was added already (every alert would go
          *     to it twice)
@@ -147,7 +159,12 @@ public final class AlertmanagerNotifier implements Notifier {
             return this;
         }
 
-        /** Sets the resend delay (default 1 minute): alerts are re-sent when their last send is older. */
+        /**
+         * Sets the resend delay (default 1 minute): alerts are re-sent when their last send is older.
+         *
+         * @param resendDelay the resend delay, positive
+         * @return this builder
+         */
         public Builder resendDelay(Duration resendDelay) {
             this.resendDelay = DeliverySettings.positive("resendDelay", resendDelay);
             return this;
@@ -156,6 +173,7 @@ public final class AlertmanagerNotifier implements Notifier {
         /**
          * Returns the notifier; its delivery threads (one per Alertmanager) start at once.
          *
+         * @return the notifier
          * @throws IllegalArgumentException if no URL was given or an option is out of range
          */
         public AlertmanagerNotifier build() {

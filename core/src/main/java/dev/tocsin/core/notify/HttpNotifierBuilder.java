@@ -30,13 +30,23 @@ public abstract class HttpNotifierBuilder<B extends HttpNotifierBuilder<B>> {
         return (B) this;
     }
 
-    /** Sets labels added to every alert that does not have them already (default none). */
+    /**
+     * Sets labels added to every alert that does not have them already (default none).
+     *
+     * @param externalLabels the labels to add
+     * @return this builder
+     */
     public B externalLabels(Labels externalLabels) {
         this.externalLabels = Objects.requireNonNull(externalLabels, "externalLabels");
         return self();
     }
 
-    /** Sets every alert's {@code generatorURL} (default empty: the field is left out). */
+    /**
+     * Sets every alert's {@code generatorURL} (default empty: the field is left out).
+     *
+     * @param generatorUrl the {@code generatorURL}; empty to leave the field out
+     * @return this builder
+     */
     public B generatorUrl(String generatorUrl) {
         this.generatorUrl = Objects.requireNonNull(generatorUrl, "generatorUrl");
         return self();
@@ -45,6 +55,10 @@ public abstract class HttpNotifierBuilder<B extends HttpNotifierBuilder<B>> {
     /**
      * Uses HTTP basic authentication (not together with {@link #bearerToken}: that is an {@link IllegalStateException};
      * the user must be non-empty and without ':'). The password is never logged nor shown by {@code toString()}.
+     *
+     * @param user the user name
+     * @param password the password
+     * @return this builder
      */
     public B basicAuth(String user, String password) {
         settings.basicAuth(user, password);
@@ -54,25 +68,43 @@ public abstract class HttpNotifierBuilder<B extends HttpNotifierBuilder<B>> {
     /**
      * Uses a bearer token ({@code Authorization: Bearer ...}; not together with {@link #basicAuth}: that is an
      * {@link IllegalStateException}). Never logged nor shown.
+     *
+     * @param token the bearer token
+     * @return this builder
      */
     public B bearerToken(String token) {
         settings.bearerToken(token);
         return self();
     }
 
-    /** Sets the TLS context for https URLs (default: the JVM default, which verifies certificates). */
+    /**
+     * Sets the TLS context for https URLs (default: the JVM default, which verifies certificates).
+     *
+     * @param sslContext the TLS context
+     * @return this builder
+     */
     public B sslContext(SSLContext sslContext) {
         settings.sslContext = Objects.requireNonNull(sslContext, "sslContext");
         return self();
     }
 
-    /** Sets the timeout of one request, connect to last byte of the answer (default 10 s). */
+    /**
+     * Sets the timeout of one request, connect to last byte of the answer (default 10 s).
+     *
+     * @param timeout the timeout, positive
+     * @return this builder
+     */
     public B timeout(Duration timeout) {
         settings.timeout = DeliverySettings.positive("timeout", timeout);
         return self();
     }
 
-    /** Sets the attempts per request, the first one included (default 3; 1 disables retries). */
+    /**
+     * Sets the attempts per request, the first one included (default 3; 1 disables retries).
+     *
+     * @param maxAttempts attempts per request, at least 1 (checked on build)
+     * @return this builder
+     */
     public B maxAttempts(int maxAttempts) {
         settings.maxAttempts = maxAttempts;
         return self();
@@ -81,6 +113,11 @@ public abstract class HttpNotifierBuilder<B extends HttpNotifierBuilder<B>> {
     /**
      * Sets the retry backoff: {@code initial}, multiplied by {@code multiplier} after each attempt, at most
      * {@code max} (default 500 ms, 2, 5 s).
+     *
+     * @param initial the first backoff, positive
+     * @param multiplier the factor applied after each attempt, at least 1 (checked on build)
+     * @param max the longest backoff, positive and not shorter than {@code initial} (checked on build)
+     * @return this builder
      */
     public B backoff(Duration initial, double multiplier, Duration max) {
         settings.initialBackoff = DeliverySettings.positive("backoff initial", initial);
@@ -93,6 +130,11 @@ public abstract class HttpNotifierBuilder<B extends HttpNotifierBuilder<B>> {
      * Configures the circuit breaker of each target: it opens when {@code failureRatePercent} of the last
      * {@code window} calls failed (connection errors, timeouts, 5xx, 408, 429), and then rejects calls for
      * {@code openDuration} (default 50 %, 10 calls, 5 s).
+     *
+     * @param failureRatePercent the failure rate that opens the circuit, in (0, 100] (checked on build)
+     * @param window the number of calls the rate is measured over, at least 1 (checked on build)
+     * @param openDuration how long the circuit stays open, positive
+     * @return this builder
      */
     public B circuitBreaker(float failureRatePercent, int window, Duration openDuration) {
         settings.circuitFailureRate = failureRatePercent;
@@ -101,13 +143,23 @@ public abstract class HttpNotifierBuilder<B extends HttpNotifierBuilder<B>> {
         return self();
     }
 
-    /** Sets the queue capacity of each target; when full the oldest entry is dropped (and counted). */
+    /**
+     * Sets the queue capacity of each target; when full the oldest entry is dropped (and counted).
+     *
+     * @param capacity the entries each target's queue holds, at least 1 (checked on build)
+     * @return this builder
+     */
     public B queueCapacity(int capacity) {
         settings.queueCapacity = capacity;
         return self();
     }
 
-    /** Sets how long {@code close()} may take to flush queued deliveries (default 5 s). */
+    /**
+     * Sets how long {@code close()} may take to flush queued deliveries (default 5 s).
+     *
+     * @param flushTimeout the flush timeout, positive
+     * @return this builder
+     */
     public B flushTimeout(Duration flushTimeout) {
         settings.flushTimeout = DeliverySettings.positive("flushTimeout", flushTimeout);
         return self();

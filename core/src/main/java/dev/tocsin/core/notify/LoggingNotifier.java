@@ -38,12 +38,20 @@ public final class LoggingNotifier implements Notifier {
         this.diagnosisSteps = b.diagnosisSteps;
     }
 
-    /** Returns a notifier with every default (logger {@code dev.tocsin.alerts}). */
+    /**
+     * Returns a notifier with every default (logger {@code dev.tocsin.alerts}).
+     *
+     * @return the notifier
+     */
     public static LoggingNotifier create() {
         return builder().build();
     }
 
-    /** Returns a new builder. */
+    /**
+     * Returns a new builder.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -144,7 +152,12 @@ public final class LoggingNotifier implements Notifier {
         private Builder() {
         }
 
-        /** Sets the logger name (default {@code dev.tocsin.alerts}). */
+        /**
+         * Sets the logger name (default {@code dev.tocsin.alerts}).
+         *
+         * @param loggerName the SLF4J logger name, not blank
+         * @return this builder
+         */
         public Builder loggerName(String loggerName) {
             Objects.requireNonNull(loggerName, "loggerName");
             if (loggerName.isBlank()) {
@@ -154,13 +167,24 @@ public final class LoggingNotifier implements Notifier {
             return this;
         }
 
-        /** Sets the level of transitions to {@code state}. */
+        /**
+         * Sets the level of transitions to {@code state}.
+         *
+         * @param state the alert state
+         * @param level the SLF4J level its transitions are logged at
+         * @return this builder
+         */
         public Builder level(AlertState state, Level level) {
             levels.put(Objects.requireNonNull(state, "state"), Objects.requireNonNull(level, "level"));
             return this;
         }
 
-        /** Sets how many runbook diagnosis steps a FIRING line shows (default 3; 0 for none). */
+        /**
+         * Sets how many runbook diagnosis steps a FIRING line shows (default 3; 0 for none).
+         *
+         * @param steps the number of steps, not negative
+         * @return this builder
+         */
         public Builder diagnosisSteps(int steps) {
             if (steps < 0) {
                 throw new IllegalArgumentException("diagnosisSteps must not be negative: " + steps);
@@ -169,7 +193,11 @@ public final class LoggingNotifier implements Notifier {
             return this;
         }
 
-        /** Returns the notifier. */
+        /**
+         * Returns the notifier.
+         *
+         * @return the notifier
+         */
         public LoggingNotifier build() {
             return new LoggingNotifier(this);
         }

@@ -39,7 +39,11 @@ public final class WebhookNotifier implements Notifier {
                         b.includeRunbook, b.includeContext), b.sendResolved, b.maxAlerts);
     }
 
-    /** Returns a new builder. */
+    /**
+     * Returns a new builder.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -47,6 +51,8 @@ public final class WebhookNotifier implements Notifier {
     /**
      * Returns a notifier posting to {@code url} with every default.
      *
+     * @param url the webhook URL
+     * @return the notifier, its delivery thread started
      * @throws IllegalArgumentException if not a valid http(s) URL
      */
     public static WebhookNotifier to(URI url) {
@@ -66,7 +72,11 @@ public final class WebhookNotifier implements Notifier {
         }
     }
 
-    /** Returns the counters (unit: one webhook message). */
+    /**
+     * Returns the counters (unit: one webhook message).
+     *
+     * @return a snapshot of the counters
+     */
     public NotifierStats stats() {
         DeliveryStats s = dispatcher.worker().stats();
         return new NotifierStats(s.sent.sum(), s.failed.sum(), s.dropped.sum(), s.retried.sum());
@@ -113,6 +123,8 @@ public final class WebhookNotifier implements Notifier {
         /**
          * Sets the URL to POST to (required). Credentials go in {@link #basicAuth} or {@link #bearerToken}.
          *
+         * @param url the webhook URL
+         * @return this builder
          * @throws IllegalArgumentException if not an http(s) URL with a host, if its port is empty or outside
          *     1..65535, or if it holds user info
          */
@@ -121,37 +133,67 @@ public final class WebhookNotifier implements Notifier {
             return this;
         }
 
-        /** Sets the {@code receiver} field (default {@code tocsin}). */
+        /**
+         * Sets the {@code receiver} field (default {@code tocsin}).
+         *
+         * @param receiver the {@code receiver} value
+         * @return this builder
+         */
         public Builder receiver(String receiver) {
             this.receiver = Objects.requireNonNull(receiver, "receiver");
             return this;
         }
 
-        /** Sets the {@code externalURL} field (default empty). */
+        /**
+         * Sets the {@code externalURL} field (default empty).
+         *
+         * @param externalUrl the {@code externalURL} value
+         * @return this builder
+         */
         public Builder externalUrl(String externalUrl) {
             this.externalUrl = Objects.requireNonNull(externalUrl, "externalUrl");
             return this;
         }
 
-        /** Whether resolutions are sent, like Alertmanager's {@code send_resolved} (default {@code true}). */
+        /**
+         * Whether resolutions are sent, like Alertmanager's {@code send_resolved} (default {@code true}).
+         *
+         * @param sendResolved whether to send resolutions
+         * @return this builder
+         */
         public Builder sendResolved(boolean sendResolved) {
             this.sendResolved = sendResolved;
             return this;
         }
 
-        /** Whether each alert carries its rule's runbook as a {@code runbook} object (default {@code true}). */
+        /**
+         * Whether each alert carries its rule's runbook as a {@code runbook} object (default {@code true}).
+         *
+         * @param includeRunbook whether to include the runbook
+         * @return this builder
+         */
         public Builder includeRunbook(boolean includeRunbook) {
             this.includeRunbook = includeRunbook;
             return this;
         }
 
-        /** Whether each alert carries {@link dev.tocsin.core.Alert#context()} as a {@code context} object. */
+        /**
+         * Whether each alert carries {@link dev.tocsin.core.Alert#context()} as a {@code context} object.
+         *
+         * @param includeContext whether to include the context
+         * @return this builder
+         */
         public Builder includeContext(boolean includeContext) {
             this.includeContext = includeContext;
             return this;
         }
 
-        /** Sets the most alerts in one message (default 256); larger groups are split. */
+        /**
+         * Sets the most alerts in one message (default 256); larger groups are split.
+         *
+         * @param maxAlerts the most alerts per message, at least 1
+         * @return this builder
+         */
         public Builder maxAlertsPerMessage(int maxAlerts) {
             if (maxAlerts < 1) {
                 throw new IllegalArgumentException("maxAlertsPerMessage must be at least 1: " + maxAlerts);
@@ -163,6 +205,7 @@ public final class WebhookNotifier implements Notifier {
         /**
          * Returns the notifier; its delivery thread starts at once.
          *
+         * @return the notifier
          * @throws IllegalArgumentException if no URL was set or an option is out of range
          */
         public WebhookNotifier build() {

@@ -13,7 +13,14 @@ import java.util.Objects;
  */
 public record AlertCheck(String alertname, Duration evalTime, boolean passed, String message) {
 
-    /** Validates the fields are present. */
+    /**
+     * Validates the fields are present.
+     *
+     * @param alertname the alert checked
+     * @param evalTime the entry's {@code eval_time}
+     * @param passed whether the firing alerts matched {@code exp_alerts} exactly
+     * @param message promtool's failure text ({@code ""} when passed)
+     */
     public AlertCheck {
         Objects.requireNonNull(alertname, "alertname");
         Objects.requireNonNull(evalTime, "evalTime");

@@ -12,7 +12,12 @@ import java.util.Objects;
  */
 public record AlertingRule(Rule rule, int line) implements GroupRule {
 
-    /** Validates the rule is present. */
+    /**
+     * Validates the rule is present.
+     *
+     * @param rule the rule
+     * @param line the 1-based line of the rule's {@code alert:} key
+     */
     public AlertingRule {
         Objects.requireNonNull(rule, "rule");
     }

@@ -27,6 +27,10 @@ public record RecordingRule(String name, String expr, Map<String, String> labels
     /**
      * Validates and copies.
      *
+     * @param name the recorded metric name
+     * @param expr the PromQL expression
+     * @param labels the labels added to the recorded series
+     * @param line the 1-based line of {@code record:}, or 0
      * @throws ExpressionException if {@code expr} is not a valid (supported) PromQL expression
      * @throws IllegalArgumentException if {@code name} is not a metric name, or a label name is invalid or
      *     {@code __name__}
@@ -48,12 +52,25 @@ public record RecordingRule(String name, String expr, Map<String, String> labels
         Expression.parse(expr); // fails here, not at evaluation time
     }
 
-    /** Returns a recording rule not read from a file (line 0) with no extra labels. */
+    /**
+     * Returns a recording rule not read from a file (line 0) with no extra labels.
+     *
+     * @param name the recorded metric name
+     * @param expr the PromQL expression
+     * @return the rule
+     */
     public static RecordingRule of(String name, String expr) {
         return new RecordingRule(name, expr, Map.of(), 0);
     }
 
-    /** Returns a recording rule not read from a file (line 0). */
+    /**
+     * Returns a recording rule not read from a file (line 0).
+     *
+     * @param name the recorded metric name
+     * @param expr the PromQL expression
+     * @param labels the labels added to the recorded series
+     * @return the rule
+     */
     public static RecordingRule of(String name, String expr, Map<String, String> labels) {
         return new RecordingRule(name, expr, labels, 0);
     }

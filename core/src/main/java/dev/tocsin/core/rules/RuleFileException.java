@@ -44,17 +44,29 @@ public final class RuleFileException extends TocsinParseException {
         return sb.toString();
     }
 
-    /** Returns the file name as given to the loader. */
+    /**
+     * Returns the file name as given to the loader.
+     *
+     * @return the file name
+     */
     public String file() {
         return file;
     }
 
-    /** Returns the group's name, if the error is inside a group. */
+    /**
+     * Returns the group's name, if the error is inside a group.
+     *
+     * @return the group's name, or empty
+     */
     public Optional<String> group() {
         return group.isEmpty() ? Optional.empty() : Optional.of(group);
     }
 
-    /** Returns the rule's name, if the error is inside a rule. */
+    /**
+     * Returns the rule's name, if the error is inside a rule.
+     *
+     * @return the rule's name, or empty
+     */
     public Optional<String> rule() {
         return rule.isEmpty() ? Optional.empty() : Optional.of(rule);
     }

@@ -39,12 +39,21 @@ public final class RuleFiles {
      */
     public record Options(boolean skipUnsupported) {
 
-        /** Returns the defaults: fail on any rule Tocsin cannot run. */
+        /**
+         * Returns the defaults: fail on any rule Tocsin cannot run.
+         *
+         * @return the default options
+         */
         public static Options defaults() {
             return new Options(false);
         }
 
-        /** Returns options that skip (or not) the rules Tocsin cannot run yet. */
+        /**
+         * Returns options that skip (or not) the rules Tocsin cannot run yet.
+         *
+         * @param skip whether to skip them
+         * @return the options
+         */
         public static Options skipUnsupported(boolean skip) {
             return new Options(skip);
         }
@@ -53,6 +62,8 @@ public final class RuleFiles {
     /**
      * Loads a rule file with the default options.
      *
+     * @param file the rule file
+     * @return the file's groups
      * @throws RuleFileException if the file is invalid
      * @throws UncheckedIOException if it cannot be read
      */
@@ -63,6 +74,9 @@ public final class RuleFiles {
     /**
      * Loads a rule file.
      *
+     * @param file the rule file
+     * @param options loading options
+     * @return the file's groups
      * @throws RuleFileException if the file is invalid, or too large, or not UTF-8
      * @throws UncheckedIOException if it cannot be read
      */
@@ -78,6 +92,7 @@ public final class RuleFiles {
      *
      * @param name the file name used in messages
      * @param yaml the file's content
+     * @return the file's groups
      * @throws RuleFileException if it is invalid
      */
     public static RuleGroups parse(String name, String yaml) {
@@ -90,6 +105,7 @@ public final class RuleFiles {
      * @param name the file name used in messages
      * @param yaml the file's content
      * @param options loading options
+     * @return the file's groups
      * @throws RuleFileException if it is invalid
      */
     public static RuleGroups parse(String name, String yaml, Options options) {

@@ -26,6 +26,13 @@ public record RuleGroup(String name, Duration interval, Map<String, String> labe
     /**
      * Validates and copies.
      *
+     * @param name the group's name
+     * @param interval the group's evaluation interval; {@link Duration#ZERO} when not set
+     * @param labels the group's labels
+     * @param limit the group's {@code limit} (0 = none)
+     * @param alertingRules the alerting rules, in file order
+     * @param recordingRules the recording rules, in file order
+     * @param rulesInFileOrder every rule of both lists, in file order
      * @throws IllegalArgumentException if {@code rulesInFileOrder} does not hold exactly the rules of both lists
      */
     public RuleGroup {
@@ -48,6 +55,13 @@ public record RuleGroup(String name, Duration interval, Map<String, String> labe
 
     /**
      * Creates a group whose file order is derived from the rules' {@code line}s (an alerting rule first on a tie).
+     *
+     * @param name the group's name
+     * @param interval the group's evaluation interval; {@link Duration#ZERO} when not set
+     * @param labels the group's labels
+     * @param limit the group's {@code limit} (0 = none)
+     * @param alertingRules the alerting rules, in file order
+     * @param recordingRules the recording rules, in file order
      */
     public RuleGroup(String name, Duration interval, Map<String, String> labels, int limit,
                      List<AlertingRule> alertingRules, List<RecordingRule> recordingRules) {
@@ -61,7 +75,11 @@ public record RuleGroup(String name, Duration interval, Map<String, String> labe
         return out;
     }
 
-    /** Returns the group's alerting rules as {@link dev.tocsin.core.Rule}s, in file order. */
+    /**
+     * Returns the group's alerting rules as {@link dev.tocsin.core.Rule}s, in file order.
+     *
+     * @return the rules (immutable)
+     */
     public List<dev.tocsin.core.Rule> rules() {
         List<dev.tocsin.core.Rule> out = new ArrayList<>();
         alertingRules.forEach(r -> out.add(r.rule()));

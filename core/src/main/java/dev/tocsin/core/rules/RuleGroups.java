@@ -16,7 +16,13 @@ import java.util.Objects;
  */
 public record RuleGroups(String file, List<RuleGroup> groups, List<SkippedRule> skipped) {
 
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param file the file name as given to the loader
+     * @param groups the groups, in file order
+     * @param skipped the rules left out
+     */
     public RuleGroups {
         Objects.requireNonNull(file, "file");
         groups = List.copyOf(groups);
@@ -26,6 +32,8 @@ public record RuleGroups(String file, List<RuleGroup> groups, List<SkippedRule> 
     /**
      * Returns every alerting rule of every group, in file order, ready for {@code Evaluator.Builder.rules(...)}. To
      * register the recording rules too, in file order, use {@code Evaluator.Builder.ruleGroups(...)}.
+     *
+     * @return the alerting rules (immutable)
      */
     public List<Rule> rules() {
         List<Rule> out = new ArrayList<>();
@@ -33,14 +41,22 @@ public record RuleGroups(String file, List<RuleGroup> groups, List<SkippedRule> 
         return List.copyOf(out);
     }
 
-    /** Returns every recording rule of every group, in file order. */
+    /**
+     * Returns every recording rule of every group, in file order.
+     *
+     * @return the recording rules (immutable)
+     */
     public List<RecordingRule> recordingRules() {
         List<RecordingRule> out = new ArrayList<>();
         groups.forEach(g -> out.addAll(g.recordingRules()));
         return List.copyOf(out);
     }
 
-    /** Returns every alerting and recording rule of every group, in file order (the order they are evaluated in). */
+    /**
+     * Returns every alerting and recording rule of every group, in file order (the order they are evaluated in).
+     *
+     * @return the rules (immutable)
+     */
     public List<GroupRule> rulesInFileOrder() {
         List<GroupRule> out = new ArrayList<>();
         groups.forEach(g -> out.addAll(g.rulesInFileOrder()));

@@ -15,7 +15,14 @@ import java.util.Objects;
 public record RuleTestResult(String file, List<String> warnings, List<String> fileErrors,
                              List<TestGroupResult> tests) {
 
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param file the test file's name as given
+     * @param warnings warnings printed before the result
+     * @param fileErrors failures of the file as a whole
+     * @param tests the outcome of each {@code tests:} entry
+     */
     public RuleTestResult {
         Objects.requireNonNull(file, "file");
         warnings = List.copyOf(warnings);
@@ -23,17 +30,29 @@ public record RuleTestResult(String file, List<String> warnings, List<String> fi
         tests = List.copyOf(tests);
     }
 
-    /** Returns whether the file passed: no file error and every test passed. */
+    /**
+     * Returns whether the file passed: no file error and every test passed.
+     *
+     * @return true when the file passed
+     */
     public boolean passed() {
         return fileErrors.isEmpty() && tests.stream().allMatch(TestGroupResult::passed);
     }
 
-    /** Returns promtool's exit code for this file: 0 when it passed, 1 otherwise. */
+    /**
+     * Returns promtool's exit code for this file: 0 when it passed, 1 otherwise.
+     *
+     * @return 0 or 1
+     */
     public int exitCode() {
         return passed() ? 0 : 1;
     }
 
-    /** Returns every failure message in promtool's order. */
+    /**
+     * Returns every failure message in promtool's order.
+     *
+     * @return the failure messages (immutable)
+     */
     public List<String> failures() {
         List<String> out = new ArrayList<>(fileErrors);
         for (TestGroupResult t : tests) {
@@ -47,12 +66,20 @@ public record RuleTestResult(String file, List<String> warnings, List<String> fi
         return List.copyOf(out);
     }
 
-    /** Returns what {@code promtool test rules} prints on standard output for this file (see {@link #print}). */
+    /**
+     * Returns what {@code promtool test rules} prints on standard output for this file (see {@link #print}).
+     *
+     * @return the standard output text
+     */
     public String stdout() {
         return printed(true);
     }
 
-    /** Returns what {@code promtool test rules} prints on standard error for this file (see {@link #print}). */
+    /**
+     * Returns what {@code promtool test rules} prints on standard error for this file (see {@link #print}).
+     *
+     * @return the standard error text
+     */
     public String stderr() {
         return printed(false);
     }
@@ -69,6 +96,9 @@ public record RuleTestResult(String file, List<String> warnings, List<String> fi
      * them (the header, the warnings, {@code FAILED:} and each failure on standard error each followed by a blank
      * line on standard output, then a blank line), flushing at every switch, so that both streams sent to one place
      * ({@code 2>&1}) read as promtool's do.
+     *
+     * @param out where standard output's text goes
+     * @param err where standard error's text goes
      */
     public void print(java.io.PrintWriter out, java.io.PrintWriter err) {
         out.print("Unit Testing:  " + file + "\n");
@@ -90,7 +120,11 @@ public record RuleTestResult(String file, List<String> warnings, List<String> fi
         out.flush();
     }
 
-    /** Returns a readable report: standard output's header, then the failures (or SUCCESS). */
+    /**
+     * Returns a readable report: standard output's header, then the failures (or SUCCESS).
+     *
+     * @return the report
+     */
     public String report() {
         StringBuilder sb = new StringBuilder("Unit Testing:  ").append(file).append('\n');
         warnings.forEach(w -> sb.append(w).append('\n'));

@@ -38,13 +38,19 @@ public final class RuleTests {
     /**
      * Runs several test files, as {@code promtool test rules a.yml b.yml} does.
      *
+     * @param testFiles the test files, run in order
      * @return the outcome of each file, in order
      */
     public static List<RuleTestResult> run(List<Path> testFiles) {
         return testFiles.stream().map(RuleTests::run).toList();
     }
 
-    /** Returns promtool's exit code for several results: 0 when all passed, 1 otherwise. */
+    /**
+     * Returns promtool's exit code for several results: 0 when all passed, 1 otherwise.
+     *
+     * @param results the results of the test files
+     * @return 0 or 1
+     */
     public static int exitCode(List<RuleTestResult> results) {
         return results.stream().allMatch(RuleTestResult::passed) ? 0 : 1;
     }

@@ -13,7 +13,14 @@ import java.util.Objects;
  */
 public record SkippedRule(String group, String name, int line, String reason) {
 
-    /** Validates the fields are present. */
+    /**
+     * Validates the fields are present.
+     *
+     * @param group the group's name
+     * @param name the rule's name
+     * @param line the 1-based line of the rule
+     * @param reason why it was skipped
+     */
     public SkippedRule {
         Objects.requireNonNull(group, "group");
         Objects.requireNonNull(name, "name");

@@ -28,7 +28,11 @@ public abstract class ForwardingMetricSource implements MetricSource {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
     }
 
-    /** Returns the wrapped source. */
+    /**
+     * Returns the wrapped source.
+     *
+     * @return the source every call goes to
+     */
     protected final MetricSource delegate() {
         return delegate;
     }

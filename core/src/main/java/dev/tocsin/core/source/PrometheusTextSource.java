@@ -72,6 +72,8 @@ public final class PrometheusTextSource implements MetricSource {
     /**
      * Starts building a source for the given {@code http} or {@code https} URI.
      *
+     * @param uri the endpoint, e.g. {@code http://host:9100/metrics}
+     * @return a new builder
      * @throws IllegalArgumentException if the URI is not absolute http(s) with a host and a port in 1..65535 (when
      *     given), or carries user info (use {@link Builder#basicAuth(String, char[])})
      */
@@ -179,19 +181,34 @@ public final class PrometheusTextSource implements MetricSource {
                     "use basicAuth(user, password) or bearerToken(token)");
         }
 
-        /** Sets the {@code instance} label value (default: the URI's {@code host:port}). */
+        /**
+         * Sets the {@code instance} label value (default: the URI's {@code host:port}).
+         *
+         * @param instance the {@code instance} label value, non-empty
+         * @return this builder
+         */
         public Builder instance(String instance) {
             this.instance = nonEmpty(instance, "instance");
             return this;
         }
 
-        /** Sets the {@code job} label value (required). */
+        /**
+         * Sets the {@code job} label value (required).
+         *
+         * @param job the {@code job} label value, non-empty
+         * @return this builder
+         */
         public Builder job(String job) {
             this.job = nonEmpty(job, "job");
             return this;
         }
 
-        /** Sets the TCP (and TLS handshake) connect timeout (default 2 s). */
+        /**
+         * Sets the TCP (and TLS handshake) connect timeout (default 2 s).
+         *
+         * @param timeout the connect timeout, positive
+         * @return this builder
+         */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = positive(timeout, "connectTimeout");
             return this;
@@ -200,13 +217,21 @@ public final class PrometheusTextSource implements MetricSource {
         /**
          * Sets the deadline for the whole response, from sending the request to receiving its last byte (default
          * 5 s); a slower response fails the scrape.
+         *
+         * @param timeout the deadline, positive
+         * @return this builder
          */
         public Builder readTimeout(Duration timeout) {
             this.readTimeout = positive(timeout, "readTimeout");
             return this;
         }
 
-        /** Sets the largest accepted response body in bytes (default 16 MiB); a larger one fails the scrape. */
+        /**
+         * Sets the largest accepted response body in bytes (default 16 MiB); a larger one fails the scrape.
+         *
+         * @param bytes the largest body accepted, positive
+         * @return this builder
+         */
         public Builder maxResponseBytes(long bytes) {
             if (bytes <= 0) {
                 throw new IllegalArgumentException("maxResponseBytes must be positive");
@@ -219,6 +244,9 @@ public final class PrometheusTextSource implements MetricSource {
          * Sends HTTP basic authentication. The password array is copied; clear yours afterwards. Exclusive with
          * {@link #bearerToken(char[])}.
          *
+         * @param user the user name
+         * @param password the password (copied)
+         * @return this builder
          * @throws IllegalArgumentException if the user is empty or contains {@code ':'}
          */
         public Builder basicAuth(String user, char[] password) {
@@ -243,6 +271,9 @@ public final class PrometheusTextSource implements MetricSource {
         /**
          * Sends {@code Authorization: Bearer <token>}. The array is copied; clear yours afterwards. Exclusive with
          * {@link #basicAuth(String, char[])}.
+         *
+         * @param token the token (copied), printable ASCII without spaces
+         * @return this builder
          */
         public Builder bearerToken(char[] token) {
             Objects.requireNonNull(token, "token");
@@ -270,7 +301,12 @@ public final class PrometheusTextSource implements MetricSource {
             return this;
         }
 
-        /** Uses this TLS context (trust store, client certificate) for https URIs instead of the JVM default. */
+        /**
+         * Uses this TLS context (trust store, client certificate) for https URIs instead of the JVM default.
+         *
+         * @param context the TLS context
+         * @return this builder
+         */
         public Builder sslContext(SSLContext context) {
             this.sslContext = Objects.requireNonNull(context, "context");
             return this;
@@ -279,6 +315,9 @@ public final class PrometheusTextSource implements MetricSource {
         /**
          * Whether scraped {@code instance} and {@code job} labels win over the source's (Prometheus's
          * {@code honor_labels}); default false: they are kept as {@code exported_instance} / {@code exported_job}.
+         *
+         * @param honor whether the scraped labels win
+         * @return this builder
          */
         public Builder honorLabels(boolean honor) {
             this.honorLabels = honor;
@@ -288,6 +327,7 @@ public final class PrometheusTextSource implements MetricSource {
         /**
          * Returns the source.
          *
+         * @return the source
          * @throws IllegalStateException if no job was set, or an SSL context was given for a plain http URI
          */
         public PrometheusTextSource build() {

@@ -24,7 +24,12 @@ public final class AlertText {
     private AlertText() {
     }
 
-    /** Returns when the alert made its latest transition: resolved, fired, or became active. */
+    /**
+     * Returns when the alert made its latest transition: resolved, fired, or became active.
+     *
+     * @param alert the alert
+     * @return the time of its latest transition
+     */
     public static Instant transitionTime(Alert alert) {
         if (alert.state() == AlertState.RESOLVED && alert.resolvedAt().isPresent()) {
             return alert.resolvedAt().get();
@@ -39,6 +44,9 @@ public final class AlertText {
      * Returns one line: state, name, labels (without {@code alertname}), the summary annotation and the diagnostic
      * context, e.g. {@code FIRING HaproxyBackendDown{backend="app", ...} HAProxy backend down (...) [servers_up: 0 of 2
      * servers UP; ...]}.
+     *
+     * @param alert the alert
+     * @return the line, without a line break
      */
     public static String line(Alert alert) {
         StringBuilder sb = new StringBuilder();
@@ -59,6 +67,9 @@ public final class AlertText {
     /**
      * Returns the alert as one JSON object (no line breaks): {@code time, state, alertname, labels, annotations, value,
      * activeAt, firedAt, resolvedAt, context, runbook}; absent times and runbook are left out.
+     *
+     * @param alert the alert
+     * @return the JSON text
      */
     public static String json(Alert alert) {
         ObjectNode o = JSON.createObjectNode();
@@ -91,6 +102,10 @@ public final class AlertText {
     /**
      * Returns a description over several lines, each starting with {@code indent}: state and times, labels,
      * annotations, the diagnostic context and the runbook (title, summary, meaning, diagnosis and mitigation steps).
+     *
+     * @param alert the alert
+     * @param indent the text each line starts with
+     * @return the lines, each ending with a line break
      */
     public static String details(Alert alert, String indent) {
         StringBuilder sb = new StringBuilder();

@@ -29,12 +29,20 @@ public final class DemoHttpServer implements AutoCloseable {
         start();
     }
 
-    /** Returns the port (the same after a restart). */
+    /**
+     * Returns the port (the same after a restart).
+     *
+     * @return the port
+     */
     public int port() {
         return port;
     }
 
-    /** Returns whether it is serving. */
+    /**
+     * Returns whether it is serving.
+     *
+     * @return true while it is serving
+     */
     public synchronized boolean isRunning() {
         return server != null;
     }

@@ -89,32 +89,56 @@ public final class LocalHaproxy implements AutoCloseable {
         }
     }
 
-    /** Returns a builder for a HAProxy at {@link #DEFAULT_BINARY}. */
+    /**
+     * Returns a builder for a HAProxy at {@link #DEFAULT_BINARY}.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Returns the stats page, e.g. {@code http://127.0.0.1:40123/stats} (append {@code ;csv} for the CSV). */
+    /**
+     * Returns the stats page, e.g. {@code http://127.0.0.1:40123/stats} (append {@code ;csv} for the CSV).
+     *
+     * @return the stats page's URI
+     */
     public URI statsUri() {
         return URI.create("http://127.0.0.1:" + statsPort + "/stats");
     }
 
-    /** Returns the TCP port of the Runtime API ({@code stats socket ipv4@127.0.0.1:PORT level admin}). */
+    /**
+     * Returns the TCP port of the Runtime API ({@code stats socket ipv4@127.0.0.1:PORT level admin}).
+     *
+     * @return the Runtime API's TCP port
+     */
     public int runtimeApiPort() {
         return runtimeApiPort;
     }
 
-    /** Returns the unix socket of the Runtime API. */
+    /**
+     * Returns the unix socket of the Runtime API.
+     *
+     * @return the Runtime API's unix socket path
+     */
     public Path runtimeApiSocket() {
         return socket;
     }
 
-    /** Returns the temporary directory holding the configuration, the socket and HAProxy's output. */
+    /**
+     * Returns the temporary directory holding the configuration, the socket and HAProxy's output.
+     *
+     * @return the temporary directory
+     */
     public Path directory() {
         return dir;
     }
 
-    /** Returns whether the HAProxy process is still running. */
+    /**
+     * Returns whether the HAProxy process is still running.
+     *
+     * @return true while the process is alive
+     */
     public boolean isRunning() {
         return process.isAlive();
     }
@@ -123,6 +147,7 @@ public final class LocalHaproxy implements AutoCloseable {
      * Reads the stats CSV and returns the {@code status} column of every server row, keyed {@code backend/server}
      * and sorted.
      *
+     * @return {@code backend/server} to status, sorted
      * @throws IOException if the stats page cannot be read
      */
     public Map<String, String> serverStatuses() throws IOException {
@@ -186,7 +211,11 @@ public final class LocalHaproxy implements AutoCloseable {
                 + (last == null ? "" : last.getMessage()) + "): " + output());
     }
 
-    /** Returns what HAProxy printed so far (its log), at most the last 4000 characters. */
+    /**
+     * Returns what HAProxy printed so far (its log), at most the last 4000 characters.
+     *
+     * @return the end of HAProxy's output, or a note saying why it cannot be read
+     */
     public String output() {
         try {
             String s = Files.readString(dir.resolve("haproxy.log"), StandardCharsets.UTF_8);
@@ -240,6 +269,7 @@ public final class LocalHaproxy implements AutoCloseable {
     /**
      * Returns a TCP port on 127.0.0.1 that was free a moment ago.
      *
+     * @return the port
      * @throws IOException if no port can be bound
      */
     public static int freePort() throws IOException {
@@ -292,19 +322,35 @@ public final class LocalHaproxy implements AutoCloseable {
         private Builder() {
         }
 
-        /** Sets the HAProxy binary. */
+        /**
+         * Sets the HAProxy binary.
+         *
+         * @param binary the path of the {@code haproxy} binary
+         * @return this builder
+         */
         public Builder binary(Path binary) {
             this.binary = Objects.requireNonNull(binary, "binary");
             return this;
         }
 
-        /** Sets the health check interval of every server ({@code check inter}). */
+        /**
+         * Sets the health check interval of every server ({@code check inter}).
+         *
+         * @param interval the check interval
+         * @return this builder
+         */
         public Builder checkInterval(Duration interval) {
             this.checkInterval = Objects.requireNonNull(interval, "interval");
             return this;
         }
 
-        /** Adds a backend whose servers {@code s1, s2, ...} are HTTP servers on these loopback ports. */
+        /**
+         * Adds a backend whose servers {@code s1, s2, ...} are HTTP servers on these loopback ports.
+         *
+         * @param name the backend's name
+         * @param serverPorts the loopback ports of its servers, in order
+         * @return this builder
+         */
         public Builder backend(String name, int... serverPorts) {
             List<Integer> ports = new ArrayList<>();
             for (int p : serverPorts) {
@@ -314,7 +360,13 @@ public final class LocalHaproxy implements AutoCloseable {
             return this;
         }
 
-        /** Protects the stats page with {@code stats auth user:password} (letters and digits only). */
+        /**
+         * Protects the stats page with {@code stats auth user:password} (letters and digits only).
+         *
+         * @param user the user, letters and digits only
+         * @param password the password, letters and digits only
+         * @return this builder
+         */
         public Builder statsAuth(String user, String password) {
             if (!user.matches("[A-Za-z0-9]+") || !password.matches("[A-Za-z0-9]+")) {
                 throw new IllegalArgumentException("stats auth user and password must be letters and digits");
@@ -327,6 +379,7 @@ public final class LocalHaproxy implements AutoCloseable {
         /**
          * Writes the configuration, starts HAProxy and waits (at most 15 s) until its stats page answers.
          *
+         * @return the running HAProxy
          * @throws IOException if the binary is missing, HAProxy exits or does not answer in time (the message holds
          *     its output)
          */

@@ -27,10 +27,13 @@ public final class ConcatList<E> extends AbstractList<E> implements RandomAccess
     public ConcatList(List<E> head, E... tail) {
         this.head = Objects.requireNonNull(head, "head");
         this.headSize = head.size();
-        this.tail = tail.clone();
-        for (Object o : this.tail) {
-            Objects.requireNonNull(o, "tail element");
+        // read element by element: under @SafeVarargs, javac's varargs lint flags any other use of the array (even a
+        // clone), and the array itself is then never stored or passed on
+        Object[] copy = new Object[tail.length];
+        for (int i = 0; i < tail.length; i++) {
+            copy[i] = Objects.requireNonNull(tail[i], "tail element");
         }
+        this.tail = copy;
     }
 
     @SuppressWarnings("unchecked")

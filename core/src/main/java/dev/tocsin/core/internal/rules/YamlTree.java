@@ -153,7 +153,7 @@ public final class YamlTree {
             count(sizes.get(target), line, col);
             return target;
         }
-        String anchor = yaml.getCurrentAnchor();
+        String anchor = yaml.getObjectId(); // the node's anchor (getCurrentAnchor() is its deprecated alias)
         long before = total;
         YamlNode n = readValue(p, t, depth, line, col);
         count(1, line, col);
