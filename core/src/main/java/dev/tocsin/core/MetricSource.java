@@ -10,8 +10,14 @@ import java.util.List;
  * the series {@link #healthMetric()}{@code {instance, job}}: 1 after a successful {@link #collect()}, 0 after a failed
  * one.
  *
- * <p>Implementations must bound the time {@link #collect()} takes (every I/O with a timeout); the evaluator calls it
- * on its own thread once per cycle.
+ * <p>Implementations must bound the time {@link #collect()} takes (every I/O with a timeout). The evaluator calls it
+ * once per cycle, never twice at the same time for one source, but not always on the same thread: the only source of
+ * an evaluator is read on the thread that evaluates (the evaluator's own, or the caller of
+ * {@link Evaluator#evaluate}), which waits for it; with several sources each is read on a small pool of
+ * {@code tocsin-source-reader} threads, and one that has not answered within the evaluation interval counts as failed
+ * for that cycle (its read is not started again until it ends). So an implementation must not rely on thread-locals
+ * (or a logging MDC) set by the host, and must publish its state safely between calls (a field written in one call
+ * and read in the next may be read on another thread).
  */
 public interface MetricSource {
 

@@ -152,7 +152,8 @@ public interface Rule {
      * setting ({@link Builder#label(String, String) label} and {@link Builder#annotation(String, String) annotation}
      * replace the value of that name; a label template that expands to empty removes the label, as in Prometheus),
      * and {@link Builder#expr(String) expr} or {@link Builder#condition(RuleCondition) condition} replaces the
-     * condition. For example:
+     * condition (a new condition also drops the declared reads, which were the old rule's: it may read any metric
+     * unless {@link Builder#reads(String...) reads} is called after it). For example:
      * <pre>{@code
      * Rule slower = Rule.from(HaproxyRules.backendDown()).forDuration(Duration.ofMinutes(2)).build();
      * }</pre>
@@ -285,7 +286,10 @@ public interface Rule {
          * {@link #context(AlertContext) context} read, letting sources skip the others (see
          * {@link MetricSource#collect(MetricInterest)}). A rule built from {@link #expr(String)} reads its selectors'
          * metric names plus these. Without this call, a rule with a Java condition or a context may read any metric.
-         * A condition or context that reads an undeclared metric sees no samples of it.
+         * The condition and the context then see only these metrics (and the expression's, and those declared with
+         * {@link #readsOnDemand(String...)}): another metric reads as empty, whatever the sources returned, so a rule
+         * behaves the same against a source that returns everything (a test's) as against one that returns only what
+         * the rules declared (an HAProxy's).
          *
          * @param metricNames the metric names read
          * @return this builder

@@ -71,6 +71,11 @@ class RuleFromTest {
         try (Evaluator ev = Evaluator.builder().source(source).rule(byCondition).build()) {
             assertThat(ev.evaluate(T0)).extracting(Alert::state).containsExactly(AlertState.FIRING);
         }
+        // the new condition reads svc_up, which the preset did not declare (its reads were its context's): the copy
+        // does not keep them, or its condition would see nothing
+        assertThat(byCondition.reads()).isEmpty();
+        Rule narrowed = Rule.from(PRESET).condition(m -> m.series("svc_up")).reads("svc_up").build();
+        assertThat(narrowed.reads()).contains(java.util.Set.of("svc_up"));
         // a fresh builder still refuses both
         assertThatThrownBy(() -> Rule.alert("Both").expr("up").condition(m -> List.of()).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exactly one of");

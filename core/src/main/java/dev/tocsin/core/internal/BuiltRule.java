@@ -261,6 +261,10 @@ public final class BuiltRule implements Rule {
             this.condition = Objects.requireNonNull(c, "condition");
             if (copied) {
                 expr = null;
+                // the copied rule's declared reads were for what it read (its own condition, or its context next to
+                // an expression), not for this condition: it may read anything unless reads are declared again
+                reads = null;
+                readsOnDemand = Set.of();
             }
         }
 

@@ -285,9 +285,31 @@ final class RuleRuntime {
         return true;
     }
 
+    /**
+     * The metric names the rule declared it reads ({@link Rule#reads()} and {@link Rule#readsOnDemand()}), the only
+     * ones its Java condition and context see; null (any) when it declared none, or when asking fails.
+     */
+    private java.util.Set<String> visibleNames() {
+        try {
+            java.util.Optional<java.util.Set<String>> reads = rule.reads();
+            if (reads == null || reads.isEmpty()) {
+                return null;
+            }
+            java.util.Set<String> onDemand = rule.readsOnDemand();
+            if (onDemand == null || onDemand.isEmpty()) {
+                return reads.get();
+            }
+            java.util.Set<String> all = new java.util.HashSet<>(reads.get());
+            all.addAll(onDemand);
+            return all;
+        } catch (RuntimeException e) {
+            return null; // the evaluator logs a failing reads() where it asks for the sources' interest
+        }
+    }
+
     private Map<String, String> context(Labels labels, Snapshot snapshot) {
         try {
-            Map<String, String> c = rule.context(labels, snapshot);
+            Map<String, String> c = rule.context(labels, snapshot.tracking(visibleNames()));
             if (c == null || c.isEmpty()) {
                 return Map.of();
             }
@@ -318,7 +340,7 @@ final class RuleRuntime {
                 held[i] = v.held(i);
             }
         } else {
-            Snapshot.Tracking view = snapshot.tracking();
+            Snapshot.Tracking view = snapshot.tracking(visibleNames());
             samples = rule.evaluate(view);
             if (samples == null) {
                 throw new IllegalStateException("rule returned null");

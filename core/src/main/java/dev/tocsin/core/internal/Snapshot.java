@@ -253,6 +253,16 @@ final class Snapshot implements MetricsView, EvalContext, ExpressionContextProvi
      */
     final class Tracking implements MetricsView {
         private boolean readHeld;
+        /** The metric names the rule declared it reads (null: any), the only ones it sees. */
+        private final java.util.Set<String> visible;
+
+        Tracking(java.util.Set<String> visible) {
+            this.visible = visible;
+        }
+
+        private boolean hidden(String metricName) {
+            return visible != null && !visible.contains(Objects.requireNonNull(metricName, "metricName"));
+        }
 
         @Override
         public Instant time() {
@@ -261,6 +271,9 @@ final class Snapshot implements MetricsView, EvalContext, ExpressionContextProvi
 
         @Override
         public List<Sample> series(String metricName) {
+            if (hidden(metricName)) {
+                return List.of();
+            }
             List<Sample> base;
             if (recorded != null && !recorded.isEmpty() && recorded.family(metricName) != null) {
                 Family f = merged(metricName);
@@ -287,6 +300,9 @@ final class Snapshot implements MetricsView, EvalContext, ExpressionContextProvi
         public List<Sample> seriesMatching(String metricName, Map<String, String> labels) {
             Objects.requireNonNull(metricName, "metricName");
             Map<String, String> wanted = Map.copyOf(labels);
+            if (hidden(metricName)) {
+                return List.of();
+            }
             List<Sample> out = returned(metricName, wanted);
             if (onDemand(metricName)) {
                 OnDemandResult looked = lookUp(metricName, wanted);
@@ -327,9 +343,12 @@ final class Snapshot implements MetricsView, EvalContext, ExpressionContextProvi
         }
     }
 
-    /** Returns a fresh tracking view. */
-    Tracking tracking() {
-        return new Tracking();
+    /**
+     * Returns a fresh tracking view that shows only the metrics named in {@code visible} ({@code null}: all): a rule
+     * that declared what it reads sees only that, whatever the sources returned for other rules.
+     */
+    Tracking tracking(java.util.Set<String> visible) {
+        return new Tracking(visible);
     }
 
     @Override
@@ -345,7 +364,7 @@ final class Snapshot implements MetricsView, EvalContext, ExpressionContextProvi
 
     @Override
     public List<Sample> seriesMatching(String metricName, Map<String, String> labels) {
-        return new Tracking().seriesMatching(metricName, labels); // the same reads, held or not
+        return new Tracking(null).seriesMatching(metricName, labels); // the same reads, held or not
     }
 
     @Override
