@@ -10,8 +10,9 @@ import java.util.TreeMap;
 /**
  * An immutable snapshot of one alert: one rule's instance for one final label set.
  *
- * <p>Identity is {@link #ruleName()} plus {@link #labels()} (which include {@code alertname}); annotations are not
- * part of it. Times follow Prometheus: {@code activeAt} is when the condition first held, {@code firedAt} when the
+ * <p>The alert a snapshot is of is identified by {@link #ruleName()} plus {@link #labels()} (which include
+ * {@code alertname}): every snapshot of one alert has them, whatever its state, value or annotations. {@link #equals}
+ * compares every field: two snapshots are equal when they say the same. Times follow Prometheus: {@code activeAt} is when the condition first held, {@code firedAt} when the
  * alert went FIRING, {@code resolvedAt} when it resolved.
  */
 public final class Alert {
@@ -41,20 +42,22 @@ public final class Alert {
      * @param resolvedAt when it resolved, or {@code null} if it has not
      * @param runbook the rule's runbook, or {@code null}
      * @param context extra facts the rule attached (not annotations), may be empty
+     * @throws NullPointerException naming the argument, if one that may not be null is
      */
     public Alert(String ruleName, Labels labels, Map<String, String> annotations, AlertState state, double value,
                  Instant activeAt, Instant firedAt, Instant resolvedAt, Runbook runbook,
                  Map<String, String> context) {
         this.ruleName = Objects.requireNonNull(ruleName, "ruleName");
         this.labels = Objects.requireNonNull(labels, "labels");
-        this.annotations = Collections.unmodifiableMap(new TreeMap<>(annotations));
+        this.annotations = Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(annotations,
+                "annotations")));
         this.state = Objects.requireNonNull(state, "state");
         this.value = value;
         this.activeAt = Objects.requireNonNull(activeAt, "activeAt");
         this.firedAt = firedAt;
         this.resolvedAt = resolvedAt;
         this.runbook = runbook;
-        this.context = context.isEmpty() ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(context));
+        this.context = Objects.requireNonNull(context, "context").isEmpty() ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(context));
     }
 
     /**

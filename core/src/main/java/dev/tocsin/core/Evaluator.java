@@ -191,7 +191,7 @@ public interface Evaluator extends AutoCloseable {
          * @return this builder
          */
         public Builder rules(Iterable<? extends Rule> rules) {
-            rules.forEach(this::rule);
+            Objects.requireNonNull(rules, "rules").forEach(this::rule);
             return this;
         }
 

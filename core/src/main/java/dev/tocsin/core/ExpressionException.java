@@ -36,7 +36,7 @@ public final class ExpressionException extends TocsinParseException {
     /**
      * Returns whether the expression is valid PromQL that Tocsin does not evaluate (yet), such as {@code @} with a
      * timestamp, rather than an invalid one: loading rule files with
-     * {@code RuleFiles.Options.skipUnsupported(true)} skips such rules and fails on the others.
+     * {@code RuleFiles.Options.skippingUnsupported()} skips such rules and fails on the others.
      *
      * @return true when the expression is valid PromQL that Tocsin does not evaluate
      */

@@ -108,7 +108,8 @@ public final class Labels implements Comparable<Labels> {
         }
         Builder b = builder();
         for (int i = 0; i < namesAndValues.length; i += 2) {
-            String name = namesAndValues[i];
+            int at = i;
+            String name = Objects.requireNonNull(namesAndValues[i], () -> "label name at position " + at);
             if (b.map.containsKey(name)) {
                 throw new IllegalArgumentException("label name repeated: " + name);
             }
@@ -221,7 +222,7 @@ public final class Labels implements Comparable<Labels> {
      * @return the value, or {@code ""}
      */
     public String get(String name) {
-        int i = indexOf(name);
+        int i = indexOf(Objects.requireNonNull(name, "name"));
         return i < 0 ? "" : elem(2 * i + 1);
     }
 
@@ -232,7 +233,7 @@ public final class Labels implements Comparable<Labels> {
      * @return true when the label is present
      */
     public boolean has(String name) {
-        return indexOf(name) >= 0;
+        return indexOf(Objects.requireNonNull(name, "name")) >= 0;
     }
 
     /**
@@ -251,6 +252,7 @@ public final class Labels implements Comparable<Labels> {
      * @return the label set without them
      */
     public Labels without(String... names) {
+        Objects.requireNonNull(names, "names");
         boolean any = false;
         for (String n : names) {
             any |= has(n);
@@ -311,7 +313,8 @@ public final class Labels implements Comparable<Labels> {
      * @throws IllegalArgumentException if the name is invalid
      */
     public Labels with(String name, String value) {
-        if (value.isEmpty()) {
+        Objects.requireNonNull(name, "name");
+        if (Objects.requireNonNull(value, "value").isEmpty()) {
             return without(name);
         }
         boolean isMetricName = name == METRIC_NAME || METRIC_NAME.equals(name);
@@ -353,6 +356,7 @@ public final class Labels implements Comparable<Labels> {
      * @return the label set with the defaults added
      */
     public Labels withDefaults(Labels defaults) {
+        Objects.requireNonNull(defaults, "defaults");
         int missing = 0;
         for (int j = 0; j < defaults.flatLength(); j += 2) {
             if (indexOf(defaults.elem(j)) < 0) {

@@ -102,6 +102,7 @@ public final class MetricInterest {
      * @return true when its samples are wanted
      */
     public boolean includes(String metricName) {
+        Objects.requireNonNull(metricName, "metricName");
         return names == null || names.contains(metricName);
     }
 

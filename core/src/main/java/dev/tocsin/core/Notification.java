@@ -26,7 +26,7 @@ public record Notification(Instant time, Duration evaluationInterval, List<Alert
     public Notification {
         Objects.requireNonNull(time, "time");
         Objects.requireNonNull(evaluationInterval, "evaluationInterval");
-        transitions = List.copyOf(transitions);
-        active = List.copyOf(active);
+        transitions = List.copyOf(Objects.requireNonNull(transitions, "transitions"));
+        active = List.copyOf(Objects.requireNonNull(active, "active"));
     }
 }

@@ -243,7 +243,7 @@ public interface Rule {
          * @return this builder
          */
         public Builder labels(Map<String, String> labels) {
-            labels.forEach(spec::label);
+            java.util.Objects.requireNonNull(labels, "labels").forEach(spec::label);
             return this;
         }
 
@@ -266,7 +266,7 @@ public interface Rule {
          * @return this builder
          */
         public Builder annotations(Map<String, String> annotations) {
-            annotations.forEach(spec::annotation);
+            java.util.Objects.requireNonNull(annotations, "annotations").forEach(spec::annotation);
             return this;
         }
 

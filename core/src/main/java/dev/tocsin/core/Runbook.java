@@ -68,6 +68,8 @@ public final class Runbook {
      * @throws RunbookFormatException if it does not follow the format
      */
     public static Runbook fromResource(Class<?> anchor, String resource) {
+        Objects.requireNonNull(anchor, "anchor");
+        Objects.requireNonNull(resource, "resource");
         try (InputStream in = anchor.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalArgumentException("runbook resource not found: " + resource);

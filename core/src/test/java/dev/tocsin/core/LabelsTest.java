@@ -159,4 +159,19 @@ class LabelsTest {
                     }
                 });
     }
+
+    @Test
+    void nullArgumentsAreNamedInTheException() {
+        Labels l = Labels.of("a", "b");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Labels.of(null, "x"))
+                .isInstanceOf(NullPointerException.class).hasMessage("label name at position 0");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> l.with("a", null))
+                .isInstanceOf(NullPointerException.class).hasMessage("value");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> l.get(null))
+                .isInstanceOf(NullPointerException.class).hasMessage("name");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> l.without((String) null))
+                .isInstanceOf(NullPointerException.class).hasMessage("name");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> l.withDefaults(null))
+                .isInstanceOf(NullPointerException.class).hasMessage("defaults");
+    }
 }

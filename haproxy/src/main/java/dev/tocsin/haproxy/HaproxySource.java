@@ -291,8 +291,9 @@ public final class HaproxySource implements MetricSource, DeferringSource {
     }
 
     /**
-     * Configures a {@link HaproxySource}. Exactly one transport must be chosen. Defaults: job {@code haproxy},
-     * instance {@code host:port} or the socket path, connect timeout 2 s, read timeout 5 s (the whole response),
+     * Configures a {@link HaproxySource}. Exactly one transport must be chosen (one of {@link #statsUri},
+     * {@link #runtimeApi(Path)} and {@link #runtimeApi(String, int)}; the same one called again replaces it).
+     * Defaults: job {@code haproxy}, instance {@code host:port} or the socket path, connect timeout 2 s, read timeout 5 s (the whole response),
      * response cap 16 MiB, TLS verified with the JVM's trust store, 2 attempts per scrape 100 ms apart, circuit opens
      * after 5 consecutive failed scrapes for 10 s, {@link StatusMapping#FIXED}, every server field, no excluded server
      * states, {@code haproxy_version_info} on Runtime API transports.
@@ -306,6 +307,8 @@ public final class HaproxySource implements MetricSource, DeferringSource {
         private SSLContext sslContext;
         private KeyStore trustStore;
         private boolean insecure;
+        /** The transport methods called (a second, different one contradicts the first). */
+        private final java.util.Set<String> transportsChosen = new java.util.LinkedHashSet<>();
         private Duration connectTimeout = Duration.ofSeconds(2);
         private Duration readTimeout = Duration.ofSeconds(5);
         private long maxResponseBytes = 16L * 1024 * 1024;
@@ -336,7 +339,7 @@ public final class HaproxySource implements MetricSource, DeferringSource {
          */
         public Builder statsUri(URI uri) {
             Urls.checkHttp("statsUri", uri, "use basicAuth(user, password)");
-            clearTransport();
+            clearTransport("statsUri(...)");
             this.statsUri = uri;
             return this;
         }
@@ -349,7 +352,7 @@ public final class HaproxySource implements MetricSource, DeferringSource {
          */
         public Builder runtimeApi(Path unixSocket) {
             Objects.requireNonNull(unixSocket, "unixSocket");
-            clearTransport();
+            clearTransport("runtimeApi(path)");
             this.socketPath = unixSocket;
             return this;
         }
@@ -370,13 +373,15 @@ public final class HaproxySource implements MetricSource, DeferringSource {
             if (port < 1 || port > 65535) {
                 throw new IllegalArgumentException("port must be 1..65535: " + port);
             }
-            clearTransport();
+            clearTransport("runtimeApi(host, port)");
             this.tcpHost = host;
             this.tcpPort = port;
             return this;
         }
 
-        private void clearTransport() {
+        /** Forgets the transport chosen before (the same method called again replaces it; see {@link #build}). */
+        private void clearTransport(String chosen) {
+            transportsChosen.add(chosen);
             statsUri = null;
             socketPath = null;
             tcpHost = null;
@@ -523,10 +528,12 @@ public final class HaproxySource implements MetricSource, DeferringSource {
         }
 
         /**
-         * Exports only these server CSV columns (by header name, e.g. {@code "status", "scur"}), like the exporter's
-         * {@code --haproxy.server-metric-fields}. Default: all.
+         * Exports only these server CSV columns (by header name, e.g. {@code "status", "scur"}, or by column number
+         * as the exporter's {@code --haproxy.server-metric-fields} takes them, e.g. {@code "17"} for {@code status}).
+         * Default: all. A name must be a HAProxy CSV column, or {@link #build()} fails: a typo would silently drop
+         * the metric, and the rules that read it would never fire.
          *
-         * @param csvColumns the server CSV column names to export
+         * @param csvColumns the server CSV column names (or numbers) to export
          * @return this builder
          */
         public Builder serverMetricFields(String... csvColumns) {
@@ -624,12 +631,16 @@ public final class HaproxySource implements MetricSource, DeferringSource {
          * Returns the source.
          *
          * @return the source
-         * @throws IllegalStateException if no transport was chosen, or TLS or basic-auth settings contradict the
+         * @throws IllegalStateException if no transport was chosen or two different ones were, or TLS or basic-auth settings contradict the
          *     transport (basic auth or TLS settings on a Runtime API, TLS settings on plain http, two TLS settings)
          */
         public HaproxySource build() {
             if (statsUri == null && socketPath == null && tcpHost == null) {
                 throw new IllegalStateException("choose a transport: statsUri(...) or runtimeApi(...)");
+            }
+            if (transportsChosen.size() > 1) {
+                throw new IllegalStateException("choose one transport: " + String.join(" and ", transportsChosen)
+                        + " were both given");
             }
             int tlsSettings = (sslContext != null ? 1 : 0) + (trustStore != null ? 1 : 0) + (insecure ? 1 : 0);
             if (tlsSettings > 1) {

@@ -73,7 +73,7 @@ class HaproxyRulePacksTest {
     @CsvSource({"haproxy-exporter-v1.yml", "embedded-exporter-v2.yml"})
     void theWholePackIsSupportedByTheEvaluator(String file) throws IOException {
         String yaml = new String(bytes(HaproxyRulePacksTest.class, "packs/" + file), StandardCharsets.UTF_8);
-        RuleGroups loaded = RuleFiles.parse(file, yaml, RuleFiles.Options.skipUnsupported(true));
+        RuleGroups loaded = RuleFiles.parse(file, yaml, RuleFiles.Options.skippingUnsupported());
         assertThat(loaded.skipped()).as("rules of %s the evaluator cannot run", file).isEmpty();
     }
 

@@ -39,6 +39,24 @@ class HaproxySourceTest {
     @Test
     void rejectsContradictoryOrUnsafeSettings() {
         assertThatThrownBy(() -> HaproxySource.builder().build()).hasMessageContaining("choose a transport");
+        assertThatThrownBy(() -> HaproxySource.builder().statsUri(URI.create("http://lb/stats"))
+                .runtimeApi(Path.of("/s")).build()).isInstanceOf(IllegalStateException.class)
+                .hasMessage("choose one transport: statsUri(...) and runtimeApi(path) were both given");
+        // a server metric field that is no exported column (a typo) would silently turn the metric off
+        assertThatThrownBy(() -> HaproxySource.builder().statsUri(URI.create("http://lb/stats"))
+                .serverMetricFields("stauts").build()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("server metric field 'stauts': not a HAProxy CSV column; the server columns the"
+                        + " exporter maps are ")
+                .hasMessageContaining("status");
+        assertThatThrownBy(() -> HaproxySource.builder().statsUri(URI.create("http://lb/stats"))
+                .serverMetricFields("999").build()).hasMessageContaining("no such column number");
+        assertThatThrownBy(() -> HaproxySource.builder().statsUri(URI.create("http://lb/stats"))
+                .serverMetricFields("st-atus").build()).hasMessageContaining("expected a CSV column name");
+        assertThat(HaproxySource.builder().statsUri(URI.create("http://lb/stats")).serverMetricFields("status", "17")
+                .build()).isNotNull();
+        // the same transport again replaces it
+        assertThat(HaproxySource.builder().statsUri(URI.create("http://a/stats")).statsUri(URI.create("http://b/stats"))
+                .build().instance()).isEqualTo("b:80");
         assertThatThrownBy(() -> HaproxySource.builder().statsUri(URI.create("http://u:hunter2@lb/stats")))
                 .hasMessageContaining("user info").hasMessageContaining("use basicAuth(user, password)")
                 .hasMessageNotContaining("hunter2");

@@ -243,6 +243,7 @@ public final class DefaultEvaluator implements Evaluator {
 
     @Override
     public List<Alert> evaluate(Instant now) {
+        java.util.Objects.requireNonNull(now, "now");
         if (closed) {
             throw new IllegalStateException("evaluator is closed");
         }

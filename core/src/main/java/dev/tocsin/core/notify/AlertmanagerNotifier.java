@@ -68,6 +68,7 @@ public final class AlertmanagerNotifier implements Notifier {
      * @throws IllegalArgumentException if no URL is given or one is not a valid http(s) URL
      */
     public static AlertmanagerNotifier to(URI... alertmanagers) {
+        java.util.Objects.requireNonNull(alertmanagers, "alertmanagers");
         Builder b = builder();
         for (URI u : alertmanagers) {
             b.url(u);

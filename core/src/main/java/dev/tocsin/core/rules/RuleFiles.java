@@ -49,13 +49,13 @@ public final class RuleFiles {
         }
 
         /**
-         * Returns options that skip (or not) the rules Tocsin cannot run yet.
+         * Returns options that skip the rules Tocsin cannot run instead of failing the file (they are listed in
+         * {@link RuleGroups#skipped()}).
          *
-         * @param skip whether to skip them
          * @return the options
          */
-        public static Options skipUnsupported(boolean skip) {
-            return new Options(skip);
+        public static Options skippingUnsupported() {
+            return new Options(true);
         }
     }
 

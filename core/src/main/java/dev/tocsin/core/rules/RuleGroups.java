@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param file the file name as given to the loader
  * @param groups the groups, in file order
  * @param skipped the rules left out because Tocsin cannot run them yet (empty unless
- *     {@link RuleFiles.Options#skipUnsupported(boolean)} was set)
+ *     {@link RuleFiles.Options#skippingUnsupported()} was set)
  */
 public record RuleGroups(String file, List<RuleGroup> groups, List<SkippedRule> skipped) {
 

@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * A rule that {@link RuleFiles} left out because Tocsin cannot run it yet (only with
- * {@link RuleFiles.Options#skipUnsupported(boolean) skipUnsupported}).
+ * {@link RuleFiles.Options#skippingUnsupported() skipUnsupported}).
  *
  * @param group the group's name
  * @param name the rule's name ({@code alert:} or {@code record:})

@@ -157,21 +157,21 @@ class RuleFilesTest {
     @Test
     void onlyWhatPrometheusAcceptsIsSkippedUnknownFunctionsFailAsInPrometheus() {
         RuleGroups f = RuleFiles.parse("r.yml", "groups:\n- name: g\n  rules:\n  - alert: At\n    expr: 'up @ 100'\n"
-                + "  - alert: Simple\n    expr: up == 0\n", RuleFiles.Options.skipUnsupported(true));
+                + "  - alert: Simple\n    expr: up == 0\n", RuleFiles.Options.skippingUnsupported());
         assertThat(f.rules()).extracting(Rule::name).containsExactly("Simple");
         assertThat(f.skipped()).extracting(SkippedRule::name).containsExactly("At");
         // what is skipped is told by the exception, not by its text: a label value saying "not supported" is no reason
         assertThatThrownBy(() -> RuleFiles.parse("r.yml", "groups:\n- name: g\n  rules:\n  - alert: Quoted\n"
-                + "    expr: 'up{job=\"not supported\"} +'\n", RuleFiles.Options.skipUnsupported(true)))
+                + "    expr: 'up{job=\"not supported\"} +'\n", RuleFiles.Options.skippingUnsupported()))
                 .isInstanceOf(RuleFileException.class);
         RuleGroups more = RuleFiles.parse("r.yml", "groups:\n- name: g\n  rules:\n  - alert: Ungreedy\n"
                 + "    expr: 'up{job=~\"(?U)a*\"}'\n  - alert: Replace\n"
                 + "    expr: 'label_replace(up, \"x\", \"$1\", \"job\", \"(?U)(a*)\")'\n",
-                RuleFiles.Options.skipUnsupported(true));
+                RuleFiles.Options.skippingUnsupported());
         assertThat(more.skipped()).extracting(SkippedRule::name).containsExactly("Ungreedy", "Replace");
         // a function Prometheus 2.42 does not know (later versions have it behind a feature flag): not a rule to skip
         assertThatThrownBy(() -> RuleFiles.parse("r.yml", "groups:\n- name: g\n  rules:\n  - alert: Mad\n"
-                + "    expr: 'mad_over_time(up[5m]) > 0'\n", RuleFiles.Options.skipUnsupported(true)))
+                + "    expr: 'mad_over_time(up[5m]) > 0'\n", RuleFiles.Options.skippingUnsupported()))
                 .isInstanceOf(RuleFileException.class)
                 .hasMessageContaining("unknown function with name \"mad_over_time\"")
                 .satisfies(e -> assertThat(((RuleFileException) e).line()).isEqualTo(5));
@@ -214,7 +214,7 @@ class RuleFilesTest {
                 + "  - alert: Simple\n    expr: up == 0\n";
         RuleGroups f;
         try {
-            f = RuleFiles.parse("r.yml", yaml, RuleFiles.Options.skipUnsupported(true));
+            f = RuleFiles.parse("r.yml", yaml, RuleFiles.Options.skippingUnsupported());
         } catch (RuleFileException e) {
             // the construct became a plain syntax error: nothing left to skip
             assertThat(e.getMessage()).doesNotContain("not supported");
@@ -241,7 +241,7 @@ class RuleFilesTest {
     @ValueSource(strings = {"packs/haproxy-exporter-v1.yml", "packs/embedded-exporter-v2.yml"})
     void bothPacksLoadEveryRule(String pack) {
         // every construct of both packs is supported: nothing is skipped, and loading without the option works
-        RuleGroups f = RuleFiles.load(resource(pack), RuleFiles.Options.skipUnsupported(true));
+        RuleGroups f = RuleFiles.load(resource(pack), RuleFiles.Options.skippingUnsupported());
         assertThat(f.groups()).hasSize(1);
         int expected = pack.contains("v1") ? 16 : 14;
         assertThat(f.skipped()).isEmpty();

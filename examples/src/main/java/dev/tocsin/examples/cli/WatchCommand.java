@@ -81,7 +81,7 @@ final class WatchCommand implements Callable<Integer> {
         RuleGroups loaded = null;
         if (rules != null) {
             try {
-                loaded = RuleFiles.load(rules, RuleFiles.Options.skipUnsupported(true));
+                loaded = RuleFiles.load(rules, RuleFiles.Options.skippingUnsupported());
                 fromFile.addAll(loaded.rules());
                 for (SkippedRule s : loaded.skipped()) {
                     cmd.getErr().println("tocsin watch: " + rules + ":" + s.line() + ": rule " + s.name()

@@ -129,7 +129,7 @@ public final class RuleTestRunner {
         Map<String, String> skipped = new HashMap<>();
         try {
             for (Path m : ruleFiles) {
-                RuleGroups g = RuleFiles.load(m, RuleFiles.Options.skipUnsupported(true));
+                RuleGroups g = RuleFiles.load(m, RuleFiles.Options.skippingUnsupported());
                 groups.addAll(g.groups());
                 for (SkippedRule s : g.skipped()) {
                     skipped.putIfAbsent(s.name(), s.reason());

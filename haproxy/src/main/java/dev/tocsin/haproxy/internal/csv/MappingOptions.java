@@ -53,6 +53,11 @@ public record MappingOptions(StatusMapping statusMapping, Set<String> serverMetr
         return resolve(serverMetricFields);
     }
 
+    /** The server CSV columns the exporter maps to metrics: the names a server metric field may have. */
+    private static final Set<String> EXPORTED_SERVER_COLUMNS = Columns.slots(Columns.SERVER).stream()
+            .filter(Columns.Slot::exporter).map(Columns.Slot::column).filter(c -> !c.isEmpty())
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+
     private static Set<String> resolve(Set<String> fields) {
         Set<String> names = new HashSet<>();
         for (String f : fields) {
@@ -66,6 +71,12 @@ public record MappingOptions(StatusMapping statusMapping, Set<String> serverMetr
                 names.add(Columns.CANONICAL.get(n));
             } else if (!t.isEmpty() && t.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
                     || c == '_')) {
+                if (!Columns.CANONICAL.contains(t) && !EXPORTED_SERVER_COLUMNS.contains(t)) {
+                    // a typo ("stauts") would silently drop that metric, and the rules reading it never fire
+                    throw new IllegalArgumentException("server metric field '" + t + "': not a HAProxy CSV column;"
+                            + " the server columns the exporter maps are " + String.join(", ",
+                            new java.util.TreeSet<>(EXPORTED_SERVER_COLUMNS)) + " (or give a column number)");
+                }
                 names.add(t);
             } else {
                 throw new IllegalArgumentException("server metric field '" + f
