@@ -74,7 +74,14 @@ public final class Runbook {
             if (in == null) {
                 throw new IllegalArgumentException("runbook resource not found: " + resource);
             }
-            return parseMarkdown(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            try {
+                return parseMarkdown(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (RunbookFormatException e) {
+                RunbookFormatException named = new RunbookFormatException("runbook " + resource, e.line(),
+                        e.detail());
+                named.initCause(e);
+                throw named;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read runbook resource " + resource, e);
         }

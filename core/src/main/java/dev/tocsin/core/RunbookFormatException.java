@@ -12,6 +12,17 @@ public final class RunbookFormatException extends TocsinParseException {
      * @param detail what was found and what was expected
      */
     public RunbookFormatException(int line, String detail) {
-        super("runbook", line, 0, detail);
+        this("runbook", line, detail);
+    }
+
+    /**
+     * Creates an exception naming the runbook read, e.g. {@code "runbook /runbooks/HaproxyBackendDown.md"}.
+     *
+     * @param input what was being read
+     * @param line 1-based line of the problem, or 0 when unknown
+     * @param detail what was wrong or expected
+     */
+    public RunbookFormatException(String input, int line, String detail) {
+        super(input, line, 0, detail);
     }
 }

@@ -423,7 +423,7 @@ class EvaluatorTest {
 
     @Test
     void invalidConfigurationIsRejected() {
-        assertThatThrownBy(() -> Rule.alert(" ").condition(isZero("x")).build())
+        assertThatThrownBy(() -> Rule.alert("").condition(isZero("x")).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("alert name");
         assertThat(Rule.alert("HaproxyBackendMaxActiveSession>80%").condition(isZero("x")).build().name())
                 .isEqualTo("HaproxyBackendMaxActiveSession>80%");

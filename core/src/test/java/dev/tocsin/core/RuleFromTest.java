@@ -164,4 +164,24 @@ class RuleFromTest {
             }
         };
     }
+
+    @Test
+    void anExpressionErrorNamesItsRule() {
+        assertThatThrownBy(() -> Rule.alert("MyAlert").expr("sum((").build())
+                .isInstanceOf(ExpressionException.class)
+                .hasMessageStartingWith("expression of rule MyAlert at line 1, column ")
+                .satisfies(e -> assertThat(((ExpressionException) e).column()).isPositive());
+        assertThatThrownBy(() -> dev.tocsin.core.rules.RecordingRule.of("my:rec", "rate(x[5m]"))
+                .isInstanceOf(ExpressionException.class)
+                .hasMessageStartingWith("expression of recording rule my:rec at line 1, column ");
+    }
+
+    @Test
+    void anyNonEmptyAlertNameIsAcceptedAsByPromtool() {
+        // promtool check rules accepts alert: " " (checked with Prometheus 2.42)
+        assertThat(Rule.alert(" ").expr("up == 0").build().name()).isEqualTo(" ");
+        assertThat(dev.tocsin.core.rules.RuleFiles.parse("r.yml", "groups:\n- name: g\n  rules:\n  - alert: ' '\n"
+                + "    expr: up == 0\n").rules()).singleElement().satisfies(r -> assertThat(r.name()).isEqualTo(" "));
+        assertThatThrownBy(() -> Rule.alert("").expr("up == 0").build()).hasMessageContaining("must not be empty");
+    }
 }

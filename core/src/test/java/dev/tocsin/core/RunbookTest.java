@@ -138,4 +138,12 @@ class RunbookTest {
         assertThat(Runbook.builder("N").impact("Slow.").notes("Seen\r\nbefore.").build().toText())
                 .isEqualTo("N\nImpact: Slow.\nNotes: Seen before.\n");
     }
+
+    @Test
+    void aBadResourceIsNamedInTheError() {
+        assertThatThrownBy(() -> Runbook.fromResource(RunbookTest.class, "BadRunbook.md"))
+                .isInstanceOf(RunbookFormatException.class)
+                .hasMessageStartingWith("runbook BadRunbook.md at line 1: ")
+                .satisfies(e -> assertThat(((RunbookFormatException) e).line()).isEqualTo(1));
+    }
 }

@@ -141,7 +141,7 @@ public final class HaproxySource implements MetricSource, DeferringSource {
      * {@code haproxy_exporter_csv_parse_failures_total}, {@code tocsin_haproxy_fetch_retries_total},
      * {@code tocsin_haproxy_circuit_open_total} and, on Runtime API transports, {@code haproxy_version_info}.
      *
-     * @throws java.io.IOException when the statistics cannot be read or are not HAProxy CSV; the message says what
+     * @throws HaproxyReadException when the statistics cannot be read or are not HAProxy CSV; the message says what
      *     happened (connection refused, timeout after 5s, HTTP 401, response larger than the cap, not CSV at line N)
      */
     @Override
@@ -199,7 +199,7 @@ public final class HaproxySource implements MetricSource, DeferringSource {
         } catch (FetchException e) {
             failures.incrementAndGet();
             infoStale = true;
-            throw e;
+            throw new HaproxyReadException(e.getMessage(), e.getCause());
         }
         ScrapeResult result;
         try {
@@ -208,11 +208,11 @@ public final class HaproxySource implements MetricSource, DeferringSource {
             failures.incrementAndGet();
             parseFailures.incrementAndGet();
             // the mapper quotes the server's text only after the transport's redaction (see its constructor)
-            throw new FetchException("the answer of " + transport.describe() + " is not HAProxy CSV: "
-                    + e.getMessage(), false, e);
+            throw new HaproxyReadException("the answer of " + transport.describe() + " is not HAProxy CSV: "
+                    + e.getMessage(), e);
         } catch (RuntimeException e) {
             failures.incrementAndGet();
-            throw new FetchException("cannot map the CSV from " + transport.describe() + ": " + e, false, e);
+            throw new HaproxyReadException("cannot map the CSV from " + transport.describe() + ": " + e, e);
         }
         if (!result.skippedRows().isEmpty()) {
             parseFailures.addAndGet(result.parseFailures());

@@ -203,7 +203,7 @@ class HaproxyBadInputIT {
                 .statsUri(URI.create("http://127.0.0.1:" + bad.getLocalPort() + "/stats;csv"))
                 .basicAuth("monitor", "s3cr3t!".toCharArray())
                 .readTimeout(Duration.ofMillis(500)).retry(1, Duration.ofMillis(1)).instance("echo").build();
-        assertThatThrownBy(source::collect)
+        assertThatThrownBy(source::collect).isInstanceOf(HaproxyReadException.class)
                 .hasMessageContaining("is not HAProxy CSV")
                 .hasMessageContaining("<redacted>")
                 .satisfies(e -> {

@@ -80,7 +80,8 @@ class HaproxySourceTest {
         HaproxySource s = HaproxySource.builder().statsUri(URI.create("http://127.0.0.1:" + port + "/stats"))
                 .basicAuth("monitor", "hunter2".toCharArray()).retry(1, Duration.ofMillis(1)).build();
         assertThat(s.toString()).contains("basic auth").doesNotContain("hunter2").doesNotContain("monitor");
-        assertThatThrownBy(s::collect).hasMessageContaining("connection refused by 127.0.0.1:" + port)
+        assertThatThrownBy(s::collect).isInstanceOf(HaproxyReadException.class)
+                .hasMessageContaining("connection refused by 127.0.0.1:" + port)
                 .hasMessageNotContaining("hunter2").hasMessageNotContaining("bW9uaXRvcjpodW50ZXIy");
     }
 
@@ -91,7 +92,8 @@ class HaproxySourceTest {
         for (int i = 0; i < 2; i++) {
             assertThatThrownBy(s::collect).hasMessageContaining("connection refused");
         }
-        assertThatThrownBy(s::collect).hasMessageContaining("circuit breaker open after 2 consecutive failed scrapes");
+        assertThatThrownBy(s::collect).isExactlyInstanceOf(HaproxyReadException.class)
+                .hasMessageContaining("circuit breaker open after 2 consecutive failed scrapes");
         HaproxySource.Stats st = s.stats();
         assertThat(st.scrapes()).isEqualTo(3);
         assertThat(st.failures()).isEqualTo(3);

@@ -40,7 +40,11 @@ public final class BuiltRule implements Rule {
     private BuiltRule(Spec s) {
         this.spec = s.copy();
         this.name = s.name;
-        this.expression = s.expr == null ? null : Expression.parseRule(s.expr);
+        try {
+            this.expression = s.expr == null ? null : Expression.parseRule(s.expr);
+        } catch (dev.tocsin.core.ExpressionException e) {
+            throw e.of("rule " + s.name); // the rule's name: a service may build many
+        }
         this.condition = s.condition;
         this.forDuration = s.forDuration;
         this.keepFiringFor = s.keepFiringFor;
@@ -325,7 +329,7 @@ public final class BuiltRule implements Rule {
 
         /** Validates and builds. */
         public Rule build() {
-            if (name.isBlank()) {
+            if (name.isEmpty()) {
                 // Prometheus accepts any non-empty alert name (e.g. "HaproxyHighHttp4xxErrorRateBackend(v1)")
                 throw new IllegalArgumentException("invalid alert name '" + name + "': must not be empty");
             }

@@ -78,7 +78,7 @@ final class RuleRuntime {
         this.limit = limit;
         this.pace = new Pace(everyMillis);
         String name = rule.name();
-        if (name == null || name.isBlank()) {
+        if (name == null || name.isEmpty()) {
             throw new IllegalArgumentException("invalid alert name '" + name + "': must not be empty");
         }
         this.forDuration = requireNonNegative(rule.forDuration(), name, "for");

@@ -49,7 +49,11 @@ public record RecordingRule(String name, String expr, Map<String, String> labels
             Objects.requireNonNull(v, () -> "recording rule " + name + ": value of label " + k);
         });
         labels = Map.copyOf(labels);
-        Expression.parse(expr); // fails here, not at evaluation time
+        try {
+            Expression.parse(expr); // fails here, not at evaluation time
+        } catch (ExpressionException e) {
+            throw e.of("recording rule " + name);
+        }
     }
 
     /**

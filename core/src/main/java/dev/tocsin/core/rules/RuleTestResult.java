@@ -121,7 +121,7 @@ public record RuleTestResult(String file, List<String> warnings, List<String> fi
     }
 
     /**
-     * Returns a readable report: standard output's header, then the failures (or SUCCESS).
+     * Returns a readable report: standard output's header, the warnings, then the failures (or SUCCESS).
      *
      * @return the report
      */

@@ -183,7 +183,9 @@ public final class RuleFileParser {
                 skipped.add(new SkippedRule(group, alert, ruleLine, "expression " + position(e) + e.detail()));
                 return;
             }
-            throw error(exprNode, "could not parse expression: " + e.getMessage());
+            // the file's error names the rule already: the expression's own position, as promtool words it
+            throw error(exprNode, "could not parse expression: "
+                    + new ExpressionException(e.line(), e.column(), e.detail()).getMessage());
         } catch (TemplateException e) {
             throw templateError(r, e);
         } catch (IllegalArgumentException e) {
