@@ -418,6 +418,18 @@ public final class DefaultEvaluator implements Evaluator {
     }
 
     /**
+     * Internal, for rule unit tests: {@code observer} hears every sample the registered recording rules write from the
+     * next evaluation on (promtool's test storage refuses a second, different sample of a series at one time).
+     */
+    public void observeRecorded(RecordedObserver observer) {
+        for (Object o : rules) {
+            if (o instanceof RecordingRuntime) {
+                ((RecordingRuntime) o).observer = observer;
+            }
+        }
+    }
+
+    /**
      * Internal, for rule unit tests: keep the history this expression reads (its ranges and offsets) from the next
      * evaluation on, so that {@link #query} can evaluate it.
      */
@@ -593,6 +605,7 @@ public final class DefaultEvaluator implements Evaluator {
             groups.put(e.getKey(), new Snapshot.Group(merged.toArray(new Sample[0]), h));
         }
         Snapshot snapshot = new Snapshot(now, groups, anyHeld, heldTargets);
+        snapshot.defaultSubqueryStep(interval.toMillis());
         List<Snapshot.OnDemand> onDemand = new ArrayList<>(0);
         for (int i = 0; i < reads.size(); i++) {
             SourceRuntime.Read r = reads.get(i);

@@ -40,6 +40,9 @@ final class RecordingRuntime {
     private String lastLogged;
     /** The failure of the last evaluation (Prometheus' wording where it has one), or null. */
     String lastError;
+    /** Hears every sample written (rule unit tests, see {@link DefaultEvaluator#observeRecorded}); or null. */
+    volatile RecordedObserver observer;
+
     volatile boolean removed;
 
     /** When it runs (its rule-file group's interval). */
@@ -118,6 +121,10 @@ final class RecordingRuntime {
             boolean held = v.held(i);
             recorded.put(new Sample(e.getKey(), value), held, time);
             history.appendRecorded(e.getKey(), time, value, held);
+            RecordedObserver o = observer;
+            if (o != null && !held) {
+                o.recorded(rule.name(), e.getKey(), time, value);
+            }
             now.add(e.getKey());
         }
         written = now;

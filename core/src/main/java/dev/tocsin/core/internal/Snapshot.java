@@ -215,14 +215,24 @@ final class Snapshot implements MetricsView, EvalContext, ExpressionContextProvi
         if (g == null) {
             return rf;
         }
+        // a recorded series with the labels of a source's is the same series, whose sample at this time the source
+        // wrote first: a TSDB keeps that one (and refuses a different second one), so the source's is read
         int n = g.samples.length;
+        java.util.Set<Labels> fromSources = new java.util.HashSet<>(n * 2);
+        for (Sample x : g.samples) {
+            fromSources.add(x.labels());
+        }
         Sample[] s = Arrays.copyOf(g.samples, n + rf.size());
         boolean[] h = Arrays.copyOf(g.held, s.length);
+        int k = n;
         for (int i = 0; i < rf.size(); i++) {
-            s[n + i] = rf.sample(i);
-            h[n + i] = rf.held(i);
+            if (!fromSources.contains(rf.sample(i).labels())) {
+                s[k] = rf.sample(i);
+                h[k] = rf.held(i);
+                k++;
+            }
         }
-        return new Family(s, h);
+        return new Family(k == s.length ? s : Arrays.copyOf(s, k), k == h.length ? h : Arrays.copyOf(h, k));
     }
 
     private static List<Sample> list(Family f) {
@@ -245,6 +255,19 @@ final class Snapshot implements MetricsView, EvalContext, ExpressionContextProvi
     @Override
     public History history() {
         return history;
+    }
+
+    /** The step of a subquery written without one: the evaluator's interval (Prometheus takes its global one). */
+    private long subqueryStepMillis = 60_000L;
+
+    /** Sets the step of subqueries written without one: the evaluator's interval. */
+    void defaultSubqueryStep(long millis) {
+        this.subqueryStepMillis = millis;
+    }
+
+    @Override
+    public long defaultSubqueryStepMillis() {
+        return subqueryStepMillis;
     }
 
     /**

@@ -209,6 +209,31 @@ class RuleFilesTest {
     }
 
     @Test
+    void aliasesOfScalarsWorkAsInPrometheus() {
+        // found in public rule files: one runbook URL or duration anchored and reused
+        RuleGroups f = RuleFiles.parse("r.yml", "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up == 0\n"
+                + "    for: &f 5m\n    annotations:\n      runbook_url: &rb https://runbooks.example.com/disk\n"
+                + "  - alert: B\n    expr: up == 1\n    for: *f\n    annotations:\n      runbook_url: *rb\n");
+        Rule b = f.rules().get(1);
+        assertThat(b.forDuration()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(b.annotations()).containsEntry("runbook_url", "https://runbooks.example.com/disk");
+        // an anchor on a key (not kept: a documented difference) is not taken for the value after it
+        assertThatThrownBy(() -> RuleFiles.parse("r.yml", "groups:\n- name: g\n  rules:\n  - &k alert: C\n"
+                + "    expr: up == 2\n    labels: {x: *k}\n")).hasMessageContaining("unknown anchor 'k'");
+    }
+
+    @Test
+    void aRuleFileLargerThanSnakeYamlsDefaultLimitLoads() {
+        StringBuilder y = new StringBuilder("groups:\n- name: g\n  rules:\n");
+        int n = 0;
+        while (y.length() < 3_300_000) { // SnakeYAML's own default stops at 3 MiB of code points
+            y.append("  - record: r").append(n++).append("\n    expr: up == 0\n    labels: {pad: '")
+                    .append("x".repeat(200)).append("'}\n");
+        }
+        assertThat(RuleFiles.parse("big.yml", y.toString()).recordingRules()).hasSize(n);
+    }
+
+    @Test
     void unsupportedExpressionsFailByDefaultAndAreSkippedOnRequest() {
         String yaml = "groups:\n- name: g\n  rules:\n  - alert: Weird\n    expr: 'sum(up) > 0'\n"
                 + "  - alert: Simple\n    expr: up == 0\n";

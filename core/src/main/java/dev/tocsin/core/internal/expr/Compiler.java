@@ -63,7 +63,10 @@ final class Compiler {
     /** The most steps a subquery may evaluate per evaluation (as Prometheus' limit for range queries). */
     static final long MAX_SUBQUERY_STEPS = 11_000;
 
-    /** The step of a subquery without one ({@code x[1h:]}): Prometheus' default evaluation interval. */
+    /**
+     * The step of a subquery without one ({@code x[1h:]}) when the context gives none (see
+     * {@link EvalContext#defaultSubqueryStepMillis()}): Prometheus' default evaluation interval.
+     */
     static final long DEFAULT_SUBQUERY_STEP_MILLIS = 60_000L;
 
     /** Prometheus' default lookback for instant selectors ({@code --query.lookback-delta}). */
@@ -1849,7 +1852,9 @@ final class Compiler {
         }
         String f = call.function();
         long range = sq.rangeMillis();
-        long step = sq.stepMillis() > 0 ? sq.stepMillis() : DEFAULT_SUBQUERY_STEP_MILLIS;
+        // without a step, the context's (the evaluation interval) at each evaluation; one minute to check and size
+        long explicitStep = sq.stepMillis();
+        long step = explicitStep > 0 ? explicitStep : DEFAULT_SUBQUERY_STEP_MILLIS;
         long offset = sq.modifiers().offsetMillis();
         boolean pin = pinned(sq.modifiers());
         if (range / step > MAX_SUBQUERY_STEPS) {
@@ -1887,15 +1892,21 @@ final class Compiler {
             double pv2 = p2 == null ? Double.NaN : p2.eval(ctx, ph);
             // the steps are taken back from the rule's evaluation time when pinned, else from this step's time
             EvalContext base = pin ? ctx.queryContext() : ctx;
+            long stepNow = explicitStep > 0 ? explicitStep : Math.max(1, ctx.queryContext().defaultSubqueryStepMillis());
+            if (range / stepNow > MAX_SUBQUERY_STEPS) {
+                throw evalError("subquery of " + (range / stepNow) + " steps at the evaluation interval of "
+                        + stepNow + "ms is not supported (at most " + MAX_SUBQUERY_STEPS + " steps per evaluation;"
+                        + " give the subquery a step)");
+            }
             long now = base.time().toEpochMilli();
             long end = now - offset;
             long start = end - range;
-            long first = Math.floorDiv(start, step) * step;
+            long first = Math.floorDiv(start, stepNow) * stepNow;
             if (first < start) {
-                first += step;
+                first += stepNow;
             }
             Map<Labels, SubquerySeries> series = new LinkedHashMap<>();
-            for (long ti = first; ti <= end; ti += step) {
+            for (long ti = first; ti <= end; ti += stepNow) {
                 EvalContext at = ti == now ? base : new PastContext(ctx.history(), ti, ctx.queryContext());
                 long tt = ti;
                 inner.eval(at, (sl, sv, held) -> {

@@ -51,6 +51,15 @@ public interface EvalContext {
     }
 
     /**
+     * Returns the step of a subquery written without one ({@code x[1h:]}): Prometheus takes its global evaluation
+     * interval, promtool the test file's {@code evaluation_interval}; the evaluator gives its interval. The default is
+     * Prometheus' default evaluation interval, one minute.
+     */
+    default long defaultSubqueryStepMillis() {
+        return Compiler.DEFAULT_SUBQUERY_STEP_MILLIS;
+    }
+
+    /**
      * Returns a map in which the compiled plans keep the results of expensive subexpressions (aggregations and range
      * functions, keyed by their PromQL text) for the rest of this evaluation, so that the rules of a pack that share
      * {@code rate(x[1m])} or {@code sum by (backend) (rate(x[1m]))} compute it once; or {@code null} (the default)

@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -274,10 +275,26 @@ public final class RuleTestRunner {
             DefaultEvaluator de = (DefaultEvaluator) ev;
             promqlTests.forEach(q -> q.expression().ifPresent(de::retainHistoryFor));
             source.loadUntil(maxt / step * step);
+            // promtool's test storage holds the input series and what the recording rules write: a second sample
+            // of a series at one time with another value is refused ("duplicate sample for timestamp"), which
+            // fails that rule's evaluation
+            Map<Labels, Long> writtenNow = new HashMap<>();
+            Map<String, String> duplicates = new LinkedHashMap<>();
+            de.observeRecorded((rule, labels, time, value) -> {
+                long bits = Double.doubleToRawLongBits(value);
+                java.util.OptionalLong input = source.valueBitsAt(labels, time);
+                Long before = writtenNow.put(labels, bits);
+                if ((input.isPresent() && input.getAsLong() != bits) || (before != null && before != bits)) {
+                    duplicates.putIfAbsent(rule, "duplicate sample for timestamp");
+                }
+            });
             for (long ts = 0; ts <= maxt; ts += step) {
                 source.setNow(ts);
+                writtenNow.clear();
+                duplicates.clear();
                 ev.evaluate(Instant.ofEpochMilli(ts));
-                List<Map.Entry<String, String>> evalErrors = de.lastEvaluationErrors();
+                List<Map.Entry<String, String>> evalErrors = new ArrayList<>(de.lastEvaluationErrors());
+                evalErrors.addAll(duplicates.entrySet());
                 if (!evalErrors.isEmpty()) {
                     for (Map.Entry<String, String> e : evalErrors) {
                         errors.add("    rule: " + e.getKey() + ", time: " + goDuration(ts) + ", err: "

@@ -116,6 +116,26 @@ final class TestSeriesSource implements RawSeriesSource {
         return java.util.OptionalLong.empty();
     }
 
+    /**
+     * Returns the raw bits of the input sample of {@code labels} at exactly {@code atMillis} (a staleness marker
+     * included), or empty when the series has none then (omitted, not loaded, or no such input series).
+     */
+    java.util.OptionalLong valueBitsAt(Labels labels, long atMillis) {
+        if (atMillis < 0 || atMillis > loadedUntil || atMillis % intervalMillis != 0 || !own.contains(labels)) {
+            return java.util.OptionalLong.empty();
+        }
+        long k = atMillis / intervalMillis;
+        for (Series s : series) {
+            if (s.labels.equals(labels) && k < s.values.size()) {
+                byte kind = s.values.kind((int) k);
+                if (kind != SeriesNotation.Values.OMITTED) {
+                    return java.util.OptionalLong.of(Double.doubleToRawLongBits(s.values.value((int) k)));
+                }
+            }
+        }
+        return java.util.OptionalLong.empty();
+    }
+
     @Override
     public boolean hasTimestampedSamples() {
         return true;

@@ -25,10 +25,67 @@ public final class YamlTree {
     /** The deepest nesting accepted (rule and test files need fewer than ten levels). */
     static final int MAX_DEPTH = 64;
 
-    private static final YAMLFactory FACTORY = YAMLFactory.builder()
+    private static final YAMLFactory FACTORY = new AnchoringFactory(YAMLFactory.builder()
+            .loaderOptions(loaderOptions())
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
-            .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
-            .build();
+            .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL));
+
+    /**
+     * SnakeYAML's options: a document as large as a rule file may be ({@link dev.tocsin.core.rules.RuleFiles#MAX_FILE_BYTES};
+     * its own default stops at 3 MiB, which generated rule sets pass), aliases bounded by {@link #MAX_EXPANDED_NODES}.
+     */
+    private static org.yaml.snakeyaml.LoaderOptions loaderOptions() {
+        org.yaml.snakeyaml.LoaderOptions o = new org.yaml.snakeyaml.LoaderOptions();
+        o.setCodePointLimit((int) dev.tocsin.core.rules.RuleFiles.MAX_FILE_BYTES);
+        return o;
+    }
+
+    /** Creates {@link AnchoringParser}s. */
+    private static final class AnchoringFactory extends YAMLFactory {
+        private static final long serialVersionUID = 1L;
+
+        AnchoringFactory(com.fasterxml.jackson.dataformat.yaml.YAMLFactoryBuilder b) {
+            super(b);
+        }
+
+        @Override
+        protected YAMLParser _createParser(java.io.Reader r, com.fasterxml.jackson.core.io.IOContext ctxt) {
+            return new AnchoringParser(ctxt, _parserFeatures, _yamlParserFeatures, _loaderOptions, _objectCodec, r);
+        }
+    }
+
+    /**
+     * Jackson's YAML parser, telling the anchor of a scalar too: Jackson reports anchors on mappings and sequences
+     * only, and {@code runbook_url: &rb https://...} followed by {@code runbook_url: *rb} (which Prometheus reads)
+     * failed with an unknown anchor.
+     */
+    private static final class AnchoringParser extends YAMLParser {
+        /** The anchor of the last scalar decoded, or null, and that scalar's event. */
+        private String scalarAnchor;
+        private org.yaml.snakeyaml.events.Event scalarEvent;
+
+        AnchoringParser(com.fasterxml.jackson.core.io.IOContext ctxt, int parserFeatures, int yamlFeatures,
+                        org.yaml.snakeyaml.LoaderOptions options, com.fasterxml.jackson.core.ObjectCodec codec,
+                        java.io.Reader reader) {
+            super(ctxt, parserFeatures, yamlFeatures, options, codec, reader);
+        }
+
+        @Override
+        protected JsonToken _decodeScalar(org.yaml.snakeyaml.events.ScalarEvent scalar) throws IOException {
+            scalarAnchor = scalar.getAnchor();
+            scalarEvent = scalar;
+            return super._decodeScalar(scalar);
+        }
+
+        /** Returns the anchor of the current node: a mapping's, a sequence's or a scalar value's. */
+        String anchor(JsonToken t) throws IOException {
+            String a = getObjectId();
+            if (a == null && t != null && t.isScalarValue() && _lastEvent == scalarEvent) {
+                return scalarAnchor; // the anchor of this very scalar, not of one decoded before (a key's)
+            }
+            return a;
+        }
+    }
 
     /** A syntax error with its 1-based position (0 when unknown). */
     public static final class SyntaxError extends Exception {
@@ -153,7 +210,7 @@ public final class YamlTree {
             count(sizes.get(target), line, col);
             return target;
         }
-        String anchor = yaml.getObjectId(); // the node's anchor (getCurrentAnchor() is its deprecated alias)
+        String anchor = yaml instanceof AnchoringParser ? ((AnchoringParser) yaml).anchor(t) : yaml.getObjectId();
         long before = total;
         YamlNode n = readValue(p, t, depth, line, col);
         count(1, line, col);
