@@ -51,22 +51,29 @@ public interface Evaluator extends AutoCloseable {
     /**
      * Starts periodic evaluation: the first one at once, then every interval. As in a Prometheus rule group, the
      * evaluations' times are whole intervals apart (the first one's clock time plus k intervals: the latest such time
-     * not after the clock when the timer fires, allowing 1 ms + 1 % of the interval for a timer that fires early), so an alert with {@code for: 6s} at a 2 s interval fires exactly 6 s
-     * after it became pending, not one interval later because a timer fired a few microseconds early. Evaluations
+     * not after the clock when the timer fires, allowing 1 ms + 1 % of the interval for a timer that fires early),
+     * so an alert with {@code for: 6s} at a 2 s interval fires exactly 6 s after it became pending, not one interval later because a timer fired a few microseconds early. Evaluations
      * missed while one overran are skipped, not run back to back; a clock stepped back (or frozen) starts a new grid
      * from its time. A slow {@link AlertListener} delays the next evaluation the same way.
      *
-     * @throws IllegalStateException if already started or closed
+     * @throws IllegalStateException if already started or closed, or if the executor given to the builder refuses
+     *     the first evaluation (it is shut down); {@code start()} may then be called again
      */
     void start();
 
     /**
      * Runs one evaluation at {@code now}: reads every source, evaluates every rule, calls listeners and notifiers.
-     * Never throws because of a source, rule, listener or notifier; their failures are logged.
+     * Never throws because of a source, rule, listener or notifier (an exception or an error such as a
+     * {@code StackOverflowError}: only {@code OutOfMemoryError} and the JVM's internal errors pass); their failures
+     * are logged. Evaluations run one at a time; the rules are those registered when it starts (one added meanwhile
+     * takes part from the next one).
      *
      * @param now the evaluation time (normally the clock's instant)
      * @return the transitions of this evaluation, in order
-     * @throws IllegalStateException if closed
+     * @throws IllegalStateException if closed, or if called from a listener, notifier, source or rule of an
+     *     evaluation in progress (evaluations do not nest)
+     * @throws java.util.concurrent.CancellationException if the calling thread is interrupted while the sources are
+     *     read: nothing is updated (a read cut short is no failed source) and the interrupt flag stays set
      */
     List<Alert> evaluate(Instant now);
 
@@ -137,7 +144,13 @@ public interface Evaluator extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
-    /** Stops evaluating (waits for a running evaluation to finish, bounded) and closes every notifier. Idempotent. */
+    /**
+     * Stops evaluating and closes every notifier (each flushes what it holds, within its own flush timeout; they
+     * close in parallel). Waits up to 10 s for an evaluation in progress, so that its notifiers are not closed under
+     * it (and says so at WARN when it gives up). Called from a listener, notifier, source or rule, the evaluation in
+     * progress ends first (its notifiers still hear it), then closes the rest. Idempotent: a second call, from
+     * another thread, returns once the first has closed everything.
+     */
     @Override
     void close();
 

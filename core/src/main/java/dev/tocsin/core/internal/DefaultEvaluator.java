@@ -41,7 +41,8 @@ public final class DefaultEvaluator implements Evaluator {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.tocsin.core.Evaluator");
     private static final long CLOSE_WAIT_MILLIS = 10_000;
-    private static final int MAX_READERS = 4;
+    /** The most threads reading sources in parallel (one per source up to this). */
+    private static final int MAX_READERS = 32;
 
     private final List<SourceRuntime> sources;
     /** The registered alerting rules ({@link RuleRuntime}) and recording rules ({@link RecordingRuntime}), in order. */
@@ -74,7 +75,7 @@ public final class DefaultEvaluator implements Evaluator {
     private ScheduledThreadPoolExecutor ownExecutor;
     private volatile Thread evaluatorThread;
     /** Reads several sources in parallel (created on first use when there are two or more sources). */
-    private ExecutorService readers;
+    private volatile ExecutorService readers;
     /** A source's collect() still running from an earlier cycle: not started again until it ends. */
     private final Map<SourceRuntime, Future<Object>> inFlight = new HashMap<>();
     private volatile ScheduledFuture<?> task;
@@ -88,6 +89,12 @@ public final class DefaultEvaluator implements Evaluator {
     private long skippedTicks;
     private Instant skipReportedAt;
     private volatile boolean closed;
+    /** The rules of the evaluation in progress (under {@link #evalLock}), else null. */
+    private List<Object> cycleRules;
+    /** close() was called on the evaluating thread: the evaluation closes the rest when it ends. */
+    private boolean closeAfterEvaluation;
+    /** Released when close() has closed everything: a second close() waits for it. */
+    private final java.util.concurrent.CountDownLatch closedLatch = new java.util.concurrent.CountDownLatch(1);
     private volatile List<Alert> current = List.of();
     private volatile EvaluationStats lastStats;
 
@@ -175,7 +182,10 @@ public final class DefaultEvaluator implements Evaluator {
                 ex = own;
             }
             scheduler = ex;
-            schedule(0);
+            if (!schedule(0)) {
+                scheduler = null; // start() may be called again, with an executor that runs tasks
+                throw new IllegalStateException("the executor refused the first evaluation (is it shut down?)");
+            }
         }
     }
 
@@ -187,16 +197,19 @@ public final class DefaultEvaluator implements Evaluator {
                 reportSkipped(at);
                 evaluate(at);
             }
-        } catch (VirtualMachineError e) {
+        } catch (OutOfMemoryError | InternalError | UnknownError e) {
+            LOG.error("evaluation failed: {}", e.toString()); // said before it leaves: a scheduled task keeps it
             throw e;
         } catch (Throwable e) {
-            // never let the scheduling stop
-            LOG.error("evaluation failed unexpectedly", e);
+            // never let the scheduling stop; an evaluation cut short by close() is no failure
+            if (!closed) {
+                LOG.error("evaluation failed unexpectedly", e);
+            }
         } finally {
             long delay;
             try {
                 delay = grid.delayNanos(clock.instant());
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 // a clock that failed once: try again in one interval rather than never
                 LOG.error("the clock failed; next evaluation in one interval", e);
                 delay = interval.toNanos();
@@ -221,9 +234,9 @@ public final class DefaultEvaluator implements Evaluator {
      * Schedules the next tick. No lock: close() holds the lifecycle lock while it waits for this thread's task to
      * end. A tick scheduled while close() runs is cancelled here or by close(), whichever comes second.
      */
-    private void schedule(long delayNanos) {
+    private boolean schedule(long delayNanos) {
         if (closed) {
-            return;
+            return true;
         }
         ScheduledFuture<?> f;
         try {
@@ -233,12 +246,13 @@ public final class DefaultEvaluator implements Evaluator {
                 // the host's executor was shut down: say once that evaluations stop
                 LOG.error("the executor refused the next evaluation; scheduled evaluations stop", e);
             }
-            return;
+            return false;
         }
         task = f;
         if (closed) {
             f.cancel(false);
         }
+        return true;
     }
 
     @Override
@@ -247,10 +261,27 @@ public final class DefaultEvaluator implements Evaluator {
         if (closed) {
             throw new IllegalStateException("evaluator is closed");
         }
+        if (evalLock.isHeldByCurrentThread()) {
+            // a listener, notifier, source or rule of the evaluation in progress: a nested one would notify before
+            // the outer one, which would then send an older view
+            throw new IllegalStateException("evaluate() called during an evaluation (from a listener, notifier,"
+                    + " source or rule); evaluations do not nest");
+        }
         evalLock.lock();
         try {
+            if (closed) {
+                throw new IllegalStateException("evaluator is closed");
+            }
+            // the rules of this evaluation: one added meanwhile takes part from the next one, as documented (the
+            // sources were read without its metrics)
+            cycleRules = java.util.Arrays.asList(rules.toArray());
             long t0 = System.nanoTime();
             Snapshot snapshot = readSources(now);
+            if (Thread.currentThread().isInterrupted()) {
+                // the reads may have failed for it: healthy sources would look down and their alerts fire
+                throw new java.util.concurrent.CancellationException("evaluation interrupted while reading the"
+                        + " sources; nothing was updated");
+            }
             long t1 = System.nanoTime();
             recordHistory(snapshot, now);
             long t = now.toEpochMilli();
@@ -266,7 +297,7 @@ public final class DefaultEvaluator implements Evaluator {
             List<Alert> all = new ArrayList<>();
             List<Alert> sendable = new ArrayList<>();
             List<Map.Entry<String, String>> errors = new ArrayList<>();
-            for (Object o : rules) {
+            for (Object o : cycleRules) {
                 if (o instanceof RecordingRuntime) {
                     RecordingRuntime rr = (RecordingRuntime) o;
                     if (rr.removed || !rr.pace.due(t, interval.toMillis())) {
@@ -294,7 +325,7 @@ public final class DefaultEvaluator implements Evaluator {
                 int mark = transitions.size();
                 try {
                     ok = r.evaluate(snapshot, now, externalLabels, externalUrl, transitions);
-                } catch (VirtualMachineError e) {
+                } catch (OutOfMemoryError | InternalError | UnknownError e) {
                     throw e;
                 } catch (Throwable e) {
                     // user code reached outside the rule's own guard (e.g. a template function): isolate it
@@ -330,8 +361,20 @@ public final class DefaultEvaluator implements Evaluator {
                     Duration.ofNanos(t3 - t2), Duration.ofNanos(t4 - t3), snapshot.seriesCount());
             return List.copyOf(transitions);
         } finally {
+            cycleRules = null;
+            boolean closeNow = closeAfterEvaluation && evalLock.getHoldCount() == 1;
             evalLock.unlock();
+            if (closeNow) {
+                closeAfterEvaluation = false;
+                finishClose(); // close() was called from this evaluation's listener, notifier, source or rule
+            }
         }
+    }
+
+    /** The rules of the evaluation in progress (see {@link #evaluate}), else every registered rule. */
+    private List<Object> ruleList() {
+        List<Object> c = cycleRules;
+        return c != null ? c : rules;
     }
 
     /**
@@ -345,7 +388,7 @@ public final class DefaultEvaluator implements Evaluator {
                 return true;
             }
         }
-        for (Object o : rules) {
+        for (Object o : ruleList()) {
             if (o instanceof RecordingRuntime) {
                 RecordingRuntime rr = (RecordingRuntime) o;
                 if (!rr.removed && readsAlertSeries(rr.expression())) {
@@ -377,7 +420,9 @@ public final class DefaultEvaluator implements Evaluator {
                         || reads.get().contains(RuleRuntime.ALERTS_FOR_STATE))) {
                     return true;
                 }
-            } catch (RuntimeException e) {
+            } catch (OutOfMemoryError | InternalError | UnknownError e) {
+                throw e;
+            } catch (Throwable e) {
                 // interest() reports it
             }
         }
@@ -395,7 +440,7 @@ public final class DefaultEvaluator implements Evaluator {
     private boolean evaluateRecording(RecordingRuntime rr, Snapshot snapshot, long t) {
         try {
             return rr.evaluate(snapshot, t, recorded, history);
-        } catch (VirtualMachineError e) {
+        } catch (OutOfMemoryError | InternalError | UnknownError e) {
             throw e;
         } catch (Throwable e) {
             LOG.warn("recording rule {} failed: {}", rr.rule.name(), e.toString());
@@ -490,7 +535,7 @@ public final class DefaultEvaluator implements Evaluator {
         Map<String, Long> names = new java.util.HashMap<>();
         boolean all = false;
         List<dev.tocsin.core.internal.expr.Expression> exprs = new ArrayList<>(queried);
-        for (Object o : rules) {
+        for (Object o : ruleList()) {
             if (o instanceof RecordingRuntime) {
                 if (!((RecordingRuntime) o).removed) {
                     exprs.add(((RecordingRuntime) o).expression());
@@ -636,12 +681,17 @@ public final class DefaultEvaluator implements Evaluator {
             return reads;
         }
         if (readers == null) {
+            // a thread per source (up to MAX_READERS): a source whose reads outlast the interval keeps its thread
+            // busy, and would otherwise queue a healthy source's read behind it at every cycle
             int n = Math.min(sources.size(), MAX_READERS);
             readers = Executors.newFixedThreadPool(n, r -> {
                 Thread t = new Thread(r, "tocsin-source-reader");
                 t.setDaemon(true);
                 return t;
             });
+            if (closed) {
+                readers.shutdownNow(); // close() gave up waiting for this evaluation: leave no threads behind
+            }
         }
         long deadline = System.nanoTime() + interval.toNanos();
         List<Future<Object>> futures = new ArrayList<>(sources.size());
@@ -650,7 +700,14 @@ public final class DefaultEvaluator implements Evaluator {
             if (previous != null && !previous.isDone()) {
                 futures.add(null); // still busy with an earlier cycle's read
             } else {
-                Future<Object> f = readers.submit(() -> s.collect(interest));
+                Future<Object> f;
+                try {
+                    f = readers.submit(() -> s.collect(interest));
+                } catch (RejectedExecutionException e) {
+                    // closed meanwhile: the evaluation ends with this source unread
+                    f = java.util.concurrent.CompletableFuture.completedFuture(
+                            new IllegalStateException("evaluator is closing"));
+                }
                 inFlight.put(s, f);
                 futures.add(f);
             }
@@ -669,8 +726,10 @@ public final class DefaultEvaluator implements Evaluator {
                 } catch (ExecutionException e) {
                     outcome = e.getCause();
                 } catch (InterruptedException e) {
+                    // evaluate() gives up (see there): counting the sources failed would fire their alerts
                     Thread.currentThread().interrupt();
-                    outcome = e;
+                    throw new java.util.concurrent.CancellationException("evaluation interrupted while reading the"
+                            + " sources; nothing was updated");
                 }
             }
             reads.add(s.complete(outcome, now, holdOnSourceFailure, sourceStaleness));
@@ -688,7 +747,7 @@ public final class DefaultEvaluator implements Evaluator {
         java.util.Set<String> names = new java.util.HashSet<>();
         // names only rules' readsOnDemand() name; MetricInterest.of drops those another rule reads in every cycle
         java.util.Set<String> onDemand = new java.util.HashSet<>();
-        for (Object o : rules) {
+        for (Object o : ruleList()) {
             if (o instanceof RecordingRuntime) {
                 RecordingRuntime rr = (RecordingRuntime) o;
                 if (rr.removed) {
@@ -720,7 +779,9 @@ public final class DefaultEvaluator implements Evaluator {
             java.util.Optional<java.util.Set<String>> reads;
             try {
                 reads = r.rule.reads();
-            } catch (RuntimeException e) {
+            } catch (OutOfMemoryError | InternalError | UnknownError e) {
+                throw e;
+            } catch (Throwable e) {
                 LOG.warn("rule {}: reads() failed, reading every metric: {}", r.rule.name(), e.toString());
                 return MetricInterest.all();
             }
@@ -730,7 +791,9 @@ public final class DefaultEvaluator implements Evaluator {
             java.util.Set<String> lazy;
             try {
                 lazy = r.rule.readsOnDemand();
-            } catch (RuntimeException e) {
+            } catch (OutOfMemoryError | InternalError | UnknownError e) {
+                throw e;
+            } catch (Throwable e) {
                 LOG.warn("rule {}: readsOnDemand() failed, reading its metrics in every evaluation: {}",
                         r.rule.name(), e.toString());
                 lazy = null;
@@ -761,7 +824,7 @@ public final class DefaultEvaluator implements Evaluator {
                 try {
                     l.onTransition(a);
                     timed(l, "alert listener", t0);
-                } catch (VirtualMachineError e) {
+                } catch (OutOfMemoryError | InternalError | UnknownError e) {
                     throw e;
                 } catch (Throwable e) {
                     LOG.warn("alert listener {} failed on {} {}: {}", l.getClass().getName(), a.state(),
@@ -787,7 +850,7 @@ public final class DefaultEvaluator implements Evaluator {
             try {
                 notifier.accept(n);
                 timed(notifier, "notifier", t0);
-            } catch (VirtualMachineError e) {
+            } catch (OutOfMemoryError | InternalError | UnknownError e) {
                 throw e;
             } catch (Throwable e) {
                 LOG.warn("notifier {} failed: {}", notifier.getClass().getName(), e.toString());
@@ -825,7 +888,9 @@ public final class DefaultEvaluator implements Evaluator {
                             + " tells them apart", added.rule.name(), added.rule.labels());
                     return;
                 }
-            } catch (RuntimeException e) {
+            } catch (OutOfMemoryError | InternalError | UnknownError e) {
+                throw e;
+            } catch (Throwable e) {
                 return; // a rule whose name or labels fail is reported where it is evaluated
             }
         }
@@ -919,49 +984,106 @@ public final class DefaultEvaluator implements Evaluator {
 
     @Override
     public void close() {
+        boolean first;
+        boolean onEvaluatorThread = Thread.currentThread() == evaluatorThread;
         synchronized (lifecycle) {
-            if (closed) {
-                return;
-            }
+            first = !closed;
             closed = true;
-            if (task != null) {
-                task.cancel(false);
-            }
-            boolean onEvaluatorThread = Thread.currentThread() == evaluatorThread;
-            if (readers != null) {
-                readers.shutdownNow();
-            }
-            if (ownExecutor != null && onEvaluatorThread) {
-                // closed from a listener or notifier: the running evaluation is our caller, do not wait for it
-                ownExecutor.shutdown();
-            } else if (ownExecutor != null) {
-                ownExecutor.shutdown();
-                try {
-                    if (!ownExecutor.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-                        ownExecutor.shutdownNow();
-                    }
-                } catch (InterruptedException e) {
-                    ownExecutor.shutdownNow();
-                    Thread.currentThread().interrupt();
+            if (first) {
+                if (task != null) {
+                    task.cancel(false);
+                }
+                if (ownExecutor != null) {
+                    ownExecutor.shutdown(); // the tick in progress, if any, ends; no other starts
                 }
             }
         }
-        // wait (bounded) for an evaluation in progress, so notifiers are not closed under it
+        if (!first) {
+            awaitClosed(); // a second close() (a shutdown hook beside try-with-resources) returns once it is done
+            return;
+        }
+        if (evalLock.isHeldByCurrentThread()) {
+            // closed from a listener, notifier, source or rule of the evaluation in progress: it ends first (its
+            // notifiers still hear this cycle), then closes the rest (see evaluate)
+            closeAfterEvaluation = true;
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MILLIS);
+        // wait (bounded) for an evaluation in progress, so its sources are not cut off and notifiers not closed
+        // under it
+        boolean locked = false;
         try {
-            if (evalLock.tryLock(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-                evalLock.unlock();
-            }
+            locked = evalLock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        for (Notifier n : notifiers) {
+        if (locked) {
+            evalLock.unlock();
+        } else if (!onEvaluatorThread) {
+            LOG.warn("close(): an evaluation still runs after {} ms (a slow listener, notifier, source or rule?);"
+                    + " closing without it", CLOSE_WAIT_MILLIS);
+        }
+        if (ownExecutor != null && !onEvaluatorThread) {
             try {
-                n.close();
-            } catch (VirtualMachineError e) {
-                throw e;
-            } catch (Throwable e) {
-                LOG.warn("notifier {} failed to close: {}", n.getClass().getName(), e.toString());
+                if (!ownExecutor.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    ownExecutor.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                ownExecutor.shutdownNow();
+                Thread.currentThread().interrupt();
             }
+        }
+        finishClose();
+    }
+
+    /** Stops the source readers and closes the notifiers (in parallel, each within its own flush time). */
+    private void finishClose() {
+        try {
+            ExecutorService r;
+            synchronized (lifecycle) {
+                r = readers;
+            }
+            if (r != null) {
+                r.shutdownNow();
+            }
+            List<Thread> closing = new ArrayList<>();
+            for (Notifier n : notifiers) {
+                Thread t = new Thread(() -> closeNotifier(n), "tocsin-close-notifier");
+                t.setDaemon(true);
+                t.start();
+                closing.add(t);
+            }
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MILLIS);
+            for (Thread t : closing) {
+                try {
+                    t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        } finally {
+            closedLatch.countDown();
+        }
+    }
+
+    private static void closeNotifier(Notifier n) {
+        try {
+            n.close();
+        } catch (Throwable e) {
+            LOG.warn("notifier {} failed to close: {}", n.getClass().getName(), e.toString());
+        }
+    }
+
+    /** Waits (bounded) until the first close() has closed everything. */
+    private void awaitClosed() {
+        if (evalLock.isHeldByCurrentThread()) {
+            return; // the first close() waits for this evaluation: waiting for it here would wait for ourselves
+        }
+        try {
+            closedLatch.await(3 * CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

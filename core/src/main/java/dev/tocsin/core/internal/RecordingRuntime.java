@@ -92,7 +92,7 @@ final class RecordingRuntime {
             if (limit > 0 && out.size() > limit) {
                 throw new IllegalStateException("exceeded limit of " + limit + " with " + out.size() + " series");
             }
-        } catch (VirtualMachineError e) {
+        } catch (OutOfMemoryError | InternalError | UnknownError e) {
             throw e;
         } catch (Throwable e) {
             String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

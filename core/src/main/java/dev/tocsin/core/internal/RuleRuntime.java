@@ -172,7 +172,7 @@ final class RuleRuntime {
         BoundedRegex.openEvaluation(); // one regex budget for the expression and the templates
         try {
             candidates = candidates(snapshot, externalLabels, externalUrl);
-        } catch (VirtualMachineError e) {
+        } catch (OutOfMemoryError | InternalError | UnknownError e) {
             throw e;
         } catch (Throwable e) {
             String msg = e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -302,7 +302,9 @@ final class RuleRuntime {
             java.util.Set<String> all = new java.util.HashSet<>(reads.get());
             all.addAll(onDemand);
             return all;
-        } catch (RuntimeException e) {
+        } catch (OutOfMemoryError | InternalError | UnknownError e) {
+            throw e;
+        } catch (Throwable e) {
             return null; // the evaluator logs a failing reads() where it asks for the sources' interest
         }
     }
@@ -320,7 +322,7 @@ final class RuleRuntime {
                 }
             });
             return copy;
-        } catch (VirtualMachineError e) {
+        } catch (OutOfMemoryError | InternalError | UnknownError e) {
             throw e;
         } catch (Throwable e) {
             LOG.debug("rule {}: context computation failed: {}", rule.name(), e.toString());

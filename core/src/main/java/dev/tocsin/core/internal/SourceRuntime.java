@@ -86,7 +86,7 @@ final class SourceRuntime {
                 throw new IllegalStateException("collect() returned null");
             }
             return raw;
-        } catch (VirtualMachineError e) {
+        } catch (OutOfMemoryError | InternalError | UnknownError e) {
             throw e;
         } catch (Throwable e) {
             return e;

@@ -130,7 +130,7 @@ public final class ResilientFetcher {
         } catch (FetchException e) {
             lastError = e.getMessage();
             throw e;
-        } catch (VirtualMachineError e) {
+        } catch (OutOfMemoryError | InternalError | UnknownError e) {
             throw e; // out of memory (the fetch maps as it reads) or stack: not a fetch failure, the caller decides
         } catch (Throwable e) {
             lastError = message(e);

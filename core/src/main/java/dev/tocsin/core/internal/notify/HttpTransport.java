@@ -32,7 +32,8 @@ public final class HttpTransport implements Transport {
     static final int BODY_LIMIT = 2048;
     private static final AtomicInteger IDS = new AtomicInteger();
 
-    private final HttpClient client;
+    /** Null once closed: the JDK client's selector thread ends only when the client is unreachable (Java 17). */
+    private volatile HttpClient client;
     private final ExecutorService executor;
     private final Map<String, String> headers;
 
@@ -71,7 +72,11 @@ public final class HttpTransport implements Transport {
                 .header("User-Agent", "Tocsin")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(rb::header);
-        CompletableFuture<HttpResponse<String>> f = client.sendAsync(rb.build(), info -> new LimitedBody());
+        HttpClient c0 = client;
+        if (c0 == null) {
+            throw new IOException("transport closed");
+        }
+        CompletableFuture<HttpResponse<String>> f = c0.sendAsync(rb.build(), info -> new LimitedBody());
         try {
             HttpResponse<String> r = f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return new Response(r.statusCode(), r.body());
@@ -94,6 +99,7 @@ public final class HttpTransport implements Transport {
     @Override
     public void close() {
         executor.shutdownNow();
+        client = null;
     }
 
     /** Keeps the first {@link #BODY_LIMIT} bytes, discards the rest. */
