@@ -78,6 +78,8 @@ public final class DefaultEvaluator implements Evaluator {
     private volatile ExecutorService readers;
     /** A source's collect() still running from an earlier cycle: not started again until it ends. */
     private final Map<SourceRuntime, Future<Object>> inFlight = new HashMap<>();
+    /** An interrupted evaluation left reads running: the next one waits for them rather than count them failed. */
+    private boolean abandonedReads;
     private volatile ScheduledFuture<?> task;
     /** Where {@link #task} runs, once started. */
     private volatile ScheduledExecutorService scheduler;
@@ -695,9 +697,12 @@ public final class DefaultEvaluator implements Evaluator {
         }
         long deadline = System.nanoTime() + interval.toNanos();
         List<Future<Object>> futures = new ArrayList<>(sources.size());
+        boolean reuse = abandonedReads;
         for (SourceRuntime s : sources) {
             Future<Object> previous = inFlight.get(s);
-            if (previous != null && !previous.isDone()) {
+            if (previous != null && !previous.isDone() && abandonedReads) {
+                futures.add(previous); // started by an evaluation that was interrupted: its answer is this cycle's
+            } else if (previous != null && !previous.isDone()) {
                 futures.add(null); // still busy with an earlier cycle's read
             } else {
                 Future<Object> f;
@@ -726,13 +731,18 @@ public final class DefaultEvaluator implements Evaluator {
                 } catch (ExecutionException e) {
                     outcome = e.getCause();
                 } catch (InterruptedException e) {
-                    // evaluate() gives up (see there): counting the sources failed would fire their alerts
+                    // evaluate() gives up (see there): counting the sources failed would fire their alerts; the
+                    // reads go on, and the next evaluation takes their answers
+                    abandonedReads = true;
                     Thread.currentThread().interrupt();
                     throw new java.util.concurrent.CancellationException("evaluation interrupted while reading the"
                             + " sources; nothing was updated");
                 }
             }
             reads.add(s.complete(outcome, now, holdOnSourceFailure, sourceStaleness));
+        }
+        if (reuse) {
+            abandonedReads = false;
         }
         return reads;
     }

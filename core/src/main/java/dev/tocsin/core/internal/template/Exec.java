@@ -391,12 +391,12 @@ final class Exec implements Funcs.Site {
     private Object evalFieldChain(Object dot, String[] ident, int from, List<Node> args, Object fin,
             Object receiver) {
         for (int i = from; i < ident.length - 1; i++) {
-            receiver = evalField(ident[i], List.of(), MISSING, receiver);
+            receiver = evalField(dot, ident[i], List.of(), MISSING, receiver);
         }
-        return evalField(ident[ident.length - 1], args, fin, receiver);
+        return evalField(dot, ident[ident.length - 1], args, fin, receiver);
     }
 
-    private Object evalField(String name, List<Node> args, Object fin, Object receiver) {
+    private Object evalField(Object dot, String name, List<Node> args, Object fin, Object receiver) {
         if (receiver == null) {
             return null;
         }
@@ -428,9 +428,52 @@ final class Exec implements Funcs.Site {
             }
             return ((Values.AnyMap) receiver).map().get(name);
         } else if (receiver instanceof Values.GoTime) {
-            throw error("can't evaluate field " + name + " in type time.Time");
+            return timeMethod(dot, name, args, fin, (Values.GoTime) receiver);
         }
         throw error("can't evaluate field " + name + " in type " + Values.typeName(receiver));
+    }
+
+    /**
+     * A method of {@code *time.Time} (what {@code toTime} returns): {@code Format} with Go's reference layout, the
+     * Unix times, the calendar fields, {@code String}, {@code UTC}, {@code IsZero}; the month and weekday print as
+     * Go prints them ({@code January}, {@code Monday}).
+     */
+    private Object timeMethod(Object dot, String name, List<Node> args, Object fin, Values.GoTime t) {
+        int given = args.size() - 1 + (fin != MISSING ? 1 : 0);
+        int wanted = name.equals("Format") ? 1 : 0;
+        java.time.ZonedDateTime z = java.time.Instant.ofEpochMilli(t.epochMillis()).atZone(java.time.ZoneOffset.UTC);
+        Object v;
+        switch (name) {
+            case "Format": v = "format"; break;
+            case "Unix": v = Math.floorDiv(t.epochMillis(), 1000L); break;
+            case "UnixMilli": v = t.epochMillis(); break;
+            case "UnixMicro": v = t.epochMillis() * 1000L; break;
+            case "UnixNano": v = t.epochMillis() * 1_000_000L; break;
+            case "Year": v = (long) z.getYear(); break;
+            case "Month": v = GoTimeLayout.month(z.getMonthValue()); break;
+            case "Day": v = (long) z.getDayOfMonth(); break;
+            case "Hour": v = (long) z.getHour(); break;
+            case "Minute": v = (long) z.getMinute(); break;
+            case "Second": v = (long) z.getSecond(); break;
+            case "Nanosecond": v = (long) z.getNano(); break;
+            case "YearDay": v = (long) z.getDayOfYear(); break;
+            case "Weekday": v = GoTimeLayout.weekday(GoTimeLayout.weekdayOf(z)); break;
+            case "String": v = t.toString(); break;
+            case "UTC": v = t; break;
+            case "IsZero": v = t.epochMillis() == -62135596800000L; break; // January 1, year 1, 00:00:00 UTC
+            default: throw error("can't evaluate field " + name + " in type *time.Time");
+        }
+        if (given != wanted) {
+            throw error("wrong number of args for " + name + ": want " + wanted + " got " + given);
+        }
+        if (wanted == 0) {
+            return v;
+        }
+        Object layout = fin != MISSING ? fin : evalArg(dot, Funcs.P.STRING, args.get(1));
+        if (!(layout instanceof String)) {
+            throw error("wrong type for value; expected string; got " + Values.typeName(layout));
+        }
+        return GoTimeLayout.format(t.epochMillis(), (String) layout);
     }
 
     /** A field of a query result's series: {@code .Labels} or {@code .Value}. */
