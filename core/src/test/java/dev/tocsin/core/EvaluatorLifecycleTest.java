@@ -322,4 +322,31 @@ class EvaluatorLifecycleTest {
         assertThat(failed.get()).isNull();
         assertThat(notifier.calls).containsExactly("accept 1", "close");
     }
+
+    @Test
+    void aRuleRemovedByAListenerSendsNothing() {
+        TestSource source = new TestSource("lb:8404", "haproxy").set(Sample.of("x", 1));
+        AtomicReference<Evaluator> self = new AtomicReference<>();
+        List<Notification> sent = new CopyOnWriteArrayList<>();
+        Notifier notifier = new Notifier() {
+            @Override
+            public void accept(Notification n) {
+                sent.add(n);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        try (Evaluator ev = Evaluator.builder().source(source).rule(Rule.alert("Gone").expr("x > 0").build())
+                .rule(Rule.alert("Kept").expr("x > 0").build())
+                .listener(a -> self.get().removeRule("Gone")).notifier(notifier).build()) {
+            self.set(ev);
+            ev.evaluate(T);
+            assertThat(sent).singleElement().satisfies(n -> {
+                assertThat(n.transitions()).extracting(Alert::ruleName).containsExactly("Kept");
+                assertThat(n.active()).extracting(Alert::ruleName).containsExactly("Kept");
+            });
+        }
+    }
 }

@@ -357,7 +357,22 @@ public final class DefaultEvaluator implements Evaluator {
             lastErrors = List.copyOf(errors);
             long t3 = System.nanoTime();
             notifyListeners(transitions);
-            notifyNotifiers(new Notification(now, interval, transitions, sendable));
+            // a rule removed by a listener (removeRule sends nothing of its alerts) is left out of the notification
+            List<Alert> toSend = transitions;
+            List<Alert> active = sendable;
+            java.util.Set<String> removedNow = new java.util.HashSet<>();
+            for (Object o : cycleRules) {
+                if (o instanceof RuleRuntime && ((RuleRuntime) o).removed) {
+                    removedNow.add(((RuleRuntime) o).rule.name());
+                }
+            }
+            if (!removedNow.isEmpty()) {
+                toSend = new ArrayList<>(transitions);
+                toSend.removeIf(a -> removedNow.contains(a.ruleName()));
+                active = new ArrayList<>(sendable);
+                active.removeIf(a -> removedNow.contains(a.ruleName()));
+            }
+            notifyNotifiers(new Notification(now, interval, toSend, active));
             long t4 = System.nanoTime();
             lastStats = new EvaluationStats(now, Duration.ofNanos(t1 - t0), Duration.ofNanos(t2 - t1),
                     Duration.ofNanos(t3 - t2), Duration.ofNanos(t4 - t3), snapshot.seriesCount());
