@@ -117,11 +117,10 @@ public final class RuleFiles {
 
     static String read(Path file, String name) {
         try {
-            long size = Files.size(file);
-            if (size > MAX_FILE_BYTES) {
+            byte[] bytes = dev.tocsin.core.internal.BoundedFiles.read(file, MAX_FILE_BYTES);
+            if (bytes == null) {
                 throw new RuleFileException(name, 0, 0, "", "", "file is larger than " + MAX_FILE_BYTES + " bytes");
             }
-            byte[] bytes = Files.readAllBytes(file);
             try {
                 return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
             } catch (CharacterCodingException e) {

@@ -223,6 +223,22 @@ class RuleFilesTest {
     }
 
     @Test
+    void aLineOfAMebibyteIsRefusedBeforeTheQuadraticParse() {
+        String yaml = "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up == 0\n    annotations:\n      a: '"
+                + "x".repeat((1 << 20) + 1) + "'\n";
+        assertThatThrownBy(() -> RuleFiles.parse("r.yml", yaml)).isInstanceOf(RuleFileException.class)
+                .hasMessageContaining("line 7 is longer than 1048576 characters")
+                .satisfies(e -> assertThat(((RuleFileException) e).line()).isEqualTo(7));
+    }
+
+    @Test
+    void aFileWithoutASizeIsReadOnlyUpToTheCap() {
+        // /dev/zero (or a pipe) says size 0 and never ends: the cap must hold while reading
+        assertThatThrownBy(() -> RuleFiles.load(java.nio.file.Path.of("/dev/zero")))
+                .isInstanceOf(RuleFileException.class).hasMessageContaining("file is larger than 16777216 bytes");
+    }
+
+    @Test
     void aRuleFileLargerThanSnakeYamlsDefaultLimitLoads() {
         StringBuilder y = new StringBuilder("groups:\n- name: g\n  rules:\n");
         int n = 0;

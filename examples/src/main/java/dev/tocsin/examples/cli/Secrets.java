@@ -25,6 +25,11 @@ import java.util.Map;
  */
 final class Secrets {
 
+    /** The largest password file read (a password is a few dozen bytes; /dev/zero is endless). */
+    static final long MAX_SECRET_FILE_BYTES = 64 * 1024;
+    /** The largest CA certificate file read (a bundle of a few hundred certificates). */
+    static final long MAX_PEM_FILE_BYTES = 4L << 20;
+
     private Secrets() {
     }
 
@@ -100,10 +105,14 @@ final class Secrets {
         }
         byte[] raw;
         try {
-            raw = Files.readAllBytes(file);
+            raw = dev.tocsin.core.internal.BoundedFiles.read(file, MAX_SECRET_FILE_BYTES);
         } catch (IOException e) {
             throw new CommandLine.ParameterException(cmd, fileOption + ": cannot read " + file + " ("
                     + e.getClass().getSimpleName() + ")");
+        }
+        if (raw == null) {
+            throw new CommandLine.ParameterException(cmd, fileOption + ": " + file + " is larger than "
+                    + MAX_SECRET_FILE_BYTES + " bytes (not a password file?)");
         }
         try {
             int len = raw.length;
@@ -145,7 +154,13 @@ final class Secrets {
     static KeyStore trustStore(CommandLine cmd, String option, Path pem) {
         Collection<? extends Certificate> certs;
         try (InputStream in = Files.newInputStream(pem)) {
-            certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
+            byte[] bytes = dev.tocsin.core.internal.BoundedFiles.read(in, MAX_PEM_FILE_BYTES);
+            if (bytes == null) {
+                throw new CommandLine.ParameterException(cmd, option + ": " + pem + " is larger than "
+                        + MAX_PEM_FILE_BYTES + " bytes");
+            }
+            certs = CertificateFactory.getInstance("X.509").generateCertificates(
+                    new java.io.ByteArrayInputStream(bytes));
         } catch (IOException e) {
             throw new CommandLine.ParameterException(cmd, option + ": cannot read " + pem + " ("
                     + e.getClass().getSimpleName() + ")");

@@ -49,7 +49,9 @@ public final class BoundedBuffer {
      * @return the exception (not retriable)
      */
     public static FetchException tooLarge(String what, long cap) {
-        return new FetchException(what + " larger than the cap of " + cap + " bytes (maxResponseBytes); aborted",
+        // response headers have a fixed cap of their own; maxResponseBytes is the body's
+        String setting = what.startsWith("response headers") ? "fixed, for response headers" : "maxResponseBytes";
+        return new FetchException(what + " larger than the cap of " + cap + " bytes (" + setting + "); aborted",
                 false, null);
     }
 

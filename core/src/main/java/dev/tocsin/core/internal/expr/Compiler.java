@@ -59,6 +59,8 @@ final class Compiler {
     /** Inside a subquery: how much further back than its own window a selector must be readable. */
     private long subqueryLookback;
     private int subqueryDepth;
+    /** The steps of the enclosing subqueries multiplied: a nested one runs once per step of each around it. */
+    private long subquerySteps = 1;
 
     /** The most steps a subquery may evaluate per evaluation (as Prometheus' limit for range queries). */
     static final long MAX_SUBQUERY_STEPS = 11_000;
@@ -1857,12 +1859,20 @@ final class Compiler {
         long step = explicitStep > 0 ? explicitStep : DEFAULT_SUBQUERY_STEP_MILLIS;
         long offset = sq.modifiers().offsetMillis();
         boolean pin = pinned(sq.modifiers());
-        if (range / step > MAX_SUBQUERY_STEPS) {
+        long steps = range / step + 1;
+        if (range / step > MAX_SUBQUERY_STEPS || (subquerySteps > 1 && steps > MAX_SUBQUERY_STEPS / subquerySteps)) {
+            if (subquerySteps > 1) {
+                throw source.unsupported(sq.pos().offset(), "nested subqueries of " + subquerySteps + " x " + steps
+                        + " steps are not supported (at most " + MAX_SUBQUERY_STEPS + " steps per evaluation, the"
+                        + " steps of nested subqueries multiplied)");
+            }
             throw source.unsupported(sq.pos().offset(), "subquery of " + (range / step) + " steps is not supported (at "
                     + "most " + MAX_SUBQUERY_STEPS + " steps per evaluation)");
         }
         long savedLookback = subqueryLookback;
+        long savedSteps = subquerySteps;
         subqueryLookback += range + Math.max(0, offset) + step;
+        subquerySteps *= steps;
         subqueryDepth++;
         lookbackMillis = Math.max(lookbackMillis, subqueryLookback);
         VectorPlan inner;
@@ -1871,6 +1881,7 @@ final class Compiler {
         } finally {
             subqueryDepth--;
             subqueryLookback = savedLookback;
+            subquerySteps = savedSteps;
         }
         ScalarPlan param = null;
         ScalarPlan param2 = null;

@@ -468,10 +468,11 @@ public final class RuleTestRunner {
 
     private static String read(Path file) throws Failure {
         try {
-            if (Files.size(file) > RuleFiles.MAX_FILE_BYTES) {
+            byte[] bytes = dev.tocsin.core.internal.BoundedFiles.read(file, RuleFiles.MAX_FILE_BYTES);
+            if (bytes == null) {
                 throw new Failure(file + ": file is larger than " + RuleFiles.MAX_FILE_BYTES + " bytes");
             }
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
             throw new Failure(file + ": not valid UTF-8");
         } catch (IOException e) {

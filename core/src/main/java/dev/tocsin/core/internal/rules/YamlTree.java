@@ -22,6 +22,9 @@ import java.util.Map;
  */
 public final class YamlTree {
 
+    /** The longest line accepted. */
+    static final int MAX_LINE_CHARS = 1 << 20;
+
     /** The deepest nesting accepted (rule and test files need fewer than ten levels). */
     static final int MAX_DEPTH = 64;
 
@@ -128,6 +131,19 @@ public final class YamlTree {
      * @throws SyntaxError on malformed YAML or a duplicate key
      */
     public static YamlNode parse(String yaml) throws SyntaxError {
+        // SnakeYAML reads a long scalar in time quadratic in its length (15 MB: about a minute); no rule or test
+        // file has a line of a mebibyte
+        int line = 1;
+        int lineStart = 0;
+        for (int i = 0; i <= yaml.length(); i++) {
+            if (i == yaml.length() || yaml.charAt(i) == '\n') {
+                if (i - lineStart > MAX_LINE_CHARS) {
+                    return fail(line, 0, "line " + line + " is longer than " + MAX_LINE_CHARS + " characters");
+                }
+                line++;
+                lineStart = i + 1;
+            }
+        }
         try (JsonParser p = FACTORY.createParser(yaml)) {
             JsonToken t = p.nextToken();
             if (t == null) {

@@ -535,7 +535,16 @@ final class Exec implements Funcs.Site {
         }
         try {
             currentCommand = cmd;
-            return f.impl().call(this, argv);
+            Object r = f.impl().call(this, argv);
+            if (r instanceof String && ((String) r).length() > MAX_OUTPUT) {
+                // a value no output may hold: stop before the next call doubles it (printf "%s%s" $x $x)
+                node = cmd != null ? cmd : id;
+                throw error("error calling " + f.name() + ": result longer than " + MAX_OUTPUT + " characters");
+            }
+            return r;
+        } catch (GoFmt.TooLong e) {
+            node = cmd != null ? cmd : id;
+            throw error("error calling " + f.name() + ": " + e.getMessage());
         } catch (Funcs.CallError e) {
             node = cmd != null ? cmd : id;
             throw error("error calling " + f.name() + ": " + e.getMessage());

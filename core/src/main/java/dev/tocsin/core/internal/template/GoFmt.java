@@ -31,6 +31,27 @@ public final class GoFmt {
         this.buf = buf;
     }
 
+    /**
+     * The longest result formatting may build ({@link Exec#MAX_OUTPUT}): a template's whole output may not be longer,
+     * and a width or precision of a million ({@code %999999d}) repeated would otherwise fill the heap first.
+     */
+    static final int LIMIT = Exec.MAX_OUTPUT;
+
+    /** Formatting would build more than {@link #LIMIT} characters. */
+    static final class TooLong extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TooLong() {
+            super("result longer than " + LIMIT + " characters", null, false, false);
+        }
+    }
+
+    private void checkLength(long more) {
+        if (buf.length() + more > LIMIT) {
+            throw new TooLong();
+        }
+    }
+
     private void clearFlags() {
         sharp = zero = plus = minus = space = sharpV = plusV = widPresent = precPresent = false;
         wid = prec = 0;
@@ -103,6 +124,7 @@ public final class GoFmt {
         reordered = false;
         formatLoop:
         for (int i = 0; i < end; ) {
+            checkLength(0);
             goodArgNum = true;
             int lasti = i;
             while (i < end && format.charAt(i) != '%') {
@@ -197,6 +219,7 @@ public final class GoFmt {
                     prec = n[0];
                     precPresent = n[1] != 0;
                     i = n[2];
+                    checkLength(prec); // digits of a precision are built before the width pads them
                     if (!precPresent) {
                         prec = 0;
                         precPresent = true;
@@ -430,6 +453,7 @@ public final class GoFmt {
     }
 
     private void writePadding(int n) {
+        checkLength(n);
         char c = zero ? '0' : ' ';
         for (int i = 0; i < n; i++) {
             buf.append(c);

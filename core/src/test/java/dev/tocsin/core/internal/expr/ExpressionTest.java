@@ -231,6 +231,12 @@ class ExpressionTest {
                     assertThat(e.column()).isEqualTo(15);
                 });
         assertThat(Expression.parse("max_over_time(x[1d:10s])").lookbackNeeded().toHours()).isEqualTo(24);
+        // nested: the inner one runs at every step of the outer one (each within the limit alone)
+        assertThatThrownBy(() -> Expression.parse("max_over_time(max_over_time(x[3h:1s])[3h:1s])"))
+                .isInstanceOfSatisfying(ExpressionException.class, e -> assertThat(e.detail())
+                        .isEqualTo("nested subqueries of 10801 x 10801 steps are not supported (at most 11000 steps"
+                                + " per evaluation, the steps of nested subqueries multiplied)"));
+        assertThat(Expression.parse("max_over_time(max_over_time(x[5m:1m])[10m:1m])")).isNotNull();
     }
 
     @Test

@@ -169,6 +169,28 @@ class TemplateTest {
     }
 
     @Test
+    void intermediateValuesAreBoundedToo() {
+        // a value doubled in a variable, never printed: each call's result is checked, not only the output
+        StringBuilder doubling = new StringBuilder("{{ $x := \"ab\" }}");
+        for (int i = 0; i < 40; i++) {
+            doubling.append("{{ $x = printf \"%s%s\" $x $x }}");
+        }
+        assertThat(expand(doubling.toString())).startsWith("<error expanding template: ")
+                .endsWith("error calling printf: result longer than 1048576 characters>");
+        // widths of a million, many times in one printf
+        assertThat(expand("{{ printf \"" + "%999999d".repeat(100) + "\" 1 2 3 }}"))
+                .startsWith("<error expanding template: ").endsWith("result longer than 1048576 characters>");
+        assertThat(expand("{{ printf \"%.999999f%.999999f\" 1.5 2.5 }}"))
+                .endsWith("result longer than 1048576 characters>");
+        // a template named recursively on a growing value
+        assertThat(expand("{{ define \"a\" }}{{ template \"a\" (printf \"%s%s\" . .) }}{{ end }}"
+                + "{{ template \"a\" \"ab\" }}")).startsWith("<error expanding template: ")
+                .contains("result longer than 1048576 characters");
+        // within the limit, as Go
+        assertThat(expand("{{ printf \"%5d|%-4s|%.3f\" 42 \"ab\" 1.5 }}")).isEqualTo("   42|ab  |1.500");
+    }
+
+    @Test
     void exponentialWorkIsBounded() {
         StringBuilder sb = new StringBuilder("{{ define \"t0\" }}x{{ end }}");
         for (int i = 1; i <= 40; i++) {
