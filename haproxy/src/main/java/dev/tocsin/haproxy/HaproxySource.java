@@ -559,7 +559,8 @@ public final class HaproxySource implements MetricSource, DeferringSource {
          * retried: refused or reset connections, HTTP 5xx. Timeouts, HTTP 4xx, redirects, oversized responses are
          * not. All attempts and waits of one scrape share one budget, {@link #connectTimeout} plus
          * {@link #readTimeout} (7 s by default): a retry is made only when its wait leaves at least 100 ms of it,
-         * and no attempt runs past it, so a scrape never takes longer than the budget whatever is asked here.
+         * and no attempt runs past it, so reading the statistics never takes longer than the budget whatever is
+         * asked here (a Runtime API transport's {@code show info}, asked after a failure, has its own timeouts).
          *
          * @param maxAttempts attempts per scrape, at least 1
          * @param backoff the delay before the first retry, positive

@@ -379,12 +379,7 @@ public final class DefaultEvaluator implements Evaluator {
             return List.copyOf(transitions);
         } finally {
             cycleRules = null;
-            boolean closeNow = closeAfterEvaluation && evalLock.getHoldCount() == 1;
-            evalLock.unlock();
-            if (closeNow) {
-                closeAfterEvaluation = false;
-                finishClose(); // close() was called from this evaluation's listener, notifier, source or rule
-            }
+            unlockAndFinishDeferredClose();
         }
     }
 
@@ -516,7 +511,17 @@ public final class DefaultEvaluator implements Evaluator {
             snapshot.attachRecorded(recorded);
             return e.evaluate(snapshot);
         } finally {
-            evalLock.unlock();
+            unlockAndFinishDeferredClose();
+        }
+    }
+
+    /** Releases the evaluation lock; closes what close() left when it was called under it (see evaluate). */
+    private void unlockAndFinishDeferredClose() {
+        boolean closeNow = closeAfterEvaluation && evalLock.getHoldCount() == 1;
+        evalLock.unlock();
+        if (closeNow) {
+            closeAfterEvaluation = false;
+            finishClose(); // close() was called from this evaluation's listener, notifier, source or rule
         }
     }
 

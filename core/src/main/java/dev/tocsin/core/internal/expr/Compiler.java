@@ -1916,9 +1916,19 @@ final class Compiler {
             if (first < start) {
                 first += stepNow;
             }
+            // nested in other subqueries: this one runs at each of their steps (checked at build time with a
+            // minute for a subquery without a step; here with the steps it takes)
+            long around = ctx.subqueryStepsAround();
+            long stepsHere = first > end ? 0 : (end - first) / stepNow + 1;
+            if (around > 1 && stepsHere > MAX_SUBQUERY_STEPS / around) {
+                throw evalError("nested subqueries of " + around + " x " + stepsHere + " steps at the evaluation"
+                        + " interval are not supported (at most " + MAX_SUBQUERY_STEPS + " steps per evaluation, the"
+                        + " steps of nested subqueries multiplied; give the subqueries a step)");
+            }
             Map<Labels, SubquerySeries> series = new LinkedHashMap<>();
             for (long ti = first; ti <= end; ti += stepNow) {
-                EvalContext at = ti == now ? base : new PastContext(ctx.history(), ti, ctx.queryContext());
+                EvalContext at = ti == now ? base
+                        : new PastContext(ctx.history(), ti, ctx.queryContext(), around * Math.max(1, stepsHere));
                 long tt = ti;
                 inner.eval(at, (sl, sv, held) -> {
                     SubquerySeries ss = series.get(sl);
@@ -1982,10 +1992,19 @@ final class Compiler {
         /** The time of each sample the selectors found, for {@code timestamp()}. */
         private final Map<Labels, Long> sampleTimes = new HashMap<>();
 
-        PastContext(History history, long time, EvalContext query) {
+        /** The steps of the subqueries around this one multiplied (see {@link EvalContext#subqueryStepsAround}). */
+        private final long stepsAround;
+
+        PastContext(History history, long time, EvalContext query, long stepsAround) {
             this.history = history;
             this.time = time;
             this.query = query;
+            this.stepsAround = stepsAround;
+        }
+
+        @Override
+        public long subqueryStepsAround() {
+            return stepsAround;
         }
 
         @Override

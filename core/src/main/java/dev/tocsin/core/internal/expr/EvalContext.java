@@ -60,6 +60,14 @@ public interface EvalContext {
     }
 
     /**
+     * Returns the steps of the subqueries this evaluation runs inside, multiplied (1 outside any): a nested subquery
+     * runs once per step of each one around it, and their product is held to the subquery step limit.
+     */
+    default long subqueryStepsAround() {
+        return 1;
+    }
+
+    /**
      * Returns a map in which the compiled plans keep the results of expensive subexpressions (aggregations and range
      * functions, keyed by their PromQL text) for the rest of this evaluation, so that the rules of a pack that share
      * {@code rate(x[1m])} or {@code sum by (backend) (rate(x[1m]))} compute it once; or {@code null} (the default)

@@ -439,7 +439,8 @@ final class Exec implements Funcs.Site {
      * Go prints them ({@code January}, {@code Monday}).
      */
     private Object timeMethod(Object dot, String name, List<Node> args, Object fin, Values.GoTime t) {
-        int given = args.size() - 1 + (fin != MISSING ? 1 : 0);
+        // args holds the field's own node first when it is a command (none mid-chain or as an argument)
+        int given = Math.max(0, args.size() - 1) + (fin != MISSING ? 1 : 0);
         int wanted = name.equals("Format") ? 1 : 0;
         java.time.ZonedDateTime z = java.time.Instant.ofEpochMilli(t.epochMillis()).atZone(java.time.ZoneOffset.UTC);
         Object v;
