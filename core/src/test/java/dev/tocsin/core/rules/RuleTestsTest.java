@@ -110,6 +110,21 @@ class RuleTestsTest {
     }
 
     @Test
+    void theInputValuesOfOneTestAreBoundedAltogether(@TempDir Path dir) throws IOException {
+        // each series is capped at a million values; eleven of them are more than one test may give
+        StringBuilder y = new StringBuilder("rule_files: []\ntests:\n  - interval: 1m\n    input_series:\n");
+        for (int i = 0; i < 11; i++) {
+            y.append("      - {series: 'x{i=\"").append(i).append("\"}', values: '0+1x999999'}\n");
+        }
+        Path t = dir.resolve("big.yml");
+        Files.writeString(t, y.toString());
+        RuleTestResult r = RuleTests.run(t);
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.report()).contains("input series at line 15 of the test file, values: more than 10000000 values"
+                + " in the input series of one test");
+    }
+
+    @Test
     void aRuleFileThatCannotBeReadFailsTheFile(@TempDir Path dir) throws IOException {
         Files.createDirectory(dir.resolve("rules.yml"));
         Path t = dir.resolve("t.yml");

@@ -41,6 +41,9 @@ public final class RuleTestRunner {
     /** The most evaluations one test group may need. */
     static final long MAX_EVALUATIONS = 1_000_000;
 
+    /** The most input values one test (one item of {@code tests}) may give, all its series together. */
+    static final long MAX_TEST_VALUES = 10_000_000;
+
     private static final Set<String> FILE_KEYS = Set.of("rule_files", "evaluation_interval", "group_eval_order",
             "tests");
     private static final Set<String> GROUP_KEYS = Set.of("interval", "input_series", "alert_rule_test",
@@ -162,12 +165,20 @@ public final class RuleTestRunner {
                 interval = evalInterval;
             }
             TestSeriesSource source = new TestSeriesSource(interval.toMillis());
+            long values = 0;
             for (YamlNode s : list(g, "input_series")) {
                 map(s, "main.series");
                 checkKeys(s, SERIES_KEYS, "main.series");
                 try {
                     Labels labels = SeriesNotation.parseSeries(optScalar(s, "series", ""));
-                    source.add(labels, SeriesNotation.parseValues(optScalar(s, "values", "")));
+                    SeriesNotation.Values v = SeriesNotation.parseValues(optScalar(s, "values", ""));
+                    values += v.size();
+                    if (values > MAX_TEST_VALUES) {
+                        // each series is capped; their sum too, or a short file of long series fills the heap
+                        throw new TocsinParseException("values", 0, 0, "more than " + MAX_TEST_VALUES
+                                + " values in the input series of one test");
+                    }
+                    source.add(labels, v);
                 } catch (TocsinParseException e) {
                     // where in the file: the column alone is within the series or values text
                     throw new TocsinParseException("input series at line " + s.line() + " of the test file, "
