@@ -57,6 +57,7 @@ public final class PrometheusTextSource implements MetricSource {
     private final boolean honorLabels;
     private final String authKind;
     private final HttpScraper scraper;
+    private final int sampleLimit;
 
     private PrometheusTextSource(Builder b) {
         this.uri = b.uri;
@@ -64,6 +65,7 @@ public final class PrometheusTextSource implements MetricSource {
         this.instance = b.instance != null ? b.instance : hostPort(b.uri);
         this.job = b.job;
         this.honorLabels = b.honorLabels;
+        this.sampleLimit = b.sampleLimit;
         this.authKind = b.authKind;
         this.scraper = new HttpScraper(b.uri, described, b.connectTimeout, b.readTimeout, b.maxResponseBytes,
                 b.authorization, b.sslContext);
@@ -123,7 +125,13 @@ public final class PrometheusTextSource implements MetricSource {
     public synchronized List<Sample> collect(MetricInterest interest) throws IOException {
         Objects.requireNonNull(interest, "interest");
         byte[] body = scraper.fetch();
-        PromTextParser.Result parsed = PromTextParser.parse("metrics from " + described, body);
+        PromTextParser.Result parsed;
+        try {
+            parsed = PromTextParser.parse("metrics from " + described, body, sampleLimit);
+        } catch (PromTextParser.SampleLimitExceeded e) {
+            // as Prometheus' sample_limit: the whole scrape fails, up goes to 0
+            throw new IOException("metrics from " + described + ": " + e.getMessage() + " (sampleLimit)");
+        }
         List<Sample> samples = parsed.samples();
         if (!interest.isAll()) {
             List<Sample> wanted = new ArrayList<>();
@@ -170,6 +178,7 @@ public final class PrometheusTextSource implements MetricSource {
         private Duration connectTimeout = Duration.ofSeconds(2);
         private Duration readTimeout = Duration.ofSeconds(5);
         private long maxResponseBytes = 16L << 20;
+        private int sampleLimit;
         private char[] authorization;
         private String authKind;
         private SSLContext sslContext;
@@ -223,6 +232,23 @@ public final class PrometheusTextSource implements MetricSource {
          */
         public Builder readTimeout(Duration timeout) {
             this.readTimeout = positive(timeout, "readTimeout");
+            return this;
+        }
+
+        /**
+         * Sets the most samples a scrape may have, as Prometheus' {@code sample_limit} (default 0: no limit): a
+         * response with more fails the scrape ({@code up} 0), and parsing stops there. The 16 MiB size cap alone
+         * admits about a million short series, which take hundreds of megabytes and seconds to parse.
+         *
+         * @param samples the most samples accepted, or 0 for no limit
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder sampleLimit(int samples) {
+            if (samples < 0) {
+                throw new IllegalArgumentException("sampleLimit must not be negative: " + samples);
+            }
+            this.sampleLimit = samples;
             return this;
         }
 

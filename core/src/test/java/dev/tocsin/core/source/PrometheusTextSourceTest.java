@@ -132,6 +132,21 @@ class PrometheusTextSourceTest {
     }
 
     @Test
+    void aSampleLimitFailsAScrapeWithMoreSamples() throws Exception {
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < 100; i++) {
+            body.append("a{i=\"").append(i).append("\"} 1\n");
+        }
+        URI uri = serve(200, body.toString());
+        assertThatThrownBy(() -> PrometheusTextSource.builder(uri).job("j").sampleLimit(99).build().collect())
+                .isInstanceOf(IOException.class).hasMessageEndingWith(": more than 99 samples (sampleLimit)");
+        assertThat(PrometheusTextSource.builder(uri).job("j").sampleLimit(100).build().collect()).hasSize(100);
+        assertThat(PrometheusTextSource.builder(uri).job("j").build().collect()).hasSize(100);
+        assertThatThrownBy(() -> PrometheusTextSource.builder(uri).job("j").sampleLimit(-1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sampleLimit");
+    }
+
+    @Test
     void aResponseThatNeverEndsFailsAtTheDeadline() throws Exception {
         URI uri = serve(200, "");
         URI slow = uri.resolve("/slow?token=hidden");

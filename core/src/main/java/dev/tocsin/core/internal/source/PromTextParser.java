@@ -48,6 +48,17 @@ public final class PromTextParser {
      * @throws PrometheusTextFormatException on invalid UTF-8 or any malformed line
      */
     public static Result parse(String input, byte[] utf8) {
+        return parse(input, utf8, 0);
+    }
+
+    /**
+     * Decodes UTF-8 strictly and parses, stopping once there are more than {@code sampleLimit} samples (0: no limit).
+     *
+     * @param input what is being read, for messages
+     * @throws PrometheusTextFormatException on invalid UTF-8 or any malformed line
+     * @throws SampleLimitExceeded when the text has more samples than the limit
+     */
+    public static Result parse(String input, byte[] utf8, int sampleLimit) {
         CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -70,7 +81,16 @@ public final class PromTextParser {
             throw new PrometheusTextFormatException(input, line, pos - lineStart + 1, "invalid UTF-8");
         }
         out.flip();
-        return parse(input, out.toString());
+        return parse(input, out.toString(), sampleLimit);
+    }
+
+    /** The text has more samples than the limit it was parsed with (Prometheus' {@code sample_limit}). */
+    public static final class SampleLimitExceeded extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SampleLimitExceeded(int limit) {
+            super("more than " + limit + " samples", null, false, false);
+        }
     }
 
     /**
@@ -80,6 +100,10 @@ public final class PromTextParser {
      * @throws PrometheusTextFormatException on any malformed line
      */
     public static Result parse(String input, String text) {
+        return parse(input, text, 0);
+    }
+
+    private static Result parse(String input, String text, int sampleLimit) {
         List<Sample> samples = new ArrayList<>();
         Set<Labels> seen = new HashSet<>();
         int duplicates = 0;
@@ -96,6 +120,9 @@ public final class PromTextParser {
             if (s != null) {
                 if (seen.add(s.labels())) {
                     samples.add(s);
+                    if (sampleLimit > 0 && samples.size() > sampleLimit) {
+                        throw new SampleLimitExceeded(sampleLimit);
+                    }
                 } else {
                     duplicates++;
                 }
