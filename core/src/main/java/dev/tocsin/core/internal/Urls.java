@@ -120,7 +120,20 @@ public final class Urls {
                     + credentialsHint);
         }
         if (uri.getHost() == null) {
-            // a registry-based authority: no host, or a port that is not a number
+            // a registry-based authority: no host, a port that is not a number, or a host name that java.net.URI
+            // does not accept (an underscore, as in Docker container names); its user info is not parsed either
+            String authority = uri.getRawAuthority();
+            if (authority != null && authority.indexOf('@') >= 0) {
+                throw new IllegalArgumentException(what + " must not contain credentials (user info); "
+                        + credentialsHint);
+            }
+            if (authority != null && authority.indexOf('_') >= 0) {
+                int colon = authority.lastIndexOf(':');
+                String host = colon > 0 ? authority.substring(0, colon) : authority;
+                throw new IllegalArgumentException(what + " has the host name '" + host + "' with an underscore, "
+                        + "which Java's URI and HTTP client do not accept as a host name; use its IP address or a "
+                        + "name without underscores (a DNS alias, a Docker network alias)");
+            }
             throw new IllegalArgumentException(what + " has no host, or a port that is not a number");
         }
         if (uri.getPort() == -1 && uri.getRawAuthority().endsWith(":")) {

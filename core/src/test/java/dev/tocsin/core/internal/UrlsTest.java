@@ -42,6 +42,22 @@ class UrlsTest {
     }
 
     @Test
+    void checkHttpNamesAnUnderscoreHostAndNeverEchoesUnparsedUserInfo() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> Urls.checkHttp("statsUri", URI.create("http://my_haproxy:8404/stats")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("statsUri has the host name 'my_haproxy' with an underscore");
+        // user info in a registry-based authority is not parsed as user info by java.net.URI
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> Urls.checkHttp("url", URI.create("http://admin:s3cr3t@my_host:80/x"), "use basicAuth"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("url must not contain credentials (user info); use basicAuth");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> Urls.checkHttp("url", URI.create("http://host:port/x")))
+                .hasMessage("url has no host, or a port that is not a number");
+    }
+
+    @Test
     void originHidesPathsThatMayBeTheSecret() {
         assertThat(Urls.describeOrigin(URI.create("https://hooks.slack.com/services/T0/B0/SECRETTOKEN123")))
                 .isEqualTo("https://hooks.slack.com/...");

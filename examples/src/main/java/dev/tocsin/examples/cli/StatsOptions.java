@@ -100,7 +100,17 @@ final class StatsOptions {
             b.runtimeApi(Path.of(path));
         } else if (lower.startsWith("tcp://")) {
             URI uri = parseUri(cmd, where);
-            if (uri.getHost() == null || uri.getPort() < 1) {
+            String host = uri.getHost();
+            int port = uri.getPort();
+            java.util.regex.Matcher underscored = uri.getRawAuthority() == null ? null
+                    : java.util.regex.Pattern.compile("([A-Za-z0-9._-]+):([0-9]{1,5})").matcher(uri.getRawAuthority());
+            if (host == null && underscored != null && underscored.matches()) {
+                // a host name with an underscore (a Docker container name): java.net.URI gives no host, but the
+                // Runtime API's own sockets resolve it as any other name
+                host = underscored.group(1);
+                port = Integer.parseInt(underscored.group(2));
+            }
+            if (host == null || port < 1) {
                 throw new CommandLine.ParameterException(cmd, "--stats tcp:// needs a host and a port, e.g."
                         + " tcp://127.0.0.1:9999");
             }
@@ -111,7 +121,7 @@ final class StatsOptions {
                         + " Runtime API has no path, query or credentials), e.g. tcp://127.0.0.1:9999");
             }
             try {
-                b.runtimeApi(uri.getHost(), uri.getPort());
+                b.runtimeApi(host, port);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cmd, "--stats: " + e.getMessage());
             }

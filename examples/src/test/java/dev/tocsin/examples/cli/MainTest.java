@@ -61,6 +61,13 @@ class MainTest {
         assertUsageError(Cli.run("check", "--stats", "tcp://lb:99999"), "--stats: port must be 1..65535: 99999");
         assertUsageError(Cli.run("check", "--stats", "http://lb:99999/stats"), "port must be 1..65535: 99999");
         assertUsageError(Cli.run("check", "--stats", "http://lb:abc/stats"), "has no host, or a port that is not");
+        // a host name with an underscore (a Docker container name): named for HTTP, accepted for the Runtime API
+        assertUsageError(Cli.run("check", "--stats", "http://my_lb:8404/stats"),
+                "--stats: statsUri has the host name 'my_lb' with an underscore");
+        assertUsageError(Cli.run("check", "--stats", "tcp://my_lb:99999"), "--stats: port must be 1..65535: 99999");
+        Cli underscored = Cli.run("check", "--stats", "tcp://no_such_host:9");
+        assertThat(underscored.code()).as("a read failure, not a usage error").isEqualTo(3);
+        assertThat(underscored.out()).contains("cannot read tcp://no_such_host:9: unknown host no_such_host");
         assertUsageError(Cli.run("watch", "--stats", "http://lb:8404/stats", "--alertmanager", "http://am:99999"),
                 "port must be 1..65535: 99999");
         assertUsageError(Cli.run("watch", "--stats", "http://lb:8404/stats", "--interval", "9223372036854775807ms"),
