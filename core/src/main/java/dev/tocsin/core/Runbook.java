@@ -62,7 +62,8 @@ public final class Runbook {
      * Parses a runbook from a UTF-8 classpath resource.
      *
      * @param anchor the class the resource name is resolved against ({@link Class#getResourceAsStream(String)})
-     * @param resource the resource name
+     * @param resource the resource name: relative to {@code anchor}'s package, or absolute with a leading {@code /}
+     *     ({@code "/runbooks/X.md"} for {@code src/main/resources/runbooks/X.md})
      * @return the runbook
      * @throws IllegalArgumentException if the resource does not exist
      * @throws RunbookFormatException if it does not follow the format
@@ -72,7 +73,10 @@ public final class Runbook {
         Objects.requireNonNull(resource, "resource");
         try (InputStream in = anchor.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalArgumentException("runbook resource not found: " + resource);
+                throw new IllegalArgumentException("runbook resource not found: " + resource + " (looked up as "
+                        + resolvedName(anchor, resource) + " on the class path of " + anchor.getName()
+                        + (resource.startsWith("/") ? ")" : "; a name without a leading '/' is relative to the"
+                        + " anchor's package)"));
             }
             try {
                 return parseMarkdown(new String(in.readAllBytes(), StandardCharsets.UTF_8));
@@ -85,6 +89,19 @@ public final class Runbook {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read runbook resource " + resource, e);
         }
+    }
+
+    /** The absolute resource name {@link Class#getResourceAsStream(String)} looks for, as {@code /a/b/c.md}. */
+    private static String resolvedName(Class<?> anchor, String resource) {
+        if (resource.startsWith("/")) {
+            return resource;
+        }
+        Class<?> c = anchor;
+        while (c.isArray()) {
+            c = c.getComponentType();
+        }
+        String pkg = c.getPackageName();
+        return "/" + (pkg.isEmpty() ? "" : pkg.replace('.', '/') + "/") + resource;
     }
 
     /**

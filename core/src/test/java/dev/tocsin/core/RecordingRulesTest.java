@@ -258,6 +258,53 @@ class RecordingRulesTest {
     }
 
     @Test
+    void withAlertingRulesGivesFileRulesRunbooksAndKeepsTheirGroups() {
+        RuleGroups file = RuleFiles.parse("r.yml", """
+                groups:
+                  - name: g
+                    interval: 1m
+                    limit: 5
+                    labels:
+                      team: edge
+                    rules:
+                      - alert: Early
+                        expr: total > 1
+                      - record: total
+                        expr: sum(backend_up)
+                      - alert: Late
+                        expr: total > 1
+                """);
+        dev.tocsin.core.Runbook runbook = dev.tocsin.core.Runbook.builder("Late").summary("Too many").build();
+        RuleGroups changed = file.withAlertingRules(
+                r -> r.name().equals("Late") ? Rule.from(r).runbook(runbook).build() : r);
+
+        assertThat(changed.rulesInFileOrder()).extracting(r -> r.name()).containsExactly("Early", "total", "Late");
+        assertThat(changed.rulesInFileOrder()).extracting(r -> r.line()).containsExactly(8, 10, 12);
+        dev.tocsin.core.rules.RuleGroup g = changed.groups().get(0);
+        assertThat(g.interval()).isEqualTo(java.time.Duration.ofMinutes(1));
+        assertThat(g.limit()).isEqualTo(5);
+        assertThat(g.labels()).containsEntry("team", "edge");
+        assertThat(g.alertingRules().get(0)).isSameAs(file.groups().get(0).alertingRules().get(0));
+        assertThat(file.rules().get(1).runbook()).as("the original is not changed").isEmpty();
+
+        evaluator = Evaluator.builder().source(source).ruleGroups(changed).build();
+        source.set(up("a", 1), up("b", 1));
+        evaluator.evaluate(at(0));
+        List<Alert> second = evaluator.evaluate(at(60));
+        assertThat(second).extracting(Alert::ruleName).containsExactly("Early");
+        assertThat(evaluator.alerts()).filteredOn(a -> a.ruleName().equals("Late")).singleElement()
+                .satisfies(a -> {
+                    assertThat(a.runbook()).contains(runbook);
+                    assertThat(a.labels().get("team")).isEqualTo("edge");
+                });
+
+        assertThatThrownBy(() -> file.withAlertingRules(r -> null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("withAlertingRules: the change returned null for rule Early (r.yml, line 8);"
+                        + " return the rule to keep it");
+    }
+
+    @Test
     void aGroupIntervalPacesItsRulesAsPrometheusPacesTheGroup() {
         RuleGroups file = RuleFiles.parse("r.yml", """
                 groups:

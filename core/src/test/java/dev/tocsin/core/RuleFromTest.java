@@ -177,6 +177,13 @@ class RuleFromTest {
     }
 
     @Test
+    void aTemplateErrorNamesItsAnnotationAndRule() {
+        assertThatThrownBy(() -> Rule.alert("X").expr("up == 0").annotation("summary", "{{ $labels.x ").build())
+                .isInstanceOf(TemplateException.class)
+                .hasMessage("template 'annotation \"summary\" of rule X' at line 1, column 1: unclosed action");
+    }
+
+    @Test
     void anyNonEmptyAlertNameIsAcceptedAsByPromtool() {
         // promtool check rules accepts alert: " " (checked with Prometheus 2.42)
         assertThat(Rule.alert(" ").expr("up == 0").build().name()).isEqualTo(" ");

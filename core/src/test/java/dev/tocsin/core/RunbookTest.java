@@ -109,6 +109,16 @@ class RunbookTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .isNotInstanceOf(RunbookFormatException.class)
                 .hasMessageContaining("NoSuchRunbook.md");
+        // the message says where it was looked for: relative names resolve against the anchor's package
+        assertThatThrownBy(() -> Runbook.fromResource(RunbookTest.class, "runbooks/Missing.md"))
+                .hasMessage("runbook resource not found: runbooks/Missing.md (looked up as"
+                        + " /dev/tocsin/core/runbooks/Missing.md on the class path of dev.tocsin.core.RunbookTest;"
+                        + " a name without a leading '/' is relative to the anchor's package)");
+        assertThatThrownBy(() -> Runbook.fromResource(RunbookTest.class, "/runbooks/Missing.md"))
+                .hasMessage("runbook resource not found: /runbooks/Missing.md (looked up as /runbooks/Missing.md"
+                        + " on the class path of dev.tocsin.core.RunbookTest)");
+        assertThat(Runbook.fromResource(RunbookTest.class, "/dev/tocsin/core/HaproxyBackendDown.md"))
+                .isEqualTo(seed);
     }
 
     @Test

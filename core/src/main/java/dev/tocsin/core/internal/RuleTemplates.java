@@ -167,7 +167,7 @@ public final class RuleTemplates {
         try {
             return Template.parse("__alert_" + ruleName, text);
         } catch (TemplateException e) {
-            throw new TemplateException(kind + " '" + key + "' of rule " + ruleName, e.line(), e.column(),
+            throw new TemplateException(kind + " \"" + key + "\" of rule " + ruleName, e.line(), e.column(),
                     e.detail());
         }
     }

@@ -373,9 +373,11 @@ public final class HttpStatsTransport implements StatsTransport {
                         false, null);
             }
             if (status == 503 || status == 404) {
-                // HAProxy answers 503 for any path but 'stats uri' on a stats frontend without a backend
-                throw new FetchException(what + ": is the path the stats page's 'stats uri' (e.g. /stats)? HAProxy"
-                        + " answers 503 for any other path of a stats-only frontend", status >= 500, null);
+                // HAProxy answers 503 for any path but 'stats uri' on a stats frontend without a backend; a 404
+                // comes from a server behind a frontend (a wrong port or path)
+                throw new FetchException(what + ": is the path the stats page's 'stats uri' (e.g. /stats)?"
+                        + (status == 503 ? " HAProxy answers 503 for any other path of a stats-only frontend"
+                                : " Is the port the stats listener's?"), status >= 500, null);
             }
             throw new FetchException(what, status >= 500, null);
         }

@@ -212,10 +212,12 @@ class HttpStatsTransportTest {
         try (RawServer s = new RawServer((req, out) -> RawServer.write(out,
                 req.contains("/five") ? "HTTP/1.1 503 Service Unavailable\r\n\r\n" : "HTTP/1.1 404 Not Found\r\n\r\n"))) {
             FetchException five = catchFetch(transport(s.port(), "/five", null, Duration.ofSeconds(2), 1024));
-            assertThat(five.getMessage()).contains("HTTP 503 Service Unavailable");
+            assertThat(five.getMessage()).contains("HTTP 503 Service Unavailable")
+                    .contains("HAProxy answers 503 for any other path of a stats-only frontend");
             assertThat(five.retriable()).isTrue();
             FetchException four = catchFetch(transport(s.port(), "/four", null, Duration.ofSeconds(2), 1024));
-            assertThat(four.getMessage()).contains("HTTP 404");
+            assertThat(four.getMessage()).contains("HTTP 404", "Is the port the stats listener's?")
+                    .doesNotContain("503");
             assertThat(four.retriable()).isFalse();
         }
     }

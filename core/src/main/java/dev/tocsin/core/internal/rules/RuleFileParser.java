@@ -194,7 +194,7 @@ public final class RuleFileParser {
     }
 
     private RuleFileException templateError(YamlNode r, TemplateException e) {
-        // RuleTemplates names the key as "label 'k'" or "annotation 'k'" inside the exception's input
+        // RuleTemplates names the key as 'label "k"' or 'annotation "k"' inside the exception's input
         String in = e.input();
         for (String kind : List.of("annotation", "label")) {
             YamlNode m = r.map().get(kind + "s");
@@ -202,7 +202,7 @@ public final class RuleFileParser {
                 continue;
             }
             for (Map.Entry<String, YamlNode> en : m.map().entrySet()) {
-                if (in.contains(kind + " '" + en.getKey() + "'")) {
+                if (in.contains(kind + " \"" + en.getKey() + "\"")) {
                     return error(en.getValue(), "template of " + kind + " '" + en.getKey() + "' "
                             + position(e) + e.detail());
                 }
