@@ -31,11 +31,23 @@ class HaproxyMaintenanceIT {
                 .backend("planned", disabled("p1"), disabled("p2"))
                 .backend("app", server("s1"), server("s2"))
                 .backend("broken", server("b1"))
+                // servers whose names do not resolve: HAProxy holds them in "MAINT (resolution)", an outage
+                .extraConfig(String.join("\n",
+                        "resolvers nowhere",
+                        "    nameserver ns1 127.0.0.1:" + HaproxyFixture.EXTRA_PORT,
+                        "    timeout resolve 200ms",
+                        "    hold nx 1s",
+                        "backend unresolved",
+                        "    server u1 app.invalid:80 check resolvers nowhere init-addr none",
+                        "    server u2 app2.invalid:80 check resolvers nowhere init-addr none"))
                 .start();
         haproxy.serverOf("broken", "b1").stop();
         await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20))
                 .until(() -> haproxy.status("broken", "BACKEND"), s -> s.equals("DOWN"));
         assertThat(haproxy.status("planned", "BACKEND")).isEqualTo("DOWN");
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20))
+                .until(() -> haproxy.status("unresolved", "u1"), s -> s.equals("MAINT (resolution)"));
+        assertThat(haproxy.status("unresolved", "BACKEND")).isEqualTo("DOWN");
     }
 
     @AfterEach
@@ -44,8 +56,11 @@ class HaproxyMaintenanceIT {
     }
 
     private List<Alert> firing(HaproxyRules.Maintenance m) {
-        try (Evaluator e = Evaluator.builder().source(HaproxySource.builder().runtimeApi(haproxy.unixSocket())
-                .build()).rule(HaproxyRules.backendDown(m)).build()) {
+        return firing(m, HaproxySource.builder().runtimeApi(haproxy.unixSocket()).build());
+    }
+
+    private static List<Alert> firing(HaproxyRules.Maintenance m, HaproxySource source) {
+        try (Evaluator e = Evaluator.builder().source(source).rule(HaproxyRules.backendDown(m)).build()) {
             return e.evaluate(Instant.now()).stream().filter(a -> a.state() == AlertState.FIRING).toList();
         }
     }
@@ -57,24 +72,37 @@ class HaproxyMaintenanceIT {
     @Test
     void fireIsThePublishedBehaviour() {
         List<Alert> f = firing(HaproxyRules.Maintenance.FIRE);
-        assertThat(backends(f)).containsExactly("broken", "planned");
+        assertThat(backends(f)).containsExactly("broken", "planned", "unresolved");
         assertThat(f).allSatisfy(a -> assertThat(a.labels().get("severity")).isEqualTo("critical"));
     }
 
     @Test
     void suppressSilencesPlannedMaintenanceOnly() throws Exception {
-        assertThat(backends(firing(HaproxyRules.Maintenance.SUPPRESS))).containsExactly("broken");
+        assertThat(backends(firing(HaproxyRules.Maintenance.SUPPRESS))).containsExactly("broken", "unresolved");
         haproxy.command("set server app/s1 state maint");
         haproxy.command("set server app/s2 state maint");
         await().atMost(Duration.ofSeconds(5)).until(() -> haproxy.status("app", "BACKEND"), s -> s.equals("DOWN"));
-        assertThat(backends(firing(HaproxyRules.Maintenance.SUPPRESS))).containsExactly("broken");
-        assertThat(backends(firing(HaproxyRules.Maintenance.FIRE))).containsExactly("app", "broken", "planned");
+        assertThat(backends(firing(HaproxyRules.Maintenance.SUPPRESS))).containsExactly("broken", "unresolved");
+        assertThat(backends(firing(HaproxyRules.Maintenance.FIRE)))
+                .containsExactly("app", "broken", "planned", "unresolved");
+    }
+
+    @Test
+    void serversLeftOutByExcludeServerStatesStillCountAsPlannedMaintenance() {
+        HaproxySource withoutMaint = HaproxySource.builder().runtimeApi(haproxy.unixSocket())
+                .excludeServerStates("MAINT").build();
+        assertThat(backends(firing(HaproxyRules.Maintenance.SUPPRESS, withoutMaint)))
+                .containsExactly("broken", "unresolved");
+        List<Alert> marked = firing(HaproxyRules.Maintenance.MARK_PLANNED, HaproxySource.builder()
+                .runtimeApi(haproxy.unixSocket()).excludeServerStates("MAINT").build());
+        assertThat(marked).filteredOn(a -> a.labels().get("backend").equals("planned")).singleElement()
+                .satisfies(a -> assertThat(a.labels().get("severity")).isEqualTo("info"));
     }
 
     @Test
     void markPlannedFiresWithInfoSeverity() {
         List<Alert> f = firing(HaproxyRules.Maintenance.MARK_PLANNED);
-        assertThat(backends(f)).containsExactly("broken", "planned");
+        assertThat(backends(f)).containsExactly("broken", "planned", "unresolved");
         Alert planned = f.stream().filter(a -> a.labels().get("backend").equals("planned")).findFirst().orElseThrow();
         assertThat(planned.labels().get("planned")).isEqualTo("true");
         assertThat(planned.labels().get("severity")).isEqualTo("info");
@@ -82,5 +110,10 @@ class HaproxyMaintenanceIT {
         Alert broken = f.stream().filter(a -> a.labels().get("backend").equals("broken")).findFirst().orElseThrow();
         assertThat(broken.labels().get("severity")).isEqualTo("critical");
         assertThat(broken.labels().has("planned")).isFalse();
+        // every server in MAINT, but because its name does not resolve: an outage
+        Alert unresolved = f.stream().filter(a -> a.labels().get("backend").equals("unresolved")).findFirst()
+                .orElseThrow();
+        assertThat(unresolved.labels().get("severity")).isEqualTo("critical");
+        assertThat(unresolved.context()).doesNotContainKey("maintenance");
     }
 }

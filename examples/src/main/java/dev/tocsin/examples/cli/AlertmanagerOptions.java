@@ -65,11 +65,12 @@ final class AlertmanagerOptions {
      * Returns the notifier the options describe, or {@code null} when no {@code --alertmanager} was given.
      *
      * @param cmd the command, for usage errors
+     * @param externalLabels the labels added to every alert sent that does not have them
      * @return the notifier (its delivery threads started), or null
      * @throws CommandLine.ParameterException if the options contradict each other or a file cannot be used; the
      *     message never holds a secret (nor a URL, which might)
      */
-    AlertmanagerNotifier build(CommandLine cmd) {
+    AlertmanagerNotifier build(CommandLine cmd, dev.tocsin.core.Labels externalLabels) {
         boolean password = passwordEnv != null || passwordFile != null;
         boolean token = tokenEnv != null || tokenFile != null;
         if (alertmanagers.isEmpty()) {
@@ -94,7 +95,7 @@ final class AlertmanagerOptions {
             throw new CommandLine.ParameterException(cmd, "--alertmanager-ca-file applies to https Alertmanagers"
                     + " only");
         }
-        AlertmanagerNotifier.Builder b = AlertmanagerNotifier.builder();
+        AlertmanagerNotifier.Builder b = AlertmanagerNotifier.builder().externalLabels(externalLabels);
         try {
             for (URI u : urls) {
                 b.url(u);

@@ -222,10 +222,14 @@ final class CheckCommand implements Callable<Integer> {
         double up = Double.NaN;
         final Map<String, Server> servers = new TreeMap<>();
 
+        /**
+         * Servers in state UP, as the alerts' {@code servers_up} context counts them: a DRAIN or NOLB server (which
+         * {@code haproxy_server_up} gives as 1) takes no new traffic, and a backend of drained servers is DOWN.
+         */
         int serversUp() {
             int n = 0;
             for (Server s : servers.values()) {
-                n += s.up == 1 ? 1 : 0;
+                n += s.state().equals("UP") ? 1 : 0;
             }
             return n;
         }

@@ -61,6 +61,11 @@ final class WatchCommand implements Callable<Integer> {
             + " HaproxyDown, HaproxyBackendDown and HaproxyServerDown.")
     boolean noPresets;
 
+    @Option(names = "--external-label", paramLabel = "NAME=VALUE",
+            description = "A label added to every alert sent to the Alertmanagers (unless the alert has it) and seen"
+                    + " as $externalLabels in templates, as Prometheus' global external_labels; repeat for several.")
+    List<String> externalLabels = new ArrayList<>();
+
     @Option(names = "--json", description = "Print each transition as one JSON object per line.")
     boolean json;
 
@@ -92,8 +97,9 @@ final class WatchCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(cmd, "--rules: " + e.getMessage());
             }
         }
+        dev.tocsin.core.Labels external = externalLabels(cmd, externalLabels);
         HaproxySource source = stats.buildSource(cmd, interval);
-        AlertmanagerNotifier notifier = alerting.build(cmd);
+        AlertmanagerNotifier notifier = alerting.build(cmd, external);
         PrintWriter out = cmd.getOut();
         PrintWriter err = cmd.getErr();
         List<Rule> presets = new ArrayList<>(noPresets ? List.of() : HaproxyRules.availability());
@@ -107,6 +113,7 @@ final class WatchCommand implements Callable<Integer> {
                 .source(source)
                 .rules(presets)
                 .interval(interval)
+                .externalLabels(external)
                 .listener(alert -> print(out, alert));
         if (loaded != null) {
             // alerting and recording rules in file order, with the groups' limits
@@ -170,5 +177,30 @@ final class WatchCommand implements Callable<Integer> {
             out.println(text);
             out.flush();
         }
+    }
+
+    /**
+     * Parses the {@code --external-label NAME=VALUE} options: a Prometheus label name (not starting with
+     * {@code __}), a non-empty value, each name once.
+     */
+    static dev.tocsin.core.Labels externalLabels(CommandLine cmd, List<String> options) {
+        dev.tocsin.core.Labels.Builder b = dev.tocsin.core.Labels.builder();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String o : options) {
+            int eq = o.indexOf('=');
+            String name = eq < 0 ? o : o.substring(0, eq);
+            if (eq < 0 || !name.matches("[a-zA-Z_][a-zA-Z0-9_]*") || name.startsWith("__")) {
+                throw new CommandLine.ParameterException(cmd, "--external-label takes NAME=VALUE with a label name"
+                        + " ([a-zA-Z_][a-zA-Z0-9_]*, not starting with __), got '" + o + "'");
+            }
+            if (eq == o.length() - 1) {
+                throw new CommandLine.ParameterException(cmd, "--external-label " + name + "= has an empty value");
+            }
+            if (!seen.add(name)) {
+                throw new CommandLine.ParameterException(cmd, "--external-label " + name + " is given twice");
+            }
+            b.put(name, o.substring(eq + 1));
+        }
+        return b.build();
     }
 }

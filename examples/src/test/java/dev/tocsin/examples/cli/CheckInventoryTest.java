@@ -32,4 +32,19 @@ class CheckInventoryTest {
         assertThat(app.servers.get("s2").describe()).isEqualTo("UP, check L7OK (Layer7 check passed: HTTP 200)");
         assertThat(inv.get("stats").servers).isEmpty();
     }
+
+    @Test
+    void aDrainedServerIsNotCountedUpThoughItsUpSeriesIsOne() {
+        // HAProxy puts a backend whose only server drains DOWN; the count agrees with the alert's servers_up context
+        Map<String, CheckCommand.Backend> inv = CheckCommand.inventory(List.of(
+                Sample.of("haproxy_backend_up", 0, "backend", "drained"),
+                Sample.of("haproxy_server_up", 1, "backend", "drained", "server", "s1"),
+                Sample.of("haproxy_server_status", 1, "backend", "drained", "server", "s1", "state", "DRAIN"),
+                Sample.of("haproxy_server_status", 0, "backend", "drained", "server", "s1", "state", "UP"),
+                Sample.of("haproxy_server_up", 1, "backend", "drained", "server", "nocheck")));
+        CheckCommand.Backend drained = inv.get("drained");
+        assertThat(drained.servers.get("s1").describe()).isEqualTo("DRAIN");
+        assertThat(drained.serversUp()).as("s1 drains; a server without a status series counts by its up")
+                .isEqualTo(1);
+    }
 }

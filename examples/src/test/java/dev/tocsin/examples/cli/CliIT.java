@@ -268,13 +268,17 @@ class CliIT {
             Cli bearer = Cli.run(ENV, withAuth("watch", "--stats", lb.statsUrl(), "--interval", "200ms",
                     "--max-duration", "3s", "--alertmanager", "http://127.0.0.1:" + plain.getAddress().getPort(),
                     "--alertmanager-token-file", tokenFile.toString(),
-                    "--alertmanager-generator-url", "http://dash.example/haproxy?panel=2"));
+                    "--alertmanager-generator-url", "http://dash.example/haproxy?panel=2",
+                    "--external-label", "cluster=eu-1", "--external-label", "severity=ignored"));
             assertThat(bearer.code()).isZero();
             await("an alert with a bearer token").atMost(Duration.ofSeconds(10))
                     .until(() -> !plainRequests.isEmpty());
             assertThat(plainRequests.get(0)).startsWith("Bearer t0ken-Secret\n")
                     .contains("\"alertname\":\"HaproxyBackendDown\"")
-                    .contains("\"generatorURL\":\"http://dash.example/haproxy?panel=2\"");
+                    .contains("\"generatorURL\":\"http://dash.example/haproxy?panel=2\"")
+                    // external labels are added where the alert has none of that name, as Prometheus adds them
+                    .contains("\"cluster\":\"eu-1\"", "\"severity\":\"critical\"")
+                    .doesNotContain("ignored");
             assertThat(bearer.out() + bearer.err()).doesNotContain("t0ken-Secret");
         } finally {
             tls.stop(0);

@@ -65,6 +65,14 @@ class MainTest {
         assertUsageError(Cli.run("check", "--stats", "http://my_lb:8404/stats"),
                 "--stats: statsUri has the host name 'my_lb' with an underscore");
         assertUsageError(Cli.run("check", "--stats", "tcp://my_lb:99999"), "--stats: port must be 1..65535: 99999");
+        assertUsageError(Cli.run("watch", "--stats", "http://lb:8404/stats", "--external-label", "cluster"),
+                "--external-label takes NAME=VALUE with a label name");
+        assertUsageError(Cli.run("watch", "--stats", "http://lb:8404/stats", "--external-label", "__x=1"),
+                "not starting with __), got '__x=1'");
+        assertUsageError(Cli.run("watch", "--stats", "http://lb:8404/stats", "--external-label", "a="),
+                "--external-label a= has an empty value");
+        assertUsageError(Cli.run("watch", "--stats", "http://lb:8404/stats", "--external-label", "a=1",
+                "--external-label", "a=2"), "--external-label a is given twice");
         Cli underscored = Cli.run("check", "--stats", "tcp://no_such_host:9");
         assertThat(underscored.code()).as("a read failure, not a usage error").isEqualTo(3);
         assertThat(underscored.out()).contains("cannot read tcp://no_such_host:9: unknown host no_such_host");

@@ -20,7 +20,11 @@ public final class BackendDiagnostics {
 
     private static final List<String> READS = List.of(
             "haproxy_server_status", "haproxy_server_up", "haproxy_server_check_status", "haproxy_server_check_info",
-            "haproxy_server_last_change_seconds", "haproxy_backend_servers", "haproxy_backend_servers_total");
+            "haproxy_server_last_change_seconds", "haproxy_backend_servers", "haproxy_backend_servers_total",
+            "haproxy_backend_servers_unresolved");
+
+    /** Server rows of a backend in {@code MAINT (resolution)}: their address could not be resolved. */
+    static final String UNRESOLVED = "haproxy_backend_servers_unresolved";
 
     /**
      * Returns every metric name the contexts and {@link #allInMaintenance} read, each only through
@@ -226,7 +230,9 @@ public final class BackendDiagnostics {
                 up++;
             }
         }
-        String list = down.isEmpty() ? "none reported (no server series for this backend)" : String.join("; ", down);
+        String list = !down.isEmpty() ? String.join("; ", down)
+                : servers.isEmpty() ? "none reported (no server series for this backend)"
+                : "none (every server UP; HAProxy gives the backend no usable server, e.g. all of weight 0)";
         if (notListed > 0) {
             list += "; and " + notListed + " more";
         }
@@ -245,9 +251,11 @@ public final class BackendDiagnostics {
     }
 
     /**
-     * Returns whether the backend named by {@code labels} has at least one server and every one is in MAINT. Reads
-     * {@code haproxy_backend_servers_total} and {@code haproxy_backend_servers{state="MAINT"}} when present, else
-     * the servers' {@code haproxy_server_status} series.
+     * Returns whether the backend named by {@code labels} has at least one server and every one is in MAINT, none
+     * of them because its address did not resolve ({@code MAINT (resolution)}, a DNS outage). Reads
+     * {@code haproxy_backend_servers_total}, {@code haproxy_backend_servers{state="MAINT"}} and
+     * {@code haproxy_backend_servers_unresolved} when present, else the servers' {@code haproxy_server_status}
+     * series (which cannot tell a resolution failure from planned maintenance).
      */
     public static boolean allInMaintenance(MetricsView metrics, Labels labels) {
         Map<String, String> same = sameBackend(labels);
@@ -257,7 +265,10 @@ public final class BackendDiagnostics {
         List<Sample> maint = metrics.seriesMatching("haproxy_backend_servers", maintenance);
         if (total.size() == 1 && maint.size() == 1) {
             double t = total.get(0).value();
-            return t > 0 && maint.get(0).value() == t;
+            // servers that HAProxy holds in MAINT because their name did not resolve are an outage, not planned work
+            List<Sample> unresolved = metrics.seriesMatching(UNRESOLVED, same);
+            boolean anyUnresolved = unresolved.size() == 1 && unresolved.get(0).value() > 0;
+            return t > 0 && maint.get(0).value() == t && !anyUnresolved;
         }
         Map<String, ServerFacts> servers = servers(metrics, labels);
         if (servers.isEmpty()) {

@@ -61,7 +61,7 @@ public final class RuntimeApiTransport implements StatsTransport {
 
     @Override
     public void fetchStat(BodySink sink) throws FetchException {
-        exchange("show stat\n", sink);
+        exchange("show stat\n", sink, true);
     }
 
     @Override
@@ -94,6 +94,24 @@ public final class RuntimeApiTransport implements StatsTransport {
      * @throws FetchException on connect failure, timeout, a response over the cap, or from the sink
      */
     private void exchange(String command, BodySink sink) throws FetchException {
+        exchange(command, sink, false);
+    }
+
+    /** The most of an answer that is not CSV read for its message. */
+    private static final int NOT_CSV_CAP = 4096;
+
+    /** The error for an answer to {@code command} that is not CSV: its first line, cut and made printable. */
+    private FetchException notCsv(String command, java.io.ByteArrayOutputStream answer) {
+        String first = answer.toString(StandardCharsets.UTF_8).strip().lines().findFirst().orElse("");
+        StringBuilder sb = new StringBuilder();
+        first.codePoints().limit(120).forEach(c -> sb.appendCodePoint(c < 0x20 || c == 0x7f ? '?' : c));
+        boolean unknown = first.startsWith("Unknown command");
+        return new FetchException(display + " answered '" + command.trim() + "' with '" + sb + "'"
+                + (unknown ? ", not CSV: is it the master CLI socket (haproxy -S)? Point Tocsin at a worker's"
+                + " 'stats socket' (global section)" : ", not CSV"), false, null);
+    }
+
+    private void exchange(String command, BodySink sink, boolean expectCsv) throws FetchException {
         Deadline connectDeadline = Deadline.after(connectTimeout);
         try (SocketChannel ch = socketPath != null
                 ? SocketChannel.open(StandardProtocolFamily.UNIX) : SocketChannel.open();
@@ -111,18 +129,46 @@ public final class RuntimeApiTransport implements StatsTransport {
             key.interestOps(SelectionKey.OP_READ);
             ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
             long received = 0;
+            // an answer to "show stat" that is not CSV (the master CLI's "Unknown command", "Permission denied"): the
+            // master CLI keeps the connection open, so it is read only up to an empty line, 4 KiB or half a second
+            java.io.ByteArrayOutputStream notCsv = null;
+            Deadline notCsvDeadline = null;
             while (true) {
                 int n = ch.read(buf);
                 if (n < 0) {
+                    if (notCsv != null) {
+                        throw notCsv(command, notCsv);
+                    }
                     return;
                 }
                 if (n == 0) {
-                    await(selector, deadline, "reading the answer to '" + command.trim() + "' from " + display);
+                    try {
+                        await(selector, notCsv != null ? notCsvDeadline : deadline,
+                                "reading the answer to '" + command.trim() + "' from " + display);
+                    } catch (FetchException e) {
+                        if (notCsv != null) {
+                            throw notCsv(command, notCsv);
+                        }
+                        throw e;
+                    }
                     continue;
+                }
+                if (received == 0 && expectCsv && buf.get(0) != '#') {
+                    notCsv = new java.io.ByteArrayOutputStream();
+                    notCsvDeadline = Deadline.after(Duration.ofMillis(Math.min(500, deadline.remainingMillis())));
                 }
                 received += n;
                 if (received > maxBytes) {
                     throw BoundedBuffer.tooLarge("response from " + display, maxBytes);
+                }
+                if (notCsv != null) {
+                    notCsv.write(buf.array(), 0, Math.min(n, NOT_CSV_CAP - notCsv.size()));
+                    buf.clear();
+                    String text = notCsv.toString(StandardCharsets.UTF_8);
+                    if (notCsv.size() >= NOT_CSV_CAP || text.contains("\n\n")) {
+                        throw notCsv(command, notCsv);
+                    }
+                    continue;
                 }
                 sink.accept(buf.array(), 0, n);
                 buf.clear();

@@ -98,6 +98,25 @@ class BackendDiagnosticsTest {
                 "state", "MAINT"));
         assertThat(BackendDiagnostics.allInMaintenance(view(s), alert("lb1", "app"))).isTrue();
         assertThat(BackendDiagnostics.allInMaintenance(view(s), alert("lb1", "b"))).isFalse();
+        // every server in MAINT, one of them because its name did not resolve: an outage, not planned work
+        s.add(Sample.of("haproxy_backend_servers_unresolved", 0, "instance", "lb1", "job", "haproxy", "backend",
+                "app"));
+        assertThat(BackendDiagnostics.allInMaintenance(view(s), alert("lb1", "app"))).isTrue();
+        s.set(s.size() - 1, Sample.of("haproxy_backend_servers_unresolved", 1, "instance", "lb1", "job", "haproxy",
+                "backend", "app"));
+        assertThat(BackendDiagnostics.allInMaintenance(view(s), alert("lb1", "app"))).isFalse();
+    }
+
+    @Test
+    void aDownBackendWhoseServersAreAllUpIsNotSaidToHaveNoServers() {
+        List<Sample> s = new ArrayList<>();
+        server(s, "lb1", "app", "s1", "UP", "L4OK", "Layer4 check passed", "", 30);
+        assertThat(BackendDiagnostics.backendContext(alert("lb1", "app"), view(s)))
+                .containsEntry(BackendDiagnostics.DOWN_SERVERS,
+                        "none (every server UP; HAProxy gives the backend no usable server, e.g. all of weight 0)")
+                .containsEntry(BackendDiagnostics.SERVERS_UP, "1 of 1 servers UP");
+        assertThat(BackendDiagnostics.backendContext(alert("lb1", "gone"), view(s)))
+                .containsEntry(BackendDiagnostics.DOWN_SERVERS, "none reported (no server series for this backend)");
     }
 
     @Test

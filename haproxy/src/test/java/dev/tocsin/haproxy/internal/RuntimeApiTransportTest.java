@@ -131,4 +131,39 @@ class RuntimeApiTransportTest {
             t.interrupt();
         }
     }
+
+    /** The master CLI (haproxy -S) answers an unknown command and keeps the connection open. */
+    @Test
+    void anAnswerThatIsNotCsvFailsAtOnceWithItsFirstLine() throws Exception {
+        Path sock = dir.resolve("master.sock");
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(sock));
+        Thread t = new Thread(() -> {
+            try (ServerSocketChannel s = server; SocketChannel c = s.accept()) {
+                c.read(ByteBuffer.allocate(256));
+                c.write(ByteBuffer.wrap(("Unknown command, but maybe one of the following ones is a better match:\n"
+                        + "  help [<command>]  : list matching or all commands\n\n")
+                        .getBytes(StandardCharsets.US_ASCII)));
+                Thread.sleep(30_000); // keeps the connection open, as the master CLI does
+            } catch (Exception ignored) {
+                // interrupted: done
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        try {
+            RuntimeApiTransport tr = RuntimeApiTransport.unix(sock, Duration.ofSeconds(1), Duration.ofSeconds(20),
+                    1 << 20);
+            long start = System.nanoTime();
+            assertThatThrownBy(tr::fetchStat).isInstanceOf(FetchException.class)
+                    .hasMessage("unix:" + sock + " answered 'show stat' with 'Unknown command, but maybe one of the"
+                            + " following ones is a better match:', not CSV: is it the master CLI socket (haproxy -S)?"
+                            + " Point Tocsin at a worker's 'stats socket' (global section)")
+                    .satisfies(e -> assertThat(((FetchException) e).retriable()).isFalse());
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("not the 20 s read timeout")
+                    .isLessThan(Duration.ofSeconds(10));
+        } finally {
+            t.interrupt();
+        }
+    }
 }

@@ -44,6 +44,8 @@ public final class AlertmanagerDispatcher implements AutoCloseable {
         Instant firedAt;
         Instant lastSentAt;
         long generation;
+        /** When the evaluator last listed the alert. */
+        Instant lastSeen;
     }
 
     /**
@@ -111,29 +113,42 @@ public final class AlertmanagerDispatcher implements AutoCloseable {
         generation++;
         Duration validFor = (n.evaluationInterval().compareTo(resendDelay) > 0 ? n.evaluationInterval() : resendDelay)
                 .multipliedBy(4);
-        int queued = 0;
+        List<Map.Entry<Labels, AmAlert>> batch = new ArrayList<>();
         for (Alert a : n.active()) {
-            queued += consider(a, now, validFor);
+            consider(a, now, validFor, batch);
         }
         for (Alert a : n.transitions()) {
             // Normally also in active; covers an evaluator that lists a transition only there.
             Sent s = sent.get(a.labels());
             if (s == null || s.generation != generation) {
-                queued += consider(a, now, validFor);
+                consider(a, now, validFor, batch);
             }
         }
+        // An alert the evaluator did not list this time (its rule failed, or its group did not run after a failed
+        // run) keeps its last send for as long as Alertmanager keeps the alert (validFor), as Prometheus keeps its
+        // alerts' last sending time through failed evaluations: when it is listed again unchanged, it waits out the
+        // resend delay instead of being sent at once. A new firing (another firedAt) is sent at once either way.
         Iterator<Sent> it = sent.values().iterator();
         while (it.hasNext()) {
-            if (it.next().generation != generation) {
+            Sent s = it.next();
+            if (s.generation != generation && (s.lastSeen == null || s.lastSeen.plus(validFor).isBefore(now))) {
                 it.remove();
             }
         }
-        return queued;
+        // one evaluation's alerts are queued at once: the workers send them in as few requests as the batch allows
+        for (DeliveryWorker<Labels, AmAlert> w : workers) {
+            w.offerAll(batch);
+        }
+        return batch.size();
     }
 
-    private int consider(Alert a, Instant now, Duration validFor) {
+    private void consider(Alert a, Instant now, Duration validFor, List<Map.Entry<Labels, AmAlert>> batch) {
         if (a.state() == AlertState.PENDING) {
-            return 0;
+            Sent pending = sent.get(a.labels());
+            if (pending != null) {
+                pending.lastSeen = now;
+            }
+            return;
         }
         Instant firedAt = a.firedAt().orElse(a.activeAt());
         Sent s = sent.get(a.labels());
@@ -141,12 +156,13 @@ public final class AlertmanagerDispatcher implements AutoCloseable {
             s = new Sent();
             sent.put(a.labels(), s);
         } else if (s.generation == generation) {
-            return 0;
+            return;
         }
         s.generation = generation;
+        s.lastSeen = now;
         boolean changed = s.state != a.state() || !firedAt.equals(s.firedAt);
         if (!changed && !s.lastSentAt.plus(resendDelay).isBefore(now)) {
-            return 0;
+            return;
         }
         s.state = a.state();
         s.firedAt = firedAt;
@@ -156,11 +172,7 @@ public final class AlertmanagerDispatcher implements AutoCloseable {
             endsAt = firedAt;
         }
         Labels labels = withExternal(a.labels());
-        AmAlert am = new AmAlert(labels, a.annotations(), firedAt, endsAt, generatorUrl);
-        for (DeliveryWorker<Labels, AmAlert> w : workers) {
-            w.offer(labels, am);
-        }
-        return 1;
+        batch.add(Map.entry(labels, new AmAlert(labels, a.annotations(), firedAt, endsAt, generatorUrl)));
     }
 
     private Labels withExternal(Labels labels) {

@@ -57,6 +57,36 @@ public final class CoalescingQueue<K, V> {
     }
 
     /**
+     * Adds or replaces every entry under one lock, so that a consumer taking a batch sees them all at once (one
+     * evaluation's alerts go out in one request, as Prometheus sends them).
+     *
+     * @return how many entries were dropped to make room
+     */
+    public int offerAll(List<Map.Entry<K, V>> batch) {
+        lock.lock();
+        try {
+            int dropped = 0;
+            for (Map.Entry<K, V> e : batch) {
+                if (entries.replace(e.getKey(), e.getValue()) == null) {
+                    if (entries.size() >= capacity) {
+                        Iterator<K> it = entries.keySet().iterator();
+                        it.next();
+                        it.remove();
+                        dropped++;
+                    }
+                    entries.put(e.getKey(), e.getValue());
+                }
+            }
+            if (!batch.isEmpty()) {
+                notEmpty.signal();
+            }
+            return dropped;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Puts entries back at the head (after a failed delivery), except those whose key got a newer value meanwhile.
      *
      * @return how many entries were dropped because the queue is full (the oldest go first)

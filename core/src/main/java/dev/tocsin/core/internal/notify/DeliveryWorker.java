@@ -115,6 +115,21 @@ public final class DeliveryWorker<K, V> {
         }
     }
 
+    /** Queues several values at once (see {@link CoalescingQueue#offerAll}); otherwise as {@link #offer}. */
+    public void offerAll(List<Map.Entry<K, V>> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        if (closing) {
+            stats.dropped.add(batch.size());
+            return;
+        }
+        int d = queue.offerAll(batch);
+        if (d > 0) {
+            noteDrops(d);
+        }
+    }
+
     private synchronized void noteDrops(int n) {
         stats.dropped.add(n);
         episodeDrops += n;

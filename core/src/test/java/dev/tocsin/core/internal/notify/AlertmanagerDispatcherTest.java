@@ -118,12 +118,52 @@ class AlertmanagerDispatcherTest {
     }
 
     @Test
-    void forgottenAlertsAreSentAgainWhenTheyComeBack() {
+    void anAlertMissingFromFailedEvaluationsKeepsItsLastSendAsInPrometheus() {
         AlertmanagerDispatcher d = dispatcher(Duration.ofMinutes(1), Labels.empty(), "");
         Alert f = firing("R", "a", T0, T0);
         assertThat(d.accept(new Notification(T0, INTERVAL, List.of(f), List.of(f)))).isEqualTo(1);
+        // its rule fails for two evaluations: the evaluator does not list it
         assertThat(d.accept(new Notification(T0.plusSeconds(5), INTERVAL, List.of(), List.of()))).isZero();
-        assertThat(d.accept(new Notification(T0.plusSeconds(10), INTERVAL, List.of(), List.of(f)))).isEqualTo(1);
+        assertThat(d.accept(new Notification(T0.plusSeconds(10), INTERVAL, List.of(), List.of()))).isZero();
+        // back unchanged: Alertmanager still holds it (endsAt 4 minutes on), so it waits for the resend delay
+        assertThat(d.accept(new Notification(T0.plusSeconds(15), INTERVAL, List.of(f), List.of()))).isZero();
+        assertThat(d.accept(new Notification(T0.plusSeconds(61), INTERVAL, List.of(f), List.of()))).isEqualTo(1);
+        // a new firing of the same labels (another firedAt) goes out at once
+        Alert again = firing("R", "a", T0.plusSeconds(70), T0.plusSeconds(70));
+        assertThat(d.accept(new Notification(T0.plusSeconds(70), INTERVAL, List.of(again), List.of(again))))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void anAlertMissingLongerThanAlertmanagerKeepsItIsSentAgainWhenItComesBack() {
+        AlertmanagerDispatcher d = dispatcher(Duration.ofMinutes(1), Labels.empty(), "");
+        Alert f = firing("R", "a", T0, T0);
+        assertThat(d.accept(new Notification(T0, INTERVAL, List.of(f), List.of(f)))).isEqualTo(1);
+        // validFor is 4 x max(resend delay, interval) = 4 minutes: after that Alertmanager has let it expire
+        Instant later = T0.plusSeconds(5);
+        for (; later.isBefore(T0.plusSeconds(245)); later = later.plusSeconds(5)) {
+            assertThat(d.accept(new Notification(later, INTERVAL, List.of(), List.of()))).isZero();
+        }
+        assertThat(d.accept(new Notification(later, INTERVAL, List.of(f), List.of()))).isEqualTo(1);
+    }
+
+    @Test
+    void oneEvaluationsAlertsGoOutInOneRequestUpToTheBatch() {
+        AlertmanagerDispatcher d = dispatcher(Duration.ofMinutes(1), Labels.empty(), "");
+        List<Alert> active = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            active.add(firing("R", "b" + i, T0, T0));
+        }
+        d.accept(new Notification(T0, INTERVAL, active, active));
+        await().until(() -> sentAlerts().size() == 300);
+        assertThat(transport.posts).hasSize(2);
+        assertThat(transport.posts).extracting(p -> {
+            try {
+                return JSON.readTree(p.body()).size();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).containsExactly(256, 44);
     }
 
     @Test

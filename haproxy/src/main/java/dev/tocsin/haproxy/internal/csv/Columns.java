@@ -45,7 +45,9 @@ final class Columns {
         /** Backend aggregate: number of server rows. */
         AGG_TOTAL,
         /** Backend aggregate: number of server rows in a state. */
-        AGG_STATE
+        AGG_STATE,
+        /** Backend aggregate: number of server rows in {@code MAINT (resolution)}. */
+        AGG_UNRESOLVED
     }
 
     /** The one-hot states, in the order of {@link StatusRules#state}. */
@@ -157,6 +159,7 @@ final class Columns {
         for (String st : STATES) {
             s.add(new Slot(p + "servers", "", Kind.AGG_STATE, "state", st, false));
         }
+        s.add(new Slot(p + "servers_unresolved", "", Kind.AGG_UNRESOLVED, "", "", false));
         BACKEND_SLOTS = Collections.unmodifiableList(s);
     }
 

@@ -57,6 +57,10 @@ public final class HaproxyCsvMapper {
     private static final Set<String> SERVER_ONLY_FAMILIES;
     /** Per row type and slot: the index of its metric in {@link #FAMILY_NAMES}. */
     private static final int[][] FAMILIES = new int[3][];
+    /** HAProxy's status of a server whose address did not resolve (it holds it in maintenance until it does). */
+    static final String UNRESOLVED_STATUS = "MAINT (resolution)";
+    /** Index, in a backend's server counts (total, then one per state), of the unresolved servers' count. */
+    private static final int UNRESOLVED_COUNT = 1 + Columns.STATES.size();
     /** Per row type and slot: the index in {@link Columns#STATES} of a (AGG_)STATE slot's label value, else -1. */
     private static final int[][] SLOT_STATES = new int[3][];
     private static final java.lang.invoke.VarHandle LONGS =
@@ -805,17 +809,19 @@ public final class HaproxyCsvMapper {
             status = status(en, b, fs[p.statusCol], fe[p.statusCol], fq[p.statusCol]);
             state = en.stateIndex;
         }
-        if (type == Columns.SERVER && !excludedStates.isEmpty() && excludedStates.contains(status)) {
-            return;
+        // an excluded server row (a parked server-template slot in MAINT, say) gives no series of its own, but still
+        // counts in its backend's aggregates: "every server in maintenance" must see it
+        boolean excluded = type == Columns.SERVER && !excludedStates.isEmpty() && excludedStates.contains(status);
+        if (!excluded) {
+            emitRow(sc, p, b, rowLine, nf, type, en, status, state);
         }
-        emitRow(sc, p, b, rowLine, nf, type, en, status, state);
         if (type == Columns.SERVER) {
             // servers of a backend are consecutive: look the backend up once per run of rows
             int[] counts = sc.runCounts;
             if (counts == null || !sameRange(b, sc.runStart, sc.runEnd, ps, pe)) {
                 counts = sc.perBackend.get(en.proxy);
                 if (counts == null) {
-                    counts = new int[1 + Columns.STATES.size()];
+                    counts = new int[UNRESOLVED_COUNT + 1];
                     sc.perBackend.put(en.proxy, counts);
                 }
                 sc.runCounts = counts;
@@ -825,6 +831,12 @@ public final class HaproxyCsvMapper {
             counts[0]++;
             if (state >= 0) {
                 counts[1 + state]++;
+            }
+            if (status.equals(UNRESOLVED_STATUS)) {
+                counts[UNRESOLVED_COUNT]++;
+            }
+            if (excluded) {
+                return;
             }
             if (sc.servers != null) {
                 sc.servers.add(serverState(p, en, b, nf, status));
@@ -939,6 +951,8 @@ public final class HaproxyCsvMapper {
                     emitFixed(sc.out, en, i, slots[i], counts == null ? 0 : counts[0]);
                 } else if (kinds[i] == Kind.AGG_STATE) {
                     emitFixed(sc.out, en, i, slots[i], counts == null ? 0 : counts[1 + states[i]]);
+                } else if (kinds[i] == Kind.AGG_UNRESOLVED) {
+                    emitFixed(sc.out, en, i, slots[i], counts == null ? 0 : counts[UNRESOLVED_COUNT]);
                 }
             }
         }
@@ -1670,7 +1684,7 @@ public final class HaproxyCsvMapper {
             aggregateOn = new boolean[backend.size()];
             for (int i = 0; i < aggregateOn.length; i++) {
                 Kind k = backend.get(i).kind();
-                aggregateOn[i] = (k == Kind.AGG_TOTAL || k == Kind.AGG_STATE)
+                aggregateOn[i] = (k == Kind.AGG_TOTAL || k == Kind.AGG_STATE || k == Kind.AGG_UNRESOLVED)
                         && interest.includes(backend.get(i).metric());
             }
             for (int t = 0; t < 3; t++) {

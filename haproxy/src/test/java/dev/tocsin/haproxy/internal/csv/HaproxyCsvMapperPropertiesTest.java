@@ -698,18 +698,19 @@ class HaproxyCsvMapperPropertiesTest {
     }
 
     /**
-     * A backend's server counts ({@code haproxy_backend_servers_total}, {@code haproxy_backend_servers{state}}) are
-     * those of its kept server rows, wherever they stand in the document (right before the backend row, as HAProxy
+     * A backend's server counts ({@code haproxy_backend_servers_total}, {@code haproxy_backend_servers{state}},
+     * {@code haproxy_backend_servers_unresolved}) are those of its server rows, excluded states included, wherever they stand in the document (right before the backend row, as HAProxy
      * lists them, elsewhere, or split into several runs), on a reused mapper and fed in pieces.
      */
     @Test
     void backendServerCountsAreThoseOfItsServerRowsWhereverTheyStand() {
         // a quoted pxname is the same backend as the unquoted one, but other bytes
         String[] names = {"b1,s1", "b1,s2", "\"b1\",s3", "b2,s1", "b2,s2", "b1,BACKEND", "b2,BACKEND", "b3,BACKEND"};
-        String[] statuses = {"UP", "DOWN", "MAINT", "UP 1/3", "DRAIN", "NOLB", "no check"};
+        String[] statuses = {"UP", "DOWN", "MAINT", "UP 1/3", "DRAIN", "NOLB", "no check", "MAINT (resolution)"};
         Gen<int[]> row = integers().between(0, names.length - 1).zip(integers().between(0, statuses.length - 1),
                 (n, st) -> new int[] {n, st});
-        // the exporter's option to leave out servers in some states: they count nowhere
+        // the exporter's option to leave out servers in some states: no series of their own, but they still count in
+        // their backend's aggregates (a backend whose servers are all parked in MAINT is all in maintenance)
         List<MappingOptions> options = List.of(MappingOptions.defaults(), new MappingOptions(
                 dev.tocsin.haproxy.StatusMapping.FIXED, java.util.Set.of(), java.util.Set.of("MAINT", "DRAIN")));
         qt().withExamples(300).forAll(lists().of(lists().of(row).ofSizeBetween(0, 14)).ofSizeBetween(1, 3),
@@ -736,18 +737,31 @@ class HaproxyCsvMapperPropertiesTest {
                                 continue;
                             }
                             java.util.Set<String> excluded = options.get(o).excludedServerStates();
-                            List<ServerState> mine = r.servers().stream()
-                                    .filter(st -> st.backend().equals(backend) && !excluded.contains(st.status()))
-                                    .toList();
+                            // the server rows of this backend, a duplicate (same backend and server) skipped
+                            java.util.Set<String> seen = new java.util.HashSet<>();
+                            List<String> mine = new java.util.ArrayList<>();
+                            for (int[] x : rows) {
+                                String[] bs = names[x[0]].replace("\"", "").split(",");
+                                if (!bs[1].equals("BACKEND") && seen.add(bs[0] + "/" + bs[1])
+                                        && bs[0].equals(backend)) {
+                                    mine.add(statuses[x[1]]);
+                                }
+                            }
+                            assertThat(r.servers().stream().filter(st -> st.backend().equals(backend)).count())
+                                    .as("kept rows").isEqualTo(mine.stream().filter(st -> !excluded.contains(st))
+                                            .count());
                             assertThat(got.get(CsvSamples.key("haproxy_backend_servers_total", "backend", backend)))
                                     .as("%s in %s", backend, sb).isEqualTo((double) mine.size());
                             for (int st = 0; st < Columns.STATES.size(); st++) {
                                 int state = st;
-                                long n = mine.stream().filter(x -> StatusRules.state(x.status()) == state).count();
+                                long n = mine.stream().filter(x -> StatusRules.state(x) == state).count();
                                 assertThat(got.get(CsvSamples.key("haproxy_backend_servers", "backend", backend,
                                         "state", Columns.STATES.get(st)))).as("%s %s in %s", backend,
                                         Columns.STATES.get(st), sb).isEqualTo((double) n);
                             }
+                            assertThat(got.get(CsvSamples.key("haproxy_backend_servers_unresolved", "backend",
+                                    backend))).as("%s unresolved in %s", backend, sb)
+                                    .isEqualTo((double) mine.stream().filter("MAINT (resolution)"::equals).count());
                         }
                     }
                 });
