@@ -85,6 +85,7 @@ class ExporterParityIT {
      */
     static final Set<String> TOCSIN_EXTRA_FAMILIES = Set.of(
             "haproxy_server_status", "haproxy_server_check_status", "haproxy_server_check_info",
+            "haproxy_server_status_info",
             "haproxy_server_last_change_seconds", "haproxy_backend_status", "haproxy_backend_last_change_seconds",
             "haproxy_backend_servers_total", "haproxy_backend_servers", "haproxy_backend_servers_unresolved",
             "haproxy_exporter_scrapes_total", "haproxy_exporter_csv_parse_failures_total");

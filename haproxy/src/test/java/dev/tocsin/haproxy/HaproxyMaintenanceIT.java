@@ -115,5 +115,7 @@ class HaproxyMaintenanceIT {
                 .orElseThrow();
         assertThat(unresolved.labels().get("severity")).isEqualTo("critical");
         assertThat(unresolved.context()).doesNotContainKey("maintenance");
+        assertThat(unresolved.context().get("down_servers")).contains("u1: MAINT (resolution)",
+                "u2: MAINT (resolution)");
     }
 }

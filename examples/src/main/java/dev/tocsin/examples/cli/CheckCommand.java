@@ -201,6 +201,9 @@ final class CheckCommand implements Callable<Integer> {
                 case "haproxy_server_check_info":
                     server(backends, backend, server).lastCheck = s.labels().get("last_chk");
                     break;
+                case "haproxy_server_status_info":
+                    server(backends, backend, server).status = s.labels().get("status");
+                    break;
                 default:
                     break;
             }
@@ -239,6 +242,8 @@ final class CheckCommand implements Callable<Integer> {
     static final class Server {
         double up = Double.NaN;
         String state = "";
+        /** The whole status when HAProxy gives a reason ({@code DOWN (agent)}), else empty. */
+        String status = "";
         String check = "";
         String checkDesc = "";
         String lastCheck = "";
@@ -248,7 +253,9 @@ final class CheckCommand implements Callable<Integer> {
         }
 
         String describe() {
-            StringBuilder sb = new StringBuilder(state());
+            String st = state();
+            StringBuilder sb = new StringBuilder(status != null && !status.isEmpty() && status.startsWith(st) ? status
+                    : st);
             if (!check.isEmpty()) {
                 sb.append(", check ").append(check);
                 if (!checkDesc.isEmpty() || !lastCheck.isEmpty()) {

@@ -44,6 +44,11 @@ class CheckInventoryTest {
                 Sample.of("haproxy_server_up", 1, "backend", "drained", "server", "nocheck")));
         CheckCommand.Backend drained = inv.get("drained");
         assertThat(drained.servers.get("s1").describe()).isEqualTo("DRAIN");
+        Map<String, CheckCommand.Backend> agent = CheckCommand.inventory(List.of(
+                Sample.of("haproxy_server_status", 1, "backend", "b", "server", "s1", "state", "DOWN"),
+                Sample.of("haproxy_server_status_info", 1, "backend", "b", "server", "s1", "status",
+                        "DOWN (agent)")));
+        assertThat(agent.get("b").servers.get("s1").describe()).isEqualTo("DOWN (agent)");
         assertThat(drained.serversUp()).as("s1 drains; a server without a status series counts by its up")
                 .isEqualTo(1);
     }

@@ -21,7 +21,7 @@ public final class BackendDiagnostics {
     private static final List<String> READS = List.of(
             "haproxy_server_status", "haproxy_server_up", "haproxy_server_check_status", "haproxy_server_check_info",
             "haproxy_server_last_change_seconds", "haproxy_backend_servers", "haproxy_backend_servers_total",
-            "haproxy_backend_servers_unresolved");
+            "haproxy_backend_servers_unresolved", "haproxy_server_status_info");
 
     /** Server rows of a backend in {@code MAINT (resolution)}: their address could not be resolved. */
     static final String UNRESOLVED = "haproxy_backend_servers_unresolved";
@@ -64,6 +64,8 @@ public final class BackendDiagnostics {
     static final class ServerFacts {
         final String name;
         String state = "";
+        /** The whole status when it gives a reason ({@code DOWN (agent)}), from haproxy_server_status_info. */
+        String status = "";
         String checkStatus = "";
         String checkDesc = "";
         String lastCheck = "";
@@ -83,7 +85,9 @@ public final class BackendDiagnostics {
 
         String describe() {
             StringBuilder sb = new StringBuilder(name).append(": ");
-            sb.append(!state.isEmpty() ? state : up == 0 ? "DOWN" : "UNKNOWN");
+            // the whole status says why when HAProxy gives a reason: the agent, a failed resolution, a tracked server
+            sb.append(!status.isEmpty() && !state.isEmpty() && status.startsWith(state) ? status
+                    : !state.isEmpty() ? state : up == 0 ? "DOWN" : "UNKNOWN");
             if (!checkStatus.isEmpty()) {
                 sb.append(", ").append(checkStatus);
                 if (!checkDesc.isEmpty()) {
@@ -188,6 +192,12 @@ public final class BackendDiagnostics {
             ServerFacts f = facts(byBackend, s.labels(), false);
             if (f != null) {
                 f.lastCheck = s.labels().get("last_chk");
+            }
+        }
+        for (Sample s : read.apply("haproxy_server_status_info")) {
+            ServerFacts f = facts(byBackend, s.labels(), false);
+            if (f != null && s.labels().get("status") != null) {
+                f.status = s.labels().get("status");
             }
         }
         for (Sample s : read.apply("haproxy_server_last_change_seconds")) {

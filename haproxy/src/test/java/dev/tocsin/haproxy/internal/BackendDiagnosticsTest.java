@@ -108,6 +108,17 @@ class BackendDiagnosticsTest {
     }
 
     @Test
+    void aStatusWithAReasonIsShownWhole() {
+        List<Sample> s = new ArrayList<>();
+        server(s, "lb1", "app", "s1", "DOWN", "L4OK", "Layer4 check passed", "", 4);
+        s.add(Sample.of("haproxy_server_status_info", 1, "instance", "lb1", "job", "haproxy", "backend", "app",
+                "server", "s1", "status", "DOWN (agent)"));
+        assertThat(BackendDiagnostics.backendContext(alert("lb1", "app"), view(s)))
+                .containsEntry(BackendDiagnostics.DOWN_SERVERS,
+                        "s1: DOWN (agent), L4OK Layer4 check passed, 4s since last change");
+    }
+
+    @Test
     void aDownBackendWhoseServersAreAllUpIsNotSaidToHaveNoServers() {
         List<Sample> s = new ArrayList<>();
         server(s, "lb1", "app", "s1", "UP", "L4OK", "Layer4 check passed", "", 30);

@@ -42,6 +42,8 @@ final class Columns {
         CHECK_STATUS,
         /** {@code haproxy_server_check_info}: 1, label last_chk. */
         CHECK_INFO,
+        /** {@code haproxy_server_status_info}: 1, label status, for a status with a reason ({@code DOWN (agent)}). */
+        STATUS_INFO,
         /** Backend aggregate: number of server rows. */
         AGG_TOTAL,
         /** Backend aggregate: number of server rows in a state. */
@@ -103,6 +105,7 @@ final class Columns {
         }
         s.add(new Slot(p + "check_status", "check_status", Kind.CHECK_STATUS, "", "", false));
         s.add(new Slot(p + "check_info", "last_chk", Kind.CHECK_INFO, "", "", false));
+        s.add(new Slot(p + "status_info", "status", Kind.STATUS_INFO, "", "", false));
         s.add(new Slot(p + "last_change_seconds", "lastchg", Kind.INT, "", "", false));
         SERVER_SLOTS = Collections.unmodifiableList(s);
 

@@ -921,10 +921,17 @@ public final class HaproxyCsvMapper {
                     }
                     v = 1;
                     break;
+                case STATUS_INFO:
+                    labels = statusInfoLabels(en, status);
+                    if (labels == null) {
+                        continue;
+                    }
+                    v = 1;
+                    break;
                 default:
                     continue; // aggregates: after all rows
             }
-            emitDynamic(sc.out, en, i, labels, v, kind == Kind.CHECK_STATUS);
+            emitDynamic(sc.out, en, i, labels, v, kind);
         }
     }
 
@@ -1024,13 +1031,13 @@ public final class HaproxyCsvMapper {
     }
 
     /** Adds the sample of a slot whose labels follow the row (check status/info). */
-    private void emitDynamic(SampleChunks out, RowTable.Entry en, int slot, Labels labels, double v,
-                             boolean check) {
+    private void emitDynamic(SampleChunks out, RowTable.Entry en, int slot, Labels labels, double v, Kind kind) {
         long bits = Double.doubleToRawLongBits(v);
         int k = slots(en) + rowCacheIndex[slot];
         Sample prev = cachedSamples[k];
         // the cached sample's labels, held in the entry: reading prev.labels() would touch the sample (a cache miss)
-        Labels last = check ? en.emittedCheckLabels : en.emittedInfoLabels;
+        Labels last = kind == Kind.CHECK_STATUS ? en.emittedCheckLabels
+                : kind == Kind.CHECK_INFO ? en.emittedInfoLabels : en.emittedStatusLabels;
         if (prev != null && cachedBits[k] == bits && last == labels) {
             out.append(prev, rowFamilies[slot]);
             return;
@@ -1038,12 +1045,32 @@ public final class HaproxyCsvMapper {
         Sample s = new Sample(labels, v);
         cachedSamples[k] = s;
         cachedBits[k] = bits;
-        if (check) {
+        if (kind == Kind.CHECK_STATUS) {
             en.emittedCheckLabels = labels;
-        } else {
+        } else if (kind == Kind.CHECK_INFO) {
             en.emittedInfoLabels = labels;
+        } else {
+            en.emittedStatusLabels = labels;
         }
         out.append(s, rowFamilies[slot]);
+    }
+
+    /**
+     * The labels of haproxy_server_status_info: the whole status when it gives a reason after the state
+     * ({@code DOWN (agent)}, {@code MAINT (resolution)}, {@code MAINT (via be/s1)}), else null (no series).
+     */
+    private static Labels statusInfoLabels(RowTable.Entry en, String status) {
+        if (status != en.statusInfoFor) {
+            en.statusInfoFor = status;
+            if (status.indexOf(" (") < 0) {
+                en.statusInfoLabels = null;
+            } else {
+                Labels.Builder lb = Labels.builder().put(Labels.METRIC_NAME, "haproxy_server_status_info");
+                rowLabels(lb, en);
+                en.statusInfoLabels = lb.put("status", status).build();
+            }
+        }
+        return en.statusInfoLabels;
     }
 
     /** Builds the labels of a fixed slot of the row (once per row and slot: later samples reuse them). */

@@ -50,6 +50,10 @@ final class RowTable {
         /** The labels of the cached check_status / check_info samples (see HaproxyCsvMapper#emitDynamic). */
         Labels emittedCheckLabels;
         Labels emittedInfoLabels;
+        /** The labels of haproxy_server_status_info for {@link #statusInfoFor}, null when it has no reason. */
+        Labels statusInfoLabels;
+        String statusInfoFor;
+        Labels emittedStatusLabels;
         String lastChk = "";
         ServerState state;
         String stStatus;
@@ -88,6 +92,9 @@ final class RowTable {
             infoLabels = o.infoLabels;
             emittedCheckLabels = o.emittedCheckLabels;
             emittedInfoLabels = o.emittedInfoLabels;
+            statusInfoLabels = o.statusInfoLabels;
+            statusInfoFor = o.statusInfoFor;
+            emittedStatusLabels = o.emittedStatusLabels;
             lastChk = o.lastChk;
             state = o.state;
             stStatus = o.stStatus;

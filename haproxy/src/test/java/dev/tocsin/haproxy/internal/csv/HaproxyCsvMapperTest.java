@@ -117,6 +117,26 @@ class HaproxyCsvMapperTest {
     }
 
     @Test
+    void aStatusWithAReasonGivesItsWholeTextOnceItChanges() {
+        HaproxyCsvMapper reused = mapper;
+        for (String[] c : new String[][] {{"DOWN (agent)", "DOWN (agent)"}, {"MAINT (resolution)", "MAINT (resolution)"},
+            {"MAINT (via b/s2)", "MAINT (via b/s2)"}, {"UP 1/2", null}, {"no check", null}, {"DOWN", null}}) {
+            ScrapeResult r = CsvSamples.map(reused, HEADER + "b,s1,,\"" + c[0] + "\",2,,,,,,,,\n");
+            List<Sample> info = r.samples().stream()
+                    .filter(x -> x.metricName().equals("haproxy_server_status_info")).toList();
+            if (c[1] == null) {
+                assertThat(info).as(c[0]).isEmpty();
+            } else {
+                assertThat(info).as(c[0]).singleElement().satisfies(x -> {
+                    assertThat(x.labels().get("status")).isEqualTo(c[1]);
+                    assertThat(x.labels().get("server")).isEqualTo("s1");
+                    assertThat(x.value()).isEqualTo(1.0);
+                });
+            }
+        }
+    }
+
+    @Test
     void longLastCheckIsCut() {
         String longText = "x".repeat(1000);
         ScrapeResult r = CsvSamples.map(mapper, HEADER + "b,s1,,DOWN,2,L7RSP,,,,\"" + longText + "\",,,\n");
