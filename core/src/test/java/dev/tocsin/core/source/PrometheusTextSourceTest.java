@@ -147,6 +147,28 @@ class PrometheusTextSourceTest {
     }
 
     @Test
+    void aCompressedAnswerThatWasNotAskedForIsNamed() throws Exception {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/metrics", ex -> {
+            java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+            try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(gz)) {
+                z.write("a 1\n".getBytes(StandardCharsets.UTF_8));
+            }
+            ex.getResponseHeaders().add("Content-Encoding", "gzip");
+            ex.sendResponseHeaders(200, gz.size());
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(gz.toByteArray());
+            }
+        });
+        server.start();
+        URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/metrics");
+        assertThatThrownBy(() -> PrometheusTextSource.builder(uri).job("j").build().collect())
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("the answer is compressed (Content-Encoding: gzip), which Tocsin does not ask"
+                        + " for and cannot read");
+    }
+
+    @Test
     void aResponseThatNeverEndsFailsAtTheDeadline() throws Exception {
         URI uri = serve(200, "");
         URI slow = uri.resolve("/slow?token=hidden");

@@ -134,11 +134,24 @@ public final class HttpScraper {
             return new Failing(new ScrapeFailure("scrape of " + described + " failed: HTTP " + info.statusCode()
                     + (info.statusCode() / 100 == 3 ? " (redirects are not followed)" : "")));
         }
+        String encoding = info.headers().firstValue("Content-Encoding").orElse("identity").trim();
+        if (!encoding.isEmpty() && !encoding.equalsIgnoreCase("identity")) {
+            // not asked for (no Accept-Encoding is sent): say so rather than fail on the compressed bytes
+            return new Failing(new ScrapeFailure("scrape of " + described + " failed: the answer is compressed"
+                    + " (Content-Encoding: " + shortened(encoding) + "), which Tocsin does not ask for and cannot read;"
+                    + " turn compression off for this endpoint"));
+        }
         long declared = info.headers().firstValueAsLong("Content-Length").orElse(-1L);
         if (declared > maxBytes) {
             return new Failing(tooLarge());
         }
         return new Capped();
+    }
+
+    private static String shortened(String header) {
+        StringBuilder sb = new StringBuilder();
+        header.codePoints().limit(40).forEach(c -> sb.appendCodePoint(c < 0x20 || c == 0x7f ? '?' : c));
+        return sb.toString();
     }
 
     private ScrapeFailure tooLarge() {

@@ -118,11 +118,12 @@ public final class PromTextParser {
             lineNo++;
             Sample s = new Line(input, text, start, end, lineNo).parse();
             if (s != null) {
+                // Prometheus' sample_limit counts every sample line of the scrape, repeated series included
+                if (sampleLimit > 0 && samples.size() + duplicates >= sampleLimit) {
+                    throw new SampleLimitExceeded(sampleLimit);
+                }
                 if (seen.add(s.labels())) {
                     samples.add(s);
-                    if (sampleLimit > 0 && samples.size() > sampleLimit) {
-                        throw new SampleLimitExceeded(sampleLimit);
-                    }
                 } else {
                     duplicates++;
                 }
@@ -235,7 +236,7 @@ public final class PromTextParser {
             if (pos < end) {
                 int tsCol = pos;
                 String ts = token();
-                if (!ts.matches("[+-]?[0-9]+") || !fitsLong(ts)) {
+                if (!ts.matches("[0-9]+") || !fitsLong(ts)) {
                     throw error(tsCol, "invalid timestamp '" + shorten(ts) + "': expected an integer in milliseconds");
                 }
                 skipBlanks();
@@ -360,12 +361,16 @@ public final class PromTextParser {
             if (unsigned.equals("inf") || unsigned.equals("infinity")) {
                 return negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
             }
-            if (unsigned.equals("nan")) {
-                return Double.NaN;
+            if (lower.equals("nan")) {
+                return Double.NaN; // Go's ParseFloat takes no sign before NaN
             }
-            if (v.matches("[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?")
-                    || v.matches("[+-]?0[xX]([0-9a-fA-F]+(\\.[0-9a-fA-F]*)?|\\.[0-9a-fA-F]+)[pP][+-]?[0-9]+")) {
-                return Double.parseDouble(v);
+            // Prometheus' text parser takes Go's decimal floats only (no hexadecimal: it refuses 'p', 'P' and '_')
+            if (v.matches("[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?")) {
+                double d = Double.parseDouble(v);
+                if (Double.isInfinite(d)) {
+                    throw error(col, "sample value '" + shorten(v) + "' out of range");
+                }
+                return d;
             }
             throw error(col, "invalid sample value '" + shorten(v) + "'");
         }

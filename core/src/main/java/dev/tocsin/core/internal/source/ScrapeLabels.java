@@ -17,13 +17,15 @@ public final class ScrapeLabels {
     /**
      * Returns the samples with {@code honor_labels} applied: when {@code honor} is false, a scraped {@code instance}
      * or {@code job} label moves to {@code exported_<name>} (prefixed with {@code exported_} again while that name is
-     * taken), so that the evaluator then sets the source's own value; when true, the samples are returned unchanged.
+     * taken), so that the evaluator then sets the source's own value, and of series that are then the same the first
+     * is kept; when true, the samples are returned unchanged.
      */
     public static List<Sample> apply(List<Sample> samples, boolean honor) {
         if (honor) {
             return samples;
         }
         List<Sample> out = new ArrayList<>(samples.size());
+        boolean renamed = false;
         for (Sample s : samples) {
             Labels l = s.labels();
             if (!l.has(TARGET_LABELS[0]) && !l.has(TARGET_LABELS[1])) {
@@ -44,7 +46,20 @@ public final class ScrapeLabels {
                 b.put(exported, value);
             }
             out.add(new Sample(b.build(), s.value()));
+            renamed = true;
         }
-        return out;
+        if (!renamed) {
+            return out;
+        }
+        // a renamed series can now equal another one (m{instance="x"} and m{exported_instance="x"}): as in
+        // Prometheus, where they are one series after relabeling, the first in the exposition is kept
+        java.util.Set<Labels> seen = new java.util.HashSet<>();
+        List<Sample> unique = new ArrayList<>(out.size());
+        for (Sample s : out) {
+            if (seen.add(s.labels())) {
+                unique.add(s);
+            }
+        }
+        return unique;
     }
 }

@@ -30,7 +30,7 @@ class PromTextParserTest {
                 + "c +Inf\n"
                 + "d -Inf\n"
                 + "  e{} 1e-3\n"
-                + "f{x=\"\",y=\"1\",} 0x1p4\n"
+                + "f{x=\"\",y=\"1\",} 1.6e1\n"
                 + "g{v=\"\\t\"}\t-2.5\n");
         assertThat(s).hasSize(7);
         assertThat(s.get(0).labels()).isEqualTo(Labels.of("__name__", "a_total", "path", "/x\"y\\z\nw", "code", "200"));
@@ -88,6 +88,15 @@ class PromTextParserTest {
         "# TYPE a|1|9|invalid metric type ''",
         "a 0x10|1|3|invalid sample value",
         "a 1d|1|3|invalid sample value",
+        // as Prometheus' text parser: no hexadecimal floats, no sign before NaN, no overflow, unsigned timestamps
+        "a 0x1p4|1|3|invalid sample value '0x1p4'",
+        "a 1_000|1|3|invalid sample value",
+        "a -NaN|1|3|invalid sample value '-NaN'",
+        "a +nan|1|3|invalid sample value '+nan'",
+        "a 1e400|1|3|sample value '1e400' out of range",
+        "a -1e400|1|3|sample value '-1e400' out of range",
+        "a 1 -5|1|5|invalid timestamp '-5'",
+        "a 1 +5|1|5|invalid timestamp '+5'",
     })
     void malformedLinesFailWithTheirPosition(String line, int lineNo, int column, String detail) {
         String text = "ok 1\n# HELP ok fine\n" + line + "\nlater 2\n";
@@ -141,5 +150,21 @@ class PromTextParserTest {
                 "exported_job", "z", "exported_exported_job", "y"));
         assertThat(out.get(1)).isEqualTo(in.get(1));
         assertThat(ScrapeLabels.apply(in, true)).isEqualTo(in);
+    }
+
+    @Test
+    void seriesThatTheRenamingMakesEqualKeepTheFirstAsInPrometheus() {
+        List<Sample> in = parse("m{exported_instance=\"x\"} 2\nm{instance=\"x\"} 1\nm{job=\"a\"} 3\n"
+                + "m{exported_job=\"a\"} 4\nn 5\n");
+        assertThat(ScrapeLabels.apply(in, false)).extracting(Sample::value).containsExactly(2.0, 3.0, 5.0);
+        assertThat(ScrapeLabels.apply(in, true)).hasSize(5);
+    }
+
+    @Test
+    void theSampleLimitCountsRepeatedSeriesAsPrometheusDoes() {
+        String text = "m 1\nm 2\nn 1\n";
+        assertThatThrownBy(() -> PromTextParser.parse("t", text.getBytes(StandardCharsets.UTF_8), 2))
+                .isInstanceOf(PromTextParser.SampleLimitExceeded.class);
+        assertThat(PromTextParser.parse("t", text.getBytes(StandardCharsets.UTF_8), 3).samples()).hasSize(2);
     }
 }
