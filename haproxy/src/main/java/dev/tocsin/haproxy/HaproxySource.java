@@ -542,8 +542,9 @@ public final class HaproxySource implements MetricSource, DeferringSource {
         }
 
         /**
-         * Drops the series of server rows whose status is exactly one of these strings (e.g. {@code "MAINT"} for
-         * parked server-template slots), like the exporter's {@code --haproxy.server-exclude-states}. Default: none.
+         * Drops the series of server rows whose status is exactly one of these strings (e.g.
+         * {@code "MAINT (resolution)"} for the spare slots of a server-template, {@code "MAINT"} for servers parked in
+         * maintenance), like the exporter's {@code --haproxy.server-exclude-states}. Default: none.
          * The backend aggregates ({@code haproxy_backend_servers_total}, {@code haproxy_backend_servers{state}}) still
          * count them, so a backend of parked servers is still seen as all in maintenance.
          *

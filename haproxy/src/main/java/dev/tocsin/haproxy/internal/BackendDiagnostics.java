@@ -25,6 +25,8 @@ public final class BackendDiagnostics {
 
     /** Server rows of a backend in {@code MAINT (resolution)}: their address could not be resolved. */
     static final String UNRESOLVED = "haproxy_backend_servers_unresolved";
+    /** HAProxy's status of a server whose address did not resolve. */
+    private static final String UNRESOLVED_STATUS = "MAINT (resolution)";
 
     /**
      * Returns every metric name the contexts and {@link #allInMaintenance} read, each only through
@@ -261,11 +263,12 @@ public final class BackendDiagnostics {
     }
 
     /**
-     * Returns whether the backend named by {@code labels} has at least one server and every one is in MAINT, none
-     * of them because its address did not resolve ({@code MAINT (resolution)}, a DNS outage). Reads
+     * Returns whether the backend named by {@code labels} has at least one server and every one is in MAINT, not all
+     * of them because their address did not resolve ({@code MAINT (resolution)}: the spare slots of a
+     * {@code server-template} read so; a backend whose servers all read so has lost its addresses). Reads
      * {@code haproxy_backend_servers_total}, {@code haproxy_backend_servers{state="MAINT"}} and
      * {@code haproxy_backend_servers_unresolved} when present, else the servers' {@code haproxy_server_status}
-     * series (which cannot tell a resolution failure from planned maintenance).
+     * series (with {@code haproxy_server_status_info} for the unresolved ones).
      */
     public static boolean allInMaintenance(MetricsView metrics, Labels labels) {
         Map<String, String> same = sameBackend(labels);
@@ -275,20 +278,25 @@ public final class BackendDiagnostics {
         List<Sample> maint = metrics.seriesMatching("haproxy_backend_servers", maintenance);
         if (total.size() == 1 && maint.size() == 1) {
             double t = total.get(0).value();
-            // servers that HAProxy holds in MAINT because their name did not resolve are an outage, not planned work
+            // HAProxy holds a server whose name does not resolve in MAINT: the spare slots of a server-template read
+            // so while DNS is fine, but a backend whose servers all read so has lost its addresses (an outage)
             List<Sample> unresolved = metrics.seriesMatching(UNRESOLVED, same);
-            boolean anyUnresolved = unresolved.size() == 1 && unresolved.get(0).value() > 0;
-            return t > 0 && maint.get(0).value() == t && !anyUnresolved;
+            double u = unresolved.size() == 1 ? unresolved.get(0).value() : 0;
+            return t > 0 && maint.get(0).value() == t && u < t;
         }
         Map<String, ServerFacts> servers = servers(metrics, labels);
         if (servers.isEmpty()) {
             return false;
         }
+        int unresolvedServers = 0;
         for (ServerFacts f : servers.values()) {
             if (!f.state.equals("MAINT")) {
                 return false;
             }
+            if (f.status.equals(UNRESOLVED_STATUS)) {
+                unresolvedServers++;
+            }
         }
-        return true;
+        return unresolvedServers < servers.size();
     }
 }

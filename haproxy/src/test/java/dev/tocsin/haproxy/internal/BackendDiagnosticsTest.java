@@ -98,13 +98,51 @@ class BackendDiagnosticsTest {
                 "state", "MAINT"));
         assertThat(BackendDiagnostics.allInMaintenance(view(s), alert("lb1", "app"))).isTrue();
         assertThat(BackendDiagnostics.allInMaintenance(view(s), alert("lb1", "b"))).isFalse();
-        // every server in MAINT, one of them because its name did not resolve: an outage, not planned work
+        // every server in MAINT, some because their name does not resolve (a server-template's spare slots read so
+        // while DNS is fine): planned while one is in maintenance for another reason; all unresolved is an outage
         s.add(Sample.of("haproxy_backend_servers_unresolved", 0, "instance", "lb1", "job", "haproxy", "backend",
                 "app"));
         assertThat(BackendDiagnostics.allInMaintenance(view(s), alert("lb1", "app"))).isTrue();
         s.set(s.size() - 1, Sample.of("haproxy_backend_servers_unresolved", 1, "instance", "lb1", "job", "haproxy",
                 "backend", "app"));
+        assertThat(BackendDiagnostics.allInMaintenance(view(s), alert("lb1", "app"))).isTrue();
+        s.set(s.size() - 1, Sample.of("haproxy_backend_servers_unresolved", 2, "instance", "lb1", "job", "haproxy",
+                "backend", "app"));
         assertThat(BackendDiagnostics.allInMaintenance(view(s), alert("lb1", "app"))).isFalse();
+    }
+
+    @Test
+    void withoutAggregatesTheStatusInfoTellsUnresolvedServers() {
+        List<Sample> s = new ArrayList<>();
+        for (String server : List.of("slot1", "slot2")) {
+            server(s, "lb1", "tmpl", server, "MAINT", "", "", "", 5);
+            server(s, "lb1", "dns", server, "MAINT", "", "", "", 5);
+            s.add(Sample.of("haproxy_server_status_info", 1, "instance", "lb1", "job", "haproxy", "backend", "dns",
+                    "server", server, "status", "MAINT (resolution)"));
+        }
+        s.add(Sample.of("haproxy_server_status_info", 1, "instance", "lb1", "job", "haproxy", "backend", "tmpl",
+                "server", "slot2", "status", "MAINT (resolution)"));
+        assertThat(BackendDiagnostics.allInMaintenance(view(s), alert("lb1", "tmpl"))).isTrue();
+        assertThat(BackendDiagnostics.allInMaintenance(view(s), alert("lb1", "dns"))).isFalse();
+    }
+
+    /** Parked slots of a server-template as HAProxy 2.6 shows them, mapped by the real mapper. */
+    @Test
+    void aTemplatesParkedSlotsDoNotMakePlannedMaintenanceAnOutage() {
+        String csv = "# pxname,svname,status,type,\n" + "app,srv1,MAINT,2,\n" + "app,srv2,MAINT (resolution),2,\n"
+                + "app,srv3,MAINT (resolution),2,\n" + "app,BACKEND,DOWN,1,\n"
+                + "dns,srv1,MAINT (resolution),2,\n" + "dns,BACKEND,DOWN,1,\n";
+        for (java.util.Set<String> excluded : List.of(java.util.Set.<String>of(), java.util.Set.of("MAINT (resolution)"))) {
+            dev.tocsin.haproxy.internal.csv.HaproxyCsvMapper m = new dev.tocsin.haproxy.internal.csv.HaproxyCsvMapper(
+                    new dev.tocsin.haproxy.internal.csv.MappingOptions(dev.tocsin.haproxy.StatusMapping.FIXED,
+                            java.util.Set.of(), excluded, Labels.of("instance", "lb1", "job", "haproxy")));
+            byte[] b = csv.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            MetricsView v = view(m.map(b, b.length).samples());
+            assertThat(BackendDiagnostics.allInMaintenance(v, alert("lb1", "app"))).as("excluded %s", excluded)
+                    .isTrue();
+            assertThat(BackendDiagnostics.allInMaintenance(v, alert("lb1", "dns"))).as("excluded %s", excluded)
+                    .isFalse();
+        }
     }
 
     @Test

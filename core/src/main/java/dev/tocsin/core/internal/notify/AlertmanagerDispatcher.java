@@ -131,7 +131,9 @@ public final class AlertmanagerDispatcher implements AutoCloseable {
         Iterator<Sent> it = sent.values().iterator();
         while (it.hasNext()) {
             Sent s = it.next();
-            if (s.generation != generation && (s.lastSeen == null || s.lastSeen.plus(validFor).isBefore(now))) {
+            // a resolved alert no longer listed has left the evaluator's retention: nothing more to send for it
+            if (s.generation != generation && (s.state == AlertState.RESOLVED || s.lastSeen == null
+                    || s.lastSeen.plus(validFor).isBefore(now))) {
                 it.remove();
             }
         }
