@@ -100,6 +100,11 @@ final class StatsOptions {
             b.runtimeApi(Path.of(path));
         } else if (lower.startsWith("tcp://")) {
             URI uri = parseUri(cmd, where);
+            if (uri.getRawAuthority() != null && uri.getRawAuthority().indexOf('@') >= 0) {
+                // user info, parsed as such or not (before a host java.net.URI does not accept): never echoed
+                throw new CommandLine.ParameterException(cmd, "--stats must not contain credentials; the Runtime API"
+                        + " has none (use the socket's own access rules)");
+            }
             String host = uri.getHost();
             int port = uri.getPort();
             java.util.regex.Matcher underscored = uri.getRawAuthority() == null ? null

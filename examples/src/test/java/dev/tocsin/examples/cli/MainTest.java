@@ -57,6 +57,9 @@ class MainTest {
         Cli withPassword = Cli.run("check", "--stats", "tcp://admin:s3cr3t@lb:9999");
         assertUsageError(withPassword, "--stats must not contain credentials");
         assertThat(withPassword.err()).doesNotContain("s3cr3t");
+        Cli beforeUnderscoreHost = Cli.run("check", "--stats", "tcp://admin:s3cr3t@my_lb:9999");
+        assertUsageError(beforeUnderscoreHost, "--stats must not contain credentials");
+        assertThat(beforeUnderscoreHost.err()).doesNotContain("s3cr3t");
         // ports and durations out of range are usage errors (exit 2), at once, not failures later on
         assertUsageError(Cli.run("check", "--stats", "tcp://lb:99999"), "--stats: port must be 1..65535: 99999");
         assertUsageError(Cli.run("check", "--stats", "http://lb:99999/stats"), "port must be 1..65535: 99999");

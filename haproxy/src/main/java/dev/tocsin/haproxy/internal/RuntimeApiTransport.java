@@ -113,6 +113,9 @@ public final class RuntimeApiTransport implements StatsTransport {
 
     private void exchange(String command, BodySink sink, boolean expectCsv) throws FetchException {
         Deadline connectDeadline = Deadline.after(connectTimeout);
+        // an answer to "show stat" that is not CSV (the master CLI's "Unknown command", "Permission denied"): the
+        // master CLI keeps the connection open, so it is read only up to an empty line, 4 KiB or half a second
+        java.io.ByteArrayOutputStream notCsv = null;
         try (SocketChannel ch = socketPath != null
                 ? SocketChannel.open(StandardProtocolFamily.UNIX) : SocketChannel.open();
              Selector selector = Selector.open()) {
@@ -129,9 +132,6 @@ public final class RuntimeApiTransport implements StatsTransport {
             key.interestOps(SelectionKey.OP_READ);
             ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
             long received = 0;
-            // an answer to "show stat" that is not CSV (the master CLI's "Unknown command", "Permission denied"): the
-            // master CLI keeps the connection open, so it is read only up to an empty line, 4 KiB or half a second
-            java.io.ByteArrayOutputStream notCsv = null;
             Deadline notCsvDeadline = null;
             while (true) {
                 int n = ch.read(buf);
@@ -176,6 +176,9 @@ public final class RuntimeApiTransport implements StatsTransport {
         } catch (FetchException e) {
             throw e;
         } catch (IOException e) {
+            if (notCsv != null && notCsv.size() > 0) {
+                throw notCsv(command, notCsv); // the peer reset the connection after its answer: the answer tells why
+            }
             throw new FetchException("I/O error talking to " + display + ": " + e.getMessage(), true, e);
         }
     }

@@ -166,4 +166,30 @@ class RuntimeApiTransportTest {
             t.interrupt();
         }
     }
+
+    /** A peer that answers something other than CSV and closes (a "level" too low, say): the answer is reported. */
+    @Test
+    void anAnswerThatIsNotCsvIsReportedWhenThePeerClosesRightAfterIt() throws Exception {
+        Path sock = dir.resolve("reset.sock");
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(sock));
+        Thread t = new Thread(() -> {
+            try (ServerSocketChannel s = server; SocketChannel c = s.accept()) {
+                c.read(ByteBuffer.allocate(256));
+                c.write(ByteBuffer.wrap("Permission denied\n".getBytes(StandardCharsets.US_ASCII)));
+            } catch (Exception ignored) {
+                // done
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        try {
+            RuntimeApiTransport tr = RuntimeApiTransport.unix(sock, Duration.ofSeconds(1), Duration.ofSeconds(5),
+                    1 << 20);
+            assertThatThrownBy(tr::fetchStat).isInstanceOf(FetchException.class)
+                    .hasMessage("unix:" + sock + " answered 'show stat' with 'Permission denied', not CSV");
+        } finally {
+            t.interrupt();
+        }
+    }
 }
