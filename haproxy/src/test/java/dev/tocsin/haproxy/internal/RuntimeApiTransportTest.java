@@ -132,25 +132,33 @@ class RuntimeApiTransportTest {
         }
     }
 
-    /** The master CLI (haproxy -S) answers an unknown command and keeps the connection open. */
-    @Test
-    void anAnswerThatIsNotCsvFailsAtOnceWithItsFirstLine() throws Exception {
-        Path sock = dir.resolve("master.sock");
+    /**
+     * A unix-socket server for one connection: reads the command, writes {@code answer}, then keeps the connection
+     * open for {@code holdMillis} (0: closes at once).
+     */
+    private static Thread answerOnce(Path sock, String answer, long holdMillis) throws Exception {
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(sock));
         Thread t = new Thread(() -> {
             try (ServerSocketChannel s = server; SocketChannel c = s.accept()) {
                 c.read(ByteBuffer.allocate(256));
-                c.write(ByteBuffer.wrap(("Unknown command, but maybe one of the following ones is a better match:\n"
-                        + "  help [<command>]  : list matching or all commands\n\n")
-                        .getBytes(StandardCharsets.US_ASCII)));
-                Thread.sleep(30_000); // keeps the connection open, as the master CLI does
+                c.write(ByteBuffer.wrap(answer.getBytes(StandardCharsets.US_ASCII)));
+                Thread.sleep(holdMillis);
             } catch (Exception ignored) {
                 // interrupted: done
             }
         });
         t.setDaemon(true);
         t.start();
+        return t;
+    }
+
+    /** The master CLI (haproxy -S) answers an unknown command and keeps the connection open. */
+    @Test
+    void anAnswerThatIsNotCsvFailsAtOnceWithItsFirstLine() throws Exception {
+        Path sock = dir.resolve("master.sock");
+        Thread t = answerOnce(sock, "Unknown command, but maybe one of the following ones is a better match:\n"
+                + "  help [<command>]  : list matching or all commands\n\n", 30_000);
         try {
             RuntimeApiTransport tr = RuntimeApiTransport.unix(sock, Duration.ofSeconds(1), Duration.ofSeconds(20),
                     1 << 20);
@@ -170,19 +178,8 @@ class RuntimeApiTransportTest {
     /** A peer that answers something other than CSV and closes (a "level" too low, say): the answer is reported. */
     @Test
     void anAnswerThatIsNotCsvIsReportedWhenThePeerClosesRightAfterIt() throws Exception {
-        Path sock = dir.resolve("reset.sock");
-        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(sock));
-        Thread t = new Thread(() -> {
-            try (ServerSocketChannel s = server; SocketChannel c = s.accept()) {
-                c.read(ByteBuffer.allocate(256));
-                c.write(ByteBuffer.wrap("Permission denied\n".getBytes(StandardCharsets.US_ASCII)));
-            } catch (Exception ignored) {
-                // done
-            }
-        });
-        t.setDaemon(true);
-        t.start();
+        Path sock = dir.resolve("closed.sock");
+        Thread t = answerOnce(sock, "Permission denied\n", 0);
         try {
             RuntimeApiTransport tr = RuntimeApiTransport.unix(sock, Duration.ofSeconds(1), Duration.ofSeconds(5),
                     1 << 20);
