@@ -142,7 +142,7 @@ public final class PrometheusTextSource implements MetricSource {
             }
             samples = wanted;
         }
-        return ScrapeLabels.apply(samples, honorLabels);
+        return ScrapeLabels.apply(samples, honorLabels, instance, job);
     }
 
     /** Describes the source without credentials or the URI's query. */

@@ -147,6 +147,23 @@ class PrometheusTextSourceTest {
     }
 
     @Test
+    void aContentEncodingThatIsNotACompressionIsReadAsPrometheusReadsIt() throws Exception {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/metrics", ex -> {
+            byte[] b = "enc_test 42\n".getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Encoding", "UTF-8");
+            ex.sendResponseHeaders(200, b.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(b);
+            }
+        });
+        server.start();
+        URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/metrics");
+        assertThat(PrometheusTextSource.builder(uri).job("j").build().collect()).singleElement()
+                .satisfies(s -> assertThat(s.value()).isEqualTo(42.0));
+    }
+
+    @Test
     void aCompressedAnswerThatWasNotAskedForIsNamed() throws Exception {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/metrics", ex -> {

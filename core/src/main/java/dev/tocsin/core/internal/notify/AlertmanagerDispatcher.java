@@ -131,9 +131,7 @@ public final class AlertmanagerDispatcher implements AutoCloseable {
         Iterator<Sent> it = sent.values().iterator();
         while (it.hasNext()) {
             Sent s = it.next();
-            // a resolved alert no longer listed has left the evaluator's retention: nothing more to send for it
-            if (s.generation != generation && (s.state == AlertState.RESOLVED || s.lastSeen == null
-                    || s.lastSeen.plus(validFor).isBefore(now))) {
+            if (s.generation != generation && (s.lastSeen == null || s.lastSeen.plus(validFor).isBefore(now))) {
                 it.remove();
             }
         }

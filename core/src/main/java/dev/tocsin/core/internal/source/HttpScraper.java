@@ -134,8 +134,9 @@ public final class HttpScraper {
             return new Failing(new ScrapeFailure("scrape of " + described + " failed: HTTP " + info.statusCode()
                     + (info.statusCode() / 100 == 3 ? " (redirects are not followed)" : "")));
         }
-        String encoding = info.headers().firstValue("Content-Encoding").orElse("identity").trim();
-        if (!encoding.isEmpty() && !encoding.equalsIgnoreCase("identity")) {
+        String encoding = info.headers().firstValue("Content-Encoding").orElse("").trim()
+                .toLowerCase(java.util.Locale.ROOT);
+        if (COMPRESSIONS.contains(encoding)) {
             // not asked for (no Accept-Encoding is sent): say so rather than fail on the compressed bytes
             return new Failing(new ScrapeFailure("scrape of " + described + " failed: the answer is compressed"
                     + " (Content-Encoding: " + shortened(encoding) + "), which Tocsin does not ask for and cannot read;"
@@ -147,6 +148,13 @@ public final class HttpScraper {
         }
         return new Capped();
     }
+
+    /**
+     * Content codings that compress: an answer in one of them cannot be read as text (any other value, such as a
+     * misconfigured {@code Content-Encoding: UTF-8}, is read as the body it is, as Prometheus reads it).
+     */
+    private static final java.util.Set<String> COMPRESSIONS =
+            java.util.Set.of("gzip", "x-gzip", "deflate", "br", "zstd", "compress", "x-compress");
 
     private static String shortened(String header) {
         StringBuilder sb = new StringBuilder();

@@ -21,8 +21,20 @@ public final class ScrapeLabels {
      * is kept; when true, the samples are returned unchanged.
      */
     public static List<Sample> apply(List<Sample> samples, boolean honor) {
+        return apply(samples, honor, null, null);
+    }
+
+    /**
+     * {@link #apply(List, boolean)}, and with {@code honor} true, of series that become equal once the target's
+     * {@code instance} and {@code job} are added where missing ({@code m{instance="lb"}} and {@code m} from target
+     * {@code lb}) the first is kept, as Prometheus keeps it; the samples themselves are returned unchanged.
+     *
+     * @param instance the target's {@code instance}, or null when unknown (no such check)
+     * @param job the target's {@code job}, or null when unknown
+     */
+    public static List<Sample> apply(List<Sample> samples, boolean honor, String instance, String job) {
         if (honor) {
-            return samples;
+            return instance == null || job == null ? samples : withoutTargetDuplicates(samples, instance, job);
         }
         List<Sample> out = new ArrayList<>(samples.size());
         boolean renamed = false;
@@ -57,6 +69,39 @@ public final class ScrapeLabels {
         List<Sample> unique = new ArrayList<>(out.size());
         for (Sample s : out) {
             if (seen.add(s.labels())) {
+                unique.add(s);
+            }
+        }
+        return unique;
+    }
+
+    private static List<Sample> withoutTargetDuplicates(List<Sample> samples, String instance, String job) {
+        boolean any = false;
+        for (Sample s : samples) {
+            if (s.labels().has(TARGET_LABELS[0]) || s.labels().has(TARGET_LABELS[1])) {
+                any = true;
+                break;
+            }
+        }
+        if (!any) {
+            return samples; // the target's labels go on every series alike: no new equality
+        }
+        java.util.Set<Labels> seen = new java.util.HashSet<>();
+        List<Sample> unique = new ArrayList<>(samples.size());
+        for (Sample s : samples) {
+            Labels l = s.labels();
+            Labels effective = l;
+            if (!l.has(TARGET_LABELS[0]) || !l.has(TARGET_LABELS[1])) {
+                Labels.Builder b = l.toBuilder();
+                if (!l.has(TARGET_LABELS[0])) {
+                    b.put(TARGET_LABELS[0], instance);
+                }
+                if (!l.has(TARGET_LABELS[1])) {
+                    b.put(TARGET_LABELS[1], job);
+                }
+                effective = b.build();
+            }
+            if (seen.add(effective)) {
                 unique.add(s);
             }
         }

@@ -135,6 +135,18 @@ class AlertmanagerDispatcherTest {
     }
 
     @Test
+    void aResolvedAlertMissingFromAFailedEvaluationWaitsOutTheResendDelay() {
+        AlertmanagerDispatcher d = dispatcher(Duration.ofMinutes(1), Labels.empty(), "");
+        Alert f = firing("R", "a", T0, T0);
+        assertThat(d.accept(new Notification(T0, INTERVAL, List.of(f), List.of(f)))).isEqualTo(1);
+        Alert r = resolved(f, T0.plusSeconds(5));
+        assertThat(d.accept(new Notification(T0.plusSeconds(5), INTERVAL, List.of(r), List.of(r)))).isEqualTo(1);
+        assertThat(d.accept(new Notification(T0.plusSeconds(10), INTERVAL, List.of(), List.of()))).isZero();
+        assertThat(d.accept(new Notification(T0.plusSeconds(15), INTERVAL, List.of(r), List.of()))).isZero();
+        assertThat(d.accept(new Notification(T0.plusSeconds(66), INTERVAL, List.of(r), List.of()))).isEqualTo(1);
+    }
+
+    @Test
     void anAlertMissingLongerThanAlertmanagerKeepsItIsSentAgainWhenItComesBack() {
         AlertmanagerDispatcher d = dispatcher(Duration.ofMinutes(1), Labels.empty(), "");
         Alert f = firing("R", "a", T0, T0);

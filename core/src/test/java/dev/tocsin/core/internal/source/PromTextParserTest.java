@@ -158,6 +158,11 @@ class PromTextParserTest {
                 + "m{exported_job=\"a\"} 4\nn 5\n");
         assertThat(ScrapeLabels.apply(in, false)).extracting(Sample::value).containsExactly(2.0, 3.0, 5.0);
         assertThat(ScrapeLabels.apply(in, true)).hasSize(5);
+        // honoured: m{instance="lb"} and m are one series once the target's instance lb is added to the second
+        List<Sample> honored = parse("m{instance=\"lb\"} 7\nm 8\nm{instance=\"other\"} 9\nn 1\n");
+        assertThat(ScrapeLabels.apply(honored, true, "lb", "j")).extracting(Sample::value)
+                .containsExactly(7.0, 9.0, 1.0);
+        assertThat(ScrapeLabels.apply(honored, true, "elsewhere", "j")).hasSize(4);
     }
 
     @Test
