@@ -26,6 +26,16 @@ class RuntimeApiTransportTest {
     /** A unix-socket server answering each connection with {@code answer}, optionally stalling first. */
     private Thread serve(Path sock, String answer, long stallMillis, AtomicReference<String> command)
             throws Exception {
+        return serve(sock, answer, stallMillis, 0, command);
+    }
+
+    /**
+     * A unix-socket server answering each connection with {@code answer}: it reads the command (kept in
+     * {@code command}), waits {@code stallMillis}, writes the answer, then keeps the connection open for
+     * {@code holdMillis} (the master CLI does) before closing it.
+     */
+    private static Thread serve(Path sock, String answer, long stallMillis, long holdMillis,
+                                AtomicReference<String> command) throws Exception {
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(sock));
         Thread t = new Thread(() -> {
@@ -37,6 +47,7 @@ class RuntimeApiTransportTest {
                         command.set(new String(in.array(), 0, in.position(), StandardCharsets.US_ASCII));
                         Thread.sleep(stallMillis);
                         c.write(ByteBuffer.wrap(answer.getBytes(StandardCharsets.US_ASCII)));
+                        Thread.sleep(holdMillis);
                     }
                 }
             } catch (Exception ignored) {
@@ -132,33 +143,12 @@ class RuntimeApiTransportTest {
         }
     }
 
-    /**
-     * A unix-socket server for one connection: reads the command, writes {@code answer}, then keeps the connection
-     * open for {@code holdMillis} (0: closes at once).
-     */
-    private static Thread answerOnce(Path sock, String answer, long holdMillis) throws Exception {
-        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(sock));
-        Thread t = new Thread(() -> {
-            try (ServerSocketChannel s = server; SocketChannel c = s.accept()) {
-                c.read(ByteBuffer.allocate(256));
-                c.write(ByteBuffer.wrap(answer.getBytes(StandardCharsets.US_ASCII)));
-                Thread.sleep(holdMillis);
-            } catch (Exception ignored) {
-                // interrupted: done
-            }
-        });
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
-
     /** The master CLI (haproxy -S) answers an unknown command and keeps the connection open. */
     @Test
     void anAnswerThatIsNotCsvFailsAtOnceWithItsFirstLine() throws Exception {
         Path sock = dir.resolve("master.sock");
-        Thread t = answerOnce(sock, "Unknown command, but maybe one of the following ones is a better match:\n"
-                + "  help [<command>]  : list matching or all commands\n\n", 30_000);
+        Thread t = serve(sock, "Unknown command, but maybe one of the following ones is a better match:\n"
+                + "  help [<command>]  : list matching or all commands\n\n", 0, 30_000, new AtomicReference<>());
         try {
             RuntimeApiTransport tr = RuntimeApiTransport.unix(sock, Duration.ofSeconds(1), Duration.ofSeconds(20),
                     1 << 20);
@@ -179,7 +169,7 @@ class RuntimeApiTransportTest {
     @Test
     void anAnswerThatIsNotCsvIsReportedWhenThePeerClosesRightAfterIt() throws Exception {
         Path sock = dir.resolve("closed.sock");
-        Thread t = answerOnce(sock, "Permission denied\n", 0);
+        Thread t = serve(sock, "Permission denied\n", 0, new AtomicReference<>());
         try {
             RuntimeApiTransport tr = RuntimeApiTransport.unix(sock, Duration.ofSeconds(1), Duration.ofSeconds(5),
                     1 << 20);
