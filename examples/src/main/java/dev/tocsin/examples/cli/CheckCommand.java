@@ -58,6 +58,9 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CommandLine cmd = spec.commandLine();
+        if (stats.stats == null) {
+            throw new CommandLine.ParameterException(cmd, "Missing required option: '--stats=URL'");
+        }
         HaproxySource source = stats.buildSource(cmd);
         PrintWriter out = cmd.getOut();
         RecordingSource recording = new RecordingSource(source);

@@ -19,10 +19,10 @@ import java.util.Map;
  */
 final class StatsOptions {
 
-    @Option(names = "--stats", required = true, paramLabel = "URL",
+    @Option(names = "--stats", paramLabel = "URL",
             description = {"Where to read HAProxy's statistics: the stats page (http://HOST:PORT/stats or https://...;"
                     + " ';csv' is appended when missing), the Runtime API on a unix socket (unix:/run/haproxy/admin.sock)"
-                    + " or on TCP (tcp://HOST:PORT)."})
+                    + " or on TCP (tcp://HOST:PORT). Required by check; watch takes --stats, --metrics or both."})
     String stats;
 
     @Option(names = "--user", paramLabel = "USER",
@@ -202,6 +202,9 @@ final class StatsOptions {
      * info is refused when building).
      */
     String describe() {
+        if (stats == null) {
+            return "";
+        }
         String lower = stats.toLowerCase(Locale.ROOT);
         return lower.startsWith("http://") || lower.startsWith("https://") ? Urls.describe(stats) : stats;
     }

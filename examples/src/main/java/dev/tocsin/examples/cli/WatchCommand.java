@@ -61,6 +61,20 @@ final class WatchCommand implements Callable<Integer> {
             + " HaproxyDown, HaproxyBackendDown and HaproxyServerDown.")
     boolean noPresets;
 
+    @Option(names = "--metrics", paramLabel = "URL",
+            description = "Also (or, with --rules or --embedded-v2, instead of --stats) read this Prometheus text"
+                    + " endpoint, e.g. HAProxy's own exporter http://HOST:PORT/metrics; repeat for several. Its series"
+                    + " get instance HOST:PORT and the job of --metrics-job.")
+    List<String> metrics = new ArrayList<>();
+
+    @Option(names = "--metrics-job", paramLabel = "LABEL", defaultValue = "haproxy",
+            description = "The job label of the --metrics endpoints' series (default: ${DEFAULT-VALUE}).")
+    String metricsJob = "haproxy";
+
+    @Option(names = "--embedded-v2",
+            description = "Also evaluate the embedded-exporter-v2 rule pack (with its runbooks) on --metrics.")
+    boolean embeddedV2;
+
     @Option(names = "--external-label", paramLabel = "NAME=VALUE",
             description = "A label added to every alert sent to the Alertmanagers (unless the alert has it) and seen"
                     + " as $externalLabels in templates, as Prometheus' global external_labels; repeat for several.")
@@ -79,6 +93,22 @@ final class WatchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CommandLine cmd = spec.commandLine();
+        if (stats.stats == null && metrics.isEmpty()) {
+            throw new CommandLine.ParameterException(cmd, "give --stats URL (HAProxy's statistics), --metrics URL"
+                    + " (a Prometheus text endpoint), or both");
+        }
+        if (stats.stats == null && (stats.user != null || stats.passwordEnv != null || stats.passwordFile != null
+                || stats.caFile != null || stats.instance != null)) {
+            throw new CommandLine.ParameterException(cmd, "--user, --password-*, --ca-file and --instance apply to"
+                    + " --stats, which is not given");
+        }
+        if (embeddedV2 && metrics.isEmpty()) {
+            throw new CommandLine.ParameterException(cmd, "--embedded-v2 needs --metrics URL (HAProxy's own exporter)");
+        }
+        if (stats.stats == null && rules == null && !embeddedV2) {
+            throw new CommandLine.ParameterException(cmd, "--metrics without --stats needs --rules FILE or"
+                    + " --embedded-v2 (the HAProxy presets read --stats)");
+        }
         if (noPresets && rules == null) {
             throw new CommandLine.ParameterException(cmd, "--no-presets needs --rules FILE (there would be no rule)");
         }
@@ -98,20 +128,33 @@ final class WatchCommand implements Callable<Integer> {
             }
         }
         dev.tocsin.core.Labels external = externalLabels(cmd, externalLabels);
-        HaproxySource source = stats.buildSource(cmd, interval);
+        List<dev.tocsin.core.MetricSource> sources = new ArrayList<>();
+        List<String> described = new ArrayList<>();
+        if (stats.stats != null) {
+            sources.add(stats.buildSource(cmd, interval));
+            described.add(stats.describe());
+        }
+        for (String m : metrics) {
+            sources.add(metricsSource(cmd, m));
+            described.add(dev.tocsin.core.internal.Urls.describe(m.trim()));
+        }
         AlertmanagerNotifier notifier = alerting.build(cmd, external);
         PrintWriter out = cmd.getOut();
         PrintWriter err = cmd.getErr();
-        List<Rule> presets = new ArrayList<>(noPresets ? List.of() : HaproxyRules.availability());
+        List<Rule> presets = new ArrayList<>(noPresets || stats.stats == null ? List.of()
+                : HaproxyRules.availability());
+        if (embeddedV2) {
+            presets.addAll(HaproxyRules.embeddedV2());
+        }
         for (Rule r : fromFile) {
             if (presets.stream().anyMatch(p -> p.name().equals(r.name()))) {
                 err.println("tocsin watch: rule " + r.name() + " of " + rules + " has the name of a preset: both run"
                         + " and their alerts look alike; --no-presets runs only the file's rules");
             }
         }
-        Evaluator.Builder builder = Evaluator.builder()
-                .source(source)
-                .rules(presets)
+        Evaluator.Builder builder = Evaluator.builder();
+        sources.forEach(builder::source);
+        builder.rules(presets)
                 .interval(interval)
                 .externalLabels(external)
                 .listener(alert -> print(out, alert));
@@ -139,7 +182,8 @@ final class WatchCommand implements Callable<Integer> {
         }, "tocsin-watch-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            err.println("tocsin watch: reading " + stats.describe() + " every " + DurationConverter.format(interval)
+            err.println("tocsin watch: reading " + String.join(" and ", described) + " every "
+                    + DurationConverter.format(interval)
                     + " with rules " + ruleNames(presets)
                     + (alerting.count() == 0 ? "" : ", sending to " + alerting.count() + " Alertmanager(s)")
                     + "; Ctrl-C stops");
@@ -176,6 +220,29 @@ final class WatchCommand implements Callable<Integer> {
         synchronized (out) {
             out.println(text);
             out.flush();
+        }
+    }
+
+    /**
+     * Builds the source of one {@code --metrics} URL: an http(s) URL without credentials, read with the
+     * {@code --timeout} of the stats options (connect: the smaller of it and 2 s).
+     */
+    private dev.tocsin.core.source.PrometheusTextSource metricsSource(CommandLine cmd, String text) {
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(text.trim());
+        } catch (java.net.URISyntaxException e) {
+            // the text may hold credentials: not echoed
+            throw new CommandLine.ParameterException(cmd, "--metrics is not a valid URL (" + e.getReason() + ")");
+        }
+        try {
+            dev.tocsin.core.internal.Urls.checkHttp("--metrics", uri, "the endpoint is read without credentials");
+            Duration connect = stats.timeout.compareTo(Duration.ofSeconds(2)) < 0 ? stats.timeout
+                    : Duration.ofSeconds(2);
+            return dev.tocsin.core.source.PrometheusTextSource.builder(uri).job(metricsJob)
+                    .readTimeout(stats.timeout).connectTimeout(connect).build();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cmd, e.getMessage());
         }
     }
 

@@ -294,7 +294,9 @@ public final class LocalHaproxy implements AutoCloseable {
                 .append("\nlisten stats\n")
                 .append("    bind 127.0.0.1:").append(statsPort).append('\n')
                 .append("    stats enable\n")
-                .append("    stats uri /stats\n");
+                .append("    stats uri /stats\n")
+                // HAProxy's own Prometheus exporter on the same port (tocsin watch --metrics)
+                .append("    http-request use-service prometheus-exporter if { path /metrics }\n");
         if (b.user != null) {
             c.append("    stats auth ").append(b.user).append(':').append(b.password).append('\n');
         }

@@ -157,6 +157,21 @@ class CliIT {
                 .hasSize(1).allMatch(l -> l.contains("instance=\"lb-main:9101\"") && l.contains("job=\"haproxy-prod\""));
     }
 
+    /** HAProxy's own Prometheus exporter read with --metrics and the embedded-v2 pack, without --stats. */
+    @Test
+    void watchReadsHaproxysOwnExporterWithTheEmbeddedV2Pack() {
+        String metrics = lb.statsUrl().replaceFirst("/stats.*$", "/metrics");
+        Cli r = Cli.run(ENV, "watch", "--metrics", metrics, "--embedded-v2", "--interval", "200ms",
+                "--max-duration", "1500ms");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("tocsin watch: reading " + metrics + " every 200ms with rules"
+                + " HaproxyHighHttp4xxErrorRateBackend");
+        // the dead backend has no alive server: the v2 pack's rule, on the exporter's proxy label
+        assertThat(r.out().lines().filter(l -> l.contains(" FIRING HaproxyHasNoAliveBackends{")
+                && l.contains("proxy=\"dead\"") && l.contains("job=\"haproxy\""))).hasSize(1);
+        assertThat(r.out()).doesNotContain("HaproxyBackendDown", "HaproxyDown{");
+    }
+
     @Test
     void aFileRuleNamedLikeAPresetIsPointedOutAndNoPresetsRunsOnlyTheFile(@TempDir Path dir) throws Exception {
         Path rules = Files.writeString(dir.resolve("community.yml"), String.join("\n",

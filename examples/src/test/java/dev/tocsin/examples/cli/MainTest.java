@@ -76,6 +76,17 @@ class MainTest {
                 "--external-label a= has an empty value");
         assertUsageError(Cli.run("watch", "--stats", "http://lb:8404/stats", "--external-label", "a=1",
                 "--external-label", "a=2"), "--external-label a is given twice");
+        // watch reads --stats, --metrics (a Prometheus text endpoint) or both
+        assertUsageError(Cli.run("watch"), "give --stats URL (HAProxy's statistics), --metrics URL");
+        assertUsageError(Cli.run("watch", "--metrics", "http://lb:8405/metrics"),
+                "--metrics without --stats needs --rules FILE or --embedded-v2");
+        assertUsageError(Cli.run("watch", "--stats", "http://lb:8404/stats", "--embedded-v2"),
+                "--embedded-v2 needs --metrics URL");
+        assertUsageError(Cli.run("watch", "--metrics", "http://lb:8405/metrics", "--embedded-v2", "--user", "u",
+                "--password-env", "X"), "--user, --password-*, --ca-file and --instance apply to --stats");
+        Cli metricsPassword = Cli.run("watch", "--metrics", "http://u:s3cr3t@lb:8405/metrics", "--embedded-v2");
+        assertUsageError(metricsPassword, "--metrics must not contain credentials");
+        assertThat(metricsPassword.err()).doesNotContain("s3cr3t");
         Cli underscored = Cli.run("check", "--stats", "tcp://no_such_host:9");
         assertThat(underscored.code()).as("a read failure, not a usage error").isEqualTo(3);
         assertThat(underscored.out()).contains("cannot read tcp://no_such_host:9: unknown host no_such_host");
