@@ -271,7 +271,7 @@ public final class Runbook {
 
     /** The text on one line: line breaks and the spaces around them become one space. */
     private static String oneLine(String text) {
-        return text.strip().replaceAll("\\s*\\R\\s*", " ");
+        return dev.tocsin.core.internal.LineBreaks.join(text);
     }
 
     /** The URL without its user info, so credentials embedded in it never reach a log. */

@@ -80,19 +80,42 @@ public final class TocsinModule extends SimpleModule {
             @Override
             public Labels deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
                 if (p.currentToken() != JsonToken.START_OBJECT) {
-                    return (Labels) ctxt.handleUnexpectedToken(Labels.class, p);
+                    return asLabels(ctxt.handleUnexpectedToken(Labels.class, p), ctxt);
                 }
                 Labels.Builder b = Labels.builder();
                 for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
-                    if (p.nextToken() != JsonToken.VALUE_STRING) {
-                        return (Labels) ctxt.handleUnexpectedToken(String.class, p);
+                    String value;
+                    if (p.nextToken() == JsonToken.VALUE_STRING) {
+                        value = p.getText();
+                    } else {
+                        // a problem handler may turn the value into a string; anything else fails, typed
+                        Object handled = ctxt.handleUnexpectedToken(String.class, p);
+                        if (!(handled instanceof String)) {
+                            throw com.fasterxml.jackson.databind.exc.MismatchedInputException.from(p, Labels.class,
+                                    "label " + name + ": expected a string value");
+                        }
+                        value = (String) handled;
                     }
                     if (!Labels.isValidName(name)) {
-                        return (Labels) ctxt.handleWeirdKey(Labels.class, name, "invalid label name");
+                        Object key = ctxt.handleWeirdKey(String.class, name, "invalid label name");
+                        if (!(key instanceof String) || !Labels.isValidName((String) key)) {
+                            throw com.fasterxml.jackson.databind.exc.InvalidFormatException.from(p,
+                                    "invalid label name", name, Labels.class);
+                        }
+                        name = (String) key;
                     }
-                    b.put(name, p.getText());
+                    b.put(name, value);
                 }
                 return b.build();
+            }
+
+            /** What a problem handler gave instead of a label set: accepted only when it is one. */
+            private Labels asLabels(Object handled, DeserializationContext ctxt) throws IOException {
+                if (handled instanceof Labels || handled == null) {
+                    return (Labels) handled;
+                }
+                throw com.fasterxml.jackson.databind.exc.MismatchedInputException.from(ctxt.getParser(),
+                        Labels.class, "expected a JSON object of label names to string values");
             }
         });
         addDeserializer(AlertState.class, new StdDeserializer<>(AlertState.class) {

@@ -124,14 +124,16 @@ public final class LoggingNotifier implements Notifier {
             }
             if (!a.context().isEmpty()) {
                 sb.append(" | context:");
-                a.context().forEach((k, v) -> sb.append(' ').append(k).append('=').append(oneLine(v)));
+                a.context().forEach((k, v) -> sb.append(' ').append(oneLine(k)).append('=').append(oneLine(v)));
             }
         }
-        return sb.toString();
+        // one line per transition whatever a rule name, label value or context key holds: a line break left (a
+        // rule named "X\nRESOLVED Y", a label value with a carriage return) is written as an escape, never raw
+        return sb.toString().replace("\r", "\\r").replace("\n", "\\n");
     }
 
     private static String oneLine(String s) {
-        return s.strip().replaceAll("\\s*[\\r\\n]+\\s*", " ");
+        return dev.tocsin.core.internal.LineBreaks.join(s);
     }
 
     @Override

@@ -59,6 +59,23 @@ class TocsinModuleTest {
     }
 
     @Test
+    void aProblemHandlerCanTurnAValueIntoAStringButNeverBreaksTheTypes() throws Exception {
+        ObjectMapper lenient = new ObjectMapper().registerModule(new TocsinModule()).addHandler(
+                new com.fasterxml.jackson.databind.deser.DeserializationProblemHandler() {
+                    @Override
+                    public Object handleUnexpectedToken(com.fasterxml.jackson.databind.DeserializationContext ctxt,
+                            com.fasterxml.jackson.databind.JavaType targetType, com.fasterxml.jackson.core.JsonToken t,
+                            com.fasterxml.jackson.core.JsonParser p, String failureMsg) throws java.io.IOException {
+                        return p.getText(); // a scalar as its text, whatever was expected
+                    }
+                });
+        assertThat(lenient.readValue("{\"port\":8080}", Labels.class)).isEqualTo(Labels.of("port", "8080"));
+        // a string where a label set belongs is not one: a typed error, not a ClassCastException
+        assertThatThrownBy(() -> lenient.readValue("\"x\"", Labels.class))
+                .isInstanceOf(com.fasterxml.jackson.databind.JsonMappingException.class);
+    }
+
+    @Test
     void serializesRunbookStructure() throws Exception {
         Runbook rb = TestAlerts.runbook("R");
         JsonNode n = mapper.readTree(mapper.writeValueAsString(rb));

@@ -105,6 +105,15 @@ class NotifierBuildersTest {
     }
 
     @Test
+    void aLoggedTransitionIsOneLineWhateverItsNameLabelsAndContextHold() {
+        LoggingNotifier n = LoggingNotifier.builder().build();
+        Alert forged = new Alert("Rule\nRESOLVED Fake", dev.tocsin.core.Labels.of("alertname", "Rule\nRESOLVED Fake",
+                "v", "a\rb"), java.util.Map.of(), AlertState.FIRING, 1, T0, T0, null, null,
+                java.util.Map.of("key\nFIRING x", "v"));
+        assertThat(n.format(forged)).doesNotContain("\n", "\r").startsWith("FIRING Rule\\nRESOLVED Fake");
+    }
+
+    @Test
     void loggingLinesCarryRunbookAndContextAtFiring() {
         LoggingNotifier n = LoggingNotifier.builder().diagnosisSteps(2).build();
         Alert f = firing("HaproxyBackendDown", "app", T0, T0.plusSeconds(60));

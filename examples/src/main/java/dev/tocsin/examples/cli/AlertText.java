@@ -190,6 +190,6 @@ public final class AlertText {
     }
 
     private static String oneLine(String s) {
-        return s.replaceAll("\\s*\n\\s*", " ").strip();
+        return dev.tocsin.core.internal.LineBreaks.join(s);
     }
 }

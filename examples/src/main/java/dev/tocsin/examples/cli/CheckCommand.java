@@ -220,7 +220,7 @@ final class CheckCommand implements Callable<Integer> {
     }
 
     private static String oneLine(String s) {
-        return s == null ? "" : s.replaceAll("\\s*[\r\n]+\\s*", " ").strip();
+        return s == null ? "" : dev.tocsin.core.internal.LineBreaks.join(s);
     }
 
     /** One backend's state and servers. */

@@ -204,7 +204,7 @@ public final class DeliveryWorker<K, V> {
         Transport.Response r = transport.post(uri, body, settings.timeout);
         if (r.status() / 100 != 2) {
             // the answer is logged: the credentials a server might echo back are taken out, and it stays one short line
-            throw new StatusException(r.status(), settings.redact(r.body(), 200));
+            throw new StatusException(r.status(), scrub(r.body(), 200));
         }
         return r;
     }
@@ -239,9 +239,34 @@ public final class DeliveryWorker<K, V> {
         }
     }
 
+    /**
+     * Returns {@code text} as it may be logged: the configured credentials and anything credential-like removed
+     * ({@link DeliverySettings#redact}), and the target URL's path and query too (a webhook keeps its secret there,
+     * and receivers echo it in their errors), on one line, at most {@code max} characters.
+     */
+    String scrub(String text, int max) {
+        String t = text == null ? "" : text;
+        List<String> parts = new ArrayList<>();
+        String path = uri.getRawPath();
+        if (path != null && path.length() > 1 && !path.equals("/api/v2/alerts")) {
+            if (uri.getRawQuery() != null) {
+                parts.add(path + "?" + uri.getRawQuery());
+            }
+            parts.add(path);
+            if (uri.getPath() != null && !uri.getPath().equals(path)) {
+                parts.add(uri.getPath());
+            }
+        }
+        if (uri.getRawQuery() != null) {
+            parts.add(uri.getRawQuery());
+        }
+        return settings.redact(dev.tocsin.core.internal.Redaction.secrets(t, parts), max);
+    }
+
     private synchronized void noteFailure(Throwable t, int n) {
         episodeFailures += n;
-        String what = what(t);
+        // a JDK message may quote what the peer sent (an invalid status line echoing the request's headers or path)
+        String what = scrub(what(t), 300);
         if (!failing) {
             failing = true;
             log.warn("Delivery of {} notification(s) to {} failed after the retry budget: {} ({}); {}; further "

@@ -117,7 +117,9 @@ public final class WebhookDispatcher implements AutoCloseable {
         try (JsonGenerator g = JsonWriters.FACTORY.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("version", "4");
-            g.writeStringField("groupKey", "{}:{alertname=\"" + escape(m.ruleName()) + "\"}");
+            // Alertmanager writes the group's label values with Go's %q (strconv.Quote)
+            g.writeStringField("groupKey", "{}:{alertname="
+                    + dev.tocsin.core.internal.template.GoFmt.quote(m.ruleName()) + "}");
             g.writeNumberField("truncatedAlerts", 0);
             g.writeStringField("status", m.status());
             g.writeStringField("receiver", f.receiver());
@@ -162,10 +164,6 @@ public final class WebhookDispatcher implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
-    }
-
-    private static String escape(String s) {
-        return s.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 
     private static Map<String, String> common(List<Map<String, String>> maps) {

@@ -328,7 +328,36 @@ public final class RunbookMarkdownParser {
 
         private static boolean isShortcode(String stripped) {
             return (stripped.startsWith("{{%") && stripped.endsWith("%}}"))
-                    || (stripped.startsWith("{{<") && stripped.endsWith(">}}"));
+                    || (stripped.startsWith("{{<") && stripped.endsWith(">}}"))
+                    || COMMENT.matcher(stripped).matches();
+        }
+
+        /**
+         * Markdown's comment idiom, a link reference definition to {@code #} that renders as nothing:
+         * {@code [//]: # "text"} (the srerun runbook template puts one under every heading).
+         */
+        private static final java.util.regex.Pattern COMMENT =
+                java.util.regex.Pattern.compile("\\[[^\\]\\n]{0,200}\\]:[ \\t]*#(?:[ \\t].*)?");
+
+        /** A thematic break ({@code ---}, {@code * * *}, {@code ___}): it ends the paragraph or item before it. */
+        private static boolean isThematicBreak(String stripped) {
+            if (stripped.length() < 3) {
+                return false;
+            }
+            char c = stripped.charAt(0);
+            if (c != '-' && c != '*' && c != '_') {
+                return false;
+            }
+            int count = 0;
+            for (int i = 0; i < stripped.length(); i++) {
+                char x = stripped.charAt(i);
+                if (x == c) {
+                    count++;
+                } else if (x != ' ' && x != '\t') {
+                    return false;
+                }
+            }
+            return count >= 3;
         }
 
         /** Parses the {@code <details>} block starting at {@code pos}; leaves {@code pos} after its closing line. */
@@ -533,6 +562,10 @@ public final class RunbookMarkdownParser {
                     b.text.append(stripped);
                     blocks.add(b);
                     current = null;
+                    continue;
+                }
+                if (indent <= 3 && isThematicBreak(stripped)) {
+                    current = null; // a rule between blocks: not text of the step or paragraph before it
                     continue;
                 }
                 Marker m = indent <= 3 ? marker(line) : null;

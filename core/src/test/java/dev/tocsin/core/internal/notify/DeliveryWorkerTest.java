@@ -134,4 +134,23 @@ class DeliveryWorkerTest {
                 .isEqualTo("request timed out");
         assertThat(DeliveryWorker.what(new IllegalStateException())).isEqualTo("no detail");
     }
+
+    @Test
+    void whatIsLoggedOfAFailureHidesTheTargetsPathQueryAndCredentials() {
+        DeliverySettings s = new DeliverySettings(10);
+        s.bearerToken("S3cretTok3nXYZ");
+        DeliveryWorker<String, String> w = new DeliveryWorker<>("test",
+                URI.create("https://hooks.example.com/services/T0/B0/SECRETPATH?token=abc"), s, new RecordingTransport(),
+                vs -> String.join(",", vs).getBytes(StandardCharsets.UTF_8), 10,
+                LoggerFactory.getLogger(DeliveryWorkerTest.class));
+        // an invalid status line echoing the request (as a JDK ProtocolException quotes it), an error page echoing it
+        String scrubbed = w.scrub("Invalid status line: \"ECHO Authorization: Bearer S3cretTok3nXYZ\" for"
+                + " /services/T0/B0/SECRETPATH?token=abc and /services/T0/B0/SECRETPATH", 300);
+        assertThat(scrubbed).doesNotContain("S3cretTok3nXYZ", "SECRETPATH", "token=abc")
+                .startsWith("Invalid status line:");
+        // Alertmanager's API path is no secret: kept, so that a 404 says where it went
+        DeliveryWorker<String, String> am = new DeliveryWorker<>("am", URI.create("http://am:9093/api/v2/alerts"), s,
+                new RecordingTransport(), vs -> new byte[0], 10, LoggerFactory.getLogger(DeliveryWorkerTest.class));
+        assertThat(am.scrub("404 page not found: /api/v2/alerts", 300)).contains("/api/v2/alerts");
+    }
 }

@@ -26,6 +26,17 @@ class WebhookDispatcherTest {
             "http://tocsin.example", Labels.of("cluster", "eu1"), "http://gen", true, true);
 
     @Test
+    void theGroupKeyQuotesTheAlertNameAsAlertmanagerDoes() throws Exception {
+        // what Alertmanager 0.25 sent for this name (Go's %q): control and non-printing characters escaped
+        String name = "Bad\tname\n\"q\"\\ \u00a0\u00e9\u2028";
+        Alert a = firing(name, "app", T0, T0.plusSeconds(60));
+        JsonNode m = JSON.readTree(WebhookDispatcher.encode(
+                new WebhookDispatcher.Message("firing", name, List.of(a)), FORMAT));
+        assertThat(m.get("groupKey").asText())
+                .isEqualTo("{}:{alertname=\"Bad\\tname\\n\\\"q\\\"\\\\ \\u00a0\u00e9\\u2028\"}");
+    }
+
+    @Test
     void messageHasAlertmanagerWebhookFieldsAndRunbook() throws Exception {
         Alert a = firing("HaproxyBackendDown", "app", T0, T0.plusSeconds(60));
         Alert b = firing("HaproxyBackendDown", "api", T0, T0.plusSeconds(60));

@@ -37,6 +37,21 @@ class RunbookMarkdownParserTest {
     }
 
     @Test
+    void markdownCommentLinesAndThematicBreaksAreNotText() {
+        // as srerun's runbook template writes them: a comment under each heading, a rule after the last step
+        Runbook r = parse("# T", "[//]: # \"Short paragraph that summarises\"", "The summary.", "", "## Meaning",
+                "[//]: # \"Short paragraph that explains what the alert means\"",
+                "Number of CoreDNS panics encountered", "## Diagnosis", "[//]: # (comment)", "1. look", "",
+                "## Mitigation", "1. fix", "2. verify", "---", "", "* * *");
+        assertThat(r.summary()).isEqualTo("The summary.");
+        assertThat(r.meaning()).isEqualTo("Number of CoreDNS panics encountered");
+        assertThat(r.diagnosis()).containsExactly("look");
+        assertThat(r.mitigation()).containsExactly("fix", "verify");
+        // a rule between two steps does not break their list
+        assertThat(parse("# T", "## Diagnosis", "1. a", "---", "2. b").diagnosis()).containsExactly("a", "b");
+    }
+
+    @Test
     void summaryIsTheFirstParagraphJoined() {
         Runbook r = parse("# T", "", "first line", "  second line  ", "", "ignored intro", "", "## Meaning", "m");
         assertThat(r.summary()).isEqualTo("first line second line");
