@@ -41,7 +41,8 @@ public final class Redaction {
                     jsonEscaped(secret, true, false), jsonEscaped(secret, false, true),
                     htmlEscaped(secret, "&#34;", "&#39;"), htmlEscaped(secret, "&quot;", "&#x27;")};
             for (String form : forms) {
-                if (form.length() >= 3) {
+                // a form found in the marker itself ("act") would rewrite the markers already put in
+                if (form.length() >= 3 && !REDACTED.contains(form)) {
                     t = t.replace(form, REDACTED);
                 }
             }

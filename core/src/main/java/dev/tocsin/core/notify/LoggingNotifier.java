@@ -129,7 +129,28 @@ public final class LoggingNotifier implements Notifier {
         }
         // one line per transition whatever a rule name, label value or context key holds: a line break left (a
         // rule named "X\nRESOLVED Y", a label value with a carriage return) is written as an escape, never raw
-        return sb.toString().replace("\r", "\\r").replace("\n", "\\n");
+        return escapeBreaks(sb.toString());
+    }
+
+    /** Writes every character a log viewer may take for a line break as an escape. */
+    private static String escapeBreaks(String line) {
+        StringBuilder sb = null;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            String escape = c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\u000B' ? "\\v" : c == '\f' ? "\\f"
+                    : c == '\u0085' ? "\\u0085" : c == '\u2028' ? "\\u2028" : c == '\u2029' ? "\\u2029" : null;
+            if (escape != null && sb == null) {
+                sb = new StringBuilder(line.length() + 16).append(line, 0, i);
+            }
+            if (sb != null) {
+                if (escape != null) {
+                    sb.append(escape);
+                } else {
+                    sb.append(c);
+                }
+            }
+        }
+        return sb == null ? line : sb.toString();
     }
 
     private static String oneLine(String s) {

@@ -28,4 +28,13 @@ class RedactionTest {
                 .isEqualTo("sent Basic <redacted> back");
         assertThat(Redaction.credentialLike("Bearer eyJhbGciOiJIUzI1NiJ9.e30.x")).isEqualTo("Bearer <redacted>");
     }
+
+    @Test
+    void aSecretThatIsPartOfTheMarkerDoesNotRewriteIt() {
+        org.assertj.core.api.Assertions.assertThat(Redaction.secrets("the act, and pw=act", java.util.List.of("act")))
+                .isEqualTo("the act, and pw=act");
+        org.assertj.core.api.Assertions.assertThat(
+                        Redaction.secrets("token xyzzy and xyzzy", java.util.List.of("xyzzy", "act")))
+                .isEqualTo("token <redacted> and <redacted>");
+    }
 }

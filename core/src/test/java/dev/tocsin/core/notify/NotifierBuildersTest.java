@@ -111,6 +111,10 @@ class NotifierBuildersTest {
                 "v", "a\rb"), java.util.Map.of(), AlertState.FIRING, 1, T0, T0, null, null,
                 java.util.Map.of("key\nFIRING x", "v"));
         assertThat(n.format(forged)).doesNotContain("\n", "\r").startsWith("FIRING Rule\\nRESOLVED Fake");
+        Alert separators = new Alert("R\u2028x\u0085y\u000Bz", dev.tocsin.core.Labels.of("alertname", "R"),
+                java.util.Map.of(), AlertState.PENDING, 1, T0, null, null, null, java.util.Map.of());
+        assertThat(n.format(separators)).startsWith("PENDING R\\u2028x\\u0085y\\vz ")
+                .doesNotContain("\u2028", "\u0085", "\u000B");
     }
 
     @Test

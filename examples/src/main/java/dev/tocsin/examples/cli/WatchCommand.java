@@ -98,18 +98,26 @@ final class WatchCommand implements Callable<Integer> {
                     + " (a Prometheus text endpoint), or both");
         }
         if (stats.stats == null && (stats.user != null || stats.passwordEnv != null || stats.passwordFile != null
-                || stats.caFile != null || stats.instance != null)) {
-            throw new CommandLine.ParameterException(cmd, "--user, --password-*, --ca-file and --instance apply to"
-                    + " --stats, which is not given");
+                || stats.caFile != null || stats.instance != null || cmd.getParseResult().hasMatchedOption("--job"))) {
+            throw new CommandLine.ParameterException(cmd, "--user, --password-*, --ca-file, --instance and --job apply"
+                    + " to --stats, which is not given (--metrics-job sets the job of --metrics)");
         }
         if (embeddedV2 && metrics.isEmpty()) {
             throw new CommandLine.ParameterException(cmd, "--embedded-v2 needs --metrics URL (HAProxy's own exporter)");
+        }
+        if (embeddedV2 && stats.stats != null) {
+            // the pack's expressions read names the CSV source gives too (with backend, not proxy, labels)
+            throw new CommandLine.ParameterException(cmd, "--embedded-v2 runs on --metrics only: its rules would also"
+                    + " read the same metric names from --stats; run it in a watch without --stats");
+        }
+        if (metricsJob == null || metricsJob.isBlank()) {
+            throw new CommandLine.ParameterException(cmd, "--metrics-job must not be empty");
         }
         if (stats.stats == null && rules == null && !embeddedV2) {
             throw new CommandLine.ParameterException(cmd, "--metrics without --stats needs --rules FILE or"
                     + " --embedded-v2 (the HAProxy presets read --stats)");
         }
-        if (noPresets && rules == null) {
+        if (noPresets && rules == null && !embeddedV2) {
             throw new CommandLine.ParameterException(cmd, "--no-presets needs --rules FILE (there would be no rule)");
         }
         List<Rule> fromFile = new ArrayList<>();
@@ -134,9 +142,22 @@ final class WatchCommand implements Callable<Integer> {
             sources.add(stats.buildSource(cmd, interval));
             described.add(stats.describe());
         }
+        java.util.Map<String, String> targets = new java.util.HashMap<>();
+        if (stats.stats != null) {
+            targets.put(((HaproxySource) sources.get(0)).instance() + "\u0000" + stats.job, "--stats");
+        }
         for (String m : metrics) {
-            sources.add(metricsSource(cmd, m));
-            described.add(dev.tocsin.core.internal.Urls.describe(m.trim()));
+            dev.tocsin.core.source.PrometheusTextSource source = metricsSource(cmd, m);
+            String shown = dev.tocsin.core.internal.Urls.describe(m.trim());
+            // as in Prometheus, two targets of one job need different instances
+            String other = targets.putIfAbsent(source.instance() + "\u0000" + metricsJob, shown);
+            if (other != null) {
+                throw new CommandLine.ParameterException(cmd, "--metrics " + shown + " and " + other + " would both"
+                        + " be instance \"" + source.instance() + "\" of job \"" + metricsJob + "\": give --metrics-job"
+                        + " another job (e.g. haproxy-exporter) or read one of them only");
+            }
+            sources.add(source);
+            described.add(shown);
         }
         AlertmanagerNotifier notifier = alerting.build(cmd, external);
         PrintWriter out = cmd.getOut();
@@ -146,10 +167,16 @@ final class WatchCommand implements Callable<Integer> {
         if (embeddedV2) {
             presets.addAll(HaproxyRules.embeddedV2());
         }
+        java.util.Set<String> v2Names = new java.util.HashSet<>();
+        if (embeddedV2) {
+            HaproxyRules.embeddedV2().forEach(r -> v2Names.add(r.name()));
+        }
         for (Rule r : fromFile) {
             if (presets.stream().anyMatch(p -> p.name().equals(r.name()))) {
                 err.println("tocsin watch: rule " + r.name() + " of " + rules + " has the name of a preset: both run"
-                        + " and their alerts look alike; --no-presets runs only the file's rules");
+                        + " and their alerts look alike; " + (v2Names.contains(r.name())
+                        ? "leave out --embedded-v2 to run only the file's rules"
+                        : "--no-presets runs only the file's rules"));
             }
         }
         Evaluator.Builder builder = Evaluator.builder();
@@ -172,6 +199,10 @@ final class WatchCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             if (notifier != null) {
                 notifier.close();
+            }
+            if (e instanceof IllegalArgumentException) {
+                // a combination of options the evaluator refuses (two sources of one instance and job, say)
+                throw new CommandLine.ParameterException(cmd, String.valueOf(e.getMessage()));
             }
             throw e;
         }

@@ -280,6 +280,27 @@ public final class LocalHaproxy implements AutoCloseable {
         }
     }
 
+    /** Whether {@code haproxy -vv} lists the prometheus-exporter service (a build option of HAProxy 2.0 and later). */
+    static boolean hasPrometheusExporter(Path binary) {
+        try {
+            Process p = new ProcessBuilder(binary.toString(), "-vv").redirectErrorStream(true).start();
+            byte[] out;
+            try (java.io.InputStream in = p.getInputStream()) {
+                out = in.readNBytes(1 << 20);
+            }
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return false;
+            }
+            return new String(out, StandardCharsets.UTF_8).contains("prometheus-exporter");
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private String config(Builder b) {
         StringBuilder c = new StringBuilder();
         c.append("global\n")
@@ -294,9 +315,12 @@ public final class LocalHaproxy implements AutoCloseable {
                 .append("\nlisten stats\n")
                 .append("    bind 127.0.0.1:").append(statsPort).append('\n')
                 .append("    stats enable\n")
-                .append("    stats uri /stats\n")
-                // HAProxy's own Prometheus exporter on the same port (tocsin watch --metrics)
-                .append("    http-request use-service prometheus-exporter if { path /metrics }\n");
+                .append("    stats uri /stats\n");
+        if (hasPrometheusExporter(b.binary)) {
+            // HAProxy's own Prometheus exporter on the same port (tocsin watch --metrics); builds without it would
+            // refuse the line
+            c.append("    http-request use-service prometheus-exporter if { path /metrics }\n");
+        }
         if (b.user != null) {
             c.append("    stats auth ").append(b.user).append(':').append(b.password).append('\n');
         }

@@ -83,7 +83,19 @@ class MainTest {
         assertUsageError(Cli.run("watch", "--stats", "http://lb:8404/stats", "--embedded-v2"),
                 "--embedded-v2 needs --metrics URL");
         assertUsageError(Cli.run("watch", "--metrics", "http://lb:8405/metrics", "--embedded-v2", "--user", "u",
-                "--password-env", "X"), "--user, --password-*, --ca-file and --instance apply to --stats");
+                "--password-env", "X"), "--user, --password-*, --ca-file, --instance and --job apply to --stats");
+        assertUsageError(Cli.run("watch", "--metrics", "http://lb:8405/metrics", "--embedded-v2", "--job", "prod"),
+                "--instance and --job apply to --stats, which is not given (--metrics-job sets the job of --metrics)");
+        assertUsageError(Cli.run("watch", "--stats", "http://lb:8404/stats", "--metrics", "http://lb:8405/metrics",
+                "--embedded-v2"), "--embedded-v2 runs on --metrics only");
+        assertUsageError(Cli.run("watch", "--metrics", "http://lb:8405/metrics", "--embedded-v2", "--metrics-job",
+                ""), "--metrics-job must not be empty");
+        // two targets of one job need different instances, as in Prometheus
+        assertUsageError(Cli.run("watch", "--stats", "http://lb:8404/stats", "--metrics", "http://lb:8404/metrics"),
+                "--metrics http://lb:8404/metrics and --stats would both be instance \"lb:8404\" of job \"haproxy\":"
+                        + " give --metrics-job another job");
+        assertUsageError(Cli.run("watch", "--metrics", "http://lb:8405/a", "--metrics", "http://lb:8405/b",
+                "--embedded-v2"), "would both be instance \"lb:8405\"");
         Cli metricsPassword = Cli.run("watch", "--metrics", "http://u:s3cr3t@lb:8405/metrics", "--embedded-v2");
         assertUsageError(metricsPassword, "--metrics must not contain credentials");
         assertThat(metricsPassword.err()).doesNotContain("s3cr3t");

@@ -239,6 +239,9 @@ public final class DeliveryWorker<K, V> {
         }
     }
 
+    /** Path segments at least this long are hidden on their own too (tokens; words such as "services" are not). */
+    private static final int SECRET_LIKE = 12;
+
     /**
      * Returns {@code text} as it may be logged: the configured credentials and anything credential-like removed
      * ({@link DeliverySettings#redact}), and the target URL's path and query too (a webhook keeps its secret there,
@@ -248,7 +251,8 @@ public final class DeliveryWorker<K, V> {
         String t = text == null ? "" : text;
         List<String> parts = new ArrayList<>();
         String path = uri.getRawPath();
-        if (path != null && path.length() > 1 && !path.equals("/api/v2/alerts")) {
+        // Alertmanager's API path (after any prefix) is no secret, and tells where a 404 came from
+        if (path != null && path.length() > 1 && !path.endsWith("/api/v2/alerts")) {
             if (uri.getRawQuery() != null) {
                 parts.add(path + "?" + uri.getRawQuery());
             }
@@ -256,10 +260,32 @@ public final class DeliveryWorker<K, V> {
             if (uri.getPath() != null && !uri.getPath().equals(path)) {
                 parts.add(uri.getPath());
             }
+            // a token-like segment echoed on its own (Slack's .../T000/B000/XXXXsecret); short words are no secret
+            for (String segment : path.split("/")) {
+                if (segment.length() >= SECRET_LIKE) {
+                    parts.add(segment);
+                }
+            }
         }
-        if (uri.getRawQuery() != null) {
-            parts.add(uri.getRawQuery());
+        String query = uri.getRawQuery();
+        if (query != null) {
+            if (query.length() >= 6) {
+                parts.add(query);
+            }
+            for (String pair : query.split("&")) {
+                String value = pair.substring(pair.indexOf('=') + 1);
+                if (value.length() >= 6) {
+                    parts.add(value);
+                    try {
+                        parts.add(java.net.URLDecoder.decode(value, java.nio.charset.StandardCharsets.UTF_8));
+                    } catch (IllegalArgumentException e) {
+                        // not valid percent-encoding: the raw form is hidden already
+                    }
+                }
+            }
         }
+        // longest first, so that a part is not cut by one of its own pieces
+        parts.sort((a, b) -> Integer.compare(b.length(), a.length()));
         return settings.redact(dev.tocsin.core.internal.Redaction.secrets(t, parts), max);
     }
 

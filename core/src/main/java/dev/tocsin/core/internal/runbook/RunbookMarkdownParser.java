@@ -296,7 +296,7 @@ public final class RunbookMarkdownParser {
                     parseDetails();
                     continue;
                 }
-                if (stripped.isEmpty() || isShortcode(stripped)) {
+                if (stripped.isEmpty() || isShortcode(stripped) || isThematicBreak(stripped)) {
                     summaryDone = endSummary(paragraph, summaryDone);
                 } else if (!summaryDone) {
                     paragraph.add(stripped);
@@ -337,7 +337,8 @@ public final class RunbookMarkdownParser {
          * {@code [//]: # "text"} (the srerun runbook template puts one under every heading).
          */
         private static final java.util.regex.Pattern COMMENT =
-                java.util.regex.Pattern.compile("\\[[^\\]\\n]{0,200}\\]:[ \\t]*#(?:[ \\t].*)?");
+                java.util.regex.Pattern.compile("\\[[^\\]\\n]{0,200}\\]:[ \\t]*#"
+                        + "(?:[ \\t]+(?:\"[^\"]*\"|'[^']*'|\\([^)]*\\)))?[ \\t]*");
 
         /** A thematic break ({@code ---}, {@code * * *}, {@code ___}): it ends the paragraph or item before it. */
         private static boolean isThematicBreak(String stripped) {
@@ -564,9 +565,14 @@ public final class RunbookMarkdownParser {
                     current = null;
                     continue;
                 }
-                if (indent <= 3 && isThematicBreak(stripped)) {
-                    current = null; // a rule between blocks: not text of the step or paragraph before it
-                    continue;
+                if (isThematicBreak(stripped)) {
+                    if (current != null && current.isItem() && indent >= current.contentIndent && indent >= 2) {
+                        continue; // a rule inside a step's own content: not text, the step goes on
+                    }
+                    if (indent <= 3) {
+                        current = null; // a rule between blocks: not text of the step or paragraph before it
+                        continue;
+                    }
                 }
                 Marker m = indent <= 3 ? marker(line) : null;
                 if (current != null && current.isItem() && indent >= current.contentIndent && indent >= 2) {

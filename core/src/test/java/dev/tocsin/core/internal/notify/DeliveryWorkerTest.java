@@ -152,5 +152,16 @@ class DeliveryWorkerTest {
         DeliveryWorker<String, String> am = new DeliveryWorker<>("am", URI.create("http://am:9093/api/v2/alerts"), s,
                 new RecordingTransport(), vs -> new byte[0], 10, LoggerFactory.getLogger(DeliveryWorkerTest.class));
         assertThat(am.scrub("404 page not found: /api/v2/alerts", 300)).contains("/api/v2/alerts");
+        DeliveryWorker<String, String> prefixed = new DeliveryWorker<>("am",
+                URI.create("http://am/alertmanager/api/v2/alerts"), new DeliverySettings(10), new RecordingTransport(),
+                vs -> new byte[0], 10, LoggerFactory.getLogger(DeliveryWorkerTest.class));
+        assertThat(prefixed.scrub("404: /alertmanager/api/v2/alerts", 300)).contains("/alertmanager/api/v2/alerts");
+        // a token segment or query value echoed on its own; short parts and the marker itself left alone
+        DeliveryWorker<String, String> hook = new DeliveryWorker<>("hook",
+                URI.create("https://h/services/T000/B000/XXXXsecretXXXX?token=abc123SECRET&a=1"),
+                new DeliverySettings(10), new RecordingTransport(), vs -> new byte[0], 10,
+                LoggerFactory.getLogger(DeliveryWorkerTest.class));
+        assertThat(hook.scrub("invalid_token: XXXXsecretXXXX; bad token abc123SECRET; data=1 services", 300))
+                .isEqualTo("invalid_token: <redacted>; bad token <redacted>; data=1 services");
     }
 }

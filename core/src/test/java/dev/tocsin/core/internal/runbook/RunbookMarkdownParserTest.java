@@ -47,8 +47,15 @@ class RunbookMarkdownParserTest {
         assertThat(r.meaning()).isEqualTo("Number of CoreDNS panics encountered");
         assertThat(r.diagnosis()).containsExactly("look");
         assertThat(r.mitigation()).containsExactly("fix", "verify");
-        // a rule between two steps does not break their list
+        // a rule between two steps does not break their list; one inside a step's content keeps the step going
         assertThat(parse("# T", "## Diagnosis", "1. a", "---", "2. b").diagnosis()).containsExactly("a", "b");
+        assertThat(parse("# T", "## Diagnosis", "1. step", "", "   * * *", "   continued").diagnosis())
+                .containsExactly("step\n\ncontinued");
+        // in the preamble a rule ends the summary
+        assertThat(parse("# T", "The summary.", "---").summary()).isEqualTo("The summary.");
+        // a line that only looks like the comment idiom is text ("# of servers" is no quoted title)
+        assertThat(parse("# T", "## Meaning", "Count of servers:", "[total]: # of servers down").meaning())
+                .isEqualTo("Count of servers: [total]: # of servers down");
     }
 
     @Test
