@@ -28,10 +28,12 @@ public final class Redaction {
      * Replaces every occurrence of each secret, in every form a server might echo it (as sent, URL-encoded,
      * percent-encoded, base64 without its padding, JSON-escaped as usual and as Go writes it, HTML-escaped), by
      * {@link #REDACTED}. Secrets shorter than three
-     * characters are not looked for: they would redact ordinary words.
+     * characters are not looked for: they would redact ordinary words. One pass over the text, the longest form first
+     * at each position: a marker put in is never searched again (a secret such as {@code act}, which is part of the
+     * marker, is still replaced).
      */
     public static String secrets(String text, Iterable<String> secrets) {
-        String t = text;
+        java.util.Map<Character, java.util.List<String>> byFirst = new java.util.HashMap<>();
         for (String secret : secrets) {
             if (secret.length() < 3) {
                 continue;
@@ -41,13 +43,45 @@ public final class Redaction {
                     jsonEscaped(secret, true, false), jsonEscaped(secret, false, true),
                     htmlEscaped(secret, "&#34;", "&#39;"), htmlEscaped(secret, "&quot;", "&#x27;")};
             for (String form : forms) {
-                // a form found in the marker itself ("act") would rewrite the markers already put in
-                if (form.length() >= 3 && !REDACTED.contains(form)) {
-                    t = t.replace(form, REDACTED);
+                if (form.length() >= 3) {
+                    java.util.List<String> l = byFirst.computeIfAbsent(form.charAt(0), k -> new java.util.ArrayList<>());
+                    if (!l.contains(form)) {
+                        l.add(form);
+                    }
                 }
             }
         }
-        return t;
+        if (byFirst.isEmpty()) {
+            return text;
+        }
+        byFirst.values().forEach(l -> l.sort((a, b) -> Integer.compare(b.length(), a.length())));
+        StringBuilder sb = null;
+        int last = 0;
+        int i = 0;
+        int n = text.length();
+        while (i < n) {
+            java.util.List<String> candidates = byFirst.get(text.charAt(i));
+            String hit = null;
+            if (candidates != null) {
+                for (String form : candidates) {
+                    if (text.startsWith(form, i)) {
+                        hit = form;
+                        break;
+                    }
+                }
+            }
+            if (hit == null) {
+                i++;
+                continue;
+            }
+            if (sb == null) {
+                sb = new StringBuilder(n);
+            }
+            sb.append(text, last, i).append(REDACTED);
+            i += hit.length();
+            last = i;
+        }
+        return sb == null ? text : sb.append(text, last, n).toString();
     }
 
     /** Replaces anything that looks like a credential after {@code Basic} or {@code Bearer} (see the pattern). */

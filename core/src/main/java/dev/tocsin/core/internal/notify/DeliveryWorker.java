@@ -251,18 +251,24 @@ public final class DeliveryWorker<K, V> {
         String t = text == null ? "" : text;
         List<String> parts = new ArrayList<>();
         String path = uri.getRawPath();
-        // Alertmanager's API path (after any prefix) is no secret, and tells where a 404 came from
-        if (path != null && path.length() > 1 && !path.endsWith("/api/v2/alerts")) {
+        String decoded = uri.getPath();
+        // Alertmanager's API path is no secret and tells where a 404 came from: only what stands before it is hidden
+        if (path != null && path.endsWith("/api/v2/alerts")) {
+            path = path.substring(0, path.length() - "/api/v2/alerts".length());
+            decoded = decoded != null && decoded.endsWith("/api/v2/alerts")
+                    ? decoded.substring(0, decoded.length() - "/api/v2/alerts".length()) : decoded;
+        }
+        if (path != null && path.length() > 1) {
             if (uri.getRawQuery() != null) {
                 parts.add(path + "?" + uri.getRawQuery());
             }
             parts.add(path);
-            if (uri.getPath() != null && !uri.getPath().equals(path)) {
-                parts.add(uri.getPath());
+            if (decoded != null && decoded.length() > 1 && !decoded.equals(path)) {
+                parts.add(decoded);
             }
-            // a token-like segment echoed on its own (Slack's .../T000/B000/XXXXsecret); short words are no secret
+            // a token-like segment echoed on its own (Slack's .../T000/B000/XXXXsecret); words are no secret
             for (String segment : path.split("/")) {
-                if (segment.length() >= SECRET_LIKE) {
+                if (segment.length() >= SECRET_LIKE && tokenLike(segment)) {
                     parts.add(segment);
                 }
             }
@@ -274,7 +280,7 @@ public final class DeliveryWorker<K, V> {
             }
             for (String pair : query.split("&")) {
                 String value = pair.substring(pair.indexOf('=') + 1);
-                if (value.length() >= 6) {
+                if (value.length() >= 6 && tokenLike(value)) {
                     parts.add(value);
                     try {
                         parts.add(java.net.URLDecoder.decode(value, java.nio.charset.StandardCharsets.UTF_8));
@@ -284,9 +290,21 @@ public final class DeliveryWorker<K, V> {
                 }
             }
         }
-        // longest first, so that a part is not cut by one of its own pieces
-        parts.sort((a, b) -> Integer.compare(b.length(), a.length()));
         return settings.redact(dev.tocsin.core.internal.Redaction.secrets(t, parts), max);
+    }
+
+    /** Whether {@code s} mixes at least two of lower case, upper case and digits, as tokens do and words do not. */
+    private static boolean tokenLike(String s) {
+        boolean lower = false;
+        boolean upper = false;
+        boolean digit = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            lower |= c >= 'a' && c <= 'z';
+            upper |= c >= 'A' && c <= 'Z';
+            digit |= c >= '0' && c <= '9';
+        }
+        return (lower ? 1 : 0) + (upper ? 1 : 0) + (digit ? 1 : 0) >= 2;
     }
 
     private synchronized void noteFailure(Throwable t, int n) {

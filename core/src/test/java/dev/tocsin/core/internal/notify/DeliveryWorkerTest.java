@@ -155,7 +155,19 @@ class DeliveryWorkerTest {
         DeliveryWorker<String, String> prefixed = new DeliveryWorker<>("am",
                 URI.create("http://am/alertmanager/api/v2/alerts"), new DeliverySettings(10), new RecordingTransport(),
                 vs -> new byte[0], 10, LoggerFactory.getLogger(DeliveryWorkerTest.class));
-        assertThat(prefixed.scrub("404: /alertmanager/api/v2/alerts", 300)).contains("/alertmanager/api/v2/alerts");
+        assertThat(prefixed.scrub("404: /alertmanager/api/v2/alerts", 300)).isEqualTo("404: <redacted>/api/v2/alerts");
+        DeliveryWorker<String, String> gateway = new DeliveryWorker<>("am",
+                URI.create("https://gw.example.com/t/Zk29sQ8dLx0pW3vN7tR1/api/v2/alerts"), new DeliverySettings(10),
+                new RecordingTransport(), vs -> new byte[0], 10, LoggerFactory.getLogger(DeliveryWorkerTest.class));
+        assertThat(gateway.scrub("404 page not found: /t/Zk29sQ8dLx0pW3vN7tR1/api/v2/alerts (Zk29sQ8dLx0pW3vN7tR1)",
+                300)).isEqualTo("404 page not found: <redacted>/api/v2/alerts (<redacted>)");
+        // words in the path or query are not hidden where they appear elsewhere (host names, messages)
+        DeliveryWorker<String, String> words = new DeliveryWorker<>("hook",
+                URI.create("https://notifications.example.com/notifications/tok?channel=alerts"),
+                new DeliverySettings(10), new RecordingTransport(), vs -> new byte[0], 10,
+                LoggerFactory.getLogger(DeliveryWorkerTest.class));
+        assertThat(words.scrub("Connection refused: notifications.example.com/443; failed to post alerts", 300))
+                .isEqualTo("Connection refused: notifications.example.com/443; failed to post alerts");
         // a token segment or query value echoed on its own; short parts and the marker itself left alone
         DeliveryWorker<String, String> hook = new DeliveryWorker<>("hook",
                 URI.create("https://h/services/T000/B000/XXXXsecretXXXX?token=abc123SECRET&a=1"),
