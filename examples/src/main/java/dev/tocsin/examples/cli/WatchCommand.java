@@ -164,13 +164,10 @@ final class WatchCommand implements Callable<Integer> {
         PrintWriter err = cmd.getErr();
         List<Rule> presets = new ArrayList<>(noPresets || stats.stats == null ? List.of()
                 : HaproxyRules.availability());
-        if (embeddedV2) {
-            presets.addAll(HaproxyRules.embeddedV2());
-        }
+        List<Rule> v2 = embeddedV2 ? HaproxyRules.embeddedV2() : List.of();
+        presets.addAll(v2);
         java.util.Set<String> v2Names = new java.util.HashSet<>();
-        if (embeddedV2) {
-            HaproxyRules.embeddedV2().forEach(r -> v2Names.add(r.name()));
-        }
+        v2.forEach(r -> v2Names.add(r.name()));
         for (Rule r : fromFile) {
             if (presets.stream().anyMatch(p -> p.name().equals(r.name()))) {
                 err.println("tocsin watch: rule " + r.name() + " of " + rules + " has the name of a preset: both run"

@@ -25,8 +25,6 @@ public final class BackendDiagnostics {
 
     /** Server rows of a backend in {@code MAINT (resolution)}: their address could not be resolved. */
     static final String UNRESOLVED = "haproxy_backend_servers_unresolved";
-    /** HAProxy's status of a server whose address did not resolve. */
-    private static final String UNRESOLVED_STATUS = "MAINT (resolution)";
 
     /**
      * Returns every metric name the contexts and {@link #allInMaintenance} read, each only through
@@ -293,7 +291,7 @@ public final class BackendDiagnostics {
             if (!f.state.equals("MAINT")) {
                 return false;
             }
-            if (f.status.equals(UNRESOLVED_STATUS)) {
+            if (f.status.equals(dev.tocsin.haproxy.internal.csv.HaproxyCsvMapper.UNRESOLVED_STATUS)) {
                 unresolvedServers++;
             }
         }

@@ -103,8 +103,7 @@ public final class RuntimeApiTransport implements StatsTransport {
     /** The error for an answer to {@code command} that is not CSV: its first line, cut and made printable. */
     private FetchException notCsv(String command, java.io.ByteArrayOutputStream answer) {
         String first = answer.toString(StandardCharsets.UTF_8).strip().lines().findFirst().orElse("");
-        StringBuilder sb = new StringBuilder();
-        first.codePoints().limit(120).forEach(c -> sb.appendCodePoint(c < 0x20 || c == 0x7f ? '?' : c));
+        String sb = HttpStatsTransport.printable(first, 120);
         boolean unknown = first.startsWith("Unknown command");
         return new FetchException(display + " answered '" + command.trim() + "' with '" + sb + "'"
                 + (unknown ? ", not CSV: is it the master CLI socket (haproxy -S)? Point Tocsin at a worker's"

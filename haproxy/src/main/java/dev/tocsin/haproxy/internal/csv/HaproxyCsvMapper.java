@@ -58,7 +58,7 @@ public final class HaproxyCsvMapper {
     /** Per row type and slot: the index of its metric in {@link #FAMILY_NAMES}. */
     private static final int[][] FAMILIES = new int[3][];
     /** HAProxy's status of a server whose address did not resolve (it holds it in maintenance until it does). */
-    static final String UNRESOLVED_STATUS = "MAINT (resolution)";
+    public static final String UNRESOLVED_STATUS = "MAINT (resolution)";
     /** Index, in a backend's server counts (total, then one per state), of the unresolved servers' count. */
     private static final int UNRESOLVED_COUNT = 1 + Columns.STATES.size();
     /** Per row type and slot: the index in {@link Columns#STATES} of a (AGG_)STATE slot's label value, else -1. */
