@@ -21,6 +21,8 @@ import java.util.function.Function;
  * a Resilience4j retry (exponential backoff) around a circuit breaker. A batch that still fails with a retryable error
  * is put back (unless newer values superseded it), so nothing is lost while the target is down except what the bounded
  * queue must drop; a non-retryable answer (4xx) drops the batch. Failures and drops are logged once per episode.
+ * While the circuit breaker is open the worker waits for its open period to pass: calls it rejects are not requests,
+ * so they are neither retried nor counted as failures.
  *
  * @param <K> the queue key
  * @param <V> the queued value
@@ -45,6 +47,12 @@ public final class DeliveryWorker<K, V> {
     private volatile boolean failing;
     private long episodeDrops;
     private long episodeFailures;
+    /** {@link System#nanoTime()} when the circuit breaker last opened (read and written on the delivery thread). */
+    private volatile long openedAtNanos;
+    /** Whether the current batch reached the transport (set by {@link #post}; delivery thread only). */
+    private boolean attempted;
+    /** The current batch's last real failure (delivery thread only): what to report when the breaker cut it short. */
+    private Throwable lastFailure;
 
     /**
      * Creates a worker (not started).
@@ -75,10 +83,15 @@ public final class DeliveryWorker<K, V> {
                 .maxAttempts(settings.maxAttempts)
                 .intervalFunction(IntervalFunction.ofExponentialBackoff(settings.initialBackoff,
                         settings.backoffMultiplier, settings.maxBackoff))
-                .retryOnException(DeliveryWorker::retryable)
+                // a call the open breaker rejected is not retried within the batch: the worker waits for the breaker
+                .retryOnException(t -> retryable(t) && !(t instanceof CallNotPermittedException))
                 .failAfterMaxAttempts(true)
                 .build());
-        retry.getEventPublisher().onRetry(e -> stats.retried.increment());
+        circuitBreaker.getEventPublisher().onStateTransition(e -> {
+            if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+                openedAtNanos = System.nanoTime();
+            }
+        });
         this.thread = new Thread(this::run, "tocsin-notify-" + name);
         thread.setDaemon(true);
     }
@@ -178,6 +191,8 @@ public final class DeliveryWorker<K, V> {
         }
         CheckedSupplier<Transport.Response> call = Retry.decorateCheckedSupplier(retry,
                 CircuitBreaker.decorateCheckedSupplier(circuitBreaker, () -> post(body)));
+        attempted = false;
+        lastFailure = null;
         try {
             call.get();
             stats.sent.add(values.size());
@@ -190,21 +205,55 @@ public final class DeliveryWorker<K, V> {
                 requeue(batch);
                 return;
             }
-            stats.failed.add(values.size());
-            noteFailure(t, values.size());
-            if (retryable(t) && !closing) {
+            boolean rejected = t instanceof CallNotPermittedException;
+            if (attempted) {
+                // a request was made and failed; when the breaker then rejected the next attempt, the request's
+                // failure is what went wrong
+                stats.failed.add(values.size());
+                noteFailure(rejected && lastFailure != null ? lastFailure : t, values.size());
+            } else {
+                log.debug("Delivery of {} notification(s) to {} waits: circuit breaker open", values.size(), name);
+            }
+            if (rejected || (retryable(t) && !closing)) {
+                // kept queued (also while closing: nothing was sent, and close() counts what is left as dropped)
                 requeue(batch);
-                // Let the circuit breaker's open period pass instead of spinning on rejected calls.
-                Thread.sleep(settings.initialBackoff.toMillis());
+                Thread.sleep(pauseMillis());
             }
         }
     }
 
+    /**
+     * How long to wait before the next batch after a failure: while the circuit breaker is open, until its open period
+     * has passed (calls before then would be rejected, not sent), else the initial backoff.
+     */
+    private long pauseMillis() {
+        long backoff = Math.max(1, settings.initialBackoff.toMillis());
+        if (circuitBreaker.getState() != CircuitBreaker.State.OPEN) {
+            return backoff;
+        }
+        long open = settings.circuitOpenDuration.toNanos();
+        long left = openedAtNanos + open - System.nanoTime();
+        // + 1 ms: the breaker compares its own clock's instants, so be just past the end of its period
+        return Math.max(1, Math.min(open, left) / 1_000_000 + 1);
+    }
+
     private Transport.Response post(byte[] body) throws IOException, InterruptedException, StatusException {
-        Transport.Response r = transport.post(uri, body, settings.timeout);
+        if (attempted) {
+            stats.retried.increment(); // a request repeated within the batch (a rejected attempt is none)
+        }
+        attempted = true;
+        Transport.Response r;
+        try {
+            r = transport.post(uri, body, settings.timeout);
+        } catch (IOException | RuntimeException e) {
+            lastFailure = e;
+            throw e;
+        }
         if (r.status() / 100 != 2) {
             // the answer is logged: the credentials a server might echo back are taken out, and it stays one short line
-            throw new StatusException(r.status(), scrub(r.body(), 200));
+            StatusException e = new StatusException(r.status(), scrub(r.body(), 200));
+            lastFailure = e;
+            throw e;
         }
         return r;
     }

@@ -107,6 +107,55 @@ class DeliveryWorkerTest {
     }
 
     @Test
+    void whileTheCircuitBreakerIsOpenNothingIsSentRetriedOrCountedAsFailed() {
+        DeliverySettings s = settings();
+        s.circuitOpenDuration = Duration.ofSeconds(3);
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+        RecordingTransport t = new RecordingTransport(n -> down.get() ? -1 : 200);
+        DeliveryWorker<String, String> w = worker(t, s);
+        w.offer("a", "firing");
+        // 3 attempts, then 2 more: the fifth failed call opens the breaker (at least 5 calls, 50 %)
+        await().until(() -> t.posts.size() == 5);
+        // the open period: the worker waits for it instead of counting rejected calls as retries and failures
+        await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(2)).until(() -> t.posts.size() == 5
+                && w.stats().failed.sum() == 2 && w.stats().retried.sum() == 3);
+        down.set(false);
+        // once it has passed, the half-open call is the next request, and it delivers
+        await().atMost(Duration.ofSeconds(10)).until(() -> w.stats().sent.sum() == 1);
+        assertThat(t.posts).hasSize(6);
+        assertThat(w.stats().failed.sum()).isEqualTo(2);
+        assertThat(w.stats().retried.sum()).isEqualTo(3);
+        w.beginClose();
+        w.awaitClose(System.nanoTime() + 1_000_000_000L);
+    }
+
+    @Test
+    void aBatchCutShortByTheBreakerReportsTheRequestsFailureNotTheRejection() {
+        DeliverySettings s = settings();
+        s.circuitOpenDuration = Duration.ofSeconds(30);
+        org.slf4j.Logger log = org.mockito.Mockito.mock(org.slf4j.Logger.class);
+        RecordingTransport t = new RecordingTransport(n -> -1);
+        DeliveryWorker<String, String> w = new DeliveryWorker<>("test", URI.create("http://x"), s, t,
+                vs -> String.join(",", vs).getBytes(StandardCharsets.UTF_8), 10, log);
+        w.start();
+        w.offer("a", "firing");
+        await().until(() -> w.stats().failed.sum() == 2);
+        StringBuilder logged = new StringBuilder();
+        for (org.mockito.invocation.Invocation i : org.mockito.Mockito.mockingDetails(log).getInvocations()) {
+            logged.append(java.util.Arrays.deepToString(i.getArguments())).append(" | ");
+        }
+        assertThat(logged).contains("connection refused (test)").doesNotContain("circuit breaker open (");
+        // closing while the breaker is open: what is queued is counted as dropped, not as failed, and close is bounded
+        long start = System.nanoTime();
+        w.beginClose();
+        w.awaitClose(start + 500_000_000L);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+        assertThat(w.stats().dropped.sum()).isEqualTo(1);
+        assertThat(w.stats().failed.sum()).isEqualTo(2);
+        assertThat(t.posts).hasSize(5);
+    }
+
+    @Test
     void closeGivesUpAfterTheFlushTimeoutAndCountsWhatIsLeft() {
         DeliverySettings s = settings();
         s.flushTimeout = Duration.ofMillis(300);
