@@ -83,11 +83,13 @@ public interface Evaluator extends AutoCloseable {
      * @param rule the rule
      * @throws TemplateException if a custom rule's template cannot be parsed
      * @throws IllegalArgumentException if the rule is invalid
+     * @throws IllegalStateException if closed
      */
     void addRule(Rule rule);
 
     /**
-     * Removes every registered rule with this name, and their alerts (without sending anything).
+     * Removes every registered rule with this name, and their alerts (without sending anything). Works after
+     * {@link #close()} too (there is nothing left to send).
      *
      * @param name the alert name
      * @return whether a rule was removed
@@ -260,7 +262,10 @@ public interface Evaluator extends AutoCloseable {
         }
 
         /**
-         * Adds a notifier, called after every evaluation.
+         * Adds a notifier, called after every evaluation. The evaluator built takes it over: its {@link Evaluator#close()}
+         * closes the notifier. So a notifier belongs to one evaluator: a builder that builds a second one hands it the
+         * same notifier instances, which stop sending (with one WARN) once either evaluator is closed; give each
+         * evaluator its own. If {@link #build()} throws, nothing was taken over and closing them stays the caller's job.
          *
          * @param notifier the notifier
          * @return this builder
@@ -368,7 +373,8 @@ public interface Evaluator extends AutoCloseable {
          * Returns the evaluator (not started).
          *
          * @return the evaluator
-         * @throws IllegalArgumentException if two sources share instance and job, or a rule is invalid
+         * @throws IllegalArgumentException if two sources share instance and job, or a rule is invalid (nothing is
+         *     started then, and the notifiers given are not closed)
          */
         public Evaluator build() {
             return new DefaultEvaluator(List.copyOf(sources), List.copyOf(rules), List.copyOf(listeners),

@@ -60,7 +60,7 @@ public interface MetricsView {
      */
     default List<Sample> seriesMatching(String metricName, Map<String, String> labels) {
         Objects.requireNonNull(metricName, "metricName");
-        Map<String, String> wanted = Map.copyOf(labels);
+        Map<String, String> wanted = Map.copyOf(Objects.requireNonNull(labels, "labels"));
         return series(metricName, l -> matches(l, wanted));
     }
 

@@ -170,8 +170,9 @@ public interface Rule {
     }
 
     /**
-     * Builds a {@link Rule}. {@link #build()} checks everything: the name, the expression (with its position on
-     * error), the templates and the durations.
+     * Builds a {@link Rule}. Each setter checks its own argument at once (a {@code null}, a negative duration);
+     * {@link #build()} checks the rest: the name, the expression (with its position on error), the templates, and that
+     * the rule has exactly one condition. Not thread-safe; {@link #build()} may be called again after more changes.
      */
     final class Builder {
         private final BuiltRule.Spec spec;
@@ -181,7 +182,9 @@ public interface Rule {
         }
 
         /**
-         * Sets the condition as a PromQL expression; exclusive with {@link #condition(RuleCondition)}.
+         * Sets the condition as a PromQL expression; exclusive with {@link #condition(RuleCondition)}: on a builder
+         * from {@link Rule#alert(String)} giving both fails at {@link #build()}; on a copy from {@link Rule#from(Rule)}
+         * it replaces the copied rule's condition, whichever kind that was.
          *
          * @param expression the PromQL expression
          * @return this builder
@@ -192,7 +195,8 @@ public interface Rule {
         }
 
         /**
-         * Sets the condition as Java code; exclusive with {@link #expr(String)}.
+         * Sets the condition as Java code; exclusive with {@link #expr(String)} (see there for a copied rule, whose
+         * declared reads are then dropped too: declare this condition's with {@link #reads}).
          *
          * @param condition the Java condition
          * @return this builder

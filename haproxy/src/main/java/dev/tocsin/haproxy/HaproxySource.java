@@ -66,73 +66,23 @@ import java.util.concurrent.atomic.AtomicLong;
  *         .build();
  * }</pre>
  *
- * <p>Watch several HAProxy instances with several sources; they share nothing mutable. Thread-safe.
+ * <p>Watch several HAProxy instances with several sources; they share nothing mutable. Thread-safe. Built only by
+ * {@link #builder()}; not meant to be implemented outside this library.
  */
-public final class HaproxySource implements MetricSource, DeferringSource {
-
-    private static final Logger LOG = LoggerFactory.getLogger(HaproxySource.class);
-
-    private final StatsTransport transport;
-    private final String instance;
-    private final String job;
-    private final boolean basicAuth;
-    private final boolean versionInfo;
-    private final HaproxyCsvMapper mapper;
-    private final ResilientFetcher fetcher;
-    private final SkippedRowLog skippedRowLog;
-    private final AtomicLong scrapes = new AtomicLong();
-    private final AtomicLong failures = new AtomicLong();
-    private final AtomicLong parseFailures = new AtomicLong();
-    /**
-     * What the mapper mapped for the last interest asked for; guarded by this. One entry: a caller that alternates
-     * {@code collect} and {@code collectDeferring} rebuilds it (and the mapper's column plan, which starts its per-row
-     * sample caches afresh) each time.
-     */
-    private DeferredPlan lastPlan;
-    private boolean lastPlanDefers;
-    private volatile Sample versionSample;
-    private volatile boolean infoStale = true;
-
-    private HaproxySource(Builder b, StatsTransport transport) {
-        this.transport = transport;
-        this.instance = b.instance != null ? b.instance : b.defaultInstance();
-        this.job = b.job;
-        this.basicAuth = b.authorization != null;
-        this.versionInfo = b.versionInfo;
-        // instance and job are put in the mapper's cached label sets, so the evaluator does not copy every sample
-        // of every scrape to add them
-        this.mapper = new HaproxyCsvMapper(new MappingOptions(b.statusMapping, b.serverMetricFields,
-                b.excludedServerStates, Labels.of("instance", instance, "job", job)))
-                .redactingWith(transport::redact); // a server may echo the credentials it was sent
-        this.fetcher = new ResilientFetcher(transport.describe(), b.maxAttempts, b.backoff, b.failuresToOpen,
-                b.openFor, b.clock, b.connectTimeout.plus(b.readTimeout));
-        this.skippedRowLog = new SkippedRowLog(transport.describe());
-    }
+public interface HaproxySource extends MetricSource {
 
     /**
      * Returns a new builder.
      *
      * @return a new builder
      */
-    public static Builder builder() {
+    static Builder builder() {
         return new Builder();
-    }
-
-    @Override
-    public String instance() {
-        return instance;
-    }
-
-    @Override
-    public String job() {
-        return job;
     }
 
     /** Returns {@code haproxy_up}. */
     @Override
-    public String healthMetric() {
-        return "haproxy_up";
-    }
+    String healthMetric();
 
     /**
      * Fetches the statistics once and maps them.
@@ -145,134 +95,25 @@ public final class HaproxySource implements MetricSource, DeferringSource {
      *     happened (connection refused, timeout after 5s, HTTP 401, response larger than the cap, not CSV at line N)
      */
     @Override
-    public List<Sample> collect() throws java.io.IOException {
-        return collect(MetricInterest.all());
-    }
+    List<Sample> collect() throws java.io.IOException;
 
     /**
      * Fetches the statistics once and maps only the metrics {@code interest} includes: the evaluator passes the
      * names its rules read, so a source watched by a few rules does not build the ~70 series per server the exporter
-     * table defines. Every row is still read (skipped rows are still counted and logged). The names wanted only on
-     * demand are mapped too (see {@link #collectDeferring}).
+     * table defines. Every row is still read (skipped rows are still counted and logged).
      *
      * @param interest the metric names wanted ({@link MetricInterest#all()} for everything)
      * @throws java.io.IOException as {@link #collect()}
      */
     @Override
-    public List<Sample> collect(MetricInterest interest) throws java.io.IOException {
-        return read(interest, false);
-    }
-
-    /**
-     * Internal, called by the evaluator when it reads this source itself: as {@link #collect(MetricInterest)}, except
-     * that the server metrics the interest wants only on demand ({@link MetricInterest#onDemandNames()}) are not
-     * mapped. The scrape keeps the few fields of its server rows they are read from instead and maps, when a rule asks
-     * through {@code MetricsView.seriesMatching}, only the rows of the backend asked about. The returned list offers
-     * that look-up to the evaluator; a copy of it would lose those metrics.
-     *
-     * @param interest the metric names wanted
-     * @throws java.io.IOException as {@link #collect()}
-     */
-    @Override
-    public List<Sample> collectDeferring(MetricInterest interest) throws java.io.IOException {
-        return read(interest, true);
-    }
-
-    private synchronized List<Sample> read(MetricInterest interest, boolean defer) throws java.io.IOException {
-        Objects.requireNonNull(interest, "interest");
-        scrapes.incrementAndGet();
-        DeferredPlan plan = lastPlan;
-        if (plan == null || !plan.interest().equals(interest) || lastPlanDefers != defer) {
-            plan = DeferredPlan.of(interest, defer);
-            lastPlan = plan;
-            lastPlanDefers = defer;
-        }
-        DeferredPlan wanted = plan;
-        HaproxyCsvMapper.Feed feed;
-        try {
-            // the rows are mapped as the body arrives (never held whole); each attempt starts a fresh document
-            feed = fetcher.call(() -> {
-                HaproxyCsvMapper.Feed f = mapper.begin(wanted.mapped(), false, wanted.deferred());
-                transport.fetchStat(f::accept);
-                return f;
-            });
-        } catch (FetchException e) {
-            failures.incrementAndGet();
-            infoStale = true;
-            throw new HaproxyReadException(e.getMessage(), e.getCause());
-        }
-        ScrapeResult result;
-        try {
-            result = feed.finish();
-        } catch (CsvFormatException e) {
-            failures.incrementAndGet();
-            parseFailures.incrementAndGet();
-            // the mapper quotes the server's text only after the transport's redaction (see its constructor)
-            throw new HaproxyReadException("the answer of " + transport.describe() + " is not HAProxy CSV: "
-                    + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            failures.incrementAndGet();
-            throw new HaproxyReadException("cannot map the CSV from " + transport.describe() + ": " + e, e);
-        }
-        if (!result.skippedRows().isEmpty()) {
-            parseFailures.addAndGet(result.parseFailures());
-            skippedRowLog.log(result.skippedRows());
-        }
-        if (versionInfo && infoStale) {
-            refreshVersionInfo();
-        }
-        // a view over the mapper's (read-only) list: copying ~400k references per large scrape cost 3.4 MB
-        Sample scrapesTotal = Sample.of("haproxy_exporter_scrapes_total", scrapes.get());
-        Sample parseFailuresTotal = Sample.of("haproxy_exporter_csv_parse_failures_total", parseFailures.get());
-        Sample retries = Sample.of("tocsin_haproxy_fetch_retries_total", fetcher.retries());
-        Sample circuitOpen = Sample.of("tocsin_haproxy_circuit_open_total", fetcher.circuitOpened());
-        Sample version = versionSample;
-        List<Sample> own = new ArrayList<>(5);
-        for (Sample s : new Sample[] {scrapesTotal, parseFailuresTotal, retries, circuitOpen, version}) {
-            if (s != null && (interest.isAll() || interest.includes(s.labels().metricName()))) {
-                own.add(s);
-            }
-        }
-        // the mapper's families, handed to the evaluator as they are, then the source's own counters
-        if (result.samples() instanceof FamilySamples) {
-            return plan.offer(((FamilySamples) result.samples()).withOthers(own), result, mapper.options());
-        }
-        return new ConcatList<>(result.samples(), own.toArray(new Sample[0]));
-    }
-
-    private void refreshVersionInfo() {
-        infoStale = false;
-        try {
-            Optional<Map<String, String>> info = transport.fetchInfo();
-            if (info.isPresent()) {
-                String version = info.get().getOrDefault("Version", "");
-                String date = info.get().getOrDefault("Release_date", "");
-                if (!version.isEmpty()) {
-                    versionSample = Sample.of("haproxy_version_info", 1, "release_date", date, "version", version);
-                }
-            }
-        } catch (FetchException | RuntimeException e) {
-            LOG.debug("'show info' on {} failed, haproxy_version_info not updated: {}", transport.describe(),
-                    e.getMessage());
-        }
-    }
+    List<Sample> collect(MetricInterest interest) throws java.io.IOException;
 
     /**
      * Returns counters about this source's fetches (for host metrics or health pages).
      *
      * @return a snapshot of the counters
      */
-    public Stats stats() {
-        return new Stats(scrapes.get(), failures.get(), parseFailures.get(), fetcher.retries(),
-                fetcher.circuitOpened(), fetcher.rejected(), fetcher.circuitState());
-    }
-
-    /** Returns where it reads from and its labels; never credentials. */
-    @Override
-    public String toString() {
-        return "HaproxySource[" + transport.describe() + ", instance=" + instance + ", job=" + job
-                + (basicAuth ? ", basic auth" : "") + "]";
-    }
+    Stats stats();
 
     /**
      * Counters of one source since it was built.
@@ -286,7 +127,7 @@ public final class HaproxySource implements MetricSource, DeferringSource {
      * @param rejectedByOpenCircuit scrapes refused at once because the circuit was open
      * @param circuitState {@code CLOSED}, {@code OPEN}, {@code HALF_OPEN} or {@code DISABLED}
      */
-    public record Stats(long scrapes, long failures, long csvParseFailures, long retries, long circuitOpened,
+    record Stats(long scrapes, long failures, long csvParseFailures, long retries, long circuitOpened,
                         long rejectedByOpenCircuit, String circuitState) {
     }
 
@@ -298,31 +139,31 @@ public final class HaproxySource implements MetricSource, DeferringSource {
      * after 5 consecutive failed scrapes for 10 s, {@link StatusMapping#FIXED}, every server field, no excluded server
      * states, {@code haproxy_version_info} on Runtime API transports.
      */
-    public static final class Builder {
-        private URI statsUri;
-        private Path socketPath;
-        private String tcpHost;
-        private int tcpPort;
-        private byte[] authorization;
-        private SSLContext sslContext;
-        private KeyStore trustStore;
-        private boolean insecure;
+    final class Builder {
+        URI statsUri;
+        Path socketPath;
+        String tcpHost;
+        int tcpPort;
+        byte[] authorization;
+        SSLContext sslContext;
+        KeyStore trustStore;
+        boolean insecure;
         /** The transport methods called (a second, different one contradicts the first). */
-        private final java.util.Set<String> transportsChosen = new java.util.LinkedHashSet<>();
-        private Duration connectTimeout = Duration.ofSeconds(2);
-        private Duration readTimeout = Duration.ofSeconds(5);
-        private long maxResponseBytes = 16L * 1024 * 1024;
-        private String instance;
-        private String job = "haproxy";
-        private StatusMapping statusMapping = StatusMapping.FIXED;
-        private Set<String> serverMetricFields = Set.of();
-        private Set<String> excludedServerStates = Set.of();
-        private int maxAttempts = 2;
-        private Duration backoff = Duration.ofMillis(100);
-        private int failuresToOpen = 5;
-        private Duration openFor = Duration.ofSeconds(10);
-        private Clock clock = Clock.systemUTC();
-        private boolean versionInfo = true;
+        final java.util.Set<String> transportsChosen = new java.util.LinkedHashSet<>();
+        Duration connectTimeout = Duration.ofSeconds(2);
+        Duration readTimeout = Duration.ofSeconds(5);
+        long maxResponseBytes = 16L * 1024 * 1024;
+        String instance;
+        String job = "haproxy";
+        StatusMapping statusMapping = StatusMapping.FIXED;
+        Set<String> serverMetricFields = Set.of();
+        Set<String> excludedServerStates = Set.of();
+        int maxAttempts = 2;
+        Duration backoff = Duration.ofMillis(100);
+        int failuresToOpen = 5;
+        Duration openFor = Duration.ofSeconds(10);
+        Clock clock = Clock.systemUTC();
+        boolean versionInfo = true;
 
         private Builder() {
         }
@@ -667,9 +508,9 @@ public final class HaproxySource implements MetricSource, DeferringSource {
                 transport = RuntimeApiTransport.tcp(tcpHost, tcpPort, connectTimeout, readTimeout, maxResponseBytes);
             }
             if (insecure) {
-                LOG.warn("TLS verification is OFF for {}: any certificate is accepted", transport.describe());
+                DefaultHaproxySource.LOG.warn("TLS verification is OFF for {}: any certificate is accepted", transport.describe());
             }
-            return new HaproxySource(this, transport);
+            return new DefaultHaproxySource(this, transport);
         }
 
         private SSLSocketFactory socketFactory() {
@@ -696,7 +537,7 @@ public final class HaproxySource implements MetricSource, DeferringSource {
             }
         }
 
-        private String defaultInstance() {
+        String defaultInstance() {
             if (statsUri != null) {
                 boolean https = "https".equalsIgnoreCase(statsUri.getScheme());
                 int port = statsUri.getPort() == -1 ? (https ? 443 : 80) : statsUri.getPort();
@@ -732,37 +573,38 @@ public final class HaproxySource implements MetricSource, DeferringSource {
             }
             return s;
         }
-    }
 
-    /** Accepts every certificate; used only after an explicit {@link Builder#insecureSkipTlsVerify()}. */
-    private static final class TrustAll extends X509ExtendedTrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
+        /** Accepts every certificate; used only after an explicit {@link Builder#insecureSkipTlsVerify()}. */
+        private static final class TrustAll extends X509ExtendedTrustManager {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
+            }
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+            }
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
         }
 
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
     }
 }

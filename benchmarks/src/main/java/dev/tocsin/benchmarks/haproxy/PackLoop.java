@@ -134,11 +134,11 @@ public final class PackLoop {
     static final class TimedSource extends ForwardingMetricSource implements DeferringSource {
         /** Written by the thread that runs {@code collect} (one source: within {@code evaluate()}), read after it. */
         volatile long nanos;
-        private final HaproxySource haproxy;
+        private final DeferringSource haproxy;
 
         TimedSource(HaproxySource delegate) {
             super(delegate);
-            this.haproxy = delegate;
+            this.haproxy = (DeferringSource) delegate; // what the evaluator sees of a HaproxySource it reads itself
         }
 
         /** As the evaluator reads a HaproxySource of its own: the metrics only diagnoses read are looked up later. */

@@ -43,6 +43,7 @@ public final class AlertmanagerNotifier implements Notifier {
     private final List<URI> urls;
     private final boolean credentials;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean warnedClosed = new AtomicBoolean();
 
     private AlertmanagerNotifier(Builder b) {
         this.urls = List.copyOf(b.urls);
@@ -76,10 +77,15 @@ public final class AlertmanagerNotifier implements Notifier {
         return b.build();
     }
 
-    /** Queues the alerts due for sending; returns at once. Never throws. */
+    /** Queues the alerts due for sending; returns at once. Never throws. After {@link #close()}: nothing (WARN once). */
     @Override
     public synchronized void accept(Notification notification) {
         if (closed.get()) {
+            // an evaluator still running with a notifier another one closed (one builder built both): say so once
+            if (warnedClosed.compareAndSet(false, true)) {
+                LOG.warn("{} is closed: the notifications of the evaluations that still call it are not sent (a"
+                        + " notifier belongs to one evaluator, whose close() closes it)", this);
+            }
             return;
         }
         try {
@@ -176,10 +182,14 @@ public final class AlertmanagerNotifier implements Notifier {
          *
          * @return the notifier
          * @throws IllegalArgumentException if no URL was given or an option is out of range
+         * @throws IllegalStateException if an {@code sslContext} was given and no URL is https
          */
         public AlertmanagerNotifier build() {
             if (urls.isEmpty()) {
                 throw new IllegalArgumentException("AlertmanagerNotifier needs at least one url");
+            }
+            if (settings.sslContext != null && urls.stream().noneMatch(u -> "https".equalsIgnoreCase(u.getScheme()))) {
+                throw new IllegalStateException("sslContext applies to https URLs, and every url is http");
             }
             settings.validate();
             return new AlertmanagerNotifier(this);

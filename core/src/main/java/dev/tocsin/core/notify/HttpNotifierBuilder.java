@@ -78,7 +78,8 @@ public abstract class HttpNotifierBuilder<B extends HttpNotifierBuilder<B>> {
     }
 
     /**
-     * Sets the TLS context for https URLs (default: the JVM default, which verifies certificates).
+     * Sets the TLS context for https URLs (default: the JVM default, which verifies certificates). {@code build()}
+     * throws an {@link IllegalStateException} when no URL is https: the context would never be used.
      *
      * @param sslContext the TLS context
      * @return this builder
@@ -128,8 +129,9 @@ public abstract class HttpNotifierBuilder<B extends HttpNotifierBuilder<B>> {
 
     /**
      * Configures the circuit breaker of each target: it opens when {@code failureRatePercent} of the last
-     * {@code window} calls failed (connection errors, timeouts, 5xx, 408, 429), and then rejects calls for
-     * {@code openDuration} (default 50 %, 10 calls, 5 s).
+     * {@code window} calls failed (connection errors, timeouts, 5xx, 408, 429; measured once at least
+     * {@code min(5, window)} calls were made), and then rejects calls for {@code openDuration} (default 50 %, 10 calls,
+     * 5 s): the delivery thread waits for that period to pass, then sends one trial request.
      *
      * @param failureRatePercent the failure rate that opens the circuit, in (0, 100] (checked on build)
      * @param window the number of calls the rate is measured over, at least 1 (checked on build)

@@ -30,6 +30,7 @@ public final class WebhookNotifier implements Notifier {
     private final URI url;
     private final boolean credentials;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean warnedClosed = new AtomicBoolean();
 
     private WebhookNotifier(Builder b) {
         this.url = b.url;
@@ -59,10 +60,15 @@ public final class WebhookNotifier implements Notifier {
         return builder().url(url).build();
     }
 
-    /** Queues this evaluation's messages; returns at once. Never throws. */
+    /** Queues this evaluation's messages; returns at once. Never throws. After {@link #close()}: nothing (WARN once). */
     @Override
     public synchronized void accept(Notification notification) {
         if (closed.get()) {
+            // an evaluator still running with a notifier another one closed (one builder built both): say so once
+            if (warnedClosed.compareAndSet(false, true)) {
+                LOG.warn("{} is closed: the notifications of the evaluations that still call it are not sent (a"
+                        + " notifier belongs to one evaluator, whose close() closes it)", this);
+            }
             return;
         }
         try {
@@ -178,7 +184,8 @@ public final class WebhookNotifier implements Notifier {
         }
 
         /**
-         * Whether each alert carries {@link dev.tocsin.core.Alert#context()} as a {@code context} object.
+         * Whether each alert carries {@link dev.tocsin.core.Alert#context()} as a {@code context} object (default
+         * {@code true}).
          *
          * @param includeContext whether to include the context
          * @return this builder
@@ -207,10 +214,14 @@ public final class WebhookNotifier implements Notifier {
          *
          * @return the notifier
          * @throws IllegalArgumentException if no URL was set or an option is out of range
+         * @throws IllegalStateException if an {@code sslContext} was given and the URL is http
          */
         public WebhookNotifier build() {
             if (url == null) {
                 throw new IllegalArgumentException("WebhookNotifier needs a url");
+            }
+            if (settings.sslContext != null && !"https".equalsIgnoreCase(url.getScheme())) {
+                throw new IllegalStateException("sslContext applies to https URLs, and the url is http");
             }
             settings.validate();
             return new WebhookNotifier(this);

@@ -33,15 +33,23 @@ public record RuleGroup(String name, Duration interval, Map<String, String> labe
      * @param alertingRules the alerting rules, in file order
      * @param recordingRules the recording rules, in file order
      * @param rulesInFileOrder every rule of both lists, in file order
-     * @throws IllegalArgumentException if {@code rulesInFileOrder} does not hold exactly the rules of both lists
+     * @throws IllegalArgumentException if {@code rulesInFileOrder} does not hold exactly the rules of both lists, or
+     *     the interval or the limit is negative
+     * @throws NullPointerException if an argument or an element is null (naming the argument)
      */
     public RuleGroup {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(interval, "interval");
-        labels = Map.copyOf(labels);
-        alertingRules = List.copyOf(alertingRules);
-        recordingRules = List.copyOf(recordingRules);
-        rulesInFileOrder = List.copyOf(rulesInFileOrder);
+        if (interval.isNegative()) {
+            throw new IllegalArgumentException("group " + name + ": interval must not be negative: " + interval);
+        }
+        if (limit < 0) {
+            throw new IllegalArgumentException("group " + name + ": limit must not be negative: " + limit);
+        }
+        labels = Map.copyOf(Objects.requireNonNull(labels, "labels"));
+        alertingRules = List.copyOf(Objects.requireNonNull(alertingRules, "alertingRules"));
+        recordingRules = List.copyOf(Objects.requireNonNull(recordingRules, "recordingRules"));
+        rulesInFileOrder = List.copyOf(Objects.requireNonNull(rulesInFileOrder, "rulesInFileOrder"));
         List<GroupRule> a = new ArrayList<>();
         List<GroupRule> r = new ArrayList<>();
         for (GroupRule g : rulesInFileOrder) {

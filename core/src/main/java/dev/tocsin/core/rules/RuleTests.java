@@ -42,7 +42,7 @@ public final class RuleTests {
      * @return the outcome of each file, in order
      */
     public static List<RuleTestResult> run(List<Path> testFiles) {
-        return testFiles.stream().map(RuleTests::run).toList();
+        return Objects.requireNonNull(testFiles, "testFiles").stream().map(RuleTests::run).toList();
     }
 
     /**

@@ -68,6 +68,28 @@ class EvaluatorWarningsTest {
     }
 
     @Test
+    void aNotifierSharedByTwoEvaluatorsSaysOnceThatItWasClosedByTheOther() {
+        // one builder, two evaluators: both hold the same notifier, and the first one's close() closes it
+        TestSource source = new TestSource("lb:8404", "haproxy").set(Sample.of("x", 1));
+        dev.tocsin.core.notify.AlertmanagerNotifier notifier = dev.tocsin.core.notify.AlertmanagerNotifier.to(
+                java.net.URI.create("http://127.0.0.1:9/"));
+        Evaluator.Builder b = Evaluator.builder().source(source).rule(Rule.alert("X").expr("x > 0").build())
+                .notifier(notifier);
+        Evaluator first = b.build();
+        String log = log(() -> {
+            try (Evaluator second = b.build()) {
+                first.close();
+                Instant t = Instant.parse("2026-11-27T12:00:00Z");
+                for (int i = 0; i < 3; i++) {
+                    second.evaluate(t = t.plusSeconds(1));
+                }
+            }
+        });
+        assertThat(log.lines().filter(l -> l.contains("WARN") && l.contains("AlertmanagerNotifier[http://127.0.0.1:9/]"
+                + " is closed: the notifications of the evaluations that still call it are not sent"))).hasSize(1);
+    }
+
+    @Test
     void aRuleRegisteredTwiceWithTheSameLabelsIsReported() {
         Rule rule = Rule.alert("X").expr("x > 0").label("severity", "page").build();
         String log = log(() -> evaluate(b -> b.rule(rule).rule(Rule.from(rule).forDuration(Duration.ofMinutes(1))

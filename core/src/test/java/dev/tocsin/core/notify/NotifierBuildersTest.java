@@ -80,6 +80,21 @@ class NotifierBuildersTest {
     }
 
     @Test
+    void aTlsContextWithoutAnHttpsUrlIsRefusedNotIgnored() throws Exception {
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getDefault();
+        assertThatThrownBy(() -> AlertmanagerNotifier.builder().url(URI.create("http://am:9093")).sslContext(tls)
+                .build()).isInstanceOf(IllegalStateException.class)
+                .hasMessage("sslContext applies to https URLs, and every url is http");
+        assertThatThrownBy(() -> WebhookNotifier.builder().url(URI.create("http://hook:8080/x")).sslContext(tls)
+                .build()).isInstanceOf(IllegalStateException.class)
+                .hasMessage("sslContext applies to https URLs, and the url is http");
+        // one https Alertmanager among others uses it
+        AlertmanagerNotifier.builder().url(URI.create("http://am1:9093")).url(URI.create("https://am2:9093"))
+                .sslContext(tls).build().close();
+        WebhookNotifier.builder().url(URI.create("https://hook:8443/x")).sslContext(tls).build().close();
+    }
+
+    @Test
     void alertmanagerNotifierSendsToEveryUrlAndCountsPerAlertmanager() {
         RecordingTransport t = new RecordingTransport();
         try (AlertmanagerNotifier n = AlertmanagerNotifier.builder().url(URI.create("http://a:9093"))

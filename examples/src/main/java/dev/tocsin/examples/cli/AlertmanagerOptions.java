@@ -146,6 +146,8 @@ final class AlertmanagerOptions {
             return b.build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cmd, "--alertmanager: " + e.getMessage());
+        } catch (IllegalStateException e) {
+            throw new CommandLine.ParameterException(cmd, "--alertmanager-ca-file: " + e.getMessage());
         }
     }
 

@@ -1,0 +1,249 @@
+package dev.tocsin.haproxy;
+
+import dev.tocsin.core.Labels;
+import dev.tocsin.core.MetricInterest;
+import dev.tocsin.core.MetricSource;
+import dev.tocsin.core.Sample;
+import dev.tocsin.core.internal.DeferringSource;
+import dev.tocsin.core.internal.Urls;
+import dev.tocsin.haproxy.internal.ConcatList;
+import dev.tocsin.haproxy.internal.DeferredPlan;
+import dev.tocsin.haproxy.internal.FetchException;
+import dev.tocsin.haproxy.internal.HttpStatsTransport;
+import dev.tocsin.haproxy.internal.ResilientFetcher;
+import dev.tocsin.haproxy.internal.RuntimeApiTransport;
+import dev.tocsin.haproxy.internal.SkippedRowLog;
+import dev.tocsin.haproxy.internal.StatsTransport;
+import dev.tocsin.haproxy.internal.csv.FamilySamples;
+import dev.tocsin.haproxy.internal.csv.HaproxyCsvMapper;
+import dev.tocsin.haproxy.internal.csv.MappingOptions;
+import dev.tocsin.haproxy.internal.csv.ScrapeResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The {@link HaproxySource} a {@link HaproxySource.Builder} builds. It is also a {@link DeferringSource}: the evaluator
+ * reads it without mapping the server metrics only a diagnosis asks for. Thread-safe.
+ */
+final class DefaultHaproxySource implements HaproxySource, DeferringSource {
+
+
+    /** Named after the public type, as it always was. */
+    static final Logger LOG = LoggerFactory.getLogger(HaproxySource.class);
+
+    private final StatsTransport transport;
+    private final String instance;
+    private final String job;
+    private final boolean basicAuth;
+    private final boolean versionInfo;
+    private final HaproxyCsvMapper mapper;
+    private final ResilientFetcher fetcher;
+    private final SkippedRowLog skippedRowLog;
+    private final AtomicLong scrapes = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong parseFailures = new AtomicLong();
+    /**
+     * What the mapper mapped for the last interest asked for; guarded by this. One entry: a caller that alternates
+     * {@code collect} and {@code collectDeferring} rebuilds it (and the mapper's column plan, which starts its per-row
+     * sample caches afresh) each time.
+     */
+    private DeferredPlan lastPlan;
+    private boolean lastPlanDefers;
+    private volatile Sample versionSample;
+    private volatile boolean infoStale = true;
+
+    DefaultHaproxySource(Builder b, StatsTransport transport) {
+        this.transport = transport;
+        this.instance = b.instance != null ? b.instance : b.defaultInstance();
+        this.job = b.job;
+        this.basicAuth = b.authorization != null;
+        this.versionInfo = b.versionInfo;
+        // instance and job are put in the mapper's cached label sets, so the evaluator does not copy every sample
+        // of every scrape to add them
+        this.mapper = new HaproxyCsvMapper(new MappingOptions(b.statusMapping, b.serverMetricFields,
+                b.excludedServerStates, Labels.of("instance", instance, "job", job)))
+                .redactingWith(transport::redact); // a server may echo the credentials it was sent
+        this.fetcher = new ResilientFetcher(transport.describe(), b.maxAttempts, b.backoff, b.failuresToOpen,
+                b.openFor, b.clock, b.connectTimeout.plus(b.readTimeout));
+        this.skippedRowLog = new SkippedRowLog(transport.describe());
+    }
+
+    @Override
+    public String instance() {
+        return instance;
+    }
+
+    @Override
+    public String job() {
+        return job;
+    }
+
+    /** Returns {@code haproxy_up}. */
+    @Override
+    public String healthMetric() {
+        return "haproxy_up";
+    }
+
+    /**
+     * Fetches the statistics once and maps them.
+     *
+     * <p>Besides the exporter's metrics the result holds {@code haproxy_exporter_scrapes_total},
+     * {@code haproxy_exporter_csv_parse_failures_total}, {@code tocsin_haproxy_fetch_retries_total},
+     * {@code tocsin_haproxy_circuit_open_total} and, on Runtime API transports, {@code haproxy_version_info}.
+     *
+     * @throws HaproxyReadException when the statistics cannot be read or are not HAProxy CSV; the message says what
+     *     happened (connection refused, timeout after 5s, HTTP 401, response larger than the cap, not CSV at line N)
+     */
+    @Override
+    public List<Sample> collect() throws java.io.IOException {
+        return collect(MetricInterest.all());
+    }
+
+    /**
+     * Fetches the statistics once and maps only the metrics {@code interest} includes: the evaluator passes the
+     * names its rules read, so a source watched by a few rules does not build the ~70 series per server the exporter
+     * table defines. Every row is still read (skipped rows are still counted and logged). The names wanted only on
+     * demand are mapped too (see {@link #collectDeferring}).
+     *
+     * @param interest the metric names wanted ({@link MetricInterest#all()} for everything)
+     * @throws java.io.IOException as {@link #collect()}
+     */
+    @Override
+    public List<Sample> collect(MetricInterest interest) throws java.io.IOException {
+        return read(interest, false);
+    }
+
+    /**
+     * Internal, called by the evaluator when it reads this source itself: as {@link #collect(MetricInterest)}, except
+     * that the server metrics the interest wants only on demand ({@link MetricInterest#onDemandNames()}) are not
+     * mapped. The scrape keeps the few fields of its server rows they are read from instead and maps, when a rule asks
+     * through {@code MetricsView.seriesMatching}, only the rows of the backend asked about. The returned list offers
+     * that look-up to the evaluator; a copy of it would lose those metrics.
+     *
+     * @param interest the metric names wanted
+     * @throws java.io.IOException as {@link #collect()}
+     */
+    @Override
+    public List<Sample> collectDeferring(MetricInterest interest) throws java.io.IOException {
+        return read(interest, true);
+    }
+
+    private synchronized List<Sample> read(MetricInterest interest, boolean defer) throws java.io.IOException {
+        Objects.requireNonNull(interest, "interest");
+        scrapes.incrementAndGet();
+        DeferredPlan plan = lastPlan;
+        if (plan == null || !plan.interest().equals(interest) || lastPlanDefers != defer) {
+            plan = DeferredPlan.of(interest, defer);
+            lastPlan = plan;
+            lastPlanDefers = defer;
+        }
+        DeferredPlan wanted = plan;
+        HaproxyCsvMapper.Feed feed;
+        try {
+            // the rows are mapped as the body arrives (never held whole); each attempt starts a fresh document
+            feed = fetcher.call(() -> {
+                HaproxyCsvMapper.Feed f = mapper.begin(wanted.mapped(), false, wanted.deferred());
+                transport.fetchStat(f::accept);
+                return f;
+            });
+        } catch (FetchException e) {
+            failures.incrementAndGet();
+            infoStale = true;
+            throw new HaproxyReadException(e.getMessage(), e.getCause());
+        }
+        ScrapeResult result;
+        try {
+            result = feed.finish();
+        } catch (CsvFormatException e) {
+            failures.incrementAndGet();
+            parseFailures.incrementAndGet();
+            // the mapper quotes the server's text only after the transport's redaction (see its constructor)
+            throw new HaproxyReadException("the answer of " + transport.describe() + " is not HAProxy CSV: "
+                    + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            failures.incrementAndGet();
+            throw new HaproxyReadException("cannot map the CSV from " + transport.describe() + ": " + e, e);
+        }
+        if (!result.skippedRows().isEmpty()) {
+            parseFailures.addAndGet(result.parseFailures());
+            skippedRowLog.log(result.skippedRows());
+        }
+        if (versionInfo && infoStale) {
+            refreshVersionInfo();
+        }
+        // a view over the mapper's (read-only) list: copying ~400k references per large scrape cost 3.4 MB
+        Sample scrapesTotal = Sample.of("haproxy_exporter_scrapes_total", scrapes.get());
+        Sample parseFailuresTotal = Sample.of("haproxy_exporter_csv_parse_failures_total", parseFailures.get());
+        Sample retries = Sample.of("tocsin_haproxy_fetch_retries_total", fetcher.retries());
+        Sample circuitOpen = Sample.of("tocsin_haproxy_circuit_open_total", fetcher.circuitOpened());
+        Sample version = versionSample;
+        List<Sample> own = new ArrayList<>(5);
+        for (Sample s : new Sample[] {scrapesTotal, parseFailuresTotal, retries, circuitOpen, version}) {
+            if (s != null && (interest.isAll() || interest.includes(s.labels().metricName()))) {
+                own.add(s);
+            }
+        }
+        // the mapper's families, handed to the evaluator as they are, then the source's own counters
+        if (result.samples() instanceof FamilySamples) {
+            return plan.offer(((FamilySamples) result.samples()).withOthers(own), result, mapper.options());
+        }
+        return new ConcatList<>(result.samples(), own.toArray(new Sample[0]));
+    }
+
+    private void refreshVersionInfo() {
+        infoStale = false;
+        try {
+            Optional<Map<String, String>> info = transport.fetchInfo();
+            if (info.isPresent()) {
+                String version = info.get().getOrDefault("Version", "");
+                String date = info.get().getOrDefault("Release_date", "");
+                if (!version.isEmpty()) {
+                    versionSample = Sample.of("haproxy_version_info", 1, "release_date", date, "version", version);
+                }
+            }
+        } catch (FetchException | RuntimeException e) {
+            LOG.debug("'show info' on {} failed, haproxy_version_info not updated: {}", transport.describe(),
+                    e.getMessage());
+        }
+    }
+
+    @Override
+    public Stats stats() {
+        return new Stats(scrapes.get(), failures.get(), parseFailures.get(), fetcher.retries(),
+                fetcher.circuitOpened(), fetcher.rejected(), fetcher.circuitState());
+    }
+
+    /** Returns where it reads from and its labels; never credentials. */
+    @Override
+    public String toString() {
+        return "HaproxySource[" + transport.describe() + ", instance=" + instance + ", job=" + job
+                + (basicAuth ? ", basic auth" : "") + "]";
+    }
+}
