@@ -11,7 +11,10 @@ import java.util.Objects;
 /**
  * The delivery options shared by the HTTP notifiers ({@link AlertmanagerNotifier.Builder} and
  * {@link WebhookNotifier.Builder}): labels and URLs put in the payload, credentials, TLS, timeout, retry, circuit
- * breaker, queue and flush. Defaults are given by each notifier's builder.
+ * breaker, queue and flush. Defaults are given by each notifier's builder. A setter refuses its argument at once: a
+ * {@code null} with a {@link NullPointerException} naming it, a value out of range with an
+ * {@link IllegalArgumentException} naming the option; contradictory settings fail in {@code build()} with an
+ * {@link IllegalStateException}.
  *
  * @param <B> the concrete builder, returned by every setter
  */
@@ -103,11 +106,11 @@ public abstract class HttpNotifierBuilder<B extends HttpNotifierBuilder<B>> {
     /**
      * Sets the attempts per request, the first one included (default 3; 1 disables retries).
      *
-     * @param maxAttempts attempts per request, at least 1 (checked on build)
+     * @param maxAttempts attempts per request, at least 1
      * @return this builder
      */
     public B maxAttempts(int maxAttempts) {
-        settings.maxAttempts = maxAttempts;
+        settings.maxAttempts = DeliverySettings.atLeastOne("maxAttempts", maxAttempts);
         return self();
     }
 
@@ -116,14 +119,20 @@ public abstract class HttpNotifierBuilder<B extends HttpNotifierBuilder<B>> {
      * {@code max} (default 500 ms, 2, 5 s).
      *
      * @param initial the first backoff, positive
-     * @param multiplier the factor applied after each attempt, at least 1 (checked on build)
-     * @param max the longest backoff, positive and not shorter than {@code initial} (checked on build)
+     * @param multiplier the factor applied after each attempt, a finite number of at least 1
+     * @param max the longest backoff, positive and not shorter than {@code initial}
      * @return this builder
      */
     public B backoff(Duration initial, double multiplier, Duration max) {
-        settings.initialBackoff = DeliverySettings.positive("backoff initial", initial);
+        DeliverySettings.positive("backoff initial", initial);
+        DeliverySettings.multiplier(multiplier);
+        DeliverySettings.positive("backoff max", max);
+        if (max.compareTo(initial) < 0) {
+            throw new IllegalArgumentException("backoff max " + max + " is shorter than initial " + initial);
+        }
+        settings.initialBackoff = initial;
         settings.backoffMultiplier = multiplier;
-        settings.maxBackoff = DeliverySettings.positive("backoff max", max);
+        settings.maxBackoff = max;
         return self();
     }
 
@@ -133,26 +142,28 @@ public abstract class HttpNotifierBuilder<B extends HttpNotifierBuilder<B>> {
      * {@code min(5, window)} calls were made), and then rejects calls for {@code openDuration} (default 50 %, 10 calls,
      * 5 s): the delivery thread waits for that period to pass, then sends one trial request.
      *
-     * @param failureRatePercent the failure rate that opens the circuit, in (0, 100] (checked on build)
-     * @param window the number of calls the rate is measured over, at least 1 (checked on build)
+     * @param failureRatePercent the failure rate that opens the circuit, in (0, 100]
+     * @param window the number of calls the rate is measured over, at least 1
      * @param openDuration how long the circuit stays open, positive
      * @return this builder
      */
     public B circuitBreaker(float failureRatePercent, int window, Duration openDuration) {
+        DeliverySettings.failureRate(failureRatePercent);
+        DeliverySettings.atLeastOne("circuitWindow", window);
+        settings.circuitOpenDuration = DeliverySettings.positive("circuit breaker openDuration", openDuration);
         settings.circuitFailureRate = failureRatePercent;
         settings.circuitWindow = window;
-        settings.circuitOpenDuration = DeliverySettings.positive("circuit breaker openDuration", openDuration);
         return self();
     }
 
     /**
      * Sets the queue capacity of each target; when full the oldest entry is dropped (and counted).
      *
-     * @param capacity the entries each target's queue holds, at least 1 (checked on build)
+     * @param capacity the entries each target's queue holds, at least 1
      * @return this builder
      */
     public B queueCapacity(int capacity) {
-        settings.queueCapacity = capacity;
+        settings.queueCapacity = DeliverySettings.atLeastOne("queueCapacity", capacity);
         return self();
     }
 

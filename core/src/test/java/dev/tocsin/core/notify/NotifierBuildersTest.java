@@ -80,6 +80,26 @@ class NotifierBuildersTest {
     }
 
     @Test
+    void outOfRangeOptionsAreRefusedByTheSetterNotLaterInBuild() {
+        AlertmanagerNotifier.Builder b = AlertmanagerNotifier.builder();
+        assertThatThrownBy(() -> b.maxAttempts(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxAttempts must be at least 1: 0");
+        assertThatThrownBy(() -> b.queueCapacity(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("queueCapacity must be at least 1: -1");
+        assertThatThrownBy(() -> b.circuitBreaker(0f, 10, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("circuitFailureRate");
+        assertThatThrownBy(() -> b.circuitBreaker(50f, 0, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("circuitWindow");
+        assertThatThrownBy(() -> b.backoff(Duration.ofSeconds(2), 2, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shorter than initial");
+        assertThatThrownBy(() -> WebhookNotifier.builder().backoff(Duration.ofSeconds(1), Double.NaN,
+                Duration.ofSeconds(2))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("backoffMultiplier");
+        // a refused value leaves the builder as it was: it still builds with its defaults
+        b.url(URI.create("http://am:9093")).build().close();
+    }
+
+    @Test
     void aTlsContextWithoutAnHttpsUrlIsRefusedNotIgnored() throws Exception {
         javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getDefault();
         assertThatThrownBy(() -> AlertmanagerNotifier.builder().url(URI.create("http://am:9093")).sslContext(tls)

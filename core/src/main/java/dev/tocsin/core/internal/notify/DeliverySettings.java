@@ -109,26 +109,39 @@ public final class DeliverySettings {
         positive("maxBackoff", maxBackoff);
         positive("circuitOpenDuration", circuitOpenDuration);
         positive("flushTimeout", flushTimeout);
-        if (maxAttempts < 1) {
-            throw new IllegalArgumentException("maxAttempts must be at least 1: " + maxAttempts);
-        }
-        if (!(backoffMultiplier >= 1.0) || Double.isInfinite(backoffMultiplier)) { // NaN fails the first test
-            throw new IllegalArgumentException("backoffMultiplier must be a finite number of at least 1: "
-                    + backoffMultiplier);
-        }
+        atLeastOne("maxAttempts", maxAttempts);
+        multiplier(backoffMultiplier);
         if (maxBackoff.compareTo(initialBackoff) < 0) {
             throw new IllegalArgumentException("maxBackoff " + maxBackoff + " is shorter than initialBackoff "
                     + initialBackoff);
         }
-        if (!(circuitFailureRate > 0 && circuitFailureRate <= 100)) {
-            throw new IllegalArgumentException("circuitFailureRate must be in (0, 100]: " + circuitFailureRate);
+        failureRate(circuitFailureRate);
+        atLeastOne("circuitWindow", circuitWindow);
+        atLeastOne("queueCapacity", queueCapacity);
+    }
+
+    /** Throws unless {@code value} is at least 1, naming the option. */
+    public static int atLeastOne(String name, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1: " + value);
         }
-        if (circuitWindow < 1) {
-            throw new IllegalArgumentException("circuitWindow must be at least 1: " + circuitWindow);
+        return value;
+    }
+
+    /** Throws unless {@code m} is a finite number of at least 1. */
+    public static double multiplier(double m) {
+        if (!(m >= 1.0) || Double.isInfinite(m)) { // NaN fails the first test
+            throw new IllegalArgumentException("backoffMultiplier must be a finite number of at least 1: " + m);
         }
-        if (queueCapacity < 1) {
-            throw new IllegalArgumentException("queueCapacity must be at least 1: " + queueCapacity);
+        return m;
+    }
+
+    /** Throws unless {@code rate} is in (0, 100]. */
+    public static float failureRate(float rate) {
+        if (!(rate > 0 && rate <= 100)) {
+            throw new IllegalArgumentException("circuitFailureRate must be in (0, 100]: " + rate);
         }
+        return rate;
     }
 
     /** Throws if {@code d} is not strictly positive. */
