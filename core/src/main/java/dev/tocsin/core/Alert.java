@@ -28,36 +28,184 @@ public final class Alert {
     private final Runbook runbook;
     private final Map<String, String> context;
 
+    private Alert(Builder b) {
+        this.ruleName = b.ruleName;
+        this.labels = b.labels;
+        this.annotations = b.annotations.isEmpty() ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(b.annotations));
+        this.state = b.state;
+        this.value = b.value;
+        this.activeAt = b.activeAt;
+        this.firedAt = b.firedAt;
+        this.resolvedAt = b.resolvedAt;
+        this.runbook = b.runbook;
+        this.context = b.context.isEmpty() ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(b.context));
+    }
+
     /**
-     * Creates a snapshot. Host code normally receives alerts rather than creating them; this constructor exists for
-     * tests and custom notifiers.
+     * Starts a snapshot. Host code normally receives alerts rather than creating them; this exists for tests and
+     * custom notifiers.
      *
      * @param ruleName the rule's name ({@code alertname})
-     * @param labels the final labels, including {@code alertname}
-     * @param annotations the expanded annotations
+     * @param labels the final labels; {@code alertname} is added when missing
      * @param state the state
-     * @param value the value of the series that triggered it
      * @param activeAt when the condition first held
-     * @param firedAt when it fired, or {@code null} if it never did
-     * @param resolvedAt when it resolved, or {@code null} if it has not
-     * @param runbook the rule's runbook, or {@code null}
-     * @param context extra facts the rule attached (not annotations), may be empty
-     * @throws NullPointerException naming the argument, if one that may not be null is
+     * @return a builder; the other fields default to no annotations, value 0, no firing or resolution time, no
+     *     runbook and no context
+     * @throws NullPointerException naming the argument, if one is null
      */
-    public Alert(String ruleName, Labels labels, Map<String, String> annotations, AlertState state, double value,
-                 Instant activeAt, Instant firedAt, Instant resolvedAt, Runbook runbook,
-                 Map<String, String> context) {
-        this.ruleName = Objects.requireNonNull(ruleName, "ruleName");
-        this.labels = Objects.requireNonNull(labels, "labels");
-        this.annotations = Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(annotations,
-                "annotations")));
-        this.state = Objects.requireNonNull(state, "state");
-        this.value = value;
-        this.activeAt = Objects.requireNonNull(activeAt, "activeAt");
-        this.firedAt = firedAt;
-        this.resolvedAt = resolvedAt;
-        this.runbook = runbook;
-        this.context = Objects.requireNonNull(context, "context").isEmpty() ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(context));
+    public static Builder builder(String ruleName, Labels labels, AlertState state, Instant activeAt) {
+        return new Builder(ruleName, labels, state, activeAt);
+    }
+
+    /**
+     * Returns a builder holding this snapshot's fields, to make a changed copy (a resolved one, say).
+     *
+     * @return a new builder
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder(ruleName, labels, state, activeAt);
+        b.annotations = annotations;
+        b.value = value;
+        b.firedAt = firedAt;
+        b.resolvedAt = resolvedAt;
+        b.runbook = runbook;
+        b.context = context;
+        return b;
+    }
+
+    /**
+     * Builds an {@link Alert}; {@link #build()} checks that the times fit the state. Not thread-safe.
+     */
+    public static final class Builder {
+        private final String ruleName;
+        private Labels labels;
+        private AlertState state;
+        private final Instant activeAt;
+        private Map<String, String> annotations = Map.of();
+        private double value;
+        private Instant firedAt;
+        private Instant resolvedAt;
+        private Runbook runbook;
+        private Map<String, String> context = Map.of();
+
+        private Builder(String ruleName, Labels labels, AlertState state, Instant activeAt) {
+            this.ruleName = Objects.requireNonNull(ruleName, "ruleName");
+            this.labels = Objects.requireNonNull(labels, "labels");
+            this.state = Objects.requireNonNull(state, "state");
+            this.activeAt = Objects.requireNonNull(activeAt, "activeAt");
+        }
+
+        /**
+         * Sets the state.
+         *
+         * @param state the state
+         * @return this builder
+         */
+        public Builder state(AlertState state) {
+            this.state = Objects.requireNonNull(state, "state");
+            return this;
+        }
+
+        /**
+         * Sets the expanded annotations (default none).
+         *
+         * @param annotations the annotations
+         * @return this builder
+         */
+        public Builder annotations(Map<String, String> annotations) {
+            this.annotations = Objects.requireNonNull(annotations, "annotations");
+            return this;
+        }
+
+        /**
+         * Sets the value of the series that triggered it (default 0).
+         *
+         * @param value the value
+         * @return this builder
+         */
+        public Builder value(double value) {
+            this.value = value;
+            return this;
+        }
+
+        /**
+         * Sets when it went FIRING (required for a FIRING alert; a RESOLVED one has it when it had fired).
+         *
+         * @param firedAt the time
+         * @return this builder
+         */
+        public Builder firedAt(Instant firedAt) {
+            this.firedAt = Objects.requireNonNull(firedAt, "firedAt");
+            return this;
+        }
+
+        /**
+         * Sets when it resolved (required for a RESOLVED alert, refused for the others).
+         *
+         * @param resolvedAt the time
+         * @return this builder
+         */
+        public Builder resolvedAt(Instant resolvedAt) {
+            this.resolvedAt = Objects.requireNonNull(resolvedAt, "resolvedAt");
+            return this;
+        }
+
+        /**
+         * Sets the rule's runbook (default none).
+         *
+         * @param runbook the runbook
+         * @return this builder
+         */
+        public Builder runbook(Runbook runbook) {
+            this.runbook = Objects.requireNonNull(runbook, "runbook");
+            return this;
+        }
+
+        /**
+         * Sets the extra facts the rule attached (not annotations; default none).
+         *
+         * @param context the facts
+         * @return this builder
+         */
+        public Builder context(Map<String, String> context) {
+            this.context = Objects.requireNonNull(context, "context");
+            return this;
+        }
+
+        /**
+         * Returns the snapshot.
+         *
+         * @return the alert
+         * @throws IllegalArgumentException if the labels' {@code alertname} is not the rule's name, a FIRING alert has
+         *     no firing time, a RESOLVED one no resolution time, a PENDING one either, or a FIRING one a resolution
+         *     time
+         */
+        public Alert build() {
+            if (!labels.has("alertname")) {
+                labels = labels.with("alertname", ruleName);
+            } else if (!labels.get("alertname").equals(ruleName)) {
+                String name = labels.get("alertname");
+                throw new IllegalArgumentException("the alertname label (" + name + ") is not the rule's name ("
+                        + ruleName + ")");
+            }
+            switch (state) {
+                case PENDING:
+                    if (firedAt != null || resolvedAt != null) {
+                        throw new IllegalArgumentException("a PENDING alert has neither fired nor resolved");
+                    }
+                    break;
+                case FIRING:
+                    if (firedAt == null || resolvedAt != null) {
+                        throw new IllegalArgumentException("a FIRING alert has a firing time and no resolution time");
+                    }
+                    break;
+                default:
+                    if (resolvedAt == null) {
+                        throw new IllegalArgumentException("a RESOLVED alert has a resolution time");
+                    }
+            }
+            return new Alert(this);
+        }
     }
 
     /**

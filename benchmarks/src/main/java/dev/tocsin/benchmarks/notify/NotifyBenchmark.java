@@ -105,8 +105,8 @@ public class NotifyBenchmark {
             now = Instant.parse("2026-11-25T18:00:00Z");
             active = new ArrayList<>();
             for (int i = 0; i < 1000; i++) {
-                active.add(new Alert("HaproxyBackendDown", labels(i), annotations(i), AlertState.FIRING, 0, now,
-                        now, null, null, Map.of()));
+                active.add(Alert.builder("HaproxyBackendDown", labels(i), AlertState.FIRING, now)
+                        .annotations(annotations(i)).firedAt(now).build());
             }
         }
 

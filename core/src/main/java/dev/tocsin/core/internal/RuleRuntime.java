@@ -470,8 +470,18 @@ final class RuleRuntime {
 
     /** Returns a snapshot of one alert. */
     Alert snapshot(ActiveAlert a) {
-        return new Alert(rule.name(), a.labels, a.annotations, a.state, a.value, a.activeAt, a.firedAt,
-                a.resolvedAt, runbook, a.context);
+        Alert.Builder b = Alert.builder(rule.name(), a.labels, a.state, a.activeAt).annotations(a.annotations)
+                .value(a.value).context(a.context);
+        if (a.firedAt != null) {
+            b.firedAt(a.firedAt);
+        }
+        if (a.resolvedAt != null) {
+            b.resolvedAt(a.resolvedAt);
+        }
+        if (runbook != null) {
+            b.runbook(runbook);
+        }
+        return b.build();
     }
 
     /** Appends snapshots of every alert (any state) to {@code out}. */

@@ -38,8 +38,8 @@ class TocsinModuleTest {
 
     @Test
     void nonFiniteValuesAreWrittenAsPrometheusStrings() throws Exception {
-        Alert a = new Alert("R", Labels.of("alertname", "R"), Map.of(), AlertState.PENDING, Double.NaN,
-                Instant.EPOCH, null, null, null, Map.of());
+        Alert a = Alert.builder("R", Labels.of("alertname", "R"), AlertState.PENDING, Instant.EPOCH).value(Double.NaN)
+                .build();
         JsonNode n = mapper.readTree(mapper.writeValueAsString(a));
         assertThat(n.get("value").asText()).isEqualTo("NaN");
         assertThat(n.has("runbook")).isFalse();

@@ -142,12 +142,12 @@ class NotifierBuildersTest {
     @Test
     void aLoggedTransitionIsOneLineWhateverItsNameLabelsAndContextHold() {
         LoggingNotifier n = LoggingNotifier.builder().build();
-        Alert forged = new Alert("Rule\nRESOLVED Fake", dev.tocsin.core.Labels.of("alertname", "Rule\nRESOLVED Fake",
-                "v", "a\rb"), java.util.Map.of(), AlertState.FIRING, 1, T0, T0, null, null,
-                java.util.Map.of("key\nFIRING x", "v"));
+        Alert forged = Alert.builder("Rule\nRESOLVED Fake", dev.tocsin.core.Labels.of("alertname",
+                "Rule\nRESOLVED Fake", "v", "a\rb"), AlertState.FIRING, T0).value(1).firedAt(T0)
+                .context(java.util.Map.of("key\nFIRING x", "v")).build();
         assertThat(n.format(forged)).doesNotContain("\n", "\r").startsWith("FIRING Rule\\nRESOLVED Fake");
-        Alert separators = new Alert("R\u2028x\u0085y\u000Bz", dev.tocsin.core.Labels.of("alertname", "R"),
-                java.util.Map.of(), AlertState.PENDING, 1, T0, null, null, null, java.util.Map.of());
+        Alert separators = Alert.builder("R\u2028x\u0085y\u000Bz", dev.tocsin.core.Labels.empty(),
+                AlertState.PENDING, T0).value(1).build();
         assertThat(n.format(separators)).startsWith("PENDING R\\u2028x\\u0085y\\vz ")
                 .doesNotContain("\u2028", "\u0085", "\u000B");
     }
@@ -186,8 +186,7 @@ class NotifierBuildersTest {
         Alert f = firing("R", "app", T0, T0);
         Runbook rb = Runbook.builder("R").summary("s").url(URI.create("https://wiki-user:s3cret@wiki.example.com/rb/R"))
                 .build();
-        Alert withLink = new Alert(f.ruleName(), f.labels(), f.annotations(), f.state(), f.value(), f.activeAt(),
-                f.firedAt().orElseThrow(), null, rb, f.context());
+        Alert withLink = f.toBuilder().runbook(rb).build();
         assertThat(LoggingNotifier.builder().build().format(withLink)).contains("| https://wiki.example.com/rb/R")
                 .doesNotContain("s3cret").doesNotContain("wiki-user");
     }

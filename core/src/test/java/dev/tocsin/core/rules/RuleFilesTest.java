@@ -38,6 +38,17 @@ class RuleFilesTest {
     }
 
     @Test
+    void aFileGivenByMistakeIsNotQuotedWhole() {
+        // a private key passed as --rules is one long plain scalar to YAML: the error quotes its start only
+        String body = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7".repeat(200);
+        RuleFileException e = fails("-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n");
+        assertThat(e.getMessage()).contains("must be a mapping, found the scalar '-----BEGIN PRIVATE KEY----- MIIEvQIBADAN...'")
+                .doesNotContain(body.substring(0, 100)).hasSizeLessThan(300);
+        assertThat(fails("groups: \"first line\\nsecond line\"\n").getMessage())
+                .contains("the scalar 'first line...'").doesNotContain("second");
+    }
+
+    @Test
     void aMissingFileSaysSo(@org.junit.jupiter.api.io.TempDir Path dir) {
         Path missing = dir.resolve("nosuch.yml");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> RuleFiles.load(missing))

@@ -85,6 +85,8 @@ public final class Main implements Runnable {
         cmd.setOut(out);
         cmd.setErr(err);
         cmd.setUsageHelpAutoWidth(false);
+        // no @file argument expansion: it read any file named after '@' (a FIFO or /dev/zero hung the command)
+        cmd.setExpandAtFiles(false);
         cmd.setParameterExceptionHandler((ex, arguments) -> {
             CommandLine failed = ex.getCommandLine();
             String name = failed.getCommandSpec().qualifiedName();

@@ -92,6 +92,11 @@ final class Secrets {
     static char[] read(CommandLine cmd, Map<String, String> environment, String envOption, String envVar,
                        String fileOption, Path file) {
         if (envVar != null) {
+            if (!envVar.matches("[A-Za-z_][A-Za-z0-9_]{0,254}")) {
+                // not a variable's name: perhaps the secret itself, given by mistake, so it is not echoed
+                throw new CommandLine.ParameterException(cmd, envOption + ": expects the name of an environment"
+                        + " variable (letters, digits and '_'), not the secret itself");
+            }
             String value = environment.get(envVar);
             if (value == null) {
                 throw new CommandLine.ParameterException(cmd, envOption + ": environment variable " + envVar

@@ -29,10 +29,18 @@ class AlertTextTest {
             .build();
 
     private static Alert alert(AlertState state, Instant resolvedAt) {
-        return new Alert("HaproxyBackendDown", LABELS,
-                Map.of("summary", "HAProxy backend down (instance lb1:8404)", "description", "line 1\n  line 2"),
-                state, 0, ACTIVE, state == AlertState.PENDING ? null : FIRED, resolvedAt, RUNBOOK,
-                Map.of("servers_up", "0 of 2 servers UP", "down_servers", "s1: DOWN; s2: DOWN"));
+        Alert.Builder b = Alert.builder("HaproxyBackendDown", LABELS, state, ACTIVE)
+                .annotations(Map.of("summary", "HAProxy backend down (instance lb1:8404)", "description",
+                        "line 1\n  line 2"))
+                .runbook(RUNBOOK).context(Map.of("servers_up", "0 of 2 servers UP", "down_servers",
+                        "s1: DOWN; s2: DOWN"));
+        if (state != AlertState.PENDING) {
+            b.firedAt(FIRED);
+        }
+        if (resolvedAt != null) {
+            b.resolvedAt(resolvedAt);
+        }
+        return b.build();
     }
 
     @Test
@@ -51,8 +59,8 @@ class AlertTextTest {
                 "a\\x1b[2Jb\\x07c\\x9bd\\x7fe\tf\ng");
         assertThat(AlertText.printable("plain")).isEqualTo("plain");
         assertThat(AlertText.printable("abc\u202edef\u2028x")).isEqualTo("abc\\u202edef\\u2028x");
-        Alert evil = new Alert("HaproxyBackendDown", LABELS, Map.of("summary", "down \u001b[31mred"),
-                AlertState.FIRING, 0, ACTIVE, FIRED, null, RUNBOOK, Map.of());
+        Alert evil = Alert.builder("HaproxyBackendDown", LABELS, AlertState.FIRING, ACTIVE)
+                .annotations(Map.of("summary", "down \u001b[31mred")).firedAt(FIRED).runbook(RUNBOOK).build();
         assertThat(AlertText.line(evil)).contains("down \\x1b[31mred").doesNotContain("\u001b");
         assertThat(AlertText.details(evil, "  ")).doesNotContain("\u001b");
     }

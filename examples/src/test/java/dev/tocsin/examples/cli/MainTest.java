@@ -114,6 +114,13 @@ class MainTest {
                 "--user needs --password-env VAR or --password-file FILE");
         assertUsageError(Cli.run("check", "--stats", "http://lb:8404/stats", "--password-env", "X"),
                 "--password-env and --password-file need --user");
+        // '@file' is an argument like any other (picocli would read the file named after '@')
+        assertUsageError(Cli.run("check", "@/dev/zero"), "unexpected argument");
+        // the secret given where the variable's name belongs is not echoed
+        Cli secretAsName = Cli.run("check", "--stats", "http://lb:8404/stats", "--user", "u", "--password-env",
+                "S3cretPw!");
+        assertUsageError(secretAsName, "--password-env: expects the name of an environment variable");
+        assertThat(secretAsName.err()).doesNotContain("S3cretPw");
         assertUsageError(Cli.run("check", "--stats", "unix:/run/haproxy.sock", "--user", "u", "--password-env", "X"),
                 "--user applies to the http(s) stats page only");
         assertUsageError(Cli.run("check", "--stats", "http://lb:8404/stats", "extra"), "unexpected argument");

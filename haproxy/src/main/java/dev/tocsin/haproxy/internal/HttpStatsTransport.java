@@ -124,10 +124,26 @@ public final class HttpStatsTransport implements StatsTransport {
             out.flush();
             readResponse(io, io.getInputStream(), deadline, sink);
         } catch (FetchException e) {
-            throw e;
+            throw redacted(e);
         } catch (IOException e) {
-            throw new FetchException("I/O error talking to " + display + ": " + e.getMessage(), true, e);
+            throw new FetchException(redact("I/O error talking to " + display + ": " + e.getMessage()), true, e);
         }
+    }
+
+    /**
+     * Returns {@code e} with its message redacted: a status line or reason phrase quoted in it may echo the
+     * credentials the server was sent ({@code 403 Forbidden for admin:pw}), and the message reaches logs, the
+     * public exception and {@code check}'s output (and Resilience4j's debug log, which prints the exception itself).
+     */
+    private FetchException redacted(FetchException e) {
+        String m = e.getMessage();
+        String r = redact(m == null ? "" : m);
+        if (r.equals(m)) {
+            return e;
+        }
+        FetchException copy = new FetchException(r, e.retriable(), e.getCause());
+        copy.setStackTrace(e.getStackTrace());
+        return copy;
     }
 
     private Socket connect() throws FetchException {

@@ -76,6 +76,28 @@ class HttpStatsTransportTest {
         }
     }
 
+    /**
+     * A server that repeats the credentials in its status line (reason phrase or a malformed line) does not get them
+     * into the exception's message, which reaches logs, {@code check}'s output and Resilience4j's debug log.
+     */
+    @Test
+    void credentialsEchoedInTheStatusLineAreRedacted() throws Exception {
+        String pair = "admin:S3cretPw";
+        byte[] auth = ("Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)))
+                .getBytes(StandardCharsets.US_ASCII);
+        String token = new String(auth, StandardCharsets.US_ASCII).substring(6);
+        for (String statusLine : new String[] {"HTTP/1.1 403 Forbidden for " + pair, "HTTP/1.1 401 Denied Basic " + token,
+                "HTTP/1.1 2x0 Basic " + token, "HTTP/1.1 500 password S3cretPw"}) {
+            try (RawServer s = new RawServer((req, out) -> RawServer.write(out, statusLine
+                    + "\r\nContent-Length: 0\r\n\r\n"))) {
+                assertThatThrownBy(() -> transport(s.port(), "/stats", auth, Duration.ofSeconds(2), 1 << 20)
+                        .fetchStat()).as(statusLine).isInstanceOf(FetchException.class)
+                        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("S3cretPw", token)
+                                .contains("<redacted>"));
+            }
+        }
+    }
+
     /** A body of exactly the cap is read (with a Content-Length and chunked); one byte more is refused. */
     @Test
     void aBodyOfExactlyTheCapIsRead() throws Exception {

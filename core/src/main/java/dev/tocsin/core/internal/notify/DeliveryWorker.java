@@ -111,6 +111,11 @@ public final class DeliveryWorker<K, V> {
         return stats;
     }
 
+    /** Returns the circuit breaker (tests: what it records is what Resilience4j logs at debug level). */
+    CircuitBreaker circuitBreaker() {
+        return circuitBreaker;
+    }
+
     /** Returns the number of queued entries. */
     public int queued() {
         return queue.size();
@@ -245,7 +250,13 @@ public final class DeliveryWorker<K, V> {
         Transport.Response r;
         try {
             r = transport.post(uri, body, settings.timeout);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            // the JDK's message may quote what the peer sent (an invalid status line echoing the request's headers):
+            // scrubbed here, before Resilience4j's debug log prints the exception, and without the original as cause
+            IOException scrubbed = new ScrubbedIOException(scrub(what(e), 300), e.getClass().getSimpleName());
+            lastFailure = scrubbed;
+            throw scrubbed;
+        } catch (RuntimeException e) {
             lastFailure = e;
             throw e;
         }
@@ -360,11 +371,12 @@ public final class DeliveryWorker<K, V> {
         episodeFailures += n;
         // a JDK message may quote what the peer sent (an invalid status line echoing the request's headers or path)
         String what = scrub(what(t), 300);
+        String kind = t instanceof ScrubbedIOException ? ((ScrubbedIOException) t).kind : t.getClass().getSimpleName();
         if (!failing) {
             failing = true;
             log.warn("Delivery of {} notification(s) to {} failed after the retry budget: {} ({}); {}; further "
                             + "failures logged at debug level until it recovers", n, name, what,
-                    t.getClass().getSimpleName(), retryable(t) ? "kept queued" : "not retryable, dropped");
+                    kind, retryable(t) ? "kept queued" : "not retryable, dropped");
         } else {
             log.debug("Delivery of {} notification(s) to {} failed: {}", n, name, what);
         }
@@ -423,5 +435,17 @@ public final class DeliveryWorker<K, V> {
     @Override
     public String toString() {
         return name;
+    }
+
+    /** A transport's I/O failure, its message scrubbed, naming the original exception's type. */
+    static final class ScrubbedIOException extends IOException {
+        private static final long serialVersionUID = 1L;
+        /** The simple name of the original exception's class. */
+        final String kind;
+
+        ScrubbedIOException(String message, String kind) {
+            super(message);
+            this.kind = kind;
+        }
     }
 }

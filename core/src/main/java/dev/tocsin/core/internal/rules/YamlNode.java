@@ -84,6 +84,23 @@ public final class YamlNode {
     }
 
     /** Returns a short name of the kind for error messages. */
+    /** The most characters of a scalar an error quotes. */
+    static final int MAX_QUOTED = 40;
+
+    /**
+     * Returns {@code text} as an error may quote it: at most {@link #MAX_QUOTED} characters of its first line (a file
+     * given by mistake, such as a private key, is not printed whole), marked when cut.
+     */
+    static String excerpt(String text) {
+        int nl = text.indexOf('\n');
+        String line = nl >= 0 ? text.substring(0, nl) : text;
+        boolean cut = nl >= 0 || line.length() > MAX_QUOTED;
+        if (line.length() > MAX_QUOTED) {
+            line = line.substring(0, MAX_QUOTED);
+        }
+        return cut ? line + "..." : line;
+    }
+
     public String describe() {
         switch (kind) {
             case MAP:
@@ -91,7 +108,7 @@ public final class YamlNode {
             case LIST:
                 return "a sequence";
             case SCALAR:
-                return "the scalar '" + text + "'";
+                return "the scalar '" + excerpt(text) + "'";
             default:
                 return "null";
         }

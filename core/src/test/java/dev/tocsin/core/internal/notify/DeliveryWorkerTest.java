@@ -65,6 +65,44 @@ class DeliveryWorkerTest {
     }
 
     @Test
+    void whatTheCircuitBreakerRecordsAndResilience4jLogsIsScrubbedToo() throws Exception {
+        DeliverySettings s = settings();
+        s.bearerToken("tok3nSECRETvalue42");
+        Transport t = new Transport() {
+            @Override
+            public Response post(URI uri, byte[] b, Duration timeout) throws java.io.IOException {
+                throw new java.net.ProtocolException("Invalid status line: \"HTTP/1.1 2x0 Bearer tok3nSECRETvalue42\"");
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        org.slf4j.Logger log = org.mockito.Mockito.mock(org.slf4j.Logger.class);
+        DeliveryWorker<String, String> w = new DeliveryWorker<>("test", URI.create("http://x"), s, t,
+                vs -> String.join(",", vs).getBytes(StandardCharsets.UTF_8), 10, log);
+        List<Throwable> recorded = new java.util.concurrent.CopyOnWriteArrayList<>();
+        w.circuitBreaker().getEventPublisher().onError(e -> recorded.add(e.getThrowable()));
+        w.start();
+        w.offer("a", "1");
+        await().until(() -> w.stats().failed.sum() >= 1);
+        assertThat(recorded).isNotEmpty().allSatisfy(e -> {
+            java.io.StringWriter trace = new java.io.StringWriter();
+            e.printStackTrace(new java.io.PrintWriter(trace));
+            assertThat(trace.toString()).doesNotContain("tok3nSECRETvalue42").contains("Bearer <redacted>");
+        });
+        // the WARN still names the JDK's exception type
+        StringBuilder logged = new StringBuilder();
+        for (org.mockito.invocation.Invocation i : org.mockito.Mockito.mockingDetails(log).getInvocations()) {
+            logged.append(java.util.Arrays.deepToString(i.getArguments())).append(" | ");
+        }
+        assertThat(logged).contains("failed after the retry budget", "ProtocolException")
+                .doesNotContain("tok3nSECRETvalue42");
+        w.beginClose();
+        w.awaitClose(System.nanoTime() + 1_000_000_000L);
+    }
+
+    @Test
     void retriesServerErrorsWithinBudget() {
         RecordingTransport t = new RecordingTransport(n -> n < 3 ? 500 : 200);
         DeliveryWorker<String, String> w = worker(t, settings());

@@ -22,20 +22,18 @@ public final class TestAlerts {
     }
 
     public static Alert pending(String rule, String backend, Instant activeAt) {
-        return new Alert(rule, labels(rule, backend), Map.of("summary", "backend " + backend + " down"),
-                AlertState.PENDING, 0, activeAt, null, null, null, Map.of());
+        return Alert.builder(rule, labels(rule, backend), AlertState.PENDING, activeAt)
+                .annotations(Map.of("summary", "backend " + backend + " down")).build();
     }
 
     public static Alert firing(String rule, String backend, Instant activeAt, Instant firedAt) {
-        return new Alert(rule, labels(rule, backend), Map.of("summary", "backend " + backend + " down",
-                "description", "no server up"), AlertState.FIRING, 0, activeAt, firedAt, null, runbook(rule),
-                Map.of("down_servers", "s1 (DOWN)"));
+        return Alert.builder(rule, labels(rule, backend), AlertState.FIRING, activeAt)
+                .annotations(Map.of("summary", "backend " + backend + " down", "description", "no server up"))
+                .firedAt(firedAt).runbook(runbook(rule)).context(Map.of("down_servers", "s1 (DOWN)")).build();
     }
 
     public static Alert resolved(Alert firing, Instant resolvedAt) {
-        return new Alert(firing.ruleName(), firing.labels(), firing.annotations(), AlertState.RESOLVED,
-                firing.value(), firing.activeAt(), firing.firedAt().orElseThrow(), resolvedAt,
-                firing.runbook().orElse(null), firing.context());
+        return firing.toBuilder().state(AlertState.RESOLVED).resolvedAt(resolvedAt).build();
     }
 
     public static Runbook runbook(String rule) {
