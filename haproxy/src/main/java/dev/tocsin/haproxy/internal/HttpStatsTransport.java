@@ -38,6 +38,7 @@ public final class HttpStatsTransport implements StatsTransport {
 
     private final String host;
     private final String connectHost;
+    private Resolver resolver = Resolver.system();
     private final int port;
     private final String target;
     private final String display;
@@ -108,6 +109,12 @@ public final class HttpStatsTransport implements StatsTransport {
         return Redaction.credentialLike(t);
     }
 
+    /** Replaces the host name lookup (tests). */
+    HttpStatsTransport withResolver(Resolver r) {
+        this.resolver = java.util.Objects.requireNonNull(r, "resolver");
+        return this;
+    }
+
     @Override
     public Optional<Map<String, String>> fetchInfo() {
         return Optional.empty();
@@ -152,9 +159,15 @@ public final class HttpStatsTransport implements StatsTransport {
         if (millis == 0) {
             throw deadline.timeout("connecting to " + host + ":" + port);
         }
+        // looked up within the connect timeout: the JDK's lookup has none of its own
+        java.net.InetAddress address = resolver.resolve(connectHost, deadline, display);
+        millis = deadline.remainingMillis();
+        if (millis == 0) {
+            throw deadline.timeout("connecting to " + host + ":" + port);
+        }
         Socket s = new Socket();
         try {
-            s.connect(new InetSocketAddress(connectHost, port), (int) Math.min(Integer.MAX_VALUE, millis));
+            s.connect(new InetSocketAddress(address, port), (int) Math.min(Integer.MAX_VALUE, millis));
             s.setTcpNoDelay(true);
             return s;
         } catch (SocketTimeoutException e) {
@@ -183,7 +196,7 @@ public final class HttpStatsTransport implements StatsTransport {
         if (verifyHostname) {
             params.setEndpointIdentificationAlgorithm("HTTPS");
         }
-        if (!isIpLiteral(connectHost)) {
+        if (!Resolver.isIpLiteral(connectHost)) {
             params.setServerNames(List.of(new SNIHostName(connectHost)));
         }
         ssl.setSSLParameters(params);
@@ -197,10 +210,6 @@ public final class HttpStatsTransport implements StatsTransport {
                     false, e);
         }
         return ssl;
-    }
-
-    private static boolean isIpLiteral(String h) {
-        return h.indexOf(':') >= 0 || h.matches("[0-9.]+");
     }
 
     private byte[] request() {

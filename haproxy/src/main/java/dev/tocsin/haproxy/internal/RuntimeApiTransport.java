@@ -31,6 +31,7 @@ public final class RuntimeApiTransport implements StatsTransport {
     private final Duration connectTimeout;
     private final Duration readTimeout;
     private final long maxBytes;
+    private Resolver resolver = Resolver.system();
 
     private RuntimeApiTransport(Path socketPath, String host, int port, Duration connectTimeout,
                                 Duration readTimeout, long maxBytes) {
@@ -95,6 +96,16 @@ public final class RuntimeApiTransport implements StatsTransport {
      */
     private void exchange(String command, BodySink sink) throws FetchException {
         exchange(command, sink, false);
+    }
+
+    /** Replaces the host name lookup (tests). */
+    RuntimeApiTransport withResolver(Resolver r) {
+        this.resolver = java.util.Objects.requireNonNull(r, "resolver");
+        return this;
+    }
+
+    private static String unbracketed(String h) {
+        return h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
     }
 
     /** The most of an answer that is not CSV read for its message. */
@@ -184,11 +195,9 @@ public final class RuntimeApiTransport implements StatsTransport {
 
     private void connect(SocketChannel ch, Selector selector, Deadline deadline) throws FetchException {
         try {
-            SocketAddress address = socketPath != null
-                    ? UnixDomainSocketAddress.of(socketPath) : new InetSocketAddress(host, port);
-            if (address instanceof InetSocketAddress && ((InetSocketAddress) address).isUnresolved()) {
-                throw new FetchException("unknown host " + host);
-            }
+            // a host name is looked up within the connect timeout: the JDK's lookup has none of its own
+            SocketAddress address = socketPath != null ? UnixDomainSocketAddress.of(socketPath)
+                    : new InetSocketAddress(resolver.resolve(unbracketed(host), deadline, display), port);
             if (ch.connect(address)) {
                 return;
             }
