@@ -11,5 +11,7 @@ run core TemplateFuzzTest
 run core RunbookMarkdownParserFuzzTest
 run core RuleFilesFuzzTest
 run core PromTextParserFuzzTest
+run core RuleTestsFuzzTest
 run haproxy HaproxyCsvMapperFuzzTest
+run haproxy HttpResponseFuzzTest
 echo "fuzzing finished: no findings"

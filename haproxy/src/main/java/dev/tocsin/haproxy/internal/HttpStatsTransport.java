@@ -129,7 +129,8 @@ public final class HttpStatsTransport implements StatsTransport {
             OutputStream out = io.getOutputStream();
             out.write(request());
             out.flush();
-            readResponse(io, io.getInputStream(), deadline, sink);
+            InputStream in = io.getInputStream();
+            readResponse((buf, len, doing) -> read(io, in, buf, len, deadline, doing), sink);
         } catch (FetchException e) {
             throw redacted(e);
         } catch (IOException e) {
@@ -242,14 +243,25 @@ public final class HttpStatsTransport implements StatsTransport {
         return r;
     }
 
-    private void readResponse(Socket socket, InputStream in, Deadline deadline, BodySink sink) throws IOException {
+    /** Reads the next bytes of the answer ({@code -1} at its end); the socket's does so within the deadline. */
+    @FunctionalInterface
+    interface Input {
+        /** Reads up to {@code len} bytes into {@code buf} from 0; {@code doing} names the wait in a timeout. */
+        int read(byte[] buf, int len, String doing) throws IOException;
+    }
+
+    /**
+     * Reads one HTTP/1.x answer from {@code input}: the headers (capped), then the body (by Content-Length, chunked, or
+     * up to the end), handed to {@code sink} as it arrives.
+     */
+    void readResponse(Input input, BodySink sink) throws IOException {
         BoundedBuffer head = new BoundedBuffer(MAX_HEADER_BYTES, "response headers from " + display);
         byte[] chunk = new byte[READ_BYTES];
         int headerEnd = -1;
         while (headerEnd < 0) {
             // never more than the header cap in all: the body that follows the headers in the same read counts too
             int room = Math.max(1, Math.min(chunk.length, MAX_HEADER_BYTES - head.length()));
-            int n = read(socket, in, chunk, room, deadline, "waiting for the response headers from " + display);
+            int n = input.read(chunk, room, "waiting for the response headers from " + display);
             if (n < 0) {
                 throw new FetchException(head.length() == 0
                         ? display + " closed the connection without answering"
@@ -269,7 +281,7 @@ public final class HttpStatsTransport implements StatsTransport {
             body.feed(head.array(), headerEnd, leftover);
         }
         while (!body.done()) {
-            int n = read(socket, in, chunk, chunk.length, deadline, "reading the response body from " + display);
+            int n = input.read(chunk, chunk.length, "reading the response body from " + display);
             if (n < 0) {
                 body.eof();
                 break;
@@ -335,20 +347,25 @@ public final class HttpStatsTransport implements StatsTransport {
         boolean chunked;
         String location;
 
+        private static boolean isDigit(char c) {
+            return c >= '0' && c <= '9';
+        }
+
         static Head parse(String text, String display) throws FetchException {
             String[] lines = text.split("\r?\n");
             Head h = new Head();
-            String status = lines[0];
+            String status = lines.length == 0 ? "" : lines[0]; // blank lines only: nothing to split
             if (!status.startsWith("HTTP/1.") || status.length() < 12) {
                 throw new FetchException(display + " did not answer with HTTP/1.x: '" + printable(status, 80) + "'",
                         false, null);
             }
-            try {
-                h.status = Integer.parseInt(status.substring(9, 12));
-            } catch (NumberFormatException e) {
+            // "HTTP/1.x SSS": three digits after one space (Integer.parseInt would take "+12" or "-10")
+            if (status.charAt(8) != ' ' || !isDigit(status.charAt(9)) || !isDigit(status.charAt(10))
+                    || !isDigit(status.charAt(11)) || (status.length() > 12 && status.charAt(12) != ' ')) {
                 throw new FetchException(display + " sent a malformed status line: '" + printable(status, 80) + "'",
                         false, null);
             }
+            h.status = Integer.parseInt(status.substring(9, 12));
             h.reason = status.length() > 13 ? printable(status.substring(13), 80) : "";
             for (int i = 1; i < lines.length; i++) {
                 String line = lines[i];
