@@ -2,16 +2,12 @@ package dev.tocsin.haproxy;
 
 import dev.tocsin.core.Labels;
 import dev.tocsin.core.MetricInterest;
-import dev.tocsin.core.MetricSource;
 import dev.tocsin.core.Sample;
 import dev.tocsin.core.internal.DeferringSource;
-import dev.tocsin.core.internal.Urls;
 import dev.tocsin.haproxy.internal.ConcatList;
 import dev.tocsin.haproxy.internal.DeferredPlan;
 import dev.tocsin.haproxy.internal.FetchException;
-import dev.tocsin.haproxy.internal.HttpStatsTransport;
 import dev.tocsin.haproxy.internal.ResilientFetcher;
-import dev.tocsin.haproxy.internal.RuntimeApiTransport;
 import dev.tocsin.haproxy.internal.SkippedRowLog;
 import dev.tocsin.haproxy.internal.StatsTransport;
 import dev.tocsin.haproxy.internal.csv.FamilySamples;
@@ -21,31 +17,11 @@ import dev.tocsin.haproxy.internal.csv.ScrapeResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedTrustManager;
-import java.net.Socket;
-import java.net.URI;
-import java.nio.CharBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -53,7 +29,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * reads it without mapping the server metrics only a diagnosis asks for. Thread-safe.
  */
 final class DefaultHaproxySource implements HaproxySource, DeferringSource {
-
 
     /** Named after the public type, as it always was. */
     static final Logger LOG = LoggerFactory.getLogger(HaproxySource.class);

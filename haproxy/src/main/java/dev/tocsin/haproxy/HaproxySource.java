@@ -1,25 +1,12 @@
 package dev.tocsin.haproxy;
 
-import dev.tocsin.core.Labels;
 import dev.tocsin.core.MetricInterest;
 import dev.tocsin.core.MetricSource;
 import dev.tocsin.core.Sample;
-import dev.tocsin.core.internal.DeferringSource;
 import dev.tocsin.core.internal.Urls;
-import dev.tocsin.haproxy.internal.ConcatList;
-import dev.tocsin.haproxy.internal.DeferredPlan;
-import dev.tocsin.haproxy.internal.FetchException;
 import dev.tocsin.haproxy.internal.HttpStatsTransport;
-import dev.tocsin.haproxy.internal.ResilientFetcher;
 import dev.tocsin.haproxy.internal.RuntimeApiTransport;
-import dev.tocsin.haproxy.internal.SkippedRowLog;
 import dev.tocsin.haproxy.internal.StatsTransport;
-import dev.tocsin.haproxy.internal.csv.FamilySamples;
-import dev.tocsin.haproxy.internal.csv.HaproxyCsvMapper;
-import dev.tocsin.haproxy.internal.csv.MappingOptions;
-import dev.tocsin.haproxy.internal.csv.ScrapeResult;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -37,16 +24,12 @@ import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Reads one HAProxy's statistics and turns them into haproxy_exporter v1 metrics ({@code haproxy_backend_up},
@@ -67,9 +50,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * }</pre>
  *
  * <p>Watch several HAProxy instances with several sources; they share nothing mutable. Thread-safe. Built only by
- * {@link #builder()}; not meant to be implemented outside this library.
+ * {@link #builder()} (sealed: the evaluator reads the built source in ways a wrapper could not).
  */
-public interface HaproxySource extends MetricSource {
+public sealed interface HaproxySource extends MetricSource permits DefaultHaproxySource {
 
     /**
      * Returns a new builder.

@@ -25,6 +25,8 @@ final class SlowCalls {
 
     private final long thresholdNanos;
     private final Map<Object, long[]> reported = new IdentityHashMap<>();
+    /** Callbacks called at least once: a first call pays for class loading and is not reported. */
+    private final Map<Object, Boolean> called = new IdentityHashMap<>();
 
     /** Reports calls that take a quarter of {@code interval} or more (between 10 ms and 1 s). */
     SlowCalls(Duration interval) {
@@ -55,6 +57,12 @@ final class SlowCalls {
      * @param what what the callback is, for the message (e.g. "alert listener")
      */
     String record(Object callback, String what, long elapsedNanos, long nowNanos) {
+        if (called.put(callback, Boolean.TRUE) == null) {
+            if (called.size() > MAX_TRACKED) {
+                called.clear();
+            }
+            return null; // the first call loads and compiles the callback's code (the command line's printer: 0.5 s)
+        }
         if (elapsedNanos < thresholdNanos) {
             return null;
         }

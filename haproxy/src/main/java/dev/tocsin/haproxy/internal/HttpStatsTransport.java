@@ -132,26 +132,10 @@ public final class HttpStatsTransport implements StatsTransport {
             InputStream in = io.getInputStream();
             readResponse((buf, len, doing) -> read(io, in, buf, len, deadline, doing), sink);
         } catch (FetchException e) {
-            throw redacted(e);
+            throw e;
         } catch (IOException e) {
-            throw new FetchException(redact("I/O error talking to " + display + ": " + e.getMessage()), true, e);
+            throw new FetchException("I/O error talking to " + display + ": " + e.getMessage(), true, e);
         }
-    }
-
-    /**
-     * Returns {@code e} with its message redacted: a status line or reason phrase quoted in it may echo the
-     * credentials the server was sent ({@code 403 Forbidden for admin:pw}), and the message reaches logs, the
-     * public exception and {@code check}'s output (and Resilience4j's debug log, which prints the exception itself).
-     */
-    private FetchException redacted(FetchException e) {
-        String m = e.getMessage();
-        String r = redact(m == null ? "" : m);
-        if (r.equals(m)) {
-            return e;
-        }
-        FetchException copy = new FetchException(r, e.retriable(), e.getCause());
-        copy.setStackTrace(e.getStackTrace());
-        return copy;
     }
 
     private Socket connect() throws FetchException {
@@ -270,12 +254,14 @@ public final class HttpStatsTransport implements StatsTransport {
             head.append(chunk, 0, n);
             headerEnd = findHeaderEnd(head.array(), head.length());
         }
-        Head h = Head.parse(new String(head.array(), 0, headerEnd, StandardCharsets.ISO_8859_1), display);
+        // what the server sent is quoted in errors only after the redaction: a server may echo the credentials
+        // (403 Forbidden for admin:pw), and they must be found before the text is cut or escaped
+        Head h = Head.parse(new String(head.array(), 0, headerEnd, StandardCharsets.ISO_8859_1), display, this::redact);
         h.check(display);
         if (h.contentLength > maxBytes) {
             throw BoundedBuffer.tooLarge("response from " + display, maxBytes);
         }
-        BodyReader body = new BodyReader(h, maxBytes, display, sink);
+        BodyReader body = new BodyReader(h, maxBytes, display, sink, this::redact);
         int leftover = head.length() - headerEnd;
         if (leftover > 0) {
             body.feed(head.array(), headerEnd, leftover);
@@ -351,10 +337,11 @@ public final class HttpStatsTransport implements StatsTransport {
             return c >= '0' && c <= '9';
         }
 
-        static Head parse(String text, String display) throws FetchException {
+        static Head parse(String text, String display, java.util.function.UnaryOperator<String> redact)
+                throws FetchException {
             String[] lines = text.split("\r?\n");
             Head h = new Head();
-            String status = lines.length == 0 ? "" : lines[0]; // blank lines only: nothing to split
+            String status = redact.apply(lines.length == 0 ? "" : lines[0]); // blank lines only: nothing to split
             if (!status.startsWith("HTTP/1.") || status.length() < 12) {
                 throw new FetchException(display + " did not answer with HTTP/1.x: '" + printable(status, 80) + "'",
                         false, null);
@@ -381,7 +368,7 @@ public final class HttpStatsTransport implements StatsTransport {
                             h.contentLength = Long.parseLong(value);
                         } catch (NumberFormatException e) {
                             throw new FetchException(display + " sent a malformed Content-Length: '"
-                                    + printable(value, 40) + "'", false, null);
+                                    + printable(redact.apply(value), 40) + "'", false, null);
                         }
                         break;
                     case "transfer-encoding":
@@ -389,7 +376,7 @@ public final class HttpStatsTransport implements StatsTransport {
                         break;
                     case "location":
                         // credentials taken out first: making it printable could make its user info unparsable
-                        h.location = printable(Urls.describe(value), 200);
+                        h.location = printable(redact.apply(Urls.describe(value)), 200);
                         break;
                     default:
                         break;
@@ -439,7 +426,10 @@ public final class HttpStatsTransport implements StatsTransport {
         private final StringBuilder line = new StringBuilder();
         private long chunkLeft;
 
-        BodyReader(Head head, long cap, String display, BodySink sink) {
+        private final java.util.function.UnaryOperator<String> redact;
+
+        BodyReader(Head head, long cap, String display, BodySink sink, java.util.function.UnaryOperator<String> redact) {
+            this.redact = redact;
             this.head = head;
             this.sink = sink;
             this.cap = cap;
@@ -490,7 +480,7 @@ public final class HttpStatsTransport implements StatsTransport {
                                     chunkLeft = Long.parseLong(hex, 16);
                                 } catch (NumberFormatException e) {
                                     throw new FetchException(display + " sent a malformed chunk size: '"
-                                            + printable(hex, 40) + "'", false, null);
+                                            + printable(redact.apply(hex), 40) + "'", false, null);
                                 }
                                 if (chunkLeft < 0) {
                                     throw new FetchException(display + " sent a negative chunk size", false, null);

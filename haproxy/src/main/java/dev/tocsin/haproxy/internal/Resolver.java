@@ -65,7 +65,7 @@ public final class Resolver {
      * @throws FetchException if the host is unknown, the lookup fails, or it does not answer in time
      */
     public InetAddress resolve(String host, Deadline deadline, String display) throws FetchException {
-        if (isIpLiteral(host)) {
+        if (isIpv4Literal(host) || host.indexOf(':') >= 0) { // getByName parses these, never looks them up
             try {
                 return InetAddress.getByName(host); // parsed, never looked up
             } catch (UnknownHostException e) {
@@ -102,7 +102,25 @@ public final class Resolver {
         }
     }
 
-    /** Whether {@code host} is an IPv6 literal (brackets removed) or made of digits and dots: no lookup, no SNI. */
+    /** Whether {@code host} is a dotted-quad IPv4 address (four numbers 0-255). */
+    static boolean isIpv4Literal(String host) {
+        String[] parts = host.split("\\.", -1);
+        if (parts.length != 4) {
+            return false;
+        }
+        for (String p : parts) {
+            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(c -> c >= '0' && c <= '9')
+                    || Integer.parseInt(p) > 255) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether {@code host} is an IPv6 literal (brackets removed) or made of digits and dots: no SNI is sent for it.
+     * (Only what {@link #isIpv4Literal} accepts, or IPv6, skips the lookup: {@code 999.1.1.1} is looked up.)
+     */
     public static boolean isIpLiteral(String host) {
         return host.indexOf(':') >= 0 || host.matches("[0-9.]+");
     }

@@ -219,6 +219,13 @@ public final class RuntimeApiTransport implements StatsTransport {
         } catch (FetchException e) {
             throw e;
         } catch (ConnectException e) {
+            // Linux refuses a connection to a path that is no socket too: say what is there instead
+            String notSocket = socketPath == null ? null : java.nio.file.Files.isDirectory(socketPath) ? "a directory"
+                    : java.nio.file.Files.isRegularFile(socketPath) ? "a regular file" : null;
+            if (notSocket != null) {
+                throw new FetchException(display + " is " + notSocket + ", not a socket: give the path of HAProxy's"
+                        + " 'stats socket' (global section)", false, e);
+            }
             throw new FetchException("connection refused by " + display + " (" + e.getMessage() + ")", true, e);
         } catch (IOException e) {
             throw new FetchException("cannot connect to " + display + ": " + e.getMessage(), true, e);

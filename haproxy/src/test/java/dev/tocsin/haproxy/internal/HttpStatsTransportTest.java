@@ -87,7 +87,9 @@ class HttpStatsTransportTest {
                 .getBytes(StandardCharsets.US_ASCII);
         String token = new String(auth, StandardCharsets.US_ASCII).substring(6);
         for (String statusLine : new String[] {"HTTP/1.1 403 Forbidden for " + pair, "HTTP/1.1 401 Denied Basic " + token,
-                "HTTP/1.1 2x0 Basic " + token, "HTTP/1.1 500 password S3cretPw"}) {
+                "HTTP/1.1 2x0 Basic " + token, "HTTP/1.1 500 password S3cretPw",
+                // beyond the 80 characters quoted: found before the text is cut
+                "HTTP/1.1 403 Forbidden: the credentials that your client sent in its request were " + pair}) {
             try (RawServer s = new RawServer((req, out) -> RawServer.write(out, statusLine
                     + "\r\nContent-Length: 0\r\n\r\n"))) {
                 assertThatThrownBy(() -> transport(s.port(), "/stats", auth, Duration.ofSeconds(2), 1 << 20)
@@ -95,6 +97,19 @@ class HttpStatsTransportTest {
                         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("S3cretPw", token)
                                 .contains("<redacted>"));
             }
+        }
+    }
+
+    /** Only what the server sent is redacted: a password that is a common word leaves Tocsin's own hints whole. */
+    @Test
+    void aPasswordThatIsACommonWordDoesNotGarbleTheMessage() throws Exception {
+        byte[] auth = ("Basic " + Base64.getEncoder().encodeToString("admin:stats".getBytes(StandardCharsets.UTF_8)))
+                .getBytes(StandardCharsets.US_ASCII);
+        try (RawServer s = new RawServer((req, out) -> RawServer.write(out,
+                "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"))) {
+            assertThatThrownBy(() -> transport(s.port(), "/stats", auth, Duration.ofSeconds(2), 1 << 20).fetchStat())
+                    .isInstanceOf(FetchException.class).hasMessageContaining("/stats;csv")
+                    .hasMessageContaining("'stats uri'").hasMessageNotContaining("<redacted>");
         }
     }
 

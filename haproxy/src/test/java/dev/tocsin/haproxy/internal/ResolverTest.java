@@ -79,6 +79,14 @@ class ResolverTest {
         assertThat(r.resolve("127.0.0.1", d, "lb").getHostAddress()).isEqualTo("127.0.0.1");
         assertThat(r.resolve("::1", d, "lb").isLoopbackAddress()).isTrue();
         assertThat(lookups.get()).as("literals are not looked up").isEqualTo(2);
+        // not an address (999 > 255): a name like any other, looked up within the deadline
+        assertThatThrownBy(() -> r.resolve("999.1.1.1", d, "lb")).isInstanceOf(FetchException.class)
+                .hasMessage("unknown host 999.1.1.1");
+        assertThat(lookups.get()).isEqualTo(3);
+        assertThat(Resolver.isIpv4Literal("10.0.0.1")).isTrue();
+        assertThat(Resolver.isIpv4Literal("10.0.0")).isFalse();
+        assertThat(Resolver.isIpv4Literal("10.0.0.256")).isFalse();
+        assertThat(Resolver.isIpv4Literal("1.2.3.4.")).isFalse();
     }
 
     @Test

@@ -125,6 +125,19 @@ class RuntimeApiTransportTest {
                 .fetchStat()).isInstanceOf(FetchException.class).hasMessageContaining("unix:" + sock);
     }
 
+    /** A file or directory where the socket should be reads as what it is, not as a refused connection. */
+    @Test
+    void aPathThatIsNoSocketSaysWhatItIs() throws Exception {
+        Path file = java.nio.file.Files.writeString(dir.resolve("file.sock"), "hello\n");
+        Path directory = java.nio.file.Files.createDirectory(dir.resolve("dir.sock"));
+        assertThatThrownBy(() -> RuntimeApiTransport.unix(file, Duration.ofSeconds(1), Duration.ofSeconds(1), 1024)
+                .fetchStat()).isInstanceOf(FetchException.class)
+                .hasMessage("unix:" + file + " is a regular file, not a socket: give the path of HAProxy's 'stats"
+                        + " socket' (global section)");
+        assertThatThrownBy(() -> RuntimeApiTransport.unix(directory, Duration.ofSeconds(1), Duration.ofSeconds(1),
+                1024).fetchStat()).isInstanceOf(FetchException.class).hasMessageContaining("is a directory, not a socket");
+    }
+
     /** A body of exactly the cap is read; one byte more is refused. */
     @Test
     void aBodyOfExactlyTheCapIsRead() throws Exception {

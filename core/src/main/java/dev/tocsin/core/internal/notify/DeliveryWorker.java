@@ -49,6 +49,10 @@ public final class DeliveryWorker<K, V> {
     private long episodeFailures;
     /** {@link System#nanoTime()} when the circuit breaker last opened (read and written on the delivery thread). */
     private volatile long openedAtNanos;
+    private final Object pauseLock = new Object();
+    /** Notifications given up while closing, and why (written by the delivery thread, read by close()). */
+    private volatile long closeDropped;
+    private volatile String closeWhy;
     /** Whether the current batch reached the transport (set by {@link #post}; delivery thread only). */
     private boolean attempted;
     /** The current batch's last real failure (delivery thread only): what to report when the breaker cut it short. */
@@ -211,18 +215,23 @@ public final class DeliveryWorker<K, V> {
                 return;
             }
             boolean rejected = t instanceof CallNotPermittedException;
+            Throwable cause = rejected && lastFailure != null ? lastFailure : t;
+            if (closing && (rejected || retryable(t))) {
+                // closing with the target down: no more waiting for it; close() reports these as dropped
+                giveUpAtClose(values.size(), rejected && !attempted ? "circuit breaker open" : scrub(what(cause), 300));
+                return;
+            }
             if (attempted) {
                 // a request was made and failed; when the breaker then rejected the next attempt, the request's
                 // failure is what went wrong
                 stats.failed.add(values.size());
-                noteFailure(rejected && lastFailure != null ? lastFailure : t, values.size());
+                noteFailure(cause, values.size());
             } else {
                 log.debug("Delivery of {} notification(s) to {} waits: circuit breaker open", values.size(), name);
             }
-            if (rejected || (retryable(t) && !closing)) {
-                // kept queued (also while closing: nothing was sent, and close() counts what is left as dropped)
+            if (rejected || retryable(t)) {
                 requeue(batch);
-                Thread.sleep(pauseMillis());
+                pause(pauseMillis());
             }
         }
     }
@@ -238,8 +247,13 @@ public final class DeliveryWorker<K, V> {
         }
         long open = settings.circuitOpenDuration.toNanos();
         long left = openedAtNanos + open - System.nanoTime();
+        if (left <= 0) {
+            // still open past its period by this clock (the breaker reads the wall clock, which may have stepped
+            // back): wait the backoff rather than poll it
+            return backoff;
+        }
         // + 1 ms: the breaker compares its own clock's instants, so be just past the end of its period
-        return Math.max(1, Math.min(open, left) / 1_000_000 + 1);
+        return Math.min(open, left) / 1_000_000 + 1;
     }
 
     private Transport.Response post(byte[] body) throws IOException, InterruptedException, StatusException {
@@ -385,7 +399,8 @@ public final class DeliveryWorker<K, V> {
     private synchronized void endFailureEpisode() {
         if (failing) {
             failing = false;
-            log.info("Delivery to {} recovered ({} notification deliveries had failed)", name, episodeFailures);
+            // at WARN, as the failure was: who was told that failures go quiet "until it recovers" hears that it did
+            log.warn("Delivery to {} recovered ({} notification deliveries had failed)", name, episodeFailures);
             episodeFailures = 0;
         }
     }
@@ -393,14 +408,33 @@ public final class DeliveryWorker<K, V> {
     private synchronized void endDropEpisode() {
         if (dropping) {
             dropping = false;
-            log.info("Notification queue for {} drained; {} entries had been dropped", name, episodeDrops);
+            log.warn("Notification queue for {} drained; {} entries had been dropped", name, episodeDrops);
             episodeDrops = 0;
         }
+    }
+
+    /** Waits {@code millis}, or less when {@link #beginClose()} is called meanwhile (it gives up at once then). */
+    private void pause(long millis) throws InterruptedException {
+        synchronized (pauseLock) {
+            if (!closing) {
+                pauseLock.wait(millis);
+            }
+        }
+    }
+
+    /** Counts a batch given up while closing (the target down): dropped, reported once by {@link #awaitClose}. */
+    private void giveUpAtClose(int n, String why) {
+        stats.dropped.add(n);
+        closeDropped += n;
+        closeWhy = why;
     }
 
     /** Marks the worker as closing: it stops after the queue is empty (failed batches are no longer put back). */
     public void beginClose() {
         closing = true;
+        synchronized (pauseLock) {
+            pauseLock.notifyAll(); // a worker waiting for a target that is down gives up now, not at the deadline
+        }
     }
 
     /**
@@ -425,10 +459,13 @@ public final class DeliveryWorker<K, V> {
             }
         }
         int left = queue.clear();
-        if (left > 0) {
-            stats.dropped.add(left);
-            log.warn("Closing: {} notification(s) for {} could not be delivered in time and were dropped", left,
-                    name);
+        stats.dropped.add(left);
+        // read after the thread ended (join) or was given up on: the count may miss a batch it is still giving up
+        long dropped = left + closeDropped;
+        if (dropped > 0) {
+            String why = closeWhy;
+            log.warn("Closing: {} notification(s) for {} could not be delivered {}and were dropped", dropped, name,
+                    why != null ? "(" + why + ") " : "in time ");
         }
     }
 

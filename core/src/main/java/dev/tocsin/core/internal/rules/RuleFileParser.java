@@ -98,7 +98,7 @@ public final class RuleFileParser {
             try {
                 limit = Integer.parseInt(lim);
             } catch (NumberFormatException e) {
-                throw error(g.map().get("limit"), "'limit' must be an integer, found '" + lim + "'");
+                throw error(g.map().get("limit"), "'limit' must be an integer, found '" + YamlNode.excerpt(lim) + "'");
             }
             if (limit < 0) {
                 limit = 0; // no limit, as in Prometheus (which applies a limit only when it is positive)

@@ -83,7 +83,6 @@ public final class YamlNode {
         return kind == Kind.NULL;
     }
 
-    /** Returns a short name of the kind for error messages. */
     /** The most characters of a scalar an error quotes. */
     static final int MAX_QUOTED = 40;
 
@@ -91,7 +90,7 @@ public final class YamlNode {
      * Returns {@code text} as an error may quote it: at most {@link #MAX_QUOTED} characters of its first line (a file
      * given by mistake, such as a private key, is not printed whole), marked when cut.
      */
-    static String excerpt(String text) {
+    public static String excerpt(String text) {
         int nl = text.indexOf('\n');
         String line = nl >= 0 ? text.substring(0, nl) : text;
         boolean cut = nl >= 0 || line.length() > MAX_QUOTED;
@@ -101,6 +100,7 @@ public final class YamlNode {
         return cut ? line + "..." : line;
     }
 
+    /** Returns a short name of the kind for error messages (a scalar quoted by {@link #excerpt}). */
     public String describe() {
         switch (kind) {
             case MAP:

@@ -183,14 +183,62 @@ class DeliveryWorkerTest {
             logged.append(java.util.Arrays.deepToString(i.getArguments())).append(" | ");
         }
         assertThat(logged).contains("connection refused (test)").doesNotContain("circuit breaker open (");
-        // closing while the breaker is open: what is queued is counted as dropped, not as failed, and close is bounded
+        // closing while the breaker is open: the worker gives up at once (not at the flush deadline), what is queued
+        // counts as dropped, not as failed, and close says so
         long start = System.nanoTime();
         w.beginClose();
-        w.awaitClose(start + 500_000_000L);
+        w.awaitClose(start + 5_000_000_000L);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
         assertThat(w.stats().dropped.sum()).isEqualTo(1);
         assertThat(w.stats().failed.sum()).isEqualTo(2);
         assertThat(t.posts).hasSize(5);
+        org.mockito.Mockito.verify(log).warn("Closing: {} notification(s) for {} could not be delivered {}and were"
+                + " dropped", 1L, "test", "(circuit breaker open) ");
+    }
+
+    @Test
+    void closingWithTheTargetRefusingGivesUpAtOnceAndSaysWhy() {
+        DeliverySettings s = settings();
+        s.initialBackoff = Duration.ofSeconds(1);
+        s.maxBackoff = Duration.ofSeconds(1);
+        s.maxAttempts = 1;
+        s.circuitWindow = 1000; // the breaker stays closed: every batch reaches the transport
+        org.slf4j.Logger log = org.mockito.Mockito.mock(org.slf4j.Logger.class);
+        RecordingTransport t = new RecordingTransport(n -> -1);
+        DeliveryWorker<String, String> w = new DeliveryWorker<>("test", URI.create("http://x"), s, t,
+                vs -> String.join(",", vs).getBytes(StandardCharsets.UTF_8), 10, log);
+        w.start();
+        w.offer("a", "firing");
+        await().until(() -> w.stats().failed.sum() == 1); // now waiting its backoff before the next attempt
+        long start = System.nanoTime();
+        w.beginClose();
+        w.awaitClose(start + 5_000_000_000L);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+        assertThat(w.stats().dropped.sum()).isEqualTo(1);
+        org.mockito.Mockito.verify(log).warn("Closing: {} notification(s) for {} could not be delivered {}and were"
+                + " dropped", 1L, "test", "(connection refused (test)) ");
+    }
+
+    @Test
+    void aBreakerStillOpenPastItsPeriodIsNotPolled() throws Exception {
+        DeliverySettings s = settings();
+        s.initialBackoff = Duration.ofMillis(100);
+        s.maxBackoff = Duration.ofMillis(100);
+        java.util.concurrent.atomic.AtomicInteger encoded = new java.util.concurrent.atomic.AtomicInteger();
+        RecordingTransport t = new RecordingTransport(n -> 200);
+        DeliveryWorker<String, String> w = new DeliveryWorker<>("test", URI.create("http://x"), s, t, vs -> {
+            encoded.incrementAndGet();
+            return String.join(",", vs).getBytes(StandardCharsets.UTF_8);
+        }, 10, LoggerFactory.getLogger(DeliveryWorkerTest.class));
+        // opened for longer than the configured period (as a wall clock stepping back makes it): no 1 ms polling
+        w.circuitBreaker().transitionToOpenStateFor(Duration.ofSeconds(3));
+        w.start();
+        w.offer("a", "firing");
+        Thread.sleep(1000); // a span to count attempts over, not an assertion on timing
+        assertThat(encoded.get()).as("batches taken in a second").isLessThan(30);
+        assertThat(t.posts).isEmpty();
+        w.beginClose();
+        w.awaitClose(System.nanoTime() + 1_000_000_000L);
     }
 
     @Test
