@@ -50,7 +50,8 @@ import java.util.Set;
  * }</pre>
  *
  * <p>Watch several HAProxy instances with several sources; they share nothing mutable. Thread-safe. Built only by
- * {@link #builder()} (sealed: the evaluator reads the built source in ways a wrapper could not).
+ * {@link #builder()} (sealed: the evaluator reads the built source in ways a wrapper could not; a test that needs
+ * a stand-in can stub a {@link MetricSource}).
  */
 public sealed interface HaproxySource extends MetricSource permits DefaultHaproxySource {
 

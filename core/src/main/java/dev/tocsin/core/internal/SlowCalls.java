@@ -57,10 +57,8 @@ final class SlowCalls {
      * @param what what the callback is, for the message (e.g. "alert listener")
      */
     String record(Object callback, String what, long elapsedNanos, long nowNanos) {
-        if (called.put(callback, Boolean.TRUE) == null) {
-            if (called.size() > MAX_TRACKED) {
-                called.clear();
-            }
+        if (called.size() < MAX_TRACKED && called.putIfAbsent(callback, Boolean.TRUE) == null) {
+            // (beyond MAX_TRACKED callbacks the others get no such grace: the set stays bounded and never forgets)
             return null; // the first call loads and compiles the callback's code (the command line's printer: 0.5 s)
         }
         if (elapsedNanos < thresholdNanos) {

@@ -44,6 +44,23 @@ class SlowCallsTest {
     }
 
     @Test
+    void manyCallbacksInTurnAreStillReported() {
+        SlowCalls slow = new SlowCalls(100 * MS);
+        SlowListener[] many = new SlowListener[100];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = new SlowListener();
+        }
+        int reports = 0;
+        for (int round = 0; round < 3; round++) {
+            for (SlowListener l : many) {
+                reports += slow.record(l, "alert listener", 200 * MS, round * 61_000 * MS) != null ? 1 : 0;
+            }
+        }
+        // at most one report a minute each, and only the first 64 get a first call's grace
+        assertThat(reports).isEqualTo(64 * 2 + 36 * 3);
+    }
+
+    @Test
     void aSlowCallIsReportedWithTheCallbackItsTimeAndTheAdvice() {
         SlowCalls slow = new SlowCalls(100 * MS);
         SlowListener listener = new SlowListener();

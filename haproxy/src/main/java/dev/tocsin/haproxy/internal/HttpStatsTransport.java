@@ -341,19 +341,20 @@ public final class HttpStatsTransport implements StatsTransport {
                 throws FetchException {
             String[] lines = text.split("\r?\n");
             Head h = new Head();
-            String status = redact.apply(lines.length == 0 ? "" : lines[0]); // blank lines only: nothing to split
+            String status = lines.length == 0 ? "" : lines[0]; // blank lines only: nothing to split
             if (!status.startsWith("HTTP/1.") || status.length() < 12) {
-                throw new FetchException(display + " did not answer with HTTP/1.x: '" + printable(status, 80) + "'",
-                        false, null);
+                throw new FetchException(display + " did not answer with HTTP/1.x: '"
+                        + printable(redact.apply(status), 80) + "'", false, null);
             }
             // "HTTP/1.x SSS": three digits after one space (Integer.parseInt would take "+12" or "-10")
             if (status.charAt(8) != ' ' || !isDigit(status.charAt(9)) || !isDigit(status.charAt(10))
                     || !isDigit(status.charAt(11)) || (status.length() > 12 && status.charAt(12) != ' ')) {
-                throw new FetchException(display + " sent a malformed status line: '" + printable(status, 80) + "'",
-                        false, null);
+                throw new FetchException(display + " sent a malformed status line: '"
+                        + printable(redact.apply(status), 80) + "'", false, null);
             }
             h.status = Integer.parseInt(status.substring(9, 12));
-            h.reason = status.length() > 13 ? printable(status.substring(13), 80) : "";
+            // parsed raw (a password "200" must not break "HTTP/1.1 200 OK"), quoted redacted
+            h.reason = status.length() > 13 ? printable(redact.apply(status.substring(13)), 80) : "";
             for (int i = 1; i < lines.length; i++) {
                 String line = lines[i];
                 int colon = line.indexOf(':');

@@ -72,6 +72,9 @@ public final class Resolver {
                 throw new FetchException("invalid address " + host, false, e);
             }
         }
+        if (deadline.remainingMillis() == 0) {
+            throw deadline.timeout("looking up " + host); // spent: no lookup left holding one of the slots
+        }
         Future<InetAddress> f;
         try {
             f = lookups.submit(() -> lookup.lookup(host));

@@ -113,7 +113,21 @@ class HttpStatsTransportTest {
         }
     }
 
-    /** A body of exactly the cap is read (with a Content-Length and chunked); one byte more is refused. */
+    /** The status line is parsed as sent: a password that is part of it ("200", "1.1", "HTTP") changes nothing. */
+    @Test
+    void aPasswordThatIsPartOfTheStatusLineDoesNotBreakIt() throws Exception {
+        for (String password : new String[] {"200", "1.1", "HTTP"}) {
+            byte[] auth = ("Basic " + Base64.getEncoder().encodeToString(("admin:" + password)
+                    .getBytes(StandardCharsets.UTF_8))).getBytes(StandardCharsets.US_ASCII);
+            try (RawServer s = new RawServer((req, out) -> RawServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: "
+                    + CSV.length() + "\r\n\r\n" + CSV))) {
+                assertThat(body(transport(s.port(), "/stats", auth, Duration.ofSeconds(2), 1 << 20).fetchStat()))
+                        .as(password).isEqualTo(CSV);
+            }
+        }
+    }
+
+
     @Test
     void aBodyOfExactlyTheCapIsRead() throws Exception {
         String half = CSV.substring(0, CSV.length() / 2);

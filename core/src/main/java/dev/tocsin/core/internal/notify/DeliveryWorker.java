@@ -216,9 +216,10 @@ public final class DeliveryWorker<K, V> {
             }
             boolean rejected = t instanceof CallNotPermittedException;
             Throwable cause = rejected && lastFailure != null ? lastFailure : t;
-            if (closing && (rejected || retryable(t))) {
-                // closing with the target down: no more waiting for it; close() reports these as dropped
-                giveUpAtClose(values.size(), rejected && !attempted ? "circuit breaker open" : scrub(what(cause), 300));
+            if (closing && attempted && retryable(t)) {
+                // closing, and a request to the target failed just now: no more waiting for it; close() reports
+                // these as dropped (a call only the breaker refused waits below for one trial instead)
+                giveUpAtClose(values.size(), scrub(what(cause), 300));
                 return;
             }
             if (attempted) {
@@ -231,7 +232,13 @@ public final class DeliveryWorker<K, V> {
             }
             if (rejected || retryable(t)) {
                 requeue(batch);
-                pause(pauseMillis());
+                if (closing) {
+                    // only the breaker said no, and the target may be well again: wait for its trial call (close()
+                    // interrupts this at its deadline and counts what is left)
+                    Thread.sleep(pauseMillis());
+                } else {
+                    pause(pauseMillis());
+                }
             }
         }
     }
@@ -426,7 +433,9 @@ public final class DeliveryWorker<K, V> {
     private void giveUpAtClose(int n, String why) {
         stats.dropped.add(n);
         closeDropped += n;
-        closeWhy = why;
+        if (closeWhy == null) {
+            closeWhy = why; // the first failure: what is reported, whatever comes after it
+        }
     }
 
     /** Marks the worker as closing: it stops after the queue is empty (failed batches are no longer put back). */
@@ -464,8 +473,13 @@ public final class DeliveryWorker<K, V> {
         long dropped = left + closeDropped;
         if (dropped > 0) {
             String why = closeWhy;
-            log.warn("Closing: {} notification(s) for {} could not be delivered {}and were dropped", dropped, name,
-                    why != null ? "(" + why + ") " : "in time ");
+            if (why == null) {
+                log.warn("Closing: {} notification(s) for {} could not be delivered in time and were dropped",
+                        dropped, name);
+            } else {
+                log.warn("Closing: {} notification(s) for {} could not be delivered and were dropped (the target"
+                        + " failed while closing: {})", dropped, name, why);
+            }
         }
     }
 

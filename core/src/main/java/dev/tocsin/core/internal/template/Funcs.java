@@ -409,7 +409,8 @@ final class Funcs {
                 List<Values.QuerySample> list = ((Values.QueryResult) item).samples();
                 long x = indexArg(index, list.size());
                 if (x == list.size()) {
-                    throw new CallError("index out of range: " + x);
+                    // Go's indexArg lets the length through and reflect's Index panics on it, as for strings
+                    throw new CallError("reflect: slice index out of range");
                 }
                 item = list.get((int) x);
             } else if (Values.isStringKind(item)) {
