@@ -50,6 +50,12 @@ public final class DeliveryWorker<K, V> {
     /** {@link System#nanoTime()} when the circuit breaker last opened (read and written on the delivery thread). */
     private volatile long openedAtNanos;
     private final Object pauseLock = new Object();
+    /** Guards {@link #closed} against offers and requeues: nothing enters the queue after close() emptied it. */
+    private final Object closeLock = new Object();
+    /** The values of the batch being delivered (0 between batches; written by the delivery thread). */
+    private volatile int inFlight;
+    /** Set by {@link #awaitClose} when it empties the queue (under {@link #closeLock}). */
+    private boolean closed;
     /** Notifications given up while closing, and why (written by the delivery thread, read by close()). */
     private volatile long closeDropped;
     private volatile String closeWhy;
@@ -131,7 +137,14 @@ public final class DeliveryWorker<K, V> {
             stats.dropped.increment();
             return;
         }
-        int d = queue.offer(key, value);
+        int d;
+        synchronized (closeLock) {
+            if (closed) { // closing began after the check above and close() has emptied the queue already
+                stats.dropped.increment();
+                return;
+            }
+            d = queue.offer(key, value);
+        }
         if (d > 0) {
             noteDrops(d);
         }
@@ -146,7 +159,14 @@ public final class DeliveryWorker<K, V> {
             stats.dropped.add(batch.size());
             return;
         }
-        int d = queue.offerAll(batch);
+        int d;
+        synchronized (closeLock) {
+            if (closed) {
+                stats.dropped.add(batch.size());
+                return;
+            }
+            d = queue.offerAll(batch);
+        }
         if (d > 0) {
             noteDrops(d);
         }
@@ -202,24 +222,30 @@ public final class DeliveryWorker<K, V> {
                 CircuitBreaker.decorateCheckedSupplier(circuitBreaker, () -> post(body)));
         attempted = false;
         lastFailure = null;
+        inFlight = values.size();
         try {
             call.get();
+            landed();
             stats.sent.add(values.size());
             endFailureEpisode();
         } catch (InterruptedException e) {
+            landed();
             requeue(batch);
             throw e;
         } catch (Throwable t) {
+            landed();
             if (Thread.currentThread().isInterrupted()) {
                 requeue(batch);
                 return;
             }
             boolean rejected = t instanceof CallNotPermittedException;
             Throwable cause = rejected && lastFailure != null ? lastFailure : t;
-            if (closing && attempted && retryable(t)) {
-                // closing, and a request to the target failed just now: no more waiting for it; close() reports
-                // these as dropped (a call only the breaker refused waits below for one trial instead)
-                giveUpAtClose(values.size(), scrub(what(cause), 300));
+            boolean closingNow = closing; // read once: a close in the middle of this must not leave it half-seen
+            if (closingNow && (attempted && retryable(t) || rejected && closeWhy != null)) {
+                // closing, and a request to the target failed just now (or earlier in this close, which opened the
+                // breaker): no more waiting for it; close() reports these as dropped (a call only the breaker refused
+                // before any failure in this close waits below for one trial instead)
+                giveUpAtClose(values.size(), attempted || closeWhy == null ? scrub(what(cause), 300) : closeWhy);
                 return;
             }
             if (attempted) {
@@ -232,9 +258,9 @@ public final class DeliveryWorker<K, V> {
             }
             if (rejected || retryable(t)) {
                 requeue(batch);
-                if (closing) {
-                    // only the breaker said no, and the target may be well again: wait for its trial call (close()
-                    // interrupts this at its deadline and counts what is left)
+                if (closingNow) {
+                    // only the breaker said no (an attempted batch was given up above), and the target may be well
+                    // again: wait for its trial call (close() interrupts this at its deadline and counts what is left)
                     Thread.sleep(pauseMillis());
                 } else {
                     pause(pauseMillis());
@@ -313,8 +339,20 @@ public final class DeliveryWorker<K, V> {
         return "no detail";
     }
 
+    /** Ends the current batch's time in flight (see {@link #inFlight}). */
+    private void landed() {
+        inFlight = 0;
+    }
+
     private void requeue(List<Map.Entry<K, V>> batch) {
-        int d = queue.requeue(batch);
+        int d;
+        synchronized (closeLock) {
+            if (closed) { // a request that outlived close(): nothing will take the batch any more
+                stats.dropped.add(batch.size());
+                return;
+            }
+            d = queue.requeue(batch);
+        }
         if (d > 0) {
             noteDrops(d);
         }
@@ -467,10 +505,18 @@ public final class DeliveryWorker<K, V> {
                 Thread.currentThread().interrupt();
             }
         }
-        int left = queue.clear();
+        int left;
+        synchronized (closeLock) {
+            if (closed) {
+                return; // closed before (the dispatcher's close() may be called twice): reported then
+            }
+            closed = true;
+            left = queue.clear();
+        }
         stats.dropped.add(left);
-        // read after the thread ended (join) or was given up on: the count may miss a batch it is still giving up
-        long dropped = left + closeDropped;
+        // read after the thread ended (join) or was given up on; a batch still in a request that ignored the interrupt
+        // is counted when the request ends (as dropped) and reported here
+        long dropped = left + closeDropped + (thread.isAlive() ? inFlight : 0);
         if (dropped > 0) {
             String why = closeWhy;
             if (why == null) {

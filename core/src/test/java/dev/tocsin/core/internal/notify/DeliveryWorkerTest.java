@@ -239,6 +239,83 @@ class DeliveryWorkerTest {
     }
 
     @Test
+    void aCloseThatLandsWhileAFailureIsBeingHandledDoesNotSitOutTheBackoff() throws Exception {
+        DeliverySettings s = settings();
+        s.maxAttempts = 1;
+        s.circuitWindow = 1000;
+        s.initialBackoff = Duration.ofSeconds(20);
+        s.maxBackoff = Duration.ofSeconds(20);
+        java.util.concurrent.CountDownLatch warned = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+        // the failure's WARN is where the worker is when close() begins: it returns only once close has begun
+        org.slf4j.Logger log = org.mockito.Mockito.mock(org.slf4j.Logger.class, i -> {
+            if (i.getMethod().getName().equals("warn") && String.valueOf((Object) i.getArgument(0))
+                    .startsWith("Delivery of")) {
+                warned.countDown();
+                closed.await(5, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            return null;
+        });
+        DeliveryWorker<String, String> w = new DeliveryWorker<>("test", URI.create("http://x"), s,
+                new RecordingTransport(n -> -1), vs -> String.join(",", vs).getBytes(StandardCharsets.UTF_8), 10, log);
+        w.start();
+        w.offer("a", "1");
+        assertThat(warned.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        long start = System.nanoTime();
+        w.beginClose();
+        closed.countDown();
+        w.awaitClose(start + 5_000_000_000L);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+        assertThat(w.stats().dropped.sum()).isEqualTo(1);
+    }
+
+    @Test
+    void aRequestThatOutlivesCloseIsCountedAndASecondCloseSaysNothingMore() throws Exception {
+        DeliverySettings s = settings();
+        s.maxAttempts = 1;
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Transport hanging = new Transport() {
+            @Override
+            public Response post(URI uri, byte[] b, Duration timeout) throws java.io.IOException {
+                inside.countDown();
+                while (true) { // ignores interrupts, as a blocked socket write may
+                    try {
+                        if (release.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                            break;
+                        }
+                    } catch (InterruptedException e) {
+                        // keep hanging
+                    }
+                }
+                throw new java.io.IOException("reset");
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        org.slf4j.Logger log = org.mockito.Mockito.mock(org.slf4j.Logger.class);
+        DeliveryWorker<String, String> w = new DeliveryWorker<>("test", URI.create("http://x"), s, hanging,
+                vs -> String.join(",", vs).getBytes(StandardCharsets.UTF_8), 10, log);
+        w.start();
+        w.offer("a", "1");
+        assertThat(inside.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        w.beginClose();
+        w.awaitClose(System.nanoTime() + 100_000_000L); // gives up on the thread: the request still hangs
+        release.countDown();
+        // the batch the request held comes back after close: counted as dropped, not left in a queue nobody reads
+        await().until(() -> w.stats().dropped.sum() == 1);
+        assertThat(w.queued()).isZero();
+        w.offer("b", "2"); // after close: dropped at once
+        assertThat(w.stats().dropped.sum()).isEqualTo(2);
+        w.awaitClose(System.nanoTime() + 100_000_000L); // a second close: no second report
+        long reports = org.mockito.Mockito.mockingDetails(log).getInvocations().stream()
+                .filter(i -> String.valueOf((Object) i.getArgument(0)).startsWith("Closing:")).count();
+        assertThat(reports).isEqualTo(1);
+    }
+
+    @Test
     void aBreakerStillOpenPastItsPeriodIsNotPolled() throws Exception {
         DeliverySettings s = settings();
         s.initialBackoff = Duration.ofMillis(100);
