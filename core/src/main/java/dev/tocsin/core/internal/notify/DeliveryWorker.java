@@ -213,7 +213,9 @@ public final class DeliveryWorker<K, V> {
         byte[] body;
         try {
             body = encoder.apply(values);
-        } catch (RuntimeException e) {
+        } catch (OutOfMemoryError | InternalError | UnknownError e) {
+            throw e;
+        } catch (RuntimeException | Error e) { // a StackOverflowError, say: this batch is lost, not the thread
             stats.failed.add(values.size());
             log.error("Cannot encode {} notification(s) for {}; dropped", values.size(), name, e);
             return;
@@ -500,7 +502,10 @@ public final class DeliveryWorker<K, V> {
         if (thread.isAlive()) {
             thread.interrupt();
             try {
-                thread.join(1000);
+                // at most a second past the shared deadline: several targets closed one after the other still end
+                // within deadline + 1 s together
+                long hard = deadlineNanos + 1_000_000_000L - System.nanoTime();
+                thread.join(Math.max(1, hard / 1_000_000));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

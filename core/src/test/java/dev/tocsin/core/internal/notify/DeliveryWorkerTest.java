@@ -316,6 +316,24 @@ class DeliveryWorkerTest {
     }
 
     @Test
+    void anEncoderErrorLosesItsBatchNotTheDeliveryThread() {
+        RecordingTransport t = new RecordingTransport();
+        DeliveryWorker<String, String> w = new DeliveryWorker<>("test", URI.create("http://x"), settings(), t, vs -> {
+            if (vs.contains("deep")) {
+                throw new StackOverflowError();
+            }
+            return String.join(",", vs).getBytes(StandardCharsets.UTF_8);
+        }, 10, org.mockito.Mockito.mock(org.slf4j.Logger.class));
+        w.start();
+        w.offer("a", "deep");
+        await().until(() -> w.stats().failed.sum() == 1);
+        w.offer("b", "fine");
+        await().until(() -> w.stats().sent.sum() == 1);
+        w.beginClose();
+        w.awaitClose(System.nanoTime() + 1_000_000_000L);
+    }
+
+    @Test
     void aBreakerStillOpenPastItsPeriodIsNotPolled() throws Exception {
         DeliverySettings s = settings();
         s.initialBackoff = Duration.ofMillis(100);
