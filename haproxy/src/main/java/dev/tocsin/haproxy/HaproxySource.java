@@ -109,10 +109,22 @@ public sealed interface HaproxySource extends MetricSource permits DefaultHaprox
      * @param retries retried fetch attempts ({@code tocsin_haproxy_fetch_retries_total})
      * @param circuitOpened times the circuit breaker opened ({@code tocsin_haproxy_circuit_open_total})
      * @param rejectedByOpenCircuit scrapes refused at once because the circuit was open
-     * @param circuitState {@code CLOSED}, {@code OPEN}, {@code HALF_OPEN} or {@code DISABLED}
+     * @param circuitState the circuit breaker's state
      */
     record Stats(long scrapes, long failures, long csvParseFailures, long retries, long circuitOpened,
-                        long rejectedByOpenCircuit, String circuitState) {
+                        long rejectedByOpenCircuit, CircuitState circuitState) {
+    }
+
+    /** The state of a source's circuit breaker (see {@link Builder#circuitBreaker(int, Duration)}). */
+    enum CircuitState {
+        /** Scrapes go to HAProxy. */
+        CLOSED,
+        /** Scrapes fail at once without contacting HAProxy, until the open period ends. */
+        OPEN,
+        /** One trial scrape decides whether it closes or opens again. */
+        HALF_OPEN,
+        /** No circuit breaker ({@link Builder#noCircuitBreaker()}). */
+        DISABLED
     }
 
     /**

@@ -100,7 +100,7 @@ class HaproxySourceTest {
         assertThat(st.retries()).isEqualTo(2);
         assertThat(st.circuitOpened()).isEqualTo(1);
         assertThat(st.rejectedByOpenCircuit()).isEqualTo(1);
-        assertThat(st.circuitState()).isEqualTo("OPEN");
+        assertThat(st.circuitState()).isEqualTo(dev.tocsin.haproxy.HaproxySource.CircuitState.OPEN);
     }
 
     @Test
@@ -111,8 +111,8 @@ class HaproxySourceTest {
         HaproxySource b = HaproxySource.builder().runtimeApi("127.0.0.1", port).instance("b")
                 .retry(1, Duration.ofMillis(1)).circuitBreaker(1, Duration.ofMinutes(1)).build();
         assertThatThrownBy(a::collect).hasMessageContaining("connection refused");
-        assertThat(a.stats().circuitState()).isEqualTo("OPEN");
-        assertThat(b.stats().circuitState()).isEqualTo("CLOSED");
+        assertThat(a.stats().circuitState()).isEqualTo(dev.tocsin.haproxy.HaproxySource.CircuitState.OPEN);
+        assertThat(b.stats().circuitState()).isEqualTo(dev.tocsin.haproxy.HaproxySource.CircuitState.CLOSED);
         assertThat(b.stats().scrapes()).isZero();
     }
 

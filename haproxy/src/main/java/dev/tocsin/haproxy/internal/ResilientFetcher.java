@@ -173,8 +173,21 @@ public final class ResilientFetcher {
         return rejected.get();
     }
 
-    /** Returns the circuit state name ({@code CLOSED}, {@code OPEN}, {@code HALF_OPEN}, or {@code DISABLED}). */
-    public String circuitState() {
-        return breaker == null ? "DISABLED" : breaker.getState().name();
+    /** Returns the circuit breaker's state. */
+    public dev.tocsin.haproxy.HaproxySource.CircuitState circuitState() {
+        if (breaker == null) {
+            return dev.tocsin.haproxy.HaproxySource.CircuitState.DISABLED;
+        }
+        switch (breaker.getState()) {
+            case OPEN:
+            case FORCED_OPEN:
+                return dev.tocsin.haproxy.HaproxySource.CircuitState.OPEN;
+            case HALF_OPEN:
+                return dev.tocsin.haproxy.HaproxySource.CircuitState.HALF_OPEN;
+            case DISABLED:
+                return dev.tocsin.haproxy.HaproxySource.CircuitState.DISABLED;
+            default: // CLOSED, METRICS_ONLY: scrapes go through
+                return dev.tocsin.haproxy.HaproxySource.CircuitState.CLOSED;
+        }
     }
 }

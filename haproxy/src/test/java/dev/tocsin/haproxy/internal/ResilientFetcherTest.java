@@ -47,6 +47,7 @@ class ResilientFetcherTest {
         assertThat(r).isEqualTo("ok");
         assertThat(calls).hasValue(2);
         assertThat(f.retries()).isEqualTo(1);
+        assertThat(f.circuitState()).as("no breaker").isEqualTo(dev.tocsin.haproxy.HaproxySource.CircuitState.DISABLED);
     }
 
     @Test
@@ -85,7 +86,7 @@ class ResilientFetcherTest {
                 throw new FetchException("connection refused by lb:1", true, null);
             })).hasMessageContaining("connection refused");
         }
-        assertThat(f.circuitState()).isEqualTo("OPEN");
+        assertThat(f.circuitState()).isEqualTo(dev.tocsin.haproxy.HaproxySource.CircuitState.OPEN);
         assertThat(f.circuitOpened()).isEqualTo(1);
         assertThatThrownBy(() -> f.call(() -> {
             calls.incrementAndGet();
@@ -106,7 +107,7 @@ class ResilientFetcherTest {
             calls.incrementAndGet();
             return "back";
         })).isEqualTo("back");
-        assertThat(f.circuitState()).isEqualTo("CLOSED");
+        assertThat(f.circuitState()).isEqualTo(dev.tocsin.haproxy.HaproxySource.CircuitState.CLOSED);
     }
 
     @Test
@@ -119,7 +120,7 @@ class ResilientFetcherTest {
             }));
             f.call(() -> "ok");
         }
-        assertThat(f.circuitState()).isEqualTo("CLOSED");
+        assertThat(f.circuitState()).isEqualTo(dev.tocsin.haproxy.HaproxySource.CircuitState.CLOSED);
     }
 
     @Test
