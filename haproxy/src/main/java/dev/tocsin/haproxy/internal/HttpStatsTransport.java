@@ -64,7 +64,7 @@ public final class HttpStatsTransport implements StatsTransport {
                               Duration connectTimeout, Duration readTimeout, long maxBytes) {
         String h = uri.getHost();
         this.host = h;
-        this.connectHost = h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
+        this.connectHost = Resolver.unbracketed(h);
         boolean https = "https".equalsIgnoreCase(uri.getScheme());
         this.port = uri.getPort() == -1 ? (https ? 443 : 80) : uri.getPort();
         this.target = requestTarget(uri);

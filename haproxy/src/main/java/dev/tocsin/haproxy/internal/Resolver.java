@@ -105,6 +105,11 @@ public final class Resolver {
         }
     }
 
+    /** Returns {@code host} without the brackets of an IPv6 literal in a URL ({@code [::1]} gives {@code ::1}). */
+    public static String unbracketed(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
     /** Whether {@code host} is a dotted-quad IPv4 address (four numbers 0-255). */
     static boolean isIpv4Literal(String host) {
         String[] parts = host.split("\\.", -1);

@@ -104,10 +104,6 @@ public final class RuntimeApiTransport implements StatsTransport {
         return this;
     }
 
-    private static String unbracketed(String h) {
-        return h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
-    }
-
     /** The most of an answer that is not CSV read for its message. */
     private static final int NOT_CSV_CAP = 4096;
 
@@ -197,7 +193,7 @@ public final class RuntimeApiTransport implements StatsTransport {
         try {
             // a host name is looked up within the connect timeout: the JDK's lookup has none of its own
             SocketAddress address = socketPath != null ? UnixDomainSocketAddress.of(socketPath)
-                    : new InetSocketAddress(resolver.resolve(unbracketed(host), deadline, display), port);
+                    : new InetSocketAddress(resolver.resolve(Resolver.unbracketed(host), deadline, display), port);
             if (ch.connect(address)) {
                 return;
             }
