@@ -18,6 +18,7 @@
 # Env:   PROMETHEUS=/usr/bin/prometheus  EXPORTER=/usr/bin/prometheus-haproxy-exporter  JAR=benchmarks/target/benchmarks.jar
 #        TOCSIN_JVM_OPTS="-Xmx256m -XX:+UseSerialGC" (default)  PARALLEL=1 runs Prometheus and Tocsin at the same time
 #        TOCSIN_PACK_EXTRA_JVM_OPTS="opts|opts" then runs Tocsin again with each set of options (a row each: time, memory)
+#        TOCSIN_ENV="NAME=value ..." environment of every Tocsin JVM (e.g. MALLOC_ARENA_MAX=1: glibc's malloc arenas)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_RUN=${1:-270}
@@ -51,7 +52,7 @@ CSV_ROWS=$(($(wc -l <"$WORK/stats.csv") - 1))
 
 run_tocsin() { # $1 = JVM options (default TOCSIN_JVM_OPTS), $2 = output file (default tocsin.out)
   # shellcheck disable=SC2086
-  java ${1:-$TOCSIN_JVM_OPTS} -cp "$JAR" dev.tocsin.benchmarks.haproxy.PackLoop "$CSV_URI" "$SECONDS_RUN" 5000 6 \
+  env ${TOCSIN_ENV:-} java ${1:-$TOCSIN_JVM_OPTS} -cp "$JAR" dev.tocsin.benchmarks.haproxy.PackLoop "$CSV_URI" "$SECONDS_RUN" 5000 6 \
     >"${2:-$WORK/tocsin.out}" 2>&1 || { echo "Tocsin run failed:" >&2; cat "${2:-$WORK/tocsin.out}" >&2; return 1; }
 }
 
@@ -132,7 +133,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b>0 && a!="" && a!="nan") printf "
 echo
 echo "$(date -u '+%Y-%m-%d %H:%M:%S UTC') (Prometheus run started $START), load average $(cut -d' ' -f1-3 /proc/loadavg), nproc $(nproc); ${SECONDS_RUN} s each$([ "${PARALLEL:-0}" = 1 ] && echo ', in parallel' || echo ', one after the other')"
 echo "CSV: $CSV_BYTES bytes, $CSV_ROWS rows, counters advancing every 5 s; Prometheus head series: $P_SERIES"
-echo "$("$PROMETHEUS" --version 2>&1 | head -1); $("$EXPORTER" --version 2>&1 | head -1); $(java -version 2>&1 | head -1); Tocsin JVM: $TOCSIN_JVM_OPTS"
+echo "$("$PROMETHEUS" --version 2>&1 | head -1); $("$EXPORTER" --version 2>&1 | head -1); $(java -version 2>&1 | head -1); Tocsin JVM: $TOCSIN_JVM_OPTS${TOCSIN_ENV:+; Tocsin environment: $TOCSIN_ENV}"
 echo
 printf '| %-52s | %9s | %9s | %9s | %9s | %9s | %9s |\n' "per evaluation of the 16 rules (ms)" "mean" "p50" "p90/q0.9" "q0.99/max" "last" "first"
 printf '|%s|\n' "------------------------------------------------------|-----------|-----------|-----------|-----------|-----------|----------"

@@ -60,8 +60,8 @@ public interface MetricsView {
      */
     default List<Sample> seriesMatching(String metricName, Map<String, String> labels) {
         Objects.requireNonNull(metricName, "metricName");
-        Map<String, String> wanted = Map.copyOf(Objects.requireNonNull(labels, "labels"));
-        return series(metricName, l -> matches(l, wanted));
+        return series(metricName, dev.tocsin.core.internal.WantedLabels.of(Map.copyOf(Objects.requireNonNull(labels,
+                "labels"))));
     }
 
     /**

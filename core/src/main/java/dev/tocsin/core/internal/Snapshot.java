@@ -326,7 +326,7 @@ final class Snapshot implements MetricsView, EvalContext, ExpressionContextProvi
             if (hidden(metricName)) {
                 return List.of();
             }
-            List<Sample> out = returned(metricName, wanted);
+            List<Sample> out = returned(metricName, WantedLabels.of(wanted));
             if (onDemand(metricName)) {
                 OnDemandResult looked = lookUp(metricName, wanted);
                 readHeld |= looked.held;
@@ -336,12 +336,12 @@ final class Snapshot implements MetricsView, EvalContext, ExpressionContextProvi
         }
 
         /** The matching samples the sources returned (not those looked up on demand), tracking held reads. */
-        private List<Sample> returned(String metricName, Map<String, String> wanted) {
+        private List<Sample> returned(String metricName, WantedLabels wanted) {
             List<Sample> out = new java.util.ArrayList<>();
             if (recorded != null && !recorded.isEmpty() && recorded.family(metricName) != null) {
                 Family f = merged(metricName);
                 for (int i = 0; i < f.size(); i++) {
-                    if (MetricsView.matches(f.sample(i).labels(), wanted)) {
+                    if (wanted.test(f.sample(i).labels())) {
                         out.add(f.sample(i));
                         readHeld |= f.held(i);
                     }
@@ -351,7 +351,7 @@ final class Snapshot implements MetricsView, EvalContext, ExpressionContextProvi
             Group g = groups.get(metricName);
             if (g != null) {
                 for (int i = 0; i < g.samples.length; i++) {
-                    if (MetricsView.matches(g.samples[i].labels(), wanted)) {
+                    if (wanted.test(g.samples[i].labels())) {
                         out.add(g.samples[i]);
                         readHeld |= g.held[i];
                     }

@@ -2,9 +2,9 @@ package dev.tocsin.haproxy.internal;
 
 import dev.tocsin.core.Labels;
 import dev.tocsin.core.MetricInterest;
-import dev.tocsin.core.MetricsView;
 import dev.tocsin.core.Sample;
 import dev.tocsin.core.internal.OnDemandSeries;
+import dev.tocsin.core.internal.WantedLabels;
 import dev.tocsin.haproxy.internal.csv.HaproxyCsvMapper;
 import dev.tocsin.haproxy.internal.csv.MappingOptions;
 import dev.tocsin.haproxy.internal.csv.ScrapeResult;
@@ -78,8 +78,9 @@ public final class ServerRowLookup implements OnDemandSeries {
         String backend = labels.get("backend");
         List<Sample> samples = samples(backend);
         List<Sample> out = new ArrayList<>();
+        WantedLabels wanted = WantedLabels.of(labels);
         for (Sample s : samples) {
-            if (s.labels().metricName().equals(metricName) && MetricsView.matches(s.labels(), labels)) {
+            if (s.labels().metricName().equals(metricName) && wanted.test(s.labels())) {
                 out.add(s);
             }
         }
