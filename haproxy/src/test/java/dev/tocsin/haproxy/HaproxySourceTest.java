@@ -86,6 +86,27 @@ class HaproxySourceTest {
     }
 
     @Test
+    void basicAuthOverPlainHttpToAnotherHostIsWarnedAboutOnce() {
+        java.io.PrintStream old = System.err;
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            HaproxySource.builder().statsUri(URI.create("http://lb.example:8404/stats"))
+                    .basicAuth("monitor", "hunter2".toCharArray()).build();
+            HaproxySource.builder().statsUri(URI.create("http://127.0.0.1:8404/stats"))
+                    .basicAuth("monitor", "hunter2".toCharArray()).build();
+            HaproxySource.builder().statsUri(URI.create("https://lb.example:8404/stats"))
+                    .basicAuth("monitor", "hunter2".toCharArray()).build();
+            HaproxySource.builder().statsUri(URI.create("http://lb.example:8404/stats")).build();
+        } finally {
+            System.setErr(old);
+        }
+        String log = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(log.lines().filter(l -> l.contains("plain http"))).singleElement().asString()
+                .contains("lb.example:8404").doesNotContain("hunter2").doesNotContain("monitor");
+    }
+
+    @Test
     void aDeadHaproxyIsRetriedThenNotHammered() throws Exception {
         HaproxySource s = HaproxySource.builder().runtimeApi("127.0.0.1", closedPort())
                 .retry(2, Duration.ofMillis(1)).circuitBreaker(2, Duration.ofMinutes(1)).build();

@@ -59,6 +59,39 @@ public final class Urls {
     }
 
     /**
+     * Returns whether credentials sent to {@code uri} would cross the network in clear text: a plain {@code http} URL
+     * whose host is not this machine's loopback ({@code localhost}, {@code 127.0.0.0/8}, {@code ::1}). Never looks a
+     * name up: only the literal text of the host decides.
+     *
+     * @param uri an absolute URL
+     * @return true for {@code http} to a host that is not loopback
+     */
+    public static boolean cleartextBeyondLoopback(URI uri) {
+        if (!"http".equalsIgnoreCase(uri.getScheme())) {
+            return false;
+        }
+        String host = uri.getHost();
+        if (host == null) {
+            return true;
+        }
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        String h = host.toLowerCase(java.util.Locale.ROOT);
+        if (h.equals("localhost") || h.endsWith(".localhost") || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")) {
+            return false;
+        }
+        if (h.indexOf(':') >= 0 && h.matches("[0-9a-f:.]+")) {
+            try {
+                return !java.net.InetAddress.getByName(h).isLoopbackAddress(); // an IPv6 literal: no lookup
+            } catch (java.net.UnknownHostException e) {
+                return true;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Returns {@code uri} as text without its user info ({@code https://user:pw@wiki/x} gives {@code https://wiki/x}):
      * for links people follow (a runbook's), which keep their path and query.
      */

@@ -3,6 +3,7 @@ package dev.tocsin.core.notify;
 import dev.tocsin.core.Labels;
 import dev.tocsin.core.Notification;
 import dev.tocsin.core.Notifier;
+import dev.tocsin.core.internal.Urls;
 import dev.tocsin.core.internal.notify.AlertmanagerDispatcher;
 import dev.tocsin.core.internal.notify.DeliverySettings;
 import org.slf4j.Logger;
@@ -192,6 +193,16 @@ public final class AlertmanagerNotifier implements Notifier {
                 throw new IllegalStateException("sslContext applies to https URLs, and every url is http");
             }
             settings.validate();
+            String credentials = settings.credentialsKind();
+            if (credentials != null) {
+                for (URI u : urls) {
+                    if (Urls.cleartextBeyondLoopback(u)) {
+                        LOG.warn("The credentials ({}) for {} are sent over plain http to a host that is not"
+                                + " loopback: anyone on the way can read them (use https)", credentials,
+                                Urls.describe(u));
+                    }
+                }
+            }
             return new AlertmanagerNotifier(this);
         }
     }

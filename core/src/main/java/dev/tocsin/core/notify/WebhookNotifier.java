@@ -224,6 +224,11 @@ public final class WebhookNotifier implements Notifier {
                 throw new IllegalStateException("sslContext applies to https URLs, and the url is http");
             }
             settings.validate();
+            String credentials = settings.credentialsKind();
+            if (credentials != null && Urls.cleartextBeyondLoopback(url)) {
+                LOG.warn("The credentials ({}) for {} are sent over plain http to a host that is not loopback:"
+                        + " anyone on the way can read them (use https)", credentials, Urls.describeOrigin(url));
+            }
             return new WebhookNotifier(this);
         }
     }

@@ -43,6 +43,35 @@ class NotifierBuildersTest {
     }
 
     @Test
+    void credentialsOverPlainHttpToAnotherHostAreWarnedAboutWithoutShowingThem() {
+        String secret = "s3cr3t-Pa55";
+        java.io.PrintStream old = System.err;
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            AlertmanagerNotifier.builder().url(URI.create("http://am.example:9093")).url(URI.create("http://[::1]:9093"))
+                    .basicAuth("user", secret).transport(new RecordingTransport()).build().close();
+            WebhookNotifier.builder().url(URI.create("http://hooks.example/services/T0/B0/XXXX"))
+                    .bearerToken(secret).transport(new RecordingTransport()).build().close();
+            // no warning: loopback, https, or nothing to protect
+            AlertmanagerNotifier.builder().url(URI.create("http://localhost:9093")).bearerToken(secret)
+                    .transport(new RecordingTransport()).build().close();
+            WebhookNotifier.builder().url(URI.create("https://hooks.example/x")).bearerToken(secret)
+                    .transport(new RecordingTransport()).build().close();
+            AlertmanagerNotifier.builder().url(URI.create("http://am.example:9093"))
+                    .transport(new RecordingTransport()).build().close();
+        } finally {
+            System.setErr(old);
+        }
+        java.util.List<String> warnings = err.toString(StandardCharsets.UTF_8).lines()
+                .filter(l -> l.contains("plain http")).collect(java.util.stream.Collectors.toList());
+        assertThat(warnings).hasSize(2);
+        assertThat(warnings.get(0)).contains("(basic auth)", "http://am.example:9093").doesNotContain("::1");
+        assertThat(warnings.get(1)).contains("(bearer token)", "http://hooks.example").doesNotContain("XXXX");
+        assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain(secret);
+    }
+
+    @Test
     void buildersRejectBadOptionsWithTheirNames() {
         assertThatThrownBy(() -> AlertmanagerNotifier.builder().build()).hasMessageContaining("url");
         assertThatThrownBy(() -> AlertmanagerNotifier.builder().url(URI.create("ftp://x")))

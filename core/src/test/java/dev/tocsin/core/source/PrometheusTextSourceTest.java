@@ -89,6 +89,25 @@ class PrometheusTextSourceTest {
     }
 
     @Test
+    void credentialsOverPlainHttpToAnotherHostAreWarnedAbout() {
+        java.io.PrintStream old = System.err;
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            PrometheusTextSource.builder(URI.create("http://lb.example:8405/metrics")).job("j")
+                    .bearerToken("tok-123".toCharArray()).build();
+            PrometheusTextSource.builder(URI.create("http://127.0.0.1:8405/metrics")).job("j")
+                    .bearerToken("tok-123".toCharArray()).build();
+            PrometheusTextSource.builder(URI.create("http://lb.example:8405/metrics")).job("j").build();
+        } finally {
+            System.setErr(old);
+        }
+        String log = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(log.lines().filter(l -> l.contains("plain http"))).singleElement().asString()
+                .contains("(bearer token)", "http://lb.example:8405/metrics").doesNotContain("tok-123");
+    }
+
+    @Test
     void sendsBasicAuthAndBearerTokenButNeverShowsThem() throws Exception {
         URI uri = serve(200, "a 1\n");
         PrometheusTextSource basic = PrometheusTextSource.builder(uri).job("j")

@@ -47,6 +47,17 @@ public final class DeliverySettings {
         this.queueCapacity = queueCapacity;
     }
 
+    /**
+     * Returns what the Authorization header holds, for a warning ("basic auth", "bearer token"), or {@code null}
+     * without one. Never the secret itself.
+     */
+    public String credentialsKind() {
+        if (authorization == null) {
+            return null;
+        }
+        return authorization.startsWith("Bearer ") ? "bearer token" : "basic auth";
+    }
+
     /** Sets basic auth. */
     public void basicAuth(String user, String password) {
         Objects.requireNonNull(user, "user");

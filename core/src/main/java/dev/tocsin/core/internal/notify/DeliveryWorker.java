@@ -58,6 +58,9 @@ public final class DeliveryWorker<K, V> {
     private boolean closed;
     /** Notifications given up while closing, and why (written by the delivery thread, read by close()). */
     private volatile long closeDropped;
+    /** Values offered after {@link #beginClose()} and before the queue was emptied: dropped, reported by close. */
+    private final java.util.concurrent.atomic.AtomicLong refusedWhileClosing =
+            new java.util.concurrent.atomic.AtomicLong();
     private volatile String closeWhy;
     /** Whether the current batch reached the transport (set by {@link #post}; delivery thread only). */
     private boolean attempted;
@@ -135,6 +138,7 @@ public final class DeliveryWorker<K, V> {
     public void offer(K key, V value) {
         if (closing) {
             stats.dropped.increment();
+            refusedWhileClosing.incrementAndGet();
             return;
         }
         int d;
@@ -157,6 +161,7 @@ public final class DeliveryWorker<K, V> {
         }
         if (closing) {
             stats.dropped.add(batch.size());
+            refusedWhileClosing.addAndGet(batch.size());
             return;
         }
         int d;
@@ -531,6 +536,11 @@ public final class DeliveryWorker<K, V> {
                 log.warn("Closing: {} notification(s) for {} could not be delivered and were dropped (the target"
                         + " failed while closing: {})", dropped, name, why);
             }
+        }
+        // offers that came after close() began (an evaluation still running on another thread): never queued
+        long refused = refusedWhileClosing.get();
+        if (refused > 0) {
+            log.warn("Closing: {} notification(s) for {} came after close() began and were dropped", refused, name);
         }
     }
 

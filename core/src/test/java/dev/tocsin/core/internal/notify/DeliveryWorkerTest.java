@@ -239,6 +239,23 @@ class DeliveryWorkerTest {
     }
 
     @Test
+    void offersAfterCloseBeganAreDroppedAndReportedByClose() {
+        org.slf4j.Logger log = org.mockito.Mockito.mock(org.slf4j.Logger.class);
+        RecordingTransport t = new RecordingTransport(n -> 200);
+        DeliveryWorker<String, String> w = new DeliveryWorker<>("test", URI.create("http://x"), settings(), t,
+                vs -> String.join(",", vs).getBytes(StandardCharsets.UTF_8), 10, log);
+        w.start();
+        w.beginClose();
+        w.offer("a", "firing");
+        w.offerAll(List.of(java.util.Map.entry("b", "firing"), java.util.Map.entry("c", "resolved")));
+        w.awaitClose(System.nanoTime() + 2_000_000_000L);
+        assertThat(w.stats().dropped.sum()).isEqualTo(3);
+        assertThat(t.posts).isEmpty();
+        org.mockito.Mockito.verify(log).warn("Closing: {} notification(s) for {} came after close() began and were"
+                + " dropped", 3L, "test");
+    }
+
+    @Test
     void aCloseThatLandsWhileAFailureIsBeingHandledDoesNotSitOutTheBackoff() throws Exception {
         DeliverySettings s = settings();
         s.maxAttempts = 1;
