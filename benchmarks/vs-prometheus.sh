@@ -152,6 +152,7 @@ printf '| %-40s | %10s | %10s | %14s |\n' "Prometheus" "$(mb "$P_RSS")" "$(mb "$
 printf '| %-40s | %10s | %10s | %14s |\n' "haproxy_exporter" "$(mb "$E_RSS")" "$(mb "$E_HWM")" ""
 printf '| %-40s | %10s | %10s | %14s |\n' "Prometheus + exporter" "$(mb $((P_RSS + E_RSS)))" "$(mb $((P_HWM + E_HWM)))" ""
 printf '| %-40s | %10s | %10s | %14s |\n' "Tocsin JVM" "$(mb "$T_RSS")" "$(mb "$T_HWM")" "$(mb "$T_HEAP") after GC"
+echo "Tocsin allocation per evaluate() on the evaluating thread (steady state, mean): $(g ALLOC_MEAN_MB) MB"
 echo "Prometheus VmRSS every 30 s (MB): $(awk '$2 != "" {printf "%s%.0f", (n++ ? " " : ""), $2/1024}' "$WORK/prom-rss.txt")"
 echo
 P_MEAN_MS=$(awk -v s="$P_MEAN" 'BEGIN{print s*1000}')

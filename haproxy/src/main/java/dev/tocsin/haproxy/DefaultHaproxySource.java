@@ -5,6 +5,7 @@ import dev.tocsin.core.MetricInterest;
 import dev.tocsin.core.Sample;
 import dev.tocsin.core.internal.DeferringSource;
 import dev.tocsin.haproxy.internal.ConcatList;
+import dev.tocsin.haproxy.internal.Deadline;
 import dev.tocsin.haproxy.internal.DeferredPlan;
 import dev.tocsin.haproxy.internal.FetchException;
 import dev.tocsin.haproxy.internal.ResilientFetcher;
@@ -140,6 +141,7 @@ final class DefaultHaproxySource implements HaproxySource, DeferringSource {
             lastPlanDefers = defer;
         }
         DeferredPlan wanted = plan;
+        long started = System.nanoTime();
         HaproxyCsvMapper.Feed feed;
         try {
             // the rows are mapped as the body arrives (never held whole); each attempt starts a fresh document
@@ -171,7 +173,7 @@ final class DefaultHaproxySource implements HaproxySource, DeferringSource {
             skippedRowLog.log(result.skippedRows());
         }
         if (versionInfo && infoStale) {
-            refreshVersionInfo();
+            refreshVersionInfo(started);
         }
         // a view over the mapper's (read-only) list: copying ~400k references per large scrape cost 3.4 MB
         Sample scrapesTotal = Sample.of("haproxy_exporter_scrapes_total", scrapes.get());
@@ -192,8 +194,21 @@ final class DefaultHaproxySource implements HaproxySource, DeferringSource {
         return new ConcatList<>(result.samples(), own.toArray(new Sample[0]));
     }
 
-    private void refreshVersionInfo() {
+    /** The least of the scrape's budget worth spending on {@code show info}; with less it waits for a later scrape. */
+    private static final long MIN_INFO_NANOS = 50_000_000L;
+
+    /**
+     * Reads the version ({@code show info}) within what is left of the scrape's budget, which started at
+     * {@code started} ({@link System#nanoTime()}): a HAProxy that answers {@code show stat} and then hangs does not make
+     * the scrape outlast its budget.
+     */
+    private void refreshVersionInfo(long started) {
+        long left = fetcher.budget().toNanos() - (System.nanoTime() - started);
+        if (left < MIN_INFO_NANOS) {
+            return; // stays stale: asked at a later scrape
+        }
         infoStale = false;
+        Deadline.beginScrape(java.time.Duration.ofNanos(left));
         try {
             Optional<Map<String, String>> info = transport.fetchInfo();
             if (info.isPresent()) {
@@ -206,6 +221,8 @@ final class DefaultHaproxySource implements HaproxySource, DeferringSource {
         } catch (FetchException | RuntimeException e) {
             LOG.debug("'show info' on {} failed, haproxy_version_info not updated: {}", transport.describe(),
                     e.getMessage());
+        } finally {
+            Deadline.endScrape();
         }
     }
 

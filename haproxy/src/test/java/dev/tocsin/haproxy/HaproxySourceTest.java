@@ -107,6 +107,62 @@ class HaproxySourceTest {
     }
 
     @Test
+    void showInfoIsAskedWithinTheScrapesBudget(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        // answers 'show stat' after 3 s with a real HAProxy's CSV, and never answers 'show info'
+        byte[] csv = java.nio.file.Files.readAllBytes(Path.of("src/test/resources/dev/tocsin/haproxy/internal/csv/"
+                + "HaproxyCsvMapperFuzzTestInputs/map/real-socket"));
+        Path sock = dir.resolve("admin.sock");
+        java.util.List<String> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open(
+                java.net.StandardProtocolFamily.UNIX);
+        server.bind(java.net.UnixDomainSocketAddress.of(sock));
+        java.util.List<java.nio.channels.SocketChannel> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread t = new Thread(() -> {
+            try {
+                while (true) {
+                    java.nio.channels.SocketChannel ch = server.accept();
+                    java.nio.ByteBuffer in = java.nio.ByteBuffer.allocate(256);
+                    while (in.position() == 0 || in.get(in.position() - 1) != '\n') {
+                        if (ch.read(in) < 0) {
+                            break;
+                        }
+                    }
+                    String cmd = new String(in.array(), 0, in.position(), java.nio.charset.StandardCharsets.US_ASCII);
+                    commands.add(cmd.trim());
+                    if (cmd.startsWith("show stat")) {
+                        Thread.sleep(3000);
+                        ch.write(java.nio.ByteBuffer.wrap(csv));
+                        ch.close();
+                    } else {
+                        held.add(ch); // no answer, connection kept open
+                    }
+                }
+            } catch (java.io.IOException | InterruptedException e) {
+                // closed at the end of the test
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        try {
+            HaproxySource s = HaproxySource.builder().runtimeApi(sock).connectTimeout(Duration.ofMillis(500))
+                    .readTimeout(Duration.ofSeconds(4)).retry(1, Duration.ofMillis(1)).build();
+            long start = System.nanoTime();
+            java.util.List<dev.tocsin.core.Sample> samples = s.collect();
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(commands).containsExactly("show stat", "show info");
+            assertThat(samples).anyMatch(x -> x.metricName().equals("haproxy_backend_up"))
+                    .noneMatch(x -> x.metricName().equals("haproxy_version_info"));
+            // the budget is 4.5 s (connect + read); 'show info' used to get its own 4 s after the 3 s of 'show stat'
+            assertThat(took).isLessThan(Duration.ofMillis(4500 + 1200));
+        } finally {
+            server.close();
+            for (java.nio.channels.SocketChannel ch : held) {
+                ch.close();
+            }
+        }
+    }
+
+    @Test
     void aDeadHaproxyIsRetriedThenNotHammered() throws Exception {
         HaproxySource s = HaproxySource.builder().runtimeApi("127.0.0.1", closedPort())
                 .retry(2, Duration.ofMillis(1)).circuitBreaker(2, Duration.ofMinutes(1)).build();

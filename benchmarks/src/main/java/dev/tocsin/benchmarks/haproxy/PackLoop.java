@@ -63,16 +63,22 @@ public final class PackLoop {
         long[] sourcesNanos = new long[n];
         long[] historyNanos = new long[n];
         long[] rulesNanos = new long[n];
+        long[] allocated = new long[n];
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long self = Thread.currentThread().getId();
         long next = System.currentTimeMillis();
         for (int i = 0; i < n; i++) {
             long wait = next - System.currentTimeMillis();
             if (wait > 0) {
                 Thread.sleep(wait);
             }
+            long a0 = threads.getThreadAllocatedBytes(self);
             long t0 = System.nanoTime();
             long c0 = source.nanos;
             ev.evaluate(Instant.now());
             nanos[i] = System.nanoTime() - t0;
+            allocated[i] = threads.getThreadAllocatedBytes(self) - a0;
             collectNanos[i] = source.nanos - c0;
             EvaluationStats stats = ev.lastEvaluation().orElseThrow();
             sourcesNanos[i] = stats.sources().toNanos();
@@ -111,6 +117,8 @@ public final class PackLoop {
         printPhase("PHASE_SOURCES", Arrays.copyOfRange(sourcesNanos, from, n));
         printPhase("PHASE_HISTORY", Arrays.copyOfRange(historyNanos, from, n));
         printPhase("PHASE_RULES", Arrays.copyOfRange(rulesNanos, from, n));
+        System.out.printf("ALLOC_MEAN_MB %.2f%n",
+                Arrays.stream(Arrays.copyOfRange(allocated, from, n)).average().orElse(0) / 1e6);
         System.out.printf("VMRSS_KB %s%n", rss);
         System.out.printf("VMHWM_KB %s%n", hwm);
         System.out.printf("HEAP_USED_AFTER_GC_KB %d%n", heap.getUsed() / 1024);

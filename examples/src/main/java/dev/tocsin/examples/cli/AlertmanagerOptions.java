@@ -4,12 +4,9 @@ import dev.tocsin.core.notify.AlertmanagerNotifier;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -140,7 +137,7 @@ final class AlertmanagerOptions {
             }
         }
         if (caFile != null) {
-            b.sslContext(sslContext(Secrets.trustStore(cmd, "--alertmanager-ca-file", caFile)));
+            b.sslContext(Secrets.sslContext(Secrets.trustStore(cmd, "--alertmanager-ca-file", caFile)));
         }
         try {
             return b.build();
@@ -172,15 +169,4 @@ final class AlertmanagerOptions {
         return uri;
     }
 
-    private static SSLContext sslContext(java.security.KeyStore trust) {
-        try {
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, tmf.getTrustManagers(), null);
-            return ctx;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot build a TLS context from the trust store", e);
-        }
-    }
 }

@@ -138,6 +138,8 @@ public final class Main implements Runnable {
                 ((StatsOptions) made).environment = environment;
             } else if (made instanceof AlertmanagerOptions) {
                 ((AlertmanagerOptions) made).environment = environment;
+            } else if (made instanceof MetricsAuthOptions) {
+                ((MetricsAuthOptions) made).environment = environment;
             }
             return made;
         }

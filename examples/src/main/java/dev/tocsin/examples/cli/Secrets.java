@@ -188,4 +188,23 @@ final class Secrets {
             throw new IllegalStateException("cannot build an in-memory trust store", e);
         }
     }
+
+    /**
+     * Returns a TLS context that trusts exactly the certificates of {@code trust}.
+     *
+     * @param trust the trust store (from {@link #trustStore})
+     * @return the context
+     */
+    static javax.net.ssl.SSLContext sslContext(KeyStore trust) {
+        try {
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot build a TLS context from the trust store", e);
+        }
+    }
 }

@@ -52,6 +52,9 @@ final class WatchCommand implements Callable<Integer> {
     @Mixin
     AlertmanagerOptions alerting;
 
+    @Mixin
+    MetricsAuthOptions metricsAuth;
+
     @Option(names = "--rules", paramLabel = "FILE",
             description = "A Prometheus rule file whose alerting and recording rules are evaluated as well, in file"
                     + " order (rules using PromQL Tocsin cannot run are listed on stderr and left out).")
@@ -142,6 +145,11 @@ final class WatchCommand implements Callable<Integer> {
             sources.add(stats.buildSource(cmd, interval));
             described.add(stats.describe());
         }
+        List<java.net.URI> metricsUris = new ArrayList<>();
+        for (String m : metrics) {
+            metricsUris.add(metricsUri(cmd, m));
+        }
+        metricsAuth.check(cmd, metricsUris);
         java.util.Map<String, String> targets = new java.util.HashMap<>();
         if (stats.stats != null) {
             targets.put(((HaproxySource) sources.get(0)).instance() + "\u0000" + stats.job, "--stats");
@@ -255,7 +263,7 @@ final class WatchCommand implements Callable<Integer> {
      * Builds the source of one {@code --metrics} URL: an http(s) URL without credentials, read with the
      * {@code --timeout} of the stats options (connect: the smaller of it and 2 s).
      */
-    private dev.tocsin.core.source.PrometheusTextSource metricsSource(CommandLine cmd, String text) {
+    private static java.net.URI metricsUri(CommandLine cmd, String text) {
         java.net.URI uri;
         try {
             uri = new java.net.URI(text.trim());
@@ -264,12 +272,23 @@ final class WatchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cmd, "--metrics is not a valid URL (" + e.getReason() + ")");
         }
         try {
-            dev.tocsin.core.internal.Urls.checkHttp("--metrics", uri, "the endpoint is read without credentials");
+            return dev.tocsin.core.internal.Urls.checkHttp("--metrics", uri,
+                    "use --metrics-user with --metrics-password-env or --metrics-password-file");
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cmd, e.getMessage());
+        }
+    }
+
+    private dev.tocsin.core.source.PrometheusTextSource metricsSource(CommandLine cmd, String text) {
+        java.net.URI uri = metricsUri(cmd, text);
+        try {
             Duration connect = stats.timeout.compareTo(Duration.ofSeconds(2)) < 0 ? stats.timeout
                     : Duration.ofSeconds(2);
-            return dev.tocsin.core.source.PrometheusTextSource.builder(uri).job(metricsJob)
-                    .readTimeout(stats.timeout).connectTimeout(connect).build();
-        } catch (IllegalArgumentException e) {
+            dev.tocsin.core.source.PrometheusTextSource.Builder b = dev.tocsin.core.source.PrometheusTextSource
+                    .builder(uri).job(metricsJob).readTimeout(stats.timeout).connectTimeout(connect);
+            metricsAuth.apply(cmd, uri, b);
+            return b.build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
             throw new CommandLine.ParameterException(cmd, e.getMessage());
         }
     }

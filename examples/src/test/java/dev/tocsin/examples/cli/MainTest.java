@@ -308,6 +308,63 @@ class MainTest {
                 "--ca-file: " + notPem + " is not a PEM certificate file");
     }
 
+    @Test
+    void metricsCredentialOptionsAreCheckedAgainstTheEndpoints(@TempDir Path dir) throws Exception {
+        String m = "http://lb:8405/metrics";
+        assertUsageError(Cli.run("watch", "--stats", "http://lb:8404/stats", "--metrics-user", "u",
+                "--metrics-password-env", "PW"), "options need --metrics URL");
+        assertUsageError(Cli.run("watch", "--metrics", m, "--embedded-v2", "--metrics-user", "u"),
+                "--metrics-user needs --metrics-password-env VAR or --metrics-password-file FILE");
+        assertUsageError(Cli.run(Map.of("PW", "p", "T", "t"), "watch", "--metrics", m, "--embedded-v2",
+                "--metrics-user", "u", "--metrics-password-env", "PW", "--metrics-token-env", "T"),
+                "either basic authentication (--metrics-user) or a bearer token");
+        Path pem = Files.writeString(dir.resolve("ca.pem"), "hello\n");
+        assertUsageError(Cli.run("watch", "--metrics", m, "--embedded-v2", "--metrics-ca-file", pem.toString()),
+                "--metrics-ca-file applies to https --metrics endpoints only");
+        assertUsageError(Cli.run("watch", "--metrics", "https://lb:8405/metrics", "--embedded-v2",
+                "--metrics-ca-file", pem.toString()), "is not a PEM certificate file");
+        Cli missing = Cli.run("watch", "--metrics", m, "--embedded-v2", "--metrics-token-env", "NOPE");
+        assertUsageError(missing, "NOPE");
+    }
+
+    @Test
+    void watchReadsAMetricsEndpointThatAsksForBasicAuth(@TempDir Path dir) throws Exception {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        String expected = "Basic " + java.util.Base64.getEncoder().encodeToString(
+                "monitor:s3cr3t-pw".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        server.createContext("/metrics", ex -> {
+            String auth = ex.getRequestHeaders().getFirst("Authorization");
+            seen.add(String.valueOf(auth));
+            byte[] body = (expected.equals(auth) ? "demo_backend_up{backend=\"app\"} 0\n" : "denied\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(expected.equals(auth) ? 200 : 401, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        server.start();
+        try {
+            Path rules = Files.writeString(dir.resolve("rules.yml"), String.join("\n",
+                    "groups:",
+                    "  - name: demo",
+                    "    rules:",
+                    "      - alert: DemoBackendDown",
+                    "        expr: demo_backend_up == 0",
+                    ""));
+            Path pw = Files.writeString(dir.resolve("pw"), "s3cr3t-pw\n");
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/metrics";
+            Cli r = Cli.run("watch", "--metrics", url, "--metrics-user", "monitor", "--metrics-password-file",
+                    pw.toString(), "--rules", rules.toString(), "--interval", "200ms", "--max-duration", "1s");
+            assertThat(r.code()).as(r.out() + r.err()).isZero();
+            assertThat(seen).isNotEmpty().allMatch(expected::equals);
+            assertThat(r.out()).contains(" FIRING DemoBackendDown{");
+            assertThat(r.out() + r.err()).doesNotContain("s3cr3t-pw").doesNotContain(expected.substring(6));
+        } finally {
+            server.stop(0);
+        }
+    }
+
     private static void assertUsageError(Cli r, String message) {
         assertThat(r.code()).as("exit code").isEqualTo(2);
         assertThat(r.out()).as("stdout").isEmpty();

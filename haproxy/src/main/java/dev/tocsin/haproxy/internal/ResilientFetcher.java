@@ -158,6 +158,11 @@ public final class ResilientFetcher {
         return t == null ? "" : t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
+    /** Returns how long one scrape may take, all its attempts and waits included. */
+    public Duration budget() {
+        return budget;
+    }
+
     /** Returns how many retries were made in total. */
     public long retries() {
         return retries.get();
