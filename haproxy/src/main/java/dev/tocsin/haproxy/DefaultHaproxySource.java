@@ -200,7 +200,8 @@ final class DefaultHaproxySource implements HaproxySource, DeferringSource {
     /**
      * Reads the version ({@code show info}) within what is left of the scrape's budget, which started at
      * {@code started} ({@link System#nanoTime()}): a HAProxy that answers {@code show stat} and then hangs does not make
-     * the scrape outlast its budget.
+     * the scrape outlast its budget. Asked again at a later scrape when too little of the budget is left or it runs
+     * out during the exchange.
      */
     private void refreshVersionInfo(long started) {
         long left = fetcher.budget().toNanos() - (System.nanoTime() - started);
@@ -219,6 +220,9 @@ final class DefaultHaproxySource implements HaproxySource, DeferringSource {
                 }
             }
         } catch (FetchException | RuntimeException e) {
+            if (Deadline.scrapeRemainingNanos() <= 0) {
+                infoStale = true; // cut short by the scrape's budget, not refused: asked again at a later scrape
+            }
             LOG.debug("'show info' on {} failed, haproxy_version_info not updated: {}", transport.describe(),
                     e.getMessage());
         } finally {

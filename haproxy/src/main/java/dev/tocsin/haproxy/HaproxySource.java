@@ -400,7 +400,8 @@ public sealed interface HaproxySource extends MetricSource permits DefaultHaprox
          * not. All attempts and waits of one scrape share one budget, {@link #connectTimeout} plus
          * {@link #readTimeout} (7 s by default): a retry is made only when its wait leaves at least 100 ms of it,
          * and no attempt runs past it, so reading the statistics never takes longer than the budget whatever is
-         * asked here (a Runtime API transport's {@code show info}, asked after a failure, has its own timeouts).
+         * asked here (a Runtime API transport's {@code show info}, asked at the first scrape and after a failure, gets
+         * only what is left of the same budget).
          *
          * @param maxAttempts attempts per scrape, at least 1
          * @param backoff the delay before the first retry, positive

@@ -106,18 +106,24 @@ class HaproxySourceTest {
                 .contains("lb.example:8404").doesNotContain("hunter2").doesNotContain("monitor");
     }
 
-    @Test
-    void showInfoIsAskedWithinTheScrapesBudget(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-        // answers 'show stat' after 3 s with a real HAProxy's CSV, and never answers 'show info'
+    /**
+     * A Runtime API on a unix socket that answers the k-th {@code show stat} (from 0) after {@code statDelayMillis(k)}
+     * with a real HAProxy's CSV, and the k-th {@code show info} with a version, or never when {@code infoHangs(k)}.
+     * Records the commands; closes with the returned channel (and the connections it kept open).
+     */
+    private static java.io.Closeable runtimeApiStub(Path sock, java.util.function.IntToLongFunction statDelayMillis,
+            java.util.function.IntPredicate infoHangs, java.util.List<String> commands) throws java.io.IOException {
         byte[] csv = java.nio.file.Files.readAllBytes(Path.of("src/test/resources/dev/tocsin/haproxy/internal/csv/"
                 + "HaproxyCsvMapperFuzzTestInputs/map/real-socket"));
-        Path sock = dir.resolve("admin.sock");
-        java.util.List<String> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
+        byte[] info = "Name: HAProxy\nVersion: 2.6.12-1\nRelease_date: 2023/03/10\n\n"
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open(
                 java.net.StandardProtocolFamily.UNIX);
         server.bind(java.net.UnixDomainSocketAddress.of(sock));
         java.util.List<java.nio.channels.SocketChannel> held = new java.util.concurrent.CopyOnWriteArrayList<>();
         Thread t = new Thread(() -> {
+            int stats = 0;
+            int infos = 0;
             try {
                 while (true) {
                     java.nio.channels.SocketChannel ch = server.accept();
@@ -130,11 +136,14 @@ class HaproxySourceTest {
                     String cmd = new String(in.array(), 0, in.position(), java.nio.charset.StandardCharsets.US_ASCII);
                     commands.add(cmd.trim());
                     if (cmd.startsWith("show stat")) {
-                        Thread.sleep(3000);
+                        Thread.sleep(statDelayMillis.applyAsLong(stats++));
                         ch.write(java.nio.ByteBuffer.wrap(csv));
                         ch.close();
-                    } else {
+                    } else if (infoHangs.test(infos++)) {
                         held.add(ch); // no answer, connection kept open
+                    } else {
+                        ch.write(java.nio.ByteBuffer.wrap(info));
+                        ch.close();
                     }
                 }
             } catch (java.io.IOException | InterruptedException e) {
@@ -143,9 +152,21 @@ class HaproxySourceTest {
         });
         t.setDaemon(true);
         t.start();
-        try {
-            HaproxySource s = HaproxySource.builder().runtimeApi(sock).connectTimeout(Duration.ofMillis(500))
-                    .readTimeout(Duration.ofSeconds(4)).retry(1, Duration.ofMillis(1)).build();
+        return () -> {
+            server.close();
+            for (java.nio.channels.SocketChannel ch : held) {
+                ch.close();
+            }
+        };
+    }
+
+    @Test
+    void showInfoIsAskedWithinTheScrapesBudget(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        java.util.List<String> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (java.io.Closeable stub = runtimeApiStub(dir.resolve("admin.sock"), k -> 3000, k -> true, commands)) {
+            HaproxySource s = HaproxySource.builder().runtimeApi(dir.resolve("admin.sock"))
+                    .connectTimeout(Duration.ofMillis(500)).readTimeout(Duration.ofSeconds(4))
+                    .retry(1, Duration.ofMillis(1)).build();
             long start = System.nanoTime();
             java.util.List<dev.tocsin.core.Sample> samples = s.collect();
             Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -154,11 +175,25 @@ class HaproxySourceTest {
                     .noneMatch(x -> x.metricName().equals("haproxy_version_info"));
             // the budget is 4.5 s (connect + read); 'show info' used to get its own 4 s after the 3 s of 'show stat'
             assertThat(took).isLessThan(Duration.ofMillis(4500 + 1200));
-        } finally {
-            server.close();
-            for (java.nio.channels.SocketChannel ch : held) {
-                ch.close();
-            }
+        }
+    }
+
+    @Test
+    void showInfoCutShortByTheBudgetIsAskedAgainAtTheNextScrape(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        java.util.List<String> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // the first 'show stat' takes 850 ms of a 1.2 s budget and the first 'show info' hangs; then all is quick
+        try (java.io.Closeable stub = runtimeApiStub(dir.resolve("admin.sock"), k -> k == 0 ? 850 : 0, k -> k == 0,
+                commands)) {
+            HaproxySource s = HaproxySource.builder().runtimeApi(dir.resolve("admin.sock"))
+                    .connectTimeout(Duration.ofMillis(200)).readTimeout(Duration.ofMillis(1000))
+                    .retry(1, Duration.ofMillis(1)).build();
+            assertThat(s.collect()).noneMatch(x -> x.metricName().equals("haproxy_version_info"));
+            assertThat(s.collect()).anyMatch(x -> x.metricName().equals("haproxy_version_info")
+                    && x.labels().get("version").equals("2.6.12-1"));
+            assertThat(commands).containsExactly("show stat", "show info", "show stat", "show info");
+            assertThat(s.collect()).anyMatch(x -> x.metricName().equals("haproxy_version_info"));
+            assertThat(commands).hasSize(5).endsWith("show stat"); // asked once it answered, not at every scrape
         }
     }
 

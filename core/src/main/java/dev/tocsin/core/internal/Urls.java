@@ -60,8 +60,9 @@ public final class Urls {
 
     /**
      * Returns whether credentials sent to {@code uri} would cross the network in clear text: a plain {@code http} URL
-     * whose host is not this machine's loopback ({@code localhost}, {@code 127.0.0.0/8}, {@code ::1}). Never looks a
-     * name up: only the literal text of the host decides.
+     * whose host is not this machine's loopback ({@code localhost}, {@code 127.0.0.0/8}, {@code ::1} and the
+     * IPv4-mapped {@code ::ffff:127.x.y.z}). Never looks a name up: only the literal text of the host decides, so a
+     * name such as {@code am.localhost} that some resolvers send to DNS counts as another host.
      *
      * @param uri an absolute URL
      * @return true for {@code http} to a host that is not loopback
@@ -78,7 +79,7 @@ public final class Urls {
             host = host.substring(1, host.length() - 1);
         }
         String h = host.toLowerCase(java.util.Locale.ROOT);
-        if (h.equals("localhost") || h.endsWith(".localhost") || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")) {
+        if (h.equals("localhost") || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")) {
             return false;
         }
         if (h.indexOf(':') >= 0 && h.matches("[0-9a-f:.]+")) {

@@ -80,13 +80,13 @@ class UrlsTest {
     @Test
     void credentialsCrossTheNetworkInClearTextOnlyOverHttpToAHostThatIsNotLoopback() {
         for (String local : new String[] {"http://localhost:9093/", "http://LOCALHOST/", "http://127.0.0.1:8404/stats",
-                "http://127.1.2.3/", "http://[::1]:9093/", "http://[0:0:0:0:0:0:0:1]/", "http://am.localhost/",
+                "http://127.1.2.3/", "http://[::1]:9093/", "http://[0:0:0:0:0:0:0:1]/", "http://[::ffff:127.0.0.1]/",
                 "https://am.example.com/", "https://10.0.0.5/"}) {
             assertThat(Urls.cleartextBeyondLoopback(URI.create(local))).as(local).isFalse();
         }
         for (String remote : new String[] {"http://am.example.com:9093/", "http://10.0.0.5/", "http://[fe80::1]/",
                 "http://128.0.0.1/", "http://127.0.0.1.example.com/", "http://localhost.example.com/",
-                "HTTP://lb/stats"}) {
+                "HTTP://lb/stats", "http://am.localhost/", "http://[::ffff:10.0.0.1]/", "http://[::]/"}) {
             assertThat(Urls.cleartextBeyondLoopback(URI.create(remote))).as(remote).isTrue();
         }
     }

@@ -58,7 +58,10 @@ public final class DeliveryWorker<K, V> {
     private boolean closed;
     /** Notifications given up while closing, and why (written by the delivery thread, read by close()). */
     private volatile long closeDropped;
-    /** Values offered after {@link #beginClose()} and before the queue was emptied: dropped, reported by close. */
+    /**
+     * Values offered after {@link #beginClose()}: dropped, and reported by {@link #awaitClose} (those offered after its
+     * report are counted as dropped only; the notifier warns about calls after close itself).
+     */
     private final java.util.concurrent.atomic.AtomicLong refusedWhileClosing =
             new java.util.concurrent.atomic.AtomicLong();
     private volatile String closeWhy;
@@ -145,6 +148,7 @@ public final class DeliveryWorker<K, V> {
         synchronized (closeLock) {
             if (closed) { // closing began after the check above and close() has emptied the queue already
                 stats.dropped.increment();
+                refusedWhileClosing.incrementAndGet();
                 return;
             }
             d = queue.offer(key, value);
@@ -168,6 +172,7 @@ public final class DeliveryWorker<K, V> {
         synchronized (closeLock) {
             if (closed) {
                 stats.dropped.add(batch.size());
+                refusedWhileClosing.addAndGet(batch.size());
                 return;
             }
             d = queue.offerAll(batch);
