@@ -76,13 +76,7 @@ final class AlertmanagerOptions {
             }
             return null;
         }
-        Secrets.checkUserAndPassword(cmd, "--alertmanager-user", user, "--alertmanager-password-env", passwordEnv,
-                "--alertmanager-password-file", passwordFile);
-        Secrets.atMostOne(cmd, "--alertmanager-token-env", tokenEnv, "--alertmanager-token-file", tokenFile);
-        if (user != null && token) {
-            throw new CommandLine.ParameterException(cmd,
-                    "give either basic authentication (--alertmanager-user) or a bearer token, not both");
-        }
+        Secrets.checkCredentials(cmd, "--alertmanager", user, passwordEnv, passwordFile, tokenEnv, tokenFile);
         List<URI> urls = new ArrayList<>();
         for (String text : alertmanagers) {
             urls.add(parseUri(cmd, text));

@@ -70,13 +70,7 @@ final class MetricsAuthOptions {
             }
             return;
         }
-        Secrets.checkUserAndPassword(cmd, "--metrics-user", user, "--metrics-password-env", passwordEnv,
-                "--metrics-password-file", passwordFile);
-        Secrets.atMostOne(cmd, "--metrics-token-env", tokenEnv, "--metrics-token-file", tokenFile);
-        if (user != null && token) {
-            throw new CommandLine.ParameterException(cmd,
-                    "give either basic authentication (--metrics-user) or a bearer token, not both");
-        }
+        Secrets.checkCredentials(cmd, "--metrics", user, passwordEnv, passwordFile, tokenEnv, tokenFile);
         if (caFile != null) {
             if (endpoints.stream().noneMatch(u -> "https".equalsIgnoreCase(String.valueOf(u.getScheme())))) {
                 throw new CommandLine.ParameterException(cmd, "--metrics-ca-file applies to https --metrics"

@@ -77,6 +77,31 @@ final class Secrets {
     }
 
     /**
+     * Checks the credential options of one kind of target named by {@code prefix} ({@code --alertmanager},
+     * {@code --metrics}): {@code PREFIX-user} with exactly one of {@code PREFIX-password-env|-file}, at most one of
+     * {@code PREFIX-token-env|-file}, and not a user and a token together.
+     *
+     * @param cmd the command, for usage errors
+     * @param prefix the options' common prefix
+     * @param user the user, or null
+     * @param passwordEnv the password's environment variable, or null
+     * @param passwordFile the password's file, or null
+     * @param tokenEnv the token's environment variable, or null
+     * @param tokenFile the token's file, or null
+     * @throws CommandLine.ParameterException if not
+     */
+    static void checkCredentials(CommandLine cmd, String prefix, String user, String passwordEnv, Path passwordFile,
+                                 String tokenEnv, Path tokenFile) {
+        checkUserAndPassword(cmd, prefix + "-user", user, prefix + "-password-env", passwordEnv,
+                prefix + "-password-file", passwordFile);
+        atMostOne(cmd, prefix + "-token-env", tokenEnv, prefix + "-token-file", tokenFile);
+        if (user != null && (tokenEnv != null || tokenFile != null)) {
+            throw new CommandLine.ParameterException(cmd,
+                    "give either basic authentication (" + prefix + "-user) or a bearer token, not both");
+        }
+    }
+
+    /**
      * Returns the secret held by environment variable {@code envVar} or by {@code file} (exactly one is non-null).
      *
      * @param cmd for usage errors
