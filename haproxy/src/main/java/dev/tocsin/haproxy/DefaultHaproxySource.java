@@ -54,8 +54,19 @@ final class DefaultHaproxySource implements HaproxySource, DeferringSource {
     private boolean lastPlanDefers;
     private volatile Sample versionSample;
     private volatile boolean infoStale = true;
+    /** The builder's clock: when a failed {@code show info} may be asked again. */
+    private final java.time.Clock clock;
+    /** Clock millis before which a failed {@code show info} is not asked again; guarded by this. */
+    private long infoRetryAtMillis = Long.MIN_VALUE;
+    /** The wait after the last failed {@code show info} (0 after a success); guarded by this. */
+    private long infoBackoffMillis;
+    /** The wait after a first failed {@code show info}, doubled at each further failure (see the maximum below). */
+    static final long INFO_FIRST_BACKOFF_MILLIS = 30_000;
+    /** The longest wait between two {@code show info} while it keeps failing. */
+    static final long INFO_MAX_BACKOFF_MILLIS = 600_000;
 
     DefaultHaproxySource(Builder b, StatsTransport transport) {
+        this.clock = b.clock;
         this.transport = transport;
         this.instance = b.instance != null ? b.instance : b.defaultInstance();
         this.job = b.job;
@@ -152,7 +163,9 @@ final class DefaultHaproxySource implements HaproxySource, DeferringSource {
             });
         } catch (FetchException e) {
             failures.incrementAndGet();
-            infoStale = true;
+            infoStale = true; // HAProxy may be restarted or upgraded: its version is asked at the next good scrape
+            infoRetryAtMillis = Long.MIN_VALUE;
+            infoBackoffMillis = 0;
             throw new HaproxyReadException(e.getMessage(), e.getCause());
         }
         ScrapeResult result;
@@ -172,7 +185,7 @@ final class DefaultHaproxySource implements HaproxySource, DeferringSource {
             parseFailures.addAndGet(result.parseFailures());
             skippedRowLog.log(result.skippedRows());
         }
-        if (versionInfo && infoStale) {
+        if (versionInfo && infoStale && clock.millis() >= infoRetryAtMillis) {
             refreshVersionInfo(started);
         }
         // a view over the mapper's (read-only) list: copying ~400k references per large scrape cost 3.4 MB
@@ -194,21 +207,22 @@ final class DefaultHaproxySource implements HaproxySource, DeferringSource {
         return new ConcatList<>(result.samples(), own.toArray(new Sample[0]));
     }
 
-    /** The least of the scrape's budget worth spending on {@code show info}; with less it waits for a later scrape. */
+    /** The least of the scrape's budget worth spending on {@code show info}; with less it waits for the next scrape. */
     private static final long MIN_INFO_NANOS = 50_000_000L;
 
     /**
      * Reads the version ({@code show info}) within what is left of the scrape's budget, which started at
-     * {@code started} ({@link System#nanoTime()}): a HAProxy that answers {@code show stat} and then hangs does not make
-     * the scrape outlast its budget. Asked again at a later scrape when too little of the budget is left or it runs
-     * out during the exchange.
+     * {@code started} ({@link System#nanoTime()}): a HAProxy that answers {@code show stat} and then hangs does not
+     * make the scrape outlast its budget. With too little of the budget left it is asked at the next scrape; when it
+     * fails (refused, timed out, cut short by the budget) it is asked again after {@link #INFO_FIRST_BACKOFF_MILLIS},
+     * then less and less often while it keeps failing (up to every {@link #INFO_MAX_BACKOFF_MILLIS}), so that a
+     * HAProxy that never answers it does not cost every scrape a timeout.
      */
     private void refreshVersionInfo(long started) {
         long left = fetcher.budget().toNanos() - (System.nanoTime() - started);
         if (left < MIN_INFO_NANOS) {
-            return; // stays stale: asked at a later scrape
+            return; // stays stale: asked at the next scrape
         }
-        infoStale = false;
         Deadline.beginScrape(java.time.Duration.ofNanos(left));
         try {
             Optional<Map<String, String>> info = transport.fetchInfo();
@@ -219,12 +233,14 @@ final class DefaultHaproxySource implements HaproxySource, DeferringSource {
                     versionSample = Sample.of("haproxy_version_info", 1, "release_date", date, "version", version);
                 }
             }
+            infoStale = false;
+            infoBackoffMillis = 0;
         } catch (FetchException | RuntimeException e) {
-            if (Deadline.scrapeRemainingNanos() <= 0) {
-                infoStale = true; // cut short by the scrape's budget, not refused: asked again at a later scrape
-            }
-            LOG.debug("'show info' on {} failed, haproxy_version_info not updated: {}", transport.describe(),
-                    e.getMessage());
+            infoBackoffMillis = infoBackoffMillis == 0 ? INFO_FIRST_BACKOFF_MILLIS
+                    : Math.min(INFO_MAX_BACKOFF_MILLIS, infoBackoffMillis * 2);
+            infoRetryAtMillis = clock.millis() + infoBackoffMillis;
+            LOG.debug("'show info' on {} failed, haproxy_version_info not updated (asked again in {} s): {}",
+                    transport.describe(), infoBackoffMillis / 1000, e.getMessage());
         } finally {
             Deadline.endScrape();
         }

@@ -459,7 +459,8 @@ public sealed interface HaproxySource extends MetricSource permits DefaultHaprox
         }
 
         /**
-         * Sets the clock the circuit breaker measures its open time with (default system UTC; for tests).
+         * Sets the clock the circuit breaker measures its open time with, and the wait before a failed {@code show info}
+         * is asked again (default system UTC; for tests).
          *
          * @param clock the clock
          * @return this builder

@@ -178,22 +178,79 @@ class HaproxySourceTest {
         }
     }
 
-    @Test
-    void showInfoCutShortByTheBudgetIsAskedAgainAtTheNextScrape(@org.junit.jupiter.api.io.TempDir Path dir)
+    /** A clock the test moves by hand. */
+    private static final class HandClock extends java.time.Clock {
+        private volatile java.time.Instant now = java.time.Instant.parse("2026-11-27T12:00:00Z");
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+    }
+
+    private static boolean hasVersion(java.util.List<dev.tocsin.core.Sample> samples) {
+        return samples.stream().anyMatch(x -> x.metricName().equals("haproxy_version_info")
+                && x.labels().get("version").equals("2.6.12-1"));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(longs = {0, 850})
+    void aFailedShowInfoIsAskedAgainAfterItsBackoff(long firstStatMillis, @org.junit.jupiter.api.io.TempDir Path dir)
             throws Exception {
         java.util.List<String> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
-        // the first 'show stat' takes 850 ms of a 1.2 s budget and the first 'show info' hangs; then all is quick
-        try (java.io.Closeable stub = runtimeApiStub(dir.resolve("admin.sock"), k -> k == 0 ? 850 : 0, k -> k == 0,
-                commands)) {
+        // the first 'show stat' answers at once (the read timeout ends 'show info') or takes 850 ms of the 1.2 s
+        // budget (the budget ends it); the first 'show info' hangs, the next ones answer
+        try (java.io.Closeable stub = runtimeApiStub(dir.resolve("admin.sock"), k -> k == 0 ? firstStatMillis : 0,
+                k -> k == 0, commands)) {
+            HandClock clock = new HandClock();
             HaproxySource s = HaproxySource.builder().runtimeApi(dir.resolve("admin.sock"))
                     .connectTimeout(Duration.ofMillis(200)).readTimeout(Duration.ofMillis(1000))
-                    .retry(1, Duration.ofMillis(1)).build();
-            assertThat(s.collect()).noneMatch(x -> x.metricName().equals("haproxy_version_info"));
-            assertThat(s.collect()).anyMatch(x -> x.metricName().equals("haproxy_version_info")
-                    && x.labels().get("version").equals("2.6.12-1"));
-            assertThat(commands).containsExactly("show stat", "show info", "show stat", "show info");
-            assertThat(s.collect()).anyMatch(x -> x.metricName().equals("haproxy_version_info"));
-            assertThat(commands).hasSize(5).endsWith("show stat"); // asked once it answered, not at every scrape
+                    .retry(1, Duration.ofMillis(1)).clock(clock).build();
+            assertThat(hasVersion(s.collect())).isFalse();
+            assertThat(hasVersion(s.collect())).isFalse(); // within the backoff: not asked
+            assertThat(commands).containsExactly("show stat", "show info", "show stat");
+            clock.advance(Duration.ofMillis(DefaultHaproxySource.INFO_FIRST_BACKOFF_MILLIS));
+            assertThat(hasVersion(s.collect())).isTrue();
+            assertThat(hasVersion(s.collect())).isTrue(); // answered: not asked again
+            assertThat(commands).containsExactly("show stat", "show info", "show stat", "show stat", "show info",
+                    "show stat");
+        }
+    }
+
+    @Test
+    void aShowInfoThatNeverAnswersIsAskedLessAndLessOften(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        java.util.List<String> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (java.io.Closeable stub = runtimeApiStub(dir.resolve("admin.sock"), k -> 0, k -> true, commands)) {
+            HandClock clock = new HandClock();
+            HaproxySource s = HaproxySource.builder().runtimeApi(dir.resolve("admin.sock"))
+                    .connectTimeout(Duration.ofMillis(100)).readTimeout(Duration.ofMillis(300))
+                    .retry(1, Duration.ofMillis(1)).clock(clock).build();
+            long first = DefaultHaproxySource.INFO_FIRST_BACKOFF_MILLIS;
+            long[] stepsMillis = {0, first, 1000, first - 1000, first, first, 4 * first};
+            java.util.List<Integer> asked = new java.util.ArrayList<>();
+            for (long step : stepsMillis) {
+                clock.advance(Duration.ofMillis(step));
+                int before = commands.size();
+                assertThat(hasVersion(s.collect())).isFalse();
+                asked.add(commands.size() - before - 1); // 'show info' sent at this scrape (0 or 1)
+            }
+            // asked at t = 0, 30 s (then the wait doubles to 60 s), 90 s (then 120 s), 240 s
+            assertThat(asked).containsExactly(1, 1, 0, 0, 1, 0, 1);
         }
     }
 

@@ -43,7 +43,7 @@ final class MetricsAuthOptions {
 
     @Option(names = "--metrics-ca-file", paramLabel = "FILE",
             description = "PEM file of the certificates to trust for https --metrics endpoints instead of the JVM's"
-                    + " default trust store.")
+                    + " default trust store (refused when no --metrics URL is https).")
     Path caFile;
 
     /** Environment lookups, replaceable by tests. */

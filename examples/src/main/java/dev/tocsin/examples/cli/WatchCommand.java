@@ -103,7 +103,8 @@ final class WatchCommand implements Callable<Integer> {
         if (stats.stats == null && (stats.user != null || stats.passwordEnv != null || stats.passwordFile != null
                 || stats.caFile != null || stats.instance != null || cmd.getParseResult().hasMatchedOption("--job"))) {
             throw new CommandLine.ParameterException(cmd, "--user, --password-*, --ca-file, --instance and --job apply"
-                    + " to --stats, which is not given (--metrics-job sets the job of --metrics)");
+                    + " to --stats, which is not given (--metrics-job sets the job of --metrics, --metrics-user,"
+                    + " --metrics-password-*, --metrics-token-* and --metrics-ca-file its credentials)");
         }
         if (embeddedV2 && metrics.isEmpty()) {
             throw new CommandLine.ParameterException(cmd, "--embedded-v2 needs --metrics URL (HAProxy's own exporter)");
@@ -123,6 +124,12 @@ final class WatchCommand implements Callable<Integer> {
         if (noPresets && rules == null && !embeddedV2) {
             throw new CommandLine.ParameterException(cmd, "--no-presets needs --rules FILE (there would be no rule)");
         }
+        // the --metrics endpoints and their credential options, before anything prints or reads a secret
+        List<java.net.URI> metricsUris = new ArrayList<>();
+        for (String m : metrics) {
+            metricsUris.add(metricsUri(cmd, m));
+        }
+        metricsAuth.check(cmd, metricsUris);
         List<Rule> fromFile = new ArrayList<>();
         RuleGroups loaded = null;
         if (rules != null) {
@@ -145,11 +152,6 @@ final class WatchCommand implements Callable<Integer> {
             sources.add(stats.buildSource(cmd, interval));
             described.add(stats.describe());
         }
-        List<java.net.URI> metricsUris = new ArrayList<>();
-        for (String m : metrics) {
-            metricsUris.add(metricsUri(cmd, m));
-        }
-        metricsAuth.check(cmd, metricsUris);
         java.util.Map<String, String> targets = new java.util.HashMap<>();
         if (stats.stats != null) {
             targets.put(((HaproxySource) sources.get(0)).instance() + "\u0000" + stats.job, "--stats");
@@ -260,8 +262,8 @@ final class WatchCommand implements Callable<Integer> {
     }
 
     /**
-     * Builds the source of one {@code --metrics} URL: an http(s) URL without credentials, read with the
-     * {@code --timeout} of the stats options (connect: the smaller of it and 2 s).
+     * Parses one {@code --metrics} URL: http(s), without user info (credentials come from the {@code --metrics-*}
+     * options); the message of a bad one never quotes it.
      */
     private static java.net.URI metricsUri(CommandLine cmd, String text) {
         java.net.URI uri;
@@ -279,6 +281,10 @@ final class WatchCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Builds the source of one {@code --metrics} URL, with the {@code --metrics-*} credentials and trust store, read
+     * with the {@code --timeout} of the stats options (connect: the smaller of it and 2 s).
+     */
     private dev.tocsin.core.source.PrometheusTextSource metricsSource(CommandLine cmd, String text) {
         java.net.URI uri = metricsUri(cmd, text);
         try {

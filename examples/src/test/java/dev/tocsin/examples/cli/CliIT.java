@@ -301,6 +301,65 @@ class CliIT {
         }
     }
 
+    /**
+     * {@code watch --metrics} reads an https endpoint it trusts through {@code --metrics-ca-file} and a plain one,
+     * both asking for the bearer token of {@code --metrics-token-file}; the token never shows in the output.
+     */
+    @Test
+    void watchReadsMetricsEndpointsWithATokenAndATrustedCertificate(@TempDir Path dir) throws Exception {
+        Path keystore = dir.resolve("m.p12");
+        Path pem = dir.resolve("m.pem");
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        run(dir, keytool, "-genkeypair", "-alias", "m", "-keyalg", "RSA", "-keysize", "2048", "-dname",
+                "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore",
+                keystore.toString(), "-storepass", "changeit");
+        run(dir, keytool, "-exportcert", "-rfc", "-alias", "m", "-keystore", keystore.toString(), "-storepass",
+                "changeit", "-file", pem.toString());
+        Path tokenFile = Files.writeString(dir.resolve("token"), "m3trics-T0ken\n");
+        List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        com.sun.net.httpserver.HttpHandler metrics = ex -> {
+            String auth = ex.getRequestHeaders().getFirst("Authorization");
+            seen.add(ex.getLocalAddress().getPort() + " " + auth);
+            boolean ok = "Bearer m3trics-T0ken".equals(auth);
+            byte[] body = (ok ? "demo_backend_up{backend=\"app\"} 0\n" : "denied\n").getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(ok ? 200 : 401, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        };
+        com.sun.net.httpserver.HttpsServer tls = com.sun.net.httpserver.HttpsServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        tls.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(serverContext(keystore)));
+        tls.createContext("/metrics", metrics);
+        com.sun.net.httpserver.HttpServer plain = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        plain.createContext("/metrics", metrics);
+        tls.start();
+        plain.start();
+        try {
+            Path rules = Files.writeString(dir.resolve("rules.yml"), String.join("\n",
+                    "groups:",
+                    "  - name: demo",
+                    "    rules:",
+                    "      - alert: DemoBackendDown",
+                    "        expr: demo_backend_up == 0",
+                    ""));
+            int tlsPort = tls.getAddress().getPort();
+            int plainPort = plain.getAddress().getPort();
+            Cli r = Cli.run("watch", "--metrics", "https://127.0.0.1:" + tlsPort + "/metrics",
+                    "--metrics", "http://127.0.0.1:" + plainPort + "/metrics", "--metrics-token-file",
+                    tokenFile.toString(), "--metrics-ca-file", pem.toString(), "--rules", rules.toString(),
+                    "--interval", "200ms", "--max-duration", "1500ms");
+            assertThat(r.code()).as(r.out() + r.err()).isZero();
+            assertThat(seen).contains(tlsPort + " Bearer m3trics-T0ken", plainPort + " Bearer m3trics-T0ken")
+                    .allMatch(x -> x.endsWith(" Bearer m3trics-T0ken"));
+            assertThat(r.out().lines().filter(l -> l.contains(" FIRING DemoBackendDown{"))).hasSize(2);
+            assertThat(r.out() + r.err()).doesNotContain("m3trics-T0ken");
+        } finally {
+            tls.stop(0);
+            plain.stop(0);
+        }
+    }
+
     private static void run(Path dir, String... command) throws Exception {
         Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("keytool.log").toFile()).start();

@@ -85,7 +85,7 @@ class MainTest {
         assertUsageError(Cli.run("watch", "--metrics", "http://lb:8405/metrics", "--embedded-v2", "--user", "u",
                 "--password-env", "X"), "--user, --password-*, --ca-file, --instance and --job apply to --stats");
         assertUsageError(Cli.run("watch", "--metrics", "http://lb:8405/metrics", "--embedded-v2", "--job", "prod"),
-                "--instance and --job apply to --stats, which is not given (--metrics-job sets the job of --metrics)");
+                "--instance and --job apply to --stats, which is not given (--metrics-job sets the job of --metrics,");
         assertUsageError(Cli.run("watch", "--stats", "http://lb:8404/stats", "--metrics", "http://lb:8405/metrics",
                 "--embedded-v2"), "--embedded-v2 runs on --metrics only");
         assertUsageError(Cli.run("watch", "--metrics", "http://lb:8405/metrics", "--embedded-v2", "--metrics-job",
@@ -325,6 +325,18 @@ class MainTest {
                 "--metrics-ca-file", pem.toString()), "is not a PEM certificate file");
         Cli missing = Cli.run("watch", "--metrics", m, "--embedded-v2", "--metrics-token-env", "NOPE");
         assertUsageError(missing, "NOPE");
+        // checked before the rule file is read: no line about a skipped rule before the usage error
+        Path rules = Files.writeString(dir.resolve("rules.yml"), String.join("\n",
+                "groups:",
+                "  - name: g",
+                "    rules:",
+                "      - alert: At",
+                "        expr: up @ 100 == 0",
+                ""));
+        assertUsageError(Cli.run("watch", "--metrics", m, "--rules", rules.toString(), "--metrics-user", "u"),
+                "--metrics-user needs");
+        assertUsageError(Cli.run("watch", "--metrics", m, "--embedded-v2", "--user", "u"),
+                "--metrics-user, --metrics-password-*, --metrics-token-* and --metrics-ca-file its credentials");
     }
 
     @Test
