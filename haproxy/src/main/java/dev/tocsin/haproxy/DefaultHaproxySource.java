@@ -56,8 +56,8 @@ final class DefaultHaproxySource implements HaproxySource, DeferringSource {
     private volatile boolean infoStale = true;
     /** The builder's clock: when a failed {@code show info} may be asked again. */
     private final java.time.Clock clock;
-    /** Clock millis before which a failed {@code show info} is not asked again; guarded by this. */
-    private long infoRetryAtMillis = Long.MIN_VALUE;
+    /** Clock millis of the last failed {@code show info}; guarded by this. */
+    private long infoFailedAtMillis;
     /** The wait after the last failed {@code show info} (0 after a success); guarded by this. */
     private long infoBackoffMillis;
     /** The wait after a first failed {@code show info}, doubled at each further failure (see the maximum below). */
@@ -163,9 +163,9 @@ final class DefaultHaproxySource implements HaproxySource, DeferringSource {
             });
         } catch (FetchException e) {
             failures.incrementAndGet();
-            infoStale = true; // HAProxy may be restarted or upgraded: its version is asked at the next good scrape
-            infoRetryAtMillis = Long.MIN_VALUE;
-            infoBackoffMillis = 0;
+            // HAProxy may be restarted or upgraded: its version is asked at the next good scrape (or, while show info
+            // keeps failing, when its wait is over)
+            infoStale = true;
             throw new HaproxyReadException(e.getMessage(), e.getCause());
         }
         ScrapeResult result;
@@ -185,7 +185,7 @@ final class DefaultHaproxySource implements HaproxySource, DeferringSource {
             parseFailures.addAndGet(result.parseFailures());
             skippedRowLog.log(result.skippedRows());
         }
-        if (versionInfo && infoStale && clock.millis() >= infoRetryAtMillis) {
+        if (versionInfo && infoStale && infoWaitOver()) {
             refreshVersionInfo(started);
         }
         // a view over the mapper's (read-only) list: copying ~400k references per large scrape cost 3.4 MB
@@ -205,6 +205,18 @@ final class DefaultHaproxySource implements HaproxySource, DeferringSource {
             return plan.offer(((FamilySamples) result.samples()).withOthers(own), result, mapper.options());
         }
         return new ConcatList<>(result.samples(), own.toArray(new Sample[0]));
+    }
+
+    /**
+     * Whether {@code show info} may be asked: it has not failed since it last answered, or the wait after its last
+     * failure is over (or the clock went back before that failure).
+     */
+    private boolean infoWaitOver() {
+        if (infoBackoffMillis == 0) {
+            return true;
+        }
+        long since = clock.millis() - infoFailedAtMillis;
+        return since < 0 || since >= infoBackoffMillis;
     }
 
     /** The least of the scrape's budget worth spending on {@code show info}; with less it waits for the next scrape. */
@@ -238,7 +250,7 @@ final class DefaultHaproxySource implements HaproxySource, DeferringSource {
         } catch (FetchException | RuntimeException e) {
             infoBackoffMillis = infoBackoffMillis == 0 ? INFO_FIRST_BACKOFF_MILLIS
                     : Math.min(INFO_MAX_BACKOFF_MILLIS, infoBackoffMillis * 2);
-            infoRetryAtMillis = clock.millis() + infoBackoffMillis;
+            infoFailedAtMillis = clock.millis();
             LOG.debug("'show info' on {} failed, haproxy_version_info not updated (asked again in {} s): {}",
                     transport.describe(), infoBackoffMillis / 1000, e.getMessage());
         } finally {

@@ -401,7 +401,8 @@ public sealed interface HaproxySource extends MetricSource permits DefaultHaprox
          * {@link #readTimeout} (7 s by default): a retry is made only when its wait leaves at least 100 ms of it,
          * and no attempt runs past it, so reading the statistics never takes longer than the budget whatever is
          * asked here (a Runtime API transport's {@code show info}, asked at the first scrape and after a failure, gets
-         * only what is left of the same budget).
+         * only what is left of the same budget; a failed one is asked again after 30 s, the wait doubling up to 10
+         * minutes while it keeps failing).
          *
          * @param maxAttempts attempts per scrape, at least 1
          * @param backoff the delay before the first retry, positive

@@ -108,7 +108,8 @@ class HaproxySourceTest {
 
     /**
      * A Runtime API on a unix socket that answers the k-th {@code show stat} (from 0) after {@code statDelayMillis(k)}
-     * with a real HAProxy's CSV, and the k-th {@code show info} with a version, or never when {@code infoHangs(k)}.
+     * with a real HAProxy's CSV (refuses it when that is negative), and the k-th {@code show info} with a version, or
+     * never when {@code infoHangs(k)}.
      * Records the commands; closes with the returned channel (and the connections it kept open).
      */
     private static java.io.Closeable runtimeApiStub(Path sock, java.util.function.IntToLongFunction statDelayMillis,
@@ -136,7 +137,14 @@ class HaproxySourceTest {
                     String cmd = new String(in.array(), 0, in.position(), java.nio.charset.StandardCharsets.US_ASCII);
                     commands.add(cmd.trim());
                     if (cmd.startsWith("show stat")) {
-                        Thread.sleep(statDelayMillis.applyAsLong(stats++));
+                        long delay = statDelayMillis.applyAsLong(stats++);
+                        if (delay < 0) { // refused: the scrape fails
+                            ch.write(java.nio.ByteBuffer.wrap("Permission denied.\n\n"
+                                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+                            ch.close();
+                            continue;
+                        }
+                        Thread.sleep(delay);
                         ch.write(java.nio.ByteBuffer.wrap(csv));
                         ch.close();
                     } else if (infoHangs.test(infos++)) {
@@ -178,30 +186,6 @@ class HaproxySourceTest {
         }
     }
 
-    /** A clock the test moves by hand. */
-    private static final class HandClock extends java.time.Clock {
-        private volatile java.time.Instant now = java.time.Instant.parse("2026-11-27T12:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-        }
-
-        @Override
-        public java.time.Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public java.time.Instant instant() {
-            return now;
-        }
-    }
-
     private static boolean hasVersion(java.util.List<dev.tocsin.core.Sample> samples) {
         return samples.stream().anyMatch(x -> x.metricName().equals("haproxy_version_info")
                 && x.labels().get("version").equals("2.6.12-1"));
@@ -216,7 +200,7 @@ class HaproxySourceTest {
         // budget (the budget ends it); the first 'show info' hangs, the next ones answer
         try (java.io.Closeable stub = runtimeApiStub(dir.resolve("admin.sock"), k -> k == 0 ? firstStatMillis : 0,
                 k -> k == 0, commands)) {
-            HandClock clock = new HandClock();
+            dev.tocsin.haproxy.internal.MutableClock clock = new dev.tocsin.haproxy.internal.MutableClock();
             HaproxySource s = HaproxySource.builder().runtimeApi(dir.resolve("admin.sock"))
                     .connectTimeout(Duration.ofMillis(200)).readTimeout(Duration.ofMillis(1000))
                     .retry(1, Duration.ofMillis(1)).clock(clock).build();
@@ -236,12 +220,15 @@ class HaproxySourceTest {
             throws Exception {
         java.util.List<String> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (java.io.Closeable stub = runtimeApiStub(dir.resolve("admin.sock"), k -> 0, k -> true, commands)) {
-            HandClock clock = new HandClock();
+            dev.tocsin.haproxy.internal.MutableClock clock = new dev.tocsin.haproxy.internal.MutableClock();
             HaproxySource s = HaproxySource.builder().runtimeApi(dir.resolve("admin.sock"))
                     .connectTimeout(Duration.ofMillis(100)).readTimeout(Duration.ofMillis(300))
                     .retry(1, Duration.ofMillis(1)).clock(clock).build();
-            long first = DefaultHaproxySource.INFO_FIRST_BACKOFF_MILLIS;
-            long[] stepsMillis = {0, first, 1000, first - 1000, first, first, 4 * first};
+            long sec = 1000;
+            // the wait after each failure: 30 s, 60, 120, 240, 480, then 600 (the cap); a clock stepped back a day
+            // asks at once
+            long[] stepsMillis = {0, 30 * sec, sec, 29 * sec, 30 * sec, 30 * sec, 120 * sec, 240 * sec, 480 * sec,
+                600 * sec, 599 * sec, -86_400 * sec};
             java.util.List<Integer> asked = new java.util.ArrayList<>();
             for (long step : stepsMillis) {
                 clock.advance(Duration.ofMillis(step));
@@ -249,8 +236,39 @@ class HaproxySourceTest {
                 assertThat(hasVersion(s.collect())).isFalse();
                 asked.add(commands.size() - before - 1); // 'show info' sent at this scrape (0 or 1)
             }
-            // asked at t = 0, 30 s (then the wait doubles to 60 s), 90 s (then 120 s), 240 s
-            assertThat(asked).containsExactly(1, 1, 0, 0, 1, 0, 1);
+            // asked at t = 0, 30 s, 90 s, 240 s, 480 s, 960 s, 1560 s (600 s after: the cap), then after the step back
+            assertThat(asked).containsExactly(1, 1, 0, 0, 1, 0, 1, 1, 1, 1, 0, 1);
+        }
+    }
+
+    @Test
+    void aFailedScrapeHasTheVersionAskedAgainUnlessShowInfoIsFailing(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        java.util.List<String> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // 'show info' answers; the second 'show stat' is refused
+        try (java.io.Closeable stub = runtimeApiStub(dir.resolve("a.sock"), k -> k == 1 ? -1 : 0, k -> false,
+                commands)) {
+            HaproxySource s = HaproxySource.builder().runtimeApi(dir.resolve("a.sock")).retry(1, Duration.ofMillis(1))
+                    .clock(new dev.tocsin.haproxy.internal.MutableClock()).build();
+            assertThat(hasVersion(s.collect())).isTrue();
+            assertThatThrownBy(s::collect).isInstanceOf(HaproxyReadException.class);
+            assertThat(hasVersion(s.collect())).isTrue();
+            // HAProxy may have been restarted: asked again after the failed scrape, then not
+            assertThat(hasVersion(s.collect())).isTrue();
+            assertThat(commands).containsExactly("show stat", "show info", "show stat", "show stat", "show info",
+                    "show stat");
+        }
+        commands.clear();
+        // 'show info' never answers; the second 'show stat' is refused: the failed scrape does not cut its wait short
+        try (java.io.Closeable stub = runtimeApiStub(dir.resolve("b.sock"), k -> k == 1 ? -1 : 0, k -> true,
+                commands)) {
+            HaproxySource s = HaproxySource.builder().runtimeApi(dir.resolve("b.sock"))
+                    .connectTimeout(Duration.ofMillis(100)).readTimeout(Duration.ofMillis(300))
+                    .retry(1, Duration.ofMillis(1)).clock(new dev.tocsin.haproxy.internal.MutableClock()).build();
+            assertThat(hasVersion(s.collect())).isFalse();
+            assertThatThrownBy(s::collect).isInstanceOf(HaproxyReadException.class);
+            assertThat(hasVersion(s.collect())).isFalse();
+            assertThat(commands).containsExactly("show stat", "show info", "show stat", "show stat");
         }
     }
 

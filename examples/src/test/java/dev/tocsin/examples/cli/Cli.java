@@ -21,6 +21,17 @@ record Cli(int code, String out, String err) {
         return run(Map.of(), args);
     }
 
+    /** Writes {@code rules.yml} in {@code dir}: one alert, {@code DemoBackendDown}, on {@code demo_backend_up == 0}. */
+    static java.nio.file.Path demoRules(java.nio.file.Path dir) throws java.io.IOException {
+        return java.nio.file.Files.writeString(dir.resolve("rules.yml"), String.join("\n",
+                "groups:",
+                "  - name: demo",
+                "    rules:",
+                "      - alert: DemoBackendDown",
+                "        expr: demo_backend_up == 0",
+                ""));
+    }
+
     String firstLine() {
         return out.lines().findFirst().orElse("");
     }

@@ -244,14 +244,8 @@ class CliIT {
      */
     @Test
     void watchSendsToAlertmanagersWithCredentialsAndATrustedCertificate(@TempDir Path dir) throws Exception {
-        Path keystore = dir.resolve("am.p12");
+        Path keystore = selfSignedCertificate(dir, "am");
         Path pem = dir.resolve("am.pem");
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        run(dir, keytool, "-genkeypair", "-alias", "am", "-keyalg", "RSA", "-keysize", "2048", "-dname",
-                "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore",
-                keystore.toString(), "-storepass", "changeit");
-        run(dir, keytool, "-exportcert", "-rfc", "-alias", "am", "-keystore", keystore.toString(), "-storepass",
-                "changeit", "-file", pem.toString());
         Path tokenFile = Files.writeString(dir.resolve("token"), "t0ken-Secret\n");
         List<String> tlsRequests = java.util.Collections.synchronizedList(new ArrayList<>());
         List<String> plainRequests = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -307,14 +301,8 @@ class CliIT {
      */
     @Test
     void watchReadsMetricsEndpointsWithATokenAndATrustedCertificate(@TempDir Path dir) throws Exception {
-        Path keystore = dir.resolve("m.p12");
+        Path keystore = selfSignedCertificate(dir, "m");
         Path pem = dir.resolve("m.pem");
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        run(dir, keytool, "-genkeypair", "-alias", "m", "-keyalg", "RSA", "-keysize", "2048", "-dname",
-                "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore",
-                keystore.toString(), "-storepass", "changeit");
-        run(dir, keytool, "-exportcert", "-rfc", "-alias", "m", "-keystore", keystore.toString(), "-storepass",
-                "changeit", "-file", pem.toString());
         Path tokenFile = Files.writeString(dir.resolve("token"), "m3trics-T0ken\n");
         List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
         com.sun.net.httpserver.HttpHandler metrics = ex -> {
@@ -336,13 +324,7 @@ class CliIT {
         tls.start();
         plain.start();
         try {
-            Path rules = Files.writeString(dir.resolve("rules.yml"), String.join("\n",
-                    "groups:",
-                    "  - name: demo",
-                    "    rules:",
-                    "      - alert: DemoBackendDown",
-                    "        expr: demo_backend_up == 0",
-                    ""));
+            Path rules = Cli.demoRules(dir);
             int tlsPort = tls.getAddress().getPort();
             int plainPort = plain.getAddress().getPort();
             Cli r = Cli.run("watch", "--metrics", "https://127.0.0.1:" + tlsPort + "/metrics",
@@ -358,6 +340,21 @@ class CliIT {
             tls.stop(0);
             plain.stop(0);
         }
+    }
+
+    /**
+     * Makes a self-signed certificate for 127.0.0.1 with keytool: {@code NAME.p12} (password {@code changeit}, returned)
+     * and its certificate as {@code NAME.pem}, both in {@code dir}.
+     */
+    private static Path selfSignedCertificate(Path dir, String name) throws Exception {
+        Path keystore = dir.resolve(name + ".p12");
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        run(dir, keytool, "-genkeypair", "-alias", name, "-keyalg", "RSA", "-keysize", "2048", "-dname",
+                "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore",
+                keystore.toString(), "-storepass", "changeit");
+        run(dir, keytool, "-exportcert", "-rfc", "-alias", name, "-keystore", keystore.toString(), "-storepass",
+                "changeit", "-file", dir.resolve(name + ".pem").toString());
+        return keystore;
     }
 
     private static void run(Path dir, String... command) throws Exception {

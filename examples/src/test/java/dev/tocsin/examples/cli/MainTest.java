@@ -357,13 +357,7 @@ class MainTest {
         });
         server.start();
         try {
-            Path rules = Files.writeString(dir.resolve("rules.yml"), String.join("\n",
-                    "groups:",
-                    "  - name: demo",
-                    "    rules:",
-                    "      - alert: DemoBackendDown",
-                    "        expr: demo_backend_up == 0",
-                    ""));
+            Path rules = Cli.demoRules(dir);
             Path pw = Files.writeString(dir.resolve("pw"), "s3cr3t-pw\n");
             String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/metrics";
             Cli r = Cli.run("watch", "--metrics", url, "--metrics-user", "monitor", "--metrics-password-file",
