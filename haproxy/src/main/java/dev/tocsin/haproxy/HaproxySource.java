@@ -506,9 +506,8 @@ public sealed interface HaproxySource extends MetricSource permits DefaultHaprox
             } else {
                 transport = RuntimeApiTransport.tcp(tcpHost, tcpPort, connectTimeout, readTimeout, maxResponseBytes);
             }
-            if (authorization != null && Urls.cleartextBeyondLoopback(statsUri)) {
-                DefaultHaproxySource.LOG.warn("The credentials (basic auth) for {} are sent over plain http to a host"
-                        + " that is not loopback: anyone on the way can read them (use https)", transport.describe());
+            if (authorization != null) {
+                Urls.warnIfCleartext(DefaultHaproxySource.LOG, statsUri, "basic auth", transport.describe());
             }
             if (insecure) {
                 DefaultHaproxySource.LOG.warn("TLS verification is OFF for {}: any certificate is accepted", transport.describe());

@@ -93,6 +93,23 @@ public final class Urls {
     }
 
     /**
+     * Logs one WARN on {@code log} when credentials of {@code kind} ("basic auth", "bearer token") would go to
+     * {@code uri} in clear text ({@link #cleartextBeyondLoopback}), naming the target as {@code shown} (a description
+     * without secrets, e.g. {@link #describe(URI)}); nothing otherwise.
+     *
+     * @param log where to warn
+     * @param uri the target
+     * @param kind what the credentials are, never their value
+     * @param shown how the target is named in the warning
+     */
+    public static void warnIfCleartext(org.slf4j.Logger log, URI uri, String kind, String shown) {
+        if (cleartextBeyondLoopback(uri)) {
+            log.warn("The credentials ({}) for {} are sent over plain http to a host that is not loopback: anyone on"
+                    + " the way can read them (use https)", kind, shown);
+        }
+    }
+
+    /**
      * Returns {@code uri} as text without its user info ({@code https://user:pw@wiki/x} gives {@code https://wiki/x}):
      * for links people follow (a runbook's), which keep their path and query.
      */

@@ -196,11 +196,7 @@ public final class AlertmanagerNotifier implements Notifier {
             String credentials = settings.credentialsKind();
             if (credentials != null) {
                 for (URI u : urls) {
-                    if (Urls.cleartextBeyondLoopback(u)) {
-                        LOG.warn("The credentials ({}) for {} are sent over plain http to a host that is not"
-                                + " loopback: anyone on the way can read them (use https)", credentials,
-                                Urls.describe(u));
-                    }
+                    Urls.warnIfCleartext(LOG, u, credentials, Urls.describe(u));
                 }
             }
             return new AlertmanagerNotifier(this);

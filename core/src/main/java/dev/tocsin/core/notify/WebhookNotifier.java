@@ -225,9 +225,8 @@ public final class WebhookNotifier implements Notifier {
             }
             settings.validate();
             String credentials = settings.credentialsKind();
-            if (credentials != null && Urls.cleartextBeyondLoopback(url)) {
-                LOG.warn("The credentials ({}) for {} are sent over plain http to a host that is not loopback:"
-                        + " anyone on the way can read them (use https)", credentials, Urls.describeOrigin(url));
+            if (credentials != null) {
+                Urls.warnIfCleartext(LOG, url, credentials, Urls.describeOrigin(url));
             }
             return new WebhookNotifier(this);
         }

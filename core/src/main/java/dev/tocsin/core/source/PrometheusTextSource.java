@@ -363,10 +363,9 @@ public final class PrometheusTextSource implements MetricSource {
             if (sslContext != null && !"https".equalsIgnoreCase(uri.getScheme())) {
                 throw new IllegalStateException("sslContext applies to https URIs only");
             }
-            if (authorization != null && dev.tocsin.core.internal.Urls.cleartextBeyondLoopback(uri)) {
-                org.slf4j.LoggerFactory.getLogger(PrometheusTextSource.class).warn("The credentials ({}) for {} are"
-                        + " sent over plain http to a host that is not loopback: anyone on the way can read them"
-                        + " (use https)", authKind, dev.tocsin.core.internal.Urls.describe(uri));
+            if (authorization != null) {
+                dev.tocsin.core.internal.Urls.warnIfCleartext(org.slf4j.LoggerFactory.getLogger(
+                        PrometheusTextSource.class), uri, authKind, dev.tocsin.core.internal.Urls.describe(uri));
             }
             return new PrometheusTextSource(this);
         }

@@ -249,12 +249,9 @@ class CliIT {
         Path tokenFile = Files.writeString(dir.resolve("token"), "t0ken-Secret\n");
         List<String> tlsRequests = java.util.Collections.synchronizedList(new ArrayList<>());
         List<String> plainRequests = java.util.Collections.synchronizedList(new ArrayList<>());
-        com.sun.net.httpserver.HttpsServer tls = com.sun.net.httpserver.HttpsServer.create(
-                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
-        tls.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(serverContext(keystore)));
+        com.sun.net.httpserver.HttpsServer tls = httpsServer(keystore);
         tls.createContext("/api/v2/alerts", recorder(tlsRequests));
-        com.sun.net.httpserver.HttpServer plain = com.sun.net.httpserver.HttpServer.create(
-                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        com.sun.net.httpserver.HttpServer plain = com.sun.net.httpserver.HttpServer.create(LOOPBACK_ANY_PORT, 0);
         plain.createContext("/api/v2/alerts", recorder(plainRequests));
         tls.start();
         plain.start();
@@ -314,12 +311,9 @@ class CliIT {
             ex.getResponseBody().write(body);
             ex.close();
         };
-        com.sun.net.httpserver.HttpsServer tls = com.sun.net.httpserver.HttpsServer.create(
-                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
-        tls.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(serverContext(keystore)));
+        com.sun.net.httpserver.HttpsServer tls = httpsServer(keystore);
         tls.createContext("/metrics", metrics);
-        com.sun.net.httpserver.HttpServer plain = com.sun.net.httpserver.HttpServer.create(
-                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        com.sun.net.httpserver.HttpServer plain = com.sun.net.httpserver.HttpServer.create(LOOPBACK_ANY_PORT, 0);
         plain.createContext("/metrics", metrics);
         tls.start();
         plain.start();
@@ -365,6 +359,17 @@ class CliIT {
             throw new AssertionError("keytool did not finish within 60 s");
         }
         assertThat(p.exitValue()).as("keytool: %s", Files.readString(dir.resolve("keytool.log"))).isZero();
+    }
+
+    /** A free port on the loopback address, for the test servers. */
+    private static final java.net.InetSocketAddress LOOPBACK_ANY_PORT =
+            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0);
+
+    /** An https server (not started) on a free loopback port, serving the certificate of {@code keystore}. */
+    private static com.sun.net.httpserver.HttpsServer httpsServer(Path keystore) throws Exception {
+        com.sun.net.httpserver.HttpsServer tls = com.sun.net.httpserver.HttpsServer.create(LOOPBACK_ANY_PORT, 0);
+        tls.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(serverContext(keystore)));
+        return tls;
     }
 
     private static javax.net.ssl.SSLContext serverContext(Path keystore) throws Exception {
