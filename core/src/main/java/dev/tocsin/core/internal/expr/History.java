@@ -167,10 +167,13 @@ public final class History {
          * close): sample k (from {@link #start} to {@link #end}) has the value {@code base + ints[k]}, or is a
          * staleness marker when {@code ints[k]} is {@link #STALE_INT}. Half the memory of the raw bits. Null once a
          * value did not fit (a fraction, NaN, infinity, -0.0, beyond 2^53, or too far from the others): then
-         * {@link #bits} holds every value.
+         * {@link #bits} holds every value. Both are null while the series is <em>constant</em>: every kept sample
+         * has the value bits {@link #base} (a flat counter, such as most error counters and rare status codes, or a
+         * gauge that does not move keeps no value array at all, as a Prometheus chunk compresses a repeated value to
+         * almost nothing); the first different value allocates the array.
          */
-        private int[] ints = new int[4];
-        /** What {@link #ints} count from. */
+        private int[] ints;
+        /** What {@link #ints} count from; while constant (no value array), the value bits of every kept sample. */
         private long base;
         /** How many times any series re-based its int offsets (for tests; not synchronized). */
         static long rebases;
@@ -266,9 +269,14 @@ public final class History {
             return column != null;
         }
 
-        /** Returns whether the values are held as int offsets rather than raw bits (for tests). */
+        /** Returns whether the values are held as int offsets or as one constant rather than raw bits (for tests). */
         boolean isCompact() {
-            return ints != null;
+            return bits == null;
+        }
+
+        /** Returns whether every kept sample has the same value bits and no value array is kept (for tests). */
+        boolean isConstant() {
+            return ints == null && bits == null;
         }
 
         /** Returns the timestamp (epoch milliseconds) of the i-th stored sample, oldest first. */
@@ -295,13 +303,37 @@ public final class History {
                 int d = is[k];
                 return d == STALE_INT ? STALE_NAN_BITS : Double.doubleToRawLongBits((double) (base + d));
             }
-            return bits[k];
+            long[] b = bits;
+            return b != null ? b[k] : base;
         }
 
-        /** Returns the number of value slots. */
-        private int capacity() {
-            int[] is = ints;
-            return is != null ? is.length : bits.length;
+        /**
+         * Returns the number of slots of the series' arrays (its values and, when sparse, its own times, which have
+         * the same length), or -1 when it keeps none (dense and constant).
+         */
+        private int slots() {
+            if (ints != null) {
+                return ints.length;
+            }
+            if (bits != null) {
+                return bits.length;
+            }
+            return times != null ? times.length : -1;
+        }
+
+        /** Renumbers the kept samples from index 0 (dense and constant only: there is no array to move). */
+        private void renumber() {
+            assert ints == null && bits == null && times == null;
+            seq0 += start;
+            end -= start;
+            start = 0;
+        }
+
+        /** Returns whether the value bits {@code b} are held exactly as an int offset from some base. */
+        private static boolean integral(long b) {
+            double v = Double.longBitsToDouble(b);
+            long lv = (long) v;
+            return (double) lv == v && b != NEGATIVE_ZERO_BITS && lv <= MAX_EXACT && lv >= -MAX_EXACT;
         }
 
         /**
@@ -370,8 +402,32 @@ public final class History {
             long[] ts = c != null ? c.t : times;
             int shift = c != null ? (int) (seq0 - c.base) : 0; // the times' index of the value at k is k + shift
             int[] is = ints;
+            long[] b = bits;
             // one loop per storage: a single loop testing the storage per sample measured about 10 % slower on the
             // v1 pack (42.2 against 38.4 ms over three forks each, 17:29-17:37 UTC): the test is not hoisted
+            if (is == null && b == null) {
+                long cb = base;
+                if (cb != STALE_NAN_BITS) {
+                    double cv = Double.longBitsToDouble(cb);
+                    for (; i < end; i++) {
+                        long ti = ts[i + shift];
+                        if (ti > to) {
+                            break;
+                        }
+                        if (n == wt.length) {
+                            w.n = n;
+                            w.grow();
+                            wt = w.t;
+                            wv = w.v;
+                        }
+                        wt[n] = ti;
+                        wv[n] = cv;
+                        n++;
+                    }
+                }
+                w.n = n;
+                return;
+            }
             if (is != null) {
                 long b0 = base;
                 for (; i < end; i++) {
@@ -396,7 +452,6 @@ public final class History {
                 w.n = n;
                 return;
             }
-            long[] b = bits;
             for (; i < end; i++) {
                 long ti = ts[i + shift];
                 if (ti > to) {
@@ -435,7 +490,12 @@ public final class History {
             if (c == null) {
                 return;
             }
-            long[] own = new long[capacity()];
+            int slots = slots();
+            if (slots < 0) {
+                renumber(); // constant: no array fixes the indexes
+                slots = Math.max(4, end + end / 4 + 4);
+            }
+            long[] own = new long[slots];
             for (int k = start; k < end; k++) {
                 own[k] = c.at(seq0 + k);
             }
@@ -468,7 +528,7 @@ public final class History {
                     seq0 = seq;
                 }
                 room();
-                put(end, b);
+                put(b);
                 end++;
                 added();
                 return;
@@ -482,17 +542,25 @@ public final class History {
             }
             room();
             times[end] = t;
-            put(end, b);
+            put(b);
             end++;
             added();
         }
 
         /**
-         * Stores the value bits {@code b} at index {@code k} (which is {@link #end}: the kept samples are those
-         * before it): as an int offset while it fits, re-basing the offsets when that makes it fit, else switching
-         * the series to raw bits.
+         * Stores the value bits {@code b} at index {@link #end} (the kept samples are those before it; {@link #room}
+         * made room): nothing while every value is the same (constant), else as an int offset while it fits,
+         * re-basing the offsets when that makes it fit, else switching the series to raw bits.
          */
-        private void put(int k, long b) {
+        private void put(long b) {
+            if (ints == null && bits == null) {
+                if (end == start || b == base) {
+                    base = b;
+                    return;
+                }
+                materialize();
+            }
+            int k = end;
             int[] is = ints;
             if (is == null) {
                 bits[k] = b;
@@ -502,13 +570,12 @@ public final class History {
                 is[k] = STALE_INT;
                 return;
             }
-            double v = Double.longBitsToDouble(b);
-            long lv = (long) v;
-            if ((double) lv != v || b == NEGATIVE_ZERO_BITS || lv > MAX_EXACT || lv < -MAX_EXACT) {
+            if (!integral(b)) {
                 toRaw();
                 bits[k] = b;
                 return;
             }
+            long lv = (long) Double.longBitsToDouble(b);
             long d = lv - base;
             if (d > STALE_INT && d <= Integer.MAX_VALUE) {
                 is[k] = (int) d;
@@ -543,7 +610,37 @@ public final class History {
             is[k] = (int) (lv - nb);
         }
 
-        /** Holds every value as raw bits from now on (until the series empties). */
+        /**
+         * Gives a constant series a value array holding its constant at every kept sample, with room for one more:
+         * compact when the constant is, else raw. A dense series is renumbered from index 0 first; a sparse one
+         * keeps its indexes (its own times have room at {@link #end}).
+         */
+        private void materialize() {
+            int n = end - start;
+            int cap;
+            if (times == null) {
+                renumber();
+                cap = Math.max(4, n + n / 4 + 4);
+            } else {
+                cap = times.length;
+            }
+            long c = base;
+            if (c == STALE_NAN_BITS) {
+                int[] is = new int[cap];
+                java.util.Arrays.fill(is, start, end, STALE_INT);
+                ints = is;
+                base = 0;
+            } else if (integral(c)) {
+                ints = new int[cap]; // every offset 0
+                base = (long) Double.longBitsToDouble(c);
+            } else {
+                long[] out = new long[cap];
+                java.util.Arrays.fill(out, start, end, c);
+                bits = out;
+            }
+        }
+
+        /** Holds every value as raw bits from now on (until the series empties or turns constant). */
         private void toRaw() {
             int[] is = ints;
             long[] out = new long[is.length];
@@ -563,7 +660,13 @@ public final class History {
 
         /** Makes room for one more sample at {@code end}. */
         private void room() {
-            int cap = capacity();
+            int cap = slots();
+            if (cap < 0) {
+                if (start >= 1 << 20) {
+                    renumber(); // constant and dense: only the indexes move on; keep them far from overflowing
+                }
+                return;
+            }
             if (end < cap) {
                 return;
             }
@@ -573,7 +676,7 @@ public final class History {
             if (start > 0 && (cap - n) * 8 >= n) {
                 if (ints != null) {
                     System.arraycopy(ints, start, ints, 0, n);
-                } else {
+                } else if (bits != null) {
                     System.arraycopy(bits, start, bits, 0, n);
                 }
                 if (times != null) {
@@ -594,7 +697,7 @@ public final class History {
                 int[] out = new int[capacity];
                 System.arraycopy(ints, start, out, 0, n);
                 ints = out;
-            } else {
+            } else if (bits != null) {
                 bits = copy(bits, start, n, capacity);
             }
             if (times != null) {
@@ -646,13 +749,25 @@ public final class History {
                 seq0 += start;
                 start = 0;
                 end = 0;
-                if (ints == null) {
-                    ints = new int[bits.length]; // empty: compact again
+                ints = null; // empty: constant (no value array) again
+                bits = null;
+                base = 0;
+            } else if (ints != null || bits != null) {
+                // the samples that varied have expired: constant again, without a value array
+                long first = bitsAt(start);
+                int k = start + 1;
+                while (k < end && bitsAt(k) == first) {
+                    k++;
+                }
+                if (k == end) {
+                    ints = null;
                     bits = null;
+                    base = first;
                 }
             }
             // shrink arrays that are mostly empty, so that memory follows the retention
-            if (capacity() > 16 && size() * 4 < capacity()) {
+            int slots = slots();
+            if (slots > 16 && size() * 4 < slots) {
                 relay(Math.max(4, size() * 2));
             }
         }
@@ -752,7 +867,7 @@ public final class History {
         /** Adds a series (none with these labels is stored) that is dense while it can, else keeps its own times. */
         Series add(Labels labels, boolean dense) {
             Series s = new Series(labels, dense ? times : null);
-            if (size == order.length) {
+            if (size == order.length) { // always when it was handed out by set(): that array stays as it was
                 order = java.util.Arrays.copyOf(order, size + (size >> 1) + 8);
             }
             order[size++] = s;
@@ -783,20 +898,21 @@ public final class History {
             }
         }
 
-        /** Drops the series marked {@link Series#gone}, keeping the others' order. */
+        /**
+         * Drops the series marked {@link Series#gone}, keeping the others' order, in a new array: the old one may be
+         * {@link #set} or a selector's match (see {@link #set()}), which stay as they were.
+         */
         void removeGone() {
+            Series[] kept = new Series[size];
             int n = 0;
             for (int k = 0; k < size; k++) {
                 Series s = order[k];
                 if (!s.gone) {
-                    order[n++] = s;
+                    kept[n++] = s;
                 }
             }
-            java.util.Arrays.fill(order, n, size, null);
+            order = n == size ? kept : java.util.Arrays.copyOf(kept, n);
             size = n;
-            if (order.length > 64 && n * 4 < order.length) {
-                order = java.util.Arrays.copyOf(order, n + (n >> 1) + 8);
-            }
             int capacity = 16;
             while (capacity < 2 * n) {
                 capacity <<= 1;
@@ -816,10 +932,18 @@ public final class History {
             matched.clear();
         }
 
+        /**
+         * Returns the series as an array of exactly {@link #size}: {@link #order} itself, trimmed (series are rarely
+         * added once a source's series are known: one array instead of two). {@link #add} then grows a copy, and
+         * {@link #removeGone} builds a new one, so that an array handed out never changes.
+         */
         Series[] set() {
             Series[] ss = set;
             if (ss == null) {
-                ss = java.util.Arrays.copyOf(order, size);
+                if (order.length != size) {
+                    order = java.util.Arrays.copyOf(order, size);
+                }
+                ss = order;
                 set = ss;
             }
             return ss;
@@ -1132,7 +1256,8 @@ public final class History {
                 out[n++] = s;
             }
         }
-        out = n == out.length ? out : java.util.Arrays.copyOf(out, n);
+        // a selector that matches every series shares the set (e.g. x[1m] without matchers)
+        out = n == out.length ? all : java.util.Arrays.copyOf(out, n);
         if (st.matched.size() >= MAX_REMEMBERED_SELECTORS) {
             st.matched.clear();
         }

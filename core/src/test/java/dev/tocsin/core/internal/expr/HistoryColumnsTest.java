@@ -46,9 +46,10 @@ class HistoryColumnsTest {
     }
 
     /**
-     * A value of series {@code k} at step {@code s}, of kind {@code kind}: integers near and far from each other, and
+     * A value of series {@code k} at step {@code s}, of kind {@code kind}: integers near and far from each other,
      * what the compact int storage cannot hold (fractions, NaN, -0.0, infinities, integers beyond 2^53, spans wider
-     * than an int), so that both storages and the switches between them are covered.
+     * than an int), and values that stay the same for a while or for ever, so that the three storages (constant,
+     * int offsets, raw bits) and the switches between them are covered.
      */
     private static double value(int kind, int s, int k) {
         switch (kind) {
@@ -63,7 +64,11 @@ class HistoryColumnsTest {
             case 8: return 9_007_199_254_740_994.0 + 2 * s;
             case 9: return -1e18;
             case 10: return k * 1_000_000_000.0 - s;
-            default: return Integer.MAX_VALUE + (double) s;
+            case 11: return Integer.MAX_VALUE + (double) s;
+            case 12: return 42 + k; // constant: no value array
+            case 13: return 0.5 * (k + 1); // a constant fraction
+            case 14: return s / 4; // flat for four steps at a time
+            default: return s / 3 % 2 == 0 ? 7 : 7.25; // runs of an integer and of a fraction
         }
     }
 
@@ -77,7 +82,7 @@ class HistoryColumnsTest {
         qt().withExamples(1500).forAll(
                 lists().of(integers().between(0, 3 * 3 * 3 * 3 * 3 * 8 - 1)).ofSizeBetween(1, 60),
                 integers().between(0, 3),
-                lists().of(integers().between(0, 11)).ofSizeBetween(1, 12))
+                lists().of(integers().between(0, 15)).ofSizeBetween(1, 12))
                 .checkAssert((steps, retentionChoice, kinds) -> {
                     long retention = new long[] {3_600_000, 60_000, 20_000, 5_000}[retentionChoice];
                     History h = new History();
@@ -251,6 +256,130 @@ class HistoryColumnsTest {
         assertThat(s.value(s.size() - 1)).isEqualTo(21_474.0 * (n - 1));
         assertThat(s.value(0)).isEqualTo(21_474.0 * (n - History.MAX_SAMPLES_PER_SERIES));
         assertThat(History.Series.rebases - before).as("re-bases (each scans the kept samples)").isLessThan(10);
+    }
+
+    @Test
+    void aFlatSeriesKeepsNoValueArrayUntilItMovesAndAgainOnceTheMoveHasExpired() {
+        History h = new History();
+        h.configure(20_000, Set.of("m"), false);
+        for (int i = 0; i < 40; i++) {
+            TestContext c = new TestContext(Instant.ofEpochSecond(5L * i));
+            c.add(Sample.of("m", i == 10 ? 3 : 0, "k", "blip")); // one different value at 50 s
+            c.add(Sample.of("m", 0.25, "k", "fraction"));
+            if (i != 20) {
+                c.add(Sample.of("m", 7, "k", "gone-once")); // a staleness marker at 100 s
+            }
+            h.record(5_000L * i, c);
+            History.Series blip = find(h, "blip");
+            boolean blipKept = blip.time(0) <= 50_000;
+            assertThat(blip.isConstant()).as("blip at %d s", 5 * i).isEqualTo(!blipKept || i < 10);
+            assertThat(find(h, "fraction").isConstant()).isTrue();
+        }
+        History.Series blip = find(h, "blip");
+        assertThat(blip.value(blip.size() - 1)).isZero();
+        History.Series fraction = find(h, "fraction");
+        for (int i = 0; i < fraction.size(); i++) {
+            assertThat(fraction.value(i)).isEqualTo(0.25);
+            assertThat(fraction.time(i)).isEqualTo(195_000 - 5_000L * (fraction.size() - 1 - i));
+        }
+        RangeFunctions.Window w = new RangeFunctions.Window();
+        assertThat(w.load(fraction, 180_000, 190_000)).isTrue();
+        assertThat(w.n).isEqualTo(3);
+        assertThat(w.v[0]).isEqualTo(0.25);
+        assertThat(w.t[2]).isEqualTo(190_000);
+        History.Series gone = find(h, "gone-once");
+        assertThat(gone.isConstant()).as("the marker expired").isTrue();
+        assertThat(gone.isDense()).as("its marker took its evaluation's shared time").isTrue();
+    }
+
+    @Test
+    void aConstantSeriesThatGoesStaleKeepsItsMarkerAndItsValues() {
+        History h = new History();
+        h.configure(60_000, Set.of("m"), false);
+        for (int i = 0; i < 5; i++) {
+            TestContext c = new TestContext(Instant.ofEpochSecond(5L * i));
+            if (i < 3) {
+                c.add(Sample.of("m", Double.NaN, "k", "nan"));
+                c.add(Sample.of("m", -0.0, "k", "negative-zero"));
+                c.add(Sample.of("m", 1e300, "k", "huge"));
+            }
+            h.record(5_000L * i, c);
+        }
+        for (String k : List.of("nan", "negative-zero", "huge")) {
+            History.Series s = find(h, k);
+            assertThat(s.size()).as(k).isEqualTo(4);
+            assertThat(s.isConstant()).isFalse();
+            assertThat(s.isStale(3)).isTrue();
+            assertThat(s.isStale(2)).isFalse();
+        }
+        assertThat(Double.doubleToRawLongBits(find(h, "negative-zero").value(0)))
+                .isEqualTo(Double.doubleToRawLongBits(-0.0));
+        assertThat(find(h, "nan").value(2)).isNaN();
+        assertThat(find(h, "huge").value(1)).isEqualTo(1e300);
+    }
+
+    @Test
+    void aConstantSeriesAtTheSampleCapKeepsSmallIndexesAndItsTimes() {
+        History.Series s = new History.Series(Labels.of("__name__", "c"), new History.Times());
+        int n = History.MAX_SAMPLES_PER_SERIES * 12;
+        for (int i = 0; i < n; i++) {
+            s.append(1_000L * i, 5.0);
+        }
+        assertThat(s.isConstant()).isTrue();
+        assertThat(s.size()).isEqualTo(History.MAX_SAMPLES_PER_SERIES);
+        assertThat(s.time(0)).isEqualTo(1_000L * (n - History.MAX_SAMPLES_PER_SERIES));
+        assertThat(s.firstAtOrAfter(1_000L * (n - 10))).isEqualTo(History.MAX_SAMPLES_PER_SERIES - 10);
+        s.append(1_000L * n, 6.0);
+        assertThat(s.isConstant()).isFalse();
+        assertThat(s.value(s.size() - 1)).isEqualTo(6.0);
+        assertThat(s.value(s.size() - 2)).isEqualTo(5.0);
+        assertThat(s.time(s.size() - 1)).isEqualTo(1_000L * n);
+        assertThat(s.time(0)).isEqualTo(1_000L * (n + 1 - History.MAX_SAMPLES_PER_SERIES));
+    }
+
+    @Test
+    void arraysHandedOutStayAsTheyWereWhenSeriesComeAndGo() {
+        History h = new History();
+        h.configure(20_000, Set.of("m"), false);
+        Object all = new Object();
+        Object onlyA = new Object();
+        java.util.function.Predicate<Labels> isA = l -> l.get("k").equals("a");
+        History.Series[] first = null;
+        History.Series[] beforeRemoval = null;
+        History.Series[] aBeforeRemoval = null;
+        for (int i = 0; i <= 6; i++) {
+            TestContext c = new TestContext(Instant.ofEpochSecond(5L * i));
+            if (i == 0) {
+                c.add(Sample.of("m", 1, "k", "a")); // then gone: a marker at 5 s, removed at 25 s
+            }
+            c.add(Sample.of("m", 2, "k", "b"));
+            if (i > 0) {
+                c.add(Sample.of("m", 3, "k", "c"));
+            }
+            h.record(5_000L * i, c);
+            if (i == 0) {
+                first = h.matching("m", all, l -> true);
+            } else if (i == 2) {
+                beforeRemoval = h.matching("m", all, l -> true);
+                aBeforeRemoval = h.matching("m", onlyA, isA);
+            }
+        }
+        assertThat(keys(first)).containsExactly("a", "b");
+        assertThat(keys(beforeRemoval)).containsExactly("a", "b", "c");
+        assertThat(keys(aBeforeRemoval)).containsExactly("a");
+        assertThat(keys(h.matching("m", all, l -> true))).containsExactly("b", "c");
+        assertThat(h.matching("m", onlyA, isA)).isEmpty();
+        List<String> listed = new ArrayList<>();
+        h.series("m").forEach(x -> listed.add(x.labels().get("k")));
+        assertThat(listed).containsExactly("b", "c");
+    }
+
+    private static List<String> keys(History.Series[] series) {
+        List<String> out = new ArrayList<>();
+        for (History.Series x : series) {
+            out.add(x.labels().get("k"));
+        }
+        return out;
     }
 
     @Test
