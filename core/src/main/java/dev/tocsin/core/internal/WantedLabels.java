@@ -30,14 +30,16 @@ public final class WantedLabels implements Predicate<Labels> {
      * @throws NullPointerException if the map, a name or a value is null
      */
     public static WantedLabels of(Map<String, String> wanted) {
-        int n = Objects.requireNonNull(wanted, "labels").size();
-        String[] names = new String[n];
-        String[] values = new String[n];
-        int i = 0;
-        for (Map.Entry<String, String> e : wanted.entrySet()) {
-            names[i] = Objects.requireNonNull(e.getKey(), "label name");
-            values[i] = Objects.requireNonNull(e.getValue(), () -> "value of label " + e.getKey());
-            i++;
+        // sized from the entries themselves, not from size(): a map that changes meanwhile cannot overrun the arrays
+        Object[] entries = Objects.requireNonNull(wanted, "labels").entrySet().toArray();
+        String[] names = new String[entries.length];
+        String[] values = new String[entries.length];
+        for (int i = 0; i < entries.length; i++) {
+            Map.Entry<?, ?> e = (Map.Entry<?, ?>) entries[i];
+            Object name = Objects.requireNonNull(e.getKey(), "label name");
+            Object value = Objects.requireNonNull(e.getValue(), () -> "value of label " + name);
+            names[i] = (String) name;
+            values[i] = (String) value;
         }
         return new WantedLabels(names, values);
     }

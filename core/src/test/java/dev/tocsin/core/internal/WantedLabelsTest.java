@@ -35,6 +35,28 @@ class WantedLabelsTest {
     }
 
     @Test
+    void aMapWhoseSizeDisagreesWithItsEntriesIsReadByItsEntries() {
+        // as a map changed by another thread between size() and the iteration would look
+        Map<String, String> entries = new LinkedHashMap<>();
+        entries.put("backend", "app");
+        entries.put("server", "s2");
+        Map<String, String> sizeLies = new java.util.AbstractMap<>() {
+            @Override
+            public java.util.Set<Map.Entry<String, String>> entrySet() {
+                return entries.entrySet();
+            }
+
+            @Override
+            public int size() {
+                return 1;
+            }
+        };
+        assertThat(WantedLabels.of(sizeLies).test(SERVER)).as("both entries are tested").isFalse();
+        entries.put("server", "s1");
+        assertThat(WantedLabels.of(sizeLies).test(SERVER)).isTrue();
+    }
+
+    @Test
     void nullNamesAndValuesAreRefusedWithTheirName() {
         Map<String, String> nullValue = new HashMap<>();
         nullValue.put("backend", null);
