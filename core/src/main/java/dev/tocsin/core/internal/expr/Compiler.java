@@ -1645,7 +1645,7 @@ final class Compiler {
         return pin ? (ctx, sink) -> plan.eval(ctx.queryContext(), sink) : plan;
     }
 
-    /** What a parameterless range function's result depends on besides the series (see History.Series#hasMemo). */
+    /** What a parameterless range function's result depends on besides the series and time (History#memoStamp). */
     private record RangeKey(int code, long range, long offset) {
     }
 
@@ -1807,7 +1807,9 @@ final class Compiler {
             long now = (pin ? ctx.queryContext() : ctx).time().toEpochMilli();
             long end = now - offset;
             RangeFunctions.Window w = new RangeFunctions.Window();
-            for (History.Series s : sel.matching(ctx.history())) {
+            History history = ctx.history();
+            Object stamp = memoKey != null ? history.memoStamp(memoKey, now) : null;
+            for (History.Series s : sel.matching(history)) {
                 double v;
                 boolean held = s.heldAt(now);
                 // held (its source failed): the window, and the time, as at the evaluation of its last real sample,
@@ -1815,11 +1817,11 @@ final class Compiler {
                 long shift = s.heldShift(now);
                 long e = end - shift;
                 long at = now - shift;
-                if (memoKey != null) {
-                    if (!s.hasMemo(memoKey, now)) {
+                if (stamp != null) {
+                    if (!s.hasMemo(stamp)) {
                         boolean some = w.load(s, e - range, e);
                         double r = some ? RangeFunctions.apply(code, w, e - range, e, range, pv, pv2, at) : 0;
-                        s.remember(memoKey, now, some && w.ok, r);
+                        s.remember(stamp, some && w.ok, r);
                     }
                     if (!s.memoHasValue()) {
                         continue;

@@ -149,7 +149,7 @@ public final class History {
      * <em>sparse</em> and keeps its own times, as do series with their own timestamps and recording rules' series.
      */
     public static final class Series {
-        /** The int encoding's stand-in for a staleness marker (see {@link #ints}). */
+        /** The int encoding's stand-in for a staleness marker (see {@link #values}). */
         private static final int STALE_INT = Integer.MIN_VALUE;
         /** The largest magnitude of a value held as an int offset: every long up to it converts to double exactly. */
         private static final long MAX_EXACT = 1L << 53;
@@ -163,40 +163,48 @@ public final class History {
         /** Sparse: the times, at the same indexes as the values; null while dense. */
         private long[] times;
         /**
-         * Compact values (the usual case: counters and gauges are integers, and a series' values over a range are
+         * The values, in one of three storages (one field: a series object is 80 bytes, not 88). An {@code int[]}:
+         * compact values (the usual case: counters and gauges are integers, and a series' values over a range are
          * close): sample k (from {@link #start} to {@link #end}) has the value {@code base + ints[k]}, or is a
-         * staleness marker when {@code ints[k]} is {@link #STALE_INT}. Half the memory of the raw bits. Null once a
-         * value did not fit (a fraction, NaN, infinity, -0.0, beyond 2^53, or too far from the others): then
-         * {@link #bits} holds every value. Both are null while the series is <em>constant</em>: every kept sample
-         * has the value bits {@link #base} (a flat counter, such as most error counters and rare status codes, or a
-         * gauge that does not move keeps no value array at all, as a Prometheus chunk compresses a repeated value to
-         * almost nothing); the first different value allocates the array.
+         * staleness marker when {@code ints[k]} is {@link #STALE_INT}; half the memory of the raw bits. A
+         * {@code long[]} once a value did not fit (a fraction, NaN, infinity, -0.0, beyond 2^53, or too far from the
+         * others): sample k has the value bits {@code bits[k]}. Null while the series is <em>constant</em>: every
+         * kept sample has the value bits {@link #base} (a flat counter, such as most error counters and rare status
+         * codes, or a gauge that does not move keeps no value array at all, as a Prometheus chunk compresses a
+         * repeated value to almost nothing); the first different value allocates the array, and once the samples
+         * that differed have expired (see {@link #dropBefore}) the series is constant again.
          */
-        private int[] ints;
-        /** What {@link #ints} count from; while constant (no value array), the value bits of every kept sample. */
+        private Object values;
+        /** What the int offsets count from; while constant (no value array), the value bits of every kept sample. */
         private long base;
         /** How many times any series re-based its int offsets (for tests; not synchronized). */
         static long rebases;
-        /** Raw values, when {@link #ints} is null: sample k has the value bits {@code bits[k]}. */
-        private long[] bits;
         private int start;
         private int end;
         /** Dense: the sequence number (in {@link #column}) of the time of the value at index 0. */
         private long seq0;
         private long lastSeen;
-        /** Whether its sample at {@link #lastSeen} was held (its source failed then; see {@link #heldAt}). */
-        private boolean held;
-        /** Written by a recording rule ({@link #appendRecorded}): {@link #record} does not mark it stale. */
-        private boolean recorded;
-        /** Fed by {@link #recordRaw}: samples carry their own timestamps; no synthetic staleness markers. */
-        private boolean raw;
-        /** Dropped by {@link #record} (expired): removed from its metric's series at the end of that pass. */
-        private boolean gone;
-        /** One remembered result of a range function (see {@link #hasMemo}); cleared by every append. */
-        private Object memoKey;
-        private long memoAt = Long.MIN_VALUE;
+        /** Flag: its sample at {@link #lastSeen} was held (its source failed then; see {@link #heldAt}). */
+        static final int HELD = 1;
+        /** Flag: written by a recording rule ({@link #appendRecorded}): {@link #record} does not mark it stale. */
+        static final int RECORDED = 2;
+        /** Flag: fed by {@link #recordRaw}: samples carry their own timestamps; no synthetic staleness markers. */
+        static final int RAW = 4;
+        /** Flag: dropped by {@link #record} (expired): removed from its metric's series at the end of that pass. */
+        static final int GONE = 8;
+        /** Flag: the remembered range function result is a sample (see {@link #hasMemo}). */
+        private static final int MEMO_HAS_VALUE = 16;
+        /**
+         * {@link #HELD}, {@link #RECORDED}, {@link #RAW}, {@link #GONE}, {@link #MEMO_HAS_VALUE}: one byte instead
+         * of five booleans (a series object is 80 bytes instead of 96, with the memo's stamp below).
+         */
+        private byte flags;
+        /**
+         * What the remembered result of a range function is for (see {@link #hasMemo}): the stamp of one function,
+         * range, offset and evaluation time ({@link History#memoStamp}); cleared by every append.
+         */
+        private Object memoStamp;
         private double memoValue;
-        private boolean memoHasValue;
 
         /** A series with its own times. */
         Series(Labels labels) {
@@ -230,20 +238,30 @@ public final class History {
             return l;
         }
 
+        /** Returns whether the flag {@code flag} is set. */
+        boolean is(int flag) {
+            return (flags & flag) != 0;
+        }
+
+        /** Sets or clears the flag {@code flag}. */
+        void set(int flag, boolean on) {
+            flags = (byte) (on ? flags | flag : flags & ~flag);
+        }
+
         /**
-         * Returns whether a result was remembered by {@link #remember} for {@code key} at evaluation time {@code at}
-         * (not when another key or time was remembered for this series since, nor after its samples changed). Lets
-         * rules that apply the same range function to the same series at the same time, one after the other, compute
-         * it once (one slot per series: another function in between evicts it); the result is then
-         * {@link #memoValue()} if {@link #memoHasValue()}.
+         * Returns whether a result was remembered by {@link #remember} for {@code stamp} (one function, range, offset
+         * and evaluation time: {@link History#memoStamp}), and not since another stamp was remembered for this series
+         * or its samples changed. Lets rules that apply the same range function to the same series at the same time,
+         * one after the other, compute it once (one slot per series: another function in between evicts it); the
+         * result is then {@link #memoValue()} if {@link #memoHasValue()}.
          */
-        boolean hasMemo(Object key, long at) {
-            return memoAt == at && memoKey != null && memoKey.equals(key);
+        boolean hasMemo(Object stamp) {
+            return stamp != null && memoStamp == stamp;
         }
 
         /** Returns whether the remembered result is a sample (else the function gave none for this series). */
         boolean memoHasValue() {
-            return memoHasValue;
+            return is(MEMO_HAS_VALUE);
         }
 
         /** Returns the remembered result's value. */
@@ -251,11 +269,10 @@ public final class History {
             return memoValue;
         }
 
-        /** Remembers one range function result for {@link #hasMemo} (one slot: the last key wins). */
-        void remember(Object key, long at, boolean hasValue, double value) {
-            memoKey = key;
-            memoAt = at;
-            memoHasValue = hasValue;
+        /** Remembers one range function result for {@link #hasMemo} (one slot: the last stamp wins). */
+        void remember(Object stamp, boolean hasValue, double value) {
+            memoStamp = stamp;
+            set(MEMO_HAS_VALUE, hasValue);
             memoValue = value;
         }
 
@@ -269,14 +286,29 @@ public final class History {
             return column != null;
         }
 
-        /** Returns whether the values are held as int offsets or as one constant rather than raw bits (for tests). */
+        /** Returns the int offsets, or null when the values are held otherwise (see {@link #values}). */
+        private int[] ints() {
+            Object v = values;
+            return v instanceof int[] ? (int[]) v : null;
+        }
+
+        /** Returns the raw value bits, or null when the values are held otherwise (see {@link #values}). */
+        private long[] bits() {
+            Object v = values;
+            return v instanceof long[] ? (long[]) v : null;
+        }
+
+        /**
+         * Returns whether the values are held as int offsets or as one constant rather than raw bits (for tests; a
+         * constant NaN, -0.0 or fraction counts as compact too).
+         */
         boolean isCompact() {
-            return bits == null;
+            return !(values instanceof long[]);
         }
 
         /** Returns whether every kept sample has the same value bits and no value array is kept (for tests). */
         boolean isConstant() {
-            return ints == null && bits == null;
+            return values == null;
         }
 
         /** Returns the timestamp (epoch milliseconds) of the i-th stored sample, oldest first. */
@@ -298,13 +330,12 @@ public final class History {
 
         /** Returns the value bits at array index {@code k}. */
         private long bitsAt(int k) {
-            int[] is = ints;
-            if (is != null) {
-                int d = is[k];
+            Object v = values;
+            if (v instanceof int[]) {
+                int d = ((int[]) v)[k];
                 return d == STALE_INT ? STALE_NAN_BITS : Double.doubleToRawLongBits((double) (base + d));
             }
-            long[] b = bits;
-            return b != null ? b[k] : base;
+            return v != null ? ((long[]) v)[k] : base;
         }
 
         /**
@@ -312,18 +343,19 @@ public final class History {
          * the same length), or -1 when it keeps none (dense and constant).
          */
         private int slots() {
-            if (ints != null) {
-                return ints.length;
+            Object v = values;
+            if (v instanceof int[]) {
+                return ((int[]) v).length;
             }
-            if (bits != null) {
-                return bits.length;
+            if (v != null) {
+                return ((long[]) v).length;
             }
             return times != null ? times.length : -1;
         }
 
         /** Renumbers the kept samples from index 0 (dense and constant only: there is no array to move). */
         private void renumber() {
-            assert ints == null && bits == null && times == null;
+            assert values == null && times == null;
             seq0 += start;
             end -= start;
             start = 0;
@@ -344,8 +376,8 @@ public final class History {
         public boolean heldAt(long timeMillis) {
             // a recorded series at the evaluation time exactly (with a 1 ms interval the previous evaluation's is
             // 1 ms before); a source's series 1 ms before it, or at it when recorded directly (tests)
-            return held && (lastSeen == timeMillis
-                    || !recorded && lastSeen == timeMillis - SOURCE_TIME_OFFSET_MILLIS);
+            return is(HELD) && (lastSeen == timeMillis
+                    || !is(RECORDED) && lastSeen == timeMillis - SOURCE_TIME_OFFSET_MILLIS);
         }
 
         /**
@@ -401,8 +433,8 @@ public final class History {
             Times c = column;
             long[] ts = c != null ? c.t : times;
             int shift = c != null ? (int) (seq0 - c.base) : 0; // the times' index of the value at k is k + shift
-            int[] is = ints;
-            long[] b = bits;
+            int[] is = ints();
+            long[] b = bits();
             // one loop per storage: a single loop testing the storage per sample measured about 10 % slower on the
             // v1 pack (42.2 against 38.4 ms over three forks each, 17:29-17:37 UTC): the test is not hoisted
             if (is == null && b == null) {
@@ -480,8 +512,7 @@ public final class History {
 
         /** Forgets the remembered range function result: the samples change. */
         private void forget() {
-            memoKey = null;
-            memoAt = Long.MIN_VALUE;
+            memoStamp = null;
         }
 
         /** Keeps its own times from now on (a copy of the shared ones it has). */
@@ -553,7 +584,7 @@ public final class History {
          * re-basing the offsets when that makes it fit, else switching the series to raw bits.
          */
         private void put(long b) {
-            if (ints == null && bits == null) {
+            if (values == null) {
                 if (end == start || b == base) {
                     base = b;
                     return;
@@ -561,9 +592,9 @@ public final class History {
                 materialize();
             }
             int k = end;
-            int[] is = ints;
+            int[] is = ints();
             if (is == null) {
-                bits[k] = b;
+                ((long[]) values)[k] = b;
                 return;
             }
             if (b == STALE_NAN_BITS) {
@@ -571,8 +602,7 @@ public final class History {
                 return;
             }
             if (!integral(b)) {
-                toRaw();
-                bits[k] = b;
+                toRaw()[k] = b;
                 return;
             }
             long lv = (long) Double.longBitsToDouble(b);
@@ -596,8 +626,7 @@ public final class History {
                 }
             }
             if (hi - lo > Integer.MAX_VALUE) {
-                toRaw();
-                bits[k] = b;
+                toRaw()[k] = b;
                 return;
             }
             long nb = d > 0 ? lo - (STALE_INT + 1L) : hi - Integer.MAX_VALUE;
@@ -628,27 +657,30 @@ public final class History {
             if (c == STALE_NAN_BITS) {
                 int[] is = new int[cap];
                 java.util.Arrays.fill(is, start, end, STALE_INT);
-                ints = is;
+                values = is;
                 base = 0;
             } else if (integral(c)) {
-                ints = new int[cap]; // every offset 0
+                values = new int[cap]; // every offset 0
                 base = (long) Double.longBitsToDouble(c);
             } else {
                 long[] out = new long[cap];
                 java.util.Arrays.fill(out, start, end, c);
-                bits = out;
+                values = out;
             }
         }
 
-        /** Holds every value as raw bits from now on (until the series empties or turns constant). */
-        private void toRaw() {
-            int[] is = ints;
+        /**
+         * Holds every value as raw bits from now on (until the series empties or turns constant); returns the raw
+         * array.
+         */
+        private long[] toRaw() {
+            int[] is = ints();
             long[] out = new long[is.length];
             for (int j = start; j < end; j++) {
                 out[j] = bitsAt(j);
             }
-            bits = out;
-            ints = null;
+            values = out;
+            return out;
         }
 
         /** After an append: the cap on samples per series. */
@@ -658,7 +690,10 @@ public final class History {
             }
         }
 
-        /** Makes room for one more sample at {@code end}. */
+        /**
+         * Makes room for one more sample at {@code end} in the series' arrays (a dense constant series has none:
+         * {@link #materialize} allocates the value array when a different value comes).
+         */
         private void room() {
             int cap = slots();
             if (cap < 0) {
@@ -674,10 +709,8 @@ public final class History {
             // compact in place while at least an eighth is free (at most 8 copies per append, amortized);
             // otherwise grow by a quarter: a steady series of n samples uses about 1.25 n slots, not 2 n
             if (start > 0 && (cap - n) * 8 >= n) {
-                if (ints != null) {
-                    System.arraycopy(ints, start, ints, 0, n);
-                } else if (bits != null) {
-                    System.arraycopy(bits, start, bits, 0, n);
+                if (values != null) {
+                    System.arraycopy(values, start, values, 0, n); // int[] or long[]
                 }
                 if (times != null) {
                     System.arraycopy(times, start, times, 0, n);
@@ -693,12 +726,13 @@ public final class History {
         /** Moves the samples (and their own times) to new arrays of {@code capacity} slots, from index 0. */
         private void relay(int capacity) {
             int n = end - start;
-            if (ints != null) {
+            Object v = values;
+            if (v instanceof int[]) {
                 int[] out = new int[capacity];
-                System.arraycopy(ints, start, out, 0, n);
-                ints = out;
-            } else if (bits != null) {
-                bits = copy(bits, start, n, capacity);
+                System.arraycopy(v, start, out, 0, n);
+                values = out;
+            } else if (v != null) {
+                values = copy((long[]) v, start, n, capacity);
             }
             if (times != null) {
                 times = copy(times, start, n, capacity);
@@ -742,6 +776,7 @@ public final class History {
 
         void dropBefore(long t) {
             forget();
+            int startBefore = start;
             while (start < end && time(0) < t) {
                 start++;
             }
@@ -749,10 +784,9 @@ public final class History {
                 seq0 += start;
                 start = 0;
                 end = 0;
-                ints = null; // empty: constant (no value array) again
-                bits = null;
+                values = null; // empty: constant (no value array) again
                 base = 0;
-            } else if (ints != null || bits != null) {
+            } else if (values != null && start > startBefore) {
                 // the samples that varied have expired: constant again, without a value array
                 long first = bitsAt(start);
                 int k = start + 1;
@@ -760,8 +794,7 @@ public final class History {
                     k++;
                 }
                 if (k == end) {
-                    ints = null;
-                    bits = null;
+                    values = null;
                     base = first;
                 }
             }
@@ -778,7 +811,7 @@ public final class History {
          * oldest sample's time is not where it would have to be.
          */
         void tryDense(Times c) {
-            if (column != null || raw || recorded) {
+            if (column != null || is(RAW | RECORDED)) {
                 return;
             }
             int n = end - start;
@@ -814,6 +847,9 @@ public final class History {
      * iteration and the order in which the last evaluation recorded them.
      */
     private static final class Stored {
+        /** Evaluations without a look-up by labels after which a metric's index is dropped (see {@link #slots}). */
+        static final int IDLE_EVALUATIONS = 4;
+
         /**
          * The series in insertion order (about the order in which they were allocated: range functions walk them
          * at every evaluation, and on a large HAProxy this is about a quarter faster than a hash order), the first
@@ -824,9 +860,14 @@ public final class History {
         /**
          * The index by labels (open addressing, linear probing): 1 + the series' index in {@link #order}, 0 when
          * free; a power of two, at least twice {@link #size}. About 12 bytes per series instead of a linked hash
-         * map's 45.
+         * map's 45. Null while unused: built at the first {@link #get}, dropped by {@link #idle} after
+         * {@link #IDLE_EVALUATIONS} evaluations without one (a source that gives its series in the same order every
+         * time is recorded through {@link #recorded} alone: on the 1,000 x 10 HAProxy the v1 pack's indexes were
+         * 0.9 MB that no evaluation read).
          */
-        private int[] slots = new int[16];
+        private int[] slots;
+        /** Evaluations since {@link #get} last used {@link #slots}. */
+        private int idleEvaluations;
         /** The series as an array of exactly {@link #size}, or {@code null} after a series was added or removed. */
         Series[] set;
         /**
@@ -851,6 +892,11 @@ public final class History {
         /** Returns the series with these labels, or {@code null}. */
         Series get(Labels labels) {
             int[] sl = slots;
+            if (sl == null) {
+                index(capacityFor(size));
+                sl = slots;
+            }
+            idleEvaluations = 0;
             int mask = sl.length - 1;
             for (int i = slotOf(labels, mask); ; i = (i + 1) & mask) {
                 int k = sl[i];
@@ -871,10 +917,12 @@ public final class History {
                 order = java.util.Arrays.copyOf(order, size + (size >> 1) + 8);
             }
             order[size++] = s;
-            if (size * 2 > slots.length) {
-                index(slots.length * 2);
-            } else {
-                put(s.labels, size);
+            if (slots != null) { // else built with this series at the next get
+                if (size * 2 > slots.length) {
+                    index(slots.length * 2);
+                } else {
+                    put(s.labels, size);
+                }
             }
             changed();
             return s;
@@ -888,6 +936,30 @@ public final class History {
                 i = (i + 1) & mask;
             }
             sl[i] = k;
+        }
+
+        /** Returns the index's capacity for {@code n} series: a power of two, at least 16 and twice {@code n}. */
+        private static int capacityFor(int n) {
+            int capacity = 16;
+            while (capacity < 2 * n) {
+                capacity <<= 1;
+            }
+            return capacity;
+        }
+
+        /**
+         * Called once per evaluation ({@link History#record}): drops the index after {@link #IDLE_EVALUATIONS}
+         * evaluations without a look-up.
+         */
+        void idle() {
+            if (slots != null && ++idleEvaluations > IDLE_EVALUATIONS) {
+                slots = null;
+            }
+        }
+
+        /** Returns whether the index is built (for tests). */
+        boolean indexed() {
+            return slots != null;
         }
 
         /** Rebuilds the index with {@code capacity} slots (a power of two, at least twice the size). */
@@ -907,17 +979,13 @@ public final class History {
             int n = 0;
             for (int k = 0; k < size; k++) {
                 Series s = order[k];
-                if (!s.gone) {
+                if (!s.is(Series.GONE)) {
                     kept[n++] = s;
                 }
             }
             order = n == size ? kept : java.util.Arrays.copyOf(kept, n);
             size = n;
-            int capacity = 16;
-            while (capacity < 2 * n) {
-                capacity <<= 1;
-            }
-            index(capacity);
+            slots = null; // rebuilt at the next get
             changed();
             java.util.Arrays.fill(recorded, null); // no position may lead to a removed series
         }
@@ -1047,10 +1115,10 @@ public final class History {
         if (series == null) {
             series = st.add(labels, false);
         }
-        series.raw = true;
+        series.set(Series.RAW, true);
         series.makeSparse(); // its own timestamps must not go into the shared times
         if (timeMillis > series.lastSeen) {
-            series.held = false;
+            series.set(Series.HELD, false);
         }
         series.lastSeen = Math.max(series.lastSeen, timeMillis);
         if (stale) {
@@ -1100,24 +1168,25 @@ public final class History {
             boolean removed = false;
             long oldestSeq = Long.MAX_VALUE;
             for (Series s : all) {
-                if (s.raw) {
+                if (s.is(Series.RAW)) {
                     s.dropBefore(minTime);
                     if (s.size() == 0) {
-                        s.gone = true;
+                        s.set(Series.GONE, true);
                         removed = true;
                     }
                     continue;
                 }
-                if (!s.recorded && s.lastSeen < timeMillis && s.lastSeen >= 0 && !s.lastIsStale()) {
+                if (!s.is(Series.RECORDED) && s.lastSeen < timeMillis && s.lastSeen >= 0 && !s.lastIsStale()) {
                     s.appendStale(timeMillis); // the series disappeared
                 }
                 if (s.lastSeen < minTime) {
-                    s.gone = true;
+                    s.set(Series.GONE, true);
                     removed = true;
                     continue;
                 }
                 long keepFrom = minTime;
-                if (s.size() > 0 && ((s.held && s.lastSeen == timeMillis) || (s.recorded && !s.lastIsStale()))) {
+                if (s.size() > 0 && ((s.is(Series.HELD) && s.lastSeen == timeMillis)
+                        || (s.is(Series.RECORDED) && !s.lastIsStale()))) {
                     // its source failed (or, for a recorded series, may be held at this evaluation, which is only
                     // known after this pass): range functions read it as of its last real sample while it is held
                     // (see Compiler's range plan), so what they read stays
@@ -1141,6 +1210,7 @@ public final class History {
             if (st.size() == 0) {
                 it.remove();
             }
+            st.idle();
         }
     }
 
@@ -1171,11 +1241,11 @@ public final class History {
                 at[i] = series;
             }
             if (series.lastSeen != t) {
-                series.held = false;
+                series.set(Series.HELD, false);
             }
             series.lastSeen = t;
             if (f.held(i)) {
-                series.held = true;
+                series.set(Series.HELD, true);
             } else {
                 series.append(t, s.value());
             }
@@ -1202,14 +1272,14 @@ public final class History {
         if (series == null) {
             series = st.add(labels, false);
         }
-        series.recorded = true;
+        series.set(Series.RECORDED, true);
         series.makeSparse();
         if (series.lastSeen != timeMillis) {
-            series.held = false;
+            series.set(Series.HELD, false);
         }
         series.lastSeen = timeMillis;
         if (held) {
-            series.held = true;
+            series.set(Series.HELD, true);
             series.forget(); // held moves its range windows (see Compiler): a result remembered before is not it
         } else {
             series.append(timeMillis, value);
@@ -1228,7 +1298,43 @@ public final class History {
     /** Returns the stored series of a metric (live view: do not keep across evaluations). */
     public Iterable<Series> series(String metricName) {
         Stored st = byName.get(metricName);
-        return st == null ? java.util.List.of() : java.util.Arrays.asList(st.set());
+        // read-only: the array is the metric's own (see Stored#set)
+        return st == null ? java.util.List.of() : java.util.Collections.unmodifiableList(java.util.Arrays.asList(st.set()));
+    }
+
+    /** The stamps of remembered range function results by key (see {@link #memoStamp}). */
+    private final Map<Object, MemoStamp> memoStamps = new HashMap<>();
+
+    /** One function, range and offset (the key it is stored under) at one evaluation time. */
+    private static final class MemoStamp {
+        private final long at;
+
+        MemoStamp(long at) {
+            this.at = at;
+        }
+    }
+
+    /**
+     * Returns the stamp under which a series remembers a range function's result ({@link Series#hasMemo}) for
+     * {@code key} (what the result depends on besides the series and the time: the function, range and offset; keys
+     * are compared with {@code equals}) at evaluation time {@code at}: the same object while the same key is asked
+     * at the same time, a new one once it is asked at another time (the results remembered under the old stamp are
+     * then no longer found). A series compares one reference instead of keeping the key and the time. Bounded like
+     * the selectors' matches. The {@linkplain #empty() empty history} gives {@code null}: nothing is remembered.
+     */
+    public Object memoStamp(Object key, long at) {
+        if (this == EMPTY) {
+            return null;
+        }
+        MemoStamp stamp = memoStamps.get(key);
+        if (stamp == null || stamp.at != at) {
+            if (stamp == null && memoStamps.size() >= MAX_REMEMBERED_SELECTORS) {
+                memoStamps.clear();
+            }
+            stamp = new MemoStamp(at);
+            memoStamps.put(key, stamp);
+        }
+        return stamp;
     }
 
     /** The most selectors whose matches one metric name remembers (see {@link #matching}). */
@@ -1268,6 +1374,12 @@ public final class History {
     /** Returns the stored series of every metric. */
     public Iterable<Series> allSeries() {
         return () -> byName.values().stream().flatMap(st -> java.util.Arrays.stream(st.set())).iterator();
+    }
+
+    /** Returns whether the series of {@code metricName} are indexed by labels now (for tests). */
+    boolean indexed(String metricName) {
+        Stored st = byName.get(metricName);
+        return st != null && st.indexed();
     }
 
     /** Returns how many shared times the dense series of {@code metricName} keep (for tests). */

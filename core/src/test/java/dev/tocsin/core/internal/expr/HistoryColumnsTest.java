@@ -338,6 +338,76 @@ class HistoryColumnsTest {
     }
 
     @Test
+    void theIndexByLabelsIsDroppedWhileUnusedAndRebuiltWhenTheOrderChanges() {
+        History h = new History();
+        h.configure(120_000, Set.of("m"), false);
+        Map<String, Integer> ids = Map.of("a", 1, "b", 2, "c", 3, "d", 4, "e", 5, "new", 6);
+        List<String> keys = new ArrayList<>(List.of("a", "b", "c", "d", "e"));
+        for (int i = 0; i < 16; i++) {
+            if (i == 8) {
+                java.util.Collections.reverse(keys); // every position now holds another series
+            }
+            if (i == 11) {
+                keys.add(2, "new");
+            }
+            TestContext c = new TestContext(Instant.ofEpochSecond(5L * i));
+            for (String k : keys) {
+                c.add(Sample.of("m", i * 100 + ids.get(k), "k", k));
+            }
+            h.record(5_000L * i, c);
+            if (i == 6) {
+                assertThat(h.indexed("m")).as("not looked up since the first evaluation").isFalse();
+            } else if (i == 8 || i == 11) {
+                assertThat(h.indexed("m")).as("rebuilt at %d", i).isTrue();
+            }
+        }
+        assertThat(h.indexed("m")).as("the order is stable again").isFalse();
+        for (String k : keys) {
+            History.Series s = find(h, k);
+            int first = k.equals("new") ? 11 : 0;
+            assertThat(s.size()).as(k).isEqualTo(16 - first);
+            for (int j = 0; j < s.size(); j++) {
+                assertThat(s.value(j)).as("%s at %d", k, j).isEqualTo((first + j) * 100.0 + ids.get(k));
+            }
+        }
+        h.recordRaw(Labels.of("__name__", "m", "k", "raw"), 80_000, 1, false);
+        assertThat(h.indexed("m")).as("a look-up by labels builds it").isTrue();
+        assertThat(h.seriesCount()).isEqualTo(7);
+    }
+
+    @Test
+    void aRememberedRangeResultIsFoundUnderItsStampUntilTheTimeOrTheSamplesChange() {
+        History h = new History();
+        Object stamp = h.memoStamp(List.of("rate", 60_000L), 5_000);
+        assertThat(h.memoStamp(List.of("rate", 60_000L), 5_000)).as("an equal key, the same time").isSameAs(stamp);
+        assertThat(h.memoStamp(List.of("increase", 60_000L), 5_000)).isNotSameAs(stamp);
+        assertThat(History.empty().memoStamp("k", 5_000)).isNull();
+
+        History.Series s = new History.Series(Labels.of("__name__", "c"), new History.Times());
+        s.append(0, 1.0);
+        assertThat(s.hasMemo(stamp)).isFalse();
+        assertThat(s.hasMemo(null)).isFalse();
+        s.remember(stamp, true, 2.5);
+        assertThat(s.hasMemo(stamp)).isTrue();
+        assertThat(s.memoHasValue()).isTrue();
+        assertThat(s.memoValue()).isEqualTo(2.5);
+        s.remember(stamp, false, 0);
+        assertThat(s.memoHasValue()).isFalse();
+        s.append(1_000, 2.0);
+        assertThat(s.hasMemo(stamp)).as("after an append").isFalse();
+
+        s.remember(stamp, true, 3);
+        Object later = h.memoStamp(List.of("rate", 60_000L), 10_000);
+        assertThat(later).isNotSameAs(stamp);
+        assertThat(s.hasMemo(later)).as("another evaluation time").isFalse();
+        assertThat(h.memoStamp(List.of("rate", 60_000L), 5_000)).as("asked again at the first time: a new stamp")
+                .isNotSameAs(stamp);
+        s.set(History.Series.HELD, true);
+        assertThat(s.memoHasValue()).as("the flags are independent").isTrue();
+        assertThat(s.is(History.Series.HELD)).isTrue();
+    }
+
+    @Test
     void arraysHandedOutStayAsTheyWereWhenSeriesComeAndGo() {
         History h = new History();
         h.configure(20_000, Set.of("m"), false);
