@@ -1246,6 +1246,9 @@ public final class History {
             series.lastSeen = t;
             if (f.held(i)) {
                 series.set(Series.HELD, true);
+                // held moves its range windows (see Compiler): a result remembered for one time, shifted or not,
+                // is not what a later read for that time (a subquery step, now in the past) must see
+                series.forget();
             } else {
                 series.append(t, s.value());
             }
