@@ -52,6 +52,35 @@ public final class Labels implements Comparable<Labels> {
         this(null, pairs);
     }
 
+    /** A set without a metric name whose hash is already known (see {@link #withoutMetricName}). */
+    private Labels(String[] pairs, int hash) {
+        this.metric = null;
+        this.pairs = pairs;
+        this.hash = hash;
+    }
+
+    /** 31 to the powers 0 to 63 (int arithmetic): the hash of a sequence's prefix is scaled by 31^length(rest). */
+    private static final int[] POW31 = new int[64];
+
+    static {
+        int p = 1;
+        for (int i = 0; i < POW31.length; i++) {
+            POW31[i] = p;
+            p *= 31;
+        }
+    }
+
+    private static int pow31(int n) {
+        if (n < POW31.length) {
+            return POW31[n];
+        }
+        int p = POW31[POW31.length - 1];
+        for (int i = POW31.length - 1; i < n; i++) {
+            p *= 31;
+        }
+        return p;
+    }
+
     /** Whether {@code rest} (sorted, without {@code __name__}) may follow {@code __name__} in the split form. */
     private static boolean splittable(String[] rest) {
         return rest.length == 0 || rest[0].compareTo(METRIC_NAME) > 0;
@@ -301,7 +330,14 @@ public final class Labels implements Comparable<Labels> {
             }
             return this;
         }
-        return pairs.length == 0 ? EMPTY : new Labels(pairs); // shares the array
+        if (pairs.length == 0) {
+            return EMPTY;
+        }
+        // the hash of the flat sequence is prefix * 31^n + rest, the prefix (1, __name__, metric) giving
+        // 31 * (31 + hash(__name__)) + hash(metric) and the empty prefix 1: the rest's hash follows from this one's
+        // without reading the values' strings (a rate() gives these labels for each of its series at each evaluation)
+        int prefix = 31 * (31 + METRIC_NAME.hashCode()) + metric.hashCode();
+        return new Labels(pairs, hash - (prefix - 1) * pow31(pairs.length)); // shares the array
     }
 
     /**

@@ -48,6 +48,21 @@ class LabelsTest {
     }
 
     @Test
+    void withoutMetricNameOfALargeSetHasTheHashOfItsPairs() {
+        // more than 64 names and values after the metric name: beyond the table of powers of 31
+        java.util.TreeMap<String, String> m = new java.util.TreeMap<>();
+        for (int i = 0; i < 40; i++) {
+            m.put("l" + i, "v" + i);
+        }
+        java.util.TreeMap<String, String> named = new java.util.TreeMap<>(m);
+        named.put("__name__", "metric_a");
+        Labels nameless = Labels.of(named).withoutMetricName();
+        assertThat(nameless).isEqualTo(Labels.of(m)).hasSameHashCodeAs(Labels.of(m));
+        assertThat(nameless.hashCode()).isEqualTo(flat(m).hashCode());
+        assertThat(nameless.metricName()).isEmpty();
+    }
+
+    @Test
     void propertiesAgreeWithASortedMap() {
         qt().forAll(lists().of(integers().between(0, 20)).ofSizeBetween(0, 12),
                         strings().basicLatinAlphabet().ofLengthBetween(0, 5))
@@ -147,6 +162,11 @@ class LabelsTest {
                             assertThat(l.with(n, "new").asMap()).isEqualTo(w);
                             assertThat(l.with(n, "new")).isEqualTo(Labels.of(w)).hasSameHashCodeAs(Labels.of(w));
                         }
+                        java.util.TreeMap<String, String> nameless = new java.util.TreeMap<>(m);
+                        nameless.remove("__name__");
+                        assertThat(l.withoutMetricName()).isEqualTo(Labels.of(nameless))
+                                .hasSameHashCodeAs(Labels.of(nameless));
+                        assertThat(l.withoutMetricName().hashCode()).isEqualTo(flat(nameless).hashCode());
                         Labels other = Labels.of(o);
                         assertThat(Integer.signum(l.compareTo(other)))
                                 .isEqualTo(Integer.signum(compareFlat(flat(m), flat(o))));

@@ -35,6 +35,36 @@ final class Compiler {
     interface Sink {
         /** Accepts one output sample and whether it derives from held input. */
         void accept(Labels labels, double value, boolean held);
+
+        /**
+         * Accepts one output sample whose labels are {@code named} without the metric name (a range function's
+         * result for a series). The set without the name is built only by a sink that reads it: one that groups
+         * by other labels, or passes the sample on to one that does ({@link NamelessPassing}), is given the series'
+         * own labels, which are the same object at every evaluation and need no allocation.
+         */
+        default void acceptWithoutName(Labels named, double value, boolean held) {
+            accept(named.withoutMetricName(), value, held);
+        }
+    }
+
+    /**
+     * A sink that hands a sample given without its name ({@link Sink#acceptWithoutName}) on in the same form: a
+     * filter or a vector/scalar operation, whose output labels are its input's (or its input's without the name).
+     */
+    @FunctionalInterface
+    interface NamelessPassing extends Sink {
+        /** Handles one sample; {@code nameless}: its labels are {@code labels} without the metric name. */
+        void take(Labels labels, double value, boolean held, boolean nameless);
+
+        @Override
+        default void accept(Labels labels, double value, boolean held) {
+            take(labels, value, held, false);
+        }
+
+        @Override
+        default void acceptWithoutName(Labels named, double value, boolean held) {
+            take(named, value, held, true);
+        }
     }
 
     /** An evaluable instant-vector expression. */
@@ -253,8 +283,19 @@ final class Compiler {
 
     static Vector collect(VectorPlan plan, EvalContext ctx) {
         Vector v = new Vector();
-        plan.eval(ctx, v::add);
+        plan.eval(ctx, into(v));
         return v;
+    }
+
+    /** A sink adding to {@code v}, samples given without their name in that form ({@link Vector#addWithoutName}). */
+    private static Sink into(Vector v) {
+        return (NamelessPassing) (labels, value, held, nameless) -> {
+            if (nameless) {
+                v.addWithoutName(labels, value, held);
+            } else {
+                v.add(labels, value, held);
+            }
+        };
     }
 
     /**
@@ -265,7 +306,7 @@ final class Compiler {
     static Vector collect(VectorPlan plan, EvalContext ctx, int[] sizeHint) {
         int last = sizeHint[0];
         Vector v = new Vector(last + (last >> 3) + 8);
-        plan.eval(ctx, v::add);
+        plan.eval(ctx, into(v));
         sizeHint[0] = v.size();
         return v;
     }
@@ -330,7 +371,7 @@ final class Compiler {
                 memo.put(key, v);
             }
             for (int i = 0; i < v.size(); i++) {
-                sink.accept(v.labels(i), v.value(i), v.held(i));
+                v.replay(i, sink);
             }
         };
     }
@@ -512,7 +553,7 @@ final class Compiler {
             boolean[] sh = new boolean[1];
             double scalarValue = sp.eval(ctx, sh);
             boolean scalarHeld = sh[0];
-            v.eval(ctx, (sl, sv, held) -> {
+            v.eval(ctx, (NamelessPassing) (sl, sv, held, nameless) -> {
                 double lv = scalarLeft ? scalarValue : sv;
                 double rv = scalarLeft ? sv : scalarValue;
                 double value;
@@ -529,8 +570,12 @@ final class Compiler {
                     keep = true;
                 }
                 if (keep) {
-                    Labels labels = dropName ? sl.withoutMetricName() : sl;
-                    sink.accept(labels, value, held || scalarHeld);
+                    if (nameless) {
+                        // given without its name: it stays so, whether the operation drops the name or not
+                        sink.acceptWithoutName(sl, value, held || scalarHeld);
+                    } else {
+                        sink.accept(dropName ? sl.withoutMetricName() : sl, value, held || scalarHeld);
+                    }
                 }
             });
         };
@@ -543,17 +588,26 @@ final class Compiler {
      */
     private static VectorPlan filter(VectorPlan inner, BinaryOp op, double scalar, boolean scalarOnLeft) {
         if (scalarOnLeft) {
-            return (ctx, sink) -> inner.eval(ctx, (sl, sv, held) -> {
+            return (ctx, sink) -> inner.eval(ctx, (NamelessPassing) (sl, sv, held, nameless) -> {
                 if (op.compare(scalar, sv)) {
-                    sink.accept(sl, sv, held);
+                    pass(sink, sl, sv, held, nameless);
                 }
             });
         }
-        return (ctx, sink) -> inner.eval(ctx, (sl, sv, held) -> {
+        return (ctx, sink) -> inner.eval(ctx, (NamelessPassing) (sl, sv, held, nameless) -> {
             if (op.compare(sv, scalar)) {
-                sink.accept(sl, sv, held);
+                pass(sink, sl, sv, held, nameless);
             }
         });
+    }
+
+    /** Hands a sample on: {@code nameless}, its labels are {@code labels} without the metric name. */
+    private static void pass(Sink sink, Labels labels, double value, boolean held, boolean nameless) {
+        if (nameless) {
+            sink.acceptWithoutName(labels, value, held);
+        } else {
+            sink.accept(labels, value, held);
+        }
     }
 
     private static VectorPlan setOp(BinaryOp op, VectorPlan l, VectorPlan r, boolean on, String[] names) {
@@ -810,6 +864,20 @@ final class Compiler {
         }
     }
 
+    /** The code of an aggregation operator for the per-sample step. */
+    private static int opc(String op) {
+        return switch (op) {
+            case "sum" -> AGG_SUM;
+            case "avg" -> AGG_AVG;
+            case "max" -> AGG_MAX;
+            case "min" -> AGG_MIN;
+            case "count", "count_values" -> AGG_COUNT;
+            case "stddev", "stdvar" -> AGG_STD;
+            case "topk", "bottomk", "quantile" -> AGG_KEEP;
+            default -> AGG_NONE;
+        };
+    }
+
     private VectorPlan aggregate(Aggregate a) {
         String op = a.op();
         VectorPlan inner = vector(a.expr());
@@ -850,20 +918,14 @@ final class Compiler {
             withoutNames = null;
         }
         String[] by = grouping;
+        // whether a sample's group, and all the aggregation keeps of it, are the same with and without its name
+        boolean nameIgnored = valueLabel == null && opc(op) != AGG_KEEP
+                && (without || !java.util.Arrays.asList(grouping).contains(Labels.METRIC_NAME));
         String single = !without && valueLabel == null && grouping.length == 1 ? grouping[0] : null;
         ScalarPlan p = param;
         String vl = valueLabel;
         // the per-sample step dispatches on a small code, not on the operator's name
-        int opc = switch (op) {
-            case "sum" -> AGG_SUM;
-            case "avg" -> AGG_AVG;
-            case "max" -> AGG_MAX;
-            case "min" -> AGG_MIN;
-            case "count", "count_values" -> AGG_COUNT;
-            case "stddev", "stdvar" -> AGG_STD;
-            case "topk", "bottomk", "quantile" -> AGG_KEEP;
-            default -> AGG_NONE;
-        };
+        int opc = opc(op);
         // the number of groups of the last evaluation, to size the maps (a hint: a racy read is harmless)
         int[] lastGroups = {16};
         // count_values groups by value too: a label set object does not tell its group
@@ -895,7 +957,10 @@ final class Compiler {
             // position in the input, whether every position so far repeated the last evaluation's label sets, and
             // how many did
             int[] at = {0, layout != null ? 1 : 0, 0};
-            inner.eval(ctx, (sl, sv, held) -> {
+            inner.eval(ctx, (NamelessPassing) (given, sv, held, nameless) -> {
+                // a sample given without its name: its group is the same with the name (not grouped by), and the
+                // series' own labels are the same object at each evaluation (the layout's positions hold)
+                Labels sl = nameless && !nameIgnored ? given.withoutMetricName() : given;
                 Labels metric = sl;
                 int position = at[0]++;
                 Group g = null;
@@ -1836,8 +1901,11 @@ final class Compiler {
                         continue;
                     }
                 }
-                Labels labels = keepName ? s.labels() : s.labelsWithoutName();
-                sink.accept(labels, v, held || ph[0]);
+                if (keepName) {
+                    sink.accept(s.labels(), v, held || ph[0]);
+                } else {
+                    sink.acceptWithoutName(s.labels(), v, held || ph[0]);
+                }
             }
         };
         // the series of one metric name differ in labels other than the name: dropping it cannot make two equal

@@ -157,22 +157,22 @@ public final class History {
         private static final long NEGATIVE_ZERO_BITS = 0x8000000000000000L;
 
         private final Labels labels;
-        private Labels withoutName;
-        /** The shared times while dense, else null. */
-        private Times column;
-        /** Sparse: the times, at the same indexes as the values; null while dense. */
-        private long[] times;
         /**
-         * The values, in one of three storages (one field: a series object is 80 bytes, not 88). An {@code int[]}:
-         * compact values (the usual case: counters and gauges are integers, and a series' values over a range are
-         * close): sample k (from {@link #start} to {@link #end}) has the value {@code base + ints[k]}, or is a
-         * staleness marker when {@code ints[k]} is {@link #STALE_INT}; half the memory of the raw bits. A
-         * {@code long[]} once a value did not fit (a fraction, NaN, infinity, -0.0, beyond 2^53, or too far from the
-         * others): sample k has the value bits {@code bits[k]}. Null while the series is <em>constant</em>: every
-         * kept sample has the value bits {@link #base} (a flat counter, such as most error counters and rare status
-         * codes, or a gauge that does not move keeps no value array at all, as a Prometheus chunk compresses a
-         * repeated value to almost nothing); the first different value allocates the array, and once the samples
-         * that differed have expired (see {@link #dropBefore}) the series is constant again.
+         * The times: dense, its metric's shared {@link Times}; sparse, a {@code long[]} of its own times at the same
+         * indexes as the values (one field for both: a series object is 72 bytes, not 80).
+         */
+        private Object when;
+        /**
+         * The values, in one of three storages (one field for the three). An {@code int[]}: compact values (the
+         * usual case: counters and gauges are integers, and a series' values over a range are close): sample k
+         * (from {@link #start} to {@link #end}) has the value {@code base + ints[k]}, or is a staleness marker when
+         * {@code ints[k]} is {@link #STALE_INT}; half the memory of the raw bits. A {@code long[]} once a value did
+         * not fit (a fraction, NaN, infinity, -0.0, beyond 2^53, or too far from the others): sample k has the value
+         * bits {@code bits[k]}. Null while the series is <em>constant</em>: every kept sample has the value bits
+         * {@link #base} (a flat counter, such as most error counters and rare status codes, or a gauge that does not
+         * move keeps no value array at all, as a Prometheus chunk compresses a repeated value to almost nothing); the
+         * first different value allocates the array, and once the samples that differed have expired (see
+         * {@link #dropBefore}) the series is constant again.
          */
         private Object values;
         /** What the int offsets count from; while constant (no value array), the value bits of every kept sample. */
@@ -196,7 +196,8 @@ public final class History {
         private static final int MEMO_HAS_VALUE = 16;
         /**
          * {@link #HELD}, {@link #RECORDED}, {@link #RAW}, {@link #GONE}, {@link #MEMO_HAS_VALUE}: one byte instead
-         * of five booleans (a series object is 80 bytes instead of 96, with the memo's stamp below).
+         * of five booleans (with the memo's stamp below, a series object went from 96 to 80 bytes; without a second,
+         * name-free label set and with one field for its times, 72).
          */
         private byte flags;
         /**
@@ -214,10 +215,7 @@ public final class History {
         /** A series that stays dense on {@code column} while it can ({@code null}: sparse from the start). */
         Series(Labels labels, Times column) {
             this.labels = labels;
-            this.column = column;
-            if (column == null) {
-                times = new long[4];
-            }
+            this.when = column != null ? column : new long[4];
         }
 
         /** Returns the series' labels, including {@code __name__}. */
@@ -226,16 +224,12 @@ public final class History {
         }
 
         /**
-         * Returns the series' labels without {@code __name__}, computed once per series (range functions return
-         * them for every series at every evaluation).
+         * Returns the series' labels without {@code __name__} (range functions return them for every series at every
+         * evaluation): a new set sharing the labels' array, its hash derived from theirs, so that no series keeps a
+         * second label set.
          */
         public Labels labelsWithoutName() {
-            Labels l = withoutName;
-            if (l == null) {
-                l = labels.withoutMetricName();
-                withoutName = l;
-            }
-            return l;
+            return labels.withoutMetricName();
         }
 
         /** Returns whether the flag {@code flag} is set. */
@@ -283,7 +277,19 @@ public final class History {
 
         /** Returns whether the series reads its times from its metric's shared times (for tests). */
         boolean isDense() {
-            return column != null;
+            return when instanceof Times;
+        }
+
+        /** Dense: the shared times; sparse: null. */
+        private Times column() {
+            Object w = when;
+            return w instanceof Times ? (Times) w : null;
+        }
+
+        /** Sparse: its own times; dense: null. */
+        private long[] ownTimes() {
+            Object w = when;
+            return w instanceof long[] ? (long[]) w : null;
         }
 
         /** Returns the int offsets, or null when the values are held otherwise (see {@link #values}). */
@@ -314,8 +320,8 @@ public final class History {
         /** Returns the timestamp (epoch milliseconds) of the i-th stored sample, oldest first. */
         public long time(int i) {
             int k = start + i;
-            Times c = column;
-            return c != null ? c.at(seq0 + k) : times[k];
+            Times c = column();
+            return c != null ? c.at(seq0 + k) : ((long[]) when)[k];
         }
 
         /** Returns the value of the i-th stored sample (may be a staleness marker, see {@link #isStale}). */
@@ -350,12 +356,13 @@ public final class History {
             if (v != null) {
                 return ((long[]) v).length;
             }
-            return times != null ? times.length : -1;
+            long[] ts = ownTimes();
+            return ts != null ? ts.length : -1;
         }
 
         /** Renumbers the kept samples from index 0 (dense and constant only: there is no array to move). */
         private void renumber() {
-            assert values == null && times == null;
+            assert values == null && when instanceof Times;
             seq0 += start;
             end -= start;
             start = 0;
@@ -395,7 +402,7 @@ public final class History {
         public int firstAtOrAfter(long t) {
             int lo = 0;
             int hi = end - start;
-            Times c = column;
+            Times c = column();
             if (c != null) {
                 long[] ct = c.t;
                 long off = seq0 + start - c.base;
@@ -409,7 +416,7 @@ public final class History {
                 }
                 return lo;
             }
-            long[] d = times;
+            long[] d = (long[]) when;
             while (lo < hi) {
                 int mid = (lo + hi) >>> 1;
                 if (d[start + mid] < t) {
@@ -430,8 +437,8 @@ public final class History {
             long[] wt = w.t;
             double[] wv = w.v;
             int n = 0;
-            Times c = column;
-            long[] ts = c != null ? c.t : times;
+            Times c = column();
+            long[] ts = c != null ? c.t : (long[]) when;
             int shift = c != null ? (int) (seq0 - c.base) : 0; // the times' index of the value at k is k + shift
             int[] is = ints();
             long[] b = bits();
@@ -517,7 +524,7 @@ public final class History {
 
         /** Keeps its own times from now on (a copy of the shared ones it has). */
         void makeSparse() {
-            Times c = column;
+            Times c = column();
             if (c == null) {
                 return;
             }
@@ -530,13 +537,12 @@ public final class History {
             for (int k = start; k < end; k++) {
                 own[k] = c.at(seq0 + k);
             }
-            times = own;
-            column = null;
+            when = own;
         }
 
         private void append(long t, long b) {
             forget();
-            Times c = column;
+            Times c = column();
             if (c != null) {
                 long seq = c.seqOf(t);
                 if (end > start) {
@@ -568,11 +574,12 @@ public final class History {
         }
 
         private void appendOwn(long t, long b) {
-            if (end > start && times[end - 1] >= t) {
+            long[] ts = (long[]) when;
+            if (end > start && ts[end - 1] >= t) {
                 return; // out of order or same timestamp: keep the first, as Prometheus' TSDB does
             }
             room();
-            times[end] = t;
+            ((long[]) when)[end] = t; // room() may have replaced the array
             put(b);
             end++;
             added();
@@ -647,11 +654,12 @@ public final class History {
         private void materialize() {
             int n = end - start;
             int cap;
-            if (times == null) {
+            long[] own = ownTimes();
+            if (own == null) {
                 renumber();
                 cap = Math.max(4, n + n / 4 + 4);
             } else {
-                cap = times.length;
+                cap = own.length;
             }
             long c = base;
             if (c == STALE_NAN_BITS) {
@@ -712,8 +720,9 @@ public final class History {
                 if (values != null) {
                     System.arraycopy(values, start, values, 0, n); // int[] or long[]
                 }
-                if (times != null) {
-                    System.arraycopy(times, start, times, 0, n);
+                long[] own = ownTimes();
+                if (own != null) {
+                    System.arraycopy(own, start, own, 0, n);
                 }
                 seq0 += start;
                 start = 0;
@@ -734,8 +743,9 @@ public final class History {
             } else if (v != null) {
                 values = copy((long[]) v, start, n, capacity);
             }
-            if (times != null) {
-                times = copy(times, start, n, capacity);
+            long[] own = ownTimes();
+            if (own != null) {
+                when = copy(own, start, n, capacity);
             }
             seq0 += start;
             start = 0;
@@ -757,8 +767,8 @@ public final class History {
             if (end == start) {
                 return Long.MAX_VALUE;
             }
-            Times c = column;
-            return c != null ? c.at(seq0 + start) : times[start];
+            Times c = column();
+            return c != null ? c.at(seq0 + start) : ((long[]) when)[start];
         }
 
         /**
@@ -811,9 +821,10 @@ public final class History {
          * oldest sample's time is not where it would have to be.
          */
         void tryDense(Times c) {
-            if (column != null || is(RAW | RECORDED)) {
+            if (when instanceof Times || is(RAW | RECORDED)) {
                 return;
             }
+            long[] own = (long[]) when;
             int n = end - start;
             long last = c.lastSeq();
             if (n > 0) {
@@ -822,19 +833,18 @@ public final class History {
                     return;
                 }
                 for (int k = 0; k < n; k++) {
-                    if (c.at(first + k) != times[start + k]) {
+                    if (c.at(first + k) != own[start + k]) {
                         return;
                     }
                 }
                 seq0 = first - start;
             }
-            column = c;
-            times = null;
+            when = c;
         }
 
         /** Dense and not empty: the sequence number of its oldest sample's time; else {@code Long.MAX_VALUE}. */
         long oldestSeq() {
-            return column != null && end > start ? seq0 + start : Long.MAX_VALUE;
+            return when instanceof Times && end > start ? seq0 + start : Long.MAX_VALUE;
         }
 
         boolean lastIsStale() {

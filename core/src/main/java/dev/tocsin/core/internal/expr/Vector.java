@@ -18,6 +18,11 @@ public final class Vector {
     private Labels[] labels;
     private double[] values;
     private boolean[] held;
+    /**
+     * Null until a sample is added without its name ({@link #addWithoutName}); then whether the i-th sample's labels
+     * are {@code labels[i]} without the metric name (made when read: a replay hands them on in this form).
+     */
+    private boolean[] nameless;
     private int size;
 
     /** Creates an empty, growable vector. */
@@ -37,15 +42,51 @@ public final class Vector {
     public void add(Labels sampleLabels, double value, boolean isHeld) {
         int n = size;
         if (n == labels.length) {
-            int c = n * 2;
-            labels = Arrays.copyOf(labels, c);
-            values = Arrays.copyOf(values, c);
-            held = Arrays.copyOf(held, c);
+            grow();
         }
         labels[n] = sampleLabels;
         values[n] = value;
         held[n] = isHeld;
         size = n + 1;
+    }
+
+    /**
+     * Appends a sample whose labels are {@code named} without the metric name (a range function's result for a
+     * series, see {@code Compiler.Sink#acceptWithoutName}): the set without the name is made only if it is read.
+     */
+    void addWithoutName(Labels named, double value, boolean isHeld) {
+        int n = size;
+        if (n == labels.length) {
+            grow();
+        }
+        if (nameless == null) {
+            nameless = new boolean[labels.length];
+        }
+        labels[n] = named;
+        values[n] = value;
+        held[n] = isHeld;
+        nameless[n] = true;
+        size = n + 1;
+    }
+
+    private void grow() {
+        int c = labels.length * 2;
+        labels = Arrays.copyOf(labels, c);
+        values = Arrays.copyOf(values, c);
+        held = Arrays.copyOf(held, c);
+        if (nameless != null) {
+            nameless = Arrays.copyOf(nameless, c);
+        }
+    }
+
+    /** Adds the i-th sample to {@code sink} as it was added here (without its name, or with its labels). */
+    void replay(int i, Compiler.Sink sink) {
+        check(i);
+        if (nameless != null && nameless[i]) {
+            sink.acceptWithoutName(labels[i], values[i], held[i]);
+        } else {
+            sink.accept(labels[i], values[i], held[i]);
+        }
     }
 
     /** Appends a sample. */
@@ -60,7 +101,8 @@ public final class Vector {
 
     /** Returns the labels of the i-th sample. */
     public Labels labels(int i) {
-        return labels[check(i)];
+        Labels l = labels[check(i)];
+        return nameless != null && nameless[i] ? l.withoutMetricName() : l;
     }
 
     /** Returns the value of the i-th sample. */
@@ -70,7 +112,7 @@ public final class Vector {
 
     /** Returns the i-th sample (a new object: prefer {@link #labels} and {@link #value} in loops). */
     public Sample sample(int i) {
-        return new Sample(labels[check(i)], values[i]);
+        return new Sample(labels(i), values[i]);
     }
 
     /** Returns whether the i-th sample was computed from held input. */

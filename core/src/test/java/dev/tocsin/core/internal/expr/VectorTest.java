@@ -23,7 +23,10 @@ class VectorTest {
                     for (int i = 0; i < values.size(); i++) {
                         Labels l = Labels.of("i", Integer.toString(i));
                         double x = values.get(i) == 0 ? Double.NaN : values.get(i) / 2.0;
-                        if (i % 3 == 0) {
+                        if (i % 5 == 1) {
+                            // a range function's result: the series' labels, the name dropped when read
+                            v.addWithoutName(l.with("__name__", "m" + i), x, i % 2 == 0);
+                        } else if (i % 3 == 0) {
                             v.add(new Sample(l, x), i % 2 == 0);
                         } else {
                             v.add(l, x, i % 2 == 0);
@@ -33,7 +36,29 @@ class VectorTest {
                     assertThat(v.size()).isEqualTo(values.size());
                     assertThat(v.samples()).containsExactlyElementsOf(want);
                     for (int i = 0; i < values.size(); i++) {
-                        assertThat(v.labels(i)).isSameAs(want.get(i).labels());
+                        if (i % 5 == 1) {
+                            assertThat(v.labels(i)).isEqualTo(want.get(i).labels())
+                                    .hasSameHashCodeAs(want.get(i).labels());
+                        } else {
+                            assertThat(v.labels(i)).isSameAs(want.get(i).labels());
+                        }
+                        int index = i;
+                        boolean[] calls = new boolean[2];
+                        v.replay(i, new Compiler.Sink() {
+                            @Override
+                            public void accept(Labels labels, double value, boolean held) {
+                                calls[0] = true;
+                                assertThat(labels).isSameAs(want.get(index).labels());
+                            }
+
+                            @Override
+                            public void acceptWithoutName(Labels named, double value, boolean held) {
+                                calls[1] = true;
+                                assertThat(named.withoutMetricName()).isEqualTo(want.get(index).labels());
+                                assertThat(named.metricName()).isEqualTo("m" + index);
+                            }
+                        });
+                        assertThat(calls).containsExactly(i % 5 != 1, i % 5 == 1);
                         assertThat(Double.doubleToRawLongBits(v.value(i)))
                                 .isEqualTo(Double.doubleToRawLongBits(want.get(i).value()));
                         assertThat(v.held(i)).isEqualTo(i % 2 == 0);
