@@ -48,8 +48,9 @@ final class Compiler {
     }
 
     /**
-     * A sink that hands a sample given without its name ({@link Sink#acceptWithoutName}) on in the same form: a
-     * filter or a vector/scalar operation, whose output labels are its input's (or its input's without the name).
+     * A sink that takes a sample given without its name ({@link Sink#acceptWithoutName}) in that form: a filter, a
+     * vector/scalar operation or the duplicate check, which hand it on so; an aggregation, which groups it by the
+     * series' own labels when the name does not matter to it; a collector into a {@link Vector}, which keeps the note.
      */
     @FunctionalInterface
     interface NamelessPassing extends Sink {
@@ -433,11 +434,11 @@ final class Compiler {
     private static VectorPlan checked(VectorPlan plan) {
         return (ctx, sink) -> {
             Set<Labels> seen = new HashSet<>();
-            plan.eval(ctx, (sl, sv, held) -> {
-                if (!seen.add(sl)) {
+            plan.eval(ctx, (NamelessPassing) (sl, sv, held, nameless) -> {
+                if (!seen.add(nameless ? sl.withoutMetricName() : sl)) {
                     throw evalError("vector cannot contain metrics with the same labelset");
                 }
-                sink.accept(sl, sv, held);
+                pass(sink, sl, sv, held, nameless); // as given: an aggregation after it still sees the same objects
             });
         };
     }
@@ -616,6 +617,8 @@ final class Compiler {
         return (ctx, sink) -> {
             Vector lhs = collect(l, ctx, leftSize);
             Vector rhs = collect(r, ctx, rightSize);
+            lhs.resolveNames(); // read label by label, some more than once
+            rhs.resolveNames();
             switch (op) {
                 case AND: {
                     Map<Object, Boolean> right = new HashMap<>(rhs.size() * 4 / 3 + 1);
@@ -680,6 +683,8 @@ final class Compiler {
     /** Prometheus' {@code VectorBinop}: one-to-one, many-to-one ({@code group_left}), one-to-many. */
     private static void vectorBinop(Vector lhs, Vector rhs, BinaryOp op, boolean on, String[] names, String group,
                                     String[] include, boolean returnBool, Sink sink) {
+        lhs.resolveNames(); // read label by label, some more than once: each name-free set made once
+        rhs.resolveNames();
         if (lhs.size() == 0 || rhs.size() == 0) {
             return; // nothing can match: no duplicate or cardinality error either, as in Prometheus
         }
@@ -820,15 +825,23 @@ final class Compiler {
             return true;
         }
 
-        /** Records that the input at {@code position} was {@code labels} and went to group {@code ordinal}. */
-        void record(int position, Labels labels, int ordinal) {
+        /**
+         * Records that the input at {@code position} was {@code labels} ({@code nameless}: given without its name, see
+         * {@link Sink#acceptWithoutName}) and went to group {@code ordinal}; the form is kept in the sign of the entry.
+         */
+        void record(int position, Labels labels, boolean nameless, int ordinal) {
             if (position == inputs.length) {
                 int n = Math.max(16, position + (position >> 1));
                 inputs = java.util.Arrays.copyOf(inputs, n);
                 groups = java.util.Arrays.copyOf(groups, n);
             }
             inputs[position] = labels;
-            groups[position] = ordinal;
+            groups[position] = nameless ? ~ordinal : ordinal;
+        }
+
+        /** The group ordinal of an entry of {@link #groups} (negative: the input came without its name). */
+        static int ordinal(int entry) {
+            return entry < 0 ? ~entry : entry;
         }
 
         /**
@@ -919,7 +932,7 @@ final class Compiler {
         }
         String[] by = grouping;
         // whether a sample's group, and all the aggregation keeps of it, are the same with and without its name
-        boolean nameIgnored = valueLabel == null && opc(op) != AGG_KEEP
+        boolean nameIgnored = valueLabel == null && !op.equals("topk") && !op.equals("bottomk")
                 && (without || !java.util.Arrays.asList(grouping).contains(Labels.METRIC_NAME));
         String single = !without && valueLabel == null && grouping.length == 1 ? grouping[0] : null;
         ScalarPlan p = param;
@@ -966,8 +979,11 @@ final class Compiler {
                 Group g = null;
                 boolean known = false;
                 if (at[1] != 0) {
-                    if (position < layout.size && layout.inputs[position] == metric) {
-                        int ordinal = layout.groups[position];
+                    // the layout remembers the object given (the same at each evaluation even when the name-free
+                    // set is made anew) and the form it came in
+                    if (position < layout.size && layout.inputs[position] == given
+                            && layout.groups[position] < 0 == nameless) {
+                        int ordinal = GroupLayout.ordinal(layout.groups[position]);
                         g = ordinal < created.size() ? created.get(ordinal) : null; // else: a new group, as last time
                         known = true;
                         at[2]++;
@@ -1000,7 +1016,7 @@ final class Compiler {
                         byValue.put(value1, g);
                     }
                     if (layout != null && !known) {
-                        layout.record(position, sl, g.ordinal);
+                        layout.record(position, given, nameless, g.ordinal);
                     }
                     g.value = v;
                     g.mean = v;
@@ -1018,7 +1034,7 @@ final class Compiler {
                     return;
                 }
                 if (layout != null && !known) {
-                    layout.record(position, sl, g.ordinal);
+                    layout.record(position, given, nameless, g.ordinal);
                 }
                 g.held |= held;
                 switch (opc) {

@@ -181,7 +181,7 @@ public final class History {
         static long rebases;
         private int start;
         private int end;
-        /** Dense: the sequence number (in {@link #column}) of the time of the value at index 0. */
+        /** Dense: the sequence number (in the shared times, {@link #when}) of the time of the value at index 0. */
         private long seq0;
         private long lastSeen;
         /** Flag: its sample at {@link #lastSeen} was held (its source failed then; see {@link #heldAt}). */
@@ -221,15 +221,6 @@ public final class History {
         /** Returns the series' labels, including {@code __name__}. */
         public Labels labels() {
             return labels;
-        }
-
-        /**
-         * Returns the series' labels without {@code __name__} (range functions return them for every series at every
-         * evaluation): a new set sharing the labels' array, its hash derived from theirs, so that no series keeps a
-         * second label set.
-         */
-        public Labels labelsWithoutName() {
-            return labels.withoutMetricName();
         }
 
         /** Returns whether the flag {@code flag} is set. */

@@ -79,6 +79,23 @@ public final class Vector {
         }
     }
 
+    /**
+     * Makes the label sets of the samples added without their name ({@link #addWithoutName}) once, in place: for a
+     * vector read label by label several times (a vector/vector operation's operands, collected for it alone).
+     */
+    void resolveNames() {
+        boolean[] flags = nameless;
+        if (flags == null) {
+            return;
+        }
+        for (int i = 0; i < size; i++) {
+            if (flags[i]) {
+                labels[i] = labels[i].withoutMetricName();
+            }
+        }
+        nameless = null;
+    }
+
     /** Adds the i-th sample to {@code sink} as it was added here (without its name, or with its labels). */
     void replay(int i, Compiler.Sink sink) {
         check(i);
@@ -99,7 +116,10 @@ public final class Vector {
         return size;
     }
 
-    /** Returns the labels of the i-th sample. */
+    /**
+     * Returns the labels of the i-th sample; for one added without its name ({@link #addWithoutName}) a new set at
+     * each call.
+     */
     public Labels labels(int i) {
         Labels l = labels[check(i)];
         return nameless != null && nameless[i] ? l.withoutMetricName() : l;

@@ -205,7 +205,7 @@ class AggregationLayoutTest {
 
     private static void recordFresh(Compiler.GroupLayout l, int round) {
         for (int p = 0; p < 5; p++) {
-            l.record(p, Labels.of("a", Integer.toString(p), "r", Integer.toString(round)), p);
+            l.record(p, Labels.of("a", Integer.toString(p), "r", Integer.toString(round)), false, p);
         }
     }
 

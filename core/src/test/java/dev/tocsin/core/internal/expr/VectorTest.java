@@ -59,6 +59,15 @@ class VectorTest {
                             }
                         });
                         assertThat(calls).containsExactly(i % 5 != 1, i % 5 == 1);
+                    }
+                    // made once, in place: every read then gives the same object, and a replay hands on the set
+                    v.resolveNames();
+                    for (int i = 0; i < values.size(); i++) {
+                        assertThat(v.labels(i)).isEqualTo(want.get(i).labels()).isSameAs(v.labels(i));
+                        Labels resolved = v.labels(i);
+                        boolean[] plain = new boolean[1];
+                        v.replay(i, (labels, value, held) -> plain[0] = labels == resolved);
+                        assertThat(plain[0]).isTrue();
                         assertThat(Double.doubleToRawLongBits(v.value(i)))
                                 .isEqualTo(Double.doubleToRawLongBits(want.get(i).value()));
                         assertThat(v.held(i)).isEqualTo(i % 2 == 0);
